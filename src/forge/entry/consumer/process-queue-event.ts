@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { StorageKeys } from '../../constants';
+import { queueJobSchema, type QueueJob, type RelayEventsJob } from '../../jobs';
+import type { Clock } from '../../ports/clock';
+import type { KeyValueStore } from '../../ports/key-value-store';
+import type { Logger } from '../../ports/logger';
+import { describeZodError } from '../../../shared/zod-error';
+import type { DeliveryRecord } from './delivery-record';
+
+/** The parts of Forge's AsyncEvent the consumer reads. */
+export const asyncEventSchema = z.object({
+  body: z.unknown(),
+  jobId: z.string().optional(),
+  eventId: z.string().optional(),
+  retryContext: z.object({ retryCount: z.number().int().nonnegative() }).loose().optional(),
+});
+export type AsyncEventInput = z.infer<typeof asyncEventSchema>;
+
+export interface ConsumerDeps {
+  readonly store: KeyValueStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface ConsumerResult {
+  readonly applied: number;
+  readonly duplicates: number;
+}
+
+/**
+ * Queue consumer: parse the job, dispatch on its kind. A job that does not parse is logged and not
+ * retried (retrying cannot fix it); the relay's copy of its events is already acknowledged, so the
+ * error log is where it stays visible.
+ */
+export async function handleQueueEvent(input: unknown, deps: ConsumerDeps): Promise<ConsumerResult> {
+  const event = asyncEventSchema.parse(input);
+  const job = queueJobSchema.safeParse(event.body);
+  if (!job.success) {
+    deps.logger.error('queue job rejected', { jobId: event.jobId, problems: describeZodError(job.error) });
+    return { applied: 0, duplicates: 0 };
+  }
+  const attempt = (event.retryContext?.retryCount ?? 0) + 1;
+  return dispatch(job.data, attempt, deps);
+}
+
+function dispatch(job: QueueJob, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
+  switch (job.kind) {
+    case 'relay-events':
+      return recordRelayEvents(job, attempt, deps);
+    default:
+      return assertNever(job.kind);
+  }
+}
+
+function assertNever(kind: never): never {
+  throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/**
+ * Records each event once: the delivery-log key is derived from the event, so writing it with
+ * FAIL_IF_EXISTS is both the record and the exactly-once guard against redelivery.
+ */
+async function recordRelayEvents(job: RelayEventsJob, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
+  let applied = 0;
+  let duplicates = 0;
+  for (const event of job.events) {
+    const record: DeliveryRecord = {
+      eventId: event.id,
+      source: event.source,
+      groupKey: event.groupKey,
+      receivedAt: event.receivedAt,
+      processedAt: new Date(deps.clock.now()).toISOString(),
+      attempt,
+      outcome: { kind: 'recorded' },
+    };
+    const wrote = await deps.store.setIfAbsent(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), record);
+    if (wrote) applied += 1;
+    else duplicates += 1;
+  }
+  deps.logger.info('relay events recorded', { groupKey: job.groupKey, applied, duplicates });
+  return { applied, duplicates };
+}

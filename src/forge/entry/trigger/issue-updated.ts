@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { StorageKeys } from '../../constants';
+import type { Clock } from '../../ports/clock';
+import type { KeyValueStore } from '../../ports/key-value-store';
+import type { Logger } from '../../ports/logger';
+
+/** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
+export const issueUpdatedEventSchema = z
+  .object({
+    eventType: z.literal('avi:jira:updated:issue'),
+    atlassianId: z.string().optional(),
+    issue: z
+      .object({
+        id: z.string(),
+        key: z.string(),
+        fields: z
+          .object({
+            status: z
+              .object({ id: z.string().optional(), name: z.string(), statusCategory: z.object({ key: z.string() }).loose().optional() })
+              .loose()
+              .optional(),
+          })
+          .loose()
+          .optional(),
+      })
+      .loose(),
+    changelog: z
+      .object({
+        items: z.array(z.object({ field: z.string(), fieldId: z.string().optional(), from: z.string().nullable().optional(), to: z.string().nullable().optional(), fromString: z.string().nullable().optional(), toString: z.string().nullable().optional() }).loose()),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
+
+export interface TrackedIssueStatus {
+  readonly issueKey: string;
+  readonly statusName: string;
+  readonly statusCategory: string | undefined;
+  readonly updatedAt: string;
+}
+
+export interface IssueUpdatedDeps {
+  readonly store: KeyValueStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export type IssueUpdatedResult = 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
+
+/**
+ * Keeps the status mirror of issues the app created current, so later decisions need no GET.
+ * Issues the app does not track are left alone: the app writes only what it owns.
+ */
+export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
+  const parsed = issueUpdatedEventSchema.safeParse(input);
+  if (!parsed.success) {
+    deps.logger.warn('issue event ignored: unexpected shape', { problems: parsed.error.issues.length });
+    return 'ignored';
+  }
+  const event = parsed.data;
+  const nowIso = new Date(deps.clock.now()).toISOString();
+  await deps.store.set(StorageKeys.lastReceived('jira'), { receivedAt: nowIso });
+
+  const statusChanged = event.changelog?.items.some((item) => item.field === 'status' || item.fieldId === 'status') ?? false;
+  if (!statusChanged) return 'no-status-change';
+  const key = StorageKeys.issueStatus(event.issue.id);
+  const known = await deps.store.get<TrackedIssueStatus>(key);
+  if (!known) return 'not-tracked';
+  const status = event.issue.fields?.status;
+  const mirrored: TrackedIssueStatus = {
+    issueKey: event.issue.key,
+    statusName: status?.name ?? known.statusName,
+    statusCategory: status?.statusCategory?.key,
+    updatedAt: nowIso,
+  };
+  await deps.store.set(key, mirrored);
+  return 'status-mirrored';
+}

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { relayBatchSchema, type IngestAck, type RelayEvent, MAX_BATCH_BYTES } from '../../../shared/relay-envelope';
+import { KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../shared/signing';
+import { describeZodError } from '../../../shared/zod-error';
+import { SEEN_EVENT_TTL_DAYS, StorageKeys } from '../../constants';
+import type { RelayEventsJob } from '../../jobs';
+import { loadSigningKeys } from '../../adapters/signing-keys';
+import type { Clock } from '../../ports/clock';
+import type { JobQueue, JobToPush } from '../../ports/job-queue';
+import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
+import type { Logger } from '../../ports/logger';
+import { IngestError } from './ingest-error';
+import { header, jsonResponse, type WebTriggerRequest, type WebTriggerResponse } from './web-trigger-types';
+
+export interface IngestDeps {
+  readonly store: KeyValueStore;
+  readonly secrets: SecretStore;
+  readonly queue: JobQueue;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** Events of one alert group or incident run one at a time, in order, on the queue. */
+export function concurrencyKeyFor(groupKey: string): string {
+  return 'g-' + createHash('sha256').update(groupKey).digest('hex').slice(0, 40);
+}
+
+/**
+ * The ingest web trigger: verify the relay's signature on the raw body, parse, drop replays by event
+ * id, queue one job per group, then remember the ids. Markers are written after the push, so a crash
+ * in between can only queue an event twice (the consumer drops the second), never lose it.
+ */
+export async function handleIngest(request: WebTriggerRequest, deps: IngestDeps): Promise<WebTriggerResponse> {
+  try {
+    return await ingest(request, deps);
+  } catch (error) {
+    if (error instanceof IngestError) return error.toResponse();
+    deps.logger.error('ingest failed', { error: error instanceof Error ? error.message : String(error) });
+    return new IngestError('queue_unavailable', 'the app could not queue the batch; retry later', undefined, 5).toResponse();
+  }
+}
+
+async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<WebTriggerResponse> {
+  if (request.method !== 'POST') throw new IngestError('method_not_allowed', 'use POST');
+  const contentType = header(request, 'content-type') ?? '';
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new IngestError('unsupported_media_type', `content-type must be application/json, got "${contentType}"`);
+  }
+  if (Buffer.byteLength(request.body) > MAX_BATCH_BYTES) {
+    throw new IngestError('payload_too_large', `batch exceeds ${MAX_BATCH_BYTES} bytes`);
+  }
+
+  const keys = await loadSigningKeys(deps.secrets, deps.env);
+  if (keys.length === 0) throw new IngestError('not_configured', 'no relay signing key is configured');
+  const check = verifySignature(keys, {
+    signature: header(request, SIGNATURE_HEADER),
+    timestamp: header(request, TIMESTAMP_HEADER),
+    keyId: header(request, KEY_ID_HEADER),
+    rawBody: request.body,
+    nowSeconds: Math.floor(deps.clock.now() / 1000),
+  });
+  if (!check.ok) throw new IngestError('unauthorized', `signature rejected: ${check.reason}`);
+
+  let json: unknown;
+  try {
+    json = JSON.parse(request.body);
+  } catch {
+    throw new IngestError('invalid_json', 'body is not valid JSON');
+  }
+  const parsed = relayBatchSchema.safeParse(json);
+  if (!parsed.success) throw new IngestError('invalid_body', 'body is not a relay batch', describeZodError(parsed.error));
+
+  const unique = uniqueById(parsed.data.events);
+  const seen = await deps.store.getMany<unknown>(unique.map((event) => StorageKeys.seenEvent(event.id)));
+  const fresh = unique.filter((event) => !seen.has(StorageKeys.seenEvent(event.id)));
+  const duplicates = parsed.data.events.map((event) => event.id).filter((id) => !fresh.some((event) => event.id === id));
+
+  if (fresh.length > 0) {
+    try {
+      await deps.queue.push(jobsFor(fresh));
+    } catch (error) {
+      deps.logger.warn('queue push failed', { error: error instanceof Error ? error.message : String(error) });
+      throw new IngestError('queue_unavailable', 'the queue refused the batch; retry later', undefined, 5);
+    }
+    const nowMs = deps.clock.now();
+    await deps.store.setMany(
+      fresh.map((event) => ({ key: StorageKeys.seenEvent(event.id), value: nowMs })),
+      { ttlSeconds: SEEN_EVENT_TTL_DAYS * 86_400 },
+    );
+    await recordLastReceived(fresh, deps.store);
+  }
+
+  const ack: IngestAck = { accepted: fresh.map((event) => event.id), duplicates: [...new Set(duplicates)] };
+  deps.logger.info('ingested batch', { accepted: ack.accepted.length, duplicates: ack.duplicates.length, keyId: check.keyId });
+  return jsonResponse(202, ack);
+}
+
+function uniqueById(events: readonly RelayEvent[]): RelayEvent[] {
+  const byId = new Map<string, RelayEvent>();
+  for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
+  return [...byId.values()];
+}
+
+/** One job per group, events in relay order, so a group's notifications are applied in sequence. */
+export function jobsFor(events: readonly RelayEvent[]): JobToPush[] {
+  const groups = new Map<string, RelayEvent[]>();
+  for (const event of events) {
+    const group = groups.get(event.groupKey) ?? [];
+    group.push(event);
+    groups.set(event.groupKey, group);
+  }
+  return [...groups.entries()].map(([groupKey, groupEvents]) => {
+    const body: RelayEventsJob = { kind: 'relay-events', groupKey, events: groupEvents };
+    return { body, concurrencyKey: concurrencyKeyFor(groupKey) };
+  });
+}
+
+async function recordLastReceived(events: readonly RelayEvent[], store: KeyValueStore): Promise<void> {
+  const latest = new Map<string, string>();
+  for (const event of events) {
+    const previous = latest.get(event.source);
+    if (!previous || previous < event.receivedAt) latest.set(event.source, event.receivedAt);
+  }
+  await store.setMany([...latest.entries()].map(([source, receivedAt]) => ({ key: StorageKeys.lastReceived(source), value: { receivedAt } })));
+}

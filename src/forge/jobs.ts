@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { relayEventSchema } from '../shared/relay-envelope';
+
+/**
+ * Everything the app puts on its async queue. The consumer parses the body with this schema and
+ * switches on `kind`; adding a kind makes the compiler point at every switch that must handle it.
+ */
+export const relayEventsJobSchema = z.object({
+  kind: z.literal('relay-events'),
+  groupKey: z.string().min(1),
+  events: z.array(relayEventSchema).min(1),
+});
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema]);
+export type QueueJob = z.infer<typeof queueJobSchema>;
+export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;
