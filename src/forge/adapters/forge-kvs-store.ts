@@ -26,9 +26,11 @@ export function createForgeKvsStore(): KeyValueStore & SecretStore {
       const found = new Map<string, T>();
       for (const part of chunks(keys, BATCH_LIMIT)) {
         const result = await kvs.batchGet<T>(part.map((key) => ({ key })));
-        if (result.failedKeys.length > 0) {
-          const first = result.failedKeys[0];
-          throw new Error(`KVS batchGet failed for ${result.failedKeys.length} keys: ${first?.error.code} ${first?.error.message}`);
+        // A missing key is reported as a failed key with KEY_NOT_FOUND; that only means "absent".
+        const failed = result.failedKeys.filter((item) => item.error.code !== 'KEY_NOT_FOUND');
+        if (failed.length > 0) {
+          const first = failed[0];
+          throw new Error(`KVS batchGet failed for ${failed.length} keys: ${first?.error.code} ${first?.error.message}`);
         }
         for (const item of result.successfulKeys) found.set(item.key, item.value);
       }

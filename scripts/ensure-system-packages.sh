@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the end-to-end tests drive, when missing. Tests never skip for want of
+# them: if this cannot install them, it fails loudly.
+set -euo pipefail
+need=()
+# Binaries the test suite uses -> the Debian package that provides them.
+declare -A providers=( )
+for binary in "${!providers[@]}"; do
+  command -v "$binary" >/dev/null 2>&1 || need+=("${providers[$binary]}")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "missing system packages: ${need[*]} (run as root or install them with apt-get)" >&2
+  exit 1
+fi
+echo "== apt-get install ${need[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"

@@ -1,0 +1,191 @@
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { createAdaptorServer, type ServerType } from '@hono/node-server';
+import { openHostDatabase, type SqliteDatabase } from './database';
+import { createForgeFetch } from './forge-fetch';
+import { createHostHttpApp } from './http-app';
+import { InvocationLog } from './invocation-log';
+import { Invoker, type HandlersModule, type InvocationResult, type TimeLimitOverrides } from './invoker';
+import type { JiraTarget } from './jira-target';
+import { KvsStore } from './kvs-store';
+import { loadManifest, type ForgeManifest, type ManifestScheduledTrigger } from './manifest';
+import { AsyncEventQueue, DEFAULT_MAX_RETRIES, QUEUE_LIMITS } from './queue';
+import { InvocationContext } from './runtime-context';
+import { createRuntimeObject, installForgeGlobals } from './runtime-globals';
+
+export interface ForgeHostOptions {
+  readonly manifestPath: string;
+  /** The module whose exports the manifest `handler:` entries name (e.g. `require('../../forge/index')`). */
+  readonly handlers: HandlersModule;
+  /** SQLite file, or ':memory:'. */
+  readonly databasePath: string;
+  readonly clock?: () => number;
+  /** Monotonic clock for durations and time limits; defaults to performance.now. */
+  readonly monotonicNow?: () => number;
+  /** The app's own user account (product events by it are dropped by `ignoreSelf`). */
+  readonly appAccountId?: string;
+  readonly cloudId?: string;
+  readonly siteUrl?: string;
+  readonly environmentId?: string;
+  /** User that Custom UI resolver calls run as when the request names none. */
+  readonly defaultUserAccountId?: string;
+  readonly jira?: JiraTarget;
+  readonly timeLimits?: TimeLimitOverrides;
+  readonly queue?: { readonly workers?: number; readonly maxRetries?: number; readonly eventsPerMinute?: number | null; readonly pollMs?: number };
+  /** Base URL web trigger URLs are built on; defaults to the address `start()` binds. */
+  readonly publicBaseUrl?: string;
+}
+
+/** A product event as Jira delivers it to a Forge trigger (`avi:jira:updated:issue`, ...). */
+export interface ProductEvent {
+  readonly eventType: string;
+  readonly atlassianId?: string;
+  /** Set by the Jira simulator when the change was made by the app itself. */
+  readonly isAppActor?: boolean;
+  readonly [field: string]: unknown;
+}
+
+export type TriggerDelivery =
+  | { readonly triggerKey: string; readonly status: 'invoked'; readonly result: InvocationResult }
+  | { readonly triggerKey: string; readonly status: 'ignored-self' };
+
+export interface ForgeHost {
+  readonly manifest: ForgeManifest;
+  readonly kvs: KvsStore;
+  readonly queue: AsyncEventQueue;
+  readonly invocations: InvocationLog;
+  readonly appAccountId: string;
+  readonly cloudId: string;
+  /** Installs the Forge runtime globals (done by the factory) and returns nothing; `uninstall` restores them. */
+  uninstall(): void;
+  start(options?: { port?: number; host?: string; scheduleTimers?: boolean }): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+  /** The URL `webTrigger.getUrl(key)` returns; undefined before `start()` unless publicBaseUrl was given. */
+  webTriggerUrl(key: string): string | undefined;
+  /** In-process HTTP entry (same routes as the server): web triggers, resolvers, static resources. */
+  request(input: Request): Promise<Response>;
+  deliverProductEvent(event: ProductEvent): Promise<TriggerDelivery[]>;
+  runScheduledTrigger(key: string): Promise<InvocationResult>;
+}
+
+const INTERVAL_MS: Record<ManifestScheduledTrigger['interval'], number> = { fiveMinute: 300_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+function isSelfEvent(event: ProductEvent, appAccountId: string): boolean {
+  const user = event.user as { accountId?: unknown } | undefined;
+  return event.isAppActor === true || event.atlassianId === appAccountId || user?.accountId === appAccountId;
+}
+
+/** Builds a local Forge runtime for one app installation. Installs the Forge globals immediately. */
+export function createForgeHost(options: ForgeHostOptions): ForgeHost {
+  const manifest = loadManifest(options.manifestPath);
+  const clock = options.clock ?? Date.now;
+  const monotonicNow = options.monotonicNow ?? (() => performance.now());
+  const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
+  const appAccountId = options.appAccountId ?? 'forge-app-account';
+  const siteUrl = options.siteUrl ?? 'http://localhost:8789';
+  const installationId = `${cloudId}-install`;
+  const db: SqliteDatabase = openHostDatabase(options.databasePath);
+  const context = new InvocationContext();
+  const log = new InvocationLog();
+  const kvs = new KvsStore(db, clock);
+  const invoker = new Invoker({ manifest, handlers: options.handlers, context, log, clock, monotonicNow, limits: options.timeLimits ?? {} });
+  const installContext = `ari:cloud:jira::site/${cloudId}`;
+  const invocationContext = (accountId?: string): Record<string, unknown> => ({
+    installContext,
+    installation: { ari: `ari:cloud:ecosystem::installation/${installationId}`, contexts: [installContext] },
+    ...(accountId ? { principal: { accountId } } : {}),
+  });
+  const queue = new AsyncEventQueue({
+    db,
+    clock,
+    manifest,
+    invoker,
+    invocationContext: () => invocationContext(),
+    workers: options.queue?.workers ?? 4,
+    maxRetries: options.queue?.maxRetries ?? DEFAULT_MAX_RETRIES,
+    eventsPerMinute: options.queue?.eventsPerMinute === undefined ? QUEUE_LIMITS.eventsPerMinute : options.queue.eventsPerMinute,
+    pollMs: options.queue?.pollMs ?? 250,
+  });
+  let baseUrl = options.publicBaseUrl;
+  const webTriggerUrl = (key: string): string | undefined => (baseUrl ? `${baseUrl.replace(/\/+$/, '')}/x1/${encodeURIComponent(key)}` : undefined);
+  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key) });
+  const runtime = createRuntimeObject(
+    { appId: manifest.appId, appVersion: '1.0.0', environmentId: options.environmentId ?? 'local-development', environmentType: 'DEVELOPMENT', installationId, cloudId, scopes: manifest.scopes, monotonicNow },
+    context,
+  );
+  let restore: (() => void) | undefined = installForgeGlobals(runtime, forgeFetch);
+  const app = createHostHttpApp({ manifest, invoker, cloudId, siteUrl, defaultAccountId: options.defaultUserAccountId, invocationContext });
+  let server: ServerType | undefined;
+  const timers: NodeJS.Timeout[] = [];
+
+  const runScheduledTrigger = (key: string): Promise<InvocationResult> => {
+    const trigger = manifest.scheduledTriggers.find((s) => s.key === key);
+    if (!trigger) return Promise.reject(new Error(`unknown scheduled trigger '${key}'`));
+    const event = { context: { cloudId, moduleKey: key } };
+    return invoker.invoke({ functionKey: trigger.function, moduleKey: key, kind: 'scheduledTrigger', accountId: undefined, args: [event, invocationContext()] });
+  };
+
+  return {
+    manifest,
+    kvs,
+    queue,
+    invocations: log,
+    appAccountId,
+    cloudId,
+    uninstall(): void {
+      restore?.();
+      restore = undefined;
+    },
+    async start(startOptions = {}) {
+      if (server) throw new Error('forge host already started');
+      const host = startOptions.host ?? '127.0.0.1';
+      const s = createAdaptorServer({ fetch: app.fetch, hostname: host });
+      server = s;
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(startOptions.port ?? 0, host, () => resolve());
+      });
+      const port = (s.address() as AddressInfo).port;
+      const url = `http://${host}:${port}`;
+      baseUrl = options.publicBaseUrl ?? url;
+      if (startOptions.scheduleTimers) {
+        for (const trigger of manifest.scheduledTriggers) {
+          const t = setInterval(() => void runScheduledTrigger(trigger.key), INTERVAL_MS[trigger.interval]);
+          t.unref();
+          timers.push(t);
+        }
+      }
+      queue.kick();
+      return { port, url };
+    },
+    async close() {
+      for (const t of timers.splice(0)) clearInterval(t);
+      queue.close();
+      const s = server;
+      server = undefined;
+      if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+      restore?.();
+      restore = undefined;
+      db.close();
+    },
+    webTriggerUrl,
+    async request(input: Request) {
+      return app.fetch(input);
+    },
+    async deliverProductEvent(event: ProductEvent) {
+      const deliveries: TriggerDelivery[] = [];
+      for (const trigger of manifest.triggers.filter((t) => t.events.includes(event.eventType))) {
+        if (trigger.filter?.ignoreSelf && isSelfEvent(event, appAccountId)) {
+          deliveries.push({ triggerKey: trigger.key, status: 'ignored-self' });
+          continue;
+        }
+        const actor = typeof event.atlassianId === 'string' ? event.atlassianId : undefined;
+        const payload = { ...event, context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
+        const result = await invoker.invoke({ functionKey: trigger.function, moduleKey: trigger.key, kind: 'trigger', accountId: actor, args: [payload, invocationContext(actor)] });
+        deliveries.push({ triggerKey: trigger.key, status: 'invoked', result });
+      }
+      return deliveries;
+    },
+    runScheduledTrigger,
+  };
+}
