@@ -1,0 +1,157 @@
+/** `createJiraSimulator(options)`: the Hono app and the handles tests, the Forge host and benchmarks use. */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { CallLog } from './call-log';
+import { JiraError, SimulatedConnectionDrop } from './errors';
+import { IssueEventBus, type IssueEventListener } from './events';
+import { FaultRegistry } from './faults';
+import { SearchPageStore, type RouteDeps, type SimEnv } from './http';
+import type { Actor } from './issue-ops';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limit';
+import { matchRoute } from './route-templates';
+import { registerIssueRoutes } from './routes/issues';
+import { registerMetaRoutes } from './routes/meta';
+import { registerSearchRoutes } from './routes/search';
+import { createSeedHelpers, type SeedHelpers } from './seed';
+import { SimState } from './state';
+
+export interface JiraSimulatorOptions {
+  /** Simulator clock (ms since epoch): timestamps, JQL relative dates and rate-limit windows. */
+  readonly now?: () => number;
+  /** Used for `self` links; the HTTP server does not need to listen there. */
+  readonly baseUrl?: string;
+  /** accountId of the Forge app's user (accountType "app"). */
+  readonly appAccountId?: string;
+  /** `false` switches limits off; an object overrides the published numbers. */
+  readonly rateLimits?: boolean | Partial<RateLimitConfig>;
+  /** How added latency waits; tests may inject a fake. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onListenerError?: (error: unknown) => void;
+}
+
+export interface JiraSimulator {
+  readonly app: Hono<SimEnv>;
+  readonly state: SimState;
+  readonly callLog: CallLog;
+  readonly faults: FaultRegistry;
+  readonly rateLimits: RateLimiter;
+  readonly seed: SeedHelpers;
+  readonly now: () => number;
+  /** Subscribe to issue events; returns the unsubscribe function. */
+  onIssueEvent(listener: IssueEventListener): () => void;
+}
+
+export const DEFAULT_APP_ACCOUNT_ID = '63e1f0c2a8b4d5e6f7a8b9c0';
+export const FORGE_ACTOR_HEADER = 'x-forge-sim-actor';
+
+function rateConfig(option: JiraSimulatorOptions['rateLimits']): RateLimitConfig {
+  if (option === false) return { ...DEFAULT_RATE_LIMITS, enabled: false };
+  if (option === true || option === undefined) return DEFAULT_RATE_LIMITS;
+  return { ...DEFAULT_RATE_LIMITS, ...option };
+}
+
+/** Resolves the caller: the Forge host's actor header, or Basic auth from any email (unknown ones are created). */
+function resolveActor(state: SimState, forgeActor: string | undefined, authorization: string | undefined): Actor | null {
+  if (forgeActor !== undefined) {
+    if (forgeActor === 'app') return { accountId: state.appAccountId, isApp: true };
+    const accountId = forgeActor.startsWith('user:') ? forgeActor.slice('user:'.length) : undefined;
+    const user = accountId === undefined ? undefined : state.users.get(accountId);
+    return user ? { accountId: user.accountId, isApp: user.accountType === 'app' } : null;
+  }
+  const basic = authorization === undefined ? null : /^Basic\s+(\S+)$/i.exec(authorization);
+  if (!basic?.[1]) return null;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const email = decoded.slice(0, decoded.indexOf(':') >= 0 ? decoded.indexOf(':') : decoded.length);
+  if (!/^[^@\s]+@[^@\s]+$/.test(email)) return null;
+  const user = state.userForEmail(email);
+  return { accountId: user.accountId, isApp: user.accountType === 'app' };
+}
+
+export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSimulator {
+  const now = options.now ?? (() => Date.now());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const state = new SimState(options.baseUrl ?? 'http://127.0.0.1:8789', options.appAccountId ?? DEFAULT_APP_ACCOUNT_ID);
+  const callLog = new CallLog();
+  const faults = new FaultRegistry();
+  const rateLimits = new RateLimiter(rateConfig(options.rateLimits), now);
+  const bus = new IssueEventBus(options.onListenerError ?? ((error) => console.error('jira-sim: issue event listener failed', error)));
+  const deps: RouteDeps = { state, now, bus, searchPages: new SearchPageStore() };
+  const app = new Hono<SimEnv>();
+
+  // Outermost: faults act like the network and infrastructure in front of Jira; every outcome is logged.
+  const logAndFaults: MiddlewareHandler<SimEnv> = async (c, next) => {
+    const at = now();
+    const method = c.req.method;
+    const path = c.req.path;
+    const route = matchRoute(path)?.template ?? path;
+    const log = (status: number, rateLimitReason?: string): void => {
+      const actor = c.get('actor') as Actor | undefined;
+      callLog.record({ method, path, route, status, actor: actor?.accountId ?? null, actorIsApp: actor?.isApp ?? false, at, ...(rateLimitReason ? { rateLimitReason } : {}) });
+    };
+    for (const fault of faults.take(method, path)) {
+      switch (fault.kind) {
+        case 'latency':
+          await sleep(fault.ms);
+          break;
+        case 'drop':
+          log(0);
+          throw new SimulatedConnectionDrop(`${method} ${path}`);
+        case 'status':
+          log(fault.status);
+          return c.json(fault.body ?? { errorMessages: [`jira-sim: injected ${fault.status} fault`], errors: {} }, fault.status as 500);
+      }
+    }
+    await next();
+    log(c.res.status, c.res.headers.get('RateLimit-Reason') ?? undefined);
+  };
+
+  const authenticate: MiddlewareHandler<SimEnv> = async (c, next) => {
+    const actor = resolveActor(state, c.req.header(FORGE_ACTOR_HEADER), c.req.header('authorization'));
+    if (!actor) throw new JiraError(401, ['You are not authenticated. Authentication required to perform this operation.']);
+    c.set('actor', actor);
+    await next();
+  };
+
+  const limit: MiddlewareHandler<SimEnv> = async (c, next) => {
+    const match = matchRoute(c.req.path);
+    const issueRef = match?.params['issueIdOrKey'];
+    const issueId = issueRef === undefined ? undefined : (state.findIssue(issueRef)?.id ?? issueRef);
+    const refusal = rateLimits.check(c.req.method, match?.template ?? c.req.path, issueId);
+    if (refusal) {
+      throw new JiraError(429, ['Rate limit exceeded.'], {}, {
+        'Retry-After': String(refusal.retryAfterSeconds),
+        'X-RateLimit-Limit': String(refusal.limit),
+        'X-RateLimit-Remaining': '0',
+        'X-RateLimit-Reset': new Date(refusal.resetAt).toISOString(),
+        'RateLimit-Reason': refusal.reason,
+      });
+    }
+    await next();
+  };
+
+  app.use('*', logAndFaults, authenticate, limit);
+  registerIssueRoutes(app, deps);
+  registerMetaRoutes(app, deps);
+  registerSearchRoutes(app, deps);
+
+  app.notFound((c) => c.json({ errorMessages: [`jira-sim: no route for ${c.req.method} ${c.req.path}`], errors: {} }, 404));
+  app.onError((error, c) => {
+    if (error instanceof SimulatedConnectionDrop) throw error;
+    if (error instanceof JiraError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.body(), error.status as 400);
+    }
+    console.error('jira-sim: unexpected error', error);
+    return c.json({ errorMessages: ['Internal server error'], errors: {} }, 500);
+  });
+
+  return {
+    app,
+    state,
+    callLog,
+    faults,
+    rateLimits,
+    seed: createSeedHelpers(state),
+    now,
+    onIssueEvent: (listener) => bus.subscribe(listener),
+  };
+}

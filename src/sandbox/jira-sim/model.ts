@@ -1,0 +1,159 @@
+/** The simulator's in-memory data model: what a Jira Cloud site holds, minus everything we never call. */
+
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
+
+export interface StatusCategory {
+  readonly id: number;
+  readonly key: StatusCategoryKey;
+  readonly name: 'To Do' | 'In Progress' | 'Done';
+  readonly colorName: 'blue-gray' | 'yellow' | 'green';
+}
+
+/** Jira's fixed status categories: ids 2/4/3 with these keys, names and colours. */
+export const STATUS_CATEGORIES: Readonly<Record<StatusCategoryKey, StatusCategory>> = {
+  new: { id: 2, key: 'new', name: 'To Do', colorName: 'blue-gray' },
+  indeterminate: { id: 4, key: 'indeterminate', name: 'In Progress', colorName: 'yellow' },
+  done: { id: 3, key: 'done', name: 'Done', colorName: 'green' },
+};
+
+export interface UserRecord {
+  readonly accountId: string;
+  displayName: string;
+  emailAddress: string;
+  /** Profile visibility "only me": Jira then omits emailAddress from every response. */
+  hideEmail: boolean;
+  readonly accountType: 'atlassian' | 'app';
+  active: boolean;
+  timeZone: string;
+}
+
+export interface StatusRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly category: StatusCategoryKey;
+  readonly description: string;
+}
+
+export interface TransitionRecord {
+  readonly id: string;
+  readonly name: string;
+  /** Status ids it may start from; empty means global (from any status). */
+  readonly from: readonly string[];
+  readonly to: string;
+}
+
+export interface WorkflowRecord {
+  readonly name: string;
+  readonly initialStatusId: string;
+  readonly statuses: readonly StatusRecord[];
+  readonly transitions: readonly TransitionRecord[];
+}
+
+export interface IssueTypeRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly subtask: boolean;
+}
+
+export interface ComponentRecord {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface ProjectRecord {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+  readonly leadAccountId: string;
+  readonly issueTypes: readonly IssueTypeRecord[];
+  readonly components: ComponentRecord[];
+  readonly workflow: WorkflowRecord;
+}
+
+export interface PriorityRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly statusColor: string;
+}
+
+export interface SelectOption {
+  readonly id: string;
+  readonly value: string;
+  readonly disabled: boolean;
+}
+
+/** Custom fields the simulator understands; anything else is "not on the screen". */
+export type CustomFieldDef =
+  | { readonly kind: 'select'; readonly id: string; readonly name: string; readonly contextId: string; readonly options: SelectOption[] }
+  | { readonly kind: 'string'; readonly id: string; readonly name: string }
+  | { readonly kind: 'number'; readonly id: string; readonly name: string };
+
+export type CustomFieldValue =
+  | { readonly kind: 'select'; readonly optionId: string }
+  | { readonly kind: 'string'; readonly value: string }
+  | { readonly kind: 'number'; readonly value: number };
+
+export interface ChangeItem {
+  readonly field: string;
+  readonly fieldtype: 'jira' | 'custom';
+  readonly fieldId: string;
+  readonly from: string | null;
+  readonly fromString: string | null;
+  readonly to: string | null;
+  readonly toString: string | null;
+}
+
+export interface ChangelogRecord {
+  readonly id: string;
+  readonly authorId: string;
+  readonly created: number;
+  readonly items: readonly ChangeItem[];
+}
+
+export interface CommentRecord {
+  readonly id: string;
+  readonly authorId: string;
+  readonly body: unknown;
+  readonly created: number;
+  readonly updated: number;
+}
+
+export interface IssueRecord {
+  readonly id: string;
+  readonly key: string;
+  readonly projectKey: string;
+  issueTypeId: string;
+  summary: string;
+  description: unknown;
+  statusId: string;
+  statusCategoryChangedAt: number;
+  priorityId: string | null;
+  labels: string[];
+  componentIds: string[];
+  assigneeId: string | null;
+  reporterId: string | null;
+  readonly creatorId: string;
+  readonly created: number;
+  updated: number;
+  resolution: 'Done' | null;
+  resolutionDate: number | null;
+  readonly custom: Map<string, CustomFieldValue>;
+  readonly properties: Map<string, unknown>;
+  readonly comments: CommentRecord[];
+  readonly changelog: ChangelogRecord[];
+}
+
+export interface IssueLinkTypeRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly inward: string;
+  readonly outward: string;
+}
+
+export interface IssueLinkRecord {
+  readonly id: string;
+  readonly typeId: string;
+  readonly inwardIssueId: string;
+  readonly outwardIssueId: string;
+}

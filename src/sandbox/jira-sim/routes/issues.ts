@@ -1,0 +1,161 @@
+/** Issue endpoints: create, read, edit, assignee, comments, transitions, entity properties, links. */
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import { JiraError, badRequest, issueNotFound } from '../errors';
+import { listQuery, paging, parseBody, type RouteDeps, type SimEnv } from '../http';
+import { addComment, assignIssue, availableTransitions, checkPropertyInput, createIssue, editIssue, linkIssues, requireIssue, transitionIssue } from '../issue-ops';
+import { renderComment, renderIssue, renderStatus } from '../render';
+
+const propertySchema = z.object({ key: z.string(), value: z.unknown() });
+const updateOpSchema = z.object({ add: z.unknown(), remove: z.unknown(), set: z.unknown(), edit: z.unknown() }).partial();
+
+const createSchema = z.looseObject({
+  fields: z.record(z.string(), z.unknown()),
+  update: z.record(z.string(), z.array(updateOpSchema)).optional(),
+  properties: z.array(propertySchema).optional(),
+});
+
+const editSchema = z.looseObject({
+  fields: z.record(z.string(), z.unknown()).optional(),
+  update: z.record(z.string(), z.array(updateOpSchema)).optional(),
+  properties: z.array(propertySchema).optional(),
+});
+
+const assigneeSchema = z.looseObject({ accountId: z.string().nullable() });
+const commentSchema = z.looseObject({ body: z.unknown() });
+const transitionSchema = z.looseObject({
+  transition: z.looseObject({ id: z.union([z.string(), z.number()]).optional() }).optional(),
+  fields: z.record(z.string(), z.unknown()).optional(),
+  update: z.record(z.string(), z.array(updateOpSchema)).optional(),
+});
+const issueRefSchema = z.looseObject({ id: z.string().optional(), key: z.string().optional() });
+const linkSchema = z.looseObject({
+  type: z.looseObject({ id: z.string().optional(), name: z.string().optional() }),
+  inwardIssue: issueRefSchema,
+  outwardIssue: issueRefSchema,
+});
+
+export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
+  const { state } = deps;
+
+  app.post('/rest/api/3/issue', async (c) => {
+    const body = await parseBody(c, createSchema);
+    if (body.update && Object.keys(body.update).length > 0) throw badRequest(["jira-sim: 'update' is not supported on create; use 'fields'."]);
+    const issue = createIssue(deps, c.get('actor'), { fields: body.fields, properties: body.properties });
+    return c.json({ id: issue.id, key: issue.key, self: `${state.baseUrl}/rest/api/3/issue/${issue.id}` }, 201);
+  });
+
+  app.get('/rest/api/3/issue/:issueIdOrKey', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    return c.json(renderIssue(state, issue, { fields: listQuery(c, 'fields'), defaultFields: '*all', expand: c.req.query('expand'), properties: listQuery(c, 'properties') }));
+  });
+
+  app.put('/rest/api/3/issue/:issueIdOrKey', async (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const body = await parseBody(c, editSchema);
+    editIssue(deps, c.get('actor'), issue, body.fields ?? {}, body.update ?? {}, body.properties ?? []);
+    if (c.req.query('returnIssue') === 'true') {
+      return c.json(renderIssue(state, issue, { defaultFields: '*all', expand: c.req.query('expand') }), 200);
+    }
+    return c.body(null, 204);
+  });
+
+  app.put('/rest/api/3/issue/:issueIdOrKey/assignee', async (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const body = await parseBody(c, assigneeSchema);
+    assignIssue(deps, c.get('actor'), issue, body.accountId === '-1' ? null : body.accountId);
+    return c.body(null, 204);
+  });
+
+  app.post('/rest/api/3/issue/:issueIdOrKey/comment', async (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const body = await parseBody(c, commentSchema);
+    const comment = addComment(deps, c.get('actor'), issue, body.body);
+    return c.json(renderComment(state, issue, comment), 201);
+  });
+
+  app.get('/rest/api/3/issue/:issueIdOrKey/comment', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const { startAt, maxResults } = paging(c, 100, 5000);
+    const ordered = c.req.query('orderBy') === '-created' ? [...issue.comments].reverse() : issue.comments;
+    const page = ordered.slice(startAt, startAt + maxResults);
+    return c.json({ startAt, maxResults, total: issue.comments.length, comments: page.map((cm) => renderComment(state, issue, cm)) });
+  });
+
+  app.get('/rest/api/3/issue/:issueIdOrKey/transitions', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const project = state.findProject(issue.projectKey);
+    if (!project) throw issueNotFound();
+    const only = c.req.query('transitionId');
+    const transitions = availableTransitions(state, issue)
+      .filter((t) => only === undefined || t.id === only)
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        to: renderStatus(state, state.statusOf(project, t.to)),
+        hasScreen: false,
+        isGlobal: t.from.length === 0,
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+        isLooped: false,
+      }));
+    return c.json({ transitions });
+  });
+
+  app.post('/rest/api/3/issue/:issueIdOrKey/transitions', async (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const body = await parseBody(c, transitionSchema);
+    const id = body.transition?.id;
+    if (id === undefined) throw badRequest(["'transition' identifier must be specified."]);
+    if (body.update && Object.keys(body.update).length > 0) throw badRequest(["jira-sim: 'update' on transitions is not supported."]);
+    transitionIssue(deps, c.get('actor'), issue, String(id), body.fields ?? {});
+    return c.body(null, 204);
+  });
+
+  app.get('/rest/api/3/issue/:issueIdOrKey/properties', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const keys = [...issue.properties.keys()].map((key) => ({ key, self: `${state.baseUrl}/rest/api/3/issue/${issue.id}/properties/${encodeURIComponent(key)}` }));
+    return c.json({ keys });
+  });
+
+  app.get('/rest/api/3/issue/:issueIdOrKey/properties/:propertyKey', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const key = c.req.param('propertyKey');
+    if (!issue.properties.has(key)) throw new JiraError(404, [`The property with key '${key}' does not exist.`]);
+    return c.json({ key, value: issue.properties.get(key) });
+  });
+
+  app.put('/rest/api/3/issue/:issueIdOrKey/properties/:propertyKey', async (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const key = c.req.param('propertyKey');
+    let value: unknown;
+    try {
+      value = await c.req.json();
+    } catch {
+      throw badRequest(['The property value must be valid JSON.']);
+    }
+    checkPropertyInput(key, value);
+    const existed = issue.properties.has(key);
+    issue.properties.set(key, value);
+    return c.body(null, existed ? 200 : 201);
+  });
+
+  app.delete('/rest/api/3/issue/:issueIdOrKey/properties/:propertyKey', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const key = c.req.param('propertyKey');
+    if (!issue.properties.delete(key)) throw new JiraError(404, [`The property with key '${key}' does not exist.`]);
+    return c.body(null, 204);
+  });
+
+  app.post('/rest/api/3/issueLink', async (c) => {
+    const body = await parseBody(c, linkSchema);
+    const find = (ref: { id?: string | undefined; key?: string | undefined }) => {
+      const issue = state.findIssue(ref.id ?? ref.key ?? '');
+      if (!issue) throw new JiraError(404, [`Issue '${ref.key ?? ref.id ?? ''}' does not exist or you do not have permission to see it.`]);
+      return issue;
+    };
+    linkIssues(deps, c.get('actor'), body.type, find(body.inwardIssue), find(body.outwardIssue));
+    return c.body(null, 201);
+  });
+}
