@@ -334,6 +334,12 @@ export class AsyncEventQueue {
     return rows.map((r) => ({ eventId: r.event_id, jobId: r.job_id, queueName: r.queue_name, body: JSON.parse(r.body) as unknown, retryCount: r.retry_count, lastError: r.last_error ?? '' }));
   }
 
+  /** Events the consumer finished, in completion order: tests check what reached it, and how often. */
+  completedEvents(): { readonly eventId: string; readonly body: unknown; readonly retryCount: number }[] {
+    const rows = this.o.db.prepare("SELECT event_id, body, retry_count FROM queue_events WHERE status = 'done' ORDER BY seq").all() as Pick<EventRow, 'event_id' | 'body' | 'retry_count'>[];
+    return rows.map((r) => ({ eventId: r.event_id, body: JSON.parse(r.body) as unknown, retryCount: r.retry_count }));
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

@@ -1,0 +1,220 @@
+/**
+ * Relay throughput/latency benchmark: the relay runs as a child process (`npx tsx src/relay/main.ts`) on a temp
+ * database with durable (synchronous=FULL, group-committed) acks, forwarding to a fake web trigger in this
+ * process; autocannon drives POST /v1/alertmanager with the real fixture body.
+ *
+ * Every request carries a unique `benchId` field so each one is a new durable outbox row (identical bodies
+ * would be answered as duplicates, which writes nothing and would flatter the numbers).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+interface AutocannonResult {
+  duration: number;
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latency: { p50: number; p99: number; average: number; max: number };
+  requests: { average: number; total: number };
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(__filename)('autocannon') as Autocannon;
+
+export interface PhaseResult {
+  readonly name: string;
+  readonly connections: number;
+  readonly targetRate: number | null;
+  readonly durationSeconds: number;
+  readonly acks: number;
+  readonly acksPerSecond: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP99Ms: number;
+  readonly latencyMaxMs: number;
+}
+
+export interface RelayBenchResult {
+  readonly maxThroughput: PhaseResult;
+  readonly fixedRate: PhaseResult;
+  /** VmHWM of the relay's node process (the largest among the child's process tree). */
+  readonly peakRssMb: number;
+  /** Events the fake web trigger received (forwarding keeps up with accepting when this equals acks). */
+  readonly forwardedEvents: number;
+  readonly targets: { readonly acksPerSecond: boolean; readonly p99At1000: boolean; readonly rss: boolean };
+}
+
+const ROOT = resolve(__dirname, '..');
+const FIXTURE = resolve(ROOT, '../shared/fixtures/alertmanager/01-checkout-first-firing.json');
+const TOKEN = 'bench-alertmanager-token';
+
+function startFakeWebTrigger(): Promise<{ server: Server; url: string; received: () => number }> {
+  let received = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: { id: string }[] };
+      received += batch.events.length;
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ accepted: batch.events.map((e) => e.id), duplicates: [] }));
+    });
+  });
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      done({ server, url: `http://127.0.0.1:${port}/x1/ingest`, received: () => received });
+    }),
+  );
+}
+
+function startRelay(env: Record<string, string>): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn('npx', ['tsx', 'src/relay/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  return new Promise((done, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error('relay did not start in 30 s')), 30_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /relay listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        done({ child, baseUrl: match[1] });
+      }
+    });
+    child.stderr?.resume();
+    child.on('exit', (code) => fail(new Error(`relay exited early with ${code}`)));
+  });
+}
+
+/** Peak RSS over the child's process tree (npx → tsx → node): the relay is the largest. */
+function peakRssMb(rootPid: number): number {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const tree = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [pid, ppid] of parents) {
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
+    }
+  }
+  let peakKb = 0;
+  for (const pid of tree) {
+    try {
+      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      peakKb = Math.max(peakKb, Number(match?.[1] ?? 0));
+    } catch {
+      // Gone.
+    }
+  }
+  return Math.round((peakKb / 1024) * 10) / 10;
+}
+
+let nextSeq = 0;
+
+async function phase(name: string, url: string, body: (seq: number) => string, connections: number, rate: number | null, duration: number): Promise<PhaseResult> {
+  const result = await autocannon({
+    url: `${url}/v1/alertmanager`,
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    // A fresh body per request: the fixture plus a unique benchId.
+    requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: body(nextSeq++) }) }],
+    connections,
+    duration,
+    ...(rate === null ? {} : { overallRate: rate }),
+  });
+  return {
+    name,
+    connections,
+    targetRate: rate,
+    durationSeconds: result.duration,
+    acks: result['2xx'],
+    acksPerSecond: Math.round(result['2xx'] / result.duration),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+  };
+}
+
+export async function benchRelay(): Promise<RelayBenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
+  const trigger = await startFakeWebTrigger();
+  const fixture = readFileSync(FIXTURE, 'utf8').trimEnd();
+  const body = (seq: number) => fixture.slice(0, -1) + `,"benchId":${seq}}`;
+  let child: ChildProcess | undefined;
+  try {
+    const relay = await startRelay({
+      RELAY_DB: join(dir, 'relay.sqlite'),
+      RELAY_PORT: '0',
+      RELAY_HOST: '127.0.0.1',
+      WEBTRIGGER_URL: trigger.url,
+      ALERTMANAGER_TOKENS: TOKEN,
+    });
+    child = relay.child;
+    // Short warm-up so JIT and SQLite caches are not part of the measurement.
+    await phase('warmup', relay.baseUrl, body, 10, null, 2);
+    const maxThroughput = await phase('max-throughput', relay.baseUrl, body, 50, null, 10);
+    const fixedRate = await phase('fixed-1000rps', relay.baseUrl, body, 20, 1000, 10);
+    const peakRssMbValue = peakRssMb(child.pid ?? -1);
+    // Let the forwarder drain what it can in a few seconds.
+    const total = maxThroughput.acks + fixedRate.acks;
+    const deadline = Date.now() + 15_000;
+    while (trigger.received() < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const result: RelayBenchResult = {
+      maxThroughput,
+      fixedRate,
+      peakRssMb: Math.max(peakRssMbValue, peakRssMb(child.pid ?? -1)),
+      forwardedEvents: trigger.received(),
+      targets: {
+        acksPerSecond: maxThroughput.acksPerSecond >= 5000,
+        p99At1000: fixedRate.latencyP99Ms < 20,
+        rss: peakRssMbValue < 150,
+      },
+    };
+    console.log(JSON.stringify(result, null, 2));
+    return result;
+  } finally {
+    if (child?.pid) {
+      const exited = new Promise((r) => child?.once('exit', r));
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    await new Promise((r) => trigger.server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  benchRelay().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

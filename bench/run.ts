@@ -1,0 +1,33 @@
+/**
+ * `npm run bench`: runs every benchmark and prints its figures beside the named baselines and targets.
+ * Bounded in time; all load goes to loopback. Pass names to run a subset: `npm run bench -- relay`.
+ */
+import { benchRelay } from './relay';
+
+interface Benchmark {
+  readonly name: string;
+  run(): Promise<void>;
+}
+
+const benchmarks: Benchmark[] = [
+  {
+    name: 'relay',
+    async run() {
+      await benchRelay();
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  for (const bench of benchmarks) {
+    if (wanted.length > 0 && !wanted.includes(bench.name)) continue;
+    console.log(`\n=== ${bench.name}`);
+    await bench.run();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { SigningKey } from '../shared/signing';
+import { describeZodError } from '../shared/zod-error';
+
+export interface RelayConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dbPath: string;
+  readonly alertmanagerTokens: readonly string[];
+  readonly impactSecrets: readonly string[];
+  /** How far an Impact `X-Impact-Timestamp` may be from our clock. */
+  readonly impactToleranceSeconds: number;
+  readonly webTriggerUrl: string;
+  /** The first key signs; the rest are only listed so rotation is visible in one place. */
+  readonly signingKeys: readonly [SigningKey, ...SigningKey[]];
+  readonly maxBodyBytes: number;
+  readonly dedupWindowSeconds: number;
+  /** How long Impact event ids are remembered for duplicate suppression. */
+  readonly impactDedupRetentionSeconds: number;
+  readonly pollIntervalMs: number;
+}
+
+const commaList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((raw) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .pipe(z.array(z.string().min(8, 'each secret must be at least 8 characters')).min(1, 'at least one value is required'));
+
+const positiveInt = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
+
+const signingKeysSchema = z
+  .string()
+  .default('dev:dev-relay-signing-secret')
+  .transform((raw, ctx) => {
+    const keys: SigningKey[] = [];
+    for (const part of raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0)) {
+      const colon = part.indexOf(':');
+      const id = part.slice(0, colon);
+      const secret = part.slice(colon + 1);
+      if (colon <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(id) || secret.length < 8) {
+        // Do not echo the entry: it holds a secret.
+        ctx.addIssue({ code: 'custom', message: `entry ${keys.length + 1} must be kid:secret (kid url-safe, secret >= 8 chars)` });
+        return z.NEVER;
+      }
+      keys.push({ id, secret });
+    }
+    const [first, ...rest] = keys;
+    if (!first) {
+      ctx.addIssue({ code: 'custom', message: 'at least one signing key is required' });
+      return z.NEVER;
+    }
+    return [first, ...rest] as [SigningKey, ...SigningKey[]];
+  });
+
+const envSchema = z.object({
+  RELAY_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAY_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  RELAY_DB: z.string().min(1).default('./.data/relay.sqlite'),
+  ALERTMANAGER_TOKENS: commaList('dev-alertmanager-token'),
+  IMPACT_WEBHOOK_SECRETS: commaList('dev-impact-secret'),
+  IMPACT_TOLERANCE_SECONDS: positiveInt(300, 3600),
+  WEBTRIGGER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8788/x1/ingest'),
+  RELAY_SIGNING_KEYS: signingKeysSchema,
+  RELAY_MAX_BODY_BYTES: positiveInt(1024 * 1024, 64 * 1024 * 1024),
+  RELAY_DEDUP_WINDOW_SECONDS: positiveInt(10, 3600),
+  IMPACT_DEDUP_RETENTION_SECONDS: positiveInt(7 * 24 * 3600, 365 * 24 * 3600),
+  RELAY_POLL_INTERVAL_MS: positiveInt(5000, 3_600_000),
+});
+
+export class RelayConfigError extends Error {
+  constructor(readonly problems: readonly { path: string; message: string }[]) {
+    super('invalid relay configuration: ' + problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+    this.name = 'RelayConfigError';
+  }
+}
+
+/** Reads the environment once; empty strings count as unset so `FOO=` falls back to the default. */
+export function loadRelayConfig(env: Readonly<Record<string, string | undefined>>): RelayConfig {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') present[key] = value;
+  }
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) throw new RelayConfigError(describeZodError(parsed.error));
+  const e = parsed.data;
+  return {
+    host: e.RELAY_HOST,
+    port: e.RELAY_PORT,
+    dbPath: e.RELAY_DB,
+    alertmanagerTokens: e.ALERTMANAGER_TOKENS,
+    impactSecrets: e.IMPACT_WEBHOOK_SECRETS,
+    impactToleranceSeconds: e.IMPACT_TOLERANCE_SECONDS,
+    webTriggerUrl: e.WEBTRIGGER_URL,
+    signingKeys: e.RELAY_SIGNING_KEYS,
+    maxBodyBytes: e.RELAY_MAX_BODY_BYTES,
+    dedupWindowSeconds: e.RELAY_DEDUP_WINDOW_SECONDS,
+    impactDedupRetentionSeconds: e.IMPACT_DEDUP_RETENTION_SECONDS,
+    pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+  };
+}
+
+/** What is safe to log: counts and key ids, never a secret. */
+export function describeConfig(config: RelayConfig): Record<string, string | number> {
+  return {
+    host: config.host,
+    port: config.port,
+    dbPath: config.dbPath,
+    webTriggerUrl: config.webTriggerUrl,
+    alertmanagerTokens: config.alertmanagerTokens.length,
+    impactSecrets: config.impactSecrets.length,
+    signingKeyIds: config.signingKeys.map((k) => k.id).join(','),
+    maxBodyBytes: config.maxBodyBytes,
+    dedupWindowSeconds: config.dedupWindowSeconds,
+  };
+}

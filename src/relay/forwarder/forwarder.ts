@@ -1,0 +1,234 @@
+import { ingestAckSchema, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH } from '../../shared/relay-envelope';
+import { signRequest, type SigningKey } from '../../shared/signing';
+import type { Logger } from '../logger';
+import type { ForwardFailureReason, RelayMetrics } from '../metrics';
+import type { Outbox, StoredEvent } from '../outbox/outbox';
+import { buildBatch } from './batch';
+import { fullJitterDelay, parseRetryAfter, realSleep, type Sleep } from './retry';
+
+export interface ForwarderConfig {
+  readonly webTriggerUrl: string;
+  /** The first key signs. */
+  readonly signingKeys: readonly [SigningKey, ...SigningKey[]];
+  readonly pollIntervalMs: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  readonly maxRetryAfterMs?: number;
+  readonly requestTimeoutMs?: number;
+  readonly maxEventsPerBatch?: number;
+  readonly maxBatchBytes?: number;
+}
+
+export interface ForwarderDeps {
+  readonly config: ForwarderConfig;
+  readonly outbox: Outbox;
+  readonly fetch: typeof fetch;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly metrics: RelayMetrics;
+  readonly sleep?: Sleep;
+  /** Uniform in [0, 1), for backoff jitter. */
+  readonly random?: () => number;
+}
+
+/** What one round achieved, and so what the loop does next. */
+export type ForwardOutcome =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'progress'; readonly delivered: number; readonly failed: number }
+  | { readonly kind: 'retry'; readonly reason: ForwardFailureReason; readonly retryAfterMs: number | undefined };
+
+export interface Forwarder {
+  start(): void;
+  /** Stops the loop; resolves after the batch in flight (if any) has been settled. */
+  stop(): Promise<void>;
+  /** A new event was accepted: skip the rest of the idle wait (never a retry backoff). */
+  wake(): void;
+  /** One round: send the oldest pending events as one batch (splitting it if the web trigger refuses it). */
+  forwardOnce(): Promise<ForwardOutcome>;
+}
+
+type SendResult =
+  | { readonly kind: 'acked'; readonly ids: ReadonlySet<string> }
+  | { readonly kind: 'retry'; readonly reason: ForwardFailureReason; readonly retryAfterMs: number | undefined }
+  | { readonly kind: 'rejected'; readonly status: number; readonly detail: string };
+
+/** Statuses meaning "something in this batch is wrong": worth splitting to isolate the bad event. */
+const SPLITTABLE = new Set([400, 413, 422]);
+
+export function createForwarder(deps: ForwarderDeps): Forwarder {
+  const { config, outbox, logger, metrics, clock } = deps;
+  const sleep = deps.sleep ?? realSleep;
+  const random = deps.random ?? Math.random;
+  const maxEvents = config.maxEventsPerBatch ?? MAX_EVENTS_PER_BATCH;
+  const maxBytes = config.maxBatchBytes ?? MAX_BATCH_BYTES;
+  const backoff = { baseMs: config.backoffBaseMs ?? 500, maxMs: config.backoffMaxMs ?? 60_000 };
+  const maxRetryAfterMs = config.maxRetryAfterMs ?? 10 * 60_000;
+  const requestTimeoutMs = config.requestTimeoutMs ?? 30_000;
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let stopController = new AbortController();
+  let idleController: AbortController | undefined;
+  let woken = false;
+  let unsubscribe: (() => void) | undefined;
+
+  async function post(body: string): Promise<SendResult> {
+    metrics.forwardAttempt();
+    const started = clock();
+    let response: Response;
+    try {
+      response = await deps.fetch(config.webTriggerUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...signRequest(config.signingKeys[0], body, Math.floor(clock() / 1000)) },
+        body,
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+    } catch (error) {
+      logger.warn('web trigger unreachable', { error: error instanceof Error ? error.message : 'unknown' });
+      return { kind: 'retry', reason: 'network', retryAfterMs: undefined };
+    }
+    const text = await response.text().catch(() => '');
+    metrics.forwardLatency(Math.max(0, clock() - started) / 1000);
+    const retryAfterMs = () => {
+      const ms = parseRetryAfter(response.headers.get('retry-after'), clock());
+      return ms === undefined ? undefined : Math.min(ms, maxRetryAfterMs);
+    };
+    if (response.status >= 200 && response.status < 300) {
+      const ack = safeJson(text, ingestAckSchema);
+      if (!ack) return { kind: 'retry', reason: 'bad-ack', retryAfterMs: undefined };
+      return { kind: 'acked', ids: new Set([...ack.accepted, ...ack.duplicates]) };
+    }
+    if (response.status === 429) return { kind: 'retry', reason: 'http-429', retryAfterMs: retryAfterMs() };
+    if (response.status >= 500 || response.status === 408) return { kind: 'retry', reason: 'http-5xx', retryAfterMs: retryAfterMs() };
+    return { kind: 'rejected', status: response.status, detail: text.slice(0, 200) };
+  }
+
+  /** Sends `events` as one batch; on a splittable refusal, halves it until the bad event stands alone. */
+  async function send(events: readonly StoredEvent[]): Promise<ForwardOutcome> {
+    const { batch } = buildBatch(events, events.length, maxBytes);
+    if (!batch) return { kind: 'progress', delivered: 0, failed: 0 };
+    const result = await post(batch.body);
+    switch (result.kind) {
+      case 'acked': {
+        const acked = batch.events.filter((e) => result.ids.has(e.id)).map((e) => e.id);
+        const removed = acked.length > 0 ? await outbox.remove(acked) : 0;
+        metrics.forwardSuccess(removed);
+        if (acked.length < batch.events.length) {
+          metrics.forwardFailure('bad-ack');
+          logger.warn('web trigger did not acknowledge every event', { sent: batch.events.length, acked: acked.length });
+          return { kind: 'retry', reason: 'bad-ack', retryAfterMs: undefined };
+        }
+        return { kind: 'progress', delivered: removed, failed: 0 };
+      }
+      case 'retry':
+        metrics.forwardFailure(result.reason);
+        return result;
+      case 'rejected': {
+        metrics.forwardFailure('http-4xx');
+        if (SPLITTABLE.has(result.status) && batch.events.length > 1) {
+          const middle = Math.ceil(batch.events.length / 2);
+          const first = await send(batch.events.slice(0, middle));
+          if (first.kind !== 'progress') return first;
+          const second = await send(batch.events.slice(middle));
+          if (second.kind !== 'progress') return second;
+          return { kind: 'progress', delivered: first.delivered + second.delivered, failed: first.failed + second.failed };
+        }
+        const failed = await outbox.markFailed(batch.events.map((e) => e.id), `http-${result.status}: ${result.detail}`, clock());
+        metrics.eventsFailedPermanently(failed);
+        logger.error('web trigger refused events; kept as failed', { status: result.status, events: failed });
+        return { kind: 'progress', delivered: 0, failed };
+      }
+    }
+  }
+
+  async function forwardOnce(): Promise<ForwardOutcome> {
+    woken = false;
+    const { batch, tooLarge } = buildBatch(await outbox.pending(maxEvents), maxEvents, maxBytes);
+    let failed = 0;
+    if (tooLarge.length > 0) {
+      failed = await outbox.markFailed(tooLarge.map((e) => e.id), `too-large: over ${maxBytes} bytes as a batch`, clock());
+      metrics.forwardFailure('too-large');
+      metrics.eventsFailedPermanently(failed);
+      logger.error('event too large to forward; kept as failed', { events: failed });
+    }
+    if (!batch) return failed > 0 ? { kind: 'progress', delivered: 0, failed } : { kind: 'idle' };
+    const outcome = await send(batch.events);
+    return outcome.kind === 'progress' ? { ...outcome, failed: outcome.failed + failed } : outcome;
+  }
+
+  async function idleWait(): Promise<void> {
+    if (woken) return;
+    idleController = new AbortController();
+    const stopped = stopController.signal;
+    const onStop = () => idleController?.abort();
+    stopped.addEventListener('abort', onStop, { once: true });
+    await sleep(config.pollIntervalMs, idleController.signal);
+    stopped.removeEventListener('abort', onStop);
+    idleController = undefined;
+  }
+
+  function wake(): void {
+    woken = true;
+    idleController?.abort();
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (running) {
+      let outcome: ForwardOutcome;
+      try {
+        outcome = await forwardOnce();
+      } catch (error) {
+        logger.error('forward round failed', { error: error instanceof Error ? error.message : 'unknown' });
+        outcome = { kind: 'retry', reason: 'network', retryAfterMs: undefined };
+      }
+      if (!running) break;
+      switch (outcome.kind) {
+        case 'idle':
+          failures = 0;
+          await idleWait();
+          break;
+        case 'progress':
+          failures = 0;
+          break;
+        case 'retry': {
+          failures += 1;
+          const delay = outcome.retryAfterMs ?? fullJitterDelay(failures, backoff, random);
+          logger.info('forward retry scheduled', { reason: outcome.reason, delayMs: delay, attempt: failures });
+          await sleep(delay, stopController.signal);
+          break;
+        }
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      stopController = new AbortController();
+      unsubscribe = outbox.onAccepted(wake);
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      unsubscribe?.();
+      unsubscribe = undefined;
+      stopController.abort();
+      await loop;
+      loop = undefined;
+    },
+    wake,
+    forwardOnce,
+  };
+}
+
+function safeJson<T>(text: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | undefined {
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,18 @@
+import type { IdFactory } from '../ids';
+import { createOutbox } from './outbox-impl';
+import type { Outbox, StoreExecutor } from './outbox';
+import { openSqliteStore } from './sqlite-store';
+
+/** Store on this thread: each commit's fsync blocks the event loop. For tests and tools; main.ts uses the worker. */
+export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory }): Outbox {
+  const store = openSqliteStore(options.path, options.newId);
+  let closed = false;
+  const executor: StoreExecutor = {
+    call: (request) => (closed ? Promise.reject(new Error('outbox is closed')) : Promise.resolve().then(() => store.execute(request))),
+    close: async () => {
+      closed = true;
+      store.close();
+    },
+  };
+  return createOutbox(executor);
+}

@@ -1,0 +1,78 @@
+import type { AcceptResult, NewEvent, Outbox, StoreExecutor } from './outbox';
+
+interface Waiting {
+  readonly event: NewEvent;
+  readonly resolve: (result: AcceptResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The outbox over a store executor, with group commit: accepts queue up while one commit is in flight,
+ * then all of them go in the next transaction (one fsync) and resolve together once it has committed.
+ */
+export function createOutbox(executor: StoreExecutor): Outbox {
+  let queue: Waiting[] = [];
+  let inFlight = false;
+  let scheduled = false;
+  let closed = false;
+  const listeners = new Set<() => void>();
+
+  function schedule(): void {
+    if (scheduled || inFlight || queue.length === 0) return;
+    scheduled = true;
+    // Let every request already read in this turn of the event loop join the batch.
+    setImmediate(commit);
+  }
+
+  function commit(): void {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    inFlight = true;
+    executor.call({ op: 'accept', events: batch.map((w) => w.event) }).then(
+      (results) => {
+        inFlight = false;
+        batch.forEach((w, i) => {
+          const result = results[i];
+          if (result) w.resolve(result);
+          else w.reject(new Error('outbox returned no result for an accepted event'));
+        });
+        if (results.some((r) => !r.duplicate)) for (const listener of listeners) listener();
+        schedule();
+      },
+      (error: unknown) => {
+        inFlight = false;
+        for (const w of batch) w.reject(error);
+        schedule();
+      },
+    );
+  }
+
+  return {
+    accept(event) {
+      if (closed) return Promise.reject(new Error('outbox is closed'));
+      return new Promise<AcceptResult>((resolve, reject) => {
+        queue.push({ event, resolve, reject });
+        schedule();
+      });
+    },
+    pending: (limit) => executor.call({ op: 'pending', limit }),
+    remove: (ids) => (ids.length === 0 ? Promise.resolve(0) : executor.call({ op: 'remove', ids })),
+    markFailed: (ids, reason, nowMs) => (ids.length === 0 ? Promise.resolve(0) : executor.call({ op: 'markFailed', ids, reason, nowMs })),
+    requeueFailed: () => executor.call({ op: 'requeueFailed' }),
+    stats: () => executor.call({ op: 'stats' }),
+    pruneDedup: (nowMs) => executor.call({ op: 'pruneDedup', nowMs }),
+    onAccepted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Commit what is queued so no accepted request is left without an answer.
+      while (queue.length > 0 || inFlight || scheduled) await new Promise((r) => setImmediate(r));
+      await executor.close();
+    },
+  };
+}

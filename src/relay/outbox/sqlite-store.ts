@@ -1,0 +1,157 @@
+import Database from 'better-sqlite3';
+import { eventSourceSchema } from '../../shared/relay-envelope';
+import { createIdFactory, type IdFactory } from '../ids';
+import type { AcceptResult, NewEvent, OutboxStats, StoredEvent, StoreRequest, StoreResults } from './outbox';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  source TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  group_key TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'failed')),
+  failed_reason TEXT,
+  failed_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS events_state_seq ON events (state, seq);
+CREATE TABLE IF NOT EXISTS dedup (
+  source TEXT NOT NULL,
+  key TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL,
+  PRIMARY KEY (source, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_expires ON dedup (expires_ms);
+`;
+
+interface EventRow {
+  id: string;
+  source: string;
+  received_at: string;
+  group_key: string;
+  body: string;
+}
+
+export interface SqliteStore {
+  execute<R extends StoreRequest>(request: R): StoreResults[R['op']];
+  close(): void;
+}
+
+/**
+ * The outbox tables and every statement on them, synchronous (better-sqlite3).
+ *
+ * Durability: WAL with `synchronous=FULL` fsyncs the WAL at every commit, so a 202 is never sent for an
+ * event a power cut could lose (`NORMAL` in WAL mode syncs only at checkpoints: a committed transaction can
+ * vanish after an OS crash). Deletes after a web-trigger ack are the exception: they commit with NORMAL,
+ * because losing one only re-sends an event the web trigger drops by id, and the next FULL commit syncs them.
+ */
+export function openSqliteStore(path: string, newId: IdFactory = createIdFactory()): SqliteStore {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+
+  const selectDedup = db.prepare<[string, string], { event_id: string; expires_ms: number }>(
+    'SELECT event_id, expires_ms FROM dedup WHERE source = ? AND key = ?',
+  );
+  const upsertDedup = db.prepare<[string, string, string, number]>(
+    'INSERT INTO dedup (source, key, event_id, expires_ms) VALUES (?, ?, ?, ?) ' +
+      'ON CONFLICT (source, key) DO UPDATE SET event_id = excluded.event_id, expires_ms = excluded.expires_ms',
+  );
+  const insertEvent = db.prepare<[string, string, number, string, string, string]>(
+    'INSERT INTO events (id, source, received_ms, received_at, group_key, body) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const selectPending = db.prepare<[number], EventRow>(
+    "SELECT id, source, received_at, group_key, body FROM events WHERE state = 'pending' ORDER BY seq LIMIT ?",
+  );
+  const deleteEvent = db.prepare<[string]>('DELETE FROM events WHERE id = ?');
+  const failEvent = db.prepare<[string, number, string]>(
+    "UPDATE events SET state = 'failed', failed_reason = ?, failed_ms = ? WHERE id = ? AND state = 'pending'",
+  );
+  const requeue = db.prepare("UPDATE events SET state = 'pending', failed_reason = NULL, failed_ms = NULL WHERE state = 'failed'");
+  const countByState = db.prepare<[], { state: string; n: number; oldest: number | null }>(
+    'SELECT state, COUNT(*) AS n, MIN(received_ms) AS oldest FROM events GROUP BY state',
+  );
+  const failedReasons = db.prepare<[], { reason: string; n: number }>(
+    "SELECT failed_reason AS reason, COUNT(*) AS n FROM events WHERE state = 'failed' GROUP BY failed_reason ORDER BY n DESC LIMIT 20",
+  );
+  const pruneDedup = db.prepare<[number]>('DELETE FROM dedup WHERE expires_ms <= ?');
+
+  // Sequential inside one transaction, so two equal events in the same group commit see each other.
+  const acceptAll = db.transaction((events: readonly NewEvent[]): AcceptResult[] =>
+    events.map((event) => {
+      const seen = selectDedup.get(event.source, event.dedup.key);
+      if (seen && seen.expires_ms > event.receivedMs) return { id: seen.event_id, duplicate: true };
+      const id = newId(event.receivedMs);
+      insertEvent.run(id, event.source, event.receivedMs, new Date(event.receivedMs).toISOString(), event.groupKey, JSON.stringify(event.body));
+      upsertDedup.run(event.source, event.dedup.key, id, event.receivedMs + event.dedup.windowMs);
+      return { id, duplicate: false };
+    }),
+  );
+  const removeAll = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + deleteEvent.run(id).changes, 0));
+  const failAll = db.transaction((ids: readonly string[], reason: string, nowMs: number) =>
+    ids.reduce((n, id) => n + failEvent.run(reason, nowMs, id).changes, 0),
+  );
+
+  function stats(): OutboxStats {
+    let pending = 0;
+    let failed = 0;
+    let oldestPendingReceivedMs: number | null = null;
+    for (const row of countByState.all()) {
+      if (row.state === 'pending') {
+        pending = row.n;
+        oldestPendingReceivedMs = row.oldest;
+      } else {
+        failed = row.n;
+      }
+    }
+    const failedByReason = failed === 0 ? [] : failedReasons.all().map((r) => ({ reason: r.reason, count: r.n }));
+    return { pending, failed, oldestPendingReceivedMs, failedByReason };
+  }
+
+  function removeRelaxed(ids: readonly string[]): number {
+    db.pragma('synchronous = NORMAL');
+    try {
+      return removeAll(ids);
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
+  function run(request: StoreRequest): StoreResults[StoreRequest['op']] {
+    switch (request.op) {
+      case 'accept':
+        return acceptAll(request.events);
+      case 'pending':
+        return selectPending.all(request.limit).map(
+          (row): StoredEvent => ({
+            id: row.id,
+            source: eventSourceSchema.parse(row.source),
+            receivedAt: row.received_at,
+            groupKey: row.group_key,
+            bodyJson: row.body,
+          }),
+        );
+      case 'remove':
+        return removeRelaxed(request.ids);
+      case 'markFailed':
+        return failAll(request.ids, request.reason, request.nowMs);
+      case 'requeueFailed':
+        return requeue.run().changes;
+      case 'stats':
+        return stats();
+      case 'pruneDedup':
+        return pruneDedup.run(request.nowMs).changes;
+    }
+  }
+
+  return {
+    // The switch returns the result for request.op; TypeScript cannot narrow a generic through it.
+    execute: <R extends StoreRequest>(request: R) => run(request) as StoreResults[R['op']],
+    close: () => db.close(),
+  };
+}

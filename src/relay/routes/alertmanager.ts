@@ -1,0 +1,34 @@
+import type { Handler } from 'hono';
+import { alertmanagerWebhookSchema } from '../../shared/alertmanager-webhook';
+import { createBearerCheck } from '../auth/bearer';
+import { contentHash } from '../canonical-json';
+import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
+import type { RelayAppDeps, RelayEnv } from '../app-types';
+import { parseBody } from './validate';
+import { storeEvent } from './store';
+
+/**
+ * POST /v1/alertmanager. Alertmanager HA replicas and Alertmanager's own retries resend the same body
+ * within seconds; a legitimate repeat notification only comes after repeat_interval, so equal bodies are
+ * duplicates only inside the short dedup window.
+ */
+export function alertmanagerRoute(deps: RelayAppDeps): Handler<RelayEnv> {
+  const checkBearer = createBearerCheck(deps.config.alertmanagerTokens);
+  const windowMs = deps.config.dedupWindowSeconds * 1000;
+  return async (c) => {
+    c.set('source', 'alertmanager');
+    const receivedMs = deps.clock();
+    checkBearer(c.req.header('authorization'));
+    requireJsonContentType(c.req.header('content-type'));
+    const raw = await readRawBody(c.req.raw, deps.config.maxBodyBytes);
+    const body = parseBody(alertmanagerWebhookSchema, parseJsonBody(raw), 'Alertmanager webhook (version 4)');
+    const answer = await storeEvent(deps, {
+      source: 'alertmanager',
+      receivedMs,
+      groupKey: body.groupKey,
+      body,
+      dedup: { key: contentHash(body), windowMs },
+    });
+    return c.json(answer, 202);
+  };
+}

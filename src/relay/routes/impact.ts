@@ -1,0 +1,34 @@
+import type { Handler } from 'hono';
+import { createImpactVerifier, IMPACT_SIGNATURE_HEADER, IMPACT_TIMESTAMP_HEADER } from '../auth/impact-signature';
+import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
+import { impactWebhookSchema } from '../schemas/impact-webhook';
+import type { RelayAppDeps, RelayEnv } from '../app-types';
+import { parseBody } from './validate';
+import { storeEvent } from './store';
+
+/** POST /v1/impact: signature over the raw bytes first, parse second; one event per Impact event_id. */
+export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
+  const verify = createImpactVerifier(deps.config.impactSecrets, deps.config.impactToleranceSeconds);
+  const retentionMs = deps.config.impactDedupRetentionSeconds * 1000;
+  return async (c) => {
+    c.set('source', 'impact');
+    const receivedMs = deps.clock();
+    requireJsonContentType(c.req.header('content-type'));
+    const raw = await readRawBody(c.req.raw, deps.config.maxBodyBytes);
+    verify({
+      signature: c.req.header(IMPACT_SIGNATURE_HEADER),
+      timestamp: c.req.header(IMPACT_TIMESTAMP_HEADER),
+      rawBody: raw,
+      nowSeconds: Math.floor(receivedMs / 1000),
+    });
+    const body = parseBody(impactWebhookSchema, parseJsonBody(raw), 'Impact webhook');
+    const answer = await storeEvent(deps, {
+      source: 'impact',
+      receivedMs,
+      groupKey: `impact:${body.incident.id}`,
+      body,
+      dedup: { key: body.event_id, windowMs: retentionMs },
+    });
+    return c.json(answer, 202);
+  };
+}

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openInProcessOutbox } from '../../src/relay/outbox/in-process';
+import type { NewEvent, Outbox } from '../../src/relay/outbox/outbox';
+import { openWorkerOutbox } from '../../src/relay/outbox/worker-outbox';
+import { T0 } from './helpers';
+
+const event = (key: string, receivedMs = T0, windowMs = 10_000): NewEvent => ({
+  source: 'alertmanager',
+  receivedMs,
+  groupKey: 'g',
+  body: { key },
+  dedup: { key, windowMs },
+});
+
+describe.each([
+  ['in-process', (path: string) => Promise.resolve(openInProcessOutbox({ path }))],
+  ['worker thread', (path: string) => openWorkerOutbox({ path })],
+])('outbox (%s)', (_name, open: (path: string) => Promise<Outbox>) => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-test-'));
+    path = join(dir, 'relay.sqlite');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps accepted events across a reopen, oldest first, with url-safe time-ordered ids', async () => {
+    const outbox = await open(path);
+    const a = await outbox.accept(event('a'));
+    const b = await outbox.accept(event('b', T0 + 1));
+    await outbox.close();
+    const again = await open(path);
+    const pending = await again.pending(10);
+    expect(pending.map((e) => e.id)).toEqual([a.id, b.id]);
+    expect(a.id < b.id).toBe(true);
+    for (const e of pending) expect(e.id).toMatch(/^[0-9A-Za-z_-]{8,64}$/);
+    expect(JSON.parse(pending[0]?.bodyJson ?? '')).toEqual({ key: 'a' });
+    await again.close();
+  });
+
+  it('commits concurrent accepts together and suppresses a duplicate inside the same commit', async () => {
+    const outbox = await open(path);
+    const results = await Promise.all([outbox.accept(event('x')), outbox.accept(event('y')), outbox.accept(event('x'))]);
+    expect(results.map((r) => r.duplicate)).toEqual([false, false, true]);
+    expect(results[2]?.id).toBe(results[0]?.id);
+    expect((await outbox.stats()).pending).toBe(2);
+    await outbox.close();
+  });
+
+  it('forgets a dedup key once its window has passed', async () => {
+    const outbox = await open(path);
+    await outbox.accept(event('k', T0, 10_000));
+    expect((await outbox.accept(event('k', T0 + 9_999, 10_000))).duplicate).toBe(true);
+    expect((await outbox.accept(event('k', T0 + 10_000, 10_000))).duplicate).toBe(false);
+    expect(await outbox.pruneDedup(T0 + 20_000)).toBe(1);
+    await outbox.close();
+  });
+
+  it('removes only the given ids; failed events stay, out of the pending queue, with their reason', async () => {
+    const outbox = await open(path);
+    const ids = (await Promise.all(['1', '2', '3'].map((k) => outbox.accept(event(k))))).map((r) => r.id);
+    expect(await outbox.remove([ids[0] ?? '', 'not-an-id'])).toBe(1);
+    expect(await outbox.markFailed([ids[1] ?? ''], 'http-403: forbidden', T0)).toBe(1);
+    expect((await outbox.pending(10)).map((e) => e.id)).toEqual([ids[2]]);
+    expect(await outbox.stats()).toEqual({
+      pending: 1,
+      failed: 1,
+      oldestPendingReceivedMs: T0,
+      failedByReason: [{ reason: 'http-403: forbidden', count: 1 }],
+    });
+    await outbox.close();
+  });
+
+  it('commits accepts with synchronous=FULL in WAL mode', async () => {
+    const outbox = await open(path);
+    await outbox.accept(event('a'));
+    await outbox.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('rejects accepts after close', async () => {
+    const outbox = await open(path);
+    await outbox.close();
+    await expect(outbox.accept(event('a'))).rejects.toThrow(/closed/);
+  });
+});
