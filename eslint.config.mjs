@@ -14,6 +14,12 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS scripts run by node directly.
+    files: ['scripts/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', console: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // The pure domain must not reach into Forge, I/O or the clock.
     files: ['src/forge/domain/**/*.ts'],
     rules: {

@@ -1,0 +1,68 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createRelayApp } from './app';
+import { describeConfig, type RelayConfig } from './config';
+import { createForwarder, type Forwarder } from './forwarder/forwarder';
+import type { Logger } from './logger';
+import { createRelayMetrics, type RelayMetrics } from './metrics';
+import type { Outbox } from './outbox/outbox';
+import { openWorkerOutbox } from './outbox/worker-outbox';
+import { openInProcessOutbox } from './outbox/in-process';
+
+export interface RunningRelay {
+  readonly url: string;
+  readonly outbox: Outbox;
+  readonly forwarder: Forwarder;
+  readonly metrics: RelayMetrics;
+  /** Stops taking requests, lets in-flight accepts commit, settles the forwarder, closes the outbox. */
+  close(): Promise<void>;
+}
+
+export interface StartRelayOptions {
+  readonly logger: Logger;
+  readonly clock?: () => number;
+  readonly fetch?: typeof fetch;
+  /** `worker` (production: SQLite commits off the request thread) or `in-process` (one thread, for embedding). */
+  readonly outbox?: 'worker' | 'in-process';
+}
+
+/** Opens the outbox, serves the relay app and starts the forwarder: the relay process minus signal handling. */
+export async function startRelay(config: RelayConfig, options: StartRelayOptions): Promise<RunningRelay> {
+  const clock = options.clock ?? Date.now;
+  const { logger } = options;
+  if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
+  const outbox = options.outbox === 'in-process' ? openInProcessOutbox({ path: config.dbPath }) : await openWorkerOutbox({ path: config.dbPath });
+  const metrics = createRelayMetrics();
+  const app = createRelayApp({ config, outbox, clock, logger, metrics });
+  const forwarder = createForwarder({ config, outbox, fetch: options.fetch ?? globalThis.fetch, clock, logger, metrics });
+
+  // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.
+  const pruneTimer = setInterval(() => void outbox.pruneDedup(clock()).catch(() => undefined), 3_600_000);
+  pruneTimer.unref();
+
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info('relay started', describeConfig(config));
+  forwarder.start();
+
+  return {
+    url: `http://${config.host}:${port}`,
+    outbox,
+    forwarder,
+    metrics,
+    async close() {
+      clearInterval(pruneTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      });
+      await forwarder.stop();
+      await outbox.close();
+    },
+  };
+}
