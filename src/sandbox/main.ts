@@ -1,0 +1,50 @@
+/**
+ * `npm start`: the product on one machine with its embedded defaults: relay, local Forge host running
+ * the real app, and the Jira Cloud simulator. Prints where everything is and how to send an alert.
+ */
+import { join, relative } from 'node:path';
+import { createJsonLogger } from '../relay/logger';
+import { sandboxOptionsFromEnv, startSandbox } from './sandbox';
+
+async function main(): Promise<void> {
+  const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
+  const sandbox = await startSandbox(sandboxOptionsFromEnv(process.env, logger));
+  const { relay, forgeHost, jira, webTrigger } = sandbox.urls;
+  const token = sandbox.relayConfig.alertmanagerTokens[0];
+  const example = relative(process.cwd(), join(__dirname, '../../examples/alertmanager-firing.json'));
+  process.stdout.write(
+    [
+      '',
+      'Incident Bridge sandbox is running',
+      `  relay            ${relay}   (POST /v1/alertmanager, POST /v1/impact, GET /healthz, GET /metrics)`,
+      `  Forge host       ${forgeHost}   (web trigger ${webTrigger})`,
+      `  Jira simulator   ${jira}   (Basic auth as any email; projects OPS and PM)`,
+      `  settings page    ${forgeHost}/static/settings-ui/`,
+      `  issue panel      ${forgeHost}/static/panel-ui/`,
+      '',
+      'Send a sample alert:',
+      `  curl -sS -X POST ${relay}/v1/alertmanager -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' --data @${example}`,
+      'Then see what the app recorded:',
+      `  curl -sS -X POST ${forgeHost}/api/invoke/bridge-settings -H 'Content-Type: application/json' -d '{"functionKey":"listRecentDeliveries","payload":{}}'`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('sandbox stopping', { signal });
+    setTimeout(() => process.exit(1), 10_000).unref();
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sandbox failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

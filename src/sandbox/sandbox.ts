@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as forgeApp from '../forge/index';
+import { createForgeHost, jiraSiteFromEnv, type ForgeHost, type JiraTarget } from './forge-host';
+import { createJiraSimulator, seedSandboxSite, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, type JiraSimulator } from './jira-sim';
+import { loadRelayConfig, type RelayConfig } from '../relay/config';
+import { startRelay, type RunningRelay } from '../relay/server';
+import type { Logger } from '../relay/logger';
+import { SecretKeys } from '../forge/constants';
+import type { HandlersModule } from './forge-host';
+
+/** Everything `npm start` runs, wired the way production is: relay → web trigger → queue → consumer → Jira. */
+export interface SandboxOptions {
+  readonly host: string;
+  readonly relayPort: number;
+  readonly forgeHostPort: number;
+  readonly jiraPort: number;
+  /** SQLite files live here; `:memory:` keeps the Forge host in memory (the relay still needs a file). */
+  readonly dataDir: string;
+  /** Environment the relay config is read from (tokens, secrets, signing keys); ports and URLs are set here. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  /** Jira rate limits in the simulator (on by default, as in Jira Cloud). */
+  readonly jiraRateLimits?: boolean;
+  /** The app's handlers; defaults to src/forge/index. */
+  readonly handlers?: HandlersModule;
+  readonly forgeQueue?: { readonly eventsPerMinute?: number | null; readonly workers?: number };
+  /** Tests inject the relay's clock (duplicate windows) and its outbound fetch (forwarding faults). */
+  readonly relayClock?: () => number;
+  readonly relayFetch?: typeof fetch;
+}
+
+export interface Sandbox {
+  readonly urls: { readonly relay: string; readonly forgeHost: string; readonly jira: string; readonly webTrigger: string };
+  /** Undefined when JIRA_BASE_URL/JIRA_EMAIL/JIRA_API_TOKEN point the host at a real site. */
+  readonly jira: JiraSimulator | undefined;
+  readonly forge: ForgeHost;
+  readonly relay: RunningRelay;
+  readonly relayConfig: RelayConfig;
+  close(): Promise<void>;
+}
+
+export function sandboxOptionsFromEnv(env: Readonly<Record<string, string | undefined>>, logger: Logger): SandboxOptions {
+  const port = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${name} must be a port number, got "${env[name]}"`);
+    return value;
+  };
+  return {
+    host: env['SANDBOX_HOST'] ?? '127.0.0.1',
+    relayPort: port('RELAY_PORT', 8787),
+    forgeHostPort: port('FORGE_HOST_PORT', 8788),
+    jiraPort: port('JIRA_SIM_PORT', 8789),
+    dataDir: env['SANDBOX_DATA_DIR'] ?? '.data',
+    env,
+    logger,
+    jiraRateLimits: env['JIRA_SIM_RATE_LIMITS'] !== 'off',
+  };
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const inMemory = options.dataDir === ':memory:';
+  if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+  const realSite = jiraSiteFromEnv(options.env);
+
+  let jira: JiraSimulator | undefined;
+  let jiraTarget: JiraTarget;
+  let jiraUrl: string;
+  let closeJira = async () => {};
+  if (realSite) {
+    jiraTarget = realSite;
+    jiraUrl = realSite.kind === 'site' ? realSite.baseUrl : '';
+  } else {
+    jira = createJiraSimulator({ baseUrl: `http://${options.host}:${options.jiraPort}`, appAccountId: DEFAULT_APP_ACCOUNT_ID, rateLimits: options.jiraRateLimits ?? true });
+    seedSandboxSite(jira);
+    const served = await serveJiraSimulator(jira, { port: options.jiraPort, host: options.host });
+    jiraUrl = served.url;
+    closeJira = served.close;
+    const sim = jira;
+    jiraTarget = { kind: 'fetch', fetch: async (request) => sim.app.fetch(request) };
+  }
+
+  const forge = createForgeHost({
+    manifestPath: join(__dirname, '../../manifest.yml'),
+    handlers: options.handlers ?? forgeApp,
+    databasePath: inMemory ? ':memory:' : join(options.dataDir, 'forge-host.sqlite'),
+    appAccountId: DEFAULT_APP_ACCOUNT_ID,
+    siteUrl: jiraUrl,
+    jira: jiraTarget,
+    ...(options.forgeQueue ? { queue: options.forgeQueue } : {}),
+  });
+  const forgeServer = await forge.start({ port: options.forgeHostPort, host: options.host, scheduleTimers: true });
+  const webTrigger = forge.webTriggerUrl('ingest');
+  if (!webTrigger) throw new Error('the Forge host has no ingest web trigger URL');
+
+  // Jira tells the app about changes: the simulator's issue events go to the host's product triggers.
+  const unsubscribe = jira?.onIssueEvent((event) => {
+    forge.deliverProductEvent({ ...event, isAppActor: event.actorIsApp }).catch((error: unknown) => {
+      options.logger.error('product event delivery failed', { error: error instanceof Error ? error.message : String(error) });
+    });
+  });
+
+  const relayConfig = loadRelayConfig({
+    ...options.env,
+    RELAY_HOST: options.host,
+    RELAY_PORT: String(options.relayPort),
+    RELAY_DB: options.env['RELAY_DB'] ?? inMemory ? join(tmpdir(), `relay-${process.pid}-${Date.now()}.sqlite`) : join(options.dataDir, 'relay.sqlite'),
+    WEBTRIGGER_URL: webTrigger,
+  });
+  // The app learns the relay's signing keys from Forge secret storage, as an admin would set them.
+  forge.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, relayConfig.signingKeys);
+  const relay = await startRelay(relayConfig, {
+    logger: options.logger,
+    ...(options.relayClock ? { clock: options.relayClock } : {}),
+    ...(options.relayFetch ? { fetch: options.relayFetch } : {}),
+  });
+
+  return {
+    urls: { relay: relay.url, forgeHost: forgeServer.url, jira: jiraUrl, webTrigger },
+    jira,
+    forge,
+    relay,
+    relayConfig,
+    async close() {
+      await relay.close();
+      unsubscribe?.();
+      await forge.close();
+      await closeJira();
+    },
+  };
+}

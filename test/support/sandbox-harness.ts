@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox';
+import { silentLogger } from '../../src/relay/logger';
+import type { DeliveryRecord } from '../../src/forge/entry/consumer/delivery-record';
+
+export const ALERTMANAGER_FIXTURES = join(__dirname, '../../../shared/fixtures/alertmanager');
+export const ALERTMANAGER_TOKEN = 'test-alertmanager-token';
+
+export interface FixtureDelivery {
+  readonly file: string;
+  readonly receivedAt: number;
+  readonly body: string;
+}
+
+/** The captured Alertmanager deliveries, in arrival order, with the time Alertmanager sent each. */
+export function alertmanagerSequence(): FixtureDelivery[] {
+  const sequence = JSON.parse(readFileSync(join(ALERTMANAGER_FIXTURES, 'sequence.json'), 'utf8')) as { file: string; receivedAt: string }[];
+  return sequence.map((entry) => ({ file: entry.file, receivedAt: Date.parse(entry.receivedAt), body: readFileSync(join(ALERTMANAGER_FIXTURES, entry.file), 'utf8') }));
+}
+
+export interface TestSandbox {
+  readonly sandbox: Sandbox;
+  close(): Promise<void>;
+}
+
+export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    relayPort: 0,
+    forgeHostPort: 0,
+    jiraPort: 0,
+    dataDir,
+    env: { ALERTMANAGER_TOKENS: ALERTMANAGER_TOKEN, RELAY_SIGNING_KEYS: 'e2e:e2e-signing-secret-0123456789', RELAY_POLL_INTERVAL_MS: '200' },
+    logger: silentLogger,
+    forgeQueue: { eventsPerMinute: null },
+    ...overrides,
+  });
+  return {
+    sandbox,
+    async close() {
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postAlertmanager(relayUrl: string, body: string, token = ALERTMANAGER_TOKEN): Promise<Response> {
+  return fetch(`${relayUrl}/v1/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+}
+
+/** Waits until the relay's outbox is empty and the Forge queue has nothing due: everything accepted has been consumed. */
+export async function settle(sandbox: Sandbox, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stats = await sandbox.relay.outbox.stats();
+    if (stats.pending === 0) {
+      await sandbox.forge.queue.drain();
+      if ((await sandbox.relay.outbox.stats()).pending === 0) return;
+    }
+    if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(stats)}`);
+    sandbox.relay.forwarder.wake();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Every delivery record the consumer wrote (one per applied event). */
+export function consumerRecords(sandbox: Sandbox): DeliveryRecord[] {
+  const records: DeliveryRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = sandbox.forge.kvs.query('dlv:', 20, cursor);
+    if (!page.ok) throw new Error(page.failure.message);
+    records.push(...page.value.items.map((item) => item.value as DeliveryRecord));
+    cursor = page.value.cursor;
+  } while (cursor);
+  return records;
+}
+
+/** How many times each relay event id reached the consumer in a completed queue job. */
+export function consumerDeliveryCounts(sandbox: Sandbox): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const job of sandbox.forge.queue.completedEvents()) {
+    const events = (job.body as { events?: { id: string }[] }).events ?? [];
+    for (const event of events) counts.set(event.id, (counts.get(event.id) ?? 0) + 1);
+  }
+  return counts;
+}
