@@ -51,7 +51,7 @@ export interface RelayBenchResult {
 }
 
 const ROOT = resolve(__dirname, '..');
-const FIXTURE = resolve(ROOT, '../shared/fixtures/alertmanager/01-checkout-first-firing.json');
+const FIXTURE = resolve(ROOT, 'examples/alertmanager-firing.json');
 const TOKEN = 'bench-alertmanager-token';
 
 function startFakeWebTrigger(): Promise<{ server: Server; url: string; received: () => number }> {

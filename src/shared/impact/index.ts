@@ -1,0 +1,3 @@
+export * from './incident';
+export * from './webhook';
+export * from './api';
