@@ -18,6 +18,10 @@ export interface RelayConfig {
   /** How long Impact event ids are remembered for duplicate suppression. */
   readonly impactDedupRetentionSeconds: number;
   readonly pollIntervalMs: number;
+  /** Where SQLite runs: on the request thread (`main`) or in a worker thread (`worker`). */
+  readonly outboxThread: 'main' | 'worker';
+  /** How long an accept waits for others to share its commit (one fsync); 0 = only those read in the same tick. */
+  readonly commitWindowMs: number;
 }
 
 const commaList = (fallback: string) =>
@@ -66,6 +70,8 @@ const envSchema = z.object({
   RELAY_DEDUP_WINDOW_SECONDS: positiveInt(10, 3600),
   IMPACT_DEDUP_RETENTION_SECONDS: positiveInt(7 * 24 * 3600, 365 * 24 * 3600),
   RELAY_POLL_INTERVAL_MS: positiveInt(5000, 3_600_000),
+  RELAY_OUTBOX_THREAD: z.enum(['main', 'worker']).default('main'),
+  RELAY_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(1),
 });
 
 export class RelayConfigError extends Error {
@@ -98,6 +104,8 @@ export function loadRelayConfig(env: Readonly<Record<string, string | undefined>
     dedupWindowSeconds: e.RELAY_DEDUP_WINDOW_SECONDS,
     impactDedupRetentionSeconds: e.IMPACT_DEDUP_RETENTION_SECONDS,
     pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
+    outboxThread: e.RELAY_OUTBOX_THREAD,
+    commitWindowMs: e.RELAY_COMMIT_WINDOW_MS,
   };
 }
 
@@ -113,5 +121,7 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     signingKeyIds: config.signingKeys.map((k) => k.id).join(','),
     maxBodyBytes: config.maxBodyBytes,
     dedupWindowSeconds: config.dedupWindowSeconds,
+    outboxThread: config.outboxThread,
+    commitWindowMs: config.commitWindowMs,
   };
 }

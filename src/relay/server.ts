@@ -24,8 +24,6 @@ export interface StartRelayOptions {
   readonly logger: Logger;
   readonly clock?: () => number;
   readonly fetch?: typeof fetch;
-  /** `worker` (production: SQLite commits off the request thread) or `in-process` (one thread, for embedding). */
-  readonly outbox?: 'worker' | 'in-process';
 }
 
 /** Opens the outbox, serves the relay app and starts the forwarder: the relay process minus signal handling. */
@@ -33,7 +31,9 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const clock = options.clock ?? Date.now;
   const { logger } = options;
   if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
-  const outbox = options.outbox === 'in-process' ? openInProcessOutbox({ path: config.dbPath }) : await openWorkerOutbox({ path: config.dbPath });
+  const outboxOptions = { path: config.dbPath, commitWindowMs: config.commitWindowMs };
+  // On a small machine the request thread has room for the fsync; a worker only pays off with spare cores.
+  const outbox = config.outboxThread === 'worker' ? await openWorkerOutbox(outboxOptions) : openInProcessOutbox(outboxOptions);
   const metrics = createRelayMetrics();
   const app = createRelayApp({ config, outbox, clock, logger, metrics });
   const forwarder = createForwarder({ config, outbox, fetch: options.fetch ?? globalThis.fetch, clock, logger, metrics });

@@ -15,6 +15,8 @@ describe('loadRelayConfig', () => {
       dedupWindowSeconds: 10,
       impactDedupRetentionSeconds: 7 * 24 * 3600,
       pollIntervalMs: 5000,
+      outboxThread: 'main',
+      commitWindowMs: 1,
     });
   });
 

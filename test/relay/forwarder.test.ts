@@ -61,7 +61,7 @@ describe('forwarder', () => {
   async function acceptMany(n: number, body: (i: number) => Record<string, unknown> = (i) => ({ n: i })): Promise<string[]> {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const r = await temp.outbox.accept({ source: 'alertmanager', receivedMs: clock.nowMs, groupKey: `g${i % 3}`, body: body(i), dedup: { key: `k${keySeq++}`, windowMs: 10_000 } });
+      const r = await temp.outbox.accept({ source: 'alertmanager', receivedMs: clock.nowMs, groupKey: `g${i % 3}`, bodyJson: JSON.stringify(body(i)), dedup: { key: `k${keySeq++}`, windowMs: 10_000 } });
       ids.push(r.id);
     }
     return ids;
@@ -81,7 +81,7 @@ describe('forwarder', () => {
 
   it('sends a signed RelayBatch the web trigger can verify, then deletes the acked events', async () => {
     const raw = fixture('01-checkout-first-firing.json');
-    const { id } = await temp.outbox.accept({ source: 'alertmanager', receivedMs: clock.nowMs, groupKey: 'gk', body: JSON.parse(raw) as Record<string, unknown>, dedup: { key: 'h', windowMs: 1 } });
+    const { id } = await temp.outbox.accept({ source: 'alertmanager', receivedMs: clock.nowMs, groupKey: 'gk', bodyJson: raw, dedup: { key: 'h', windowMs: 1 } });
     const outcome = await forwarder().forwardOnce();
     expect(outcome).toEqual({ kind: 'progress', delivered: 1, failed: 0 });
     const [req] = trigger.requests;

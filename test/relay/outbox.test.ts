@@ -11,7 +11,7 @@ const event = (key: string, receivedMs = T0, windowMs = 10_000): NewEvent => ({
   source: 'alertmanager',
   receivedMs,
   groupKey: 'g',
-  body: { key },
+  bodyJson: JSON.stringify({ key }),
   dedup: { key, windowMs },
 });
 

@@ -44,8 +44,14 @@ export async function readRawBody(request: Request, maxBytes: number): Promise<B
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+export interface JsonBody {
+  /** The body as received, decoded: this text is what gets stored and forwarded. */
+  readonly text: string;
+  readonly value: unknown;
+}
+
 /** Strict UTF-8 then JSON.parse; either failing is the client's malformed body. */
-export function parseJsonBody(raw: Uint8Array): unknown {
+export function parseJsonBody(raw: Uint8Array): JsonBody {
   let text: string;
   try {
     text = utf8.decode(raw);
@@ -53,7 +59,7 @@ export function parseJsonBody(raw: Uint8Array): unknown {
     throw new RelayError('malformed-json', 'body is not valid UTF-8');
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { text, value: JSON.parse(text) as unknown };
   } catch (error) {
     throw new RelayError('malformed-json', 'body is not valid JSON', { parser: error instanceof Error ? error.message : 'unknown' });
   }

@@ -1,10 +1,10 @@
 import type { IdFactory } from '../ids';
-import { createOutbox } from './outbox-impl';
+import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor } from './outbox';
 import { openSqliteStore } from './sqlite-store';
 
 /** Store on this thread: each commit's fsync blocks the event loop. For tests and tools; main.ts uses the worker. */
-export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory }): Outbox {
+export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory } & GroupCommitOptions): Outbox {
   const store = openSqliteStore(options.path, options.newId);
   let closed = false;
   const executor: StoreExecutor = {
@@ -14,5 +14,5 @@ export function openInProcessOutbox(options: { readonly path: string; readonly n
       store.close();
     },
   };
-  return createOutbox(executor);
+  return createOutbox(executor, options);
 }

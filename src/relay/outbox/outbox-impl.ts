@@ -7,21 +7,35 @@ interface Waiting {
 }
 
 /**
- * The outbox over a store executor, with group commit: accepts queue up while one commit is in flight,
- * then all of them go in the next transaction (one fsync) and resolve together once it has committed.
+ * Commits that may be on their way at once. Two keep the store busy: while one fsyncs, the next batch
+ * is already travelling to it, instead of waiting for the previous answer to come back first.
  */
-export function createOutbox(executor: StoreExecutor): Outbox {
+const MAX_COMMITS_IN_FLIGHT = 2;
+
+/**
+ * The outbox over a store executor, with group commit: accepts queue up while commits are in flight,
+ * then all of them go in the next transaction (one fsync) and resolve together once it has committed.
+ * The store runs requests in order, so batches commit in the order they were sent.
+ */
+export interface GroupCommitOptions {
+  /** Extra wait before a commit so more accepts share its fsync; 0 takes only what this tick read. */
+  readonly commitWindowMs?: number;
+}
+
+export function createOutbox(executor: StoreExecutor, options: GroupCommitOptions = {}): Outbox {
+  const windowMs = options.commitWindowMs ?? 0;
   let queue: Waiting[] = [];
-  let inFlight = false;
+  let inFlight = 0;
   let scheduled = false;
   let closed = false;
   const listeners = new Set<() => void>();
 
   function schedule(): void {
-    if (scheduled || inFlight || queue.length === 0) return;
+    if (scheduled || inFlight >= MAX_COMMITS_IN_FLIGHT || queue.length === 0) return;
     scheduled = true;
-    // Let every request already read in this turn of the event loop join the batch.
-    setImmediate(commit);
+    // Let every request already read in this turn of the event loop (or within the window) join the batch.
+    if (windowMs > 0) setTimeout(commit, windowMs);
+    else setImmediate(commit);
   }
 
   function commit(): void {
@@ -29,10 +43,10 @@ export function createOutbox(executor: StoreExecutor): Outbox {
     const batch = queue;
     queue = [];
     if (batch.length === 0) return;
-    inFlight = true;
+    inFlight += 1;
     executor.call({ op: 'accept', events: batch.map((w) => w.event) }).then(
       (results) => {
-        inFlight = false;
+        inFlight -= 1;
         batch.forEach((w, i) => {
           const result = results[i];
           if (result) w.resolve(result);
@@ -42,7 +56,7 @@ export function createOutbox(executor: StoreExecutor): Outbox {
         schedule();
       },
       (error: unknown) => {
-        inFlight = false;
+        inFlight -= 1;
         for (const w of batch) w.reject(error);
         schedule();
       },
@@ -71,7 +85,7 @@ export function createOutbox(executor: StoreExecutor): Outbox {
       if (closed) return;
       closed = true;
       // Commit what is queued so no accepted request is left without an answer.
-      while (queue.length > 0 || inFlight || scheduled) await new Promise((r) => setImmediate(r));
+      while (queue.length > 0 || inFlight > 0 || scheduled) await new Promise((r) => setImmediate(r));
       await executor.close();
     },
   };

@@ -10,7 +10,8 @@ export interface NewEvent {
   readonly source: EventSource;
   readonly receivedMs: number;
   readonly groupKey: string;
-  readonly body: Readonly<Record<string, unknown>>;
+  /** The validated body exactly as received (JSON text of an object): stored and forwarded unchanged. */
+  readonly bodyJson: string;
   readonly dedup: DedupRule;
 }
 

@@ -87,7 +87,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
       const seen = selectDedup.get(event.source, event.dedup.key);
       if (seen && seen.expires_ms > event.receivedMs) return { id: seen.event_id, duplicate: true };
       const id = newId(event.receivedMs);
-      insertEvent.run(id, event.source, event.receivedMs, new Date(event.receivedMs).toISOString(), event.groupKey, JSON.stringify(event.body));
+      insertEvent.run(id, event.source, event.receivedMs, new Date(event.receivedMs).toISOString(), event.groupKey, event.bodyJson);
       upsertDedup.run(event.source, event.dedup.key, id, event.receivedMs + event.dedup.windowMs);
       return { id, duplicate: false };
     }),

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { createOutbox } from './outbox-impl';
+import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor, StoreRequest } from './outbox';
 
 export type WorkerRequest = { readonly kind: 'call'; readonly id: number; readonly request: StoreRequest } | { readonly kind: 'close' };
@@ -24,7 +24,7 @@ function spawnWorker(path: string): Worker {
  * The production outbox: SQLite in a worker thread, so the fsync of each group commit overlaps with
  * request handling on the main thread instead of stalling it.
  */
-export function openWorkerOutbox(options: { readonly path: string }): Promise<Outbox> {
+export function openWorkerOutbox(options: { readonly path: string } & GroupCommitOptions): Promise<Outbox> {
   const worker = spawnWorker(options.path);
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -58,7 +58,7 @@ export function openWorkerOutbox(options: { readonly path: string }): Promise<Ou
                 worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
               }),
           };
-          resolveOpen(createOutbox(executor));
+          resolveOpen(createOutbox(executor, options));
           break;
         }
         case 'failed':

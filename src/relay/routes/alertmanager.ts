@@ -1,7 +1,7 @@
 import type { Handler } from 'hono';
 import { alertmanagerWebhookSchema } from '../../shared/alertmanager-webhook';
 import { createBearerCheck } from '../auth/bearer';
-import { contentHash } from '../canonical-json';
+import { createHash } from 'node:crypto';
 import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
 import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
@@ -21,13 +21,15 @@ export function alertmanagerRoute(deps: RelayAppDeps): Handler<RelayEnv> {
     checkBearer(c.req.header('authorization'));
     requireJsonContentType(c.req.header('content-type'));
     const raw = await readRawBody(c.req.raw, deps.config.maxBodyBytes);
-    const body = parseBody(alertmanagerWebhookSchema, parseJsonBody(raw), 'Alertmanager webhook (version 4)');
+    const json = parseJsonBody(raw);
+    const body = parseBody(alertmanagerWebhookSchema, json.value, 'Alertmanager webhook (version 4)');
     const answer = await storeEvent(deps, {
       source: 'alertmanager',
       receivedMs,
       groupKey: body.groupKey,
-      body,
-      dedup: { key: contentHash(body), windowMs },
+      bodyJson: json.text,
+      // Replicas and retries resend the same bytes (Alertmanager's JSON encoding is deterministic).
+      dedup: { key: createHash('sha256').update(raw).digest('hex'), windowMs },
     });
     return c.json(answer, 202);
   };

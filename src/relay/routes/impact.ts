@@ -21,12 +21,13 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
       rawBody: raw,
       nowSeconds: Math.floor(receivedMs / 1000),
     });
-    const body = parseBody(impactWebhookSchema, parseJsonBody(raw), 'Impact webhook');
+    const json = parseJsonBody(raw);
+    const body = parseBody(impactWebhookSchema, json.value, 'Impact webhook');
     const answer = await storeEvent(deps, {
       source: 'impact',
       receivedMs,
       groupKey: `impact:${body.incident.id}`,
-      body,
+      bodyJson: json.text,
       dedup: { key: body.event_id, windowMs: retentionMs },
     });
     return c.json(answer, 202);
