@@ -5,8 +5,10 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "== npm ci"
-  npm ci --no-audit --no-fund || exit 1
+  # `npm install` honours package-lock.json and the exact pins; `npm ci` refuses this lock because the
+  # registry here lists only Linux builds of optional platform packages, so the lock names no others.
+  echo "== npm install"
+  npm install --no-audit --no-fund || exit 1
 fi
 bash scripts/ensure-system-packages.sh || exit 1
 
