@@ -50,6 +50,8 @@ export interface FixtureOptions {
 export function makeApp(options: FixtureOptions = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-check-'));
   const manifest = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'manifest.yml'), 'utf8')) as ManifestDoc;
+  // The fixture's own sources read and write Jira and use KVS: exactly these scopes, whatever the project declares now.
+  manifest.permissions.scopes = ['read:jira-work', 'write:jira-work', 'storage:app'];
   options.editManifest?.(manifest);
   const files: Record<string, string | null> = {
     'manifest.yml': YAML.stringify(manifest),
