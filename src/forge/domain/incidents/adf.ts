@@ -1,53 +1,14 @@
-/** Minimal Atlassian Document Format builders: only the nodes this app writes. */
-export interface AdfText {
-  readonly type: 'text';
-  readonly text: string;
-  readonly marks?: readonly ({ readonly type: 'strong' } | { readonly type: 'em' } | { readonly type: 'link'; readonly attrs: { readonly href: string } })[];
-}
-export interface AdfHardBreak {
-  readonly type: 'hardBreak';
-}
-export type AdfInline = AdfText | AdfHardBreak;
-export interface AdfParagraph {
-  readonly type: 'paragraph';
-  readonly content: readonly AdfInline[];
-}
-export interface AdfHeading {
-  readonly type: 'heading';
-  readonly attrs: { readonly level: 1 | 2 | 3 | 4 | 5 | 6 };
-  readonly content: readonly AdfInline[];
-}
-export interface AdfListItem {
-  readonly type: 'listItem';
-  readonly content: readonly AdfParagraph[];
-}
-export interface AdfBulletList {
-  readonly type: 'bulletList';
-  readonly content: readonly AdfListItem[];
-}
-export interface AdfTableCell {
-  readonly type: 'tableHeader' | 'tableCell';
-  readonly content: readonly AdfParagraph[];
-}
-export interface AdfTableRow {
-  readonly type: 'tableRow';
-  readonly content: readonly AdfTableCell[];
-}
-export interface AdfTable {
-  readonly type: 'table';
-  readonly content: readonly AdfTableRow[];
-}
-export type AdfBlock = AdfParagraph | AdfHeading | AdfBulletList | AdfTable;
-export interface AdfDoc {
-  readonly type: 'doc';
-  readonly version: 1;
-  readonly content: readonly AdfBlock[];
-}
+/**
+ * String-first ADF helpers for incident and post-mortem text (templates use `**bold**` and blank-line
+ * paragraphs). The node types and primitives are the shared subset in ../adf.
+ */
+import { text, type AdfBlock, type AdfBulletList, type AdfDoc, type AdfHeading, type AdfInline, type AdfParagraph, type AdfTable, type AdfTableCell } from '../adf';
+
+export type { AdfBlock, AdfBulletList, AdfDoc, AdfHeading, AdfInline, AdfParagraph, AdfTable, AdfTableCell } from '../adf';
+export { text } from '../adf';
+export type AdfText = Extract<AdfInline, { type: 'text' }>;
 
 export const doc = (content: readonly AdfBlock[]): AdfDoc => ({ type: 'doc', version: 1, content });
-
-/** ADF forbids empty text nodes; an empty string becomes an empty paragraph. */
-export const text = (value: string, marks?: AdfText['marks']): AdfText[] => (value.length === 0 ? [] : [marks ? { type: 'text', text: value, marks } : { type: 'text', text: value }]);
 
 /** Lines inside one paragraph are joined by hard breaks. */
 export function paragraph(value: string): AdfParagraph {
@@ -75,8 +36,8 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** `**bold**` is the only inline markup templates use. */
-export function inlineMarkup(line: string): AdfText[] {
-  const out: AdfText[] = [];
+export function inlineMarkup(line: string): AdfInline[] {
+  const out: AdfInline[] = [];
   const parts = line.split(/(\*\*[^*]+\*\*)/);
   for (const part of parts) {
     if (part.startsWith('**') && part.endsWith('**') && part.length > 4) out.push(...text(part.slice(2, -2), [{ type: 'strong' }]));
