@@ -1,4 +1,4 @@
-import type { ImpactIncident, ImpactUpdatableField } from '../../../shared/impact/incident';
+import { IMPACT_UPDATABLE_FIELDS, type ImpactIncident, type ImpactUpdatableField } from '../../../shared/impact/incident';
 import type { ImpactWebhook } from '../../../shared/impact/webhook';
 import type { IncidentSyncConfig } from './config';
 import type { IssueRef, JiraCommand, SyncProblem } from './commands';
@@ -35,17 +35,7 @@ export interface SyncPlan<C> {
 }
 
 /** Fields that flow Impact → Jira (key events go to the post-mortem, not the incident issue). */
-const SYNCED: readonly Exclude<ImpactUpdatableField, 'key_events'>[] = [
-  'title',
-  'description',
-  'status',
-  'priority',
-  'commander',
-  'environments',
-  'platform',
-  'business_impact',
-  'custom_ids',
-];
+const SYNCED = IMPACT_UPDATABLE_FIELDS.filter((field): field is Exclude<ImpactUpdatableField, 'key_events'> => field !== 'key_events');
 
 function guardValue(incident: ImpactIncident, field: ImpactUpdatableField): string {
   switch (field) {
