@@ -3,6 +3,7 @@
  * Bounded in time; all load goes to loopback. Pass names to run a subset: `npm run bench -- relay`.
  */
 import { benchRelay } from './relay';
+import { benchAlerts } from './alerts';
 
 interface Benchmark {
   readonly name: string;
@@ -14,6 +15,12 @@ const benchmarks: Benchmark[] = [
     name: 'relay',
     async run() {
       await benchRelay();
+    },
+  },
+  {
+    name: 'alerts',
+    async run() {
+      await benchAlerts();
     },
   },
 ];

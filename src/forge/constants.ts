@@ -22,7 +22,27 @@ export const StorageKeys = {
   /** Status category mirror of issues the app tracks: `issue-status:<issueId>`. */
   issueStatus: (issueId: string) => `issue-status:${issueId}`,
   lastScheduledRun: (triggerKey: string) => `scheduled-run:${triggerKey}`,
+  /** The ordered Alertmanager → Jira rule list, one value (see MAX_RULES_BYTES). */
+  alertRules: 'alert-rules',
+  /** What the app knows of one alert problem (ProblemRecord): `problem:<am:fp:…|am:grp:…>`. */
+  problem: (problemKey: string) => `problem:${problemKey}`,
+  /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */
+  creating: (problemKey: string) => `creating:${problemKey}`,
+  /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */
+  transitions: (projectKey: string, fromStatus: string) => `transitions:${projectKey}:${fromStatus}`,
+  /** Events given up on after the last retry (or refused by Jira), for the UI to list and retry. */
+  failedDeliveryPrefix: 'failed:',
+  failedDelivery: (receivedAtMs: number, eventId: string) => `failed:${String(receivedAtMs).padStart(13, '0')}:${eventId}`,
 } as const;
+
+/** Forge KVS values are limited (~240 KiB); the rule list stays well below. */
+export const MAX_RULES_BYTES = 200 * 1024;
+/** Cached workflow transitions heal within a day after an admin edits a workflow. */
+export const TRANSITIONS_TTL_SECONDS = 86_400;
+/** A creation marker younger than this means another invocation may be creating the issue right now. */
+export const CREATION_GRACE_MS = 60_000;
+/** The Forge host's (and Forge's documented) retry cap: the attempt with retryCount 4 is the last one. */
+export const MAX_QUEUE_RETRIES = 4;
 
 /** Replay markers outlive the relay's retry horizon by a wide margin. */
 export const SEEN_EVENT_TTL_DAYS = 7;

@@ -149,6 +149,9 @@ function conditionsHold(conditions: Conditions | undefined, current: unknown): b
  * the injected clock; expired rows read as absent and are purged lazily.
  */
 export class KvsStore {
+  /** Successful writes (set, delete, each write of a transaction): benchmarks report KVS writes per alert. */
+  private writeCount = 0;
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly clock: () => number,
@@ -199,6 +202,7 @@ export class KvsStore {
       this.db
         .prepare('INSERT OR REPLACE INTO kvs_items (space, key, value, created_at, updated_at, expire_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(spaceId(space), key, JSON.stringify(value), createdAt, now, expireAt);
+      this.writeCount += 1;
       if (options.returnValue === 'PREVIOUS') return ok(previous ? this.toItem(previous) : undefined);
       if (options.returnValue === 'LATEST') return ok(this.toItem({ key, value: JSON.stringify(value), created_at: createdAt, updated_at: now, expire_at: expireAt }));
       return ok(undefined);
@@ -210,6 +214,7 @@ export class KvsStore {
     if (bad) return { ok: false, failure: bad };
     if (!this.row(space, key)) return fail(404, 'KEY_NOT_FOUND', 'Provided key does not exist');
     this.db.prepare('DELETE FROM kvs_items WHERE space = ? AND key = ?').run(spaceId(space), key);
+    this.writeCount += 1;
     return ok(undefined);
   }
 
@@ -273,9 +278,15 @@ export class KvsStore {
       }
       for (const op of ops.delete ?? []) {
         this.db.prepare('DELETE FROM kvs_items WHERE space = ? AND key = ?').run(spaceId(space(op.entityName)), op.key);
+        this.writeCount += 1;
       }
       return ok(undefined);
     })();
+  }
+
+  /** Successful writes since the store was created (a failed or conflicting write does not count). */
+  writes(): number {
+    return this.writeCount;
   }
 
   /** Counts live items in a space (tests and stats). */

@@ -1,7 +1,17 @@
-import type { EventSource } from '../../../shared/relay-envelope';
+import type { EventSource, RelayEvent } from '../../../shared/relay-envelope';
+import type { ProblemOutcome } from '../../alerts/outcomes';
+import { describeProblemOutcome } from '../../alerts/outcomes';
 
-/** What the delivery log says about one relay event. Later features add outcomes (created, commented…). */
-export type DeliveryOutcome = { readonly kind: 'recorded' } | { readonly kind: 'rejected'; readonly reason: string };
+/**
+ * What the delivery log says about one relay event. An Alertmanager notification can touch several
+ * problems (one issue each), so `applied` lists one outcome per problem; `failed` is an event given up on
+ * (after the last retry, or refused by Jira), also kept as a failed delivery the UI can retry.
+ */
+export type DeliveryOutcome =
+  | { readonly kind: 'recorded' }
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | { readonly kind: 'applied'; readonly problems: readonly ProblemOutcome[] }
+  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[] };
 
 export interface DeliveryRecord {
   readonly eventId: string;
@@ -11,4 +21,37 @@ export interface DeliveryRecord {
   readonly processedAt: string;
   readonly attempt: number;
   readonly outcome: DeliveryOutcome;
+}
+
+/** A relay event the app gave up on, with the event itself so it can be queued again. */
+export interface FailedDelivery {
+  readonly eventId: string;
+  readonly groupKey: string;
+  readonly receivedAt: string;
+  readonly failedAt: string;
+  readonly attempts: number;
+  /** `rate-limited`, `unavailable`, `rejected`, `not-found`, `busy`, `invalid`. */
+  readonly failureKind: string;
+  readonly reason: string;
+  readonly event: RelayEvent;
+}
+
+/** One line for people: "created OPS-1", "skipped because nothing changed…", "failed: …". */
+export function describeOutcome(outcome: DeliveryOutcome): string {
+  switch (outcome.kind) {
+    case 'recorded':
+      return 'recorded';
+    case 'rejected':
+      return `rejected: ${outcome.reason}`;
+    case 'applied':
+      return outcome.problems.map(describeProblemOutcome).join('; ') || 'nothing to do';
+    case 'failed':
+      return `failed: ${outcome.reason}`;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected delivery outcome ${JSON.stringify(x)}`);
 }

@@ -5,14 +5,17 @@ import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { describeZodError } from '../../../shared/zod-error';
+import type { JiraPort } from '../../ports/jira';
 import type { DeliveryRecord } from './delivery-record';
+import { applyAlertEvents } from './alert-events';
+import type { RetryRequest } from './retry-policy';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
   body: z.unknown(),
   jobId: z.string().optional(),
   eventId: z.string().optional(),
-  retryContext: z.object({ retryCount: z.number().int().nonnegative() }).loose().optional(),
+  retryContext: z.object({ retryCount: z.number().int().nonnegative(), retryData: z.unknown().optional() }).loose().optional(),
 });
 export type AsyncEventInput = z.infer<typeof asyncEventSchema>;
 
@@ -20,11 +23,16 @@ export interface ConsumerDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly jira: JiraPort;
+  readonly random?: () => number;
 }
 
 export interface ConsumerResult {
   readonly applied: number;
   readonly duplicates: number;
+  readonly failed?: number;
+  /** Set when the job must run again (index.ts turns it into Forge's InvocationError). */
+  readonly retry?: RetryRequest;
 }
 
 /**
@@ -39,14 +47,13 @@ export async function handleQueueEvent(input: unknown, deps: ConsumerDeps): Prom
     deps.logger.error('queue job rejected', { jobId: event.jobId, problems: describeZodError(job.error) });
     return { applied: 0, duplicates: 0 };
   }
-  const attempt = (event.retryContext?.retryCount ?? 0) + 1;
-  return dispatch(job.data, attempt, deps);
+  return dispatch(job.data, { retryCount: event.retryContext?.retryCount ?? 0, retryData: event.retryContext?.retryData }, deps);
 }
 
-function dispatch(job: QueueJob, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
+function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
   switch (job.kind) {
     case 'relay-events':
-      return recordRelayEvents(job, attempt, deps);
+      return relayEvents(job, retry, deps);
     default:
       return assertNever(job.kind);
   }
@@ -54,6 +61,17 @@ function dispatch(job: QueueJob, attempt: number, deps: ConsumerDeps): Promise<C
 
 function assertNever(kind: never): never {
   throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */
+async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  const alerts = job.events.filter((e) => e.source === 'alertmanager');
+  const others = job.events.filter((e) => e.source !== 'alertmanager');
+  const recorded = others.length > 0 ? await recordRelayEvents({ ...job, events: others }, retry.retryCount + 1, deps) : { applied: 0, duplicates: 0 };
+  if (alerts.length === 0) return recorded;
+  const result = await applyAlertEvents(alerts, retry, deps);
+  deps.logger.info('alert notifications applied', { groupKey: job.groupKey, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
+  return { applied: recorded.applied + result.applied, duplicates: recorded.duplicates, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
 }
 
 /**

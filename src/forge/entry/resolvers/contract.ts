@@ -1,3 +1,4 @@
+import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
 /**
  * The typed contract between the Custom UI pages (static/) and the resolver function. Both sides
  * import this type; @forge/resolver's `makeResolver<ResolverDefinitions>` checks the backend against it
@@ -17,6 +18,8 @@ export interface DeliverySummary {
   readonly groupKey: string;
   readonly receivedAt: string;
   readonly outcome: string;
+  /** One line for people: "created OPS-1", "skipped because …", "failed: …". */
+  readonly detail: string;
 }
 
 export interface RecentDeliveries {
@@ -27,4 +30,87 @@ export interface RecentDeliveries {
 export type ResolverDefinitions = {
   getConnectionStatus: () => ConnectionStatus;
   listRecentDeliveries: (input: { cursor?: string; limit?: number }) => RecentDeliveries;
+} & AlertResolverDefinitions;
+
+// ---------------------------------------------------------------------------------------------------------
+// Alertmanager → Jira rules (issue 4)
+
+
+export interface InputProblem {
+  /** `rule.matchers.0`, `rules.2.target.projectKey`, `(yaml)`, `(body)`. */
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+}
+
+export type ResolverErrorCode = 'invalid-input' | 'forbidden' | 'not-found' | 'conflict' | 'jira-error' | 'too-large';
+
+export interface ResolverError {
+  readonly code: ResolverErrorCode;
+  readonly message: string;
+  readonly problems?: readonly InputProblem[];
+}
+
+export type ResolverResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ResolverError };
+
+export interface AlertRuleList {
+  readonly revision: number;
+  readonly rules: readonly Rule[];
+}
+
+export interface PlannedJiraCall {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly body?: unknown;
+  /** Why, for people: "create the issue", "look up the transition (not cached yet)". */
+  readonly purpose: string;
+}
+
+export interface DryRunAlert {
+  readonly fingerprint: string;
+  readonly status: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selectedRuleId: string | null;
+  /** Every rule in order, and why it did or did not match. */
+  readonly rules: readonly RuleExplanation[];
+}
+
+export interface DryRunProblem {
+  readonly problemKey: string;
+  readonly ruleId: string;
+  readonly grouping: 'fingerprint' | 'group';
+  readonly knownIssueKey: string | null;
+  readonly summary: string;
+  readonly description: unknown;
+  readonly commands: readonly Command[];
+  readonly jiraCalls: readonly PlannedJiraCall[];
+}
+
+export interface DryRunReport {
+  readonly alerts: readonly DryRunAlert[];
+  readonly skipped: readonly SkippedAlert[];
+  readonly problems: readonly DryRunProblem[];
+}
+
+export interface FailedDeliverySummary {
+  readonly key: string;
+  readonly eventId: string;
+  readonly groupKey: string;
+  readonly receivedAt: string;
+  readonly failedAt: string;
+  readonly attempts: number;
+  readonly failureKind: string;
+  readonly reason: string;
+}
+
+export type AlertResolverDefinitions = {
+  listAlertRules: () => AlertRuleList;
+  saveAlertRule: (input: { rule: unknown; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
+  deleteAlertRule: (input: { id: string; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
+  reorderAlertRules: (input: { ids: string[]; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
+  exportAlertRules: () => { yaml: string };
+  importAlertRules: (input: { yaml: string }) => ResolverResult<AlertRuleList>;
+  dryRunAlerts: (input: { notification: unknown; rules?: unknown[]; receivedAt?: string }) => ResolverResult<DryRunReport>;
+  listFailedDeliveries: (input: { cursor?: string; limit?: number }) => { items: FailedDeliverySummary[]; nextCursor: string | null };
+  retryFailedDelivery: (input: { key: string }) => ResolverResult<{ eventId: string }>;
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StorageKeys } from '../../constants';
 import { loadSigningKeys } from '../../adapters/signing-keys';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
-import type { DeliveryRecord } from '../consumer/delivery-record';
+import { describeOutcome, type DeliveryRecord } from '../consumer/delivery-record';
 import type { ConnectionStatus, RecentDeliveries } from './contract';
 
 export interface ResolverDeps {
@@ -45,6 +45,7 @@ export async function listRecentDeliveries(input: unknown, deps: ResolverDeps): 
       groupKey: value.groupKey,
       receivedAt: value.receivedAt,
       outcome: value.outcome.kind,
+      detail: describeOutcome(value.outcome),
     })),
     nextCursor: page.nextCursor ?? null,
   };

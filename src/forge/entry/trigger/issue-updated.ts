@@ -39,6 +39,10 @@ export interface TrackedIssueStatus {
   readonly statusName: string;
   readonly statusCategory: string | undefined;
   readonly updatedAt: string;
+  /** Jira status id when known; absent for an issue the app created that has not moved since. */
+  readonly statusId?: string | undefined;
+  /** Issue type the app created the issue with: names its (unmoved) initial status for the transition cache. */
+  readonly createdAsType?: string | undefined;
 }
 
 export interface IssueUpdatedDeps {
@@ -69,11 +73,13 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   const known = await deps.store.get<TrackedIssueStatus>(key);
   if (!known) return 'not-tracked';
   const status = event.issue.fields?.status;
+  const statusItem = event.changelog?.items.find((item) => item.field === 'status' || item.fieldId === 'status');
   const mirrored: TrackedIssueStatus = {
     issueKey: event.issue.key,
-    statusName: status?.name ?? known.statusName,
+    statusName: status?.name ?? statusItem?.toString ?? known.statusName,
     statusCategory: status?.statusCategory?.key,
     updatedAt: nowIso,
+    statusId: status?.id ?? statusItem?.to ?? undefined,
   };
   await deps.store.set(key, mirrored);
   return 'status-mirrored';

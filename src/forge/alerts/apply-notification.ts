@@ -1,0 +1,415 @@
+import { z } from 'zod';
+import { alertmanagerWebhookSchema } from '../../shared/alertmanager-webhook';
+import type { RelayEvent } from '../../shared/relay-envelope';
+import { describeZodError } from '../../shared/zod-error';
+import {
+  decide,
+  problemStateSchema,
+  planNotification,
+  resolveIssueRef,
+  settleState,
+  type CompiledRules,
+  type Decision,
+  type IssueRef,
+  type JiraCommand,
+  type PlannedProblem,
+  type ProblemState,
+  type SkippedAlert,
+} from '../domain/alerts';
+import { CREATION_GRACE_MS, StorageKeys } from '../constants';
+import type { Clock } from '../ports/clock';
+import type { IssueStatus, JiraFailure, JiraPort } from '../ports/jira';
+import type { KeyValueStore } from '../ports/key-value-store';
+import type { Logger } from '../ports/logger';
+import type { TrackedIssueStatus } from '../entry/trigger/issue-updated';
+import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
+import { loadProblems, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
+import { describeTarget, forgetTransitions, lookUpTransition, placeOf } from './transitions';
+
+export interface AlertsDeps {
+  readonly store: KeyValueStore;
+  readonly jira: JiraPort;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export type NotificationResult =
+  | { readonly ok: true; readonly outcomes: readonly ProblemOutcome[] }
+  | { readonly ok: false; readonly failure: ApplyFailure; readonly outcomes: readonly ProblemOutcome[] };
+
+const markerSchema = z.object({ startedAt: z.number(), eventId: z.string(), alerts: problemStateSchema.shape.alerts.default({}) });
+
+/**
+ * Applies one Alertmanager notification: plan it into problems, decide each against what KVS knows, run
+ * the Jira commands, store the new state. Problems are independent: one that fails does not stop the
+ * others, and a retry of the whole notification is harmless (what already happened decides "unchanged").
+ */
+export async function applyNotification(event: RelayEvent, rules: CompiledRules, deps: AlertsDeps): Promise<NotificationResult> {
+  const body = alertmanagerWebhookSchema.safeParse(event.body);
+  if (!body.success) {
+    const where = describeZodError(body.error, 3).map((p) => `${p.path}: ${p.message}`).join('; ');
+    return { ok: false, failure: { kind: 'invalid', message: `not an Alertmanager webhook body (${where})` }, outcomes: [] };
+  }
+  const plan = planNotification(body.data, rules);
+  const outcomes: ProblemOutcome[] = skippedOutcomes(plan.skipped);
+  if (plan.problems.length === 0) return { ok: true, outcomes: outcomes.length > 0 ? outcomes : [{ kind: 'skipped', reason: 'the notification has no alerts to act on' }] };
+
+  const loaded = await loadProblems(deps.store, plan.problems.map((p) => p.problem.key));
+  let retryable: ApplyFailure | undefined;
+  let final: ApplyFailure | undefined;
+  for (const planned of plan.problems) {
+    const result = await applyProblem(planned, loaded.get(planned.problem.key) ?? { record: undefined, mirror: undefined }, event, deps);
+    if (result.ok) {
+      outcomes.push(result.outcome);
+      continue;
+    }
+    outcomes.push({ kind: 'failed', problemKey: planned.problem.key, reason: failureText(result.failure) });
+    if (isRetryable(result.failure)) retryable ??= result.failure;
+    else final ??= result.failure;
+  }
+  const failure = retryable ?? final;
+  return failure ? { ok: false, failure, outcomes } : { ok: true, outcomes };
+}
+
+function failureText(f: ApplyFailure): string {
+  switch (f.kind) {
+    case 'rejected':
+      return `Jira refused (HTTP ${f.status}): ${f.jiraMessages.join('; ')}`;
+    case 'rate-limited':
+      return `rate limited, retry after ${f.retryAfterSeconds} s`;
+    case 'unavailable':
+      return `Jira unavailable: ${f.message}`;
+    case 'not-found':
+    case 'busy':
+    case 'invalid':
+      return f.message;
+    default:
+      return assertNever(f);
+  }
+}
+
+function skippedOutcomes(skipped: readonly SkippedAlert[]): ProblemOutcome[] {
+  const byReason = new Map<string, number>();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  const text: Record<SkippedAlert['reason'], string> = {
+    suppressed: 'silenced or inhibited',
+    'unknown-status': 'with an unknown status',
+    'bad-fingerprint': 'with an unusable fingerprint',
+    'no-rule': 'matched by no active rule',
+  };
+  return [...byReason.entries()].map(([reason, n]) => ({ kind: 'skipped', reason: `${n} alert${n === 1 ? '' : 's'} ${text[reason as SkippedAlert['reason']]}` }));
+}
+
+type ProblemResult = { readonly ok: true; readonly outcome: ProblemOutcome } | { readonly ok: false; readonly failure: ApplyFailure };
+
+interface Working {
+  record: ProblemRecord | undefined;
+  mirror: TrackedIssueStatus | undefined;
+  issueNotFound: boolean;
+}
+
+async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, event: RelayEvent, deps: AlertsDeps): Promise<ProblemResult> {
+  const { problem, rule } = planned;
+  const w: Working = { record: loaded.record, mirror: loaded.mirror, issueNotFound: false };
+
+  if (w.record?.pending) {
+    const finished = await runPending(w.record, deps);
+    if (!finished.ok) return finished;
+    w.record = finished.record;
+  }
+
+  // The status mirror is normally there (written at create, kept by the issue-updated trigger); else ask Jira once.
+  const issue = w.record?.state.issue;
+  if (w.record && issue && !w.mirror) {
+    const status = await deps.jira.getIssueStatus(issue.key);
+    if (status.ok) {
+      w.mirror = mirrorOf(status.value, deps.clock, undefined);
+      w.record = { ...w.record, issueId: status.value.id };
+      await writeMirror(deps.store, status.value.id, w.mirror);
+    } else if (status.failure.kind === 'not-found') {
+      w.issueNotFound = true;
+    } else {
+      return { ok: false, failure: status.failure };
+    }
+  }
+
+  let known: ProblemState | null = w.record ? withMirror(w.record.state, w.mirror) : null;
+  let decision = decide({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt });
+
+  if (!known && decision.commands.some((c) => c.kind === 'create')) {
+    const guard = await guardCreation(problem.key, event.id, decision.next?.alerts ?? {}, deps);
+    switch (guard.kind) {
+      case 'create':
+        break;
+      case 'failed':
+        return { ok: false, failure: guard.failure };
+      case 'busy':
+        return { ok: false, failure: { kind: 'busy', retryAfterSeconds: guard.retryAfterSeconds, message: `another delivery is creating the issue for ${problem.key}` } };
+      case 'stored':
+        w.record = guard.record;
+        known = withMirror(guard.record.state, undefined);
+        decision = decide({ problem, rule, known, receivedAt: event.receivedAt });
+        break;
+      case 'adopt': {
+        w.mirror = mirrorOf(guard.issue, deps.clock, undefined);
+        await writeMirror(deps.store, guard.issue.id, w.mirror);
+        known = adoptedState(problem.key, guard.issue, guard.alerts, event.receivedAt);
+        w.record = { version: 1, state: known, issueId: guard.issue.id };
+        deps.logger.info('problem state recovered from Jira', { problemKey: problem.key, issueKey: guard.issue.key });
+        decision = decide({ problem, rule, known, receivedAt: event.receivedAt });
+        break;
+      }
+      default:
+        return assertNever(guard);
+    }
+  }
+
+  let run = await execute(decision, w, rule.target.issueType, deps);
+  if (!run.ok && run.failure.kind === 'not-found' && run.doneCount === 0 && run.onExistingIssue && !w.issueNotFound && known?.issue) {
+    // The issue was deleted (or moved out of reach): forget it and start over with a new one.
+    w.issueNotFound = true;
+    decision = decide({ problem, rule, known, issueNotFound: true, receivedAt: event.receivedAt });
+    run = await execute(decision, w, rule.target.issueType, deps);
+  }
+  if (!run.ok) {
+    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps);
+    else if (w.record && w.record !== loaded.record) await saveProblem(deps.store, w.record);
+    return { ok: false, failure: run.failure };
+  }
+
+  const settled = decision.next ? settleState(decision.next, run.created?.key) : undefined;
+  const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
+  if (settled) {
+    const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId });
+  } else if (decision.next === null && loaded.record) {
+    await deps.store.delete(StorageKeys.problem(problem.key));
+  }
+  return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
+}
+
+type GuardResult =
+  | { readonly kind: 'create' }
+  | { readonly kind: 'busy'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'stored'; readonly record: ProblemRecord }
+  | { readonly kind: 'adopt'; readonly issue: IssueStatus; readonly alerts: ProblemState['alerts'] }
+  | { readonly kind: 'failed'; readonly failure: JiraFailure };
+
+/**
+ * No state and the decision creates: take the `creating:<key>` marker with FAIL_IF_EXISTS. The marker is
+ * kept, so finding it means an issue may exist already (a concurrent creator, a crash after the create, or
+ * lost state): then KVS is read again and Jira searched by the issue's entity property before creating.
+ * The marker carries the alerts the issue was created with, so an adopted issue is not told them again.
+ */
+async function guardCreation(problemKey: string, eventId: string, alerts: ProblemState['alerts'], deps: AlertsDeps): Promise<GuardResult> {
+  const now = deps.clock.now();
+  const marker = { startedAt: now, eventId, alerts };
+  if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) return { kind: 'create' };
+  const again = (await loadProblems(deps.store, [problemKey])).get(problemKey)?.record;
+  if (again) return { kind: 'stored', record: again };
+  const previous = markerSchema.safeParse(await deps.store.get(StorageKeys.creating(problemKey)));
+  const found = await deps.jira.findByProblemKey(problemKey);
+  if (!found.ok) return { kind: 'failed', failure: found.failure };
+  const open = found.value.find((i) => i.status.category !== 'done') ?? found.value[0];
+  if (open) return { kind: 'adopt', issue: open, alerts: previous.success ? previous.data.alerts : {} };
+  const age = previous.success ? now - previous.data.startedAt : Infinity;
+  if (previous.success && previous.data.eventId !== eventId && age < CREATION_GRACE_MS) {
+    return { kind: 'busy', retryAfterSeconds: Math.max(2, Math.ceil((CREATION_GRACE_MS - age) / 1000 / 4)) };
+  }
+  await deps.store.set(StorageKeys.creating(problemKey), marker);
+  return { kind: 'create' };
+}
+
+function adoptedState(problemKey: string, issue: IssueStatus, alerts: ProblemState['alerts'], receivedAt: string): ProblemState {
+  return { version: 1, problemKey, issue: { key: issue.key, statusCategory: issue.status.category }, previousIssueKeys: [], alerts, firstSeen: receivedAt, updatedAt: receivedAt };
+}
+
+function mirrorOf(issue: IssueStatus, clock: Clock, createdAsType: string | undefined): TrackedIssueStatus {
+  return { issueKey: issue.key, statusName: issue.status.name, statusCategory: issue.status.category, updatedAt: new Date(clock.now()).toISOString(), statusId: issue.status.id, createdAsType };
+}
+
+interface RunState {
+  created: { id: string; key: string } | undefined;
+  forgot: boolean;
+  done: JiraCommand['kind'][];
+  doneCount: number;
+}
+
+type RunResult = ({ readonly ok: true } & RunState) | ({ readonly ok: false; readonly failure: JiraFailure; readonly onExistingIssue: boolean; readonly failedAt: number } & RunState);
+
+/** Runs the decision's commands in order; stops at the first failure and says how far it got. */
+async function execute(decision: Decision, w: Working, issueType: string, deps: AlertsDeps): Promise<RunResult> {
+  const s: RunState = { created: undefined, forgot: false, done: [], doneCount: 0 };
+  for (const [index, command] of decision.commands.entries()) {
+    switch (command.kind) {
+      case 'nothing':
+        continue;
+      case 'forget':
+        await forgetIssue(w, deps);
+        s.forgot = true;
+        continue;
+      default: {
+        const result = await runJiraCommand(command, s.created, w, issueType, deps);
+        if (!result.ok) return { ok: false, failure: result.failure, onExistingIssue: refersToExisting(command), failedAt: index, ...s };
+        if (result.created) s.created = result.created;
+        s.done.push(command.kind);
+        s.doneCount += 1;
+      }
+    }
+  }
+  return { ok: true, ...s };
+}
+
+function refersToExisting(command: JiraCommand): boolean {
+  switch (command.kind) {
+    case 'comment':
+    case 'transition':
+      return command.issue.kind === 'existing';
+    case 'link':
+      return command.inwardIssue.kind === 'existing';
+    case 'create':
+      return false;
+    default:
+      return assertNever(command);
+  }
+}
+
+async function forgetIssue(w: Working, deps: AlertsDeps): Promise<void> {
+  if (w.record?.issueId) await deps.store.delete(StorageKeys.issueStatus(w.record.issueId));
+  w.mirror = undefined;
+}
+
+type CommandResult = { readonly ok: true; readonly created?: { id: string; key: string } } | { readonly ok: false; readonly failure: JiraFailure };
+
+function keyOf(ref: IssueRef, created: { key: string } | undefined): string {
+  const key = resolveIssueRef(ref, created?.key);
+  if (key === undefined) throw new Error('a command refers to the created issue before it was created');
+  return key;
+}
+
+async function runJiraCommand(command: JiraCommand, created: { id: string; key: string } | undefined, w: Working, issueType: string, deps: AlertsDeps): Promise<CommandResult> {
+  switch (command.kind) {
+    case 'create': {
+      const result = await deps.jira.createIssue(command.body);
+      if (!result.ok) return result;
+      const status: TrackedIssueStatus = { issueKey: result.value.key, statusName: '', statusCategory: 'new', updatedAt: new Date(deps.clock.now()).toISOString(), createdAsType: issueType };
+      await writeMirror(deps.store, result.value.id, status);
+      w.mirror = status;
+      return { ok: true, created: { id: result.value.id, key: result.value.key } };
+    }
+    case 'comment': {
+      const result = await deps.jira.addComment(keyOf(command.issue, created), command.body);
+      return result.ok ? { ok: true } : result;
+    }
+    case 'link': {
+      const result = await deps.jira.linkIssues({ type: command.linkType, inwardIssue: { key: keyOf(command.inwardIssue, created) }, outwardIssue: { key: keyOf(command.outwardIssue, created) } });
+      return result.ok ? { ok: true } : result;
+    }
+    case 'transition':
+      return transition(keyOf(command.issue, created), command, created ? undefined : w, deps);
+    default:
+      return assertNever(command);
+  }
+}
+
+async function transition(issueKey: string, command: Extract<JiraCommand, { kind: 'transition' }>, w: Working | undefined, deps: AlertsDeps): Promise<CommandResult> {
+  const mirror = w?.mirror;
+  const place = placeOf(issueKey, mirror?.statusId, mirror?.createdAsType);
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const lookup = await lookUpTransition(deps, issueKey, place, command.target, { bypassCache: attempt > 0 });
+    if (!lookup.ok) return lookup;
+    const found = lookup.value;
+    if (found.transition === undefined) {
+      const names = found.available.map((t) => `"${t.name}" → ${t.to.name}`).join(', ') || 'none';
+      return { ok: false, failure: { kind: 'rejected', status: 400, jiraMessages: [`${issueKey} has no ${describeTarget(command.target)} from its current status (available: ${names})`] } };
+    }
+    const result = await deps.jira.transitionIssue(issueKey, found.transition.id);
+    if (result.ok) {
+      const to = found.transition.to;
+      const issueId = w?.record?.issueId;
+      if (issueId && to.id !== '') {
+        const status: TrackedIssueStatus = { issueKey, statusName: to.name, statusCategory: to.category, updatedAt: new Date(deps.clock.now()).toISOString(), statusId: to.id };
+        await writeMirror(deps.store, issueId, status);
+        if (w) w.mirror = status;
+      } else if (issueId) {
+        // Moved by a transition id we could not see the target of: the next decision asks Jira.
+        await deps.store.delete(StorageKeys.issueStatus(issueId));
+        if (w) w.mirror = undefined;
+      }
+      return { ok: true };
+    }
+    // A cached id the workflow no longer offers from this status: drop the cache and look once more.
+    if (!(result.failure.kind === 'rejected' && found.fromCache && command.target.by !== 'id')) return result;
+    await forgetTransitions(deps.store, place);
+  }
+  return { ok: false, failure: { kind: 'rejected', status: 400, jiraMessages: [`${issueKey}: Jira refused ${describeTarget(command.target)}`] } };
+}
+
+/** Some commands ran, a later one failed: remember what is left so a retry finishes it instead of re-deciding. */
+async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps): Promise<void> {
+  const next = decision.next ? (settleState(decision.next, run.created?.key) ?? null) : null;
+  const remaining = decision.commands.slice(run.failedAt).filter((c): c is JiraCommand => c.kind !== 'nothing' && c.kind !== 'forget').map((c) => resolveRefs(c, run.created?.key));
+  const state = next ?? w.record?.state;
+  if (!state) return;
+  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId } });
+}
+
+function resolveRefs(command: JiraCommand, createdKey: string | undefined): JiraCommand {
+  const fix = (ref: IssueRef): IssueRef => (ref.kind === 'created' && createdKey ? { kind: 'existing', key: createdKey } : ref);
+  switch (command.kind) {
+    case 'comment':
+    case 'transition':
+      return { ...command, issue: fix(command.issue) };
+    case 'link':
+      return { ...command, inwardIssue: fix(command.inwardIssue), outwardIssue: fix(command.outwardIssue) };
+    case 'create':
+      return command;
+    default:
+      return assertNever(command);
+  }
+}
+
+async function runPending(record: ProblemRecord, deps: AlertsDeps): Promise<{ ok: true; record: ProblemRecord } | { ok: false; failure: JiraFailure }> {
+  const pending = record.pending;
+  if (!pending) return { ok: true, record };
+  const w: Working = { record, mirror: undefined, issueNotFound: false };
+  if (record.issueId) w.mirror = (await deps.store.get<TrackedIssueStatus>(StorageKeys.issueStatus(record.issueId))) ?? undefined;
+  for (const [index, command] of pending.commands.entries()) {
+    const result = await runJiraCommand(command, undefined, w, '', deps);
+    if (!result.ok && result.failure.kind !== 'not-found') {
+      await saveProblem(deps.store, { ...record, pending: { ...pending, commands: pending.commands.slice(index) } });
+      return result;
+    }
+  }
+  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId };
+  await saveProblem(deps.store, done);
+  return { ok: true, record: done };
+}
+
+function outcomeOf(problemKey: string, decision: Decision, run: RunState): ProblemOutcome {
+  const ran = new Set(run.done);
+  if (run.created) {
+    const link = decision.commands.find((c) => c.kind === 'link');
+    return { kind: 'created', problemKey, issueKey: run.created.key, ...(link && link.kind === 'link' && ran.has('link') ? { linkedTo: keyOf(link.inwardIssue, run.created) } : {}) };
+  }
+  const target = decision.commands.find((c) => c.kind === 'comment' || c.kind === 'transition');
+  const issueKey = target && (target.kind === 'comment' || target.kind === 'transition') ? keyOf(target.issue, undefined) : undefined;
+  if (issueKey && ran.has('comment')) return { kind: 'commented', problemKey, issueKey, transitioned: ran.has('transition') };
+  if (issueKey && ran.has('transition')) return { kind: 'transitioned', problemKey, issueKey };
+  const nothing = decision.commands.find((c) => c.kind === 'nothing');
+  return { kind: 'skipped', problemKey, reason: nothing && nothing.kind === 'nothing' ? REASONS[nothing.reason] : 'nothing to do' };
+}
+
+const REASONS: Record<Extract<Decision['commands'][number], { kind: 'nothing' }>['reason'], string> = {
+  unchanged: 'nothing changed since the last notification',
+  stale: 'the notification is older than what was already applied',
+  'resolved-without-issue': 'it resolved before any issue was created',
+  'issue-done': 'the issue is done and nothing fired again',
+  suppressed: 'the alerts are silenced or inhibited',
+  'no-rule': 'no active rule matches',
+  'no-alerts': 'the notification has no alerts',
+};
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { RelayEvent } from '../../../shared/relay-envelope';
+import { compileRules } from '../../domain/alerts';
+import { applyNotification, type AlertsDeps } from '../../alerts/apply-notification';
+import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } from '../../alerts/outcomes';
+import { loadRules } from '../../alerts/rule-store';
+import { MAX_QUEUE_RETRIES, StorageKeys } from '../../constants';
+import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import { boundedDone, retryDelaySeconds, type RetryRequest } from './retry-policy';
+
+export interface AlertConsumerDeps extends AlertsDeps {
+  /** Jitter source; Math.random in production. */
+  readonly random?: () => number;
+}
+
+export interface RetryState {
+  /** Forge's retryContext.retryCount: 0 on the first delivery. */
+  readonly retryCount: number;
+  readonly retryData: unknown;
+}
+
+export interface AlertEventsResult {
+  readonly applied: number;
+  readonly failed: number;
+  readonly retry?: RetryRequest;
+}
+
+const retryDataSchema = z.object({ done: z.array(z.string()) });
+
+/**
+ * Applies a group's Alertmanager notifications in order. A retryable failure stops the job and asks the
+ * queue to run it again (events already applied are skipped); on the last attempt, or when Jira refuses
+ * outright, the event becomes a failed delivery and the later events still run. Nothing is dropped silently.
+ */
+export async function applyAlertEvents(events: readonly RelayEvent[], retry: RetryState, deps: AlertConsumerDeps): Promise<AlertEventsResult> {
+  const previous = retryDataSchema.safeParse(retry.retryData);
+  const done = new Set(previous.success ? previous.data.done : []);
+  const rules = compileRules((await loadRules(deps.store, deps.logger)).rules);
+  const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
+  let applied = 0;
+  let failed = 0;
+  for (const event of events) {
+    if (done.has(event.id)) continue;
+    const result = await applyNotification(event, rules, deps);
+    if (result.ok) {
+      await record(event, retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
+      applied += 1;
+    } else if (isRetryable(result.failure) && !lastAttempt) {
+      deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
+      return {
+        applied,
+        failed,
+        retry: {
+          retryAfterSeconds: retryDelaySeconds(result.failure, retry.retryCount, deps.random ?? Math.random),
+          reason: result.failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry',
+          retryData: { done: boundedDone([...done]) },
+        },
+      };
+    } else {
+      await recordFailure(event, retry.retryCount, result.failure, result.outcomes, deps);
+      failed += 1;
+    }
+    done.add(event.id);
+  }
+  return { applied, failed };
+}
+
+async function record(event: RelayEvent, retryCount: number, outcome: DeliveryRecord['outcome'], deps: AlertConsumerDeps): Promise<void> {
+  const entry: DeliveryRecord = {
+    eventId: event.id,
+    source: event.source,
+    groupKey: event.groupKey,
+    receivedAt: event.receivedAt,
+    processedAt: new Date(deps.clock.now()).toISOString(),
+    attempt: retryCount + 1,
+    outcome,
+  };
+  await deps.store.set(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), entry);
+}
+
+async function recordFailure(event: RelayEvent, retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
+  const reason = describeFailure(failure);
+  const failedDelivery: FailedDelivery = {
+    eventId: event.id,
+    groupKey: event.groupKey,
+    receivedAt: event.receivedAt,
+    failedAt: new Date(deps.clock.now()).toISOString(),
+    attempts: retryCount + 1,
+    failureKind: failure.kind,
+    reason,
+    event,
+  };
+  await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
+  await record(event, retryCount, { kind: 'failed', reason, problems: outcomes }, deps);
+  deps.logger.error('alert notification failed', { eventId: event.id, failure: failure.kind, reason });
+}

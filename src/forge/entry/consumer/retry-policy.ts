@@ -1,0 +1,42 @@
+import type { ApplyFailure } from '../../alerts/outcomes';
+
+/** How the consumer asks the queue to run a job again (turned into Forge's InvocationError in index.ts). */
+export interface RetryRequest {
+  readonly retryAfterSeconds: number;
+  /** rate-limited → FUNCTION_UPSTREAM_RATE_LIMITED; anything else → FUNCTION_RETRY_REQUEST. */
+  readonly reason: 'upstream-rate-limited' | 'retry';
+  /** Events of the job already applied, so the retry skips them (Forge allows 4 KB of retryData). */
+  readonly retryData: { readonly done: readonly string[] };
+}
+
+const UNAVAILABLE_BASE_SECONDS = 5;
+const MAX_DELAY_SECONDS = 900;
+
+/**
+ * Never sooner than Jira's Retry-After; exponential for outages; jitter on top so jobs that failed
+ * together do not come back together.
+ */
+export function retryDelaySeconds(failure: ApplyFailure, retryCount: number, random: () => number): number {
+  const jitter = (span: number) => Math.floor(random() * (span + 1));
+  switch (failure.kind) {
+    case 'rate-limited':
+    case 'busy':
+      return Math.min(MAX_DELAY_SECONDS, failure.retryAfterSeconds + jitter(Math.min(10, failure.retryAfterSeconds + retryCount)));
+    default: {
+      const base = Math.min(MAX_DELAY_SECONDS, UNAVAILABLE_BASE_SECONDS * 2 ** retryCount);
+      return Math.min(MAX_DELAY_SECONDS, Math.max(1, Math.ceil(base / 2) + jitter(Math.ceil(base / 2))));
+    }
+  }
+}
+
+/** Keeps retryData under Forge's 4 KB: the newest ids win (older ones are re-applied harmlessly). */
+export function boundedDone(ids: readonly string[], maxBytes = 3500): string[] {
+  const out: string[] = [];
+  let bytes = 20;
+  for (const id of [...ids].reverse()) {
+    bytes += id.length + 3;
+    if (bytes > maxBytes) break;
+    out.unshift(id);
+  }
+  return out;
+}

@@ -1,0 +1,36 @@
+import type { JiraUserPort } from '../../ports/jira';
+import type { ResolverError } from './contract';
+
+/** Who is calling a resolver: the signed-in user and, on a project settings page, that project. */
+export interface CallerContext {
+  readonly accountId: string | undefined;
+  readonly projectKey: string | undefined;
+}
+
+/** Reads accountId and extension.project.key from Forge's resolver context, whatever else it holds. */
+export function callerOf(context: unknown): CallerContext {
+  const c = (typeof context === 'object' && context !== null ? context : {}) as { accountId?: unknown; extension?: { project?: { key?: unknown } } };
+  return {
+    accountId: typeof c.accountId === 'string' && c.accountId !== '' ? c.accountId : undefined,
+    projectKey: typeof c.extension?.project?.key === 'string' ? c.extension.project.key : undefined,
+  };
+}
+
+/**
+ * Write resolvers change what the app does in these projects: the caller must administer every one of them
+ * (Jira's ADMINISTER_PROJECTS, asked as the user). Answers the error to return, or null when allowed.
+ */
+export async function requireProjectAdmin(jira: JiraUserPort, caller: CallerContext, projectKeys: Iterable<string>): Promise<ResolverError | null> {
+  if (!caller.accountId) return { code: 'forbidden', message: 'sign in to change alert rules' };
+  const keys = new Set(projectKeys);
+  if (caller.projectKey) keys.add(caller.projectKey);
+  for (const key of [...keys].sort()) {
+    const result = await jira.canAdministerProject(key);
+    if (!result.ok) {
+      if (result.failure.kind === 'not-found') return { code: 'forbidden', message: `project ${key} does not exist or you cannot see it` };
+      return { code: 'jira-error', message: `could not check your permissions in ${key}: ${result.failure.kind}` };
+    }
+    if (!result.value) return { code: 'forbidden', message: `you need the Administer Projects permission in ${key}` };
+  }
+  return null;
+}

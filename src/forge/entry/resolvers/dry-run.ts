@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { alertmanagerWebhookSchema } from '../../../shared/alertmanager-webhook';
+import { describeZodError } from '../../../shared/zod-error';
+import { compileRules, decide, explainSelection, issueFields, planNotification, ruleSchema, type Command, type IssueRef, type Rule } from '../../domain/alerts';
+import { loadProblems, withMirror } from '../../alerts/problem-store';
+import { loadRules } from '../../alerts/rule-store';
+import type { KeyValueStore } from '../../ports/key-value-store';
+import type { Logger } from '../../ports/logger';
+import type { DryRunReport, PlannedJiraCall, ResolverResult } from './contract';
+
+export interface DryRunDeps {
+  readonly store: KeyValueStore;
+  readonly logger: Logger;
+  readonly now: () => number;
+}
+
+const inputSchema = z.object({
+  notification: z.unknown(),
+  /** Rules to try instead of the stored ones (an editor's unsaved list). */
+  rules: z.array(z.unknown()).max(5000).optional(),
+  receivedAt: z.iso.datetime().optional(),
+});
+
+/**
+ * What a notification would do, executing nothing: for each alert the rule that wins and why every other
+ * rule did not; for each problem the rendered summary and description, the commands, and the Jira calls.
+ * Known problem state is read (never written) so the answer matches what the consumer would do now.
+ */
+export async function dryRunAlerts(input: unknown, deps: DryRunDeps): Promise<ResolverResult<DryRunReport>> {
+  const parsed = inputSchema.safeParse(input ?? {});
+  if (!parsed.success) return invalid(parsed.error, '');
+  const body = alertmanagerWebhookSchema.safeParse(parsed.data.notification);
+  if (!body.success) return invalid(body.error, 'notification.');
+  let rules: Rule[];
+  if (parsed.data.rules) {
+    const list = z.array(ruleSchema).safeParse(parsed.data.rules);
+    if (!list.success) return invalid(list.error, 'rules.');
+    rules = list.data;
+  } else {
+    rules = [...(await loadRules(deps.store, deps.logger)).rules];
+  }
+  const compiled = compileRules(rules);
+  const receivedAt = parsed.data.receivedAt ?? new Date(deps.now()).toISOString();
+  const alerts = body.data.alerts.map((alert) => {
+    const explained = explainSelection(compiled, alert.labels);
+    return { fingerprint: alert.fingerprint, status: alert.status, labels: alert.labels, selectedRuleId: explained.selected?.id ?? null, rules: explained.rules };
+  });
+  const plan = planNotification(body.data, compiled);
+  const known = await loadProblems(deps.store, plan.problems.map((p) => p.problem.key));
+  const problems = plan.problems.map(({ problem, rule }) => {
+    const loaded = known.get(problem.key);
+    const state = loaded?.record ? withMirror(loaded.record.state, loaded.mirror) : null;
+    const decision = decide({ problem, rule, known: state, receivedAt });
+    const fields = issueFields(problem, rule, { firstSeen: state?.firstSeen ?? receivedAt, lastSeen: receivedAt });
+    return {
+      problemKey: problem.key,
+      ruleId: rule.id,
+      grouping: problem.grouping,
+      knownIssueKey: state?.issue?.key ?? null,
+      summary: fields.summary,
+      description: fields.description,
+      commands: decision.commands,
+      jiraCalls: decision.commands.flatMap(callsFor),
+    };
+  });
+  return { ok: true, value: { alerts, skipped: plan.skipped, problems } };
+}
+
+function ref(issue: IssueRef): string {
+  return issue.kind === 'existing' ? issue.key : '{new issue}';
+}
+
+/** The REST calls the consumer would make; transitions by name may first need one (cached) lookup. */
+function callsFor(command: Command): PlannedJiraCall[] {
+  switch (command.kind) {
+    case 'create':
+      return [{ method: 'POST', path: '/rest/api/3/issue', body: command.body, purpose: 'create the issue (entity property included)' }];
+    case 'comment':
+      return [{ method: 'POST', path: `/rest/api/3/issue/${ref(command.issue)}/comment`, body: { body: command.body }, purpose: 'comment what changed' }];
+    case 'transition': {
+      const post: PlannedJiraCall = { method: 'POST', path: `/rest/api/3/issue/${ref(command.issue)}/transitions`, body: { transition: command.target.by === 'id' ? { id: command.target.id } : { id: '{looked up}' } }, purpose: `${command.purpose} the issue` };
+      if (command.target.by === 'id') return [post];
+      return [{ method: 'GET', path: `/rest/api/3/issue/${ref(command.issue)}/transitions`, purpose: 'find the transition id (only when not cached for this project and status)' }, post];
+    }
+    case 'link':
+      return [{ method: 'POST', path: '/rest/api/3/issueLink', body: { type: command.linkType, inwardIssue: { key: ref(command.inwardIssue) }, outwardIssue: { key: ref(command.outwardIssue) } }, purpose: 'link the new issue to the earlier one' }];
+    case 'forget':
+    case 'nothing':
+      return [];
+    default:
+      return assertNever(command);
+  }
+}
+
+function invalid<T>(error: z.ZodError, prefix: string): ResolverResult<T> {
+  return { ok: false, error: { code: 'invalid-input', message: 'the input is not valid', problems: describeZodError(error, 50).map((p) => ({ ...p, path: prefix + p.path })) } };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected command ${JSON.stringify(x)}`);
+}
