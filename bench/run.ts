@@ -4,6 +4,8 @@
  */
 import { benchRelay } from './relay';
 import { benchAlerts } from './alerts';
+import { benchProjects } from './projects';
+import { benchIncidents } from './incidents';
 
 interface Benchmark {
   readonly name: string;
@@ -21,6 +23,18 @@ const benchmarks: Benchmark[] = [
     name: 'alerts',
     async run() {
       await benchAlerts();
+    },
+  },
+  {
+    name: 'projects',
+    async run() {
+      await benchProjects();
+    },
+  },
+  {
+    name: 'incidents',
+    async run() {
+      await benchIncidents();
     },
   },
 ];

@@ -4,7 +4,10 @@
 set -euo pipefail
 need=()
 # Binaries the test suite uses -> the Debian package that provides them.
-declare -A providers=( )
+declare -A providers=(
+  [prometheus-alertmanager]=prometheus-alertmanager  # test/support/alertmanager: real Alertmanager 0.25 for e2e
+  [chromium]=chromium  # test/ui: the Custom UI pages in a real browser (playwright-core)
+)
 for binary in "${!providers[@]}"; do
   command -v "$binary" >/dev/null 2>&1 || need+=("${providers[$binary]}")
 done

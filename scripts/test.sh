@@ -15,6 +15,8 @@ bash scripts/ensure-system-packages.sh || exit 1
 status=0
 echo "== lint"; npx eslint . || status=1
 echo "== types"; npx tsc -p tsconfig.json --noEmit || status=1
+echo "== types (Custom UI)"; npx tsc -p static/tsconfig.json || status=1
+echo "== build Custom UI (static/)"; npm run --silent build:ui || status=1
 echo "== forge manifest (offline)"; npx tsx scripts/forge-validate.ts || status=1
 
 mkdir -p test-results

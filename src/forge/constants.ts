@@ -7,6 +7,8 @@ export const INGEST_WEBTRIGGER_KEY = 'ingest';
 
 export const SecretKeys = {
   relaySigningKeys: 'relay-signing-keys',
+  /** `{ baseUrl, token }` of the Impact API (ImpactConnection); env IMPACT_API_URL/IMPACT_API_TOKEN as fallback. */
+  impactApi: 'impact-api',
 } as const;
 
 export const StorageKeys = {

@@ -4,9 +4,10 @@
  * are tested with the local Forge host and never through module mocks.
  */
 import { makeResolver } from '@forge/resolver';
-import { webTrigger } from '@forge/api';
+import api, { route, webTrigger } from '@forge/api';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { createJiraRestPort, createJiraUserPort } from './adapters/jira-rest';
+import { createJiraProjectsRestPort } from './projects/jira-projects-rest';
 import { withBriefRateLimitWaits } from './adapters/jira-brief-waits';
 import { createForgeKvsStore } from './adapters/forge-kvs-store';
 import { createForgeJobQueue } from './adapters/forge-job-queue';
@@ -24,10 +25,21 @@ import { callerOf } from './entry/resolvers/admin-check';
 import { deleteAlertRule, exportAlertRules, importAlertRules, listAlertRules, reorderAlertRules, saveAlertRule } from './entry/resolvers/alert-rules';
 import { dryRunAlerts } from './entry/resolvers/dry-run';
 import { listFailedDeliveries, retryFailedDelivery } from './entry/resolvers/failed-deliveries';
+import { getIssueAlertGroup, issueKeyOf } from './entry/resolvers/issue-panel';
+import { PROBLEM_PROPERTY_KEY } from './domain/alerts';
+import { createJiraIncidentPort } from './adapters/jira-incidents-rest';
+import { createImpactApiPort } from './adapters/impact-api';
+import { validateClosure, type ValidatorResult } from './incidents/closure-validator';
 
 function platform() {
   const store = createForgeKvsStore();
   return { store, secrets: store, clock: systemClock, logger: consoleLogger, env: process.env };
+}
+
+/** Impact ⇄ Jira incident sync ports (Impact reached by egress fetch; see SecretKeys.impactApi). */
+function incidentPorts() {
+  const { secrets, env } = platform();
+  return { jira: createJiraIncidentPort(systemClock), impact: createImpactApiPort({ secrets, env, clock: systemClock }) };
 }
 
 /** webtrigger `ingest` → function `ingest-fn`. */
@@ -46,7 +58,9 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     random: Math.random,
   });
-  const result = await handleQueueEvent(event, { ...platform(), jira });
+  const base = platform();
+  const projects = { store: base.store, clock: base.clock, logger: base.logger, jira: createJiraProjectsRestPort(systemClock), queue: createForgeJobQueue(QUEUE_KEY) };
+  const result = await handleQueueEvent(event, { ...base, jira, projects, incidents: incidentPorts() });
   if (!result.retry) return undefined;
   return new InvocationError({
     retryAfter: result.retry.retryAfterSeconds,
@@ -57,12 +71,18 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
 
 /** trigger `issue-updated` (avi:jira:updated:issue, ignoreSelf) → function `issue-updated-fn`. */
 export async function onIssueUpdated(event: unknown): Promise<void> {
-  await handleIssueUpdated(event, platform());
+  await handleIssueUpdated(event, { ...platform(), incidents: incidentPorts() });
+}
+
+/** jira:workflowValidator `incident-closure` → function `closure-validator-fn`: no closing before the post-mortem is done. */
+export async function validateIncidentClosure(input: unknown): Promise<ValidatorResult> {
+  const { store, logger } = platform();
+  return validateClosure(input, { store, logger, jira: createJiraIncidentPort(systemClock) });
 }
 
 /** scheduledTrigger `project-sync` → function `scheduled-sync-fn`. */
 export async function runScheduledSync(): Promise<void> {
-  await handleScheduledSync(platform());
+  await handleScheduledSync({ ...platform(), queue: createForgeJobQueue(QUEUE_KEY) });
 }
 
 function resolverDeps(): ResolverDeps {
@@ -96,4 +116,13 @@ export const resolver = makeResolver<ResolverDefinitions>({
   dryRunAlerts: ({ payload }) => dryRunAlerts(payload, alertResolverDeps()),
   listFailedDeliveries: ({ payload }) => listFailedDeliveries(payload, alertResolverDeps()),
   retryFailedDelivery: ({ payload, context }) => retryFailedDelivery(payload, callerOf(context), alertResolverDeps()),
+  getIssueAlertGroup: ({ context }) => getIssueAlertGroup(issueKeyOf(context), { store: platform().store, readProblemProperty: readProblemPropertyAsUser }),
 });
+
+/** The issue's problem property as the user sees it (404: no property, or no permission). */
+async function readProblemPropertyAsUser(issueKey: string): Promise<unknown> {
+  const response = await api.asUser().requestJira(route`/rest/api/3/issue/${issueKey}/properties/${PROBLEM_PROPERTY_KEY}`, { method: 'GET', headers: { accept: 'application/json' } });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`Jira answered ${response.status} reading the issue's problem property`);
+  return ((await response.json()) as { value?: unknown }).value ?? null;
+}

@@ -11,6 +11,14 @@ export const relayEventsJobSchema = z.object({
   events: z.array(relayEventSchema).min(1),
 });
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema]);
+/** One invocation's worth of a tracked project's sync (see src/forge/projects/sync-runner.ts). */
+export const projectSyncJobSchema = z.object({
+  kind: z.literal('project-sync'),
+  projectId: z.string().min(1),
+  mode: z.enum(['incremental', 'full']).default('incremental'),
+});
+export type ProjectSyncJob = z.infer<typeof projectSyncJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

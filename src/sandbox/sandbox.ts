@@ -9,6 +9,8 @@ import { startRelay, type RunningRelay } from '../relay/server';
 import type { Logger } from '../relay/logger';
 import { SecretKeys } from '../forge/constants';
 import type { HandlersModule } from './forge-host';
+import { IncidentKeys } from '../forge/incidents/incident-store';
+import { sandboxIncidentConfig } from './incident-config';
 
 /** Everything `npm start` runs, wired the way production is: relay → web trigger → queue → consumer → Jira. */
 export interface SandboxOptions {
@@ -29,6 +31,8 @@ export interface SandboxOptions {
   /** Tests inject the relay's clock (duplicate windows) and its outbound fetch (forwarding faults). */
   readonly relayClock?: () => number;
   readonly relayFetch?: typeof fetch;
+  /** Where the app reaches the Impact API (stored as the `impact-api` secret, as an admin would set it). */
+  readonly impactApi?: { readonly url: string; readonly token: string };
 }
 
 export interface Sandbox {
@@ -110,6 +114,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   // The app learns the relay's signing keys from Forge secret storage, as an admin would set them.
   forge.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, relayConfig.signingKeys);
+  // Incident sync settings for the simulated site (OPS incidents, PM post-mortems) and the Impact API.
+  forge.kvs.set({ kind: 'kv' }, IncidentKeys.config, sandboxIncidentConfig());
+  if (options.impactApi) forge.kvs.set({ kind: 'secret' }, SecretKeys.impactApi, { baseUrl: options.impactApi.url, token: options.impactApi.token });
   const relay = await startRelay(relayConfig, {
     logger: options.logger,
     ...(options.relayClock ? { clock: options.relayClock } : {}),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { handleIngest, jobsFor, concurrencyKeyFor } from '../../src/forge/entry/webtrigger/ingest';
 import { planPushes, MAX_EVENTS_PER_PUSH, MAX_PUSH_BYTES } from '../../src/forge/adapters/forge-job-queue';
 import type { JobQueue, JobToPush } from '../../src/forge/ports/job-queue';
+import type { RelayEventsJob } from '../../src/forge/jobs';
 import type { WebTriggerRequest } from '../../src/forge/entry/webtrigger/web-trigger-types';
 import { signRequest } from '../../src/shared/signing';
 import type { RelayBatch, RelayEvent } from '../../src/shared/relay-envelope';
@@ -16,6 +17,12 @@ const KEY = { id: 'k1', secret: 'a-signing-secret-of-some-length' };
 function fixtureEvent(file: string, id: string): RelayEvent {
   const body = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
   return { id, source: 'alertmanager', receivedAt: new Date(NOW).toISOString(), groupKey: String(body['groupKey']), body };
+}
+
+/** The relay-events job a push carried (the ingest trigger queues no other kind). */
+function relayJob(job: JobToPush): RelayEventsJob {
+  if (job.body.kind !== 'relay-events') throw new Error(`unexpected job kind ${job.body.kind}`);
+  return job.body;
 }
 
 class RecordingQueue implements JobQueue {
@@ -60,8 +67,8 @@ describe('ingest web trigger', () => {
     expect(response.statusCode).toBe(202);
     expect(JSON.parse(response.body)).toEqual({ accepted: ['evt-00000001', 'evt-00000002', 'evt-00000003'], duplicates: [] });
     expect(queue.pushed).toHaveLength(2);
-    const checkout = queue.pushed.find((job) => job.body.groupKey === events[0]!.groupKey)!;
-    expect(checkout.body.events.map((e) => e.id)).toEqual(['evt-00000001', 'evt-00000003']);
+    const checkout = queue.pushed.find((job) => relayJob(job).groupKey === events[0]!.groupKey)!;
+    expect(relayJob(checkout).events.map((e) => e.id)).toEqual(['evt-00000001', 'evt-00000003']);
     expect(checkout.concurrencyKey).toBe(concurrencyKeyFor(events[0]!.groupKey));
   });
 
@@ -137,12 +144,12 @@ describe('queue push planning', () => {
     const jobs = Array.from({ length: 10 }, (_, i) => job(i, 60 * 1024));
     const pushes = planPushes(jobs);
     for (const push of pushes) expect(Buffer.byteLength(JSON.stringify(push))).toBeLessThanOrEqual(MAX_PUSH_BYTES);
-    expect(pushes.flat().map((e) => (e.body as { groupKey: string }).groupKey)).toEqual(jobs.map((j) => j.body.groupKey));
+    expect(pushes.flat().map((e) => (e.body as { groupKey: string }).groupKey)).toEqual(jobs.map((j) => relayJob(j).groupKey));
   });
 
   it('groups events by group key in arrival order', () => {
     const events: RelayEvent[] = ['a', 'b', 'a', 'c', 'b'].map((g, i) => ({ id: `evt-0000000${i}`, source: 'alertmanager', receivedAt: '2026-11-23T06:15:00.000Z', groupKey: g, body: {} }));
-    expect(jobsFor(events).map((j) => [j.body.groupKey, j.body.events.map((e) => e.id)])).toEqual([
+    expect(jobsFor(events).map((j) => [relayJob(j).groupKey, relayJob(j).events.map((e) => e.id)])).toEqual([
       ['a', ['evt-00000000', 'evt-00000002']],
       ['b', ['evt-00000001', 'evt-00000004']],
       ['c', ['evt-00000003']],

@@ -35,6 +35,7 @@ export async function onIssueUpdated(event: { issue: { key: string } }) {
 const runScheduledSync = async () => undefined;
 export { runScheduledSync };
 export const resolver = { getDefinitions: () => [] };
+export const validateIncidentClosure = async () => ({ result: true });
 `;
 
 export const DEFAULT_JIRA_TS = `import api, { route } from '@forge/api';

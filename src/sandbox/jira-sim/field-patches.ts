@@ -176,6 +176,9 @@ function customPatch(def: CustomFieldDef, value: unknown): FieldPatch | string {
         items: (i) => (currentString(def, i) === String(value) ? [] : [item(def.name, def.id, null, currentString(def, i), null, String(value), 'custom')]),
       };
     }
+    case 'sprint':
+      // Sprints are set through the Agile API, which the simulator does not have; seed them instead.
+      return `Field '${def.name}' cannot be set by jira-sim; seed sprints with the seed helpers`;
   }
 }
 
@@ -195,5 +198,9 @@ function currentString(def: CustomFieldDef, issue: IssueRecord): string | null {
       return v.value;
     case 'number':
       return String(v.value);
+    case 'sprint':
+      return v.sprints.map((sp) => sp.name).join(',');
+    case 'raw':
+      return JSON.stringify(v.value) ?? null;
   }
 }

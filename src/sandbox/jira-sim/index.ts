@@ -15,3 +15,6 @@ export { adfProblem } from './adf';
 export { jiraTimestamp } from './time';
 export { JiraError, SimulatedConnectionDrop } from './errors';
 export type { SimState } from './state';
+export { seedBulkIssues, mulberry32 } from './bulk-seed';
+export type { BulkIssueOptions } from './bulk-seed';
+export type { SprintValue, IssueRecord } from './model';

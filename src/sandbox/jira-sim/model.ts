@@ -87,12 +87,25 @@ export interface SelectOption {
 export type CustomFieldDef =
   | { readonly kind: 'select'; readonly id: string; readonly name: string; readonly contextId: string; readonly options: SelectOption[] }
   | { readonly kind: 'string'; readonly id: string; readonly name: string }
-  | { readonly kind: 'number'; readonly id: string; readonly name: string };
+  | { readonly kind: 'number'; readonly id: string; readonly name: string }
+  /** Jira Software's Sprint field (`com.pyxis.greenhopper.jira:gh-sprint`): an array of sprint objects. */
+  | { readonly kind: 'sprint'; readonly id: string; readonly name: string };
+
+/** One sprint as the Sprint field renders it. */
+export interface SprintValue {
+  readonly id: number;
+  readonly name: string;
+  readonly state: 'active' | 'closed' | 'future';
+  readonly boardId: number;
+}
 
 export type CustomFieldValue =
   | { readonly kind: 'select'; readonly optionId: string }
   | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'number'; readonly value: number };
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'sprint'; readonly sprints: readonly SprintValue[] }
+  /** Seeded verbatim (tests only): a value of the wrong shape, as after a field's type was changed. */
+  | { readonly kind: 'raw'; readonly value: unknown };
 
 export interface ChangeItem {
   readonly field: string;

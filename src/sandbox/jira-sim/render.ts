@@ -204,7 +204,11 @@ export function renderAllFields(state: SimState, issue: IssueRecord): Obj {
       }
       case 'string':
       case 'number':
+      case 'raw':
         fields[def.id] = value.value;
+        break;
+      case 'sprint':
+        fields[def.id] = value.sprints.map((sp) => ({ id: sp.id, name: sp.name, state: sp.state, boardId: sp.boardId }));
         break;
     }
   }

@@ -26,6 +26,10 @@ export interface SeedHelpers {
   addPriority(name: string, statusColor?: string): PriorityRecord;
   addSelectField(id: string, name: string, values: readonly string[]): CustomFieldDef;
   addTextField(id: string, name: string): CustomFieldDef;
+  /** A number field, e.g. Story Points (`customfield_10016`). */
+  addNumberField(id: string, name: string): CustomFieldDef;
+  /** Jira Software's Sprint field. */
+  addSprintField(id: string, name?: string): CustomFieldDef;
   addLinkType(name: string, inward: string, outward: string): IssueLinkTypeRecord;
   /** ADMINISTER_PROJECTS for one project, or for every project when projectKey is omitted. */
   grantProjectAdmin(accountId: string, projectKey?: string): void;
@@ -85,6 +89,16 @@ export function createSeedHelpers(state: SimState): SeedHelpers {
     },
     addTextField(id, name) {
       const def: CustomFieldDef = { kind: 'string', id, name };
+      state.customFields.set(id, def);
+      return def;
+    },
+    addNumberField(id, name) {
+      const def: CustomFieldDef = { kind: 'number', id, name };
+      state.customFields.set(id, def);
+      return def;
+    },
+    addSprintField(id, name = 'Sprint') {
+      const def: CustomFieldDef = { kind: 'sprint', id, name };
       state.customFields.set(id, def);
       return def;
     },

@@ -11,7 +11,9 @@ export type DeliveryOutcome =
   | { readonly kind: 'recorded' }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'applied'; readonly problems: readonly ProblemOutcome[] }
-  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[] };
+  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[] }
+  /** An Impact incident event synced to Jira (or dropped by the loop guard); `summary` says what happened. */
+  | { readonly kind: 'incident'; readonly incidentId: string; readonly summary: string };
 
 export interface DeliveryRecord {
   readonly eventId: string;
@@ -47,6 +49,8 @@ export function describeOutcome(outcome: DeliveryOutcome): string {
       return outcome.problems.map(describeProblemOutcome).join('; ') || 'nothing to do';
     case 'failed':
       return `failed: ${outcome.reason}`;
+    case 'incident':
+      return `${outcome.incidentId}: ${outcome.summary}`;
     default:
       return assertNever(outcome);
   }

@@ -8,7 +8,12 @@ import { describeZodError } from '../../../shared/zod-error';
 import type { JiraPort } from '../../ports/jira';
 import type { DeliveryRecord } from './delivery-record';
 import { applyAlertEvents } from './alert-events';
+import { applyImpactEvents } from './impact-events';
+import type { JiraIncidentPort } from '../../ports/jira-incidents';
+import type { ImpactPort } from '../../ports/impact';
 import type { RetryRequest } from './retry-policy';
+import { consumeProjectSync } from '../../projects/consume-project-sync';
+import type { ProjectSyncDeps } from '../../projects/sync-runner';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -25,6 +30,10 @@ export interface ConsumerDeps {
   readonly logger: Logger;
   readonly jira: JiraPort;
   readonly random?: () => number;
+  /** Tracked-project sync (jobs of kind `project-sync`). */
+  readonly projects?: ProjectSyncDeps;
+  /** Impact incident sync; without it Impact events are only recorded. */
+  readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
 }
 
 export interface ConsumerResult {
@@ -54,8 +63,10 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
   switch (job.kind) {
     case 'relay-events':
       return relayEvents(job, retry, deps);
+    case 'project-sync':
+      return consumeProjectSync(job, retry.retryCount, deps.projects, deps.logger);
     default:
-      return assertNever(job.kind);
+      return assertNever((job satisfies never as { kind: never }).kind);
   }
 }
 
@@ -65,6 +76,13 @@ function assertNever(kind: never): never {
 
 /** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */
 async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  // The relay groups by source (Impact groups are one incident each), so a job is all-Impact or none.
+  const incidents = deps.incidents;
+  if (incidents && job.events.every((e) => e.source === 'impact')) {
+    const result = await applyImpactEvents(job.events, retry, { ...deps, ...incidents });
+    deps.logger.info('impact events applied', { groupKey: job.groupKey, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
+    return { applied: result.applied, duplicates: 0, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
+  }
   const alerts = job.events.filter((e) => e.source === 'alertmanager');
   const others = job.events.filter((e) => e.source !== 'alertmanager');
   const recorded = others.length > 0 ? await recordRelayEvents({ ...job, events: others }, retry.retryCount + 1, deps) : { applied: 0, duplicates: 0 };

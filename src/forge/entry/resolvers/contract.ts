@@ -30,7 +30,7 @@ export interface RecentDeliveries {
 export type ResolverDefinitions = {
   getConnectionStatus: () => ConnectionStatus;
   listRecentDeliveries: (input: { cursor?: string; limit?: number }) => RecentDeliveries;
-} & AlertResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)
@@ -113,4 +113,28 @@ export type AlertResolverDefinitions = {
   dryRunAlerts: (input: { notification: unknown; rules?: unknown[]; receivedAt?: string }) => ResolverResult<DryRunReport>;
   listFailedDeliveries: (input: { cursor?: string; limit?: number }) => { items: FailedDeliverySummary[]; nextCursor: string | null };
   retryFailedDelivery: (input: { key: string }) => ResolverResult<{ eventId: string }>;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue panel (issue 7): the alert problem behind an issue; the issue comes from the module context.
+
+export interface IssueAlertGroup {
+  readonly issueKey: string;
+  readonly problemKey: string;
+  readonly grouping: 'fingerprint' | 'group';
+  /** Fingerprint or Alertmanager groupKey, verbatim. */
+  readonly identity: string;
+  readonly ruleId: string;
+  /** The issue the problem is on now (a re-fire may have moved it to a new linked issue). */
+  readonly currentIssueKey: string | null;
+  readonly statusCategory: string | null;
+  readonly previousIssueKeys: readonly string[];
+  readonly firstSeen: string | null;
+  readonly lastSeen: string | null;
+  readonly alerts: readonly { readonly fingerprint: string; readonly status: 'firing' | 'resolved'; readonly startsAt: string; readonly endsAt: string }[];
+}
+
+export type IssuePanelResolverDefinitions = {
+  /** null: the issue was not created by an alert. */
+  getIssueAlertGroup: () => ResolverResult<IssueAlertGroup | null>;
 };

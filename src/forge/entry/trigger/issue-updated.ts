@@ -3,12 +3,17 @@ import { StorageKeys } from '../../constants';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
+import type { JiraIncidentPort } from '../../ports/jira-incidents';
+import type { ImpactPort } from '../../ports/impact';
+import { applyJiraChange } from '../../incidents/apply-jira-change';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
 export const issueUpdatedEventSchema = z
   .object({
     eventType: z.literal('avi:jira:updated:issue'),
     atlassianId: z.string().optional(),
+    /** Change time (ms); Forge payloads without it fall back to the issue's `updated` field, then now. */
+    timestamp: z.number().optional(),
     issue: z
       .object({
         id: z.string(),
@@ -49,9 +54,11 @@ export interface IssueUpdatedDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Impact incident sync (Jira → Impact) for issues linked to an incident. */
+  readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
 }
 
-export type IssueUpdatedResult = 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
+export type IssueUpdatedResult = 'incident-synced' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
 
 /**
  * Keeps the status mirror of issues the app created current, so later decisions need no GET.
@@ -66,6 +73,12 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   const event = parsed.data;
   const nowIso = new Date(deps.clock.now()).toISOString();
   await deps.store.set(StorageKeys.lastReceived('jira'), { receivedAt: nowIso });
+  if (deps.incidents && event.changelog) {
+    const updated = Date.parse(String(event.issue.fields?.['updated'] ?? ''));
+    const occurredAt = event.timestamp ?? (Number.isNaN(updated) ? deps.clock.now() : updated);
+    const synced = await applyJiraChange({ issueId: event.issue.id, items: event.changelog.items, actorIsApp: false, occurredAt }, { ...deps, ...deps.incidents });
+    if (synced.kind === 'synced') return 'incident-synced';
+  }
 
   const statusChanged = event.changelog?.items.some((item) => item.field === 'status' || item.fieldId === 'status') ?? false;
   if (!statusChanged) return 'no-status-change';

@@ -30,6 +30,7 @@ const CUSTOM_TYPE: Readonly<Record<CustomFieldDef['kind'], { type: string; custo
   select: { type: 'option', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:select' },
   string: { type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textfield' },
   number: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' },
+  sprint: { type: 'array', custom: 'com.pyxis.greenhopper.jira:gh-sprint' },
 };
 
 /** `isLast`/`nextPage` for Jira's PageBean responses. */
@@ -67,7 +68,9 @@ export function registerMetaRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
         navigable: true,
         searchable: true,
         clauseNames: [`cf[${numericId}]`, def.name],
-        schema: { type: CUSTOM_TYPE[def.kind].type, custom: CUSTOM_TYPE[def.kind].custom, customId: numericId },
+        schema: def.kind === 'sprint'
+          ? { type: 'array', items: 'json', custom: CUSTOM_TYPE.sprint.custom, customId: numericId }
+          : { type: CUSTOM_TYPE[def.kind].type, custom: CUSTOM_TYPE[def.kind].custom, customId: numericId },
       };
     });
     return c.json([...system, ...custom]);

@@ -1,0 +1,110 @@
+import { fetch } from '@forge/api';
+import { z } from 'zod';
+import {
+  IMPACT_CONTRACT_VERSION,
+  IMPACT_CONTRACT_VERSION_HEADER,
+  ImpactApiPaths,
+  apiErrorSchema,
+  getIncidentResponseSchema,
+  postNoteResponseSchema,
+  updateIncidentResponseSchema,
+  type PostNoteRequest,
+  type UpdateIncidentRequest,
+} from '../../shared/impact';
+import { SecretKeys } from '../constants';
+import type { Clock } from '../ports/clock';
+import type { ImpactConnection, ImpactFailure, ImpactPort, ImpactResult } from '../ports/impact';
+import type { SecretStore } from '../ports/key-value-store';
+import { retryAfterSeconds } from './jira-response';
+
+/**
+ * Impact API client over Forge's egress `fetch` (the host must be declared in manifest.yml
+ * `permissions.external.fetch.backend`). The connection is read per call, so a token an admin rotates
+ * in secret storage takes effect at once.
+ */
+export interface ImpactApiDeps {
+  readonly secrets: SecretStore;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly clock: Clock;
+  /** Defaults to @forge/api's fetch (plain global fetch outside the Forge runtime). */
+  readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
+}
+
+const connectionSchema = z.object({ baseUrl: z.url(), token: z.string().min(1) });
+
+export async function resolveImpactConnection(deps: Pick<ImpactApiDeps, 'secrets' | 'env'>): Promise<ImpactConnection | null> {
+  const stored = connectionSchema.safeParse(await deps.secrets.getSecret<unknown>(SecretKeys.impactApi));
+  if (stored.success) return stored.data;
+  const fromEnv = connectionSchema.safeParse({ baseUrl: deps.env['IMPACT_API_URL'], token: deps.env['IMPACT_API_TOKEN'] });
+  return fromEnv.success ? fromEnv.data : null;
+}
+
+const forgeFetch = (url: string, init: RequestInit): Promise<Response> => fetch(url, init as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;
+
+export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
+  const send = deps.fetch ?? forgeFetch;
+
+  async function call<T>(method: 'GET' | 'PATCH' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<ImpactResult<T>> {
+    const connection = await resolveImpactConnection(deps);
+    if (!connection) return { ok: false, failure: { kind: 'not-configured', message: `set secret ${SecretKeys.impactApi} or IMPACT_API_URL/IMPACT_API_TOKEN` } };
+    let response: Response;
+    try {
+      response = await send(`${connection.baseUrl.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${connection.token}`,
+          accept: 'application/json',
+          [IMPACT_CONTRACT_VERSION_HEADER]: String(IMPACT_CONTRACT_VERSION),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status < 200 || response.status > 299) return { ok: false, failure: failureOf(response, text, deps.clock.now()) };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { ok: false, failure: { kind: 'unavailable', status: response.status, message: 'Impact answered with a body that is not JSON' } };
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) return { ok: false, failure: { kind: 'unavailable', status: response.status, message: `unexpected Impact response: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
+    return { ok: true, value: parsed.data };
+  }
+
+  return {
+    async getIncident(incidentId) {
+      const result = await call('GET', ImpactApiPaths.incident(incidentId), undefined, getIncidentResponseSchema);
+      return result.ok ? { ok: true, value: result.value.incident } : result;
+    },
+    async updateIncident(incidentId, request: UpdateIncidentRequest) {
+      const result = await call('PATCH', ImpactApiPaths.incident(incidentId), request, updateIncidentResponseSchema);
+      return result.ok ? { ok: true, value: result.value.incident } : result;
+    },
+    async postNote(incidentId, request: PostNoteRequest) {
+      const result = await call('POST', ImpactApiPaths.notes(incidentId), request, postNoteResponseSchema);
+      return result.ok ? { ok: true, value: { id: result.value.note.id, message: result.value.note.message } } : result;
+    },
+  };
+}
+
+/** Maps a non-2xx answer to the failure union (contract §2 error codes). */
+export function failureOf(response: { status: number; headers: { get(name: string): string | null } }, text: string, nowMs: number): ImpactFailure {
+  let parsed: z.infer<typeof apiErrorSchema> | undefined;
+  try {
+    const result = apiErrorSchema.safeParse(JSON.parse(text));
+    if (result.success) parsed = result.data;
+  } catch {
+    parsed = undefined;
+  }
+  const message = parsed?.error.message ?? (text.trim().slice(0, 300) || `HTTP ${response.status}`);
+  const status = response.status;
+  if (status === 429) return { kind: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after'), nowMs) };
+  if (status >= 500) return { kind: 'unavailable', status, message };
+  if (status === 404) return { kind: 'not-found', message };
+  const details = parsed?.error.details?.map((d) => `${d.path}: ${d.message}`) ?? [];
+  return { kind: 'rejected', status, code: parsed?.error.code ?? 'unknown', messages: [message, ...details] };
+}

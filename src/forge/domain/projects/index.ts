@@ -1,0 +1,7 @@
+export * from './jql';
+export * from './fields';
+export * from './issue-mapping';
+export * from './sync-state';
+export * from './errors';
+export * from './metrics';
+export * from './schedule';

@@ -1,0 +1,172 @@
+/**
+ * One search result → the record the app keeps. A value of the wrong shape is reported for that issue
+ * only (the caller records it and goes on); everything else about the page still syncs.
+ */
+import { z } from 'zod';
+import type { SiteFields } from './fields';
+
+export type StatusCategoryKey = 'new' | 'indeterminate' | 'done' | 'unknown';
+
+export interface SprintRef {
+  readonly id: number;
+  readonly name: string;
+  readonly state: string;
+}
+
+export interface SyncedIssue {
+  readonly id: string;
+  readonly key: string;
+  readonly summary: string;
+  readonly issueType: string;
+  readonly status: string;
+  readonly statusCategory: StatusCategoryKey;
+  readonly assigneeAccountId: string | null;
+  readonly priority: string | null;
+  readonly storyPoints: number | null;
+  readonly sprint: SprintRef | null;
+  readonly createdMs: number;
+  readonly updatedMs: number;
+  readonly resolvedMs: number | null;
+  /** First entry into an In Progress (indeterminate) status, from the changelog. */
+  readonly inProgressMs: number | null;
+  readonly cycleTimeHours: number | null;
+  /** Alert rule id when the bridge created the issue (its `incident-bridge-problem` property). */
+  readonly bridgeRuleId: string | null;
+}
+
+export type MappedIssue = { readonly ok: true; readonly issue: SyncedIssue } | { readonly ok: false; readonly issueId: string; readonly issueKey: string; readonly error: string };
+
+/** Jira timestamps (`2026-11-23T06:14:48.106+0000`) → ms; the offset is read, never assumed. */
+export function parseJiraTime(value: string): number | undefined {
+  const normalised = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  const ms = Date.parse(normalised);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+const jiraTime = z.string().transform((s, ctx) => {
+  const ms = parseJiraTime(s);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a Jira timestamp: ${s.slice(0, 40)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const statusSchema = z.object({ id: z.string(), name: z.string(), statusCategory: z.object({ key: z.string() }).loose().optional() }).loose();
+const historySchema = z.object({ created: jiraTime, items: z.array(z.object({ field: z.string(), to: z.string().nullish() }).loose()) }).loose();
+const sprintSchema = z.object({ id: z.number(), name: z.string(), state: z.string() }).loose();
+
+const issueSchema = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    fields: z.record(z.string(), z.unknown()),
+    changelog: z.object({ histories: z.array(historySchema) }).loose().optional(),
+    properties: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+
+const baseFieldsSchema = z
+  .object({
+    summary: z.string().nullish(),
+    issuetype: z.object({ name: z.string() }).loose().nullish(),
+    status: statusSchema,
+    assignee: z.object({ accountId: z.string() }).loose().nullish(),
+    priority: z.object({ name: z.string() }).loose().nullish(),
+    created: jiraTime,
+    updated: jiraTime,
+    resolutiondate: jiraTime.nullish(),
+  })
+  .loose();
+
+export const BRIDGE_PROPERTY_KEY = 'incident-bridge-problem';
+const bridgePropertySchema = z.object({ ruleId: z.string() }).loose();
+
+export function categoryKey(key: string | undefined): StatusCategoryKey {
+  return key === 'new' || key === 'indeterminate' || key === 'done' ? key : 'unknown';
+}
+
+/** Earliest changelog moment the status became one whose category is indeterminate. */
+export function firstInProgress(histories: readonly z.infer<typeof historySchema>[], categoryOf: (statusId: string) => StatusCategoryKey): number | null {
+  let first: number | null = null;
+  for (const h of histories) {
+    for (const item of h.items) {
+      if (item.field !== 'status' || !item.to) continue;
+      if (categoryOf(item.to) === 'indeterminate' && (first === null || h.created < first)) first = h.created;
+    }
+  }
+  return first;
+}
+
+export function cycleTimeHours(inProgressMs: number | null, resolvedMs: number | null): number | null {
+  if (inProgressMs === null || resolvedMs === null || resolvedMs < inProgressMs) return null;
+  return Math.round(((resolvedMs - inProgressMs) / 3_600_000) * 100) / 100;
+}
+
+function firstMessage(error: z.ZodError, prefix: string): string {
+  const issue = error.issues[0];
+  return `${prefix}${issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'invalid'}`;
+}
+
+/**
+ * Maps a search result. `statusCategories` maps status ids to categories for the changelog (the current
+ * status's own category is added from the issue itself).
+ */
+export function mapIssue(raw: unknown, site: SiteFields, statusCategories: ReadonlyMap<string, StatusCategoryKey>): MappedIssue {
+  const shell = issueSchema.safeParse(raw);
+  if (!shell.success) {
+    const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    return { ok: false, issueId: String(obj['id'] ?? '?'), issueKey: String(obj['key'] ?? '?'), error: firstMessage(shell.error, 'issue: ') };
+  }
+  const { id, key, fields, changelog, properties } = shell.data;
+  const fail = (error: string): MappedIssue => ({ ok: false, issueId: id, issueKey: key, error });
+  const base = baseFieldsSchema.safeParse(fields);
+  if (!base.success) return fail(firstMessage(base.error, 'fields.'));
+  const f = base.data;
+
+  let storyPoints: number | null = null;
+  if (site.storyPoints) {
+    const value = fields[site.storyPoints];
+    if (value !== null && value !== undefined) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) return fail(`fields.${site.storyPoints} (story points): expected a number, got ${JSON.stringify(value)?.slice(0, 40)}`);
+      storyPoints = value;
+    }
+  }
+  let sprint: SprintRef | null = null;
+  if (site.sprint) {
+    const value = fields[site.sprint];
+    if (value !== null && value !== undefined) {
+      const parsed = z.array(sprintSchema).safeParse(value);
+      if (!parsed.success) return fail(firstMessage(parsed.error, `fields.${site.sprint} (sprint): `));
+      // The last sprint is the one the issue is in now (earlier ones are sprints it rolled over from).
+      const last = parsed.data[parsed.data.length - 1];
+      sprint = last ? { id: last.id, name: last.name, state: last.state } : null;
+    }
+  }
+  const currentCategory = categoryKey(f.status.statusCategory?.key);
+  const categoryOf = (statusId: string) => (statusId === f.status.id ? currentCategory : (statusCategories.get(statusId) ?? 'unknown'));
+  const inProgressMs = firstInProgress(changelog?.histories ?? [], categoryOf);
+  const resolvedMs = f.resolutiondate ?? null;
+  const bridge = bridgePropertySchema.safeParse(properties?.[BRIDGE_PROPERTY_KEY]);
+  return {
+    ok: true,
+    issue: {
+      id,
+      key,
+      summary: (f.summary ?? '').slice(0, 255),
+      issueType: f.issuetype?.name ?? '',
+      status: f.status.name,
+      statusCategory: currentCategory,
+      assigneeAccountId: f.assignee?.accountId ?? null,
+      priority: f.priority?.name ?? null,
+      storyPoints,
+      sprint,
+      createdMs: f.created,
+      updatedMs: f.updated,
+      resolvedMs,
+      inProgressMs,
+      cycleTimeHours: cycleTimeHours(inProgressMs, resolvedMs),
+      bridgeRuleId: bridge.success ? bridge.data.ruleId : null,
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import type { RelayEvent } from '../../../shared/relay-envelope';
+import { MAX_QUEUE_RETRIES, StorageKeys } from '../../constants';
+import { applyImpactEvent, type IncidentDeps } from '../../incidents/apply-impact-event';
+import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import { boundedDone, retryDelaySeconds, type RetryRequest } from './retry-policy';
+import type { RetryState } from './alert-events';
+
+export interface ImpactEventsResult {
+  readonly applied: number;
+  readonly failed: number;
+  readonly retry?: RetryRequest;
+}
+
+const retryDataSchema = z.object({ done: z.array(z.string()) });
+
+/**
+ * Applies a group's Impact webhooks (one incident per group) in order, with the alert path's policy: a
+ * retryable Jira failure asks the queue to run the job again (applied events are skipped); on the last
+ * attempt, or when the event is invalid or refused, it becomes a failed delivery and the rest still run.
+ */
+export async function applyImpactEvents(events: readonly RelayEvent[], retry: RetryState, deps: IncidentDeps & { readonly random?: () => number }): Promise<ImpactEventsResult> {
+  const previous = retryDataSchema.safeParse(retry.retryData);
+  const done = new Set(previous.success ? previous.data.done : []);
+  const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
+  let applied = 0;
+  let failed = 0;
+  for (const event of events) {
+    if (done.has(event.id)) continue;
+    const result = await applyImpactEvent(event.body, deps);
+    if (result.ok) {
+      await record(event, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
+      applied += 1;
+    } else if (result.kind === 'jira' && (result.failure.kind === 'rate-limited' || result.failure.kind === 'unavailable') && !lastAttempt) {
+      deps.logger.warn('impact event will be retried', { eventId: event.id, reason: result.reason, retryCount: retry.retryCount });
+      return {
+        applied,
+        failed,
+        retry: {
+          retryAfterSeconds: retryDelaySeconds(result.failure, retry.retryCount, deps.random ?? Math.random),
+          reason: result.failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry',
+          retryData: { done: boundedDone([...done]) },
+        },
+      };
+    } else {
+      const failureKind = result.kind === 'invalid' ? 'invalid' : result.failure.kind;
+      const failedDelivery: FailedDelivery = {
+        eventId: event.id,
+        groupKey: event.groupKey,
+        receivedAt: event.receivedAt,
+        failedAt: new Date(deps.clock.now()).toISOString(),
+        attempts: retry.retryCount + 1,
+        failureKind,
+        reason: result.reason,
+        event,
+      };
+      await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
+      await record(event, retry.retryCount, { kind: 'failed', reason: result.reason, problems: [] }, deps);
+      deps.logger.error('impact event failed', { eventId: event.id, failure: failureKind, reason: result.reason });
+      failed += 1;
+    }
+    done.add(event.id);
+  }
+  return { applied, failed };
+}
+
+async function record(event: RelayEvent, retryCount: number, outcome: DeliveryRecord['outcome'], deps: IncidentDeps): Promise<void> {
+  const entry: DeliveryRecord = {
+    eventId: event.id,
+    source: event.source,
+    groupKey: event.groupKey,
+    receivedAt: event.receivedAt,
+    processedAt: new Date(deps.clock.now()).toISOString(),
+    attempt: retryCount + 1,
+    outcome,
+  };
+  await deps.store.set(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), entry);
+}

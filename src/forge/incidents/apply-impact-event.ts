@@ -1,0 +1,210 @@
+import { impactWebhookSchema, type ImpactWebhook } from '../../shared/impact/webhook';
+import { describeZodError } from '../../shared/zod-error';
+import {
+  GuardValues,
+  cancelWrites,
+  jiraStatusFor,
+  linkTypeCandidates,
+  planImpactToJira,
+  planWrites,
+  postMortemCreatedNote,
+  type BounceKey,
+  type IncidentLink,
+  type IssueRef,
+  type JiraCommand,
+  type UserLink,
+} from '../domain/incidents';
+import type { Clock } from '../ports/clock';
+import { describeJiraFailure, type JiraFailure } from '../ports/jira';
+import type { JiraIncidentPort } from '../ports/jira-incidents';
+import type { ImpactPort } from '../ports/impact';
+import type { KeyValueStore } from '../ports/key-value-store';
+import type { Logger } from '../ports/logger';
+import { IncidentKeys, loadConfig, loadRecord, loadUsers, saveRecord, type IncidentRecord } from './incident-store';
+import { ensureUserLink } from './users';
+import { moveIssueToStatus } from './workflow';
+
+export interface IncidentDeps {
+  readonly store: KeyValueStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly jira: JiraIncidentPort;
+  readonly impact: ImpactPort;
+}
+
+export type ImpactEventResult =
+  | { readonly ok: true; readonly incidentId: string; readonly summary: string }
+  | { readonly ok: false; readonly kind: 'invalid'; readonly reason: string }
+  | { readonly ok: false; readonly kind: 'jira'; readonly incidentId: string; readonly failure: JiraFailure; readonly reason: string };
+
+/**
+ * One Impact webhook → Jira. The plan's guard state (bounce keys) is stored before any write; the link is
+ * stored as soon as the issue exists, so a retried event never creates a second issue. Only a failed
+ * create (or a retryable Jira failure) fails the event; other refusals are listed in the summary.
+ */
+export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult> {
+  const parsed = impactWebhookSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
+  const webhook = parsed.data;
+  const incident = webhook.incident;
+  const config = await loadConfig(deps.store);
+  let record = await loadRecord(deps.store, incident.id);
+  const ownOrigin = webhook.origin.marker === config.originMarker;
+
+  let users = await loadUsers(deps.store);
+  if (incident.commander && !ownOrigin) users = await ensureUserLink(incident.commander, users, deps.jira, deps.store);
+
+  const now = deps.clock.now();
+  // The workflow is learned while moving (workflow.ts), so the plan only names the target status.
+  const plan = planImpactToJira({
+    webhook,
+    config,
+    link: record.link,
+    jiraStatusId: null,
+    workflow: { initialStatusId: '', statuses: [], transitions: [] },
+    users,
+    guard: record.guard,
+    now,
+  });
+  const wantsMove = plan.commands.some((c) => c.kind === 'transition-issue') || plan.problems.some((p) => p.kind === 'unknown-status' || p.kind === 'no-transition-path');
+  let guard = plan.guard;
+  if (wantsMove) guard = planWrites(guard, [{ side: 'jira', entityId: incident.id, field: 'status', value: GuardValues.jiraStatus(jiraStatusFor(config.statuses, incident.status)) }], now, config.guard).state;
+  record = { ...record, guard, known: knownAfter(record, webhook) };
+  await saveRecord(deps.store, incident.id, record);
+
+  const notes: string[] = [...plan.problems.filter((p) => p.kind === 'unmatched-user').map((p) => `commander ${p.kind === 'unmatched-user' ? p.email : ''} has no Jira account`)];
+  const failedKeys: BounceKey[] = [];
+  const cancel = (fields: readonly string[]) => failedKeys.push(...plan.bounceKeys.filter((k) => fields.includes(k.field)));
+  let link = record.link;
+  const ref = (issue: IssueRef): IncidentLink | null => (issue.kind === 'created' ? link : link && { ...link, issueId: issue.issueId, issueKey: issue.issueKey });
+  const save = async () => {
+    record = { ...record, link, guard: cancelWrites(record.guard, failedKeys) };
+    await saveRecord(deps.store, incident.id, record);
+  };
+  const failWith = async (failure: JiraFailure, what: string): Promise<ImpactEventResult> => {
+    await save();
+    return { ok: false, kind: 'jira', incidentId: incident.id, failure, reason: `${what}: ${describeJiraFailure(failure)}` };
+  };
+  const retryable = (f: JiraFailure) => f.kind === 'rate-limited' || f.kind === 'unavailable';
+
+  type Step = Exclude<JiraCommand, { kind: 'transition-issue' }> | { readonly kind: 'move' };
+  const commands: Step[] = plan.commands.filter((c): c is Exclude<JiraCommand, { kind: 'transition-issue' }> => c.kind !== 'transition-issue');
+  // The move goes right after create/edit, before assignment and the post-mortem, as the plan orders them.
+  const moveAt = commands.findIndex((c) => c.kind !== 'create-issue' && c.kind !== 'edit-issue');
+  const steps: Step[] = [...commands];
+  if (wantsMove) steps.splice(moveAt < 0 ? steps.length : moveAt, 0, { kind: 'move' });
+
+  for (const command of steps) {
+    switch (command.kind) {
+      case 'create-issue': {
+        const created = await deps.jira.createIssue(command.fields, [command.property]);
+        if (!created.ok) return failWith(created.failure, 'creating the incident issue');
+        link = { incidentId: incident.id, issueId: created.value.id, issueKey: created.value.key, postMortem: null };
+        await deps.store.set(IncidentKeys.byIssue(created.value.id), incident.id);
+        await save();
+        notes.push(`created ${created.value.key}`);
+        break;
+      }
+      case 'edit-issue': {
+        const target = ref(command.issue);
+        if (!target) break;
+        const edited = await deps.jira.editIssue(target.issueId, command.fields);
+        if (!edited.ok) {
+          if (retryable(edited.failure)) return failWith(edited.failure, `editing ${target.issueKey}`);
+          cancel(['title', 'priority']);
+          notes.push(`edit refused: ${describeJiraFailure(edited.failure)}`);
+        } else notes.push(`edited ${Object.keys(command.fields).join(', ')}`);
+        break;
+      }
+      case 'move': {
+        if (!link) break;
+        const target = jiraStatusFor(config.statuses, incident.status);
+        const moved = await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target);
+        if (moved.ok) {
+          if (moved.transitions > 0) notes.push(`moved to ${target} in ${moved.transitions} step(s)`);
+        } else if (moved.failure.kind === 'no-path') {
+          cancel(['status']);
+          notes.push(`no transition path from ${moved.failure.from} to ${target}`);
+        } else if (retryable(moved.failure)) {
+          return failWith(moved.failure, `moving ${link.issueKey} to ${target}`);
+        } else {
+          cancel(['status']);
+          notes.push(`transition refused: ${describeJiraFailure(moved.failure)}`);
+        }
+        break;
+      }
+      case 'assign-issue': {
+        const target = ref(command.issue);
+        if (!target) break;
+        const assigned = await deps.jira.assignIssue(target.issueId, command.accountId);
+        if (!assigned.ok) {
+          cancel(['commander']);
+          deps.logger.warn('incident assignment failed', { incidentId: incident.id, reason: describeJiraFailure(assigned.failure) });
+          notes.push(`assignment failed: ${describeJiraFailure(assigned.failure)}`);
+        } else notes.push(command.accountId ? 'assigned' : 'unassigned');
+        break;
+      }
+      case 'create-post-mortem': {
+        const target = ref(command.incidentIssue);
+        if (!target) break;
+        const pm = await deps.jira.createIssue(command.fields, []);
+        if (!pm.ok) {
+          if (retryable(pm.failure)) return failWith(pm.failure, 'creating the post-mortem');
+          notes.push(`post-mortem refused: ${describeJiraFailure(pm.failure)}`);
+          break;
+        }
+        link = { ...target, postMortem: { issueId: pm.value.id, issueKey: pm.value.key } };
+        await save();
+        notes.push(`post-mortem ${pm.value.key} ${await linkPostMortem(deps.jira, command.linkTypePreference, pm.value.key, target.issueKey)}`);
+        if (command.assigneeAccountId) {
+          const assigned = await deps.jira.assignIssue(pm.value.id, command.assigneeAccountId);
+          if (!assigned.ok) notes.push(`post-mortem assignment failed: ${describeJiraFailure(assigned.failure)}`);
+        }
+        const note = postMortemCreatedNote(incident.id, pm.value.key, config.originMarker);
+        if (note.kind === 'post-note') {
+          const posted = await deps.impact.postNote(note.incidentId, note.request);
+          if (!posted.ok) deps.logger.warn('post-mortem note not posted to Impact', { incidentId: incident.id, failure: posted.failure.kind });
+        }
+        break;
+      }
+      case 'update-post-mortem': {
+        const updated = await deps.jira.editIssue(command.postMortemIssueId, command.fields);
+        if (!updated.ok) {
+          if (retryable(updated.failure)) return failWith(updated.failure, 'refreshing the post-mortem');
+          notes.push(`post-mortem refresh refused: ${describeJiraFailure(updated.failure)}`);
+        } else notes.push('post-mortem timeline refreshed');
+        break;
+      }
+      default:
+        return assertNever(command);
+    }
+  }
+  await save();
+  const dropped = plan.dropped.map((d) => `${d.field} (${d.reason})`);
+  const summary = [...notes, ...(dropped.length > 0 ? [`dropped ${dropped.join(', ')}`] : [])].join('; ') || 'nothing to do';
+  return { ok: true, incidentId: incident.id, summary };
+}
+
+/** Tries each preferred link type until Jira accepts one; a post-mortem without a link is still kept. */
+async function linkPostMortem(jira: JiraIncidentPort, preference: readonly string[], postMortemKey: string, incidentKey: string): Promise<string> {
+  const types = await jira.getLinkTypes();
+  if (!types.ok) return `not linked (${describeJiraFailure(types.failure)})`;
+  for (const type of linkTypeCandidates(types.value, preference)) {
+    const linked = await jira.linkIssues({ type: { name: type.name }, inwardIssue: { key: postMortemKey }, outwardIssue: { key: incidentKey } });
+    if (linked.ok) return `linked (${type.name})`;
+  }
+  return 'not linked (no link type accepted)';
+}
+
+function knownAfter(record: IncidentRecord, webhook: ImpactWebhook): IncidentRecord['known'] {
+  const at = Date.parse(webhook.occurred_at);
+  if (record.known && record.known.updatedAt > at) return record.known;
+  const i = webhook.incident;
+  return { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: at };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled incident command ${JSON.stringify(x)}`);
+}
+
+export type { UserLink };

@@ -1,0 +1,58 @@
+import type { ImpactIncident } from '../../shared/impact/incident';
+import type { PostNoteRequest, UpdateIncidentRequest } from '../../shared/impact/api';
+
+/**
+ * The Impact API calls the app makes (docs/impact-contract.md §2). Failures form a closed union, like
+ * the Jira port's: retry later (rate-limited, unavailable), report (not-found, rejected), or ask an
+ * admin to configure the connection (not-configured).
+ */
+export type ImpactFailure =
+  | { readonly kind: 'rate-limited'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'unavailable'; readonly status: number | undefined; readonly message: string }
+  | { readonly kind: 'not-found'; readonly message: string }
+  | { readonly kind: 'rejected'; readonly status: number; readonly code: string; readonly messages: readonly string[] }
+  | { readonly kind: 'not-configured'; readonly message: string };
+
+export type ImpactResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ImpactFailure };
+
+export interface ImpactNote {
+  readonly id: string;
+  readonly message: string;
+}
+
+export interface ImpactPort {
+  getIncident(incidentId: string): Promise<ImpactResult<ImpactIncident>>;
+  updateIncident(incidentId: string, request: UpdateIncidentRequest): Promise<ImpactResult<ImpactIncident>>;
+  postNote(incidentId: string, request: PostNoteRequest): Promise<ImpactResult<ImpactNote>>;
+}
+
+/** Where the app reaches Impact: secret storage `SecretKeys.impactApi`, else env IMPACT_API_URL / IMPACT_API_TOKEN. */
+export interface ImpactConnection {
+  readonly baseUrl: string;
+  readonly token: string;
+}
+
+export function isRetryableImpactFailure(failure: ImpactFailure): boolean {
+  return failure.kind === 'rate-limited' || failure.kind === 'unavailable';
+}
+
+export function describeImpactFailure(failure: ImpactFailure): string {
+  switch (failure.kind) {
+    case 'rate-limited':
+      return `Impact rate limit, retry after ${failure.retryAfterSeconds} s`;
+    case 'unavailable':
+      return `Impact unavailable${failure.status === undefined ? '' : ` (HTTP ${failure.status})`}: ${failure.message}`;
+    case 'not-found':
+      return `not found in Impact: ${failure.message}`;
+    case 'rejected':
+      return `Impact refused the request (HTTP ${failure.status} ${failure.code}): ${failure.messages.join('; ') || 'no message'}`;
+    case 'not-configured':
+      return `Impact API not configured: ${failure.message}`;
+    default:
+      return assertNever(failure);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected Impact failure ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,22 @@
+import type { JiraResult, JiraStatus, AvailableTransition, CreatedIssue, IssueLinkRequest, IssueStatus } from './jira';
+import type { IssueLinkType, JiraUser } from '../domain/incidents';
+
+/**
+ * The Jira REST calls the Impact incident sync makes, as the app. Same failure union as the alert port
+ * (ports/jira.ts), kept a separate interface so the alert path's wrappers and fakes stay as they are.
+ */
+export interface JiraIncidentPort {
+  /** POST /issue with entity properties set in the same request. */
+  createIssue(fields: Readonly<Record<string, unknown>>, properties: readonly { key: string; value: unknown }[]): Promise<JiraResult<CreatedIssue>>;
+  editIssue(issueIdOrKey: string, fields: Readonly<Record<string, unknown>>): Promise<JiraResult<void>>;
+  getIssueStatus(issueIdOrKey: string): Promise<JiraResult<IssueStatus>>;
+  getTransitions(issueIdOrKey: string): Promise<JiraResult<readonly AvailableTransition[]>>;
+  transitionIssue(issueIdOrKey: string, transitionId: string): Promise<JiraResult<void>>;
+  assignIssue(issueIdOrKey: string, accountId: string | null): Promise<JiraResult<void>>;
+  getLinkTypes(): Promise<JiraResult<readonly IssueLinkType[]>>;
+  linkIssues(request: IssueLinkRequest): Promise<JiraResult<void>>;
+  /** Every status of a project's workflows (names, ids, categories), deduplicated. */
+  getProjectStatuses(projectKey: string): Promise<JiraResult<readonly JiraStatus[]>>;
+  searchUsers(query: string): Promise<JiraResult<readonly JiraUser[]>>;
+  getUser(accountId: string): Promise<JiraResult<JiraUser>>;
+}

@@ -1,0 +1,39 @@
+import type { JiraResult } from '../ports/jira';
+import type { FieldInfo, StatusCategoryKey } from '../domain/projects';
+
+/** The Jira calls the project sync makes (as the app). */
+export interface ProjectSummary {
+  readonly id: string;
+  readonly key: string;
+  readonly name: string;
+}
+
+export interface ProjectPage {
+  readonly values: readonly ProjectSummary[];
+  readonly isLast: boolean;
+}
+
+export interface IssueSearchRequest {
+  readonly jql: string;
+  readonly nextPageToken: string | undefined;
+  readonly maxResults: number;
+  readonly fields: readonly string[];
+  readonly expand: string;
+  readonly properties: readonly string[];
+}
+
+export interface IssueSearchPage {
+  /** Raw issues: each is mapped (and may fail) on its own. */
+  readonly issues: readonly unknown[];
+  readonly nextPageToken: string | undefined;
+  readonly isLast: boolean;
+}
+
+export interface JiraProjectsPort {
+  searchProjects(startAt: number, maxResults: number): Promise<JiraResult<ProjectPage>>;
+  /** The app user's profile time zone: JQL dates are read in it. */
+  myTimeZone(): Promise<JiraResult<string>>;
+  listFields(): Promise<JiraResult<readonly FieldInfo[]>>;
+  projectStatusCategories(projectKey: string): Promise<JiraResult<ReadonlyMap<string, StatusCategoryKey>>>;
+  searchIssues(request: IssueSearchRequest): Promise<JiraResult<IssueSearchPage>>;
+}

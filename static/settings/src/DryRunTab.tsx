@@ -1,0 +1,193 @@
+import { useState } from 'react';
+import type { RuleVerdict } from '../../../src/forge/domain/alerts/rules';
+import type { DryRunReport, ResolverError } from '../../../src/forge/entry/resolvers/contract';
+import { AdfView } from '../../shared/adf';
+import { messageOf, type ResolverClient } from '../../shared/client';
+import { ErrorMessage, Lozenge } from '../../shared/ui';
+
+const SAMPLE = JSON.stringify(
+  {
+    receiver: 'bridge',
+    status: 'firing',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'HighErrorRate', cluster: 'prod-eu', service: 'checkout', severity: 'critical', team: 'payments' },
+        annotations: { summary: '5xx rate above 5% on checkout', description: 'Error ratio 0.087 over 5m' },
+        startsAt: '2026-11-23T06:14:47.099Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.example.com/graph?g0.expr=rate',
+        fingerprint: 'ea57a5cee65a9cf3',
+      },
+    ],
+    groupLabels: { alertname: 'HighErrorRate', cluster: 'prod-eu' },
+    commonLabels: { alertname: 'HighErrorRate', cluster: 'prod-eu' },
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager.example.com:9093',
+    version: '4',
+    groupKey: '{}:{alertname="HighErrorRate", cluster="prod-eu"}',
+    truncatedAlerts: 0,
+  },
+  null,
+  2,
+);
+
+export function explainVerdict(v: RuleVerdict): string {
+  switch (v.kind) {
+    case 'selected':
+      return 'matches: this rule is used';
+    case 'matched-but-earlier-rule-won':
+      return `matches, but rule ${v.winnerId} comes first`;
+    case 'inactive':
+      return 'disabled';
+    case 'no-matchers':
+      return 'has no matchers, so it never matches';
+    case 'invalid-matcher':
+      return `matcher ${v.matcher} is invalid: ${v.message}`;
+    case 'matcher-failed':
+      return `${v.matcher} does not hold: the label is ${v.labelValue === null ? 'missing' : `"${v.labelValue}"`}`;
+    default: {
+      const never: never = v;
+      return String(never);
+    }
+  }
+}
+
+export function DryRunTab({ client }: { client: ResolverClient }) {
+  const [text, setText] = useState(SAMPLE);
+  const [report, setReport] = useState<DryRunReport | null>(null);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const [running, setRunning] = useState(false);
+
+  const run = async () => {
+    setError(null);
+    setReport(null);
+    let notification: unknown;
+    try {
+      notification = JSON.parse(text);
+    } catch (e) {
+      setError({ code: 'invalid-input', message: `the payload is not JSON: ${messageOf(e)}` });
+      return;
+    }
+    setRunning(true);
+    try {
+      const result = await client.call('dryRunAlerts', { notification });
+      if (result.ok) setReport(result.value);
+      else setError(result.error);
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <div>
+      <h2>Dry run</h2>
+      <p className="subtle">Paste an Alertmanager webhook body: see which rule each alert matches, why the others do not, and what would be sent to Jira. Nothing is changed.</p>
+      <div className="field">
+        <label htmlFor="dry-run-payload">Alertmanager payload (JSON)</label>
+        <textarea id="dry-run-payload" className="code" rows={10} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
+      </div>
+      <button type="button" className="primary" onClick={() => void run()} disabled={running}>
+        {running ? 'Running…' : 'Run dry run'}
+      </button>
+      {error && (
+        <div style={{ marginTop: 16 }}>
+          <ErrorMessage error={error} title="Cannot dry-run" />
+        </div>
+      )}
+      {report && (
+        <div data-testid="dry-run-report">
+          <h3>Alerts</h3>
+          {report.alerts.map((a) => (
+            <div className="card" key={a.fingerprint}>
+              <div className="row">
+                <code>{a.fingerprint}</code>
+                <Lozenge tone={a.status === 'firing' ? 'removed' : 'success'}>{a.status}</Lozenge>
+                {a.selectedRuleId ? (
+                  <span>
+                    → rule <strong>{a.selectedRuleId}</strong>
+                  </span>
+                ) : (
+                  <Lozenge tone="moved">no rule matches</Lozenge>
+                )}
+              </div>
+              <p className="subtle" style={{ marginTop: 8 }}>
+                {Object.entries(a.labels)
+                  .map(([k, v]) => `${k}="${v}"`)
+                  .join(', ')}
+              </p>
+              {a.rules.length === 0 ? (
+                <p>There are no rules.</p>
+              ) : (
+                <table aria-label={`Rules for alert ${a.fingerprint}`}>
+                  <thead>
+                    <tr>
+                      <th scope="col">#</th>
+                      <th scope="col">Rule</th>
+                      <th scope="col">Why</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {a.rules.map((r, i) => (
+                      <tr key={r.ruleId}>
+                        <td>{i + 1}</td>
+                        <td>{r.ruleName}</td>
+                        <td>{explainVerdict(r.verdict)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+          ))}
+          {report.skipped.length > 0 && (
+            <p>
+              Skipped: {report.skipped.map((s) => `${s.fingerprint} (${s.reason})`).join(', ')}
+            </p>
+          )}
+          <h3>Jira issues</h3>
+          {report.problems.length === 0 && <p className="subtle">No issue would be created or changed.</p>}
+          {report.problems.map((p) => (
+            <div className="card" key={p.problemKey}>
+              <p>
+                Rule <strong>{p.ruleId}</strong> · one issue per {p.grouping === 'group' ? 'Alertmanager group' : 'alert'}
+                {p.knownIssueKey ? ` · already tracked as ${p.knownIssueKey}` : ' · no issue yet'}
+              </p>
+              <label>Summary</label>
+              <div className="preview" data-testid="dry-run-summary">
+                {p.summary}
+              </div>
+              <label style={{ marginTop: 8 }}>Description</label>
+              <div className="preview" style={{ whiteSpace: 'normal' }}>
+                <AdfView node={p.description} />
+              </div>
+              <label style={{ marginTop: 8 }}>Jira calls</label>
+              {p.jiraCalls.length === 0 ? (
+                <p className="subtle">none</p>
+              ) : (
+                <ol>
+                  {p.jiraCalls.map((c, i) => (
+                    <li key={i}>
+                      <code>
+                        {c.method} {c.path}
+                      </code>{' '}
+                      — {c.purpose}
+                      {c.body !== undefined && (
+                        <details>
+                          <summary>body</summary>
+                          <pre>{JSON.stringify(c.body, null, 2)}</pre>
+                        </details>
+                      )}
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

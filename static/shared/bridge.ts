@@ -1,0 +1,39 @@
+/**
+ * Which bridge the page talks through. Inside Jira the app runs in an iframe and `@forge/bridge` talks to the
+ * parent frame; opened directly (the sandbox serves static/ at /static/<resource>/) there is no parent, so
+ * the local shim calls the Forge host's `POST /api/invoke/<moduleKey>` instead. Chosen at RUNTIME so one
+ * build serves both: a build-time switch would need two outputs in the same resource folder.
+ */
+import { createLocalBridge, type LocalApp } from './local-bridge';
+
+export interface ForgeContextLike {
+  readonly accountId?: string;
+  readonly extension: {
+    readonly project?: { readonly key?: string; readonly id?: string };
+    readonly issue?: { readonly key?: string; readonly id?: string };
+  };
+}
+
+export interface Bridge {
+  readonly local: boolean;
+  invoke(functionKey: string, payload?: Record<string, unknown>): Promise<unknown>;
+  getContext(): Promise<ForgeContextLike>;
+}
+
+export function inForgeFrame(): boolean {
+  try {
+    return window.self !== window.top;
+  } catch {
+    return true; // a cross-origin parent: Jira
+  }
+}
+
+export async function loadBridge(app: LocalApp): Promise<Bridge> {
+  if (!inForgeFrame()) return createLocalBridge(app, window.location, window.localStorage);
+  const forge = await import('@forge/bridge');
+  return {
+    local: false,
+    invoke: (functionKey, payload) => forge.invoke(functionKey, payload),
+    getContext: async () => (await forge.view.getContext()) as unknown as ForgeContextLike,
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * A real Prometheus Alertmanager 0.25 (Debian prometheus-alertmanager) drives the sandbox relay with the
+ * scenario the fixtures were captured from. A loopback recorder between them attributes each webhook call
+ * to its replica and keeps the relay's answer; the consumer's completed queue jobs show what was applied.
+ */
+import { execFileSync } from 'node:child_process';
+import { alertmanagerWebhookSchema } from '../../src/shared/alertmanager-webhook';
+import type { RelayEvent } from '../../src/shared/relay-envelope';
+import {
+  ALERTMANAGER_TOKEN,
+  alertmanagerSequence,
+  consumerDeliveryCounts,
+  consumerRecords,
+  settle,
+  startTestSandbox,
+  type TestSandbox,
+} from '../support/sandbox-harness';
+import {
+  notificationState,
+  progression,
+  runFixtureScenario,
+  startAlertmanager,
+  startWebhookRecorder,
+  stateKey,
+  withoutTimes,
+  type RecordedDelivery,
+  type RunningAlertmanager,
+  type WebhookRecorder,
+  waitUntil,
+} from '../support/alertmanager';
+import { fixtureRules, seedRules } from '../forge/alerts/support';
+
+jest.setTimeout(60_000);
+
+const EXTERNAL_URL = 'http://alertmanager.example.com:9093';
+const CHECKOUT_KEY = '{}:{alertname="HighErrorRate", cluster="prod-eu"}';
+const DISK_KEY = '{}:{alertname="DiskFilling", cluster="prod-us"}';
+
+interface Rig {
+  readonly env: TestSandbox;
+  readonly recorder: WebhookRecorder;
+  readonly am: RunningAlertmanager;
+}
+
+let rig: Partial<{ -readonly [K in keyof Rig]: Rig[K] }> = {};
+
+afterEach(async () => {
+  const { am, recorder, env } = rig;
+  rig = {};
+  await am?.stop();
+  await recorder?.close();
+  await env?.close();
+  if (am) expect(strays(am.workDir)).toEqual([]);
+});
+
+/** Processes still running from this Alertmanager's temp dir (read-only check: pgrep exits 1 when none). */
+function strays(workDir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', workDir], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+async function startRig(replicas: 1 | 3, clustered = true): Promise<Rig> {
+  const env = await startTestSandbox();
+  rig.env = env;
+  seedRules(env.sandbox.forge, fixtureRules());
+  const recorder = await startWebhookRecorder({ targetUrl: `${env.sandbox.urls.relay}/v1/alertmanager` });
+  rig.recorder = recorder;
+  // One external URL for all replicas (as behind a load balancer): replicas then send byte-identical bodies.
+  const am = await startAlertmanager({ webhookUrl: (i) => recorder.urlFor(i), bearerToken: ALERTMANAGER_TOKEN, replicas, clustered, externalUrl: EXTERNAL_URL });
+  rig.am = am;
+  return { env, recorder, am };
+}
+
+interface RelayAnswer {
+  readonly accepted: boolean;
+  readonly id: string;
+  readonly duplicate: boolean;
+}
+
+function answer(delivery: RecordedDelivery): RelayAnswer {
+  return delivery.answer as RelayAnswer;
+}
+
+/** Alertmanager bodies the consumer completed, in the order the relay received them. */
+function consumedBodies(env: TestSandbox): unknown[] {
+  const events = env.sandbox.forge.queue.completedEvents().flatMap((job) => (job.body as { events?: RelayEvent[] }).events ?? []);
+  return events.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt)).map((e) => e.body);
+}
+
+function acceptedIds(deliveries: readonly RecordedDelivery[]): string[] {
+  return deliveries.filter((d) => !answer(d).duplicate).map((d) => answer(d).id);
+}
+
+/** Every event the relay accepted reached the consumer exactly once, and nothing else did. */
+function expectEachAcceptedEventConsumedOnce(env: TestSandbox, deliveries: readonly RecordedDelivery[]): void {
+  const accepted = acceptedIds(deliveries);
+  expect(new Set(accepted).size).toBe(accepted.length);
+  const counts = consumerDeliveryCounts(env.sandbox);
+  expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(accepted.map((id) => [id, 1])));
+  expect(consumerRecords(env.sandbox).map((r) => r.eventId).sort()).toEqual([...accepted].sort());
+}
+
+const fixtureBodies = (): unknown[] => alertmanagerSequence().map((d) => JSON.parse(d.body) as unknown);
+
+describe('real Alertmanager 0.25 → relay → consumer', () => {
+  it('one Alertmanager: the fixture scenario yields the captured notifications, each consumed once', async () => {
+    const { env, recorder, am } = await startRig(1);
+    await runFixtureScenario(am, { deliveries: () => recorder.deliveries().map((d) => d.body), onStep: () => settle(env.sandbox) });
+    await settle(env.sandbox);
+
+    const deliveries = recorder.deliveries();
+    for (const d of deliveries) {
+      expect(d.status).toBe(202);
+      expect(d.headers).toEqual({ authorization: `Bearer ${ALERTMANAGER_TOKEN}`, 'content-type': 'application/json', 'user-agent': 'Alertmanager/0.25.0' });
+      expect(alertmanagerWebhookSchema.safeParse(d.body).success).toBe(true);
+    }
+    expectEachAcceptedEventConsumedOnce(env, deliveries);
+
+    const consumed = consumedBodies(env);
+    const fixtures = fixtureBodies();
+    for (const body of consumed) expect(alertmanagerWebhookSchema.safeParse(body).success).toBe(true);
+    // Two groups, with the fixtures' group keys.
+    expect(new Set(consumed.map((b) => alertmanagerWebhookSchema.parse(b).groupKey))).toEqual(new Set([CHECKOUT_KEY, DISK_KEY]));
+    // checkout: firing → group grows → one resolved (in a firing group) → all resolved; disk: firing → resolved.
+    expect(progression(consumed, 'HighErrorRate')).toEqual(progression(fixtures, 'HighErrorRate'));
+    expect(progression(consumed, 'HighErrorRate')).toHaveLength(4);
+    expect(progression(consumed, 'DiskFilling')).toEqual(progression(fixtures, 'DiskFilling'));
+    // Apart from the times, every consumed body is byte-for-byte a captured one (same labels ⇒ same fingerprints).
+    const fixtureByState = new Map(fixtures.map((b) => [stateKey(notificationState(b)), withoutTimes(b)]));
+    for (const body of consumed) expect(withoutTimes(body)).toEqual(fixtureByState.get(stateKey(notificationState(body))));
+  });
+
+  it('three clustered replicas, alerts posted to all: every accepted notification is consumed exactly once', async () => {
+    const { env, recorder, am } = await startRig(3);
+    await runFixtureScenario(am, { deliveries: () => recorder.deliveries().map((d) => d.body) });
+    await settle(env.sandbox);
+
+    const deliveries = recorder.deliveries();
+    for (const d of deliveries) {
+      expect(d.status).toBe(202);
+      expect(alertmanagerWebhookSchema.safeParse(d.body).success).toBe(true);
+    }
+    expectEachAcceptedEventConsumedOnce(env, deliveries);
+
+    // Every state the fixtures show was sent and consumed; the checkout group ends resolved.
+    const consumed = consumedBodies(env);
+    const fixtureStates = new Set(fixtureBodies().map((b) => stateKey(notificationState(b))));
+    expect(new Set(consumed.map((b) => stateKey(notificationState(b))))).toEqual(fixtureStates);
+    expect(progression(consumed, 'HighErrorRate').at(-1)).toBe(progression(fixtureBodies(), 'HighErrorRate').at(-1));
+
+    // A duplicate answer names an event the relay accepted earlier with the very same bytes.
+    const firstBytes = new Map(deliveries.filter((d) => !answer(d).duplicate).map((d) => [answer(d).id, d.rawBody]));
+    for (const d of deliveries.filter((x) => answer(x).duplicate)) expect(firstBytes.get(answer(d).id)).toBe(d.rawBody);
+
+    // What HA dedup did: notifications per replica vs distinct states.
+    const perReplica = [0, 1, 2].map((r) => deliveries.filter((d) => d.replica === r).length);
+    const distinctStates = new Set(deliveries.map((d) => stateKey(notificationState(d.body)))).size;
+    const report = {
+      notifications: deliveries.length,
+      perReplica,
+      distinctStates,
+      relayAccepted: acceptedIds(deliveries).length,
+      relayDuplicates: deliveries.length - acceptedIds(deliveries).length,
+      states: deliveries.map((d) => `+${d.receivedAt - (deliveries[0]?.receivedAt ?? 0)}ms r${d.replica} ${answer(d).duplicate ? 'dup' : 'new'} ${stateKey(notificationState(d.body))}`),
+    };
+    console.info(`HA Alertmanager dedup: ${JSON.stringify(report, null, 2)}`);
+    expect(distinctStates).toBe(fixtureStates.size);
+    expect(deliveries.length).toBeGreaterThanOrEqual(distinctStates);
+  });
+
+  it('three replicas without gossip each notify: the relay keeps one of each byte-identical triple', async () => {
+    const { env, recorder, am } = await startRig(3, false);
+    await runFixtureScenario(am, { deliveries: () => recorder.deliveries().map((d) => d.body) });
+    // Every replica sends every state; wait (bounded) for the stragglers before counting.
+    const fixtureStates = new Set(fixtureBodies().map((b) => stateKey(notificationState(b))));
+    await waitUntil(() => recorder.deliveries().length >= 3 * fixtureStates.size, { timeoutMs: 10_000, what: 'every replica to send every state', detail: () => am.logs(10) });
+    await settle(env.sandbox);
+
+    const deliveries = recorder.deliveries();
+    expect([0, 1, 2].map((r) => deliveries.filter((d) => d.replica === r).length)).toEqual([6, 6, 6]);
+    expectEachAcceptedEventConsumedOnce(env, deliveries);
+    // Replicas sharing an external URL send the same bytes within seconds: one event per state survives.
+    const accepted = deliveries.filter((d) => !answer(d).duplicate);
+    expect(accepted.map((d) => stateKey(notificationState(d.body))).sort()).toEqual([...fixtureStates].sort());
+    const consumed = consumedBodies(env);
+    expect(progression(consumed, 'HighErrorRate')).toEqual(progression(fixtureBodies(), 'HighErrorRate'));
+    expect(progression(consumed, 'DiskFilling')).toEqual(progression(fixtureBodies(), 'DiskFilling'));
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * Drives the real consumer (handleQueueEvent → project-sync) against the Jira simulator in-process:
+ * the real REST adapter talks to `sim.app.request`, the KVS is an in-memory implementation of the port,
+ * and a tiny queue runs jobs, retries them as Forge does (retryCount + retryAfter) and honours delays
+ * by advancing ONE fake clock shared with the simulator (so its rate-limit windows move too).
+ */
+import { createJiraSimulator, seedSandboxSite, seedBulkIssues, mulberry32, SANDBOX_USERS, type JiraSimulator, type IssueRecord, type SprintValue } from '../../../src/sandbox/jira-sim';
+import { postmortemWorkflow } from '../../../src/sandbox/jira-sim/workflows';
+import { handleQueueEvent } from '../../../src/forge/entry/consumer/process-queue-event';
+import { createJiraProjectsRestPort } from '../../../src/forge/projects/jira-projects-rest';
+import type { ProjectSyncOptions } from '../../../src/forge/projects/sync-runner';
+import type { JobQueue, JobToPush } from '../../../src/forge/ports/job-queue';
+import type { KeyValueStore, PrefixPage, StoredEntry } from '../../../src/forge/ports/key-value-store';
+import type { Logger } from '../../../src/forge/ports/logger';
+import type { JiraPort } from '../../../src/forge/ports/jira';
+
+export const DAY = 86_400_000;
+export const NOW0 = Date.UTC(2026, 10, 23, 9, 0, 0);
+export const STORY_POINTS = 'customfield_10016';
+export const SPRINT = 'customfield_10020';
+
+export class MemoryStore implements KeyValueStore {
+  readonly map = new Map<string, unknown>();
+  calls = 0;
+  /** Throws once from setMany when this reaches 0 (simulates an invocation killed mid-page). */
+  killAfterSetMany: number | undefined;
+
+  private copy<T>(v: T): T {
+    return JSON.parse(JSON.stringify(v)) as T;
+  }
+  async get<T>(key: string) {
+    this.calls += 1;
+    const v = this.map.get(key);
+    return v === undefined ? undefined : this.copy(v as T);
+  }
+  async getMany<T>(keys: readonly string[]) {
+    this.calls += Math.ceil(keys.length / 20);
+    const out = new Map<string, T>();
+    for (const k of keys) if (this.map.has(k)) out.set(k, this.copy(this.map.get(k) as T));
+    return out;
+  }
+  async set<T>(key: string, value: T) {
+    this.calls += 1;
+    this.map.set(key, this.copy(value));
+  }
+  async setMany<T>(entries: readonly StoredEntry<T>[]) {
+    if (this.killAfterSetMany !== undefined) {
+      this.killAfterSetMany -= 1;
+      if (this.killAfterSetMany < 0) {
+        this.killAfterSetMany = undefined;
+        throw new Error('invocation killed');
+      }
+    }
+    this.calls += Math.ceil(entries.length / 20);
+    for (const e of entries) this.map.set(e.key, this.copy(e.value));
+  }
+  async setIfAbsent<T>(key: string, value: T) {
+    if (this.map.has(key)) return false;
+    this.map.set(key, this.copy(value));
+    return true;
+  }
+  async delete(key: string) {
+    this.map.delete(key);
+  }
+  async listByPrefix<T>(prefix: string, page: { limit: number; cursor?: string | undefined }): Promise<PrefixPage<T>> {
+    this.calls += 1;
+    // Forge KVS refuses list limits outside 1–20 (LIST_QUERY_LIMIT_EXCEEDED).
+    if (page.limit < 1 || page.limit > 20) throw new Error('Limit for list query should be between 1 and 20.');
+    const keys = [...this.map.keys()].filter((k) => k.startsWith(prefix) && (page.cursor === undefined || k > page.cursor)).sort();
+    const slice = keys.slice(0, page.limit);
+    return { results: slice.map((key) => ({ key, value: this.map.get(key) as T })), nextCursor: keys.length > page.limit ? slice[slice.length - 1] : undefined };
+  }
+}
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+const noJira = {} as JiraPort;
+
+export interface QueuedJob {
+  readonly body: JobToPush['body'];
+  readonly dueMs: number;
+  readonly retryCount: number;
+}
+
+export interface SyncWorld {
+  readonly sim: JiraSimulator;
+  readonly store: MemoryStore;
+  readonly clock: { now: () => number; advance: (ms: number) => void };
+  readonly queue: JobQueue & { jobs: QueuedJob[] };
+  invocations: number;
+  thrown: number;
+  /** Runs queued jobs (advancing the clock to each due time) until none is left. */
+  drain(maxInvocations?: number): Promise<void>;
+  searchCalls(projectKey?: string): number;
+}
+
+export interface Seeded {
+  readonly projects: { key: string; id: string; issues: IssueRecord[] }[];
+}
+
+export function sprintsFor(project: string, base: number): SprintValue[] {
+  return Array.from({ length: 10 }, (_, i) => ({ id: base + i, name: `${project} Sprint ${i + 1}`, state: i < 9 ? 'closed' : 'active', boardId: base }));
+}
+
+export function createWorld(options: { perProject: number; rateLimits?: boolean; sync?: Partial<ProjectSyncOptions> }): SyncWorld & Seeded {
+  let t = NOW0;
+  const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
+  const sim = createJiraSimulator({
+    now: clock.now,
+    rateLimits: options.rateLimits ? { burstPerSecond: { GET: 100, POST: 1, PUT: 50, DELETE: 50 } } : false,
+  });
+  seedSandboxSite(sim);
+  sim.seed.addProject({ key: 'DEV', name: 'Development', leadAccountId: SANDBOX_USERS.alice.accountId, issueTypes: [{ name: 'Story' }], workflow: postmortemWorkflow() });
+  sim.seed.addNumberField(STORY_POINTS, 'Story point estimate');
+  sim.seed.addSprintField(SPRINT);
+  const projects = ['OPS', 'PM', 'DEV'].map((key, n) => {
+    const issues = seedBulkIssues(sim.state, {
+      projectKey: key,
+      count: options.perProject,
+      startMs: NOW0 - 400 * DAY,
+      spanMs: 300 * DAY,
+      random: mulberry32(42 + n),
+      authorId: SANDBOX_USERS.dave.accountId,
+      assigneeIds: [SANDBOX_USERS.alice.accountId, SANDBOX_USERS.bob.accountId],
+      storyPointsField: STORY_POINTS,
+      sprintField: SPRINT,
+      sprints: sprintsFor(key, 100 * (n + 1)),
+    });
+    return { key, id: sim.state.findProject(key)!.id, issues };
+  });
+
+  const store = new MemoryStore();
+  const jobs: QueuedJob[] = [];
+  const queue: JobQueue & { jobs: QueuedJob[] } = {
+    jobs,
+    async push(pushed) {
+      for (const j of pushed) jobs.push({ body: j.body, dueMs: clock.now() + (j.delayInSeconds ?? 0) * 1000, retryCount: 0 });
+    },
+  };
+  const jira = createJiraProjectsRestPort(clock, () => ({
+    requestJira: async (path, init) => sim.app.request(path.value, { ...init, headers: { ...init.headers, 'x-forge-sim-actor': 'app' } }),
+  }));
+  const world: SyncWorld & Seeded = {
+    sim,
+    store,
+    clock,
+    queue,
+    projects,
+    invocations: 0,
+    thrown: 0,
+    async drain(maxInvocations = 10_000) {
+      while (jobs.length > 0) {
+        if (world.invocations >= maxInvocations) throw new Error('too many invocations');
+        jobs.sort((a, b) => a.dueMs - b.dueMs);
+        const job = jobs.shift()!;
+        if (job.dueMs > clock.now()) clock.advance(job.dueMs - clock.now());
+        world.invocations += 1;
+        try {
+          const result = await handleQueueEvent(
+            { body: job.body, retryContext: job.retryCount > 0 ? { retryCount: job.retryCount } : undefined },
+            { store, clock, logger: quiet, jira: noJira, projects: { store, clock, logger: quiet, jira, queue, options: options.sync } },
+          );
+          if (result.retry) jobs.push({ body: job.body, dueMs: clock.now() + result.retry.retryAfterSeconds * 1000, retryCount: job.retryCount + 1 });
+        } catch {
+          // Forge retries a thrown invocation after a back-off (10 s · 2^n).
+          world.thrown += 1;
+          jobs.push({ body: job.body, dueMs: clock.now() + 10_000 * 2 ** job.retryCount, retryCount: job.retryCount + 1 });
+        }
+      }
+    },
+    searchCalls: () => sim.callLog.count((e) => e.route === '/rest/api/3/search/jql' && e.status === 200),
+  };
+  return world;
+}
