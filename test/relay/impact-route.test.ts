@@ -1,16 +1,28 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { post, testRelay, type TestRelay } from './helpers';
 
 const SECRET = 'impact-secret-current';
+const IMPACT_FIXTURES = resolve(__dirname, '../shared/impact/fixtures');
 
-function impactEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    event_id: 'evt_01HZX3',
-    event: 'incident.created',
-    occurred_at: '2026-11-23T06:14:40Z',
-    incident: { id: 4711, title: 'Checkout 5xx', severity: 'SEV2', extra: { nested: true } },
-    ...overrides,
-  };
+type Json = Record<string, unknown>;
+
+/** A contract v1 example body (test/shared/impact/fixtures), fresh on every call so tests may edit it. */
+function impactFixture(name: string): Json {
+  return JSON.parse(readFileSync(join(IMPACT_FIXTURES, `${name}.json`), 'utf8')) as Json;
+}
+
+function impactEvent(overrides: Json = {}): Json {
+  return { ...impactFixture('incident-created'), ...overrides };
+}
+
+/** The created fixture with some incident fields replaced (undefined removes the field). */
+function withIncident(fields: Json, overrides: Json = {}): Json {
+  const body = impactEvent(overrides);
+  const incident = { ...(body['incident'] as Json), ...fields };
+  for (const [key, value] of Object.entries(fields)) if (value === undefined) delete incident[key];
+  return { ...body, incident };
 }
 
 /** Signed independently of the code under test. */
@@ -29,7 +41,7 @@ function signedRequest(relay: TestRelay, raw: string, opts: { secret?: string; t
 }
 
 interface ErrorJson {
-  error: { code: string; message: string; details?: unknown };
+  error: { code: string; message: string; details?: { path: string; message: string }[] };
 }
 
 describe('POST /v1/impact', () => {
@@ -39,24 +51,39 @@ describe('POST /v1/impact', () => {
   });
   afterEach(() => relay.temp.cleanup());
 
-  it('accepts a signed event and stores it with groupKey impact:<incident id>', async () => {
+  it('accepts a signed contract event and stores it as received with groupKey impact:<incident id>', async () => {
     const raw = JSON.stringify(impactEvent());
     const res = await relay.app.request(signedRequest(relay, raw));
     expect(res.status).toBe(202);
     const body = (await res.json()) as { id: string };
     expect(body).toEqual({ accepted: true, id: expect.stringMatching(/^[0-9A-Za-z_-]{8,64}$/), duplicate: false });
     const [stored] = await relay.temp.outbox.pending(5);
-    expect(stored).toMatchObject({ id: body.id, source: 'impact', groupKey: 'impact:4711' });
-    expect(JSON.parse(stored?.bodyJson ?? '')).toEqual(impactEvent());
+    expect(stored).toMatchObject({ id: body.id, source: 'impact', groupKey: 'impact:INC-2041' });
+    expect(stored?.bodyJson).toBe(raw);
   });
 
-  it('accepts string incident ids and every event name', async () => {
-    const names = ['incident.created', 'incident.updated', 'incident.key_events_updated'];
-    for (const [i, event] of names.entries()) {
-      const raw = JSON.stringify(impactEvent({ event_id: `evt-${i}`, event, incident: { id: 'INC-9' } }));
-      expect((await relay.app.request(signedRequest(relay, raw))).status).toBe(202);
+  it('accepts every contract example: each event name and origin type', async () => {
+    const names = ['incident-created', 'incident-updated-status', 'incident-updated-by-bridge', 'incident-key-events-updated'];
+    for (const name of names) {
+      const res = await relay.app.request(signedRequest(relay, JSON.stringify(impactFixture(name))));
+      expect([name, res.status]).toEqual([name, 202]);
     }
-    expect((await relay.temp.outbox.pending(5)).map((e) => e.groupKey)).toEqual(['impact:INC-9', 'impact:INC-9', 'impact:INC-9']);
+    const stored = await relay.temp.outbox.pending(10);
+    expect(stored.map((e) => e.groupKey)).toEqual(names.map(() => 'impact:INC-2041'));
+    expect(stored.map((e) => (JSON.parse(e.bodyJson) as Json)['event'])).toEqual([
+      'incident.created',
+      'incident.updated',
+      'incident.updated',
+      'incident.key_events_updated',
+    ]);
+  });
+
+  it('keeps fields a newer contract adds (the stored text is the received text)', async () => {
+    const body = withIncident({ severity_label: 'SEV1' }, { delivery_attempt: 2 });
+    const raw = JSON.stringify(body);
+    expect((await relay.app.request(signedRequest(relay, raw))).status).toBe(202);
+    const [stored] = await relay.temp.outbox.pending(5);
+    expect(JSON.parse(stored?.bodyJson ?? '')).toEqual(body);
   });
 
   it('accepts the previous secret during rotation', async () => {
@@ -75,18 +102,26 @@ describe('POST /v1/impact', () => {
     const raw = JSON.stringify(impactEvent());
     const first = (await (await relay.app.request(signedRequest(relay, raw))).json()) as { id: string };
     relay.clock.advance(3600_000);
-    const edited = JSON.stringify(impactEvent({ incident: { id: 4711, title: 'edited' } }));
+    const edited = JSON.stringify(withIncident({ title: 'edited' }));
     const again = (await (await relay.app.request(signedRequest(relay, edited))).json()) as unknown;
     expect(again).toEqual({ accepted: true, id: first.id, duplicate: true });
-    expect((await relay.rows())).toBe(1);
+    expect(await relay.rows()).toBe(1);
   });
 
   describe('refuses bad requests and leaves the outbox unchanged', () => {
     const raw = JSON.stringify(impactEvent());
-    const cases: [string, (r: TestRelay) => Request, number, string][] = [
-      ['no signature headers', () => post('/v1/impact', raw, { 'content-type': 'application/json' }), 401, 'bad-signature'],
-      ['no timestamp', (r) => signedRequest(r, raw, { headers: { 'x-impact-timestamp': '' } }), 401, 'bad-signature'],
-      ['a wrong secret', (r) => signedRequest(r, raw, { secret: 'impact-secret-unknown' }), 401, 'bad-signature'],
+    const schemaCase = (name: string, body: Json, path: string): [string, (r: TestRelay) => Request, number, string, string | null] => [
+      name,
+      (r) => signedRequest(r, JSON.stringify(body)),
+      422,
+      'invalid-schema',
+      path,
+    ];
+    // Every row has five entries: jest.each treats a handler with more parameters than the row as `done`-style.
+    const cases: [string, (r: TestRelay) => Request, number, string, string | null][] = [
+      ['no signature headers', () => post('/v1/impact', raw, { 'content-type': 'application/json' }), 401, 'bad-signature', null],
+      ['no timestamp', (r) => signedRequest(r, raw, { headers: { 'x-impact-timestamp': '' } }), 401, 'bad-signature', null],
+      ['a wrong secret', (r) => signedRequest(r, raw, { secret: 'impact-secret-unknown' }), 401, 'bad-signature', null],
       [
         'a body altered after signing',
         (r) => {
@@ -94,16 +129,18 @@ describe('POST /v1/impact', () => {
           signedRequest(r, raw).headers.forEach((value, key) => {
             headers[key] = value;
           });
-          return post('/v1/impact', raw.replace('4711', '4712'), headers);
+          return post('/v1/impact', raw.replace('INC-2041', 'INC-2042'), headers);
         },
         401,
         'bad-signature',
+        null,
       ],
       [
         'a signature over the body without the timestamp',
         (r) => signedRequest(r, raw, { headers: { 'x-hub-signature-256': 'sha256=' + createHmac('sha256', SECRET).update(raw).digest('hex') } }),
         401,
         'bad-signature',
+        null,
       ],
       [
         'a signature made for another timestamp',
@@ -113,24 +150,42 @@ describe('POST /v1/impact', () => {
         },
         401,
         'bad-signature',
+        null,
       ],
-      ['a malformed signature', (r) => signedRequest(r, raw, { headers: { 'x-hub-signature-256': 'sha256=zz' } }), 401, 'bad-signature'],
-      ['a non-numeric timestamp', (r) => signedRequest(r, raw, { headers: { 'x-impact-timestamp': '2026-11-23' } }), 401, 'bad-signature'],
-      ['a stale timestamp', (r) => signedRequest(r, raw, { ts: Math.floor(r.clock.nowMs / 1000) - 301 }), 401, 'stale-timestamp'],
-      ['a future timestamp', (r) => signedRequest(r, raw, { ts: Math.floor(r.clock.nowMs / 1000) + 301 }), 401, 'stale-timestamp'],
-      ['wrong content type', (r) => signedRequest(r, raw, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type'],
-      ['signed malformed JSON', (r) => signedRequest(r, '{"event_id":'), 400, 'malformed-json'],
-      ['no event_id', (r) => signedRequest(r, JSON.stringify(impactEvent({ event_id: undefined }))), 422, 'invalid-schema'],
-      ['an unknown event', (r) => signedRequest(r, JSON.stringify(impactEvent({ event: 'incident.deleted' }))), 422, 'invalid-schema'],
-      ['a bad occurred_at', (r) => signedRequest(r, JSON.stringify(impactEvent({ occurred_at: 'yesterday' }))), 422, 'invalid-schema'],
-      ['no incident id', (r) => signedRequest(r, JSON.stringify(impactEvent({ incident: { title: 'x' } }))), 422, 'invalid-schema'],
+      ['a malformed signature', (r) => signedRequest(r, raw, { headers: { 'x-hub-signature-256': 'sha256=zz' } }), 401, 'bad-signature', null],
+      ['a non-numeric timestamp', (r) => signedRequest(r, raw, { headers: { 'x-impact-timestamp': '2026-11-23' } }), 401, 'bad-signature', null],
+      ['a stale timestamp', (r) => signedRequest(r, raw, { ts: Math.floor(r.clock.nowMs / 1000) - 301 }), 401, 'stale-timestamp', null],
+      ['a future timestamp', (r) => signedRequest(r, raw, { ts: Math.floor(r.clock.nowMs / 1000) + 301 }), 401, 'stale-timestamp', null],
+      ['wrong content type', (r) => signedRequest(r, raw, { headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported-media-type', null],
+      ['signed malformed JSON', (r) => signedRequest(r, '{"event_id":'), 400, 'malformed-json', null],
+      schemaCase('no event_id', impactEvent({ event_id: undefined }), 'event_id'),
+      schemaCase('a too short event_id', impactEvent({ event_id: 'e1' }), 'event_id'),
+      schemaCase('an unknown event', impactEvent({ event: 'incident.deleted' }), 'event'),
+      schemaCase('a bad occurred_at', impactEvent({ occurred_at: 'yesterday' }), 'occurred_at'),
+      schemaCase('another contract version', impactEvent({ contract_version: 2 }), 'contract_version'),
+      schemaCase('no origin', impactEvent({ origin: undefined }), 'origin'),
+      schemaCase('an unknown origin type', impactEvent({ origin: { type: 'robot', marker: null } }), 'origin.type'),
+      schemaCase('no incident id', withIncident({ id: undefined }), 'incident.id'),
+      schemaCase('a numeric incident id', withIncident({ id: 4711 }), 'incident.id'),
+      schemaCase('priority 6', withIncident({ priority: 6 }), 'incident.priority'),
+      schemaCase('an unknown status', withIncident({ status: 'RESOLVED' }), 'incident.status'),
+      schemaCase('an empty status history', withIncident({ status_history: [] }), 'incident.status_history'),
+      schemaCase('a commander without email', withIncident({ commander: { name: 'Jane' } }), 'incident.commander.email'),
+      schemaCase('incident.created naming updated fields', impactEvent({ updated_fields: { status: { previous: 'OPEN' } } }), 'updated_fields'),
+      schemaCase('incident.updated naming no field', impactEvent({ event: 'incident.updated' }), 'updated_fields'),
+      schemaCase(
+        'incident.key_events_updated without key_events',
+        impactEvent({ event: 'incident.key_events_updated', updated_fields: {} }),
+        'updated_fields.key_events',
+      ),
     ];
-    it.each(cases)('%s', async (_name, request, status, code) => {
+    it.each(cases)('%s', async (_name, request, status, code, path) => {
       const res = await relay.app.request(request(relay));
       expect(res.status).toBe(status);
       const body = (await res.json()) as ErrorJson;
       expect(body.error.code).toBe(code);
-      expect((await relay.rows())).toBe(0);
+      if (path !== null) expect(body.error.details?.map((d) => d.path)).toContain(path);
+      expect(await relay.rows()).toBe(0);
       expect(relay.metrics.render(undefined, 0)).toContain(`relay_events_rejected_total{source="impact",reason="${code}"} 1`);
     });
 
@@ -139,12 +194,18 @@ describe('POST /v1/impact', () => {
       expect(res.status).toBe(401);
     });
 
-    it('lists the field problems of a schema violation', async () => {
-      const res = await relay.app.request(signedRequest(relay, JSON.stringify(impactEvent({ event: 'nope', incident: {} }))));
-      const body = (await res.json()) as ErrorJson;
-      expect(body.error.details).toEqual(
-        expect.arrayContaining([expect.objectContaining({ path: 'event' }), expect.objectContaining({ path: 'incident.id' })]),
-      );
+    it('verifies the signature before the schema: a bad signature on an invalid body is a 401, not a 422', async () => {
+      const res = await relay.app.request(signedRequest(relay, JSON.stringify({ event: 'nope' }), { secret: 'wrong-secret-000' }));
+      expect(res.status).toBe(401);
+    });
+
+    it('lists every field problem of a schema violation with its path', async () => {
+      const body = withIncident({ id: '', priority: 0, status: 'DONE' }, { occurred_at: 'soon' });
+      const res = await relay.app.request(signedRequest(relay, JSON.stringify(body)));
+      expect(res.status).toBe(422);
+      const error = (await res.json()) as ErrorJson;
+      expect(error.error.details?.map((d) => d.path).sort()).toEqual(['incident.id', 'incident.priority', 'incident.status', 'occurred_at']);
+      expect(error.error.details?.every((d) => d.message.length > 0)).toBe(true);
     });
 
     it('caps the body size before verifying', async () => {
@@ -152,7 +213,8 @@ describe('POST /v1/impact', () => {
       try {
         const res = await small.app.request(signedRequest(small, JSON.stringify(impactEvent())));
         expect(res.status).toBe(413);
-        expect((await small.rows())).toBe(0);
+        expect((await res.json()) as ErrorJson).toMatchObject({ error: { code: 'payload-too-large' } });
+        expect(await small.rows()).toBe(0);
       } finally {
         await small.temp.cleanup();
       }

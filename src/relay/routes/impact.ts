@@ -6,7 +6,10 @@ import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
 import { storeEvent } from './store';
 
-/** POST /v1/impact: signature over the raw bytes first, parse second; one event per Impact event_id. */
+/**
+ * POST /v1/impact: signature over the raw bytes first, then the contract's schema; one event per Impact
+ * event_id. The stored body is the text as received, so fields a newer contract adds reach the app intact.
+ */
 export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
   const verify = createImpactVerifier(deps.config.impactSecrets, deps.config.impactToleranceSeconds);
   const retentionMs = deps.config.impactDedupRetentionSeconds * 1000;
@@ -22,7 +25,7 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
       nowSeconds: Math.floor(receivedMs / 1000),
     });
     const json = parseJsonBody(raw);
-    const body = parseBody(impactWebhookSchema, json.value, 'Impact webhook');
+    const body = parseBody(impactWebhookSchema, json.value, 'Impact webhook (contract v1)');
     const answer = await storeEvent(deps, {
       source: 'impact',
       receivedMs,

@@ -1,0 +1,117 @@
+/** `createImpactSimulator(options)`: the Hono app and the handles tests, the sandbox and benchmarks use. */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { IMPACT_API_PREFIX, type ImpactUser } from '../../shared/impact';
+import { createAdmin, type ImpactAdmin } from './admin';
+import { createTokenMatcher, type ImpactApiClient } from './auth';
+import { ImpactCallLog } from './call-log';
+import { codeForStatus, ImpactApiFailure, ImpactConnectionDrop } from './errors';
+import { ImpactFaultRegistry } from './faults';
+import { routeTemplate, type ImpactSimEnv } from './http';
+import { IncidentOps } from './ops';
+import { registerAdminRoutes } from './routes/admin';
+import { registerApiRoutes } from './routes/api';
+import { ImpactStore } from './store';
+import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryPolicy } from './webhooks';
+
+export interface ImpactSimulatorOptions {
+  /** Simulator clock (ms since epoch): timestamps, `occurred_at`, webhook signature timestamps. */
+  readonly now?: () => number;
+  /** The relay's `POST /v1/impact` URL; without one, webhooks are recorded as `skipped`. */
+  readonly webhookUrl?: string;
+  /** HMAC secret shared with the relay (`X-Hub-Signature-256`). */
+  readonly webhookSecret: string;
+  /** Bearer tokens accepted by the API; a bare string belongs to client `api-client`. */
+  readonly apiTokens: readonly (string | ImpactApiClient)[];
+  /** How webhooks are sent (default: global fetch). */
+  readonly fetch?: typeof fetch;
+  readonly webhookRetry?: Partial<WebhookRetryPolicy>;
+  /** How webhook backoff waits; tests may inject an instant or recording one. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Used for incident `url`s; the server does not need to listen there. */
+  readonly baseUrl?: string;
+  /** People Impact knows from the start (commanders are named by email in the API). */
+  readonly users?: readonly ImpactUser[];
+  /** Generated ids are `<prefix><n>`: default `INC-` from 1. */
+  readonly incidentIdPrefix?: string;
+  readonly firstIncidentNumber?: number;
+  readonly onWebhookError?: (error: unknown) => void;
+}
+
+export interface ImpactSimulator {
+  readonly app: Hono<ImpactSimEnv>;
+  readonly store: ImpactStore;
+  /** Create/update incidents and key events as a person in Impact would (fires webhooks). */
+  readonly admin: ImpactAdmin;
+  readonly webhooks: WebhookDispatcher;
+  readonly callLog: ImpactCallLog;
+  readonly faults: ImpactFaultRegistry;
+  readonly now: () => number;
+}
+
+export const DEFAULT_IMPACT_SIM_PORT = 8790;
+
+export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSimulator {
+  const now = options.now ?? (() => Date.now());
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  const store = new ImpactStore(options.baseUrl ?? `http://127.0.0.1:${DEFAULT_IMPACT_SIM_PORT}`, options.firstIncidentNumber ?? 1, options.incidentIdPrefix ?? 'INC-');
+  for (const user of options.users ?? []) store.upsertUser(user);
+  const webhooks = new WebhookDispatcher({
+    url: options.webhookUrl,
+    secret: options.webhookSecret,
+    now,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+  });
+  const ops = new IncidentOps(store, webhooks, now);
+  const admin = createAdmin(store, ops, now);
+  const callLog = new ImpactCallLog();
+  const faults = new ImpactFaultRegistry();
+  const app = new Hono<ImpactSimEnv>();
+
+  // Outermost: faults act like the network in front of Impact; every outcome is logged.
+  const logAndFaults: MiddlewareHandler<ImpactSimEnv> = async (c, next) => {
+    const at = now();
+    const { method, path } = c.req;
+    const log = (status: number): void => {
+      const client = c.get('client') as ImpactApiClient | undefined;
+      callLog.record({ method, path, route: routeTemplate(path), surface: path.startsWith(`${IMPACT_API_PREFIX}/`) ? 'api' : 'admin', status, client: client?.client ?? null, at });
+    };
+    for (const fault of faults.take(method, path)) {
+      switch (fault.kind) {
+        case 'latency':
+          await sleep(fault.ms);
+          break;
+        case 'drop':
+          log(0);
+          throw new ImpactConnectionDrop(`${method} ${path}`);
+        case 'status': {
+          log(fault.status);
+          const failure = new ImpactApiFailure(codeForStatus(fault.status), `impact-sim: injected ${fault.status} fault`, undefined, {}, fault.status);
+          if (fault.status === 429) c.header('Retry-After', String(fault.retryAfterSeconds ?? 1));
+          return c.json(fault.body ?? failure.body(), fault.status as 500);
+        }
+      }
+    }
+    await next();
+    log(c.res.status);
+  };
+
+  app.use('*', logAndFaults);
+  registerApiRoutes(app, { store, ops, now, authenticate: createTokenMatcher(options.apiTokens) });
+  registerAdminRoutes(app, { admin, store, webhooks });
+
+  app.notFound((c) => c.json(new ImpactApiFailure('not_found', `impact-sim: no route for ${c.req.method} ${c.req.path}`).body(), 404));
+  app.onError((error, c) => {
+    if (error instanceof ImpactConnectionDrop) throw error;
+    if (error instanceof ImpactApiFailure) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      return c.json(error.body(), error.status as 400);
+    }
+    console.error('impact-sim: unexpected error', error);
+    return c.json(new ImpactApiFailure('unavailable', 'internal error', undefined, {}, 500).body(), 500);
+  });
+
+  return { app, store, admin, webhooks, callLog, faults, now };
+}
