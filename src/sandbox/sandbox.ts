@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as forgeApp from '../forge/index';
 import { createForgeHost, jiraSiteFromEnv, type ForgeHost, type JiraTarget } from './forge-host';
-import { createJiraSimulator, seedSandboxSite, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, type JiraSimulator } from './jira-sim';
+import { createJiraSimulator, seedSandboxSite, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, SANDBOX_USERS, type JiraSimulator } from './jira-sim';
 import { loadRelayConfig, type RelayConfig } from '../relay/config';
 import { startRelay, type RunningRelay } from '../relay/server';
 import type { Logger } from '../relay/logger';
@@ -11,6 +11,12 @@ import { SecretKeys } from '../forge/constants';
 import type { HandlersModule } from './forge-host';
 import { IncidentKeys } from '../forge/incidents/incident-store';
 import { sandboxIncidentConfig } from './incident-config';
+import { createImpactSimulator, serveImpactSimulator, DEFAULT_IMPACT_SIM_PORT, type ImpactSimulator } from './impact-sim';
+
+/** The app's API token in the Impact simulator when IMPACT_API_TOKEN is unset. */
+export const DEFAULT_IMPACT_API_TOKEN = 'dev-impact-api-token';
+/** API client name of the app's token: shows as `origin.client` in webhooks its writes cause. */
+export const IMPACT_API_CLIENT = 'incident-bridge';
 
 /** Everything `npm start` runs, wired the way production is: relay → web trigger → queue → consumer → Jira. */
 export interface SandboxOptions {
@@ -31,15 +37,23 @@ export interface SandboxOptions {
   /** Tests inject the relay's clock (duplicate windows) and its outbound fetch (forwarding faults). */
   readonly relayClock?: () => number;
   readonly relayFetch?: typeof fetch;
-  /** Where the app reaches the Impact API (stored as the `impact-api` secret, as an admin would set it). */
+  /** Where the app reaches the Impact API (stored as the `impact-api` secret, as an admin would set it). Default: the simulator. */
   readonly impactApi?: { readonly url: string; readonly token: string };
+  /** Impact simulator port; 0 (the default) picks a free one. `npm start` uses IMPACT_SIM_PORT or 8790. */
+  readonly impactPort?: number;
+  /** `false` runs without the Impact simulator (`sandbox.impact` is then undefined). */
+  readonly impactSimulator?: boolean;
 }
 
 export interface Sandbox {
-  readonly urls: { readonly relay: string; readonly forgeHost: string; readonly jira: string; readonly webTrigger: string };
+  readonly urls: { readonly relay: string; readonly forgeHost: string; readonly jira: string; readonly webTrigger: string; readonly impact: string | undefined };
   /** Undefined when JIRA_BASE_URL/JIRA_EMAIL/JIRA_API_TOKEN point the host at a real site. */
   readonly jira: JiraSimulator | undefined;
   readonly forge: ForgeHost;
+  /** The Impact simulator (webhooks to the relay's /v1/impact); undefined when `impactSimulator: false`. */
+  readonly impact: ImpactSimulator | undefined;
+  /** The app's Impact API token (what the `impact-api` secret holds). */
+  readonly impactApiToken: string;
   readonly relay: RunningRelay;
   readonly relayConfig: RelayConfig;
   close(): Promise<void>;
@@ -56,6 +70,7 @@ export function sandboxOptionsFromEnv(env: Readonly<Record<string, string | unde
     relayPort: port('RELAY_PORT', 8787),
     forgeHostPort: port('FORGE_HOST_PORT', 8788),
     jiraPort: port('JIRA_SIM_PORT', 8789),
+    impactPort: port('IMPACT_SIM_PORT', DEFAULT_IMPACT_SIM_PORT),
     dataDir: env['SANDBOX_DATA_DIR'] ?? '.data',
     env,
     logger,
@@ -112,28 +127,58 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     RELAY_DB: options.env['RELAY_DB'] ?? inMemory ? join(tmpdir(), `relay-${process.pid}-${Date.now()}.sqlite`) : join(options.dataDir, 'relay.sqlite'),
     WEBTRIGGER_URL: webTrigger,
   });
+  // Impact: webhooks are signed with the relay's first Impact secret and sent once the relay is up (below).
+  const impactApiToken = options.env['IMPACT_API_TOKEN'] ?? DEFAULT_IMPACT_API_TOKEN;
+  const impactSecret = relayConfig.impactSecrets[0];
+  let impact: ImpactSimulator | undefined;
+  let impactUrl: string | undefined;
+  let closeImpact = async () => {};
+  if (options.impactSimulator !== false) {
+    if (!impactSecret) throw new Error('the Impact simulator needs IMPACT_WEBHOOK_SECRETS (the relay accepts no Impact webhooks)');
+    const impactPort = options.impactPort ?? 0;
+    impact = createImpactSimulator({
+      // Same clock as the relay, so signature timestamps are always within its tolerance.
+      now: options.relayClock ?? (() => Date.now()),
+      webhookSecret: impactSecret,
+      apiTokens: [{ token: impactApiToken, client: IMPACT_API_CLIENT }],
+      // Impact names commanders by email: it knows the people of the simulated Jira site.
+      users: Object.values(SANDBOX_USERS).map((u) => ({ email: u.emailAddress, name: u.displayName })),
+      ...(impactPort !== 0 ? { baseUrl: `http://${options.host}:${impactPort}` } : {}),
+    });
+    const served = await serveImpactSimulator(impact, { port: impactPort, host: options.host });
+    impactUrl = served.url;
+    closeImpact = served.close;
+  }
+  const impactApi = options.impactApi ?? (impactUrl ? { url: impactUrl, token: impactApiToken } : undefined);
+
   // The app learns the relay's signing keys from Forge secret storage, as an admin would set them.
   forge.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, relayConfig.signingKeys);
   // Incident sync settings for the simulated site (OPS incidents, PM post-mortems) and the Impact API.
   forge.kvs.set({ kind: 'kv' }, IncidentKeys.config, sandboxIncidentConfig());
-  if (options.impactApi) forge.kvs.set({ kind: 'secret' }, SecretKeys.impactApi, { baseUrl: options.impactApi.url, token: options.impactApi.token });
+  if (impactApi) forge.kvs.set({ kind: 'secret' }, SecretKeys.impactApi, { baseUrl: impactApi.url, token: impactApi.token });
   const relay = await startRelay(relayConfig, {
     logger: options.logger,
     ...(options.relayClock ? { clock: options.relayClock } : {}),
     ...(options.relayFetch ? { fetch: options.relayFetch } : {}),
   });
+  impact?.webhooks.setTarget(`${relay.url}/v1/impact`);
 
   return {
-    urls: { relay: relay.url, forgeHost: forgeServer.url, jira: jiraUrl, webTrigger },
+    urls: { relay: relay.url, forgeHost: forgeServer.url, jira: jiraUrl, webTrigger, impact: impactUrl },
     jira,
     forge,
+    impact,
+    impactApiToken,
     relay,
     relayConfig,
     async close() {
+      // Impact stops sending first; its API stays up until the app (Forge host) has stopped calling it.
+      await impact?.webhooks.stop();
       await relay.close();
       unsubscribe?.();
       await forge.close();
       await closeJira();
+      await closeImpact();
     },
   };
 }

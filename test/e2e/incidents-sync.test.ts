@@ -1,23 +1,35 @@
-import { SecretKeys } from '../../src/forge/constants';
 import { validateIncidentClosure } from '../../src/forge/index';
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
+import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
+import { IMPACT_API_CLIENT } from '../../src/sandbox/sandbox';
 import { settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
-import { startImpactStandIn, type ImpactStandIn } from '../support/impact-standin';
 
 jest.setTimeout(60_000);
 
 let env: TestSandbox;
-let impact: ImpactStandIn;
+let impact: ImpactSimulator;
 
 beforeAll(async () => {
   env = await startTestSandbox();
-  impact = await startImpactStandIn({ relayUrl: env.sandbox.urls.relay, secret: 'dev-impact-secret' });
-  env.sandbox.forge.kvs.set({ kind: 'secret' }, SecretKeys.impactApi, { baseUrl: impact.url, token: impact.token });
+  impact = env.sandbox.impact!;
 });
 afterAll(async () => {
-  await impact?.close();
   await env?.close();
 });
+
+/**
+ * Until both directions are quiet: Impact's webhooks reached the relay, the relay and the Forge queue are
+ * drained, and no write of the app caused a further webhook meanwhile.
+ */
+async function settleAll(): Promise<void> {
+  for (let round = 0; round < 20; round += 1) {
+    const before = impact.webhooks.deliveries().length;
+    await impact.webhooks.settle();
+    await settle(env.sandbox);
+    if (impact.webhooks.deliveries().length === before) return;
+  }
+  throw new Error('Impact and the sandbox did not settle');
+}
 
 const basic = (email: string) => `Basic ${Buffer.from(`${email}:token`).toString('base64')}`;
 
@@ -55,18 +67,22 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
-  await settle(env.sandbox);
+  await settleAll();
 }
 
 const jiraCalls = (method: string, route: string) => env.sandbox.jira!.callLog.entries().filter((e) => e.method === method && e.route === route && e.actorIsApp).length;
-const impactWrites = () => impact.calls.filter((c) => c.method !== 'GET').length;
+const apiCalls = () => impact.callLog.entries().filter((e) => e.surface === 'api');
+const impactWrites = () => apiCalls().filter((c) => c.method !== 'GET').length;
+const impactPatches = () => apiCalls().filter((c) => c.method === 'PATCH').length;
+const incident = (id = 'INC-100') => impact.store.get(id);
 
 describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   let key = '';
 
   test('an incident created in Impact becomes an OPS issue with mapped fields', async () => {
-    await impact.create({ id: 'INC-100', title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
-    await settle(env.sandbox);
+    impact.admin.createIncident({ id: 'INC-100', title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
+    await settleAll();
+    expect(impact.webhooks.deliveries().map((d) => [d.event, d.state])).toEqual([['incident.created', 'delivered']]);
     const created = env.sandbox.jira!.callLog.entries().find((e) => e.method === 'POST' && e.route === '/rest/api/3/issue');
     expect(created?.status).toBe(201);
     const search = (await (await asHuman('alice@example.com', 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] })).json()) as { issues: { key: string }[] };
@@ -81,8 +97,8 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   test('Impact status moves walk the workflow one transition call per step, with no echo writes', async () => {
     const before = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
     const writesBefore = impactWrites();
-    await impact.update('INC-100', { status: 'MITIGATED' });
-    await settle(env.sandbox);
+    impact.admin.updateIncident('INC-100', { status: 'MITIGATED' });
+    await settleAll();
     expect((await issue(key)).fields.status.name).toBe('Reporter validation');
     // Incoming → in progress → Reporter validation.
     expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions') - before).toBe(2);
@@ -92,34 +108,39 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   test('a Jira status change reaches Impact once, and its echo does not come back', async () => {
     const transitions = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
     await humanTransition(key, 'in progress');
-    await until(() => impact.incidents.get('INC-100')?.status === 'MITIGATING', 'Impact MITIGATING');
+    await until(() => incident()?.status === 'MITIGATING', 'Impact MITIGATING');
     expect((await issue(key)).fields.status.name).toBe('in progress');
     expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions')).toBe(transitions);
-    expect(impact.calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+    expect(impactPatches()).toBe(1);
+    // Impact saw one write from the app, with the app's token; its webhook came back and was dropped.
+    const update = impact.store.updatesOf('INC-100').at(-1)!;
+    expect(update).toMatchObject({ fields: ['status'], origin: { type: 'api', client: IMPACT_API_CLIENT } });
+    expect(incident()?.status_history.map((h) => h.status)).toEqual(['OPEN', 'MITIGATED', 'MITIGATING']);
   });
 
   test('priority syncs both ways', async () => {
     expect((await asHuman('bob@example.com', 'PUT', `/rest/api/3/issue/${key}`, { fields: { customfield_11064: { value: '1' } } })).status).toBe(204);
-    await until(() => impact.incidents.get('INC-100')?.priority === 1, 'Impact P1');
-    await impact.update('INC-100', { priority: 4 });
-    await settle(env.sandbox);
+    await until(() => incident()?.priority === 1, 'Impact P1');
+    impact.admin.updateIncident('INC-100', { priority: 4 });
+    await settleAll();
     expect((await issue(key)).fields['customfield_11064']).toMatchObject({ value: '4' });
-    expect(impact.incidents.get('INC-100')?.priority).toBe(4);
+    expect(incident()?.priority).toBe(4);
   });
 
   test('commander and assignee sync both ways', async () => {
-    await impact.update('INC-100', { commander: { email: 'alice@example.com', name: 'Alice Admin' } });
-    await settle(env.sandbox);
+    impact.admin.updateIncident('INC-100', { commander: { email: 'alice@example.com', name: 'Alice Admin' } });
+    await settleAll();
     expect((await issue(key)).fields.assignee?.accountId).toBe(SANDBOX_USERS.alice.accountId);
     expect((await asHuman('bob@example.com', 'PUT', `/rest/api/3/issue/${key}/assignee`, { accountId: SANDBOX_USERS.dave.accountId })).status).toBe(204);
-    await until(() => impact.incidents.get('INC-100')?.commander?.email === 'dave@example.com', 'Impact commander dave');
+    await until(() => incident()?.commander?.email === 'dave@example.com', 'Impact commander dave');
+    expect(incident()?.commander).toEqual({ email: 'dave@example.com', name: SANDBOX_USERS.dave.displayName });
     expect((await issue(key)).fields.assignee?.accountId).toBe(SANDBOX_USERS.dave.accountId);
   });
 
   let postMortemKey = '';
   test('POST_MORTEM creates a linked, assigned post-mortem with the timeline; key events refresh it', async () => {
-    await impact.update('INC-100', { status: 'POST_MORTEM' });
-    await settle(env.sandbox);
+    impact.admin.updateIncident('INC-100', { status: 'POST_MORTEM' });
+    await settleAll();
     const view = await issue(key);
     const links = (view.fields['issuelinks'] ?? []) as { type: { name: string }; inwardIssue?: { key: string }; outwardIssue?: { key: string } }[];
     expect(links).toHaveLength(1);
@@ -130,10 +151,11 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
     expect(pm.fields.summary).toBe('Post-mortem: Checkout errors (INC-100)');
     expect(pm.fields.assignee?.accountId).toBe(SANDBOX_USERS.dave.accountId);
     expect(JSON.stringify(pm.fields['description'])).toContain('Status changed to: Post-mortem');
-    expect(impact.calls.some((c) => c.method === 'POST' && JSON.stringify(c.body).includes(postMortemKey))).toBe(true);
+    // Impact is told where the post-mortem is (a note on the incident).
+    expect(impact.store.notesOf('INC-100').some((n) => n.message.includes(postMortemKey))).toBe(true);
 
-    await impact.addKeyEvent('INC-100', { kind: 'fix_deployed', time: new Date().toISOString(), message: 'rolled back v42' });
-    await settle(env.sandbox);
+    impact.admin.addKeyEvent('INC-100', { kind: 'fix_deployed', message: 'rolled back v42' });
+    await settleAll();
     expect(JSON.stringify((await issue(postMortemKey)).fields['description'])).toContain('Fix deployed - rolled back v42');
   });
 
@@ -145,31 +167,59 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   });
 
   test('a burst of alternating edits converges without ping-pong', async () => {
-    const patches = () => impact.calls.filter((c) => c.method === 'PATCH').length;
+    const patches = impactPatches;
     const jiraEdits = () => jiraCalls('PUT', '/rest/api/3/issue/{issueIdOrKey}');
     const p0 = patches();
     const e0 = jiraEdits();
-    await impact.update('INC-100', { priority: 3 });
+    impact.admin.updateIncident('INC-100', { priority: 3 });
     expect((await asHuman('bob@example.com', 'PUT', `/rest/api/3/issue/${key}`, { fields: { customfield_11064: { value: '2' } } })).status).toBe(204);
-    await impact.update('INC-100', { priority: 5 });
+    impact.admin.updateIncident('INC-100', { priority: 5 });
     await new Promise((r) => setTimeout(r, 300));
-    await settle(env.sandbox);
+    await settleAll();
     await new Promise((r) => setTimeout(r, 300));
-    await settle(env.sandbox);
+    await settleAll();
     const jiraPriority = ((await issue(key)).fields['customfield_11064'] as { value: string }).value;
-    expect(Number(jiraPriority)).toBe(impact.incidents.get('INC-100')?.priority);
+    expect(Number(jiraPriority)).toBe(incident()?.priority);
     // At most one write per human edit in each direction: nothing echoes back and forth.
     expect(patches() - p0).toBeLessThanOrEqual(1);
     expect(jiraEdits() - e0).toBeLessThanOrEqual(3);
   });
 
-  test('old events replayed out of order cause no backward move', async () => {
+  test('an old event redelivered causes no backward move', async () => {
     const status = (await issue(key)).fields.status.name;
     const transitions = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
-    const old = impact.webhooks.find((w) => w.updated_fields && 'status' in w.updated_fields && w.incident.status === 'MITIGATED' && w.origin.type === 'user')!;
-    await impact.resend({ ...old, event_id: `${old.event_id}-replay` });
-    await settle(env.sandbox);
+    const old = impact.webhooks.deliveries((d) => 'status' in d.body.updated_fields && d.body.incident.status === 'MITIGATED' && d.body.origin.type === 'user')[0]!;
+    const again = impact.webhooks.redeliver(old.eventId);
+    await settleAll();
+    expect((await impact.webhooks.waitFor(again.seq)).state).toBe('delivered');
     expect((await issue(key)).fields.status.name).toBe(status);
     expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions')).toBe(transitions);
+  });
+
+  test('webhooks arriving newest first never move a status backwards', async () => {
+    impact.admin.createIncident({ id: 'INC-101', title: 'Search latency' });
+    await settleAll();
+    const search = (await (await asHuman('alice@example.com', 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] })).json()) as { issues: { key: string; fields: { summary: string } }[] };
+    const second = search.issues.find((i) => i.fields.summary === 'Search latency')!.key;
+    expect((await issue(second)).fields.status.name).toBe('Incoming');
+    const transitions = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
+
+    impact.webhooks.pause();
+    impact.admin.updateIncident('INC-101', { status: 'INVESTIGATING' });
+    // Distinct occurred_at times: the later change must be the newer one.
+    await new Promise((r) => setTimeout(r, 20));
+    impact.admin.updateIncident('INC-101', { status: 'MITIGATED' });
+    impact.webhooks.resume({ reverse: true });
+    await settleAll();
+
+    const sent = impact.webhooks.deliveries((d) => d.incidentId === 'INC-101' && d.event === 'incident.updated');
+    expect(sent.map((d) => d.body.incident.status)).toEqual(['INVESTIGATING', 'MITIGATED']);
+    // Delivered newest first: the MITIGATED webhook's attempt precedes the INVESTIGATING one's.
+    expect(sent[1]!.attempts[0]!.at).toBeLessThanOrEqual(sent[0]!.attempts[0]!.at);
+    expect(sent.every((d) => d.state === 'delivered')).toBe(true);
+    expect((await issue(second)).fields.status.name).toBe('Reporter validation');
+    // Incoming → in progress → Reporter validation, and nothing back to in progress.
+    expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions') - transitions).toBe(2);
+    expect(incident('INC-101')?.status).toBe('MITIGATED');
   });
 });

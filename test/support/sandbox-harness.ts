@@ -32,6 +32,7 @@ export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}):
     relayPort: 0,
     forgeHostPort: 0,
     jiraPort: 0,
+    impactPort: 0,
     dataDir,
     env: { ALERTMANAGER_TOKENS: ALERTMANAGER_TOKEN, RELAY_SIGNING_KEYS: 'e2e:e2e-signing-secret-0123456789', RELAY_POLL_INTERVAL_MS: '200' },
     logger: silentLogger,
