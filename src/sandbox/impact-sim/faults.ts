@@ -1,74 +1,11 @@
-/**
- * Fault injection per route pattern, as in the Jira simulator: the next N matching requests fail with a
- * status (contract error body; 429 carries `Retry-After`), get extra latency, or lose their connection.
- * Patterns are `METHOD /path` or `/path` (any method); `*` matches one path segment, `**` any rest,
- * e.g. `PATCH /api/v1/incidents/*`.
- */
-export type ImpactFaultSpec =
-  | { readonly kind: 'status'; readonly status: number; readonly times?: number; readonly body?: unknown; readonly retryAfterSeconds?: number }
-  | { readonly kind: 'latency'; readonly ms: number; readonly times?: number }
-  | { readonly kind: 'drop'; readonly times?: number };
+import { FaultRegistry, type ActiveFault, type FaultSpec } from '../shared/fault-registry';
 
-export interface ActiveImpactFault {
-  readonly id: number;
-  readonly pattern: string;
-  readonly spec: ImpactFaultSpec;
-  remaining: number;
-}
+/** Impact faults: at most one failure per request, so failures injected in a row hit consecutive calls. */
+export type ImpactFaultSpec = FaultSpec;
+export type ActiveImpactFault = ActiveFault;
 
-function compile(pattern: string): (method: string, path: string) => boolean {
-  const space = pattern.indexOf(' ');
-  const method = space > 0 ? pattern.slice(0, space).toUpperCase() : undefined;
-  const pathPattern = space > 0 ? pattern.slice(space + 1) : pattern;
-  const source = pathPattern
-    .split('**')
-    .map((part) => part.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+'))
-    .join('.*');
-  const regex = new RegExp(`^${source}/?$`);
-  return (m, p) => (method === undefined || method === m.toUpperCase()) && regex.test(p);
-}
-
-export class ImpactFaultRegistry {
-  private readonly active: (ActiveImpactFault & { readonly matches: (m: string, p: string) => boolean })[] = [];
-  private seq = 0;
-
-  /** Adds a fault for the next `times` (default 1; Infinity for always) matching requests; returns its id. */
-  inject(pattern: string, spec: ImpactFaultSpec): number {
-    this.seq += 1;
-    this.active.push({ id: this.seq, pattern, spec, remaining: spec.times ?? 1, matches: compile(pattern) });
-    return this.seq;
-  }
-
-  remove(id: number): void {
-    const index = this.active.findIndex((f) => f.id === id);
-    if (index >= 0) this.active.splice(index, 1);
-  }
-
-  clear(): void {
-    this.active.length = 0;
-  }
-
-  list(): readonly ActiveImpactFault[] {
-    return this.active.map(({ id, pattern, spec, remaining }) => ({ id, pattern, spec, remaining }));
-  }
-
-  /**
-   * The faults that apply to this request, each consumed once: every matching latency, and at most one
-   * failure (the oldest), so faults injected in a row hit consecutive requests.
-   */
-  take(method: string, path: string): ImpactFaultSpec[] {
-    const hits: ImpactFaultSpec[] = [];
-    let failed = false;
-    for (const fault of [...this.active]) {
-      if (!fault.matches(method, path)) continue;
-      if (fault.spec.kind !== 'latency') {
-        if (failed) continue;
-        failed = true;
-      }
-      hits.push(fault.spec);
-      fault.remaining -= 1;
-      if (fault.remaining <= 0) this.remove(fault.id);
-    }
-    return hits;
+export class ImpactFaultRegistry extends FaultRegistry {
+  constructor() {
+    super({ failuresPerRequest: 'one' });
   }
 }

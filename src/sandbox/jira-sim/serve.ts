@@ -1,48 +1,10 @@
-/** Serves a simulator over HTTP on 127.0.0.1 (port 0 picks a free one). */
-import { serve, type HttpBindings, type Http2Bindings } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
 import type { JiraSimulator } from './app';
 import { SimulatedConnectionDrop } from './errors';
+import { serveSimulatorApp, type ServeOptions, type ServedSimulator } from '../shared/serve-app';
 
-export interface ServeOptions {
-  readonly port?: number;
-  readonly host?: string;
-}
+export type { ServeOptions, ServedSimulator } from '../shared/serve-app';
 
-export interface ServedSimulator {
-  readonly url: string;
-  close(): Promise<void>;
-}
-
+/** Serves the Jira simulator on 127.0.0.1 (default port 8789). */
 export function serveJiraSimulator(sim: JiraSimulator, options: ServeOptions = {}): Promise<ServedSimulator> {
-  const host = options.host ?? '127.0.0.1';
-  return new Promise((resolve, reject) => {
-    const server = serve(
-      {
-        hostname: host,
-        port: options.port ?? 8789,
-        fetch: async (request: Request, env: HttpBindings | Http2Bindings) => {
-          try {
-            return await sim.app.fetch(request, env);
-          } catch (error) {
-            // A "drop" fault: the client sees the connection reset, never a response.
-            if (error instanceof SimulatedConnectionDrop) env.incoming.socket.destroy();
-            else throw error;
-            return new Response(null, { status: 500 });
-          }
-        },
-      },
-      (info: AddressInfo) => {
-        resolve({
-          url: `http://${host}:${info.port}`,
-          close: () =>
-            new Promise<void>((done, fail) => {
-              server.close((error) => (error ? fail(error) : done()));
-              if ('closeAllConnections' in server) server.closeAllConnections();
-            }),
-        });
-      },
-    );
-    server.once('error', reject);
-  });
+  return serveSimulatorApp(sim.app, (error) => error instanceof SimulatedConnectionDrop, 8789, options);
 }
