@@ -25,7 +25,23 @@ import { callerOf } from './entry/resolvers/admin-check';
 import { deleteAlertRule, exportAlertRules, importAlertRules, listAlertRules, reorderAlertRules, saveAlertRule } from './entry/resolvers/alert-rules';
 import { dryRunAlerts } from './entry/resolvers/dry-run';
 import { listFailedDeliveries, retryFailedDelivery } from './entry/resolvers/failed-deliveries';
-import { getIssueAlertGroup, issueKeyOf } from './entry/resolvers/issue-panel';
+import { listUnmatchedUsers } from './entry/resolvers/unmatched-users';
+import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup } from './entry/resolvers/issue-panel';
+import { getIssueIncident } from './entry/resolvers/incident-panel';
+import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates } from './entry/resolvers/incident-mappings';
+import { deleteProblemPropertyAsApp, readIssueAsUser } from './adapters/jira-panel-rest';
+import {
+  getProjectSyncSettings,
+  listProjectsResolver,
+  listUserMatchesResolver,
+  projectMetricsResolver,
+  saveProjectSyncSettings,
+  syncProjectNowResolver,
+  trackProjectResolver,
+  untrackProjectResolver,
+  type ProjectResolverDeps,
+} from './entry/resolvers/projects';
+import { createJiraUserSearchPort } from './projects/jira-users-rest';
 import { PROBLEM_PROPERTY_KEY } from './domain/alerts';
 import { createJiraIncidentPort } from './adapters/jira-incidents-rest';
 import { createImpactApiPort } from './adapters/impact-api';
@@ -104,6 +120,19 @@ function alertResolverDeps() {
   return { store, logger, userJira: createJiraUserPort(systemClock), queue: createForgeJobQueue(QUEUE_KEY), now: () => systemClock.now() };
 }
 
+/** Projects & metrics resolvers: Jira read as the app, admin checks asked as the user. */
+function projectResolverDeps(): ProjectResolverDeps {
+  const { store } = platform();
+  return {
+    store,
+    jira: createJiraProjectsRestPort(systemClock),
+    userJira: createJiraUserPort(systemClock),
+    queue: createForgeJobQueue(QUEUE_KEY),
+    userSearch: createJiraUserSearchPort(systemClock),
+    now: () => systemClock.now(),
+  };
+}
+
 export const resolver = makeResolver<ResolverDefinitions>({
   getConnectionStatus: () => getConnectionStatus(resolverDeps()),
   listRecentDeliveries: ({ payload }) => listRecentDeliveries(payload, resolverDeps()),
@@ -115,9 +144,36 @@ export const resolver = makeResolver<ResolverDefinitions>({
   importAlertRules: ({ payload, context }) => importAlertRules(payload, callerOf(context), alertResolverDeps()),
   dryRunAlerts: ({ payload }) => dryRunAlerts(payload, alertResolverDeps()),
   listFailedDeliveries: ({ payload }) => listFailedDeliveries(payload, alertResolverDeps()),
+  listUnmatchedUsers: () => listUnmatchedUsers({ store: platform().store }),
   retryFailedDelivery: ({ payload, context }) => retryFailedDelivery(payload, callerOf(context), alertResolverDeps()),
+  listProjects: () => listProjectsResolver(projectResolverDeps()),
+  trackProject: ({ payload, context }) => trackProjectResolver(payload, callerOf(context), projectResolverDeps()),
+  untrackProject: ({ payload, context }) => untrackProjectResolver(payload, callerOf(context), projectResolverDeps()),
+  syncProjectNow: ({ payload, context }) => syncProjectNowResolver(payload, callerOf(context), projectResolverDeps()),
+  getProjectMetrics: ({ payload }) => projectMetricsResolver(payload, projectResolverDeps()),
+  getProjectSyncSettings: () => getProjectSyncSettings(projectResolverDeps()),
+  saveProjectSyncSettings: ({ payload, context }) => saveProjectSyncSettings(payload, callerOf(context), projectResolverDeps()),
+  listUserMatches: ({ payload }) => listUserMatchesResolver(payload, projectResolverDeps()),
   getIssueAlertGroup: ({ context }) => getIssueAlertGroup(issueKeyOf(context), { store: platform().store, readProblemProperty: readProblemPropertyAsUser }),
+  resyncIssueAlertGroup: ({ context }) => resyncIssueAlertGroup(issueKeyOf(context), panelDeps()),
+  unlinkIssueAlertGroup: ({ context }) => unlinkIssueAlertGroup(issueKeyOf(context), callerOf(context), panelDeps()),
+  getIssueIncident: ({ context }) => getIssueIncident(issueKeyOf(context), { store: platform().store, readIssueAsUser }),
+  getIncidentMappings: () => getIncidentMappings(mappingDeps()),
+  saveIncidentMappings: ({ payload, context }) => saveIncidentMappings(payload, callerOf(context), mappingDeps()),
+  getPostMortemTemplates: () => getPostMortemTemplates(mappingDeps()),
+  savePostMortemTemplates: ({ payload, context }) => savePostMortemTemplates(payload, callerOf(context), mappingDeps()),
 });
+
+/** Issue panel actions: the app's Jira for status and property, the user's for the admin check. */
+function panelDeps() {
+  const { store, clock } = platform();
+  const jira = createJiraRestPort(systemClock);
+  return { store, clock, jira, userJira: createJiraUserPort(systemClock), readProblemProperty: readProblemPropertyAsUser, deleteProblemProperty: deleteProblemPropertyAsApp };
+}
+
+function mappingDeps() {
+  return { store: platform().store, userJira: createJiraUserPort(systemClock) };
+}
 
 /** The issue's problem property as the user sees it (404: no property, or no permission). */
 async function readProblemPropertyAsUser(issueKey: string): Promise<unknown> {

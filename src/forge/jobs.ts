@@ -19,6 +19,20 @@ export const projectSyncJobSchema = z.object({
 });
 export type ProjectSyncJob = z.infer<typeof projectSyncJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema]);
+/** A Jira change of an incident issue to write to Impact again (a failed delivery being retried). */
+export const jiraChangeJobSchema = z.object({
+  kind: z.literal('jira-change'),
+  /** Failed-delivery id, so a retry that fails again replaces its record. */
+  id: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/),
+  change: z.object({
+    issueId: z.string().min(1),
+    items: z.array(z.object({ field: z.string(), fieldId: z.string().optional(), from: z.string().nullable().optional(), to: z.string().nullable().optional(), fromString: z.string().nullable().optional(), toString: z.string().nullable().optional() }).loose()),
+    actorIsApp: z.boolean(),
+    occurredAt: z.number(),
+  }),
+});
+export type JiraChangeJob = z.infer<typeof jiraChangeJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

@@ -13,6 +13,7 @@ import {
   type IssueRef,
   type JiraCommand,
   type PlannedProblem,
+  type Problem,
   type ProblemState,
   type SkippedAlert,
 } from '../domain/alerts';
@@ -23,7 +24,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from '../entry/trigger/issue-updated';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
-import { loadProblems, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
+import { loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
 import { describeTarget, forgetTransitions, lookUpTransition, placeOf } from './transitions';
 
 export interface AlertsDeps {
@@ -172,7 +173,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     run = await execute(decision, w, rule.target.issueType, deps);
   }
   if (!run.ok) {
-    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps);
+    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem);
     else if (w.record && w.record !== loaded.record) await saveProblem(deps.store, w.record);
     return { ok: false, failure: run.failure };
   }
@@ -181,7 +182,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
   if (settled) {
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId });
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled) });
   } else if (decision.next === null && loaded.record) {
     await deps.store.delete(StorageKeys.problem(problem.key));
   }
@@ -346,12 +347,12 @@ async function transition(issueKey: string, command: Extract<JiraCommand, { kind
 }
 
 /** Some commands ran, a later one failed: remember what is left so a retry finishes it instead of re-deciding. */
-async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps): Promise<void> {
+async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps, problem: Problem): Promise<void> {
   const next = decision.next ? (settleState(decision.next, run.created?.key) ?? null) : null;
   const remaining = decision.commands.slice(run.failedAt).filter((c): c is JiraCommand => c.kind !== 'nothing' && c.kind !== 'forget').map((c) => resolveRefs(c, run.created?.key));
   const state = next ?? w.record?.state;
   if (!state) return;
-  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId } });
+  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state) });
 }
 
 function resolveRefs(command: JiraCommand, createdKey: string | undefined): JiraCommand {
@@ -381,7 +382,7 @@ async function runPending(record: ProblemRecord, deps: AlertsDeps): Promise<{ ok
       return result;
     }
   }
-  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId };
+  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId, ...(record.links ? { links: record.links } : {}) };
   await saveProblem(deps.store, done);
   return { ok: true, record: done };
 }

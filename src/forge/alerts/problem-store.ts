@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { problemStateSchema, type JiraCommand, type ProblemState, type StatusCategory } from '../domain/alerts';
+import { problemStateSchema, type JiraCommand, type Problem, type ProblemState, type StatusCategory } from '../domain/alerts';
 import { StorageKeys } from '../constants';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { TrackedIssueStatus } from '../entry/trigger/issue-updated';
@@ -16,12 +16,25 @@ const pendingSchema = z.object({
   eventId: z.string(),
 });
 
+const labelsSchema = z.record(z.string(), z.string());
+
+/** What the issue panel needs to link to Alertmanager: the group's labels, and each alert's labels and source. */
+const linksSchema = z.object({
+  externalURL: z.string().max(2048),
+  receiver: z.string().max(500),
+  groupLabels: labelsSchema,
+  alerts: z.record(z.string(), z.object({ labels: labelsSchema, generatorURL: z.string().max(2048) })),
+});
+export type ProblemLinks = z.infer<typeof linksSchema>;
+
 export const problemRecordSchema = z.object({
   version: z.literal(1),
   state: problemStateSchema,
   /** Jira's numeric id of `state.issue`, the key of its status mirror. */
   issueId: z.string().nullable(),
   pending: pendingSchema.optional(),
+  /** Absent on records written before the panel showed links. */
+  links: linksSchema.optional(),
 });
 export type ProblemRecord = z.infer<typeof problemRecordSchema>;
 export type PendingWork = z.infer<typeof pendingSchema>;
@@ -60,6 +73,20 @@ export function mirrorCategory(mirror: TrackedIssueStatus): StatusCategory {
 export function withMirror(state: ProblemState, mirror: TrackedIssueStatus | undefined): ProblemState {
   if (!state.issue || !mirror) return state;
   return { ...state, issue: { ...state.issue, statusCategory: mirrorCategory(mirror) } };
+}
+
+/**
+ * The problem's links as of this notification: this notification's group and alerts, plus earlier alerts
+ * the state still tracks (a group notification may not repeat every alert). Only tracked alerts are kept.
+ */
+export function problemLinks(problem: Problem, previous: ProblemLinks | undefined, tracked: ProblemState | undefined): ProblemLinks {
+  const alerts: ProblemLinks['alerts'] = {};
+  for (const fingerprint of Object.keys(tracked?.alerts ?? {})) {
+    const before = previous?.alerts[fingerprint];
+    if (before) alerts[fingerprint] = before;
+  }
+  for (const a of problem.alerts) alerts[a.fingerprint] = { labels: { ...a.labels }, generatorURL: a.generatorURL };
+  return { externalURL: problem.externalURL, receiver: problem.receiver, groupLabels: { ...problem.groupLabels }, alerts };
 }
 
 export async function saveProblem(store: KeyValueStore, record: ProblemRecord): Promise<void> {

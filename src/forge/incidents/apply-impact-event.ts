@@ -33,7 +33,8 @@ export interface IncidentDeps {
 }
 
 export type ImpactEventResult =
-  | { readonly ok: true; readonly incidentId: string; readonly summary: string }
+  /** `problems`: what Jira refused (with its reason) while the rest of the event went through. */
+  | { readonly ok: true; readonly incidentId: string; readonly summary: string; readonly problems: readonly string[] }
   | { readonly ok: false; readonly kind: 'invalid'; readonly reason: string }
   | { readonly ok: false; readonly kind: 'jira'; readonly incidentId: string; readonly failure: JiraFailure; readonly reason: string };
 
@@ -52,7 +53,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
   const ownOrigin = webhook.origin.marker === config.originMarker;
 
   let users = await loadUsers(deps.store);
-  if (incident.commander && !ownOrigin) users = await ensureUserLink(incident.commander, users, deps.jira, deps.store);
+  if (incident.commander && !ownOrigin) users = await ensureUserLink(incident.commander, users, deps.jira, deps.store, deps.clock.now());
 
   const now = deps.clock.now();
   // The workflow is learned while moving (workflow.ts), so the plan only names the target status.
@@ -72,7 +73,14 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
   record = { ...record, guard, known: knownAfter(record, webhook) };
   await saveRecord(deps.store, incident.id, record);
 
-  const notes: string[] = [...plan.problems.filter((p) => p.kind === 'unmatched-user').map((p) => `commander ${p.kind === 'unmatched-user' ? p.email : ''} has no Jira account`)];
+  // Refusals are noted (delivery summary) and collected as problems (a failed delivery the admin sees).
+  const problems: string[] = plan.problems.flatMap((p) => (p.kind === 'unmatched-user' ? [`assignment skipped: commander ${p.email} has no Jira account`] : []));
+  const notes: string[] = [...problems];
+  const problem = (text: string) => {
+    problems.push(text);
+    notes.push(text);
+    deps.logger.warn('incident sync problem', { incidentId: incident.id, problem: text });
+  };
   const failedKeys: BounceKey[] = [];
   const cancel = (fields: readonly string[]) => failedKeys.push(...plan.bounceKeys.filter((k) => fields.includes(k.field)));
   let link = record.link;
@@ -112,7 +120,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
         if (!edited.ok) {
           if (retryable(edited.failure)) return failWith(edited.failure, `editing ${target.issueKey}`);
           cancel(['title', 'priority']);
-          notes.push(`edit refused: ${describeJiraFailure(edited.failure)}`);
+          problem(`editing ${target.issueKey} refused: ${describeJiraFailure(edited.failure)}`);
         } else notes.push(`edited ${Object.keys(command.fields).join(', ')}`);
         break;
       }
@@ -124,12 +132,12 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
           if (moved.transitions > 0) notes.push(`moved to ${target} in ${moved.transitions} step(s)`);
         } else if (moved.failure.kind === 'no-path') {
           cancel(['status']);
-          notes.push(`no transition path from ${moved.failure.from} to ${target}`);
+          problem(`no transition path for ${link.issueKey} from ${moved.failure.from} to ${target}`);
         } else if (retryable(moved.failure)) {
           return failWith(moved.failure, `moving ${link.issueKey} to ${target}`);
         } else {
           cancel(['status']);
-          notes.push(`transition refused: ${describeJiraFailure(moved.failure)}`);
+          problem(`moving ${link.issueKey} to ${target} refused: ${describeJiraFailure(moved.failure)}`);
         }
         break;
       }
@@ -139,8 +147,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
         const assigned = await deps.jira.assignIssue(target.issueId, command.accountId);
         if (!assigned.ok) {
           cancel(['commander']);
-          deps.logger.warn('incident assignment failed', { incidentId: incident.id, reason: describeJiraFailure(assigned.failure) });
-          notes.push(`assignment failed: ${describeJiraFailure(assigned.failure)}`);
+          problem(`assigning ${target.issueKey} failed: ${describeJiraFailure(assigned.failure)}`);
         } else notes.push(command.accountId ? 'assigned' : 'unassigned');
         break;
       }
@@ -150,7 +157,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
         const pm = await deps.jira.createIssue(command.fields, []);
         if (!pm.ok) {
           if (retryable(pm.failure)) return failWith(pm.failure, 'creating the post-mortem');
-          notes.push(`post-mortem refused: ${describeJiraFailure(pm.failure)}`);
+          problem(`creating the post-mortem refused: ${describeJiraFailure(pm.failure)}`);
           break;
         }
         link = { ...target, postMortem: { issueId: pm.value.id, issueKey: pm.value.key } };
@@ -158,7 +165,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
         notes.push(`post-mortem ${pm.value.key} ${await linkPostMortem(deps.jira, command.linkTypePreference, pm.value.key, target.issueKey)}`);
         if (command.assigneeAccountId) {
           const assigned = await deps.jira.assignIssue(pm.value.id, command.assigneeAccountId);
-          if (!assigned.ok) notes.push(`post-mortem assignment failed: ${describeJiraFailure(assigned.failure)}`);
+          if (!assigned.ok) problem(`assigning the post-mortem ${pm.value.key} failed: ${describeJiraFailure(assigned.failure)}`);
         }
         const note = postMortemCreatedNote(incident.id, pm.value.key, config.originMarker);
         if (note.kind === 'post-note') {
@@ -171,7 +178,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
         const updated = await deps.jira.editIssue(command.postMortemIssueId, command.fields);
         if (!updated.ok) {
           if (retryable(updated.failure)) return failWith(updated.failure, 'refreshing the post-mortem');
-          notes.push(`post-mortem refresh refused: ${describeJiraFailure(updated.failure)}`);
+          problem(`refreshing the post-mortem refused: ${describeJiraFailure(updated.failure)}`);
         } else notes.push('post-mortem timeline refreshed');
         break;
       }
@@ -182,18 +189,24 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
   await save();
   const dropped = plan.dropped.map((d) => `${d.field} (${d.reason})`);
   const summary = [...notes, ...(dropped.length > 0 ? [`dropped ${dropped.join(', ')}`] : [])].join('; ') || 'nothing to do';
-  return { ok: true, incidentId: incident.id, summary };
+  return { ok: true, incidentId: incident.id, summary, problems };
 }
 
-/** Tries each preferred link type until Jira accepts one; a post-mortem without a link is still kept. */
+/**
+ * Tries each preferred link type (Relates → Blocks → "Relates to" by default; never a hierarchy link) until
+ * Jira accepts one. When the link types cannot be read the preferred names are tried as they are. A
+ * post-mortem without a link is still kept: the caller only notes it.
+ */
 async function linkPostMortem(jira: JiraIncidentPort, preference: readonly string[], postMortemKey: string, incidentKey: string): Promise<string> {
   const types = await jira.getLinkTypes();
-  if (!types.ok) return `not linked (${describeJiraFailure(types.failure)})`;
-  for (const type of linkTypeCandidates(types.value, preference)) {
-    const linked = await jira.linkIssues({ type: { name: type.name }, inwardIssue: { key: postMortemKey }, outwardIssue: { key: incidentKey } });
-    if (linked.ok) return `linked (${type.name})`;
+  const names = types.ok ? linkTypeCandidates(types.value, preference).map((t) => t.name) : preference.filter((name) => !/parent|child|sub-?task/i.test(name));
+  const refusals: string[] = types.ok ? [] : [`link types: ${describeJiraFailure(types.failure)}`];
+  for (const name of names) {
+    const linked = await jira.linkIssues({ type: { name }, inwardIssue: { key: postMortemKey }, outwardIssue: { key: incidentKey } });
+    if (linked.ok) return `linked (${name})`;
+    refusals.push(`${name}: ${describeJiraFailure(linked.failure)}`);
   }
-  return 'not linked (no link type accepted)';
+  return `not linked (${refusals.join('; ') || 'no link type accepted'})`;
 }
 
 function knownAfter(record: IncidentRecord, webhook: ImpactWebhook): IncidentRecord['known'] {

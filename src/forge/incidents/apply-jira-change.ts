@@ -1,6 +1,6 @@
-import { parseChangelog, planJiraToImpact, type JiraChangelogItem, type KnownIncident } from '../domain/incidents';
+import { cancelWrites, parseChangelog, planJiraToImpact, type BounceKey, type JiraChangelogItem, type KnownIncident } from '../domain/incidents';
 import type { UpdateIncidentRequest } from '../../shared/impact/api';
-import { describeImpactFailure } from '../ports/impact';
+import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import type { IncidentDeps } from './apply-impact-event';
 import { incidentIdForIssue, loadConfig, loadRecord, loadUsers, saveRecord } from './incident-store';
 import { ensureAccountLink } from './users';
@@ -15,11 +15,21 @@ export interface JiraChange {
 
 export type JiraChangeResult =
   | { readonly kind: 'not-linked' }
-  | { readonly kind: 'synced'; readonly incidentId: string; readonly writes: number; readonly failures: readonly string[]; readonly dropped: number };
+  | {
+      readonly kind: 'synced';
+      readonly incidentId: string;
+      readonly writes: number;
+      /** One line per refused Impact write, with Impact's reason. */
+      readonly failures: readonly string[];
+      /** The first refusal (decides whether a retry may help), null when every write went through. */
+      readonly failure: ImpactFailure | null;
+      readonly dropped: number;
+    };
 
 /**
  * A changelog of a linked incident issue → Impact writes with our origin marker (their webhooks come
- * back as echoes the consumer drops). Failures are logged and returned; a trigger is not retried.
+ * back as echoes the consumer drops). Refused writes are logged and returned (the caller records them as a
+ * failed delivery) and their bounce keys cancelled, so a later genuine change is not taken for an echo.
  */
 export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): Promise<JiraChangeResult> {
   const incidentId = await incidentIdForIssue(deps.store, change.issueId);
@@ -47,11 +57,17 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
   await saveRecord(deps.store, incidentId, record);
 
   const failures: string[] = [];
+  let failure: ImpactFailure | null = null;
+  const unwritten: BounceKey[] = [];
+  // Fields not written (refused, or left to a newer Impact value) will send no echo: drop their bounce keys.
+  const notWritten = (fields: readonly string[]) => unwritten.push(...plan.bounceKeys.filter((k) => fields.includes(k.field)));
   let writes = 0;
   for (const command of plan.commands) {
     switch (command.kind) {
       case 'update-incident': {
         const request = await withoutClobbering(command.request, record.known, change.occurredAt, command.incidentId, deps);
+        const planned = Object.keys(command.request.changes);
+        notWritten(planned.filter((f) => request === null || !(f in request.changes)));
         if (request === null) break;
         const updated = await deps.impact.updateIncident(command.incidentId, request);
         if (updated.ok) {
@@ -62,21 +78,32 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
             ...latest,
             known: { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: deps.clock.now() },
           });
-        } else failures.push(describeImpactFailure(updated.failure));
+        } else {
+          notWritten(Object.keys(request.changes));
+          failure ??= updated.failure;
+          failures.push(`updating ${incidentId} (${Object.keys(request.changes).join(', ')}): ${describeImpactFailure(updated.failure)}`);
+        }
         break;
       }
       case 'post-note': {
         const posted = await deps.impact.postNote(command.incidentId, command.request);
         if (posted.ok) writes += 1;
-        else failures.push(describeImpactFailure(posted.failure));
+        else {
+          failure ??= posted.failure;
+          failures.push(`posting a note on ${incidentId}: ${describeImpactFailure(posted.failure)}`);
+        }
         break;
       }
       default:
         return assertNever(command);
     }
   }
+  if (unwritten.length > 0) {
+    const latest = await loadRecord(deps.store, incidentId);
+    await saveRecord(deps.store, incidentId, { ...latest, guard: cancelWrites(latest.guard, unwritten) });
+  }
   if (failures.length > 0) deps.logger.error('jira change not synced to Impact', { incidentId, failures });
-  return { kind: 'synced', incidentId, writes, failures, dropped: plan.dropped.length };
+  return { kind: 'synced', incidentId, writes, failures, failure, dropped: plan.dropped.length };
 }
 
 /**

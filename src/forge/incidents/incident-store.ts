@@ -23,6 +23,8 @@ export const IncidentKeys = {
   byIssue: (issueId: string) => `incident-issue:${issueId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
+  /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */
+  unmatchedUsers: 'incident-unmatched-users',
   /** Learned workflow graph of a project (statuses, and transitions seen from each status). */
   workflow: (projectKey: string) => `incident-workflow:${projectKey}`,
 } as const;

@@ -6,6 +6,9 @@ import { LocalUserBar, Tabs, type TabSpec } from '../../shared/ui';
 import { ConnectionTab } from './ConnectionTab';
 import { DeliveryLogTab } from './DeliveryLogTab';
 import { DryRunTab } from './DryRunTab';
+import { ProjectsTab } from './ProjectsTab';
+import { MappingsTab } from './MappingsTab';
+import { PostMortemTab } from './PostMortemTab';
 import { RulesTab } from './RulesTab';
 
 const TABS: readonly TabSpec[] = [
@@ -19,11 +22,7 @@ const TABS: readonly TabSpec[] = [
 ];
 
 /** Tabs whose backends are not built yet say so instead of pretending. */
-const LATER: Record<string, string> = {
-  mappings: 'Impact ↔ Jira field mappings arrive with the Impact integration.',
-  postmortems: 'Post-mortem templates arrive with the post-mortem feature.',
-  projects: 'Project onboarding and metrics arrive with the scheduled project sync reports.',
-};
+const LATER: Record<string, string> = {};
 
 export function SettingsApp({ bridge }: { bridge: Bridge }) {
   const client = useMemo(() => createResolverClient(bridge), [bridge]);
@@ -48,6 +47,9 @@ export function SettingsApp({ bridge }: { bridge: Bridge }) {
           {tab === 'rules' && <RulesTab client={client} projectKey={projectKey} />}
           {tab === 'deliveries' && <DeliveryLogTab client={client} />}
           {tab === 'dry-run' && <DryRunTab client={client} />}
+          {tab === 'mappings' && <MappingsTab client={client} />}
+          {tab === 'postmortems' && <PostMortemTab client={client} />}
+          {tab === 'projects' && <ProjectsTab client={client} />}
           {later && <div className="message info">{later}</div>}
         </section>
       </main>

@@ -1,4 +1,5 @@
 import type { EventSource, RelayEvent } from '../../../shared/relay-envelope';
+import type { JiraChangeJob } from '../../jobs';
 import type { ProblemOutcome } from '../../alerts/outcomes';
 import { describeProblemOutcome } from '../../alerts/outcomes';
 
@@ -25,18 +26,24 @@ export interface DeliveryRecord {
   readonly outcome: DeliveryOutcome;
 }
 
-/** A relay event the app gave up on, with the event itself so it can be queued again. */
-export interface FailedDelivery {
+interface FailedDeliveryBase {
   readonly eventId: string;
   readonly groupKey: string;
   readonly receivedAt: string;
   readonly failedAt: string;
   readonly attempts: number;
-  /** `rate-limited`, `unavailable`, `rejected`, `not-found`, `busy`, `invalid`. */
+  /** `rate-limited`, `unavailable`, `rejected`, `not-found`, `busy`, `invalid`, `not-configured`, `partial`. */
   readonly failureKind: string;
   readonly reason: string;
-  readonly event: RelayEvent;
 }
+
+/**
+ * Something the app gave up on, with what it needs to be queued again: a relay event, or a Jira change of
+ * an incident issue whose Impact write failed (`jiraChange`, queued as a `jira-change` job).
+ */
+export type FailedDelivery =
+  | (FailedDeliveryBase & { readonly event: RelayEvent; readonly jiraChange?: undefined })
+  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange: JiraChangeJob['change'] });
 
 /** One line for people: "created OPS-1", "skipped because nothing changed…", "failed: …". */
 export function describeOutcome(outcome: DeliveryOutcome): string {

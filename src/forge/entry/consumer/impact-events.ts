@@ -30,6 +30,8 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
     const result = await applyImpactEvent(event.body, deps);
     if (result.ok) {
       await record(event, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
+      // Applied, but Jira refused part of it (missing issue, bad field, assignment): visible and retriable.
+      if (result.problems.length > 0) await recordFailed(event, retry.retryCount, 'partial', result.problems.join('; '), deps);
       applied += 1;
     } else if (result.kind === 'jira' && (result.failure.kind === 'rate-limited' || result.failure.kind === 'unavailable') && !lastAttempt) {
       deps.logger.warn('impact event will be retried', { eventId: event.id, reason: result.reason, retryCount: retry.retryCount });
@@ -44,17 +46,7 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
       };
     } else {
       const failureKind = result.kind === 'invalid' ? 'invalid' : result.failure.kind;
-      const failedDelivery: FailedDelivery = {
-        eventId: event.id,
-        groupKey: event.groupKey,
-        receivedAt: event.receivedAt,
-        failedAt: new Date(deps.clock.now()).toISOString(),
-        attempts: retry.retryCount + 1,
-        failureKind,
-        reason: result.reason,
-        event,
-      };
-      await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
+      await recordFailed(event, retry.retryCount, failureKind, result.reason, deps);
       await record(event, retry.retryCount, { kind: 'failed', reason: result.reason, problems: [] }, deps);
       deps.logger.error('impact event failed', { eventId: event.id, failure: failureKind, reason: result.reason });
       failed += 1;
@@ -62,6 +54,20 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
     done.add(event.id);
   }
   return { applied, failed };
+}
+
+async function recordFailed(event: RelayEvent, retryCount: number, failureKind: string, reason: string, deps: IncidentDeps): Promise<void> {
+  const failedDelivery: FailedDelivery = {
+    eventId: event.id,
+    groupKey: event.groupKey,
+    receivedAt: event.receivedAt,
+    failedAt: new Date(deps.clock.now()).toISOString(),
+    attempts: retryCount + 1,
+    failureKind,
+    reason,
+    event,
+  };
+  await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
 }
 
 async function record(event: RelayEvent, retryCount: number, outcome: DeliveryRecord['outcome'], deps: IncidentDeps): Promise<void> {

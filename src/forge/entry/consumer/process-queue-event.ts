@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StorageKeys } from '../../constants';
-import { queueJobSchema, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type JiraChangeJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
@@ -9,6 +9,7 @@ import type { JiraPort } from '../../ports/jira';
 import type { DeliveryRecord } from './delivery-record';
 import { applyAlertEvents } from './alert-events';
 import { applyImpactEvents } from './impact-events';
+import { syncJiraChange } from './jira-change-events';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
 import type { RetryRequest } from './retry-policy';
@@ -65,6 +66,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return relayEvents(job, retry, deps);
     case 'project-sync':
       return consumeProjectSync(job, retry.retryCount, deps.projects, deps.logger);
+    case 'jira-change':
+      return jiraChange(job, retry, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -72,6 +75,27 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
 
 function assertNever(kind: never): never {
   throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/** A retried Jira → Impact change (from retryFailedDelivery). */
+async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.incidents) {
+    deps.logger.error('jira change job without the incident sync configured', { id: job.id });
+    return { applied: 0, duplicates: 0 };
+  }
+  const result = await syncJiraChange(job.change, job.id, retry, { ...deps, ...deps.incidents });
+  deps.logger.info('jira change applied', { id: job.id, outcome: result.kind });
+  switch (result.kind) {
+    case 'not-linked':
+    case 'synced':
+      return { applied: result.kind === 'synced' ? 1 : 0, duplicates: 0 };
+    case 'failed':
+      return { applied: 0, duplicates: 0, failed: 1 };
+    case 'retry':
+      return { applied: 0, duplicates: 0, retry: result.retry };
+    default:
+      return assertNever((result satisfies never as { kind: never }).kind);
+  }
 }
 
 /** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */

@@ -1,4 +1,8 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
+import type { ProjectMetrics } from '../../domain/projects';
+import type { ProjectRow } from '../../projects/project-admin';
+import type { ProjectSyncSettings } from '../../projects/project-store';
+import type { UserMatchList } from '../../projects/user-directory';
 /**
  * The typed contract between the Custom UI pages (static/) and the resolver function. Both sides
  * import this type; @forge/resolver's `makeResolver<ResolverDefinitions>` checks the backend against it
@@ -30,7 +34,7 @@ export interface RecentDeliveries {
 export type ResolverDefinitions = {
   getConnectionStatus: () => ConnectionStatus;
   listRecentDeliveries: (input: { cursor?: string; limit?: number }) => RecentDeliveries;
-} & AlertResolverDefinitions & IssuePanelResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & IncidentSyncResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)
@@ -131,10 +135,63 @@ export interface IssueAlertGroup {
   readonly previousIssueKeys: readonly string[];
   readonly firstSeen: string | null;
   readonly lastSeen: string | null;
-  readonly alerts: readonly { readonly fingerprint: string; readonly status: 'firing' | 'resolved'; readonly startsAt: string; readonly endsAt: string }[];
+  readonly alerts: readonly {
+    readonly fingerprint: string;
+    readonly status: 'firing' | 'resolved';
+    readonly startsAt: string;
+    readonly endsAt: string;
+    /** Name for people (alertname and distinguishing labels); null when the labels are unknown. */
+    readonly name: string | null;
+    readonly generatorUrl: string | null;
+    readonly silenceUrl: string | null;
+  }[];
+  /** Alertmanager links; null when the problem was stored before links were kept, or has no usable URL. */
+  readonly alertmanagerUrl: string | null;
+  readonly silenceUrl: string | null;
 }
+
+import type { PanelAndMappingResolverDefinitions } from './contract-panel';
+export type { IncidentMappings, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemTemplates } from './contract-panel';
 
 export type IssuePanelResolverDefinitions = {
   /** null: the issue was not created by an alert. */
   getIssueAlertGroup: () => ResolverResult<IssueAlertGroup | null>;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Tracked projects, metrics and user matching (issue 6). Reads are open; writes need ADMINISTER_PROJECTS.
+
+export type { BridgeTimes, SprintPoints, WeeklyCount } from '../../domain/projects';
+export type { ProjectMetrics, ProjectRow, ProjectSyncSettings, UserMatchList };
+
+export type ProjectResolverDefinitions = {
+  listProjects: () => ResolverResult<ProjectRow[]>;
+  trackProject: (input: { projectId: string; projectKey: string; name?: string }) => ResolverResult<{ projectId: string }>;
+  untrackProject: (input: { projectId: string; projectKey: string }) => ResolverResult<{ deletedIssues: number }>;
+  syncProjectNow: (input: { projectId: string; mode?: 'incremental' | 'full' }) => ResolverResult<{ queued: boolean }>;
+  getProjectMetrics: (input: { projectId: string }) => ResolverResult<ProjectMetrics>;
+  getProjectSyncSettings: () => ResolverResult<ProjectSyncSettings>;
+  saveProjectSyncSettings: (input: { intervalHours: number; storyPointsField?: string | null }) => ResolverResult<ProjectSyncSettings>;
+  listUserMatches: (input: { refresh?: boolean }) => ResolverResult<UserMatchList>;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Impact incident sync (issue 5): commanders with no Jira account (never assigned; the sync goes on).
+
+export interface UnmatchedUserSummary {
+  readonly email: string;
+  readonly name: string;
+  /** `ambiguous`: several Jira accounts fit (`candidates` holds their account ids). */
+  readonly reason: 'unmatched' | 'ambiguous';
+  readonly candidates: readonly string[];
+  /** When Jira was last searched for this person (ISO). */
+  readonly checkedAt: string;
+}
+
+export interface UnmatchedUserList {
+  readonly items: readonly UnmatchedUserSummary[];
+}
+
+export type IncidentSyncResolverDefinitions = {
+  listUnmatchedUsers: () => UnmatchedUserList;
 };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StorageKeys } from '../../constants';
+import type { QueueJob } from '../../jobs';
 import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraUserPort } from '../../ports/jira';
@@ -46,7 +47,9 @@ export async function retryFailedDelivery(input: unknown, caller: CallerContext,
   if (!failed) return { ok: false, error: { code: 'not-found', message: 'no such failed delivery (already retried?)' } };
   const denied = await requireProjectAdmin(deps.userJira, caller, []);
   if (denied) return { ok: false, error: denied };
-  await deps.queue.push([{ body: { kind: 'relay-events', groupKey: failed.groupKey, events: [failed.event] }, concurrencyKey: concurrencyKeyFor(failed.groupKey) }]);
+  // A Jira change's groupKey is its incident's relay group key, so the retry queues behind that incident's events.
+  const body: QueueJob = failed.event ? { kind: 'relay-events', groupKey: failed.groupKey, events: [failed.event] } : { kind: 'jira-change', id: failed.eventId, change: failed.jiraChange };
+  await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(failed.groupKey) }]);
   await deps.store.delete(parsed.data.key);
   return { ok: true, value: { eventId: failed.eventId } };
 }

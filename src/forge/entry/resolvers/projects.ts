@@ -11,6 +11,7 @@ import { describeZodError } from '../../../shared/zod-error';
 import type { JiraProjectsPort } from '../../projects/jira-projects-port';
 import { listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
 import { ProjectKeys, getProject, getSettings, type ProjectSyncSettings } from '../../projects/project-store';
+import { userMatches, type JiraUserSearchPort, type UserMatchList } from '../../projects/user-directory';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
 
@@ -19,6 +20,8 @@ export interface ProjectResolverDeps {
   readonly jira: JiraProjectsPort;
   readonly userJira: JiraUserPort;
   readonly queue: JobQueue;
+  readonly userSearch: JiraUserSearchPort;
+  readonly now: () => number;
 }
 
 const projectRefSchema = z.object({ projectId: z.string().regex(/^\d+$/), projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,19}$/), name: z.string().max(255).optional() });
@@ -84,4 +87,11 @@ export async function saveProjectSyncSettings(input: unknown, caller: CallerCont
   // The story points field is part of the cached site facts: drop them so the next sync rediscovers.
   await deps.store.delete(ProjectKeys.site);
   return { ok: true, value: settings };
+}
+
+/** Impact people ⇄ Jira accounts; reads the KVS cache unless `refresh` (which searches Jira as the app). */
+export async function listUserMatchesResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<UserMatchList>> {
+  const parsed = z.object({ refresh: z.boolean().optional() }).safeParse(input ?? {});
+  if (!parsed.success) return invalid(parsed.error);
+  return { ok: true, value: await userMatches(deps.store, deps.userSearch, deps.now(), parsed.data.refresh ?? false) };
 }

@@ -5,7 +5,7 @@ import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
-import { applyJiraChange } from '../../incidents/apply-jira-change';
+import { jiraChangeId, syncJiraChange } from '../consumer/jira-change-events';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
 export const issueUpdatedEventSchema = z
@@ -76,8 +76,10 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   if (deps.incidents && event.changelog) {
     const updated = Date.parse(String(event.issue.fields?.['updated'] ?? ''));
     const occurredAt = event.timestamp ?? (Number.isNaN(updated) ? deps.clock.now() : updated);
-    const synced = await applyJiraChange({ issueId: event.issue.id, items: event.changelog.items, actorIsApp: false, occurredAt }, { ...deps, ...deps.incidents });
-    if (synced.kind === 'synced') return 'incident-synced';
+    const change = { issueId: event.issue.id, items: event.changelog.items, actorIsApp: false, occurredAt };
+    // A trigger is not retried: a refused Impact write is recorded as a failed delivery an admin can retry.
+    const synced = await syncJiraChange(change, jiraChangeId(change), null, { ...deps, ...deps.incidents });
+    if (synced.kind !== 'not-linked') return 'incident-synced';
   }
 
   const statusChanged = event.changelog?.items.some((item) => item.field === 'status' || item.fieldId === 'status') ?? false;

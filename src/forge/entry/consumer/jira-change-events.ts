@@ -1,0 +1,57 @@
+import { MAX_QUEUE_RETRIES, StorageKeys } from '../../constants';
+import { applyJiraChange, type JiraChange } from '../../incidents/apply-jira-change';
+import type { IncidentDeps } from '../../incidents/apply-impact-event';
+import { isRetryableImpactFailure } from '../../ports/impact';
+import type { FailedDelivery } from './delivery-record';
+import { retryDelaySeconds, type RetryRequest } from './retry-policy';
+import type { RetryState } from './alert-events';
+
+export type JiraChangeSyncResult =
+  | { readonly kind: 'not-linked' }
+  | { readonly kind: 'synced'; readonly incidentId: string }
+  | { readonly kind: 'failed'; readonly incidentId: string; readonly reason: string }
+  | { readonly kind: 'retry'; readonly incidentId: string; readonly retry: RetryRequest };
+
+/** Failed-delivery id of a Jira change: stable, so a retry that fails again replaces the same record. */
+export const jiraChangeId = (change: JiraChange): string => `jira-${change.issueId}-${change.occurredAt}`.replace(/[^0-9A-Za-z_-]/g, '_').slice(0, 64);
+
+/**
+ * A Jira change of an incident issue → Impact. When Impact refuses a write it becomes a failed delivery
+ * (listed and retried like the relay's events). `retry` is the queue's state when the change runs as a
+ * `jira-change` job: a rate limit or outage then asks the queue for another attempt until the last one.
+ * The trigger passes null (a Forge trigger is not retried), so its failures are recorded at once.
+ */
+export async function syncJiraChange(
+  change: JiraChange,
+  id: string,
+  retry: RetryState | null,
+  deps: IncidentDeps & { readonly random?: () => number },
+): Promise<JiraChangeSyncResult> {
+  const result = await applyJiraChange(change, deps);
+  if (result.kind === 'not-linked') return result;
+  const { incidentId, failure } = result;
+  if (failure === null) return { kind: 'synced', incidentId };
+  const retryCount = retry?.retryCount ?? 0;
+  if (retry !== null && isRetryableImpactFailure(failure) && retryCount < MAX_QUEUE_RETRIES) {
+    const asApply = failure.kind === 'rate-limited' ? { kind: 'rate-limited' as const, retryAfterSeconds: failure.retryAfterSeconds, reason: undefined } : { kind: 'unavailable' as const, status: undefined, message: '' };
+    return {
+      kind: 'retry',
+      incidentId,
+      retry: { retryAfterSeconds: retryDelaySeconds(asApply, retryCount, deps.random ?? Math.random), reason: failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry', retryData: { done: [] } },
+    };
+  }
+  const reason = result.failures.join('; ');
+  const failed: FailedDelivery = {
+    eventId: id,
+    // The relay's group key of the incident's Impact events: a retry shares their concurrency key.
+    groupKey: `impact:${incidentId}`,
+    receivedAt: new Date(change.occurredAt).toISOString(),
+    failedAt: new Date(deps.clock.now()).toISOString(),
+    attempts: retryCount + 1,
+    failureKind: failure.kind,
+    reason,
+    jiraChange: { issueId: change.issueId, items: change.items.map((item) => ({ ...item })), actorIsApp: change.actorIsApp, occurredAt: change.occurredAt },
+  };
+  await deps.store.set(StorageKeys.failedDelivery(change.occurredAt, id), failed);
+  return { kind: 'failed', incidentId, reason };
+}

@@ -1,0 +1,54 @@
+/**
+ * Contract types of the issue panel actions, the incident panel and the Mappings / Post-mortem templates
+ * tabs (issue 7). Re-exported from contract.ts, which joins them into ResolverDefinitions.
+ */
+import type { ImpactStatus } from '../../../shared/impact/incident';
+import type { FieldMappingConfig, PostMortemConfig, StatusMapConfig } from '../../domain/incidents';
+import type { IssueAlertGroup, ResolverResult } from './contract';
+
+/** The incident behind an incident issue, both sides as last seen. */
+export interface IssueIncident {
+  readonly issueKey: string;
+  readonly incidentId: string;
+  /** The issue's status as Jira shows it to the caller now. */
+  readonly jiraStatus: string | null;
+  /** Impact's status the last time the sync saw the incident; null before the first sync. */
+  readonly impactStatus: ImpactStatus | null;
+  /** What Jira status that Impact status maps to, to show whether the two sides agree. */
+  readonly expectedJiraStatus: string | null;
+  readonly priority: number | null;
+  readonly commander: string | null;
+  readonly lastSync: string | null;
+  /** The newest failed delivery for this incident, if any. */
+  readonly lastError: { readonly at: string; readonly reason: string } | null;
+  readonly postMortem: { readonly issueKey: string } | null;
+}
+
+/** The parts of the incident sync config the Mappings tab edits (guard timing and origin stay server-side). */
+export interface IncidentMappings {
+  readonly statuses: StatusMapConfig;
+  readonly fields: FieldMappingConfig;
+  readonly postMortem: Pick<PostMortemConfig, 'enabled' | 'projectKey' | 'issueTypeName' | 'requirePostMortemToClose'> & {
+    /** Where each section goes: a custom field id, or null for the description. */
+    readonly sectionTargets: Readonly<Record<string, string | null>>;
+  };
+}
+
+/** The editable template part of the post-mortem config. */
+export interface PostMortemTemplates {
+  readonly summary: string;
+  readonly sections: readonly { readonly key: string; readonly heading: string; readonly body: string }[];
+}
+
+export type PanelAndMappingResolverDefinitions = {
+  /** Reads the issue's status from Jira into the app's mirror, then answers the panel again. */
+  resyncIssueAlertGroup: () => ResolverResult<IssueAlertGroup | null>;
+  /** Forgets the problem → issue mapping (a new alert then opens a new issue). Project admins only. */
+  unlinkIssueAlertGroup: () => ResolverResult<{ readonly problemKey: string }>;
+  /** null: the issue is not linked to an Impact incident. */
+  getIssueIncident: () => ResolverResult<IssueIncident | null>;
+  getIncidentMappings: () => ResolverResult<IncidentMappings>;
+  saveIncidentMappings: (input: { mappings: unknown }) => ResolverResult<IncidentMappings>;
+  getPostMortemTemplates: () => ResolverResult<PostMortemTemplates>;
+  savePostMortemTemplates: (input: { templates: unknown }) => ResolverResult<PostMortemTemplates>;
+};

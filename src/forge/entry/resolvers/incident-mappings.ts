@@ -1,0 +1,158 @@
+/**
+ * Mappings and Post-mortem templates tabs: read and write the parts of the incident sync config (one KVS
+ * value for the site) that people edit. Reads are open to anyone who can open the settings page; writes
+ * need ADMINISTER_PROJECTS in the page's project and in every project the config names.
+ */
+import { z } from 'zod';
+import { IMPACT_STATUSES, impactStatusSchema, type ImpactStatus } from '../../../shared/impact/incident';
+import { describeZodError } from '../../../shared/zod-error';
+import { checkPostMortemConfig, checkStatusMap, type IncidentSyncConfig, type PostMortemConfig } from '../../domain/incidents';
+import { IncidentKeys, loadConfig } from '../../incidents/incident-store';
+import type { JiraUserPort } from '../../ports/jira';
+import type { KeyValueStore } from '../../ports/key-value-store';
+import { requireProjectAdmin, type CallerContext } from './admin-check';
+import type { IncidentMappings, InputProblem, PostMortemTemplates, ResolverResult } from './contract';
+
+export interface MappingResolverDeps {
+  readonly store: KeyValueStore;
+  readonly userJira: JiraUserPort;
+}
+
+const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'a Jira project key such as OPS');
+const name = z.string().trim().min(1).max(255);
+const customFieldId = z.string().regex(/^customfield_\d{1,10}$/, 'a custom field id such as customfield_10042');
+const slug = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a lower-case slug such as root_causes');
+
+const impactToJiraSchema = z.object(Object.fromEntries(IMPACT_STATUSES.map((s) => [s, name])) as Record<ImpactStatus, typeof name>);
+
+const mappingsSchema = z.object({
+  statuses: z.object({
+    impactToJira: impactToJiraSchema,
+    jiraToImpact: z.record(name, impactStatusSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 Jira statuses'),
+  }),
+  fields: z.object({
+    projectKey,
+    issueTypeName: name,
+    priority: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('custom-select'), fieldId: customFieldId }),
+      z.object({ kind: z.literal('custom-number'), fieldId: customFieldId }),
+      z.object({ kind: z.literal('jira-priority'), names: z.object({ '1': name, '2': name, '3': name, '4': name, '5': name }) }),
+    ]),
+    customFields: z
+      .array(
+        z.object({
+          source: z.discriminatedUnion('kind', [
+            z.object({ kind: z.literal('environments') }),
+            z.object({ kind: z.literal('platform') }),
+            z.object({ kind: z.literal('business_impact') }),
+            z.object({ kind: z.literal('custom_id'), key: slug }),
+          ]),
+          fieldId: customFieldId,
+          shape: z.enum(['text', 'select', 'multi-select', 'labels', 'number']),
+          firstValueOnlyUpToPriority: z.number().int().min(1).max(5).optional(),
+        }),
+      )
+      .max(50),
+    label: z.string().regex(/^[^\s]{1,255}$/, 'a Jira label has no spaces').nullable(),
+  }),
+  postMortem: z.object({
+    enabled: z.boolean(),
+    projectKey,
+    issueTypeName: name,
+    requirePostMortemToClose: z.boolean(),
+    sectionTargets: z.record(slug, customFieldId.nullable()),
+  }),
+});
+
+const templatesSchema = z.object({
+  summary: z.string().trim().min(1).max(255),
+  sections: z.array(z.object({ key: slug, heading: name, body: z.string().max(10_000) })).min(1).max(30),
+});
+
+function invalid<T>(problems: readonly InputProblem[], message = 'the input is not valid'): ResolverResult<T> {
+  return { ok: false, error: { code: 'invalid-input', message, problems } };
+}
+
+const fromZod = (error: z.ZodError, prefix: string): InputProblem[] => describeZodError(error, 50).map((p) => ({ ...p, path: prefix + p.path }));
+
+export function mappingsOf(config: IncidentSyncConfig): IncidentMappings {
+  const pm = config.postMortem;
+  return {
+    statuses: config.statuses,
+    fields: config.fields,
+    postMortem: {
+      enabled: pm.enabled,
+      projectKey: pm.projectKey,
+      issueTypeName: pm.issueTypeName,
+      requirePostMortemToClose: pm.requirePostMortemToClose,
+      sectionTargets: Object.fromEntries(pm.sections.map((s) => [s.key, s.target.kind === 'custom-field' ? s.target.fieldId : null])),
+    },
+  };
+}
+
+export function templatesOf(config: IncidentSyncConfig): PostMortemTemplates {
+  return { summary: config.postMortem.summary, sections: config.postMortem.sections.map(({ key, heading, body }) => ({ key, heading, body })) };
+}
+
+async function allowed(caller: CallerContext, config: IncidentSyncConfig, deps: MappingResolverDeps): Promise<ResolverResult<never> | null> {
+  if (!caller.projectKey) return { ok: false, error: { code: 'forbidden', message: 'open the settings from a project you administer' } };
+  const denied = await requireProjectAdmin(deps.userJira, caller, [config.fields.projectKey, config.postMortem.projectKey]);
+  return denied ? { ok: false, error: denied } : null;
+}
+
+export async function getIncidentMappings(deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappings>> {
+  return { ok: true, value: mappingsOf(await loadConfig(deps.store)) };
+}
+
+export async function saveIncidentMappings(input: unknown, caller: CallerContext, deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappings>> {
+  const parsed = z.object({ mappings: mappingsSchema }).safeParse(input ?? {});
+  if (!parsed.success) return invalid(fromZod(parsed.error, ''));
+  const m = parsed.data.mappings;
+  const duplicates = checkStatusMap(m.statuses, Object.values(m.statuses.impactToJira).concat(Object.keys(m.statuses.jiraToImpact))).filter((p) => p.kind === 'duplicate-jira-key');
+  if (duplicates.length > 0) return invalid(duplicates.map((p) => ({ path: 'mappings.statuses.jiraToImpact', message: `"${p.jiraStatus}" is listed twice` })));
+  const current = await loadConfig(deps.store);
+  const unknownSections = Object.keys(m.postMortem.sectionTargets).filter((key) => !current.postMortem.sections.some((s) => s.key === key));
+  if (unknownSections.length > 0) return invalid(unknownSections.map((key) => ({ path: `mappings.postMortem.sectionTargets.${key}`, message: 'no post-mortem section has this key' })));
+  const postMortem: PostMortemConfig = {
+    ...current.postMortem,
+    enabled: m.postMortem.enabled,
+    projectKey: m.postMortem.projectKey,
+    issueTypeName: m.postMortem.issueTypeName,
+    requirePostMortemToClose: m.postMortem.requirePostMortemToClose,
+    sections: current.postMortem.sections.map((s) => {
+      const target = m.postMortem.sectionTargets[s.key];
+      if (target === undefined) return s;
+      return { ...s, target: target === null ? { kind: 'description' } : { kind: 'custom-field', fieldId: target } };
+    }),
+  };
+  const next: IncidentSyncConfig = { ...current, statuses: m.statuses, fields: m.fields, postMortem };
+  // Both the old and the new projects: moving the sync away from a project is a change to it too.
+  const denied = (await allowed(caller, current, deps)) ?? (await allowed(caller, next, deps));
+  if (denied) return denied;
+  await deps.store.set(IncidentKeys.config, next);
+  return { ok: true, value: mappingsOf(next) };
+}
+
+export async function getPostMortemTemplates(deps: MappingResolverDeps): Promise<ResolverResult<PostMortemTemplates>> {
+  return { ok: true, value: templatesOf(await loadConfig(deps.store)) };
+}
+
+/** Replaces the summary and the sections; a kept section keeps its target, a new one goes to the description. */
+export async function savePostMortemTemplates(input: unknown, caller: CallerContext, deps: MappingResolverDeps): Promise<ResolverResult<PostMortemTemplates>> {
+  const parsed = z.object({ templates: templatesSchema }).safeParse(input ?? {});
+  if (!parsed.success) return invalid(fromZod(parsed.error, ''));
+  const current = await loadConfig(deps.store);
+  const t = parsed.data.templates;
+  const postMortem: PostMortemConfig = {
+    ...current.postMortem,
+    summary: t.summary,
+    sections: t.sections.map((s) => ({ ...s, target: current.postMortem.sections.find((c) => c.key === s.key)?.target ?? { kind: 'description' } })),
+  };
+  const problems = checkPostMortemConfig(postMortem);
+  if (problems.length > 0) return invalid(problems.map((p) => ({ path: `templates.${p.section}`, message: p.message })), 'the templates have errors; nothing was saved');
+  const denied = await allowed(caller, current, deps);
+  if (denied) return denied;
+  const next: IncidentSyncConfig = { ...current, postMortem };
+  await deps.store.set(IncidentKeys.config, next);
+  return { ok: true, value: templatesOf(next) };
+}

@@ -1,0 +1,39 @@
+import api, { route } from '@forge/api';
+import { z } from 'zod';
+import { failureOf, parseSuccess } from '../adapters/jira-response';
+import type { JiraUser } from '../domain/incidents';
+import type { Clock } from '../ports/clock';
+import type { JiraResult } from '../ports/jira';
+import type { JiraRequester } from './jira-projects-rest';
+import type { JiraUserSearchPort } from './user-directory';
+
+/** GET /rest/api/3/user/search as the app (scope read:jira-user), written literally for the manifest check. */
+const userSchema = z
+  .object({ accountId: z.string(), displayName: z.string().default(''), emailAddress: z.string().nullable().optional(), active: z.boolean().optional(), accountType: z.string().optional() })
+  .loose();
+
+export function createJiraUserSearchPort(clock: Clock, asApp: () => JiraRequester = () => api.asApp()): JiraUserSearchPort {
+  return {
+    async searchUsers(query: string, startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>> {
+      let response;
+      try {
+        response = await asApp().requestJira(route`/rest/api/3/user/search?query=${query}&startAt=${startAt}&maxResults=${maxResults}`, { method: 'GET', headers: { Accept: 'application/json' } });
+      } catch (error) {
+        return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
+      }
+      if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
+      const parsed = await parseSuccess(response, z.array(userSchema));
+      if (!parsed.ok) return parsed;
+      return {
+        ok: true,
+        value: parsed.value.map((u) => ({
+          accountId: u.accountId,
+          displayName: u.displayName,
+          emailAddress: u.emailAddress ?? null,
+          ...(u.active === undefined ? {} : { active: u.active }),
+          ...(u.accountType === undefined ? {} : { accountType: u.accountType }),
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Jira accountId ⇄ Impact user matching for the settings page. Impact's API has no user list, so the
+ * Impact people are the ones the app has seen: commanders of synced incidents (`incident:*` records, email
+ * only), the pairs the incident sync found or failed to find (`incident-users`, `incident-unmatched-users`,
+ * email and name), and `pj:impact-people` (email and name, written through `rememberImpactPeople`). Each is looked up in
+ * Jira's user search (by email, then by name: a hidden email is not searchable) and matched with the
+ * incidents domain's rules. The result is cached in KVS; the page asks for a refresh explicitly.
+ */
+import { matchUsers, normalizeEmail, type JiraUser, type UnmatchedUser, type UserLink } from '../domain/incidents';
+import type { ImpactUser } from '../../shared/impact/incident';
+import type { JiraResult } from '../ports/jira';
+import type { KeyValueStore } from '../ports/key-value-store';
+import { KVS_QUERY_LIMIT } from './project-store';
+
+export const UserDirectoryKeys = {
+  people: 'pj:impact-people',
+  matches: 'pj:user-matches',
+  /** Read-only here: written by the incident sync (src/forge/incidents/incident-store.ts). */
+  incidentUsers: 'incident-users',
+  /** Read-only here: commanders the incident sync could not pair (email and name). */
+  incidentUnmatched: 'incident-unmatched-users',
+  incidentPrefix: 'incident:',
+} as const;
+
+export interface JiraUserSearchPort {
+  /** GET /rest/api/3/user/search: one page of users whose name (or visible email) starts with the query. */
+  searchUsers(query: string, startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>>;
+}
+
+export type ImpactPersonSource = 'incident-commander' | 'incident-sync-link' | 'incident-sync-unmatched' | 'remembered';
+
+export interface UserMatchList {
+  readonly computedAtMs: number;
+  readonly matched: readonly UserLink[];
+  readonly unmatched: readonly (UnmatchedUser & { readonly source: ImpactPersonSource })[];
+  /** People whose Jira lookup failed (rate limit, outage): neither matched nor proven unmatched. */
+  readonly lookupErrors: readonly { readonly email: string; readonly message: string }[];
+  readonly impactUsersSeen: number;
+}
+
+const PAGE = 50;
+const MAX_PAGES_PER_QUERY = 4;
+const MAX_INCIDENT_PAGES = 50;
+
+/** Remembers Impact people (by email) so that display-name matching has their names. */
+export async function rememberImpactPeople(store: KeyValueStore, people: readonly ImpactUser[]): Promise<void> {
+  const known = (await store.get<ImpactUser[]>(UserDirectoryKeys.people)) ?? [];
+  const byEmail = new Map(known.map((p) => [normalizeEmail(p.email), p]));
+  for (const p of people) byEmail.set(normalizeEmail(p.email), { email: p.email, name: p.name });
+  await store.set(UserDirectoryKeys.people, [...byEmail.values()]);
+}
+
+interface Person {
+  readonly email: string;
+  readonly name: string | undefined;
+  readonly source: ImpactPersonSource;
+}
+
+/** Every Impact person the app has seen, deduplicated by email; a known name wins over none. */
+export async function impactPeopleSeen(store: KeyValueStore): Promise<Person[]> {
+  const people = new Map<string, Person>();
+  const add = (p: Person) => {
+    const key = normalizeEmail(p.email);
+    const existing = people.get(key);
+    if (!existing || (existing.name === undefined && p.name !== undefined)) people.set(key, p);
+  };
+  for (const p of (await store.get<ImpactUser[]>(UserDirectoryKeys.people)) ?? []) add({ email: p.email, name: p.name, source: 'remembered' });
+  for (const l of (await store.get<UserLink[]>(UserDirectoryKeys.incidentUsers)) ?? []) add({ email: l.email, name: l.name, source: 'incident-sync-link' });
+  for (const u of (await store.get<ImpactUser[]>(UserDirectoryKeys.incidentUnmatched)) ?? []) add({ email: u.email, name: u.name, source: 'incident-sync-unmatched' });
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_INCIDENT_PAGES; page += 1) {
+    const result = await store.listByPrefix<{ known?: { commander?: { email?: unknown } | null } | null }>(UserDirectoryKeys.incidentPrefix, { limit: KVS_QUERY_LIMIT, cursor });
+    for (const r of result.results) {
+      const email = r.value.known?.commander?.email;
+      if (typeof email === 'string' && email !== '') add({ email, name: undefined, source: 'incident-commander' });
+    }
+    cursor = result.nextCursor;
+    if (!cursor) break;
+  }
+  return [...people.values()].sort((a, b) => normalizeEmail(a.email).localeCompare(normalizeEmail(b.email)));
+}
+
+async function searchAll(jira: JiraUserSearchPort, query: string): Promise<JiraResult<JiraUser[]>> {
+  const out: JiraUser[] = [];
+  for (let page = 0; page < MAX_PAGES_PER_QUERY; page += 1) {
+    const result = await jira.searchUsers(query, page * PAGE, PAGE);
+    if (!result.ok) return result;
+    out.push(...result.value);
+    if (result.value.length < PAGE) break;
+  }
+  return { ok: true, value: out };
+}
+
+/** Looks every person up in Jira, matches, caches and answers the list. */
+export async function refreshUserMatches(store: KeyValueStore, jira: JiraUserSearchPort, nowMs: number): Promise<UserMatchList> {
+  const people = await impactPeopleSeen(store);
+  const candidates = new Map<string, JiraUser>();
+  const lookupErrors: { email: string; message: string }[] = [];
+  const searchable: ImpactUser[] = [];
+  for (const person of people) {
+    let failed: string | undefined;
+    // Jira's search is by prefix: collapse the spaces the matcher would ignore anyway.
+    for (const query of person.name === undefined ? [person.email] : [person.email, person.name.trim().replace(/\s+/g, ' ')]) {
+      const found = await searchAll(jira, query);
+      if (found.ok) for (const u of found.value) candidates.set(u.accountId, u);
+      else failed = found.failure.kind;
+    }
+    if (failed) lookupErrors.push({ email: normalizeEmail(person.email), message: `Jira user search failed: ${failed}` });
+    // Without a name only the email can match: an empty name never equals a display name.
+    else searchable.push({ email: person.email, name: person.name ?? '' });
+  }
+  const report = matchUsers(searchable, [...candidates.values()]);
+  const sourceOf = new Map(people.map((p) => [normalizeEmail(p.email), p.source]));
+  const list: UserMatchList = {
+    computedAtMs: nowMs,
+    matched: report.links,
+    unmatched: report.unmatched.map((u) => ({ ...u, source: sourceOf.get(u.email) ?? 'remembered' })),
+    lookupErrors,
+    impactUsersSeen: people.length,
+  };
+  await store.set(UserDirectoryKeys.matches, list);
+  return list;
+}
+
+/** The cached list, computed on first use. */
+export async function userMatches(store: KeyValueStore, jira: JiraUserSearchPort, nowMs: number, refresh: boolean): Promise<UserMatchList> {
+  const cached = refresh ? undefined : await store.get<UserMatchList>(UserDirectoryKeys.matches);
+  return cached ?? refreshUserMatches(store, jira, nowMs);
+}

@@ -1,0 +1,312 @@
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
+import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
+import type { IncidentMappings, ResolverError } from '../../../src/forge/entry/resolvers/contract';
+import { messageOf, type ResolverClient } from '../../shared/client';
+import { ErrorMessage } from '../../shared/ui';
+
+/** The Jira → Impact map as editable rows (a record cannot hold a half-typed or empty key). */
+interface Draft {
+  readonly mappings: IncidentMappings;
+  readonly jiraToImpact: readonly (readonly [string, ImpactStatus])[];
+}
+
+const SHAPES: readonly CustomFieldShape[] = ['text', 'select', 'multi-select', 'labels', 'number'];
+const SOURCES: readonly CustomFieldSource['kind'][] = ['environments', 'platform', 'business_impact', 'custom_id'];
+const PRIORITY_KINDS: readonly PriorityTarget['kind'][] = ['custom-select', 'custom-number', 'jira-priority'];
+const DEFAULT_NAMES = { '1': 'Highest', '2': 'High', '3': 'Medium', '4': 'Low', '5': 'Lowest' } as const;
+
+function draftOf(mappings: IncidentMappings): Draft {
+  return { mappings, jiraToImpact: Object.entries(mappings.statuses.jiraToImpact) };
+}
+
+function mappingsOf(draft: Draft): IncidentMappings {
+  return { ...draft.mappings, statuses: { ...draft.mappings.statuses, jiraToImpact: Object.fromEntries(draft.jiraToImpact) } };
+}
+
+function Field({ id, label, children, help }: { id: string; label: string; children: ReactNode; help?: string }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {help && <div className="field-help">{help}</div>}
+    </div>
+  );
+}
+
+/** Impact ⇄ Jira mappings: statuses both ways, priority, custom fields and where post-mortems go. */
+export function MappingsTab({ client }: { client: ResolverClient }) {
+  const uid = useId();
+  const id = (name: string) => `${uid}-${name}`;
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [saving, setSaving] = useState(false);
+  useEffect(() => {
+    client.call('getIncidentMappings').then(
+      (r) => (r.ok ? setDraft(draftOf(r.value)) : setError(r.error)),
+      (e: unknown) => setError({ code: 'jira-error', message: messageOf(e) }),
+    );
+  }, [client]);
+  if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <p className="subtle">Loading…</p>;
+
+  const m = draft.mappings;
+  const edit = (change: (m: IncidentMappings) => IncidentMappings) => {
+    setSaved(false);
+    setDraft((d) => (d ? { ...d, mappings: change(d.mappings) } : d));
+  };
+  const editRows = (change: (rows: Draft['jiraToImpact']) => Draft['jiraToImpact']) => {
+    setSaved(false);
+    setDraft((d) => (d ? { ...d, jiraToImpact: change(d.jiraToImpact) } : d));
+  };
+  const editField = (index: number, change: (f: CustomFieldMapping) => CustomFieldMapping) =>
+    edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.map((f, i) => (i === index ? change(f) : f)) } }));
+  const setPriority = (priority: PriorityTarget) => edit((x) => ({ ...x, fields: { ...x.fields, priority } }));
+
+  const save = async () => {
+    setSaving(true);
+    setError(null);
+    try {
+      const result = await client.call('saveIncidentMappings', { mappings: mappingsOf(draft) });
+      if (result.ok) {
+        setDraft(draftOf(result.value));
+        setSaved(true);
+      } else setError(result.error);
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const priority = m.fields.priority;
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <p className="subtle">How Impact incidents become Jira issues in this site, and back. Saving needs the Administer Projects permission in every project named here.</p>
+
+      <h2>Incident issues</h2>
+      <div className="field-grid">
+        <Field id={id('project')} label="Incident project key">
+          <input id={id('project')} type="text" value={m.fields.projectKey} onChange={(e) => edit((x) => ({ ...x, fields: { ...x.fields, projectKey: e.target.value } }))} />
+        </Field>
+        <Field id={id('type')} label="Incident issue type">
+          <input id={id('type')} type="text" value={m.fields.issueTypeName} onChange={(e) => edit((x) => ({ ...x, fields: { ...x.fields, issueTypeName: e.target.value } }))} />
+        </Field>
+        <Field id={id('label')} label="Label on every incident issue" help="Empty for none.">
+          <input id={id('label')} type="text" value={m.fields.label ?? ''} onChange={(e) => edit((x) => ({ ...x, fields: { ...x.fields, label: e.target.value === '' ? null : e.target.value } }))} />
+        </Field>
+      </div>
+
+      <h2>Status: Impact → Jira</h2>
+      <table aria-label="Impact status to Jira status">
+        <thead>
+          <tr>
+            <th scope="col">Impact status</th>
+            <th scope="col">Jira status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {IMPACT_STATUSES.map((s) => (
+            <tr key={s}>
+              <td>
+                <label htmlFor={id(`i2j-${s}`)}>{s}</label>
+              </td>
+              <td>
+                <input
+                  id={id(`i2j-${s}`)}
+                  type="text"
+                  aria-label={`Jira status for ${s}`}
+                  value={m.statuses.impactToJira[s]}
+                  onChange={(e) => edit((x) => ({ ...x, statuses: { ...x.statuses, impactToJira: { ...x.statuses.impactToJira, [s]: e.target.value } } }))}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Status: Jira → Impact</h2>
+      <p className="field-help">Jira statuses not listed are not sent to Impact. Names compare case-insensitively.</p>
+      <table aria-label="Jira status to Impact status">
+        <thead>
+          <tr>
+            <th scope="col">Jira status</th>
+            <th scope="col">Impact status</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {draft.jiraToImpact.map(([name, status], i) => (
+            <tr key={i}>
+              <td>
+                <input type="text" aria-label={`Jira status ${i + 1}`} value={name} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))} />
+              </td>
+              <td>
+                <select aria-label={`Impact status for Jira status ${i + 1}`} value={status} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [r[0], e.target.value as ImpactStatus] : r)))}>
+                  {IMPACT_STATUSES.map((s) => (
+                    <option key={s}>{s}</option>
+                  ))}
+                </select>
+              </td>
+              <td className="actions">
+                <button type="button" className="subtle-btn compact" aria-label={`Remove Jira status ${i + 1}`} onClick={() => editRows((rows) => rows.filter((_, j) => j !== i))}>
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" onClick={() => editRows((rows) => [...rows, ['', 'OPEN']])}>
+        Add Jira status
+      </button>
+
+      <h2>Priority</h2>
+      <div className="field-grid">
+        <Field id={id('prio-kind')} label="Impact priority goes to">
+          <select
+            id={id('prio-kind')}
+            value={priority.kind}
+            onChange={(e) => {
+              const kind = e.target.value as PriorityTarget['kind'];
+              const fieldId = priority.kind === 'jira-priority' ? 'customfield_' : priority.fieldId;
+              setPriority(kind === 'jira-priority' ? { kind, names: DEFAULT_NAMES } : { kind, fieldId });
+            }}
+          >
+            {PRIORITY_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {k === 'custom-select' ? 'a select custom field (options 1–5)' : k === 'custom-number' ? 'a number custom field' : "Jira's priority field"}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {priority.kind !== 'jira-priority' ? (
+          <Field id={id('prio-field')} label="Priority field id">
+            <input id={id('prio-field')} type="text" value={priority.fieldId} onChange={(e) => setPriority({ ...priority, fieldId: e.target.value })} />
+          </Field>
+        ) : (
+          (['1', '2', '3', '4', '5'] as const).map((p) => (
+            <Field key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`}>
+              <input id={id(`prio-${p}`)} type="text" value={priority.names[p]} onChange={(e) => setPriority({ ...priority, names: { ...priority.names, [p]: e.target.value } })} />
+            </Field>
+          ))
+        )}
+      </div>
+
+      <h2>Custom fields</h2>
+      <table aria-label="Custom field mapping">
+        <thead>
+          <tr>
+            <th scope="col">Impact value</th>
+            <th scope="col">Custom id key</th>
+            <th scope="col">Jira field id</th>
+            <th scope="col">Field type</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {m.fields.customFields.map((f, i) => (
+            <tr key={i}>
+              <td>
+                <select
+                  aria-label={`Impact value of custom field ${i + 1}`}
+                  value={f.source.kind}
+                  onChange={(e) => {
+                    const kind = e.target.value as CustomFieldSource['kind'];
+                    editField(i, (x) => ({ ...x, source: kind === 'custom_id' ? { kind, key: '' } : { kind } }));
+                  }}
+                >
+                  {SOURCES.map((s) => (
+                    <option key={s}>{s}</option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                {f.source.kind === 'custom_id' ? (
+                  <input type="text" aria-label={`Custom id key of custom field ${i + 1}`} value={f.source.key} onChange={(e) => editField(i, (x) => ({ ...x, source: { kind: 'custom_id', key: e.target.value } }))} />
+                ) : (
+                  <span className="subtle">—</span>
+                )}
+              </td>
+              <td>
+                <input type="text" aria-label={`Jira field id of custom field ${i + 1}`} value={f.fieldId} onChange={(e) => editField(i, (x) => ({ ...x, fieldId: e.target.value }))} />
+              </td>
+              <td>
+                <select aria-label={`Field type of custom field ${i + 1}`} value={f.shape} onChange={(e) => editField(i, (x) => ({ ...x, shape: e.target.value as CustomFieldShape }))}>
+                  {SHAPES.map((s) => (
+                    <option key={s}>{s}</option>
+                  ))}
+                </select>
+              </td>
+              <td className="actions">
+                <button
+                  type="button"
+                  className="subtle-btn compact"
+                  aria-label={`Remove custom field ${i + 1}`}
+                  onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.filter((_, j) => j !== i) } }))}
+                >
+                  Remove
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <button type="button" onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: [...x.fields.customFields, { source: { kind: 'platform' }, fieldId: 'customfield_', shape: 'text' }] } }))}>
+        Add custom field
+      </button>
+
+      <h2>Post-mortems</h2>
+      <label className="checkbox">
+        <input type="checkbox" checked={m.postMortem.enabled} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, enabled: e.target.checked } }))} />
+        Create a post-mortem issue when an incident reaches POST_MORTEM
+      </label>
+      <label className="checkbox">
+        <input type="checkbox" checked={m.postMortem.requirePostMortemToClose} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, requirePostMortemToClose: e.target.checked } }))} />
+        Block closing an incident issue that has no post-mortem
+      </label>
+      <div className="field-grid" style={{ marginTop: 8 }}>
+        <Field id={id('pm-project')} label="Post-mortem project key">
+          <input id={id('pm-project')} type="text" value={m.postMortem.projectKey} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, projectKey: e.target.value } }))} />
+        </Field>
+        <Field id={id('pm-type')} label="Post-mortem issue type">
+          <input id={id('pm-type')} type="text" value={m.postMortem.issueTypeName} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, issueTypeName: e.target.value } }))} />
+        </Field>
+      </div>
+      <h3>Post-mortem fields</h3>
+      <p className="field-help">A custom field id per section; empty puts the section in the description.</p>
+      <div className="field-grid">
+        {Object.entries(m.postMortem.sectionTargets).map(([key, target]) => (
+          <Field key={key} id={id(`pm-${key}`)} label={`Field for section ${key}`}>
+            <input
+              id={id(`pm-${key}`)}
+              type="text"
+              placeholder="description"
+              value={target ?? ''}
+              onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: e.target.value === '' ? null : e.target.value } } }))}
+            />
+          </Field>
+        ))}
+      </div>
+
+      {error && <ErrorMessage error={error} title="The mappings were not saved" />}
+      {saved && (
+        <div className="message success" role="status">
+          Mappings saved.
+        </div>
+      )}
+      <button type="submit" className="primary" disabled={saving}>
+        {saving ? 'Saving…' : 'Save mappings'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,294 @@
+/**
+ * Projects & metrics: which projects are tracked and how their sync is doing, each tracked project's
+ * delivery metrics and the bridge-created issues' response times, and the Impact people no Jira
+ * account matched. Track / untrack / sync now are checked server-side (Administer Projects).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { ProjectMetrics, ProjectRow, ResolverError, UserMatchList } from '../../../src/forge/entry/resolvers/contract';
+import { messageOf, type ResolverClient } from '../../shared/client';
+import { ErrorMessage, Lozenge, formatTime, type LozengeTone } from '../../shared/ui';
+import { BarChart, LineChart } from './ProjectCharts';
+
+/** While a sync runs in the queue the page polls, a bounded number of times. */
+const POLL_MS = 1_000;
+const MAX_POLLS = 60;
+const WEEKS_SHOWN = 12;
+
+function statusTone(status: ProjectRow['status']): LozengeTone {
+  switch (status) {
+    case 'complete':
+      return 'success';
+    case 'error':
+      return 'removed';
+    case 'syncing':
+      return 'inprogress';
+    case 'pending':
+    case undefined:
+      return 'default';
+  }
+}
+
+const hours = (h: number | undefined) => (h === undefined ? '—' : `${h} h`);
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function ProjectsTab({ client }: { client: ResolverClient }) {
+  const [rows, setRows] = useState<ProjectRow[] | null>(null);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [polls, setPolls] = useState(0);
+
+  const load = useCallback(async () => {
+    try {
+      const result = await client.call('listProjects');
+      if (result.ok) setRows(result.value);
+      else setError(result.error);
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    }
+  }, [client]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const busy = rows?.some((r) => r.tracked && (r.status === 'pending' || r.status === 'syncing')) ?? false;
+  useEffect(() => {
+    if (!busy || polls >= MAX_POLLS) return;
+    const timer = setTimeout(() => {
+      setPolls((n) => n + 1);
+      void load();
+    }, POLL_MS);
+    return () => clearTimeout(timer);
+  }, [busy, polls, load]);
+
+  const act = async (run: () => Promise<{ ok: true } | { ok: false; error: ResolverError }>, done: string) => {
+    setError(null);
+    setNotice(null);
+    try {
+      const result = await run();
+      if (!result.ok) return setError(result.error);
+      setNotice(done);
+      setPolls(0);
+      await load();
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    }
+  };
+
+  const toggle = (row: ProjectRow) =>
+    row.tracked
+      ? act(() => client.call('untrackProject', { projectId: row.id, projectKey: row.key }), `${row.key} is no longer tracked.`)
+      : act(() => client.call('trackProject', { projectId: row.id, projectKey: row.key, name: row.name }), `${row.key} is tracked; its first sync is queued.`);
+  const syncNow = (row: ProjectRow) => act(() => client.call('syncProjectNow', { projectId: row.id }), `Sync of ${row.key} queued.`);
+
+  if (!rows) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
+  const tracked = rows.filter((r) => r.tracked);
+  return (
+    <div>
+      {error && <ErrorMessage error={error} title="Not changed" />}
+      {notice && (
+        <div className="message success" role="status">
+          {notice}
+        </div>
+      )}
+      <h2>Projects</h2>
+      <table aria-label="Projects">
+        <thead>
+          <tr>
+            <th scope="col">Tracked</th>
+            <th scope="col">Project</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last sync</th>
+            <th scope="col">Issues</th>
+            <th scope="col">Last error</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.id} data-project-key={row.key}>
+              <td>
+                <input type="checkbox" checked={row.tracked} onChange={() => void toggle(row)} aria-label={`Track ${row.key}`} />
+              </td>
+              <td>
+                <strong>{row.key}</strong> <span className="subtle">{row.name}</span>
+              </td>
+              <td data-testid={`status-${row.key}`}>{row.tracked ? <Lozenge tone={statusTone(row.status)}>{row.status ?? 'pending'}</Lozenge> : <span className="subtle">not tracked</span>}</td>
+              <td>{formatTime(iso(row.lastSyncEndMs))}</td>
+              <td>{row.tracked ? row.issueCount : '—'}</td>
+              <td>{row.lastError ?? '—'}</td>
+              <td className="actions">
+                <button className="compact" disabled={!row.tracked} onClick={() => void syncNow(row)}>
+                  Sync now<span className="visually-hidden"> {row.key}</span>
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {tracked.length === 0 ? (
+        <p className="subtle">Track a project to see its metrics.</p>
+      ) : (
+        tracked.map((row) => <ProjectMetricsCard key={`${row.id}-${row.lastSyncEndMs ?? 0}`} client={client} row={row} />)
+      )}
+      <UserMatches client={client} />
+    </div>
+  );
+}
+
+function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: ProjectRow }) {
+  const [metrics, setMetrics] = useState<ProjectMetrics | null>(null);
+  const [error, setError] = useState<ResolverError | null>(null);
+  useEffect(() => {
+    client.call('getProjectMetrics', { projectId: row.id }).then(
+      (r) => (r.ok ? setMetrics(r.value) : setError(r.error)),
+      (e: unknown) => setError({ code: 'jira-error', message: messageOf(e) }),
+    );
+  }, [client, row.id]);
+
+  const headingId = `metrics-${row.key}`;
+  return (
+    <section className="card" aria-labelledby={headingId} data-testid={`metrics-${row.key}`}>
+      <h2 id={headingId}>
+        {row.key} metrics <span className="subtle">· {row.name}</span>
+      </h2>
+      {error && <ErrorMessage error={error} />}
+      {!metrics && !error && <p className="subtle">Loading…</p>}
+      {metrics && (
+        <>
+          <dl className="facts">
+            <dt>Issues synced</dt>
+            <dd>{metrics.issues}</dd>
+            <dt>Resolved</dt>
+            <dd>{metrics.resolved}</dd>
+            <dt>Cycle time p50</dt>
+            <dd data-testid={`cycle-p50-${row.key}`}>{hours(metrics.cycleTimeHoursP50)}</dd>
+            <dt>Cycle time p85</dt>
+            <dd>{hours(metrics.cycleTimeHoursP85)}</dd>
+          </dl>
+          <h3>Weekly throughput</h3>
+          <BarChart
+            title={`${row.key}: issues resolved per week (last ${WEEKS_SHOWN} weeks with resolutions)`}
+            unit="issues resolved"
+            testId={`throughput-${row.key}`}
+            points={metrics.weeklyThroughput.slice(-WEEKS_SHOWN).map((w) => ({ label: w.weekStart.slice(5, 10), value: w.resolved }))}
+          />
+          <h3>Story points completed per sprint</h3>
+          {metrics.storyPointsPerSprint.length === 0 ? (
+            <p className="subtle">No completed issues in a sprint yet.</p>
+          ) : (
+            <LineChart
+              title={`${row.key}: story points completed per sprint`}
+              unit="story points"
+              testId={`sprints-${row.key}`}
+              points={metrics.storyPointsPerSprint.map((s) => ({ label: s.sprintName, value: s.completedPoints }))}
+            />
+          )}
+          <h3>Bridge-created issues</h3>
+          {metrics.bridge.length === 0 ? (
+            <p className="subtle">No issue in this project was created by an alert rule.</p>
+          ) : (
+            <table aria-label={`${row.key}: time to acknowledge and resolve by rule and priority`}>
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col">Priority</th>
+                  <th scope="col">Issues</th>
+                  <th scope="col">Acknowledge p50</th>
+                  <th scope="col">Acknowledge p85</th>
+                  <th scope="col">Resolve p50</th>
+                  <th scope="col">Resolve p85</th>
+                </tr>
+              </thead>
+              <tbody>
+                {metrics.bridge.map((b) => (
+                  <tr key={`${b.ruleId}-${b.priority}`}>
+                    <td>
+                      <code>{b.ruleId}</code>
+                    </td>
+                    <td>{b.priority}</td>
+                    <td>{b.issues}</td>
+                    <td>{hours(b.ackHoursP50)}</td>
+                    <td>{hours(b.ackHoursP85)}</td>
+                    <td>{hours(b.resolveHoursP50)}</td>
+                    <td>{hours(b.resolveHoursP85)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function UserMatches({ client }: { client: ResolverClient }) {
+  const [list, setList] = useState<UserMatchList | null>(null);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const load = useCallback(
+    async (refresh: boolean) => {
+      setError(null);
+      try {
+        const r = await client.call('listUserMatches', { refresh });
+        if (r.ok) setList(r.value);
+        else setError(r.error);
+      } catch (e) {
+        setError({ code: 'jira-error', message: messageOf(e) });
+      }
+    },
+    [client],
+  );
+  useEffect(() => {
+    void load(false);
+  }, [load]);
+
+  return (
+    <section aria-labelledby="user-matching">
+      <div className="row">
+        <h2 id="user-matching">Impact ⇄ Jira users</h2>
+        <span className="spacer" />
+        <button onClick={() => void load(true)}>Match users again</button>
+      </div>
+      <p className="subtle">
+        Impact people are the incident commanders the app has seen. Each is matched to a Jira account by email where Jira shows it, otherwise by display name.
+      </p>
+      {error && <ErrorMessage error={error} />}
+      {list && (
+        <>
+          <p>
+            {list.matched.length} of {list.impactUsersSeen} matched · checked {formatTime(new Date(list.computedAtMs).toISOString())}
+          </p>
+          {list.unmatched.length + list.lookupErrors.length === 0 ? (
+            <p className="subtle">Every Impact person seen has a Jira account.</p>
+          ) : (
+            <table aria-label="Unmatched users">
+              <thead>
+                <tr>
+                  <th scope="col">Impact user</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Why</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.unmatched.map((u) => (
+                  <tr key={u.email}>
+                    <td>{u.name || '—'}</td>
+                    <td>{u.email}</td>
+                    <td>{u.reason === 'ambiguous' ? `${u.candidates.length} Jira accounts have this name` : 'no Jira account with this email or name'}</td>
+                  </tr>
+                ))}
+                {list.lookupErrors.map((u) => (
+                  <tr key={`err-${u.email}`}>
+                    <td>—</td>
+                    <td>{u.email}</td>
+                    <td>{u.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
