@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
-import { failureOf, parseSuccess, statusSchema, type JiraHttpResponse } from './jira-response';
+import { callJira, statusSchema, type JiraHttpResponse } from './jira-response';
 
 /**
  * Jira REST v3 for the incident sync. Each call is a literal `route` template with a literal method so
@@ -21,15 +21,8 @@ const userSchema = z
   .loose();
 const empty = z.unknown();
 
-async function call<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
-  let response: JiraHttpResponse;
-  try {
-    response = await send();
-  } catch (error) {
-    return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
-  }
-  if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
-  return parseSuccess(response, schema);
+function call<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
+  return callJira(send, schema, () => clock.now());
 }
 
 const voided = <T>(result: JiraResult<T>): JiraResult<void> => (result.ok ? { ok: true, value: undefined } : result);

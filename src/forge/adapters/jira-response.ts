@@ -73,6 +73,21 @@ export async function parseSuccess<T>(response: JiraHttpResponse, schema: z.ZodT
   return { ok: true, value: parsed.data };
 }
 
+/**
+ * Sends one Jira request and turns the outcome into a JiraResult: a thrown fetch is `unavailable`, a
+ * non-2xx answer is classified by `failureOf`, a 2xx body is parsed with the schema.
+ */
+export async function callJira<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, nowMs: () => number): Promise<JiraResult<T>> {
+  let response: JiraHttpResponse;
+  try {
+    response = await send();
+  } catch (error) {
+    return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
+  }
+  if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, nowMs()) };
+  return parseSuccess(response, schema);
+}
+
 export const statusSchema = z
   .object({ id: z.string(), name: z.string(), statusCategory: z.object({ key: z.string() }).loose().optional() })
   .loose()

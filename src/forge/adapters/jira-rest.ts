@@ -4,7 +4,7 @@ import { PROBLEM_PROPERTY_KEY } from '../domain/alerts';
 import type { AdfDoc, CreateCommand } from '../domain/alerts';
 import type { Clock } from '../ports/clock';
 import type { AvailableTransition, CreatedIssue, IssueLinkRequest, IssueStatus, JiraPort, JiraResult, JiraUserPort } from '../ports/jira';
-import { failureOf, parseSuccess, statusSchema, type JiraHttpResponse } from './jira-response';
+import { callJira, statusSchema, type JiraHttpResponse } from './jira-response';
 
 /**
  * Jira REST v3 through `requestJira`. Every call is written out with a `route` template and a literal
@@ -24,17 +24,8 @@ const permissionsSchema = z.object({
 });
 const empty = z.unknown();
 
-type Send = () => Promise<JiraHttpResponse>;
-
-async function call<T>(send: Send, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
-  let response: JiraHttpResponse;
-  try {
-    response = await send();
-  } catch (error) {
-    return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
-  }
-  if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
-  return parseSuccess(response, schema);
+function call<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
+  return callJira(send, schema, () => clock.now());
 }
 
 function toIssueStatus(issue: z.infer<typeof issueStatusSchema>): IssueStatus {

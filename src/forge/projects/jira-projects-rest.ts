@@ -1,7 +1,7 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
 import { categoryKey, type FieldInfo, type StatusCategoryKey } from '../domain/projects';
-import { failureOf, parseSuccess, type JiraHttpResponse } from '../adapters/jira-response';
+import { callJira, type JiraHttpResponse } from '../adapters/jira-response';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
 import type { IssueSearchPage, IssueSearchRequest, JiraProjectsPort, ProjectPage } from './jira-projects-port';
@@ -24,15 +24,8 @@ const statusesSchema = z.array(
 );
 const searchSchema = z.object({ issues: z.array(z.unknown()), nextPageToken: z.string().optional(), isLast: z.boolean().optional() }).loose();
 
-async function call<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
-  let response: JiraHttpResponse;
-  try {
-    response = await send();
-  } catch (error) {
-    return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
-  }
-  if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
-  return parseSuccess(response, schema);
+function call<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
+  return callJira(send, schema, () => clock.now());
 }
 
 function map<A, B>(result: JiraResult<A>, f: (a: A) => B): JiraResult<B> {
