@@ -4,9 +4,19 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+type Level = 'info' | 'warn' | 'error';
+const RANK: Record<Level, number> = { info: 0, warn: 1, error: 2 };
+
+/** The Forge variable BRIDGE_LOG_LEVEL (info by default) is read per call, so a redeploy is not needed. */
+function enabled(level: Level): boolean {
+  const configured = process.env['BRIDGE_LOG_LEVEL'];
+  const threshold: Level = configured === 'warn' || configured === 'error' ? configured : 'info';
+  return RANK[level] >= RANK[threshold];
+}
+
 /** Forge collects console output as the app's logs. */
 export const consoleLogger: Logger = {
-  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
-  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+  info: (message, fields) => enabled('info') && console.log(JSON.stringify({ level: 'info', message, ...fields })),
+  warn: (message, fields) => enabled('warn') && console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
+  error: (message, fields) => enabled('error') && console.error(JSON.stringify({ level: 'error', message, ...fields })),
 };
