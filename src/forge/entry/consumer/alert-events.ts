@@ -4,8 +4,8 @@ import { compileRules } from '../../domain/alerts';
 import { applyNotification, type AlertsDeps } from '../../alerts/apply-notification';
 import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } from '../../alerts/outcomes';
 import { loadRules } from '../../alerts/rule-store';
-import { MAX_QUEUE_RETRIES, StorageKeys } from '../../constants';
-import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import { MAX_QUEUE_RETRIES } from '../../constants';
+import { recordDelivery, recordFailedDelivery } from './delivery-log';
 import { boundedDone, retryDelaySeconds, type RetryRequest } from './retry-policy';
 
 export interface AlertConsumerDeps extends AlertsDeps {
@@ -43,7 +43,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
     if (done.has(event.id)) continue;
     const result = await applyNotification(event, rules, deps);
     if (result.ok) {
-      await record(event, retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
+      await recordDelivery(event, retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
       applied += 1;
     } else if (isRetryable(result.failure) && !lastAttempt) {
       deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
@@ -65,32 +65,9 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
   return { applied, failed };
 }
 
-async function record(event: RelayEvent, retryCount: number, outcome: DeliveryRecord['outcome'], deps: AlertConsumerDeps): Promise<void> {
-  const entry: DeliveryRecord = {
-    eventId: event.id,
-    source: event.source,
-    groupKey: event.groupKey,
-    receivedAt: event.receivedAt,
-    processedAt: new Date(deps.clock.now()).toISOString(),
-    attempt: retryCount + 1,
-    outcome,
-  };
-  await deps.store.set(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), entry);
-}
-
 async function recordFailure(event: RelayEvent, retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
   const reason = describeFailure(failure);
-  const failedDelivery: FailedDelivery = {
-    eventId: event.id,
-    groupKey: event.groupKey,
-    receivedAt: event.receivedAt,
-    failedAt: new Date(deps.clock.now()).toISOString(),
-    attempts: retryCount + 1,
-    failureKind: failure.kind,
-    reason,
-    event,
-  };
-  await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
-  await record(event, retryCount, { kind: 'failed', reason, problems: outcomes }, deps);
+  await recordFailedDelivery(event, retryCount, failure.kind, reason, deps);
+  await recordDelivery(event, retryCount, { kind: 'failed', reason, problems: outcomes }, deps);
   deps.logger.error('alert notification failed', { eventId: event.id, failure: failure.kind, reason });
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { RelayEvent } from '../../../shared/relay-envelope';
-import { MAX_QUEUE_RETRIES, StorageKeys } from '../../constants';
+import { MAX_QUEUE_RETRIES } from '../../constants';
 import { applyImpactEvent, type IncidentDeps } from '../../incidents/apply-impact-event';
-import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import { recordDelivery, recordFailedDelivery } from './delivery-log';
 import { boundedDone, retryDelaySeconds, type RetryRequest } from './retry-policy';
 import type { RetryState } from './alert-events';
 
@@ -29,9 +29,9 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
     if (done.has(event.id)) continue;
     const result = await applyImpactEvent(event.body, deps);
     if (result.ok) {
-      await record(event, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
+      await recordDelivery(event, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
       // Applied, but Jira refused part of it (missing issue, bad field, assignment): visible and retriable.
-      if (result.problems.length > 0) await recordFailed(event, retry.retryCount, 'partial', result.problems.join('; '), deps);
+      if (result.problems.length > 0) await recordFailedDelivery(event, retry.retryCount, 'partial', result.problems.join('; '), deps);
       applied += 1;
     } else if (result.kind === 'jira' && (result.failure.kind === 'rate-limited' || result.failure.kind === 'unavailable') && !lastAttempt) {
       deps.logger.warn('impact event will be retried', { eventId: event.id, reason: result.reason, retryCount: retry.retryCount });
@@ -46,39 +46,12 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
       };
     } else {
       const failureKind = result.kind === 'invalid' ? 'invalid' : result.failure.kind;
-      await recordFailed(event, retry.retryCount, failureKind, result.reason, deps);
-      await record(event, retry.retryCount, { kind: 'failed', reason: result.reason, problems: [] }, deps);
+      await recordFailedDelivery(event, retry.retryCount, failureKind, result.reason, deps);
+      await recordDelivery(event, retry.retryCount, { kind: 'failed', reason: result.reason, problems: [] }, deps);
       deps.logger.error('impact event failed', { eventId: event.id, failure: failureKind, reason: result.reason });
       failed += 1;
     }
     done.add(event.id);
   }
   return { applied, failed };
-}
-
-async function recordFailed(event: RelayEvent, retryCount: number, failureKind: string, reason: string, deps: IncidentDeps): Promise<void> {
-  const failedDelivery: FailedDelivery = {
-    eventId: event.id,
-    groupKey: event.groupKey,
-    receivedAt: event.receivedAt,
-    failedAt: new Date(deps.clock.now()).toISOString(),
-    attempts: retryCount + 1,
-    failureKind,
-    reason,
-    event,
-  };
-  await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
-}
-
-async function record(event: RelayEvent, retryCount: number, outcome: DeliveryRecord['outcome'], deps: IncidentDeps): Promise<void> {
-  const entry: DeliveryRecord = {
-    eventId: event.id,
-    source: event.source,
-    groupKey: event.groupKey,
-    receivedAt: event.receivedAt,
-    processedAt: new Date(deps.clock.now()).toISOString(),
-    attempt: retryCount + 1,
-    outcome,
-  };
-  await deps.store.set(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), entry);
 }
