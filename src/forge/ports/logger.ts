@@ -9,7 +9,8 @@ const RANK: Record<Level, number> = { info: 0, warn: 1, error: 2 };
 
 /** The Forge variable BRIDGE_LOG_LEVEL (info by default) is read per call, so a redeploy is not needed. */
 function enabled(level: Level): boolean {
-  const configured = process.env['BRIDGE_LOG_LEVEL'];
+  // Read through globalThis: this module is also bundled into the Custom UI pages, where there is no process.
+  const configured = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['BRIDGE_LOG_LEVEL'];
   const threshold: Level = configured === 'warn' || configured === 'error' ? configured : 'info';
   return RANK[level] >= RANK[threshold];
 }
