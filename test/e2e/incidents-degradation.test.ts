@@ -2,7 +2,7 @@ import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
 import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import type { FailedDeliverySummary, ResolverResult, UnmatchedUserList } from '../../src/forge/entry/resolvers/contract';
 import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
-import { settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
 
 /** Incident sync under failure: every refusal is recorded with its reason and never blocks the rest. */
 jest.setTimeout(60_000);
@@ -18,15 +18,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function settleAll(): Promise<void> {
-  for (let round = 0; round < 20; round += 1) {
-    const before = impact.webhooks.deliveries().length;
-    await impact.webhooks.settle();
-    await settle(env.sandbox);
-    if (impact.webhooks.deliveries().length === before) return;
-  }
-  throw new Error('Impact and the sandbox did not settle');
-}
+const settleAll = (): Promise<void> => settleWithImpact(env.sandbox);
 
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 15_000;

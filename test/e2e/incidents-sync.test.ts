@@ -2,7 +2,7 @@ import { validateIncidentClosure } from '../../src/forge/index';
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
 import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import { IMPACT_API_CLIENT } from '../../src/sandbox/sandbox';
-import { settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
 
 jest.setTimeout(60_000);
 
@@ -17,19 +17,7 @@ afterAll(async () => {
   await env?.close();
 });
 
-/**
- * Until both directions are quiet: Impact's webhooks reached the relay, the relay and the Forge queue are
- * drained, and no write of the app caused a further webhook meanwhile.
- */
-async function settleAll(): Promise<void> {
-  for (let round = 0; round < 20; round += 1) {
-    const before = impact.webhooks.deliveries().length;
-    await impact.webhooks.settle();
-    await settle(env.sandbox);
-    if (impact.webhooks.deliveries().length === before) return;
-  }
-  throw new Error('Impact and the sandbox did not settle');
-}
+const settleAll = (): Promise<void> => settleWithImpact(env.sandbox);
 
 const basic = (email: string) => `Basic ${Buffer.from(`${email}:token`).toString('base64')}`;
 

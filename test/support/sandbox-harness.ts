@@ -89,3 +89,19 @@ export function consumerDeliveryCounts(sandbox: Sandbox): Map<string, number> {
   }
   return counts;
 }
+
+/**
+ * Until both directions are quiet: Impact's webhooks reached the relay, the relay and the Forge queue are
+ * drained, and no write of the app caused a further webhook meanwhile.
+ */
+export async function settleWithImpact(sandbox: Sandbox): Promise<void> {
+  const impact = sandbox.impact;
+  if (!impact) throw new Error('this sandbox runs no Impact simulator');
+  for (let round = 0; round < 20; round += 1) {
+    const before = impact.webhooks.deliveries().length;
+    await impact.webhooks.settle();
+    await settle(sandbox);
+    if (impact.webhooks.deliveries().length === before) return;
+  }
+  throw new Error('Impact and the sandbox did not settle');
+}

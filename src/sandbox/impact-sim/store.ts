@@ -3,7 +3,7 @@
  * audit trail of changes. Every mutation returns what changed, with previous values, so the caller can fire
  * the webhook; a change to the current value reports nothing (no webhook, as the contract says).
  */
-import type { ImpactIncident, ImpactOrigin, ImpactStatus, ImpactUser, KeyEvent, UpdatedFields } from '../../shared/impact';
+import { IMPACT_UPDATABLE_FIELDS, type ImpactIncident, type ImpactOrigin, type ImpactStatus, type ImpactUser, type KeyEvent, type UpdatedFields } from '../../shared/impact';
 
 /** Fields a human (admin) or an API client may change; key events have their own operation. */
 export interface IncidentPatch {
@@ -45,18 +45,8 @@ export interface AppliedChange {
   readonly updatedFields: UpdatedFields;
 }
 
-const PATCHABLE = [
-  'title',
-  'description',
-  'status',
-  'priority',
-  'commander',
-  'environments',
-  'platform',
-  'business_impact',
-  'custom_ids',
-  'key_events',
-] as const satisfies readonly (keyof IncidentPatch & keyof UpdatedFields)[];
+/** The contract's updatable fields; the type check keeps them patchable and reportable here. */
+const PATCHABLE = IMPACT_UPDATABLE_FIELDS satisfies readonly (keyof IncidentPatch & keyof UpdatedFields)[];
 
 /** JSON with sorted object keys: `{a,b}` and `{b,a}` are the same value. */
 function canonical(value: unknown): string {
