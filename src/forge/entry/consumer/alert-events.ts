@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { RelayEvent } from '../../../shared/relay-envelope';
 import { compileRules } from '../../domain/alerts';
 import { applyNotification, type AlertsDeps } from '../../alerts/apply-notification';
@@ -6,7 +5,7 @@ import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } 
 import { loadRules } from '../../alerts/rule-store';
 import { MAX_QUEUE_RETRIES } from '../../constants';
 import { recordDelivery, recordFailedDelivery } from './delivery-log';
-import { boundedDone, retryDelaySeconds, type RetryRequest } from './retry-policy';
+import { appliedBefore, retryRequest, type RetryRequest } from './retry-policy';
 
 export interface AlertConsumerDeps extends AlertsDeps {
   /** Jitter source; Math.random in production. */
@@ -25,16 +24,13 @@ export interface AlertEventsResult {
   readonly retry?: RetryRequest;
 }
 
-const retryDataSchema = z.object({ done: z.array(z.string()) });
-
 /**
  * Applies a group's Alertmanager notifications in order. A retryable failure stops the job and asks the
  * queue to run it again (events already applied are skipped); on the last attempt, or when Jira refuses
  * outright, the event becomes a failed delivery and the later events still run. Nothing is dropped silently.
  */
 export async function applyAlertEvents(events: readonly RelayEvent[], retry: RetryState, deps: AlertConsumerDeps): Promise<AlertEventsResult> {
-  const previous = retryDataSchema.safeParse(retry.retryData);
-  const done = new Set(previous.success ? previous.data.done : []);
+  const done = appliedBefore(retry.retryData);
   const rules = compileRules((await loadRules(deps.store, deps.logger)).rules);
   const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
   let applied = 0;
@@ -47,15 +43,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
       applied += 1;
     } else if (isRetryable(result.failure) && !lastAttempt) {
       deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
-      return {
-        applied,
-        failed,
-        retry: {
-          retryAfterSeconds: retryDelaySeconds(result.failure, retry.retryCount, deps.random ?? Math.random),
-          reason: result.failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry',
-          retryData: { done: boundedDone([...done]) },
-        },
-      };
+      return { applied, failed, retry: retryRequest(result.failure, retry.retryCount, done, deps.random ?? Math.random) };
     } else {
       await recordFailure(event, retry.retryCount, result.failure, result.outcomes, deps);
       failed += 1;

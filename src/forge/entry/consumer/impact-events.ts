@@ -1,9 +1,8 @@
-import { z } from 'zod';
 import type { RelayEvent } from '../../../shared/relay-envelope';
 import { MAX_QUEUE_RETRIES } from '../../constants';
 import { applyImpactEvent, type IncidentDeps } from '../../incidents/apply-impact-event';
 import { recordDelivery, recordFailedDelivery } from './delivery-log';
-import { boundedDone, retryDelaySeconds, type RetryRequest } from './retry-policy';
+import { appliedBefore, retryRequest, type RetryRequest } from './retry-policy';
 import type { RetryState } from './alert-events';
 
 export interface ImpactEventsResult {
@@ -12,16 +11,13 @@ export interface ImpactEventsResult {
   readonly retry?: RetryRequest;
 }
 
-const retryDataSchema = z.object({ done: z.array(z.string()) });
-
 /**
  * Applies a group's Impact webhooks (one incident per group) in order, with the alert path's policy: a
  * retryable Jira failure asks the queue to run the job again (applied events are skipped); on the last
  * attempt, or when the event is invalid or refused, it becomes a failed delivery and the rest still run.
  */
 export async function applyImpactEvents(events: readonly RelayEvent[], retry: RetryState, deps: IncidentDeps & { readonly random?: () => number }): Promise<ImpactEventsResult> {
-  const previous = retryDataSchema.safeParse(retry.retryData);
-  const done = new Set(previous.success ? previous.data.done : []);
+  const done = appliedBefore(retry.retryData);
   const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
   let applied = 0;
   let failed = 0;
@@ -35,15 +31,7 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
       applied += 1;
     } else if (result.kind === 'jira' && (result.failure.kind === 'rate-limited' || result.failure.kind === 'unavailable') && !lastAttempt) {
       deps.logger.warn('impact event will be retried', { eventId: event.id, reason: result.reason, retryCount: retry.retryCount });
-      return {
-        applied,
-        failed,
-        retry: {
-          retryAfterSeconds: retryDelaySeconds(result.failure, retry.retryCount, deps.random ?? Math.random),
-          reason: result.failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry',
-          retryData: { done: boundedDone([...done]) },
-        },
-      };
+      return { applied, failed, retry: retryRequest(result.failure, retry.retryCount, done, deps.random ?? Math.random) };
     } else {
       const failureKind = result.kind === 'invalid' ? 'invalid' : result.failure.kind;
       await recordFailedDelivery(event, retry.retryCount, failureKind, result.reason, deps);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ApplyFailure } from '../../alerts/outcomes';
 
 /** How the consumer asks the queue to run a job again (turned into Forge's InvocationError in index.ts). */
@@ -39,4 +40,21 @@ export function boundedDone(ids: readonly string[], maxBytes = 3500): string[] {
     out.unshift(id);
   }
   return out;
+}
+
+const retryDataSchema = z.object({ done: z.array(z.string()) });
+
+/** Ids of a job's events that an earlier attempt already applied (from the retry's retryData). */
+export function appliedBefore(retryData: unknown): Set<string> {
+  const previous = retryDataSchema.safeParse(retryData);
+  return new Set(previous.success ? previous.data.done : []);
+}
+
+/** Asks the queue to run the job again after the failure's delay, skipping the events already done. */
+export function retryRequest(failure: ApplyFailure, retryCount: number, done: ReadonlySet<string>, random: () => number): RetryRequest {
+  return {
+    retryAfterSeconds: retryDelaySeconds(failure, retryCount, random),
+    reason: failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry',
+    retryData: { done: boundedDone([...done]) },
+  };
 }
