@@ -3,6 +3,7 @@ import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import type { FailedDeliverySummary, ResolverResult, UnmatchedUserList } from '../../src/forge/entry/resolvers/contract';
 import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
 import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
 
 /** Incident sync under failure: every refusal is recorded with its reason and never blocks the rest. */
 jest.setTimeout(60_000);
@@ -29,24 +30,7 @@ async function until(check: () => boolean | Promise<boolean>, what: string): Pro
   await settleAll();
 }
 
-const basic = (email: string) => `Basic ${Buffer.from(`${email}:token`).toString('base64')}`;
-async function asHuman(email: string, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${env.sandbox.urls.jira}${path}`, {
-    method,
-    headers: { authorization: basic(email), accept: 'application/json', 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-interface IssueView {
-  key: string;
-  fields: Record<string, unknown> & { status: { name: string }; assignee: { accountId: string } | null; summary: string };
-}
-async function issue(key: string): Promise<IssueView> {
-  const response = await asHuman('alice@example.com', 'GET', `/rest/api/3/issue/${key}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as IssueView;
-}
+const issue = (key: string): Promise<IssueView> => readIssue(env.sandbox.urls.jira, key);
 async function issueKeyOf(incidentId: string): Promise<string> {
   const record = kvsValue<IncidentRecord>(`incident:${incidentId}`);
   if (!record?.link) throw new Error(`${incidentId} has no Jira issue`);
@@ -83,12 +67,7 @@ async function failedFor(incidentId: string): Promise<FailedDeliverySummary[]> {
   return out;
 }
 
-async function humanTransition(key: string, toStatus: string): Promise<void> {
-  const offered = (await (await asHuman('bob@example.com', 'GET', `/rest/api/3/issue/${key}/transitions`)).json()) as { transitions: { id: string; to: { name: string } }[] };
-  const t = offered.transitions.find((x) => x.to.name === toStatus);
-  if (!t) throw new Error(`no transition to ${toStatus} from ${key}`);
-  expect((await asHuman('bob@example.com', 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: t.id } })).status).toBe(204);
-}
+const humanTransition = (key: string, toStatus: string): Promise<void> => transitionAsPerson(env.sandbox.urls.jira, key, toStatus);
 
 const bob = { email: 'bob@example.com', name: 'Bob Commander' };
 

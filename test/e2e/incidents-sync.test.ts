@@ -3,6 +3,7 @@ import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
 import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import { IMPACT_API_CLIENT } from '../../src/sandbox/sandbox';
 import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { jiraRequest, readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
 
 jest.setTimeout(60_000);
 
@@ -19,34 +20,11 @@ afterAll(async () => {
 
 const settleAll = (): Promise<void> => settleWithImpact(env.sandbox);
 
-const basic = (email: string) => `Basic ${Buffer.from(`${email}:token`).toString('base64')}`;
+const asHuman = (email: string, method: string, path: string, body?: unknown): Promise<Response> => jiraRequest(env.sandbox.urls.jira, email, method, path, body);
 
-/** The Jira simulator as a person would use it (REST with Basic auth). */
-async function asHuman(email: string, method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${env.sandbox.urls.jira}${path}`, {
-    method,
-    headers: { authorization: basic(email), accept: 'application/json', 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const issue = (key: string): Promise<IssueView> => readIssue(env.sandbox.urls.jira, key);
 
-interface IssueView {
-  id: string;
-  key: string;
-  fields: Record<string, unknown> & { status: { name: string }; assignee: { accountId: string } | null; summary: string };
-}
-async function issue(key: string): Promise<IssueView> {
-  const response = await asHuman('alice@example.com', 'GET', `/rest/api/3/issue/${key}`);
-  expect(response.status).toBe(200);
-  return (await response.json()) as IssueView;
-}
-
-async function humanTransition(key: string, toStatus: string): Promise<void> {
-  const offered = (await (await asHuman('bob@example.com', 'GET', `/rest/api/3/issue/${key}/transitions`)).json()) as { transitions: { id: string; to: { name: string } }[] };
-  const t = offered.transitions.find((x) => x.to.name === toStatus);
-  if (!t) throw new Error(`no transition to ${toStatus} from ${key}`);
-  expect((await asHuman('bob@example.com', 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: t.id } })).status).toBe(204);
-}
+const humanTransition = (key: string, toStatus: string): Promise<void> => transitionAsPerson(env.sandbox.urls.jira, key, toStatus);
 
 /** Jira → trigger → Impact → webhook → relay → consumer: poll the end state, then let the queue settle. */
 async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
