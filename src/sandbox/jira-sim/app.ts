@@ -97,6 +97,8 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
           throw new SimulatedConnectionDrop(`${method} ${path}`);
         case 'status':
           log(fault.status);
+          // An injected 429/503 may name its Retry-After, as Jira's do.
+          if (fault.retryAfterSeconds !== undefined) c.header('Retry-After', String(fault.retryAfterSeconds));
           return c.json(fault.body ?? { errorMessages: [`jira-sim: injected ${fault.status} fault`], errors: {} }, fault.status as 500);
       }
     }

@@ -85,6 +85,16 @@ describe('fault injection', () => {
     expect(log[2]).toMatchObject({ path: '/rest/api/3/issue', route: '/rest/api/3/issue', actor: sim.state.appAccountId, actorIsApp: true, at: T0 });
   });
 
+  it('an injected 429 carries the Retry-After it names, and none when it names none', async () => {
+    const sim = seededSim(testClock());
+    sim.faults.inject('GET /rest/api/3/myself', { kind: 'status', status: 429, retryAfterSeconds: 2 });
+    sim.faults.inject('GET /rest/api/3/serverInfo', { kind: 'status', status: 429 });
+    const named = await call(sim, 'GET', '/rest/api/3/myself');
+    expect([named.status, named.headers.get('retry-after')]).toEqual([429, '2']);
+    const unnamed = await call(sim, 'GET', '/rest/api/3/serverInfo');
+    expect([unnamed.status, unnamed.headers.get('retry-after')]).toEqual([429, null]);
+  });
+
   it('wildcard patterns, latency through the injected sleep, and dropped connections in-process', async () => {
     const slept: number[] = [];
     const sim = seededSim(testClock(), { sleep: async (ms) => { slept.push(ms); } });
