@@ -1,6 +1,6 @@
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
 import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
-import type { FailedDeliverySummary, ResolverResult, UnmatchedUserList } from '../../src/forge/entry/resolvers/contract';
+import type { FailedDeliverySummary, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
 import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
 import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
 import { readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
@@ -139,7 +139,7 @@ describe('incident sync degrades gracefully and visibly', () => {
     expect(failed[0]!.reason).toContain('assignee: User cannot be assigned issues.');
   });
 
-  test('a commander unknown in Jira leaves the issue unassigned, is listed by listUnmatchedUsers, and the sync goes on', async () => {
+  test('a commander unknown in Jira leaves the issue unassigned, is listed on the Projects tab’s user list, and the sync goes on', async () => {
     const searches = () => env.sandbox.jira!.callLog.entries().filter((e) => e.route === '/rest/api/3/user/search' && e.actorIsApp).length;
     impact.admin.createIncident({ id: 'INC-304', title: 'Nobody home', priority: 2, commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' } });
     await settleAll();
@@ -147,8 +147,9 @@ describe('incident sync degrades gracefully and visibly', () => {
     const view = await issue(key);
     expect(view.fields.summary).toBe('Nobody home');
     expect(view.fields.assignee).toBeNull();
-    const unmatched = await resolver<UnmatchedUserList>('listUnmatchedUsers');
-    expect(unmatched.items).toEqual([expect.objectContaining({ email: 'zed@elsewhere.example', name: 'Zed Outsider', reason: 'unmatched' })]);
+    const matches = await resolver<ResolverResult<UserMatchList>>('listUserMatches', { refresh: true });
+    if (!matches.ok) throw new Error(matches.error.message);
+    expect(matches.value.unmatched).toEqual([expect.objectContaining({ email: 'zed@elsewhere.example', name: 'Zed Outsider', reason: 'unmatched', source: 'incident-sync-unmatched' })]);
     expect((await failedFor('INC-304'))[0]!.reason).toContain('commander zed@elsewhere.example has no Jira account');
 
     // Cached: the next event naming Zed does not search Jira again, and still syncs.

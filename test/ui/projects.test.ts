@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Resolved and open OPS issues over the last ten weeks, so the throughput chart has bars.
   seeded = seedBulkIssues(jira.state, { projectKey: 'OPS', count: 40, startMs: Date.now() - 70 * DAY, spanMs: 60 * DAY, random: mulberry32(11), authorId: SANDBOX_USERS.dave.accountId, assigneeIds: [ALICE] }).length;
   // An Impact commander the app has seen whom no Jira account matches.
-  env.sandbox.forge.kvs.set({ kind: 'kv' }, 'pj:impact-people', [{ email: 'zed@example.com', name: 'Zed Nobody' }]);
+  env.sandbox.forge.kvs.set({ kind: 'kv' }, 'incident-unmatched-users', [{ email: 'zed@example.com', name: 'Zed Nobody', reason: 'unmatched', candidates: [], checkedAt: 1 }]);
   browser = await launchBrowser();
 });
 

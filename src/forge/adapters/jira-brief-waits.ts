@@ -1,4 +1,4 @@
-import type { JiraPort, JiraResult } from '../ports/jira';
+import type { JiraResult } from '../ports/jira';
 
 /**
  * A burst 429 (Jira's per-second windows) usually clears in a second. Waiting that long inside the
@@ -9,15 +9,25 @@ import type { JiraPort, JiraResult } from '../ports/jira';
 export interface BriefWaitOptions {
   /** Longest Retry-After waited for in place. */
   readonly maxWaitSeconds: number;
-  /** Total waiting allowed for this port instance (one per invocation). */
+  /** Total waiting allowed for this instance (one per invocation, shared by every port it wraps). */
   readonly budgetSeconds: number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
 }
 
-export function withBriefRateLimitWaits(port: JiraPort, options: BriefWaitOptions): JiraPort {
+/** Any port whose every method answers a JiraResult (the alert port, the incident port, …). */
+export type JiraResultPort<P> = { readonly [K in keyof P]: (...args: never[]) => Promise<JiraResult<unknown>> };
+
+export interface BriefWaits {
+  /** One Jira call, tried again after each short 429 while the budget lasts. */
+  run<T>(call: () => Promise<JiraResult<T>>): Promise<JiraResult<T>>;
+  /** The same port with every method going through `run`; ports wrapped by one instance share its budget. */
+  wrap<P extends JiraResultPort<P>>(port: P): P;
+}
+
+export function briefRateLimitWaits(options: BriefWaitOptions): BriefWaits {
   let spentMs = 0;
-  const retrying = async <T>(call: () => Promise<JiraResult<T>>): Promise<JiraResult<T>> => {
+  const run = async <T>(call: () => Promise<JiraResult<T>>): Promise<JiraResult<T>> => {
     for (;;) {
       const result = await call();
       if (result.ok || result.failure.kind !== 'rate-limited' || result.failure.retryAfterSeconds > options.maxWaitSeconds) return result;
@@ -28,13 +38,19 @@ export function withBriefRateLimitWaits(port: JiraPort, options: BriefWaitOption
       await options.sleep(waitMs);
     }
   };
-  return {
-    createIssue: (body) => retrying(() => port.createIssue(body)),
-    addComment: (key, body) => retrying(() => port.addComment(key, body)),
-    getTransitions: (key) => retrying(() => port.getTransitions(key)),
-    transitionIssue: (key, id) => retrying(() => port.transitionIssue(key, id)),
-    linkIssues: (request) => retrying(() => port.linkIssues(request)),
-    getIssueStatus: (key) => retrying(() => port.getIssueStatus(key)),
-    findByProblemKey: (problemKey) => retrying(() => port.findByProblemKey(problemKey)),
+  const wrap = <P extends JiraResultPort<P>>(port: P): P => {
+    // Ports are object literals of methods (every adapter here is), so their own keys are the whole port.
+    const wrapped: Record<string, unknown> = {};
+    for (const name of Object.keys(port)) {
+      const method = (port as unknown as Record<string, (...args: unknown[]) => Promise<JiraResult<unknown>>>)[name];
+      if (typeof method === 'function') wrapped[name] = (...args: unknown[]) => run(() => method.apply(port, args));
+    }
+    return wrapped as P;
   };
+  return { run, wrap };
+}
+
+/** One port with its own budget (see `briefRateLimitWaits` to share one budget between ports). */
+export function withBriefRateLimitWaits<P extends JiraResultPort<P>>(port: P, options: BriefWaitOptions): P {
+  return briefRateLimitWaits(options).wrap(port);
 }

@@ -1,38 +1,44 @@
 import type { ImpactUser } from '../../shared/impact/incident';
-import { matchImpactUser, normalizeEmail, type JiraUser, type UserLink } from '../domain/incidents';
+import { asCheckedPairs, matchUsers, normalizeEmail, recordUserMatches, type CheckedUnmatchedUser, type JiraUser, type UserLink, type UserPairs } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
-import { IncidentKeys } from './incident-store';
+import { IncidentKeys, loadUsers } from './incident-store';
 
-/** An Impact commander the sync could not pair with a Jira account (listed by `listUnmatchedUsers`). */
-export interface UnmatchedCommander {
-  readonly email: string;
-  readonly name: string;
-  /** `ambiguous`: several Jira accounts fit (their ids in `candidates`); never guessed. */
-  readonly reason: 'unmatched' | 'ambiguous';
-  readonly candidates: readonly string[];
-  /** When Jira was last searched for them (ms); searched again after UNMATCHED_RECHECK_MS. */
-  readonly checkedAt: number;
-}
+/**
+ * The one Impact ⇄ Jira user pair store: `incident-users` (pairs) and `incident-unmatched-users` (people with
+ * no single Jira account, and when they were checked). The incident sync adds to it one commander at a
+ * time (`ensureUserLink`), the user directory (projects/user-directory.ts) everyone at once on "Match users
+ * again"; both go through the domain's `recordUserMatches`, so a person is matched by the same rules
+ * whichever found them, and one never searches Jira again for someone the other already decided.
+ */
+export type UnmatchedCommander = CheckedUnmatchedUser;
 
 /** An unmatched commander is looked up again after this long (someone may have been given an account). */
 export const UNMATCHED_RECHECK_MS = 60 * 60 * 1000;
-const MAX_UNMATCHED = 200;
 
 export async function loadUnmatchedUsers(store: KeyValueStore): Promise<UnmatchedCommander[]> {
   return [...((await store.get<UnmatchedCommander[]>(IncidentKeys.unmatchedUsers)) ?? [])];
 }
 
+/** Writes completed lookups into the pair store (see `recordUserMatches`); returns the pairs now known. */
+export async function saveUserMatches(store: KeyValueStore, found: UserPairs): Promise<UserLink[]> {
+  const before: UserPairs = { links: await loadUsers(store), unmatched: await loadUnmatchedUsers(store) };
+  const after = recordUserMatches(before, found);
+  if (!sameJson(before.links, after.links)) await store.set(IncidentKeys.users, after.links);
+  if (!sameJson(before.unmatched, after.unmatched)) await store.set(IncidentKeys.unmatchedUsers, after.unmatched);
+  return [...after.links];
+}
+
 /**
  * Finds the Jira account of an Impact user (by email, else by display name for people who hide their
- * email) and caches the pair. A user not found is kept on the unmatched list (cached too, so each event
- * does not search Jira again); the plan reports them and the sync goes on without assigning.
+ * email) unless the pair store already decided: a pair is used as it is, and a person recently found
+ * unmatched or ambiguous (by either matcher) is not searched again until UNMATCHED_RECHECK_MS, or until
+ * Impact shows a different name for them. The plan reports the unassigned and the sync goes on.
  */
 export async function ensureUserLink(user: ImpactUser, links: UserLink[], jira: JiraIncidentPort, store: KeyValueStore, now: number): Promise<UserLink[]> {
   const email = normalizeEmail(user.email);
   if (links.some((l) => l.email === email)) return links;
-  const unmatched = await loadUnmatchedUsers(store);
-  const known = unmatched.find((u) => u.email === email);
+  const known = (await loadUnmatchedUsers(store)).find((u) => normalizeEmail(u.email) === email);
   if (known && now - known.checkedAt < UNMATCHED_RECHECK_MS && known.name === user.name) return links;
   const candidates = new Map<string, JiraUser>();
   let searched = true;
@@ -41,20 +47,10 @@ export async function ensureUserLink(user: ImpactUser, links: UserLink[], jira: 
     if (found.ok) for (const u of found.value) candidates.set(u.accountId, u);
     else searched = false;
   }
-  const match = matchImpactUser(user, [...candidates.values()]);
-  const others = unmatched.filter((u) => u.email !== email);
-  if (match.kind !== 'matched') {
-    // A failed search proves nothing: only a completed one puts the user on the list.
-    if (searched || match.kind === 'ambiguous') {
-      const entry: UnmatchedCommander = { email, name: user.name, reason: match.kind, candidates: match.kind === 'ambiguous' ? match.candidates : [], checkedAt: now };
-      await store.set(IncidentKeys.unmatchedUsers, [...others, entry].slice(-MAX_UNMATCHED));
-    }
-    return links;
-  }
-  if (known) await store.set(IncidentKeys.unmatchedUsers, others);
-  const next = [...links.filter((l) => l.accountId !== match.accountId), { email, name: user.name, accountId: match.accountId, by: match.by }];
-  await store.set(IncidentKeys.users, next);
-  return next;
+  const report = matchUsers([user], [...candidates.values()]);
+  // A failed search proves nothing: only a completed one (or a match, or an ambiguity) is recorded.
+  if (!searched && report.links.length === 0 && report.unmatched.every((u) => u.reason === 'unmatched')) return links;
+  return saveUserMatches(store, asCheckedPairs(report, now));
 }
 
 /** The reverse: a Jira assignee not in the cache is looked up, and usable when Jira shows their email. */
@@ -62,8 +58,8 @@ export async function ensureAccountLink(accountId: string, links: UserLink[], ji
   if (links.some((l) => l.accountId === accountId)) return links;
   const found = await jira.getUser(accountId);
   if (!found.ok || !found.value.emailAddress) return links;
-  const email = normalizeEmail(found.value.emailAddress);
-  const next = [...links.filter((l) => l.email !== email), { email, name: found.value.displayName, accountId, by: 'email' as const }];
-  await store.set(IncidentKeys.users, next);
-  return next;
+  const link: UserLink = { email: normalizeEmail(found.value.emailAddress), name: found.value.displayName, accountId, by: 'email' };
+  return saveUserMatches(store, { links: [link], unmatched: [] });
 }
+
+const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -2,22 +2,23 @@
  * Jira accountId ⇄ Impact user matching for the settings page. Impact's API has no user list, so the
  * Impact people are the ones the app has seen: commanders of synced incidents (`incident:*` records, email
  * only), the pairs the incident sync found or failed to find (`incident-users`, `incident-unmatched-users`,
- * email and name), and `pj:impact-people` (email and name, written through `rememberImpactPeople`). Each is looked up in
- * Jira's user search (by email, then by name: a hidden email is not searchable) and matched with the
- * incidents domain's rules. The result is cached in KVS; the page asks for a refresh explicitly.
+ * email and name). Each is looked up in Jira's user search (by email, then by name: a hidden email is not searchable) and matched with the
+ * incidents domain's rules. Every completed lookup goes into the incident sync's pair store
+ * (incidents/users.ts `saveUserMatches`), so the sync assigns people matched here without searching Jira
+ * again, and leaves the ambiguous unassigned. The list is cached in KVS; the page asks for a refresh.
  */
-import { matchUsers, normalizeEmail, type JiraUser, type UnmatchedUser, type UserLink } from '../domain/incidents';
+import { asCheckedPairs, matchUsers, normalizeEmail, type JiraUser, type UnmatchedUser, type UserLink } from '../domain/incidents';
+import { saveUserMatches } from '../incidents/users';
 import type { ImpactUser } from '../../shared/impact/incident';
 import type { JiraResult } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
 import { KVS_QUERY_LIMIT } from './project-store';
 
 export const UserDirectoryKeys = {
-  people: 'pj:impact-people',
   matches: 'pj:user-matches',
-  /** Read-only here: written by the incident sync (src/forge/incidents/incident-store.ts). */
+  /** The pair store (src/forge/incidents/incident-store.ts), written through incidents/users.ts only. */
   incidentUsers: 'incident-users',
-  /** Read-only here: commanders the incident sync could not pair (email and name). */
+  /** People neither matcher could pair (email and name), same store. */
   incidentUnmatched: 'incident-unmatched-users',
   incidentPrefix: 'incident:',
 } as const;
@@ -27,7 +28,7 @@ export interface JiraUserSearchPort {
   searchUsers(query: string, startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>>;
 }
 
-export type ImpactPersonSource = 'incident-commander' | 'incident-sync-link' | 'incident-sync-unmatched' | 'remembered';
+export type ImpactPersonSource = 'incident-commander' | 'incident-sync-link' | 'incident-sync-unmatched';
 
 export interface UserMatchList {
   readonly computedAtMs: number;
@@ -41,14 +42,6 @@ export interface UserMatchList {
 const PAGE = 50;
 const MAX_PAGES_PER_QUERY = 4;
 const MAX_INCIDENT_PAGES = 50;
-
-/** Remembers Impact people (by email) so that display-name matching has their names. */
-export async function rememberImpactPeople(store: KeyValueStore, people: readonly ImpactUser[]): Promise<void> {
-  const known = (await store.get<ImpactUser[]>(UserDirectoryKeys.people)) ?? [];
-  const byEmail = new Map(known.map((p) => [normalizeEmail(p.email), p]));
-  for (const p of people) byEmail.set(normalizeEmail(p.email), { email: p.email, name: p.name });
-  await store.set(UserDirectoryKeys.people, [...byEmail.values()]);
-}
 
 interface Person {
   readonly email: string;
@@ -64,7 +57,6 @@ export async function impactPeopleSeen(store: KeyValueStore): Promise<Person[]> 
     const existing = people.get(key);
     if (!existing || (existing.name === undefined && p.name !== undefined)) people.set(key, p);
   };
-  for (const p of (await store.get<ImpactUser[]>(UserDirectoryKeys.people)) ?? []) add({ email: p.email, name: p.name, source: 'remembered' });
   for (const l of (await store.get<UserLink[]>(UserDirectoryKeys.incidentUsers)) ?? []) add({ email: l.email, name: l.name, source: 'incident-sync-link' });
   for (const u of (await store.get<ImpactUser[]>(UserDirectoryKeys.incidentUnmatched)) ?? []) add({ email: u.email, name: u.name, source: 'incident-sync-unmatched' });
   let cursor: string | undefined;
@@ -91,7 +83,7 @@ async function searchAll(jira: JiraUserSearchPort, query: string): Promise<JiraR
   return { ok: true, value: out };
 }
 
-/** Looks every person up in Jira, matches, caches and answers the list. */
+/** Looks every person up in Jira, matches, records the verdicts in the pair store, caches and answers the list. */
 export async function refreshUserMatches(store: KeyValueStore, jira: JiraUserSearchPort, nowMs: number): Promise<UserMatchList> {
   const people = await impactPeopleSeen(store);
   const candidates = new Map<string, JiraUser>();
@@ -110,11 +102,13 @@ export async function refreshUserMatches(store: KeyValueStore, jira: JiraUserSea
     else searchable.push({ email: person.email, name: person.name ?? '' });
   }
   const report = matchUsers(searchable, [...candidates.values()]);
+  // Only completed lookups are verdicts: a person whose search failed keeps what the store knew.
+  await saveUserMatches(store, asCheckedPairs(report, nowMs));
   const sourceOf = new Map(people.map((p) => [normalizeEmail(p.email), p.source]));
   const list: UserMatchList = {
     computedAtMs: nowMs,
     matched: report.links,
-    unmatched: report.unmatched.map((u) => ({ ...u, source: sourceOf.get(u.email) ?? 'remembered' })),
+    unmatched: report.unmatched.map((u) => ({ ...u, source: sourceOf.get(u.email) ?? 'incident-sync-unmatched' })),
     lookupErrors,
     impactUsersSeen: people.length,
   };

@@ -85,14 +85,14 @@ describe('project resolvers', () => {
 
 describe('user matching', () => {
   const seedPeople = () => {
-    // Names known for these (as the incident sync would remember them) …
-    t.host.kvs.set({ kind: 'kv' }, 'pj:impact-people', [
-      { email: 'Bob@Example.com', name: 'Someone Else' },
-      { email: 'carol@example.com', name: 'Carol  Private' },
-      { email: 'zed@example.com', name: 'Zed Nobody' },
+    // Commanders the incident sync could not pair when it met them (names known; Jira shows dave's email now) …
+    const unmatched = (email: string, name: string) => ({ email, name, reason: 'unmatched', candidates: [], checkedAt: 1 });
+    t.host.kvs.set({ kind: 'kv' }, 'incident-unmatched-users', [
+      unmatched('Bob@Example.com', 'Someone Else'),
+      unmatched('carol@example.com', 'Carol  Private'),
+      unmatched('zed@example.com', 'Zed Nobody'),
+      unmatched('dave@example.com', 'Dave R.'),
     ]);
-    // … one the incident sync could not pair earlier (Jira shows dave's email now) …
-    t.host.kvs.set({ kind: 'kv' }, 'incident-unmatched-users', [{ email: 'dave@example.com', name: 'Dave R.', reason: 'unmatched', candidates: [], checkedAt: 1 }]);
     // … and a commander seen only by email on an incident record; hiding her email, she cannot match.
     t.host.kvs.set({ kind: 'kv' }, 'incident:inc-1', { link: null, guard: {}, known: { status: 'open', priority: 'P1', title: 'x', commander: { email: 'erin@example.com' }, updatedAt: 1 } });
   };
@@ -113,7 +113,7 @@ describe('user matching', () => {
     expect(matched).toHaveLength(3);
     expect(unmatched.map((u) => [u.email, u.reason, u.source]).sort()).toEqual([
       ['erin@example.com', 'unmatched', 'incident-commander'],
-      ['zed@example.com', 'unmatched', 'remembered'],
+      ['zed@example.com', 'unmatched', 'incident-sync-unmatched'],
     ]);
   });
 
@@ -123,7 +123,7 @@ describe('user matching', () => {
     const searches = () => t.sim.callLog.count((c) => c.path.startsWith('/rest/api/3/user/search'));
     const before = searches();
     expect(before).toBeGreaterThan(0);
-    t.host.kvs.set({ kind: 'kv' }, 'pj:impact-people', [{ email: 'alice@example.com', name: 'Alice Admin' }]);
+    t.host.kvs.set({ kind: 'kv' }, 'incident-unmatched-users', [{ email: 'alice@example.com', name: 'Alice Admin', reason: 'unmatched', candidates: [], checkedAt: 1 }]);
     const cached = await t.resolver<ResolverResult<UserMatchList>>('listUserMatches', {}, DAVE);
     expect(cached).toEqual(first);
     expect(searches()).toBe(before);

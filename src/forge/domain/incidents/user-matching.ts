@@ -82,6 +82,51 @@ export function matchUsers(users: readonly ImpactUser[], jiraUsers: readonly Jir
   return { links, unmatched };
 }
 
+/** An unmatched person as the pair store keeps them: when Jira was last searched for them (ms). */
+export interface CheckedUnmatchedUser extends UnmatchedUser {
+  readonly checkedAt: number;
+}
+
+/**
+ * The one pair store both matchers (the incident sync, one commander at a time; the user directory, everyone
+ * at once) read and write: pairs found, and people with no single Jira account.
+ */
+export interface UserPairs {
+  readonly links: readonly UserLink[];
+  readonly unmatched: readonly CheckedUnmatchedUser[];
+}
+
+/** The unmatched list keeps the most recently checked people up to this many. */
+export const MAX_UNMATCHED_USERS = 200;
+
+/**
+ * Records completed lookups (a failed lookup proves nothing and is not passed in). Each person in `found`
+ * replaces what was known about that email: a match becomes its pair (one account, one email); an
+ * ambiguous or unmatched verdict drops any earlier pair, so an account that stopped being the single
+ * candidate is never kept as a guess. A pair's name is kept when the verdict knows none (the directory may
+ * know only an email).
+ */
+export function recordUserMatches(pairs: UserPairs, found: UserPairs): UserPairs {
+  const decided = new Set([...found.links, ...found.unmatched].map((u) => normalizeEmail(u.email)));
+  const previousName = new Map(pairs.links.map((l) => [l.email, l.name]));
+  const nameOf = (u: { email: string; name: string }) => u.name || previousName.get(normalizeEmail(u.email)) || '';
+  const matchedAccounts = new Set(found.links.map((l) => l.accountId));
+  const links: UserLink[] = [
+    ...pairs.links.filter((l) => !decided.has(l.email) && !matchedAccounts.has(l.accountId)),
+    ...found.links.map((l) => ({ email: normalizeEmail(l.email), name: nameOf(l), accountId: l.accountId, by: l.by })),
+  ];
+  const unmatched: CheckedUnmatchedUser[] = [
+    ...pairs.unmatched.filter((u) => !decided.has(normalizeEmail(u.email))),
+    ...found.unmatched.map((u) => ({ email: normalizeEmail(u.email), name: nameOf(u), reason: u.reason, candidates: [...u.candidates], checkedAt: u.checkedAt })),
+  ];
+  return { links, unmatched: unmatched.slice(-MAX_UNMATCHED_USERS) };
+}
+
+/** A matcher's report as pair-store entries, the people not matched checked at `checkedAt`. */
+export function asCheckedPairs(report: UserMatchReport, at: number): UserPairs {
+  return { links: report.links, unmatched: report.unmatched.map((u) => ({ ...u, checkedAt: at })) };
+}
+
 export function accountIdForEmail(links: readonly UserLink[], email: string): string | null {
   const wanted = normalizeEmail(email);
   return links.find((l) => l.email === wanted)?.accountId ?? null;
