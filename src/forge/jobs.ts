@@ -33,6 +33,20 @@ export const jiraChangeJobSchema = z.object({
 });
 export type JiraChangeJob = z.infer<typeof jiraChangeJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema]);
+/**
+ * "Resync now" on an incident issue: read the incident from Impact and make Jira match it. Queued with the
+ * incident's relay concurrency key, so it never runs alongside that incident's webhooks.
+ */
+export const incidentResyncJobSchema = z.object({
+  kind: z.literal('incident-resync'),
+  incidentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  /** Matches the request the panel polls for (incident-resync:<incidentId>). */
+  requestId: z.string().regex(/^[0-9A-Za-z_-]{8,40}$/),
+  /** When the panel asked (ms): the delivery log and failed-delivery lines are filed under it. */
+  requestedAt: z.number().int().nonnegative(),
+});
+export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

@@ -14,10 +14,23 @@ export interface ForgeContextLike {
   };
 }
 
+/**
+ * Links to other Jira issues. A Custom UI iframe cannot simply follow an href to Jira (the frame would load
+ * Jira inside itself), so the page renders the href for people (copy, middle click) and navigates through
+ * the host on a plain click.
+ */
+export interface IssueLinks {
+  /** Where the issue lives, for an `<a href>`; null when the host cannot say. */
+  href(issueKey: string): Promise<string | null>;
+  /** Shows the issue: Jira's router in Jira, the issue's panel page on the local Forge host. */
+  open(issueKey: string): Promise<void>;
+}
+
 export interface Bridge {
   readonly local: boolean;
   invoke(functionKey: string, payload?: Record<string, unknown>): Promise<unknown>;
   getContext(): Promise<ForgeContextLike>;
+  readonly issues: IssueLinks;
 }
 
 export function inForgeFrame(): boolean {
@@ -35,5 +48,15 @@ export async function loadBridge(app: LocalApp): Promise<Bridge> {
     local: false,
     invoke: (functionKey, payload) => forge.invoke(functionKey, payload),
     getContext: async () => (await forge.view.getContext()) as unknown as ForgeContextLike,
+    issues: {
+      href: async (issueKey) => {
+        try {
+          return (await forge.router.getUrl({ target: 'issue', issueKey }))?.toString() ?? null;
+        } catch {
+          return null; // the click still navigates through the router
+        }
+      },
+      open: (issueKey) => forge.router.navigate({ target: 'issue', issueKey }),
+    },
   };
 }

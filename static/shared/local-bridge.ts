@@ -1,6 +1,7 @@
 /**
- * The sandbox's stand-in for `@forge/bridge` (`invoke`, `view.getContext`): resolver calls go over HTTP to
- * the local Forge host as the chosen local user; the context is built from the URL the way Jira builds it.
+ * The sandbox's stand-in for `@forge/bridge` (`invoke`, `view.getContext`, `router`): resolver calls go over
+ * HTTP to the local Forge host as the chosen local user; the context is built from the URL the way Jira
+ * builds it; an issue link opens that issue's panel page.
  */
 import type { Bridge, ForgeContextLike } from './bridge';
 
@@ -26,7 +27,15 @@ export interface LocalBridge extends Bridge {
   setUser(name: LocalUserName): void;
 }
 
-export function createLocalBridge(app: LocalApp, location: Pick<Location, 'search'>, storage: Pick<Storage, 'getItem' | 'setItem'>): LocalBridge {
+/** The issue panel's resource on the local Forge host (manifest resource `panel-ui`): the local "issue view". */
+export const LOCAL_ISSUE_PAGE = '/static/panel-ui/';
+
+/** The local issue view of `issueKey`, as `user` (so following a link keeps who the page acts as). */
+export function localIssueHref(issueKey: string, user: LocalUserName): string {
+  return `${LOCAL_ISSUE_PAGE}?${new URLSearchParams({ issueKey, user }).toString()}`;
+}
+
+export function createLocalBridge(app: LocalApp, location: Pick<Location, 'search' | 'assign'>, storage: Pick<Storage, 'getItem' | 'setItem'>): LocalBridge {
   const query = new URLSearchParams(location.search);
   const fromQuery = query.get('user');
   const stored = storage.getItem(USER_STORAGE_KEY);
@@ -51,6 +60,10 @@ export function createLocalBridge(app: LocalApp, location: Pick<Location, 'searc
     },
     async getContext() {
       return { accountId: accountId(), extension: extension() };
+    },
+    issues: {
+      href: async (issueKey) => localIssueHref(issueKey, user),
+      open: async (issueKey) => location.assign(localIssueHref(issueKey, user)),
     },
     async invoke(functionKey, payload) {
       const response = await fetch(`/api/invoke/${MODULE_KEYS[app]}`, {

@@ -171,7 +171,7 @@ describe('issue panel on an incident issue', () => {
     await panel.getByText('bob@example.com').waitFor();
     await panel.getByText('in sync').waitFor();
     await panel.getByText('not created yet').waitFor();
-    await panel.screenshot({ path: join(SCREENSHOTS, 'panel-incident.png') });
+    await panel.screenshot({ path: join(SCREENSHOTS, 'panel-incident-before-post-mortem.png') });
     expect(await seriousAxeViolations(panel)).toEqual([]);
     await panel.close();
   });

@@ -162,6 +162,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
         }
         link = { ...target, postMortem: { issueId: pm.value.id, issueKey: pm.value.key } };
         await save();
+        await deps.store.set(IncidentKeys.postMortemOf(pm.value.id), incident.id);
         notes.push(`post-mortem ${pm.value.key} ${await linkPostMortem(deps.jira, command.linkTypePreference, pm.value.key, target.issueKey)}`);
         if (command.assigneeAccountId) {
           const assigned = await deps.jira.assignIssue(pm.value.id, command.assigneeAccountId);

@@ -25,6 +25,13 @@ export const IncidentKeys = {
   users: 'incident-users',
   /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */
   unmatchedUsers: 'incident-unmatched-users',
+  /**
+   * post-mortem issue id → incident id, so the post-mortem's panel can link back. Deliberately not under
+   * `incident-issue:`: the trigger reads that index to sync incident issues, and a post-mortem is not one.
+   */
+  postMortemOf: (issueId: string) => `incident-pm:${issueId}`,
+  /** IncidentResyncRequest: the newest "Resync now" of an incident and how it ended (the panel polls it). */
+  resync: (incidentId: string) => `incident-resync:${incidentId}`,
   /** Learned workflow graph of a project (statuses, and transitions seen from each status). */
   workflow: (projectKey: string) => `incident-workflow:${projectKey}`,
 } as const;

@@ -1,18 +1,20 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { IssueAlertGroup, IssueIncident, ResolverError, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { IssueAlertGroup, IssueIncident, PostMortemIssue, ResolverError, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
 import { createResolverClient, messageOf } from '../../shared/client';
 import type { LocalBridge } from '../../shared/local-bridge';
 import { ErrorMessage, LocalUserBar } from '../../shared/ui';
 import { AlertGroupView } from './AlertGroupView';
 import { IncidentView } from './IncidentView';
+import { PostMortemView } from './PostMortemView';
 
-/** What the issue is linked to: an alert problem (by its property) or an Impact incident (by the sync's link). */
+/** What the issue is linked to: an alert problem (by its property), an Impact incident (by the sync's link), or it is an incident's post-mortem. */
 type State =
   | { readonly kind: 'loading' }
   | { readonly kind: 'error'; readonly error: ResolverError }
   | { readonly kind: 'alert'; readonly group: IssueAlertGroup }
   | { readonly kind: 'incident'; readonly incident: IssueIncident }
+  | { readonly kind: 'post-mortem'; readonly postMortem: PostMortemIssue }
   | { readonly kind: 'none' };
 
 const failed = (e: unknown): ResolverResult<never> => ({ ok: false, error: { code: 'jira-error', message: messageOf(e) } });
@@ -31,7 +33,9 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
       if (alert.value) return { kind: 'alert', group: alert.value };
       const incident = await client.call('getIssueIncident').catch(failed);
       if (!incident.ok) return { kind: 'error', error: incident.error };
-      return incident.value ? { kind: 'incident', incident: incident.value } : { kind: 'none' };
+      const linked = incident.value;
+      if (!linked) return { kind: 'none' };
+      return linked.kind === 'incident' ? { kind: 'incident', incident: linked } : { kind: 'post-mortem', postMortem: linked };
     })().then((next) => live && setState(next));
     return () => {
       live = false;
@@ -47,7 +51,8 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
         {state.kind === 'error' && <ErrorMessage error={state.error} title="Cannot show this issue's link" />}
         {state.kind === 'none' && <p className="subtle">This issue was not created from an Alertmanager alert or an Impact incident.</p>}
         {state.kind === 'alert' && <AlertGroupView client={client} group={state.group} onChanged={reload} />}
-        {state.kind === 'incident' && <IncidentView incident={state.incident} />}
+        {state.kind === 'incident' && <IncidentView bridge={bridge} client={client} incident={state.incident} onChanged={reload} />}
+        {state.kind === 'post-mortem' && <PostMortemView bridge={bridge} postMortem={state.postMortem} />}
       </main>
     </>
   );

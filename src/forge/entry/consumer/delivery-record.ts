@@ -1,5 +1,5 @@
 import type { EventSource, RelayEvent } from '../../../shared/relay-envelope';
-import type { JiraChangeJob } from '../../jobs';
+import type { IncidentResyncJob, JiraChangeJob } from '../../jobs';
 import type { ProblemOutcome } from '../../alerts/outcomes';
 import { describeProblemOutcome } from '../../alerts/outcomes';
 
@@ -38,12 +38,14 @@ interface FailedDeliveryBase {
 }
 
 /**
- * Something the app gave up on, with what it needs to be queued again: a relay event, or a Jira change of
- * an incident issue whose Impact write failed (`jiraChange`, queued as a `jira-change` job).
+ * Something the app gave up on, with what it needs to be queued again: a relay event, a Jira change of
+ * an incident issue whose Impact write failed (`jiraChange`, queued as a `jira-change` job), or a resync.
  */
 export type FailedDelivery =
-  | (FailedDeliveryBase & { readonly event: RelayEvent; readonly jiraChange?: undefined })
-  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange: JiraChangeJob['change'] });
+  | (FailedDeliveryBase & { readonly event: RelayEvent; readonly jiraChange?: undefined; readonly resync?: undefined })
+  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange: JiraChangeJob['change']; readonly resync?: undefined })
+  /** A "Resync now" of an incident that failed: retrying queues the resync again (it re-reads Impact). */
+  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange?: undefined; readonly resync: Omit<IncidentResyncJob, 'kind'> });
 
 /** One line for people: "created OPS-1", "skipped because nothing changed…", "failed: …". */
 export function describeOutcome(outcome: DeliveryOutcome): string {

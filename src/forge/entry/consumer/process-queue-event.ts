@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StorageKeys } from '../../constants';
-import { queueJobSchema, type JiraChangeJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
@@ -14,6 +14,7 @@ import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
 import type { RetryRequest } from './retry-policy';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
+import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
@@ -68,6 +69,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return consumeProjectSync(job, retry.retryCount, deps.projects, deps.logger);
     case 'jira-change':
       return jiraChange(job, retry, deps);
+    case 'incident-resync':
+      return incidentResync(job, retry, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -75,6 +78,17 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
 
 function assertNever(kind: never): never {
   throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/** "Resync now" on an incident issue (queued by resyncIssueIncident, or a failed resync retried). */
+async function incidentResync(job: IncidentResyncJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.incidents) {
+    deps.logger.error('incident resync job without the incident sync configured', { incidentId: job.incidentId });
+    return { applied: 0, duplicates: 0 };
+  }
+  const result = await consumeIncidentResync(job, retry, { ...deps, ...deps.incidents });
+  deps.logger.info('incident resync done', { incidentId: job.incidentId, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
+  return { applied: result.applied, duplicates: 0, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
 }
 
 /** A retried Jira → Impact change (from retryFailedDelivery). */

@@ -8,6 +8,7 @@ import type { IssueAlertGroup, ResolverResult } from './contract';
 
 /** The incident behind an incident issue, both sides as last seen. */
 export interface IssueIncident {
+  readonly kind: 'incident';
   readonly issueKey: string;
   readonly incidentId: string;
   /** The issue's status as Jira shows it to the caller now. */
@@ -22,6 +23,24 @@ export interface IssueIncident {
   /** The newest failed delivery for this incident, if any. */
   readonly lastError: { readonly at: string; readonly reason: string } | null;
   readonly postMortem: { readonly issueKey: string } | null;
+  /** The newest "Resync now" of this incident and how it ended; null when none is on record. */
+  readonly resync: IncidentResyncStatus | null;
+}
+
+export interface IncidentResyncStatus {
+  readonly requestId: string;
+  readonly requestedAt: string;
+  readonly finishedAt: string | null;
+  readonly outcome: 'pending' | 'synced' | 'failed' | 'not-linked';
+  readonly detail: string | null;
+}
+
+/** A post-mortem issue the sync created: which incident (and incident issue) it is the post-mortem of. */
+export interface PostMortemIssue {
+  readonly kind: 'post-mortem';
+  readonly issueKey: string;
+  readonly incidentId: string;
+  readonly incidentIssueKey: string;
 }
 
 /** The parts of the incident sync config the Mappings tab edits (guard timing and origin stay server-side). */
@@ -45,8 +64,15 @@ export type PanelAndMappingResolverDefinitions = {
   resyncIssueAlertGroup: () => ResolverResult<IssueAlertGroup | null>;
   /** Forgets the problem → issue mapping (a new alert then opens a new issue). Project admins only. */
   unlinkIssueAlertGroup: () => ResolverResult<{ readonly problemKey: string }>;
-  /** null: the issue is not linked to an Impact incident. */
-  getIssueIncident: () => ResolverResult<IssueIncident | null>;
+  /** null: the issue is neither an incident issue nor a post-mortem the sync created. */
+  getIssueIncident: () => ResolverResult<IssueIncident | PostMortemIssue | null>;
+  /**
+   * Queues a resync of the issue's incident (Jira made to match Impact) and answers at once; poll
+   * getIssueIncident until `resync.requestId` matches and its outcome is no longer pending.
+   */
+  resyncIssueIncident: () => ResolverResult<{ readonly queued: true; readonly requestId: string; readonly requestedAt: string }>;
+  /** Forgets the incident ⇄ issue link both ways (the next Impact event opens a new issue). Project admins only. */
+  unlinkIssueIncident: () => ResolverResult<{ readonly incidentId: string }>;
   getIncidentMappings: () => ResolverResult<IncidentMappings>;
   saveIncidentMappings: (input: { mappings: unknown }) => ResolverResult<IncidentMappings>;
   getPostMortemTemplates: () => ResolverResult<PostMortemTemplates>;

@@ -48,7 +48,11 @@ export async function retryFailedDelivery(input: unknown, caller: CallerContext,
   const denied = await requireProjectAdmin(deps.userJira, caller, []);
   if (denied) return { ok: false, error: denied };
   // A Jira change's groupKey is its incident's relay group key, so the retry queues behind that incident's events.
-  const body: QueueJob = failed.event ? { kind: 'relay-events', groupKey: failed.groupKey, events: [failed.event] } : { kind: 'jira-change', id: failed.eventId, change: failed.jiraChange };
+  const body: QueueJob = failed.event
+    ? { kind: 'relay-events', groupKey: failed.groupKey, events: [failed.event] }
+    : failed.jiraChange
+      ? { kind: 'jira-change', id: failed.eventId, change: failed.jiraChange }
+      : { kind: 'incident-resync', ...failed.resync };
   await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(failed.groupKey) }]);
   await deps.store.delete(parsed.data.key);
   return { ok: true, value: { eventId: failed.eventId } };

@@ -1,9 +1,10 @@
 import { StorageKeys } from '../../constants';
 import { jiraStatusFor } from '../../domain/incidents';
-import { incidentIdForIssue, loadConfig, loadRecord } from '../../incidents/incident-store';
+import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord } from '../../incidents/incident-store';
+import { incidentGroupKey, loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { FailedDelivery } from '../consumer/delivery-record';
-import type { IssueIncident, ResolverResult } from './contract';
+import type { IncidentResyncStatus, IssueIncident, PostMortemIssue, ResolverResult } from './contract';
 
 /** The issue as the caller sees it (null: no such issue, or not visible to them). */
 export interface VisibleIssue {
@@ -29,25 +30,42 @@ async function lastFailure(store: KeyValueStore, incidentId: string, issueId: st
     cursor = result.nextCursor;
     if (!cursor) break;
   }
-  const mine = failed
-    .filter((f) => (f.event ? f.event.source === 'impact' && f.groupKey === incidentId : f.jiraChange?.issueId === issueId))
-    .sort((a, b) => (a.failedAt < b.failedAt ? 1 : -1));
+  // Webhooks, retried Jira changes and resyncs of an incident all carry its relay group key.
+  const groupKey = incidentGroupKey(incidentId);
+  const mine = failed.filter((f) => f.groupKey === groupKey || f.jiraChange?.issueId === issueId).sort((a, b) => (a.failedAt < b.failedAt ? 1 : -1));
   const newest = mine[0];
   return newest ? { at: newest.failedAt, reason: newest.reason } : null;
 }
 
-/** The Impact incident an issue is linked to, as the sync last saw both sides. */
-export async function getIssueIncident(issueKey: string | undefined, deps: IncidentPanelDeps): Promise<ResolverResult<IssueIncident | null>> {
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function resyncStatus(request: IncidentResyncRequest | undefined): IncidentResyncStatus | null {
+  if (!request) return null;
+  return { requestId: request.requestId, requestedAt: new Date(request.requestedAt).toISOString(), finishedAt: iso(request.finishedAt), outcome: request.outcome, detail: request.detail };
+}
+
+/** A post-mortem the sync created names its incident by a reverse key; answered only while the incident still links to it. */
+async function postMortemOf(store: KeyValueStore, issue: VisibleIssue): Promise<PostMortemIssue | null> {
+  const incidentId = await store.get<string>(IncidentKeys.postMortemOf(issue.id));
+  if (!incidentId) return null;
+  const link = (await loadRecord(store, incidentId)).link;
+  if (!link || link.postMortem?.issueId !== issue.id) return null;
+  return { kind: 'post-mortem', issueKey: issue.key, incidentId, incidentIssueKey: link.issueKey };
+}
+
+/** The Impact incident an issue is linked to, as the sync last saw both sides (or the incident a post-mortem belongs to). */
+export async function getIssueIncident(issueKey: string | undefined, deps: IncidentPanelDeps): Promise<ResolverResult<IssueIncident | PostMortemIssue | null>> {
   if (!issueKey) return { ok: false, error: { code: 'invalid-input', message: 'open the panel on an issue' } };
   const issue = await deps.readIssueAsUser(issueKey);
   if (!issue) return { ok: false, error: { code: 'not-found', message: `${issueKey} does not exist or you cannot see it` } };
   const incidentId = await incidentIdForIssue(deps.store, issue.id);
-  if (!incidentId) return { ok: true, value: null };
+  if (!incidentId) return { ok: true, value: await postMortemOf(deps.store, issue) };
   const [record, config] = [await loadRecord(deps.store, incidentId), await loadConfig(deps.store)];
   const known = record.known;
   return {
     ok: true,
     value: {
+      kind: 'incident',
       issueKey: issue.key,
       incidentId,
       jiraStatus: issue.statusName,
@@ -58,6 +76,7 @@ export async function getIssueIncident(issueKey: string | undefined, deps: Incid
       lastSync: known ? new Date(known.updatedAt).toISOString() : null,
       lastError: await lastFailure(deps.store, incidentId, issue.id),
       postMortem: record.link?.postMortem ? { issueKey: record.link.postMortem.issueKey } : null,
+      resync: resyncStatus(await loadResyncRequest(deps.store, incidentId)),
     },
   };
 }

@@ -1,0 +1,18 @@
+import type { KeyValueStore } from '../ports/key-value-store';
+import { IncidentKeys, loadRecord, saveRecord } from './incident-store';
+
+/**
+ * The app forgets that an issue tracks an incident: the record's link (so the next Impact event for the
+ * incident opens a new issue), the issue → incident index (so the trigger stops syncing the issue), the
+ * post-mortem's reverse key and the pending resync. The loop guard and last known values stay: they keep
+ * a delayed older webhook from counting as news. The issue's entity property is the caller's (a Jira write).
+ */
+export async function forgetIncidentLink(store: KeyValueStore, incidentId: string, issueId: string): Promise<void> {
+  const record = await loadRecord(store, incidentId);
+  if (record.link && record.link.issueId === issueId) {
+    if (record.link.postMortem) await store.delete(IncidentKeys.postMortemOf(record.link.postMortem.issueId));
+    await saveRecord(store, incidentId, { ...record, link: null });
+  }
+  await store.delete(IncidentKeys.byIssue(issueId));
+  await store.delete(IncidentKeys.resync(incidentId));
+}
