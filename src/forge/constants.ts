@@ -7,9 +7,18 @@ export const INGEST_WEBTRIGGER_KEY = 'ingest';
 
 export const SecretKeys = {
   relaySigningKeys: 'relay-signing-keys',
-  /** `{ baseUrl, token }` of the Impact API (ImpactConnection); env IMPACT_API_URL/IMPACT_API_TOKEN as fallback. */
+  /** `{ baseUrl, token, updatedAt? }` of the Impact API (ImpactConnection); env IMPACT_API_URL/IMPACT_API_TOKEN as fallback. */
   impactApi: 'impact-api',
 } as const;
+
+/** manifest.yml `permissions.external.fetch.backend` addresses: the only hosts the Impact API URL may name. */
+export const IMPACT_EGRESS_PATTERNS: readonly string[] = ['https://*.impact.example.com'];
+
+/**
+ * Forge variable (process.env) the local Forge host sets: the app runs in the sandbox, so an Impact API URL on
+ * loopback (the Impact simulator) is accepted. Never set it in a deployed environment.
+ */
+export const LOCAL_FORGE_HOST_ENV = 'BRIDGE_LOCAL_FORGE_HOST';
 
 export const StorageKeys = {
   /** Marker that the web trigger queued an event: `seen:<eventId>`. */
@@ -19,8 +28,10 @@ export const StorageKeys = {
   /** Delivery log, sortable by time: `dlv:<received ms, 13 digits>:<eventId>`. */
   deliveryPrefix: 'dlv:',
   delivery: (receivedAtMs: number, eventId: string) => `dlv:${String(receivedAtMs).padStart(13, '0')}:${eventId}`,
-  /** Last event received per source, for the settings page. */
+  /** Last event received per source, for the settings page: LastReceivedRecord (with the batch's signing key id). */
   lastReceived: (source: string) => `last-received:${source}`,
+  /** The last relay batch refused for its signature (RejectedBatchRecord), written at most once a minute. */
+  lastRejectedBatch: 'relay-rejected-batch',
   /** Status category mirror of issues the app tracks: `issue-status:<issueId>`. */
   issueStatus: (issueId: string) => `issue-status:${issueId}`,
   lastScheduledRun: (triggerKey: string) => `scheduled-run:${triggerKey}`,

@@ -3,31 +3,36 @@
  * the Forge adapters and hands the event to a handler that takes them as arguments, so the handlers
  * are tested with the local Forge host and never through module mocks.
  */
+import { randomUUID } from 'node:crypto';
 import { makeResolver } from '@forge/resolver';
-import api, { route, webTrigger } from '@forge/api';
+import api, { fetch as forgeFetch, route, webTrigger } from '@forge/api';
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { createJiraRestPort, createJiraUserPort } from './adapters/jira-rest';
 import { createJiraProjectsRestPort } from './projects/jira-projects-rest';
-import { withBriefRateLimitWaits } from './adapters/jira-brief-waits';
+import { briefRateLimitWaits, type BriefWaitOptions, type BriefWaits } from './adapters/jira-brief-waits';
 import { createForgeKvsStore } from './adapters/forge-kvs-store';
 import { createForgeJobQueue } from './adapters/forge-job-queue';
 import { systemClock } from './adapters/system-clock';
 import { consoleLogger } from './ports/logger';
-import { INGEST_WEBTRIGGER_KEY, QUEUE_KEY } from './constants';
+import { IMPACT_EGRESS_PATTERNS, INGEST_WEBTRIGGER_KEY, LOCAL_FORGE_HOST_ENV, QUEUE_KEY } from './constants';
 import { handleIngest } from './entry/webtrigger/ingest';
 import type { WebTriggerRequest, WebTriggerResponse } from './entry/webtrigger/web-trigger-types';
 import { handleQueueEvent } from './entry/consumer/process-queue-event';
 import { handleIssueUpdated } from './entry/trigger/issue-updated';
 import { handleScheduledSync } from './entry/scheduled/project-sync';
 import type { ResolverDefinitions } from './entry/resolvers/contract';
-import { getConnectionStatus, listRecentDeliveries, type ResolverDeps } from './entry/resolvers/resolvers';
+import { listRecentDeliveries, type ResolverDeps } from './entry/resolvers/resolvers';
+import { getConnectionStatus, retireSigningKey, rotateSigningKey } from './entry/resolvers/connection';
+import { saveImpactConnection, testImpactConnection, type ImpactConnectionDeps } from './entry/resolvers/connection-impact';
+import { recordRejectedBatch } from './adapters/signing-keys';
 import { callerOf } from './entry/resolvers/admin-check';
 import { deleteAlertRule, exportAlertRules, importAlertRules, listAlertRules, reorderAlertRules, saveAlertRule } from './entry/resolvers/alert-rules';
 import { dryRunAlerts } from './entry/resolvers/dry-run';
 import { listFailedDeliveries, retryFailedDelivery } from './entry/resolvers/failed-deliveries';
-import { listUnmatchedUsers } from './entry/resolvers/unmatched-users';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup } from './entry/resolvers/issue-panel';
 import { getIssueIncident } from './entry/resolvers/incident-panel';
+import { resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './entry/resolvers/incident-panel-actions';
+import { deleteIncidentPropertyAsApp } from './incidents/incident-property-rest';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates } from './entry/resolvers/incident-mappings';
 import { deleteProblemPropertyAsApp, readIssueAsUser } from './adapters/jira-panel-rest';
 import {
@@ -52,15 +57,19 @@ function platform() {
   return { store, secrets: store, clock: systemClock, logger: consoleLogger, env: process.env };
 }
 
+/** Short Jira 429s are waited out in place (jira-brief-waits.ts); one budget per invocation. */
+const BRIEF_WAITS: BriefWaitOptions = { maxWaitSeconds: 2, budgetSeconds: 20, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), random: Math.random };
+
 /** Impact ⇄ Jira incident sync ports (Impact reached by egress fetch; see SecretKeys.impactApi). */
-function incidentPorts() {
+function incidentPorts(waits: BriefWaits) {
   const { secrets, env } = platform();
-  return { jira: createJiraIncidentPort(systemClock), impact: createImpactApiPort({ secrets, env, clock: systemClock }) };
+  return { jira: waits.wrap(createJiraIncidentPort(systemClock)), impact: createImpactApiPort({ secrets, env, clock: systemClock }) };
 }
 
 /** webtrigger `ingest` → function `ingest-fn`. */
 export async function ingestWebTrigger(request: WebTriggerRequest): Promise<WebTriggerResponse> {
-  return handleIngest(request, { ...platform(), queue: createForgeJobQueue(QUEUE_KEY) });
+  const base = platform();
+  return handleIngest(request, { ...base, queue: createForgeJobQueue(QUEUE_KEY), rejections: { record: (rejection, nowMs) => recordRejectedBatch(base.store, rejection, nowMs) } });
 }
 
 /**
@@ -68,15 +77,11 @@ export async function ingestWebTrigger(request: WebTriggerRequest): Promise<WebT
  * (Jira rate limit or outage) returns Forge's InvocationError, which the queue honours with `retryAfter`.
  */
 export async function processQueueEvent(event: unknown): Promise<InvocationError | undefined> {
-  const jira = withBriefRateLimitWaits(createJiraRestPort(systemClock), {
-    maxWaitSeconds: 2,
-    budgetSeconds: 20,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    random: Math.random,
-  });
+  const waits = briefRateLimitWaits(BRIEF_WAITS);
+  const jira = waits.wrap(createJiraRestPort(systemClock));
   const base = platform();
   const projects = { store: base.store, clock: base.clock, logger: base.logger, jira: createJiraProjectsRestPort(systemClock), queue: createForgeJobQueue(QUEUE_KEY) };
-  const result = await handleQueueEvent(event, { ...base, jira, projects, incidents: incidentPorts() });
+  const result = await handleQueueEvent(event, { ...base, jira, projects, incidents: incidentPorts(waits) });
   if (!result.retry) return undefined;
   return new InvocationError({
     retryAfter: result.retry.retryAfterSeconds,
@@ -87,7 +92,8 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
 
 /** trigger `issue-updated` (avi:jira:updated:issue, ignoreSelf) → function `issue-updated-fn`. */
 export async function onIssueUpdated(event: unknown): Promise<void> {
-  await handleIssueUpdated(event, { ...platform(), incidents: incidentPorts() });
+  // A trigger has 25 s and is not retried: a smaller waiting budget.
+  await handleIssueUpdated(event, { ...platform(), incidents: incidentPorts(briefRateLimitWaits({ ...BRIEF_WAITS, budgetSeconds: 5 })) });
 }
 
 /** jira:workflowValidator `incident-closure` → function `closure-validator-fn`: no closing before the post-mortem is done. */
@@ -135,6 +141,10 @@ function projectResolverDeps(): ProjectResolverDeps {
 
 export const resolver = makeResolver<ResolverDefinitions>({
   getConnectionStatus: () => getConnectionStatus(resolverDeps()),
+  rotateSigningKey: ({ payload, context }) => rotateSigningKey(payload, callerOf(context), connectionDeps()),
+  retireSigningKey: ({ payload, context }) => retireSigningKey(payload, callerOf(context), connectionDeps()),
+  saveImpactConnection: ({ payload, context }) => saveImpactConnection(payload, callerOf(context), connectionDeps()),
+  testImpactConnection: ({ context }) => testImpactConnection(callerOf(context), connectionDeps()),
   listRecentDeliveries: ({ payload }) => listRecentDeliveries(payload, resolverDeps()),
   listAlertRules: () => listAlertRules(alertResolverDeps()),
   saveAlertRule: ({ payload, context }) => saveAlertRule(payload, callerOf(context), alertResolverDeps()),
@@ -144,7 +154,6 @@ export const resolver = makeResolver<ResolverDefinitions>({
   importAlertRules: ({ payload, context }) => importAlertRules(payload, callerOf(context), alertResolverDeps()),
   dryRunAlerts: ({ payload }) => dryRunAlerts(payload, alertResolverDeps()),
   listFailedDeliveries: ({ payload }) => listFailedDeliveries(payload, alertResolverDeps()),
-  listUnmatchedUsers: () => listUnmatchedUsers({ store: platform().store }),
   retryFailedDelivery: ({ payload, context }) => retryFailedDelivery(payload, callerOf(context), alertResolverDeps()),
   listProjects: () => listProjectsResolver(projectResolverDeps()),
   trackProject: ({ payload, context }) => trackProjectResolver(payload, callerOf(context), projectResolverDeps()),
@@ -158,6 +167,8 @@ export const resolver = makeResolver<ResolverDefinitions>({
   resyncIssueAlertGroup: ({ context }) => resyncIssueAlertGroup(issueKeyOf(context), panelDeps()),
   unlinkIssueAlertGroup: ({ context }) => unlinkIssueAlertGroup(issueKeyOf(context), callerOf(context), panelDeps()),
   getIssueIncident: ({ context }) => getIssueIncident(issueKeyOf(context), { store: platform().store, readIssueAsUser }),
+  resyncIssueIncident: ({ context }) => resyncIssueIncident(issueKeyOf(context), callerOf(context), incidentPanelDeps()),
+  unlinkIssueIncident: ({ context }) => unlinkIssueIncident(issueKeyOf(context), callerOf(context), incidentPanelDeps()),
   getIncidentMappings: () => getIncidentMappings(mappingDeps()),
   saveIncidentMappings: ({ payload, context }) => saveIncidentMappings(payload, callerOf(context), mappingDeps()),
   getPostMortemTemplates: () => getPostMortemTemplates(mappingDeps()),
@@ -169,6 +180,34 @@ function panelDeps() {
   const { store, clock } = platform();
   const jira = createJiraRestPort(systemClock);
   return { store, clock, jira, userJira: createJiraUserPort(systemClock), readProblemProperty: readProblemPropertyAsUser, deleteProblemProperty: deleteProblemPropertyAsApp };
+}
+
+/** Incident panel actions: reads as the user, the resync through the queue, the property removed as the app. */
+function incidentPanelDeps(): IncidentPanelActionDeps {
+  return {
+    store: platform().store,
+    readIssueAsUser,
+    userJira: createJiraUserPort(systemClock),
+    queue: createForgeJobQueue(QUEUE_KEY),
+    now: () => systemClock.now(),
+    newRequestId: () => randomUUID().replace(/-/g, ''),
+    deleteIncidentProperty: deleteIncidentPropertyAsApp,
+  };
+}
+
+/** Connection tab writes: secrets in Forge secret storage, admin checks asked as the user, Impact by egress fetch. */
+function connectionDeps(): ImpactConnectionDeps & { store: ReturnType<typeof platform>['store'] } {
+  const { store, secrets, env } = platform();
+  return {
+    store,
+    secrets,
+    env,
+    userJira: createJiraUserPort(systemClock),
+    now: () => systemClock.now(),
+    egress: IMPACT_EGRESS_PATTERNS,
+    allowLoopback: env[LOCAL_FORGE_HOST_ENV] === '1',
+    fetch: (url, init) => forgeFetch(url, init as Parameters<typeof forgeFetch>[1]) as unknown as Promise<Response>,
+  };
 }
 
 function mappingDeps() {

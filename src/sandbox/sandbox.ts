@@ -7,7 +7,7 @@ import { createJiraSimulator, seedSandboxSite, serveJiraSimulator, DEFAULT_APP_A
 import { loadRelayConfig, type RelayConfig } from '../relay/config';
 import { startRelay, type RunningRelay } from '../relay/server';
 import type { Logger } from '../relay/logger';
-import { SecretKeys } from '../forge/constants';
+import { LOCAL_FORGE_HOST_ENV, SecretKeys } from '../forge/constants';
 import type { HandlersModule } from './forge-host';
 import { IncidentKeys } from '../forge/incidents/incident-store';
 import { sandboxIncidentConfig } from './incident-config';
@@ -54,8 +54,14 @@ export interface Sandbox {
   readonly impact: ImpactSimulator | undefined;
   /** The app's Impact API token (what the `impact-api` secret holds). */
   readonly impactApiToken: string;
+  /** The running relay (a new one after `restartRelay`). */
   readonly relay: RunningRelay;
   readonly relayConfig: RelayConfig;
+  /**
+   * Stops the relay and starts it again on the same port and outbox database with these env changes (e.g. a
+   * new RELAY_SIGNING_KEYS), as an operator would. Events still in the outbox are sent by the new process.
+   */
+  restartRelay(envChanges: Readonly<Record<string, string>>): Promise<RunningRelay>;
   close(): Promise<void>;
 }
 
@@ -100,6 +106,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     jiraTarget = { kind: 'fetch', fetch: async (request) => sim.app.fetch(request) };
   }
 
+  // The app's Forge variable saying it runs on this local host (loopback Impact URLs are then allowed).
+  const hadLocalFlag = process.env[LOCAL_FORGE_HOST_ENV];
+  process.env[LOCAL_FORGE_HOST_ENV] = '1';
   const forge = createForgeHost({
     manifestPath: join(__dirname, '../../manifest.yml'),
     handlers: options.handlers ?? forgeApp,
@@ -156,11 +165,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   // Incident sync settings for the simulated site (OPS incidents, PM post-mortems) and the Impact API.
   forge.kvs.set({ kind: 'kv' }, IncidentKeys.config, sandboxIncidentConfig());
   if (impactApi) forge.kvs.set({ kind: 'secret' }, SecretKeys.impactApi, { baseUrl: impactApi.url, token: impactApi.token });
-  const relay = await startRelay(relayConfig, {
+  const relayOptions = {
     logger: options.logger,
     ...(options.relayClock ? { clock: options.relayClock } : {}),
     ...(options.relayFetch ? { fetch: options.relayFetch } : {}),
-  });
+  };
+  let relay = await startRelay(relayConfig, relayOptions);
+  let currentRelayConfig = relayConfig;
   impact?.webhooks.setTarget(`${relay.url}/v1/impact`);
 
   return {
@@ -169,8 +180,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     forge,
     impact,
     impactApiToken,
-    relay,
-    relayConfig,
+    get relay() {
+      return relay;
+    },
+    get relayConfig() {
+      return currentRelayConfig;
+    },
+    async restartRelay(envChanges) {
+      const port = new URL(relay.url).port;
+      await relay.close();
+      currentRelayConfig = loadRelayConfig({ ...options.env, ...envChanges, RELAY_HOST: options.host, RELAY_PORT: port, RELAY_DB: currentRelayConfig.dbPath, WEBTRIGGER_URL: webTrigger });
+      relay = await startRelay(currentRelayConfig, relayOptions);
+      await untilAnswers(`${relay.url}/healthz`);
+      return relay;
+    },
     async close() {
       // Impact stops sending first; its API stays up until the app (Forge host) has stopped calling it.
       await impact?.webhooks.stop();
@@ -179,6 +202,25 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await forge.close();
       await closeJira();
       await closeImpact();
+      if (hadLocalFlag === undefined) delete process.env[LOCAL_FORGE_HOST_ENV];
+      else process.env[LOCAL_FORGE_HOST_ENV] = hadLocalFlag;
     },
   };
+}
+
+/**
+ * Until a GET answers (bounded). Connections kept alive to a relay that was just stopped fail once each; these
+ * probes use them up, so the next request from this process reaches the new relay.
+ */
+async function untilAnswers(url: string, attempts = 20): Promise<void> {
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  throw new Error(`${url} did not answer`);
 }

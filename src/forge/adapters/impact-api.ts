@@ -30,11 +30,13 @@ export interface ImpactApiDeps {
   readonly fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
-const connectionSchema = z.object({ baseUrl: z.url(), token: z.string().min(1) });
+/** The `impact-api` secret: `{baseUrl, token, updatedAt?}` (updatedAt: when an admin last saved it, ISO). */
+export const impactConnectionSchema = z.object({ baseUrl: z.url(), token: z.string().min(1), updatedAt: z.string().optional() });
+const connectionSchema = impactConnectionSchema;
 
 export async function resolveImpactConnection(deps: Pick<ImpactApiDeps, 'secrets' | 'env'>): Promise<ImpactConnection | null> {
   const stored = connectionSchema.safeParse(await deps.secrets.getSecret<unknown>(SecretKeys.impactApi));
-  if (stored.success) return stored.data;
+  if (stored.success) return { baseUrl: stored.data.baseUrl, token: stored.data.token };
   const fromEnv = connectionSchema.safeParse({ baseUrl: deps.env['IMPACT_API_URL'], token: deps.env['IMPACT_API_TOKEN'] });
   return fromEnv.success ? fromEnv.data : null;
 }

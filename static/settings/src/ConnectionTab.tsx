@@ -1,8 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus } from '../../../src/forge/entry/resolvers/contract';
 import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge, formatTime } from '../../shared/ui';
+import { ErrorMessage } from '../../shared/ui';
+import { ImpactSection } from './connection/ImpactSection';
+import { RelaySection } from './connection/RelaySection';
+import { SigningKeysSection } from './connection/SigningKeysSection';
 
+/** Relay web trigger, signing keys (rotate and retire) and the Impact API connection. No secret is ever loaded. */
 export function ConnectionTab({ client }: { client: ResolverClient }) {
   const [status, setStatus] = useState<ConnectionStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -13,41 +17,9 @@ export function ConnectionTab({ client }: { client: ResolverClient }) {
   if (!status) return <p className="subtle">Loading…</p>;
   return (
     <div>
-      <h2>Relay connection</h2>
-      <p className="subtle">Point the relay's <code>WEBTRIGGER_URL</code> at this web trigger and give it a signing key the app knows.</p>
-      <dl className="facts">
-        <dt>Web trigger URL</dt>
-        <dd>{status.webTriggerUrl ? <code data-testid="webtrigger-url">{status.webTriggerUrl}</code> : <Lozenge tone="removed">not available</Lozenge>}</dd>
-        <dt>Signing keys</dt>
-        <dd>
-          {status.signingKeys.configured ? <Lozenge tone="success">set</Lozenge> : <Lozenge tone="removed">not set</Lozenge>}{' '}
-          {status.signingKeys.keyIds.map((id) => (
-            <code key={id} style={{ marginLeft: 4 }}>
-              {id}
-            </code>
-          ))}
-          <div className="field-help">Only key ids are shown; the secrets stay in Forge secret storage.</div>
-        </dd>
-        <dt>Scheduled project sync</dt>
-        <dd>{formatTime(status.lastScheduledRun)}</dd>
-      </dl>
-      <h2>Last event per source</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Source</th>
-            <th scope="col">Last received</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(['alertmanager', 'impact', 'jira'] as const).map((source) => (
-            <tr key={source}>
-              <td>{source === 'alertmanager' ? 'Alertmanager' : source === 'impact' ? 'Impact' : 'Jira issue events'}</td>
-              <td>{status.lastReceived[source] ? formatTime(status.lastReceived[source]) : <span className="subtle">never</span>}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <RelaySection status={status} />
+      <SigningKeysSection client={client} signing={status.signing} onChange={(signing) => setStatus((s) => (s ? { ...s, signing } : s))} />
+      <ImpactSection client={client} impact={status.impact} onChange={(impact) => setStatus((s) => (s ? { ...s, impact } : s))} />
     </div>
   );
 }

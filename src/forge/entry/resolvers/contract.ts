@@ -9,12 +9,8 @@ import type { UserMatchList } from '../../projects/user-directory';
  * and @forge/bridge's typed `makeInvoke` (or our shim) checks the frontend. Secrets never appear here:
  * only whether they are set.
  */
-export interface ConnectionStatus {
-  readonly webTriggerUrl: string | null;
-  readonly signingKeys: { readonly configured: boolean; readonly keyIds: readonly string[] };
-  readonly lastReceived: Readonly<Record<'alertmanager' | 'impact' | 'jira', string | null>>;
-  readonly lastScheduledRun: string | null;
-}
+import type { ConnectionResolverDefinitions } from './contract-connection';
+export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
 
 export interface DeliverySummary {
   readonly eventId: string;
@@ -32,9 +28,8 @@ export interface RecentDeliveries {
 }
 
 export type ResolverDefinitions = {
-  getConnectionStatus: () => ConnectionStatus;
   listRecentDeliveries: (input: { cursor?: string; limit?: number }) => RecentDeliveries;
-} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & IncidentSyncResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)
@@ -151,7 +146,7 @@ export interface IssueAlertGroup {
 }
 
 import type { PanelAndMappingResolverDefinitions } from './contract-panel';
-export type { IncidentMappings, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemTemplates } from './contract-panel';
+export type { IncidentMappings, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
 
 export type IssuePanelResolverDefinitions = {
   /** null: the issue was not created by an alert. */
@@ -173,25 +168,4 @@ export type ProjectResolverDefinitions = {
   getProjectSyncSettings: () => ResolverResult<ProjectSyncSettings>;
   saveProjectSyncSettings: (input: { intervalHours: number; storyPointsField?: string | null }) => ResolverResult<ProjectSyncSettings>;
   listUserMatches: (input: { refresh?: boolean }) => ResolverResult<UserMatchList>;
-};
-
-// ---------------------------------------------------------------------------------------------------------
-// Impact incident sync (issue 5): commanders with no Jira account (never assigned; the sync goes on).
-
-export interface UnmatchedUserSummary {
-  readonly email: string;
-  readonly name: string;
-  /** `ambiguous`: several Jira accounts fit (`candidates` holds their account ids). */
-  readonly reason: 'unmatched' | 'ambiguous';
-  readonly candidates: readonly string[];
-  /** When Jira was last searched for this person (ISO). */
-  readonly checkedAt: string;
-}
-
-export interface UnmatchedUserList {
-  readonly items: readonly UnmatchedUserSummary[];
-}
-
-export type IncidentSyncResolverDefinitions = {
-  listUnmatchedUsers: () => UnmatchedUserList;
 };

@@ -9,6 +9,7 @@ import type { Clock } from '../../ports/clock';
 import type { JobQueue, JobToPush } from '../../ports/job-queue';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
+import { safeKeyId, type LastReceivedRecord, type RejectedBatchRecord } from '../../domain/connection';
 import { IngestError } from './ingest-error';
 import { header, jsonResponse, type WebTriggerRequest, type WebTriggerResponse } from './web-trigger-types';
 
@@ -19,6 +20,12 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
+  /** Where a batch refused for its signature is noted for the settings page (throttled by the implementation). */
+  readonly rejections?: RejectionLog;
+}
+
+export interface RejectionLog {
+  record(rejection: Omit<RejectedBatchRecord, 'at'>, nowMs: number): Promise<void>;
 }
 
 /** Events of one alert group or incident run one at a time, in order, on the queue. */
@@ -60,7 +67,10 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
     rawBody: request.body,
     nowSeconds: Math.floor(deps.clock.now() / 1000),
   });
-  if (!check.ok) throw new IngestError('unauthorized', `signature rejected: ${check.reason}`);
+  if (!check.ok) {
+    await noteRejection(deps, { reason: check.reason, keyId: safeKeyId(header(request, KEY_ID_HEADER)) });
+    throw new IngestError('unauthorized', `signature rejected: ${check.reason}`);
+  }
 
   let json: unknown;
   try {
@@ -88,7 +98,7 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
       fresh.map((event) => ({ key: StorageKeys.seenEvent(event.id), value: nowMs })),
       { ttlSeconds: SEEN_EVENT_TTL_DAYS * 86_400 },
     );
-    await recordLastReceived(fresh, deps.store);
+    await recordLastReceived(fresh, { keyId: check.keyId, acceptedAt: new Date(nowMs).toISOString() }, deps.store);
   }
 
   const ack: IngestAck = { accepted: fresh.map((event) => event.id), duplicates: [...new Set(duplicates)] };
@@ -116,11 +126,22 @@ export function jobsFor(events: readonly RelayEvent[]): JobToPush[] {
   });
 }
 
-async function recordLastReceived(events: readonly RelayEvent[], store: KeyValueStore): Promise<void> {
+/** The same one write per source as before; it also says which key signed the batch, for key rotation. */
+async function recordLastReceived(events: readonly RelayEvent[], batch: { keyId: string; acceptedAt: string }, store: KeyValueStore): Promise<void> {
   const latest = new Map<string, string>();
   for (const event of events) {
     const previous = latest.get(event.source);
     if (!previous || previous < event.receivedAt) latest.set(event.source, event.receivedAt);
   }
-  await store.setMany([...latest.entries()].map(([source, receivedAt]) => ({ key: StorageKeys.lastReceived(source), value: { receivedAt } })));
+  await store.setMany<LastReceivedRecord>([...latest.entries()].map(([source, receivedAt]) => ({ key: StorageKeys.lastReceived(source), value: { receivedAt, ...batch } })));
+}
+
+/** Best effort: the batch is refused with 401 whether or not the note could be written. */
+async function noteRejection(deps: IngestDeps, rejection: Omit<RejectedBatchRecord, 'at'>): Promise<void> {
+  if (!deps.rejections) return;
+  try {
+    await deps.rejections.record(rejection, deps.clock.now());
+  } catch (error) {
+    deps.logger.warn('could not record the rejected batch', { error: error instanceof Error ? error.message : String(error) });
+  }
 }

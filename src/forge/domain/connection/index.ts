@@ -1,0 +1,3 @@
+export * from './signing-keys';
+export * from './relay-activity';
+export * from './impact-connection';

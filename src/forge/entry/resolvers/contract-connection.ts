@@ -1,0 +1,63 @@
+/**
+ * Connection tab contract (issue 7): relay web trigger, signing keys and the Impact API. Secrets never appear
+ * here: keys by id and times, the Impact token only as 'set' / 'not set'.
+ */
+import type { ImpactTestResult } from '../../domain/connection';
+import type { ResolverResult } from './contract';
+
+export type { ImpactTestResult };
+
+export interface SigningKeyStatus {
+  readonly id: string;
+  /** When the key was added (ISO); null for keys added before rotation existed. */
+  readonly addedAt: string | null;
+  /** The newest accepted relay batch signed with this key that the app still has on record. */
+  readonly lastUsedAt: string | null;
+  /** The relay signed its newest accepted batch with this key: retiring it would stop the relay. */
+  readonly inUseByRelay: boolean;
+}
+
+export interface RejectedBatch {
+  readonly at: string;
+  /** Why the signature was refused: missing-headers, bad-timestamp, stale-timestamp, unknown-key, bad-signature. */
+  readonly reason: string;
+  readonly keyId: string | null;
+}
+
+export interface SigningStatus {
+  /** Where the keys come from: Forge secret storage, the encrypted Forge variable RELAY_SIGNING_KEYS, or nowhere. */
+  readonly source: 'secret-storage' | 'forge-variable' | 'none';
+  /** Newest first: the first is the one to give the relay. */
+  readonly keys: readonly SigningKeyStatus[];
+  readonly lastRotatedAt: string | null;
+  /** Key id of the newest accepted relay batch. */
+  readonly relayKeyId: string | null;
+  readonly lastAcceptedAt: string | null;
+  readonly lastRejected: RejectedBatch | null;
+  readonly maxKeys: number;
+}
+
+export interface ImpactConnectionStatus {
+  readonly source: 'secret-storage' | 'environment' | 'none';
+  readonly baseUrl: string | null;
+  readonly token: 'set' | 'not set';
+  readonly updatedAt: string | null;
+}
+
+export interface ConnectionStatus {
+  readonly webTriggerUrl: string | null;
+  /** Kept for older callers; `signing` has the detail. */
+  readonly signingKeys: { readonly configured: boolean; readonly keyIds: readonly string[] };
+  readonly signing: SigningStatus;
+  readonly impact: ImpactConnectionStatus;
+  readonly lastReceived: Readonly<Record<'alertmanager' | 'impact' | 'jira', string | null>>;
+  readonly lastScheduledRun: string | null;
+}
+
+export type ConnectionResolverDefinitions = {
+  getConnectionStatus: () => ConnectionStatus;
+  rotateSigningKey: (input: { keyId: string; secret: string }) => ResolverResult<SigningStatus>;
+  retireSigningKey: (input: { keyId: string }) => ResolverResult<SigningStatus>;
+  saveImpactConnection: (input: { baseUrl: string; token?: string }) => ResolverResult<ImpactConnectionStatus>;
+  testImpactConnection: () => ResolverResult<ImpactTestResult>;
+};

@@ -1,0 +1,119 @@
+import { useId, useState } from 'react';
+import type { ImpactConnectionStatus, ImpactTestResult, ResolverError } from '../../../../src/forge/entry/resolvers/contract';
+import { messageOf, type ResolverClient } from '../../../shared/client';
+import { ErrorMessage, Lozenge, formatTime } from '../../../shared/ui';
+
+const SOURCE_LABEL: Record<ImpactConnectionStatus['source'], string> = {
+  'secret-storage': 'Forge secret storage',
+  environment: 'the Forge variables IMPACT_API_URL / IMPACT_API_TOKEN',
+  none: 'not configured',
+};
+
+const OUTCOME_TONE: Record<ImpactTestResult['outcome'], 'success' | 'removed' | 'moved'> = {
+  ok: 'success',
+  'token-refused': 'removed',
+  unreachable: 'removed',
+  unexpected: 'moved',
+  'not-configured': 'moved',
+};
+
+/** Impact API URL and token: the token is write-only (empty keeps the stored one). */
+export function ImpactSection({ client, impact, onChange }: { client: ResolverClient; impact: ImpactConnectionStatus; onChange: (s: ImpactConnectionStatus) => void }) {
+  const uid = useId();
+  const [baseUrl, setBaseUrl] = useState(impact.baseUrl ?? '');
+  const [token, setToken] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [test, setTest] = useState<ImpactTestResult | null>(null);
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const result = await client.call('saveImpactConnection', token ? { baseUrl, token } : { baseUrl });
+      if (result.ok) {
+        onChange(result.value);
+        setToken('');
+        setSaved(true);
+      } else setError(result.error);
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const runTest = async () => {
+    setBusy(true);
+    setError(null);
+    setTest(null);
+    try {
+      const result = await client.call('testImpactConnection');
+      if (result.ok) setTest(result.value);
+      else setError(result.error);
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby={`${uid}-h`}>
+      <h2 id={`${uid}-h`}>Impact API</h2>
+      <dl className="facts">
+        <dt>URL</dt>
+        <dd data-testid="impact-url">{impact.baseUrl ? <code>{impact.baseUrl}</code> : <span className="subtle">not set</span>}</dd>
+        <dt>Token</dt>
+        <dd data-testid="impact-token">
+          {impact.token === 'set' ? <Lozenge tone="success">set</Lozenge> : <Lozenge tone="removed">not set</Lozenge>}
+          {impact.updatedAt && <span className="subtle"> updated {formatTime(impact.updatedAt)}</span>}
+        </dd>
+        <dt>From</dt>
+        <dd>{SOURCE_LABEL[impact.source]}</dd>
+      </dl>
+      <form
+        className="card"
+        aria-label="Impact API connection"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <div className="field-grid">
+          <div className="field">
+            <label htmlFor={`${uid}-url`}>Impact API URL</label>
+            <input id={`${uid}-url`} type="url" value={baseUrl} placeholder="https://acme.impact.example.com" spellCheck={false} onChange={(e) => setBaseUrl(e.target.value)} />
+            <div className="field-help">https, on a host the app may reach (manifest.yml egress).</div>
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-token`}>New API token</label>
+            <input id={`${uid}-token`} type="password" value={token} autoComplete="new-password" spellCheck={false} onChange={(e) => setToken(e.target.value)} />
+            <div className="field-help">Leave empty to keep the stored token. It is never shown again.</div>
+          </div>
+        </div>
+        {error && <ErrorMessage error={error} title="Impact connection" />}
+        {saved && (
+          <div className="message success" role="status">
+            Impact connection saved.
+          </div>
+        )}
+        <div className="row">
+          <button type="submit" className="primary" disabled={busy}>
+            Save Impact connection
+          </button>
+          <button type="button" disabled={busy} onClick={() => void runTest()}>
+            Test connection
+          </button>
+        </div>
+        {test && (
+          <div className={`message ${test.outcome === 'ok' ? 'success' : 'error'}`} role="status" data-testid="impact-test">
+            <Lozenge tone={OUTCOME_TONE[test.outcome]}>{test.outcome}</Lozenge> {test.message}
+          </div>
+        )}
+      </form>
+    </section>
+  );
+}

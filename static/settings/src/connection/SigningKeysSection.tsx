@@ -1,0 +1,165 @@
+import { useId, useState } from 'react';
+import type { ResolverError, SigningStatus } from '../../../../src/forge/entry/resolvers/contract';
+import { messageOf, type ResolverClient } from '../../../shared/client';
+import { ErrorMessage, Lozenge, formatTime } from '../../../shared/ui';
+import { generateSigningSecret, relayEnvLine, suggestKeyId } from './secret';
+
+const SOURCE_LABEL: Record<SigningStatus['source'], string> = {
+  'secret-storage': 'Forge secret storage',
+  'forge-variable': 'the encrypted Forge variable RELAY_SIGNING_KEYS (a rotation moves them to secret storage)',
+  none: 'nowhere: no key is configured, so the app refuses every batch',
+};
+
+/** Key table with Retire buttons, and the Rotate form (the secret is generated and shown only in this browser). */
+export function SigningKeysSection({ client, signing, onChange }: { client: ResolverClient; signing: SigningStatus; onChange: (s: SigningStatus) => void }) {
+  const uid = useId();
+  const ids = signing.keys.map((k) => k.id);
+  const [keyId, setKeyId] = useState(() => suggestKeyId(Date.now(), ids));
+  const [secret, setSecret] = useState('');
+  const [shown, setShown] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ResolverError | null>(null);
+  const [rotated, setRotated] = useState<{ keyId: string; line: string } | null>(null);
+  const [retired, setRetired] = useState<string | null>(null);
+
+  const run = async (action: () => Promise<{ ok: true; value: SigningStatus } | { ok: false; error: ResolverError }>, done: (s: SigningStatus) => void) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await action();
+      if (result.ok) {
+        onChange(result.value);
+        done(result.value);
+      } else setError(result.error);
+    } catch (e) {
+      setError({ code: 'jira-error', message: messageOf(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rotate = () =>
+    run(
+      () => client.call('rotateSigningKey', { keyId, secret }),
+      (s) => {
+        // The line keeps the secret only on this page; the server never sends it back.
+        setRotated({ keyId, line: relayEnvLine(keyId, secret, ids) });
+        setRetired(null);
+        setSecret('');
+        setShown(false);
+        setKeyId(suggestKeyId(Date.now(), s.keys.map((k) => k.id)));
+      },
+    );
+  const retire = (id: string) =>
+    run(
+      () => client.call('retireSigningKey', { keyId: id }),
+      () => {
+        setRetired(id);
+        setRotated(null);
+      },
+    );
+
+  return (
+    <section aria-labelledby={`${uid}-h`}>
+      <h2 id={`${uid}-h`}>Signing keys</h2>
+      <p className="subtle">
+        The relay signs every batch with its first key; the app accepts any key listed here, by id. Keys come from {SOURCE_LABEL[signing.source]}. Last rotated:{' '}
+        <span data-testid="last-rotated">{formatTime(signing.lastRotatedAt)}</span>.
+      </p>
+      <table aria-label="Signing keys">
+        <thead>
+          <tr>
+            <th scope="col">Key id</th>
+            <th scope="col">Added</th>
+            <th scope="col">Last used by the relay</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {signing.keys.map((k) => (
+            <tr key={k.id} data-key-id={k.id}>
+              <td>
+                <code>{k.id}</code> {k.inUseByRelay && <Lozenge tone="success">in use by the relay</Lozenge>}
+              </td>
+              <td>{k.addedAt ? formatTime(k.addedAt) : <span className="subtle">before rotation</span>}</td>
+              <td>{k.lastUsedAt ? formatTime(k.lastUsedAt) : <span className="subtle">not recently</span>}</td>
+              <td className="actions">
+                <button type="button" className="subtle-btn compact" disabled={busy} aria-label={`Retire key ${k.id}`} onClick={() => void retire(k.id)}>
+                  Retire
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {retired && (
+        <div className="message success" role="status">
+          Key <code>{retired}</code> retired: batches signed with it are now refused.
+        </div>
+      )}
+
+      <h3>Rotate</h3>
+      <form
+        className="card"
+        aria-label="Rotate the signing key"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void rotate();
+        }}
+      >
+        <div className="field-grid">
+          <div className="field">
+            <label htmlFor={`${uid}-kid`}>New key id</label>
+            <input id={`${uid}-kid`} type="text" value={keyId} autoComplete="off" spellCheck={false} onChange={(e) => setKeyId(e.target.value)} />
+            <div className="field-help">Letters, digits, ".", "_" or "-"; not an id already listed.</div>
+          </div>
+          <div className="field">
+            <label htmlFor={`${uid}-secret`}>New secret</label>
+            <div className="row">
+              <input id={`${uid}-secret`} type={shown ? 'text' : 'password'} value={secret} autoComplete="new-password" spellCheck={false} onChange={(e) => setSecret(e.target.value)} />
+              <button type="button" onClick={() => setSecret(generateSigningSecret())}>
+                Generate
+              </button>
+              <button type="button" className="subtle-btn" aria-pressed={shown} onClick={() => setShown((v) => !v)}>
+                {shown ? 'Hide' : 'Show'}
+              </button>
+            </div>
+            <div className="field-help">32–256 printable characters without "," or spaces. Generate makes 32 random bytes in this browser.</div>
+          </div>
+        </div>
+        {secret && (
+          <div className="field">
+            <label htmlFor={`${uid}-line`}>Relay setting to copy</label>
+            <input id={`${uid}-line`} type={shown ? 'text' : 'password'} readOnly value={relayEnvLine(keyId, secret, ids)} onFocus={(e) => e.target.select()} />
+            <div className="field-help">Keep your relay's existing entries after the new one; only the first signs.</div>
+          </div>
+        )}
+        {error && <ErrorMessage error={error} title="The keys were not changed" />}
+        <button type="submit" className="primary" disabled={busy || !secret || !keyId}>
+          {busy ? 'Saving…' : 'Add key'}
+        </button>
+      </form>
+      {rotated && (
+        <div className="message success" role="status" data-testid="rotated">
+          <p>
+            Key <code>{rotated.keyId}</code> added and accepted from now on. Next steps:
+          </p>
+          <ol>
+            <li>
+              Set the relay's <code>RELAY_SIGNING_KEYS</code> so <code>{rotated.keyId}</code> comes first (copy below; this page will not show the secret again).
+            </li>
+            <li>Restart the relay.</li>
+            <li>Once the table shows {rotated.keyId} in use by the relay, retire the old key.</li>
+          </ol>
+          <label htmlFor={`${uid}-copy`}>Relay setting</label>
+          <input id={`${uid}-copy`} type="password" readOnly value={rotated.line} onFocus={(e) => e.target.select()} />
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(rotated.line)}>
+            Copy
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
