@@ -96,7 +96,7 @@ describe('the Forge app in the local host', () => {
       ok: true,
       result: {
         webTriggerUrl: host.webTriggerUrl('ingest'),
-        signingKeys: { configured: true, keyIds: ['test'] },
+        signing: { source: 'secret-storage', keys: [{ id: 'test', inUseByRelay: true }], relayKeyId: 'test', lastRejected: null },
         lastReceived: { alertmanager: new Date(now).toISOString(), impact: null, jira: null },
       },
     });

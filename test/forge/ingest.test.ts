@@ -1,3 +1,4 @@
+import type { RejectedBatchRecord } from '../../src/forge/domain/connection';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { handleIngest, jobsFor, concurrencyKeyFor } from '../../src/forge/entry/webtrigger/ingest';
@@ -41,8 +42,10 @@ function setup() {
   const store = new InMemoryStore(() => NOW);
   store.secrets.set(SecretKeys.relaySigningKeys, [KEY]);
   const queue = new RecordingQueue();
-  const deps = { store, secrets: store, queue, clock: { now: () => NOW }, logger: { info() {}, warn() {}, error() {} }, env: {} };
-  return { store, queue, deps };
+  const rejected: Omit<RejectedBatchRecord, 'at'>[] = [];
+  const rejections = { record: async (rejection: Omit<RejectedBatchRecord, 'at'>) => void rejected.push(rejection) };
+  const deps = { store, secrets: store, queue, clock: { now: () => NOW }, logger: { info() {}, warn() {}, error() {} }, env: {}, rejections };
+  return { store, queue, deps, rejected };
 }
 
 function signed(body: string, overrides: Partial<WebTriggerRequest> = {}, signedAt = NOW / 1000): WebTriggerRequest {
@@ -105,12 +108,14 @@ describe('ingest web trigger', () => {
     ['a body that is not a batch', signed('{"version":1,"events":[]}'), 400, 'invalid_body'],
     ['an oversize body', signed('x'.repeat(200 * 1024)), 413, 'payload_too_large'],
   ])('refuses %s with a JSON error and queues nothing', async (_name, request, status, code) => {
-    const { queue, store, deps } = setup();
+    const { queue, store, deps, rejected } = setup();
     const response = await handleIngest(request, deps);
     expect(response.statusCode).toBe(status);
     expect(JSON.parse(response.body).error.code).toBe(code);
     expect(queue.pushed).toHaveLength(0);
     expect(store.writes).toBe(0);
+    // Only a refused signature is noted for the Connection tab (through its own log, not these keys).
+    expect(rejected).toHaveLength(status === 401 ? 1 : 0);
   });
 
   it('answers 503 when no signing key is configured', async () => {

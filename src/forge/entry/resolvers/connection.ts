@@ -72,8 +72,6 @@ export async function getConnectionStatus(deps: ConnectionStatusDeps): Promise<C
   const receivedAt = (source: (typeof SOURCES)[number]) => records.get(StorageKeys.lastReceived(source))?.receivedAt ?? null;
   return {
     webTriggerUrl: await deps.webTriggerUrl(),
-    // Key ids name keys without revealing them; the secrets stay in secret storage.
-    signingKeys: { configured: signing.keys.length > 0, keyIds: signing.keys.map((key) => key.id) },
     signing,
     impact: await impactStatus(deps),
     lastReceived: { alertmanager: receivedAt('alertmanager'), impact: receivedAt('impact'), jira: receivedAt('jira') },

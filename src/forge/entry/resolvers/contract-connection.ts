@@ -46,8 +46,6 @@ export interface ImpactConnectionStatus {
 
 export interface ConnectionStatus {
   readonly webTriggerUrl: string | null;
-  /** Kept for older callers; `signing` has the detail. */
-  readonly signingKeys: { readonly configured: boolean; readonly keyIds: readonly string[] };
   readonly signing: SigningStatus;
   readonly impact: ImpactConnectionStatus;
   readonly lastReceived: Readonly<Record<'alertmanager' | 'impact' | 'jira', string | null>>;

@@ -21,7 +21,7 @@ export interface IngestDeps {
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
   /** Where a batch refused for its signature is noted for the settings page (throttled by the implementation). */
-  readonly rejections?: RejectionLog;
+  readonly rejections: RejectionLog;
 }
 
 export interface RejectionLog {
@@ -138,7 +138,6 @@ async function recordLastReceived(events: readonly RelayEvent[], batch: { keyId:
 
 /** Best effort: the batch is refused with 401 whether or not the note could be written. */
 async function noteRejection(deps: IngestDeps, rejection: Omit<RejectedBatchRecord, 'at'>): Promise<void> {
-  if (!deps.rejections) return;
   try {
     await deps.rejections.record(rejection, deps.clock.now());
   } catch (error) {
