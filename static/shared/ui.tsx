@@ -29,6 +29,62 @@ export function ErrorMessage({ error, title }: { error: ResolverError | string; 
   );
 }
 
+/** A success message, announced politely; nothing when there is none. */
+export function Notice({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="message success" role="status">
+      {children}
+    </div>
+  );
+}
+
+/** What the last action did: its refusal (titled), or its success notice. */
+export function ActionMessages({ error, notice, errorTitle }: { error: ResolverError | null; notice: ReactNode; errorTitle: string }) {
+  return (
+    <>
+      {error && <ErrorMessage error={error} title={errorTitle} />}
+      <Notice>{notice}</Notice>
+    </>
+  );
+}
+
+/** A table's header row; `hiddenActions` ends it with an Actions column only screen readers hear (its cells are buttons). */
+export function TableHead({ columns, hiddenActions = false }: { columns: readonly string[]; hiddenActions?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) => (
+          <th key={i} scope="col">
+            {c}
+          </th>
+        ))}
+        {hiddenActions && (
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
+}
+
+/** A form the page submits itself (never a navigation); `onSubmit` runs on Enter or the submit button. */
+export function Form({ onSubmit, className, label, children }: { onSubmit: () => unknown; className?: string; label?: string; children: ReactNode }) {
+  return (
+    <form
+      className={className}
+      aria-label={label}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSubmit();
+      }}
+    >
+      {children}
+    </form>
+  );
+}
+
 export interface TabSpec {
   readonly id: string;
   readonly label: string;

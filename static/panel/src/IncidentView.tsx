@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import type { IssueIncident, ResolverError } from '../../../src/forge/entry/resolvers/contract';
+import type { IssueIncident } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge, formatTime } from '../../shared/ui';
+import type { ResolverClient } from '../../shared/client';
+import { useResolverAction } from '../../shared/resolver-hooks';
+import { Lozenge, formatTime } from '../../shared/ui';
+import { IssueActions, type IssueJob } from './IssueActions';
 import { IssueLink } from './IssueLink';
-
-type Busy = 'resync' | 'unlink' | null;
 
 /** The resync runs on the queue: the page asks again every POLL_MS, at most POLL_TRIES times (30 s). */
 const POLL_MS = 750;
@@ -16,10 +16,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** The Impact incident behind an incident issue: both sides' status, priority, commander, sync health; resync and unlink. */
 export function IncidentView({ bridge, client, incident: initial, onChanged }: { bridge: Bridge; client: ResolverClient; incident: IssueIncident; onChanged: () => void }) {
   const [incident, setIncident] = useState(initial);
-  const [busy, setBusy] = useState<Busy>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [confirming, setConfirming] = useState(false);
+  const action = useResolverAction<IssueJob>();
+  const { setError, setNotice } = action;
   const live = useRef(true);
   useEffect(() => {
     live.current = true;
@@ -60,78 +58,32 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
     if (live.current) setNotice('The resync is still queued; reload the panel in a moment to see the result.');
   };
 
-  const resync = async () => {
-    setBusy('resync');
-    setError(null);
-    setNotice(null);
-    try {
-      const queued = await client.call('resyncIssueIncident');
-      if (!queued.ok) setError(queued.error);
-      else {
-        setNotice('Resync queued: Jira is being brought up to date with Impact…');
-        await awaitResync(queued.value.requestId);
-      }
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      if (live.current) setBusy(null);
-    }
-  };
-
-  const unlink = async () => {
-    setBusy('unlink');
-    setError(null);
-    try {
-      const result = await client.call('unlinkIssueIncident');
-      if (result.ok) onChanged();
-      else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      if (live.current) {
-        setBusy(null);
-        setConfirming(false);
-      }
-    }
-  };
+  const resync = () =>
+    action.run('resync', () => client.call('resyncIssueIncident'), {
+      notice: 'Resync queued: Jira is being brought up to date with Impact…',
+      then: (queued) => awaitResync(queued.requestId),
+    });
 
   return (
     <div data-testid="incident">
-      <div className="row" style={{ marginBottom: 8 }}>
-        <strong>Impact incident {incident.incidentId}</strong>
-        {incident.priority !== null && <Lozenge tone={incident.priority <= 2 ? 'removed' : 'moved'}>P{incident.priority}</Lozenge>}
-        {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
-        <span className="spacer" />
-        <button type="button" onClick={resync} disabled={busy !== null}>
-          {busy === 'resync' ? 'Resyncing…' : 'Resync now'}
-        </button>
-        {!confirming && (
-          <button type="button" className="subtle-btn" onClick={() => setConfirming(true)} disabled={busy !== null}>
-            Unlink
-          </button>
-        )}
-      </div>
-      {confirming && (
-        <div className="message info" role="group" aria-label="Confirm unlink">
-          <p>
+      <IssueActions
+        action={action}
+        leading={
+          <>
+            <strong>Impact incident {incident.incidentId}</strong>
+            {incident.priority !== null && <Lozenge tone={incident.priority <= 2 ? 'removed' : 'moved'}>P{incident.priority}</Lozenge>}
+            {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
+          </>
+        }
+        question={
+          <>
             Unlink {incident.issueKey} from {incident.incidentId}? The app stops syncing this issue; the next change of the incident in Impact opens a new issue.
-          </p>
-          <div className="row">
-            <button type="button" className="danger" onClick={unlink} disabled={busy !== null}>
-              {busy === 'unlink' ? 'Unlinking…' : 'Unlink issue'}
-            </button>
-            <button type="button" className="subtle-btn" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      )}
-      {error && <ErrorMessage error={error} title="The action failed" />}
-      {notice && (
-        <div className="message success" role="status">
-          {notice}
-        </div>
-      )}
+          </>
+        }
+        onResync={resync}
+        unlink={() => client.call('unlinkIssueIncident')}
+        onUnlinked={onChanged}
+      />
       <dl className="facts">
         <dt>Jira status</dt>
         <dd data-testid="jira-status">{incident.jiraStatus ?? '—'}</dd>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { IssueAlertGroup, IssueIncident, PostMortemIssue, ResolverError, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
-import { createResolverClient, messageOf } from '../../shared/client';
+import { createResolverClient } from '../../shared/client';
+import { errorOf } from '../../shared/resolver-hooks';
 import type { LocalBridge } from '../../shared/local-bridge';
 import { ErrorMessage, LocalUserBar } from '../../shared/ui';
 import { AlertGroupView } from './AlertGroupView';
@@ -17,7 +18,7 @@ type State =
   | { readonly kind: 'post-mortem'; readonly postMortem: PostMortemIssue }
   | { readonly kind: 'none' };
 
-const failed = (e: unknown): ResolverResult<never> => ({ ok: false, error: { code: 'jira-error', message: messageOf(e) } });
+const failed = (e: unknown): ResolverResult<never> => ({ ok: false, error: errorOf(e) });
 
 export function PanelApp({ bridge }: { bridge: Bridge }) {
   const client = useMemo(() => createResolverClient(bridge), [bridge]);

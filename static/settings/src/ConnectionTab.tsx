@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
-import type { ConnectionStatus } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
+import type { ResolverClient } from '../../shared/client';
+import { okResult, useResolverQuery } from '../../shared/resolver-hooks';
 import { ErrorMessage } from '../../shared/ui';
 import { ImpactSection } from './connection/ImpactSection';
 import { RelaySection } from './connection/RelaySection';
@@ -8,11 +7,7 @@ import { SigningKeysSection } from './connection/SigningKeysSection';
 
 /** Relay web trigger, signing keys (rotate and retire) and the Impact API connection. No secret is ever loaded. */
 export function ConnectionTab({ client }: { client: ResolverClient }) {
-  const [status, setStatus] = useState<ConnectionStatus | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    client.call('getConnectionStatus').then(setStatus, (e: unknown) => setError(messageOf(e)));
-  }, [client]);
+  const { value: status, error, setValue: setStatus } = useResolverQuery(async () => okResult(await client.call('getConnectionStatus')), [client]);
   if (error) return <ErrorMessage error={error} title="Could not load the connection" />;
   if (!status) return <p className="subtle">Loading…</p>;
   return (

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { DeliverySummary, FailedDeliverySummary, ResolverError } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge, formatTime, type LozengeTone } from '../../shared/ui';
+import { useState } from 'react';
+import type { DeliverySummary } from '../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../shared/client';
+import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { ActionMessages, ErrorMessage, Lozenge, TableHead, formatTime, type LozengeTone } from '../../shared/ui';
 
 const MAX_PAGES = 10;
 
@@ -11,73 +12,46 @@ function tone(outcome: string): LozengeTone {
   return 'default';
 }
 
+/** The log is kept oldest first; read a bounded number of pages and show the newest first. */
+async function loadLog(client: ResolverClient) {
+  const all: DeliverySummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await client.call('listRecentDeliveries', { limit: 20, ...(cursor ? { cursor } : {}) });
+    all.push(...result.items);
+    if (!result.nextCursor) break;
+    cursor = result.nextCursor;
+  }
+  const items = all.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
+  return okResult({ items, failed: (await client.call('listFailedDeliveries', { limit: 20 })).items });
+}
+
 export function DeliveryLogTab({ client }: { client: ResolverClient }) {
-  const [items, setItems] = useState<DeliverySummary[] | null>(null);
-  const [failed, setFailed] = useState<FailedDeliverySummary[]>([]);
+  const log = useResolverQuery(() => loadLog(client), [client]);
   const [filter, setFilter] = useState('all');
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const action = useResolverAction<'retry'>();
 
-  const load = useCallback(async () => {
-    try {
-      // The log is kept oldest first; read a bounded number of pages and show the newest first.
-      const all: DeliverySummary[] = [];
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const result = await client.call('listRecentDeliveries', { limit: 20, ...(cursor ? { cursor } : {}) });
-        all.push(...result.items);
-        if (!result.nextCursor) break;
-        cursor = result.nextCursor;
-      }
-      setItems(all.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0)));
-      setFailed((await client.call('listFailedDeliveries', { limit: 20 })).items);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  }, [client]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const retry = (key: string) =>
+    action.run('retry', () => client.call('retryFailedDelivery', { key }), {
+      notice: (v) => `Queued event ${v.eventId} again.`,
+      then: () => log.reload(),
+    });
 
-  const retry = async (key: string) => {
-    setError(null);
-    setNotice(null);
-    try {
-      const result = await client.call('retryFailedDelivery', { key });
-      if (result.ok) {
-        setNotice(`Queued event ${result.value.eventId} again.`);
-        await load();
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  };
-
-  if (!items) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
+  // A failed refresh is reported where a failed retry is.
+  const error = action.error ?? log.error;
+  if (!log.value) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
+  const { items, failed } = log.value;
   const outcomes = [...new Set(items.map((i) => i.outcome))].sort();
   const shown = filter === 'all' ? items : items.filter((i) => i.outcome === filter);
   return (
     <div>
-      {error && <ErrorMessage error={error} title="Not retried" />}
-      {notice && (
-        <div className="message success" role="status">
-          {notice}
-        </div>
-      )}
+      <ActionMessages error={error} notice={action.notice} errorTitle="Not retried" />
       <h2>Failed deliveries</h2>
       {failed.length === 0 ? (
         <p className="subtle">None: every event reached Jira or was skipped on purpose.</p>
       ) : (
         <table aria-label="Failed deliveries">
-          <thead>
-            <tr>
-              <th scope="col">Failed at</th>
-              <th scope="col">Group</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Jira said</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Failed at', 'Group', 'Attempts', 'Jira said', 'Actions']} />
           <tbody>
             {failed.map((f) => (
               <tr key={f.key}>
@@ -112,7 +86,7 @@ export function DeliveryLogTab({ client }: { client: ResolverClient }) {
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => void load()}>
+        <button type="button" onClick={() => void log.reload()}>
           Refresh
         </button>
       </div>
@@ -120,15 +94,7 @@ export function DeliveryLogTab({ client }: { client: ResolverClient }) {
         <p className="subtle">No events{filter === 'all' ? ' yet' : ` with outcome ${filter}`}.</p>
       ) : (
         <table aria-label="Recent events">
-          <thead>
-            <tr>
-              <th scope="col">Received</th>
-              <th scope="col">Source</th>
-              <th scope="col">Group</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Detail</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Received', 'Source', 'Group', 'Outcome', 'Detail']} />
           <tbody>
             {shown.map((d) => (
               <tr key={d.eventId}>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { RuleVerdict } from '../../../src/forge/domain/alerts/rules';
-import type { DryRunReport, ResolverError } from '../../../src/forge/entry/resolvers/contract';
+import type { DryRunReport } from '../../../src/forge/entry/resolvers/contract';
 import { AdfView } from '../../shared/adf';
 import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge } from '../../shared/ui';
+import { useResolverAction } from '../../shared/resolver-hooks';
+import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
 
 const SAMPLE = JSON.stringify(
   {
@@ -56,8 +57,8 @@ export function explainVerdict(v: RuleVerdict): string {
 export function DryRunTab({ client }: { client: ResolverClient }) {
   const [text, setText] = useState(SAMPLE);
   const [report, setReport] = useState<DryRunReport | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [running, setRunning] = useState(false);
+  const { run: runAction, busy, error, setError } = useResolverAction<'dry-run'>();
+  const running = busy !== null;
 
   const run = async () => {
     setError(null);
@@ -69,16 +70,7 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
       setError({ code: 'invalid-input', message: `the payload is not JSON: ${messageOf(e)}` });
       return;
     }
-    setRunning(true);
-    try {
-      const result = await client.call('dryRunAlerts', { notification });
-      if (result.ok) setReport(result.value);
-      else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setRunning(false);
-    }
+    await runAction('dry-run', () => client.call('dryRunAlerts', { notification }), { then: setReport });
   };
 
   return (
@@ -122,13 +114,7 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
                 <p>There are no rules.</p>
               ) : (
                 <table aria-label={`Rules for alert ${a.fingerprint}`}>
-                  <thead>
-                    <tr>
-                      <th scope="col">#</th>
-                      <th scope="col">Rule</th>
-                      <th scope="col">Why</th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={['#', 'Rule', 'Why']} />
                   <tbody>
                     {a.rules.map((r, i) => (
                       <tr key={r.ruleId}>

@@ -1,9 +1,10 @@
-import { useEffect, useId, useState, type ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
 import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
-import type { IncidentMappings, ResolverError } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage } from '../../shared/ui';
+import type { IncidentMappings } from '../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../shared/client';
+import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { ActionMessages, ErrorMessage, Form, TableHead } from '../../shared/ui';
 
 /** The Jira → Impact map as editable rows (a record cannot hold a half-typed or empty key). */
 interface Draft {
@@ -34,82 +35,67 @@ function Field({ id, label, children, help }: { id: string; label: string; child
   );
 }
 
+/** A labelled one-line text input. */
+function TextField({ id, label, help, placeholder, value, onChange }: { id: string; label: string; help?: string; placeholder?: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <Field id={id} label={label} help={help}>
+      <input id={id} type="text" placeholder={placeholder} value={value} onChange={(e) => onChange(e.target.value)} />
+    </Field>
+  );
+}
+
+/** The last cell of an editable row. */
+function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
+  return (
+    <td className="actions">
+      <button type="button" className="subtle-btn compact" aria-label={label} onClick={onRemove}>
+        Remove
+      </button>
+    </td>
+  );
+}
+
 /** Impact ⇄ Jira mappings: statuses both ways, priority, custom fields and where post-mortems go. */
 export function MappingsTab({ client }: { client: ResolverClient }) {
   const uid = useId();
   const id = (name: string) => `${uid}-${name}`;
-  const [draft, setDraft] = useState<Draft | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [saving, setSaving] = useState(false);
-  useEffect(() => {
-    client.call('getIncidentMappings').then(
-      (r) => (r.ok ? setDraft(draftOf(r.value)) : setError(r.error)),
-      (e: unknown) => setError({ code: 'jira-error', message: messageOf(e) }),
-    );
+  const { value: draft, error, setValue: setDraft } = useResolverQuery(async () => {
+    const r = await client.call('getIncidentMappings');
+    return r.ok ? { ok: true, value: draftOf(r.value) } : r;
   }, [client]);
+  const action = useResolverAction<'save'>();
   if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <p className="subtle">Loading…</p>;
 
   const m = draft.mappings;
   const edit = (change: (m: IncidentMappings) => IncidentMappings) => {
-    setSaved(false);
+    action.setNotice(null);
     setDraft((d) => (d ? { ...d, mappings: change(d.mappings) } : d));
   };
   const editRows = (change: (rows: Draft['jiraToImpact']) => Draft['jiraToImpact']) => {
-    setSaved(false);
+    action.setNotice(null);
     setDraft((d) => (d ? { ...d, jiraToImpact: change(d.jiraToImpact) } : d));
   };
   const editField = (index: number, change: (f: CustomFieldMapping) => CustomFieldMapping) =>
     edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.map((f, i) => (i === index ? change(f) : f)) } }));
   const setPriority = (priority: PriorityTarget) => edit((x) => ({ ...x, fields: { ...x.fields, priority } }));
 
-  const save = async () => {
-    setSaving(true);
-    setError(null);
-    try {
-      const result = await client.call('saveIncidentMappings', { mappings: mappingsOf(draft) });
-      if (result.ok) {
-        setDraft(draftOf(result.value));
-        setSaved(true);
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () => action.run('save', () => client.call('saveIncidentMappings', { mappings: mappingsOf(draft) }), { notice: 'Mappings saved.', then: (saved) => setDraft(draftOf(saved)) });
 
   const priority = m.fields.priority;
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <Form onSubmit={save}>
       <p className="subtle">How Impact incidents become Jira issues in this site, and back. Saving needs the Administer Projects permission in every project named here.</p>
 
       <h2>Incident issues</h2>
       <div className="field-grid">
-        <Field id={id('project')} label="Incident project key">
-          <input id={id('project')} type="text" value={m.fields.projectKey} onChange={(e) => edit((x) => ({ ...x, fields: { ...x.fields, projectKey: e.target.value } }))} />
-        </Field>
-        <Field id={id('type')} label="Incident issue type">
-          <input id={id('type')} type="text" value={m.fields.issueTypeName} onChange={(e) => edit((x) => ({ ...x, fields: { ...x.fields, issueTypeName: e.target.value } }))} />
-        </Field>
-        <Field id={id('label')} label="Label on every incident issue" help="Empty for none.">
-          <input id={id('label')} type="text" value={m.fields.label ?? ''} onChange={(e) => edit((x) => ({ ...x, fields: { ...x.fields, label: e.target.value === '' ? null : e.target.value } }))} />
-        </Field>
+        <TextField id={id('project')} label="Incident project key" value={m.fields.projectKey} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, projectKey: v } }))} />
+        <TextField id={id('type')} label="Incident issue type" value={m.fields.issueTypeName} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, issueTypeName: v } }))} />
+        <TextField id={id('label')} label="Label on every incident issue" help="Empty for none." value={m.fields.label ?? ''} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, label: v === '' ? null : v } }))} />
       </div>
 
       <h2>Status: Impact → Jira</h2>
       <table aria-label="Impact status to Jira status">
-        <thead>
-          <tr>
-            <th scope="col">Impact status</th>
-            <th scope="col">Jira status</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Impact status', 'Jira status']} />
         <tbody>
           {IMPACT_STATUSES.map((s) => (
             <tr key={s}>
@@ -133,15 +119,7 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
       <h2>Status: Jira → Impact</h2>
       <p className="field-help">Jira statuses not listed are not sent to Impact. Names compare case-insensitively.</p>
       <table aria-label="Jira status to Impact status">
-        <thead>
-          <tr>
-            <th scope="col">Jira status</th>
-            <th scope="col">Impact status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Jira status', 'Impact status']} hiddenActions />
         <tbody>
           {draft.jiraToImpact.map(([name, status], i) => (
             <tr key={i}>
@@ -155,11 +133,7 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
                   ))}
                 </select>
               </td>
-              <td className="actions">
-                <button type="button" className="subtle-btn compact" aria-label={`Remove Jira status ${i + 1}`} onClick={() => editRows((rows) => rows.filter((_, j) => j !== i))}>
-                  Remove
-                </button>
-              </td>
+              <RemoveCell label={`Remove Jira status ${i + 1}`} onRemove={() => editRows((rows) => rows.filter((_, j) => j !== i))} />
             </tr>
           ))}
         </tbody>
@@ -188,31 +162,17 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
           </select>
         </Field>
         {priority.kind !== 'jira-priority' ? (
-          <Field id={id('prio-field')} label="Priority field id">
-            <input id={id('prio-field')} type="text" value={priority.fieldId} onChange={(e) => setPriority({ ...priority, fieldId: e.target.value })} />
-          </Field>
+          <TextField id={id('prio-field')} label="Priority field id" value={priority.fieldId} onChange={(v) => setPriority({ ...priority, fieldId: v })} />
         ) : (
           (['1', '2', '3', '4', '5'] as const).map((p) => (
-            <Field key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`}>
-              <input id={id(`prio-${p}`)} type="text" value={priority.names[p]} onChange={(e) => setPriority({ ...priority, names: { ...priority.names, [p]: e.target.value } })} />
-            </Field>
+            <TextField key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`} value={priority.names[p]} onChange={(v) => setPriority({ ...priority, names: { ...priority.names, [p]: v } })} />
           ))
         )}
       </div>
 
       <h2>Custom fields</h2>
       <table aria-label="Custom field mapping">
-        <thead>
-          <tr>
-            <th scope="col">Impact value</th>
-            <th scope="col">Custom id key</th>
-            <th scope="col">Jira field id</th>
-            <th scope="col">Field type</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Impact value', 'Custom id key', 'Jira field id', 'Field type']} hiddenActions />
         <tbody>
           {m.fields.customFields.map((f, i) => (
             <tr key={i}>
@@ -247,16 +207,7 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
                   ))}
                 </select>
               </td>
-              <td className="actions">
-                <button
-                  type="button"
-                  className="subtle-btn compact"
-                  aria-label={`Remove custom field ${i + 1}`}
-                  onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.filter((_, j) => j !== i) } }))}
-                >
-                  Remove
-                </button>
-              </td>
+              <RemoveCell label={`Remove custom field ${i + 1}`} onRemove={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.filter((_, j) => j !== i) } }))} />
             </tr>
           ))}
         </tbody>
@@ -275,38 +226,28 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
         Block closing an incident issue that has no post-mortem
       </label>
       <div className="field-grid" style={{ marginTop: 8 }}>
-        <Field id={id('pm-project')} label="Post-mortem project key">
-          <input id={id('pm-project')} type="text" value={m.postMortem.projectKey} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, projectKey: e.target.value } }))} />
-        </Field>
-        <Field id={id('pm-type')} label="Post-mortem issue type">
-          <input id={id('pm-type')} type="text" value={m.postMortem.issueTypeName} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, issueTypeName: e.target.value } }))} />
-        </Field>
+        <TextField id={id('pm-project')} label="Post-mortem project key" value={m.postMortem.projectKey} onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, projectKey: v } }))} />
+        <TextField id={id('pm-type')} label="Post-mortem issue type" value={m.postMortem.issueTypeName} onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, issueTypeName: v } }))} />
       </div>
       <h3>Post-mortem fields</h3>
       <p className="field-help">A custom field id per section; empty puts the section in the description.</p>
       <div className="field-grid">
         {Object.entries(m.postMortem.sectionTargets).map(([key, target]) => (
-          <Field key={key} id={id(`pm-${key}`)} label={`Field for section ${key}`}>
-            <input
-              id={id(`pm-${key}`)}
-              type="text"
-              placeholder="description"
-              value={target ?? ''}
-              onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: e.target.value === '' ? null : e.target.value } } }))}
-            />
-          </Field>
+          <TextField
+            key={key}
+            id={id(`pm-${key}`)}
+            label={`Field for section ${key}`}
+            placeholder="description"
+            value={target ?? ''}
+            onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: v === '' ? null : v } } }))}
+          />
         ))}
       </div>
 
-      {error && <ErrorMessage error={error} title="The mappings were not saved" />}
-      {saved && (
-        <div className="message success" role="status">
-          Mappings saved.
-        </div>
-      )}
-      <button type="submit" className="primary" disabled={saving}>
-        {saving ? 'Saving…' : 'Save mappings'}
+      <ActionMessages error={action.error} notice={action.notice} errorTitle="The mappings were not saved" />
+      <button type="submit" className="primary" disabled={action.busy !== null}>
+        {action.busy ? 'Saving…' : 'Save mappings'}
       </button>
-    </form>
+    </Form>
   );
 }

@@ -1,10 +1,11 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { renderPostMortem } from '../../../src/forge/domain/incidents/post-mortem';
 import { DEFAULT_POST_MORTEM_CONFIG, PLACEHOLDERS, checkPostMortemConfig, inDescription, type PostMortemConfig } from '../../../src/forge/domain/incidents/post-mortem-template';
-import type { PostMortemTemplates, ResolverError } from '../../../src/forge/entry/resolvers/contract';
+import type { PostMortemTemplates } from '../../../src/forge/entry/resolvers/contract';
 import { AdfView } from '../../shared/adf';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage } from '../../shared/ui';
+import type { ResolverClient } from '../../shared/client';
+import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { ActionMessages, ErrorMessage, Form } from '../../shared/ui';
 import { SAMPLE_INCIDENT } from './sample-incident';
 
 /** Renders exactly what the consumer would, in the browser: the domain renderer is pure. */
@@ -16,53 +17,25 @@ function previewOf(templates: PostMortemTemplates) {
 /** Edit the post-mortem summary and sections, with a live preview against a sample incident. */
 export function PostMortemTab({ client }: { client: ResolverClient }) {
   const uid = useId();
-  const [templates, setTemplates] = useState<PostMortemTemplates | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [saved, setSaved] = useState(false);
-  const [saving, setSaving] = useState(false);
+  const { value: templates, error, setValue: setTemplates } = useResolverQuery(() => client.call('getPostMortemTemplates'), [client]);
+  const action = useResolverAction<'save'>();
   const [newKey, setNewKey] = useState('');
-  useEffect(() => {
-    client.call('getPostMortemTemplates').then(
-      (r) => (r.ok ? setTemplates(r.value) : setError(r.error)),
-      (e: unknown) => setError({ code: 'jira-error', message: messageOf(e) }),
-    );
-  }, [client]);
   const preview = useMemo(() => (templates ? previewOf(templates) : null), [templates]);
   if (!templates || !preview) return error ? <ErrorMessage error={error} title="Could not load the templates" /> : <p className="subtle">Loading…</p>;
 
   const edit = (change: (t: PostMortemTemplates) => PostMortemTemplates) => {
-    setSaved(false);
+    action.setNotice(null);
     setTemplates((t) => (t ? change(t) : t));
   };
   const editSection = (index: number, patch: Partial<{ heading: string; body: string }>) =>
     edit((t) => ({ ...t, sections: t.sections.map((s, i) => (i === index ? { ...s, ...patch } : s)) }));
   const problemsOf = (section: string) => preview.problems.filter((p) => p.section === section);
-  const save = async () => {
-    setSaving(true);
-    setError(null);
-    try {
-      const result = await client.call('savePostMortemTemplates', { templates });
-      if (result.ok) {
-        setTemplates(result.value);
-        setSaved(true);
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () => action.run('save', () => client.call('savePostMortemTemplates', { templates }), { notice: 'Templates saved.', then: setTemplates });
   const keyOk = /^[a-z][a-z0-9_]{0,63}$/.test(newKey) && !templates.sections.some((s) => s.key === newKey);
 
   return (
     <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: 24 }}>
-      <form
-        aria-label="Post-mortem templates"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (preview.problems.length === 0) void save();
-        }}
-      >
+      <Form label="Post-mortem templates" onSubmit={() => preview.problems.length === 0 && save()}>
         <p className="field-help">
           Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')} {'{{custom_id.<key>}}'}; alone on a line: {'{{timeline}}'}, {'{{mitigation_events}}'}. Lines starting with “- ” are bullets, “### ” a heading.
         </p>
@@ -119,16 +92,11 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
             {p.message}
           </div>
         ))}
-        {error && <ErrorMessage error={error} title="The templates were not saved" />}
-        {saved && (
-          <div className="message success" role="status">
-            Templates saved.
-          </div>
-        )}
-        <button type="submit" className="primary" disabled={saving || preview.problems.length > 0}>
-          {saving ? 'Saving…' : 'Save templates'}
+        <ActionMessages error={action.error} notice={action.notice} errorTitle="The templates were not saved" />
+        <button type="submit" className="primary" disabled={action.busy !== null || preview.problems.length > 0}>
+          {action.busy ? 'Saving…' : 'Save templates'}
         </button>
-      </form>
+      </Form>
       <section aria-label="Preview" className="card" data-testid="post-mortem-preview">
         <p className="subtle">
           Preview against sample incident <code>{SAMPLE_INCIDENT.id}</code> (incident issue OPS-42). Custom-field sections are shown in order here.

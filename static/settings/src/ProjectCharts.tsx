@@ -2,7 +2,7 @@
  * Tiny inline SVG charts for the metrics tab: no chart library, labelled axes, and each chart is one
  * `role="img"` with a <title> and <desc> so a screen reader hears what it shows.
  */
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 
 export interface ChartPoint {
   readonly label: string;
@@ -12,6 +12,8 @@ export interface ChartPoint {
 const WIDTH = 560;
 const HEIGHT = 180;
 const PAD = { top: 16, right: 12, bottom: 36, left: 40 };
+
+type Scale = ReturnType<typeof scale>;
 
 function scale(points: readonly ChartPoint[]) {
   const max = Math.max(1, ...points.map((p) => p.value));
@@ -50,30 +52,16 @@ function describe(points: readonly ChartPoint[], unit: string): string {
   return points.map((p) => `${p.label}: ${p.value} ${unit}`).join('; ');
 }
 
-export function BarChart({ title, points, unit, testId }: ChartProps) {
+/** The frame both charts share: the accessible name and description, the axes and the unit. */
+function Chart({ title, points, unit, testId, children }: ChartProps & { children: (scale: Scale, every: number) => ReactNode }) {
   const id = useId();
-  const { max, step, y } = scale(points);
-  const every = labelEvery(points.length);
+  const s = scale(points);
   return (
     <svg role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" style={{ maxWidth: WIDTH }} data-testid={testId}>
       <title id={`${id}-t`}>{title}</title>
       <desc id={`${id}-d`}>{describe(points, unit)}</desc>
-      <Axes max={max} y={y} />
-      {points.map((p, i) => {
-        const x = PAD.left + i * step + step * 0.15;
-        return (
-          <g key={`${p.label}-${i}`}>
-            <rect x={x} y={y(p.value)} width={Math.max(1, step * 0.7)} height={y(0) - y(p.value)} style={{ fill: 'var(--ib-bg-brand)' }}>
-              <title>{`${p.label}: ${p.value} ${unit}`}</title>
-            </rect>
-            {i % every === 0 && (
-              <text x={x + step * 0.35} y={HEIGHT - PAD.bottom + 14} fontSize="10" textAnchor="middle" style={{ fill: 'var(--ib-text-subtle)' }}>
-                {p.label}
-              </text>
-            )}
-          </g>
-        );
-      })}
+      <Axes max={s.max} y={s.y} />
+      {children(s, labelEvery(points.length))}
       <text x={PAD.left} y={HEIGHT - 4} fontSize="10" style={{ fill: 'var(--ib-text-subtle)' }}>
         {unit}
       </text>
@@ -81,33 +69,57 @@ export function BarChart({ title, points, unit, testId }: ChartProps) {
   );
 }
 
-export function LineChart({ title, points, unit, testId }: ChartProps) {
-  const id = useId();
-  const { max, step, y } = scale(points);
-  const every = labelEvery(points.length);
-  const xs = points.map((_, i) => PAD.left + i * step + step / 2);
-  const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${xs[i]!.toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+/** A point's label under the axis. */
+function AxisLabel({ x, label }: { x: number | undefined; label: string }) {
   return (
-    <svg role="img" aria-labelledby={`${id}-t ${id}-d`} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} width="100%" style={{ maxWidth: WIDTH }} data-testid={testId}>
-      <title id={`${id}-t`}>{title}</title>
-      <desc id={`${id}-d`}>{describe(points, unit)}</desc>
-      <Axes max={max} y={y} />
-      {points.length > 1 && <path d={path} style={{ fill: 'none', stroke: 'var(--ib-bg-brand)', strokeWidth: 2 }} />}
-      {points.map((p, i) => (
-        <g key={`${p.label}-${i}`}>
-          <circle cx={xs[i]} cy={y(p.value)} r={3} style={{ fill: 'var(--ib-bg-brand)' }}>
-            <title>{`${p.label}: ${p.value} ${unit}`}</title>
-          </circle>
-          {i % every === 0 && (
-            <text x={xs[i]} y={HEIGHT - PAD.bottom + 14} fontSize="10" textAnchor="middle" style={{ fill: 'var(--ib-text-subtle)' }}>
-              {p.label}
-            </text>
-          )}
-        </g>
-      ))}
-      <text x={PAD.left} y={HEIGHT - 4} fontSize="10" style={{ fill: 'var(--ib-text-subtle)' }}>
-        {unit}
-      </text>
-    </svg>
+    <text x={x} y={HEIGHT - PAD.bottom + 14} fontSize="10" textAnchor="middle" style={{ fill: 'var(--ib-text-subtle)' }}>
+      {label}
+    </text>
+  );
+}
+
+export function BarChart(props: ChartProps) {
+  const { points, unit } = props;
+  return (
+    <Chart {...props}>
+      {({ step, y }, every) =>
+        points.map((p, i) => {
+          const x = PAD.left + i * step + step * 0.15;
+          return (
+            <g key={`${p.label}-${i}`}>
+              <rect x={x} y={y(p.value)} width={Math.max(1, step * 0.7)} height={y(0) - y(p.value)} style={{ fill: 'var(--ib-bg-brand)' }}>
+                <title>{`${p.label}: ${p.value} ${unit}`}</title>
+              </rect>
+              {i % every === 0 && <AxisLabel x={x + step * 0.35} label={p.label} />}
+            </g>
+          );
+        })
+      }
+    </Chart>
+  );
+}
+
+export function LineChart(props: ChartProps) {
+  const { points, unit } = props;
+  return (
+    <Chart {...props}>
+      {({ step, y }, every) => {
+        const xs = points.map((_, i) => PAD.left + i * step + step / 2);
+        const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${xs[i]!.toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
+        return (
+          <>
+            {points.length > 1 && <path d={path} style={{ fill: 'none', stroke: 'var(--ib-bg-brand)', strokeWidth: 2 }} />}
+            {points.map((p, i) => (
+              <g key={`${p.label}-${i}`}>
+                <circle cx={xs[i]} cy={y(p.value)} r={3} style={{ fill: 'var(--ib-bg-brand)' }}>
+                  <title>{`${p.label}: ${p.value} ${unit}`}</title>
+                </circle>
+                {i % every === 0 && <AxisLabel x={xs[i]} label={p.label} />}
+              </g>
+            ))}
+          </>
+        );
+      }}
+    </Chart>
   );
 }

@@ -3,10 +3,11 @@
  * delivery metrics and the bridge-created issues' response times, and the Impact people no Jira
  * account matched. Track / untrack / sync now are checked server-side (Administer Projects).
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { ProjectMetrics, ProjectRow, ResolverError, UserMatchList } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge, formatTime, type LozengeTone } from '../../shared/ui';
+import { useEffect, useState } from 'react';
+import type { ProjectRow, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../shared/client';
+import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { ActionMessages, ErrorMessage, Lozenge, TableHead, formatTime, type LozengeTone } from '../../shared/ui';
 import { BarChart, LineChart } from './ProjectCharts';
 
 /** While a sync runs in the queue the page polls, a bounded number of times. */
@@ -32,47 +33,30 @@ const hours = (h: number | undefined) => (h === undefined ? '—' : `${h} h`);
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 export function ProjectsTab({ client }: { client: ResolverClient }) {
-  const [rows, setRows] = useState<ProjectRow[] | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const projects = useResolverQuery(() => client.call('listProjects'), [client]);
+  const { reload } = projects;
+  const rows = projects.value;
+  const action = useResolverAction<'change'>();
   const [polls, setPolls] = useState(0);
-
-  const load = useCallback(async () => {
-    try {
-      const result = await client.call('listProjects');
-      if (result.ok) setRows(result.value);
-      else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  }, [client]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   const busy = rows?.some((r) => r.tracked && (r.status === 'pending' || r.status === 'syncing')) ?? false;
   useEffect(() => {
     if (!busy || polls >= MAX_POLLS) return;
     const timer = setTimeout(() => {
       setPolls((n) => n + 1);
-      void load();
+      void reload();
     }, POLL_MS);
     return () => clearTimeout(timer);
-  }, [busy, polls, load]);
+  }, [busy, polls, reload]);
 
-  const act = async (run: () => Promise<{ ok: true } | { ok: false; error: ResolverError }>, done: string) => {
-    setError(null);
-    setNotice(null);
-    try {
-      const result = await run();
-      if (!result.ok) return setError(result.error);
-      setNotice(done);
-      setPolls(0);
-      await load();
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  };
+  const act = (call: () => Promise<ResolverResult<unknown>>, done: string) =>
+    action.run('change', call, {
+      notice: done,
+      then: () => {
+        setPolls(0);
+        return reload();
+      },
+    });
 
   const toggle = (row: ProjectRow) =>
     row.tracked
@@ -80,29 +64,16 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
       : act(() => client.call('trackProject', { projectId: row.id, projectKey: row.key, name: row.name }), `${row.key} is tracked; its first sync is queued.`);
   const syncNow = (row: ProjectRow) => act(() => client.call('syncProjectNow', { projectId: row.id }), `Sync of ${row.key} queued.`);
 
+  // A failed reload is reported where a refused change is.
+  const error = action.error ?? projects.error;
   if (!rows) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
   const tracked = rows.filter((r) => r.tracked);
   return (
     <div>
-      {error && <ErrorMessage error={error} title="Not changed" />}
-      {notice && (
-        <div className="message success" role="status">
-          {notice}
-        </div>
-      )}
+      <ActionMessages error={error} notice={action.notice} errorTitle="Not changed" />
       <h2>Projects</h2>
       <table aria-label="Projects">
-        <thead>
-          <tr>
-            <th scope="col">Tracked</th>
-            <th scope="col">Project</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last sync</th>
-            <th scope="col">Issues</th>
-            <th scope="col">Last error</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Tracked', 'Project', 'Status', 'Last sync', 'Issues', 'Last error', 'Actions']} />
         <tbody>
           {rows.map((row) => (
             <tr key={row.id} data-project-key={row.key}>
@@ -136,14 +107,7 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
 }
 
 function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: ProjectRow }) {
-  const [metrics, setMetrics] = useState<ProjectMetrics | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  useEffect(() => {
-    client.call('getProjectMetrics', { projectId: row.id }).then(
-      (r) => (r.ok ? setMetrics(r.value) : setError(r.error)),
-      (e: unknown) => setError({ code: 'jira-error', message: messageOf(e) }),
-    );
-  }, [client, row.id]);
+  const { value: metrics, error } = useResolverQuery(() => client.call('getProjectMetrics', { projectId: row.id }), [client, row.id]);
 
   const headingId = `metrics-${row.key}`;
   return (
@@ -188,17 +152,7 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
             <p className="subtle">No issue in this project was created by an alert rule.</p>
           ) : (
             <table aria-label={`${row.key}: time to acknowledge and resolve by rule and priority`}>
-              <thead>
-                <tr>
-                  <th scope="col">Rule</th>
-                  <th scope="col">Priority</th>
-                  <th scope="col">Issues</th>
-                  <th scope="col">Acknowledge p50</th>
-                  <th scope="col">Acknowledge p85</th>
-                  <th scope="col">Resolve p50</th>
-                  <th scope="col">Resolve p85</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Rule', 'Priority', 'Issues', 'Acknowledge p50', 'Acknowledge p85', 'Resolve p50', 'Resolve p85']} />
               <tbody>
                 {metrics.bridge.map((b) => (
                   <tr key={`${b.ruleId}-${b.priority}`}>
@@ -223,31 +177,14 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
 }
 
 function UserMatches({ client }: { client: ResolverClient }) {
-  const [list, setList] = useState<UserMatchList | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const load = useCallback(
-    async (refresh: boolean) => {
-      setError(null);
-      try {
-        const r = await client.call('listUserMatches', { refresh });
-        if (r.ok) setList(r.value);
-        else setError(r.error);
-      } catch (e) {
-        setError({ code: 'jira-error', message: messageOf(e) });
-      }
-    },
-    [client],
-  );
-  useEffect(() => {
-    void load(false);
-  }, [load]);
+  const { value: list, error, reload } = useResolverQuery((refresh) => client.call('listUserMatches', { refresh }), [client]);
 
   return (
     <section aria-labelledby="user-matching">
       <div className="row">
         <h2 id="user-matching">Impact ⇄ Jira users</h2>
         <span className="spacer" />
-        <button onClick={() => void load(true)}>Match users again</button>
+        <button onClick={() => void reload(true)}>Match users again</button>
       </div>
       <p className="subtle">
         Impact people are the incident commanders the app has seen. Each is matched to a Jira account by email where Jira shows it, otherwise by display name.
@@ -262,13 +199,7 @@ function UserMatches({ client }: { client: ResolverClient }) {
             <p className="subtle">Every Impact person seen has a Jira account.</p>
           ) : (
             <table aria-label="Unmatched users">
-              <thead>
-                <tr>
-                  <th scope="col">Impact user</th>
-                  <th scope="col">Email</th>
-                  <th scope="col">Why</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Impact user', 'Email', 'Why']} />
               <tbody>
                 {list.unmatched.map((u) => (
                   <tr key={u.email}>

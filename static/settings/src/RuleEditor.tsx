@@ -1,8 +1,9 @@
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
-import type { AlertRuleList, ResolverError } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage } from '../../shared/ui';
+import type { AlertRuleList } from '../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../shared/client';
+import { useResolverAction } from '../../shared/resolver-hooks';
+import { ErrorMessage, Form } from '../../shared/ui';
 import { draftOf, hasErrors, newDraft, preview, ruleFromDraft, slugId, validateDraft, type DraftErrors, type RuleDraft } from './rule-draft';
 
 interface Props {
@@ -35,8 +36,8 @@ function Field({ label, errors, help, children, id }: { label: string; errors: s
 export function RuleEditor({ client, list, editing, projectKey, onSaved, onCancel }: Props) {
   const uid = useId();
   const [draft, setDraft] = useState<RuleDraft>(() => (editing ? draftOf(editing) : newDraft(projectKey)));
-  const [serverError, setServerError] = useState<ResolverError | null>(null);
-  const [saving, setSaving] = useState(false);
+  const { run, busy, error: serverError } = useResolverAction<'save'>();
+  const saving = busy !== null;
   const taken = useMemo(() => new Set(list.rules.map((r) => r.id)), [list]);
   const nextOrder = Math.max(0, ...list.rules.map((r) => r.order)) + 10;
   const effective: RuleDraft = editing || draft.id !== '' ? draft : { ...draft, id: slugId(draft.name, taken) };
@@ -50,28 +51,11 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
 
   const save = async () => {
     if (invalid) return;
-    setSaving(true);
-    setServerError(null);
-    try {
-      const result = await client.call('saveAlertRule', { rule: ruleFromDraft(effective, editing, nextOrder), expectedRevision: list.revision });
-      if (result.ok) onSaved(result.value);
-      else setServerError(result.error);
-    } catch (e) {
-      setServerError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setSaving(false);
-    }
+    await run('save', () => client.call('saveAlertRule', { rule: ruleFromDraft(effective, editing, nextOrder), expectedRevision: list.revision }), { then: onSaved });
   };
 
   return (
-    <form
-      className="card"
-      aria-label={editing ? `Edit rule ${editing.name}` : 'New rule'}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <Form className="card" label={editing ? `Edit rule ${editing.name}` : 'New rule'} onSubmit={save}>
       <h3>{editing ? `Edit rule “${editing.name}”` : 'New rule'}</h3>
       {serverError && <ErrorMessage error={serverError} title="Not saved" />}
       <div className="field-grid">
@@ -143,6 +127,6 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
         </button>
         {invalid && <span className="subtle">Fix the highlighted fields to save.</span>}
       </div>
-    </form>
+    </Form>
   );
 }

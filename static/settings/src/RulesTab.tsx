@@ -1,40 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
-import type { AlertRuleList, ResolverError, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge } from '../../shared/ui';
+import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../shared/client';
+import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
 import { RuleEditor } from './RuleEditor';
 import { RulesYaml } from './RulesYaml';
 
 type Editing = { readonly kind: 'none' } | { readonly kind: 'new' } | { readonly kind: 'edit'; readonly rule: Rule };
 
 export function RulesTab({ client, projectKey }: { client: ResolverClient; projectKey: string | undefined }) {
-  const [list, setList] = useState<AlertRuleList | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
+  const { value: list, error: loadError, setValue: setList } = useResolverQuery(async () => okResult(await client.call('listAlertRules')), [client]);
+  const action = useResolverAction<'change'>();
+  const { error, notice } = action;
   const [editing, setEditing] = useState<Editing>({ kind: 'none' });
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(() => {
-    client.call('listAlertRules').then(setList, (e: unknown) => setError({ code: 'jira-error', message: messageOf(e) }));
-  }, [client]);
-  useEffect(load, [load]);
+  const apply = (call: () => Promise<ResolverResult<AlertRuleList>>, done: string) => action.run('change', call, { notice: done, then: setList });
 
-  const apply = async (action: () => Promise<ResolverResult<AlertRuleList>>, done: string) => {
-    setError(null);
-    setNotice(null);
-    try {
-      const result = await action();
-      if (result.ok) {
-        setList(result.value);
-        setNotice(done);
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  };
-
-  if (!list) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
+  if (!list) return loadError ? <ErrorMessage error={loadError} /> : <p className="subtle">Loading…</p>;
   const rules = list.rules;
   const move = (index: number, by: -1 | 1) => {
     const ids = rules.map((r) => r.id);
@@ -68,7 +52,7 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
           onSaved={(next) => {
             setList(next);
             setEditing({ kind: 'none' });
-            setNotice('Rule saved.');
+            action.setNotice('Rule saved.');
           }}
           onCancel={() => setEditing({ kind: 'none' })}
         />
@@ -77,16 +61,7 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
         <div className="message info">No rules yet: alerts are recorded but create no issues. Create a rule to start.</div>
       ) : (
         <table aria-label="Alert rules in order">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Rule</th>
-              <th scope="col">Matchers</th>
-              <th scope="col">Target</th>
-              <th scope="col">State</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead columns={['#', 'Rule', 'Matchers', 'Target', 'State', 'Actions']} />
           <tbody>
             {rules.map((rule, i) => (
               <tr key={rule.id} data-rule-id={rule.id}>

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { importRulesYaml } from '../../../src/forge/domain/alerts/rules-yaml';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
-import type { AlertRuleList, ResolverError } from '../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../shared/client';
-import { ErrorMessage, Lozenge } from '../../shared/ui';
+import type { AlertRuleList } from '../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../shared/client';
+import { okResult, useResolverAction } from '../../shared/resolver-hooks';
+import { ActionMessages, Lozenge, TableHead } from '../../shared/ui';
 
 interface RuleChange {
   readonly id: string;
@@ -32,19 +33,12 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
   const [exported, setExported] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [review, setReview] = useState<{ rules: Rule[]; changes: RuleChange[] } | null>(null);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const action = useResolverAction<'export' | 'import'>();
+  const { setError } = action;
 
-  const doExport = async () => {
-    setError(null);
-    try {
-      setExported((await client.call('exportAlertRules')).yaml);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  };
+  const doExport = () => action.run('export', async () => okResult(await client.call('exportAlertRules')), { then: (r) => setExported(r.yaml) });
   const doReview = () => {
-    setDone(null);
+    action.setNotice(null);
     setError(null);
     const parsed = importRulesYaml(text);
     if (!parsed.ok) {
@@ -54,19 +48,14 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
     }
     setReview({ rules: parsed.value, changes: diffRules(list.rules, parsed.value) });
   };
-  const doImport = async () => {
-    setError(null);
-    try {
-      const result = await client.call('importAlertRules', { yaml: text });
-      if (result.ok) {
-        onImported(result.value);
+  const doImport = () =>
+    action.run('import', () => client.call('importAlertRules', { yaml: text }), {
+      notice: (next) => `Imported ${next.rules.length} rule(s).`,
+      then: (next) => {
+        onImported(next);
         setReview(null);
-        setDone(`Imported ${result.value.rules.length} rule(s).`);
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    }
-  };
+      },
+    });
 
   return (
     <section aria-labelledby="yaml-heading">
@@ -106,21 +95,10 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
           </button>
         )}
       </div>
-      {error && <ErrorMessage error={error} title="Not imported" />}
-      {done && (
-        <div className="message success" role="status">
-          {done}
-        </div>
-      )}
+      <ActionMessages error={action.error} notice={action.notice} errorTitle="Not imported" />
       {review && (
         <table aria-label="Changes the import would make">
-          <thead>
-            <tr>
-              <th scope="col">Rule</th>
-              <th scope="col">Change</th>
-              <th scope="col">Fields</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Rule', 'Change', 'Fields']} />
           <tbody>
             {review.changes.map((c) => (
               <tr key={`${c.kind}-${c.id}`}>

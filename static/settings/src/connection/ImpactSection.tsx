@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
-import type { ImpactConnectionStatus, ImpactTestResult, ResolverError } from '../../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../../shared/client';
-import { ErrorMessage, Lozenge, formatTime } from '../../../shared/ui';
+import type { ImpactConnectionStatus, ImpactTestResult } from '../../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../../shared/client';
+import { useResolverAction } from '../../../shared/resolver-hooks';
+import { ActionMessages, Form, Lozenge, formatTime } from '../../../shared/ui';
 
 const SOURCE_LABEL: Record<ImpactConnectionStatus['source'], string> = {
   'secret-storage': 'Forge secret storage',
@@ -22,42 +23,22 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
   const uid = useId();
   const [baseUrl, setBaseUrl] = useState(impact.baseUrl ?? '');
   const [token, setToken] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ResolverError | null>(null);
-  const [saved, setSaved] = useState(false);
+  const action = useResolverAction<'save' | 'test'>();
+  const busy = action.busy !== null;
   const [test, setTest] = useState<ImpactTestResult | null>(null);
 
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
-      const result = await client.call('saveImpactConnection', token ? { baseUrl, token } : { baseUrl });
-      if (result.ok) {
-        onChange(result.value);
+  const save = () =>
+    action.run('save', () => client.call('saveImpactConnection', token ? { baseUrl, token } : { baseUrl }), {
+      notice: 'Impact connection saved.',
+      then: (saved) => {
+        onChange(saved);
         setToken('');
-        setSaved(true);
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
+      },
+    });
 
-  const runTest = async () => {
-    setBusy(true);
-    setError(null);
+  const runTest = () => {
     setTest(null);
-    try {
-      const result = await client.call('testImpactConnection');
-      if (result.ok) setTest(result.value);
-      else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setBusy(false);
-    }
+    return action.run('test', () => client.call('testImpactConnection'), { then: setTest });
   };
 
   return (
@@ -74,14 +55,7 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
         <dt>From</dt>
         <dd>{SOURCE_LABEL[impact.source]}</dd>
       </dl>
-      <form
-        className="card"
-        aria-label="Impact API connection"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
+      <Form className="card" label="Impact API connection" onSubmit={save}>
         <div className="field-grid">
           <div className="field">
             <label htmlFor={`${uid}-url`}>Impact API URL</label>
@@ -94,12 +68,7 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
             <div className="field-help">Leave empty to keep the stored token. It is never shown again.</div>
           </div>
         </div>
-        {error && <ErrorMessage error={error} title="Impact connection" />}
-        {saved && (
-          <div className="message success" role="status">
-            Impact connection saved.
-          </div>
-        )}
+        <ActionMessages error={action.error} notice={action.notice} errorTitle="Impact connection" />
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
             Save Impact connection
@@ -113,7 +82,7 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
             <Lozenge tone={OUTCOME_TONE[test.outcome]}>{test.outcome}</Lozenge> {test.message}
           </div>
         )}
-      </form>
+      </Form>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '../../../../src/forge/entry/resolvers/contract';
-import { Lozenge, formatTime } from '../../../shared/ui';
+import { Lozenge, TableHead, formatTime } from '../../../shared/ui';
 
 const REASONS: Record<string, string> = {
   'missing-headers': 'the request had no signature headers',
@@ -53,12 +53,7 @@ export function RelaySection({ status }: { status: ConnectionStatus }) {
       </dl>
       <h3>Last event per source</h3>
       <table aria-label="Last event per source">
-        <thead>
-          <tr>
-            <th scope="col">Source</th>
-            <th scope="col">Last received</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Source', 'Last received']} />
         <tbody>
           {(['alertmanager', 'impact', 'jira'] as const).map((source) => (
             <tr key={source}>

@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
-import type { ResolverError, SigningStatus } from '../../../../src/forge/entry/resolvers/contract';
-import { messageOf, type ResolverClient } from '../../../shared/client';
-import { ErrorMessage, Lozenge, formatTime } from '../../../shared/ui';
+import type { ResolverResult, SigningStatus } from '../../../../src/forge/entry/resolvers/contract';
+import type { ResolverClient } from '../../../shared/client';
+import { useResolverAction } from '../../../shared/resolver-hooks';
+import { ErrorMessage, Form, Lozenge, Notice, TableHead, formatTime } from '../../../shared/ui';
 import { generateSigningSecret, relayEnvLine, suggestKeyId } from './secret';
 
 const SOURCE_LABEL: Record<SigningStatus['source'], string> = {
@@ -17,29 +18,23 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
   const [keyId, setKeyId] = useState(() => suggestKeyId(Date.now(), ids));
   const [secret, setSecret] = useState('');
   const [shown, setShown] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ResolverError | null>(null);
+  const action = useResolverAction<'rotate' | 'retire'>();
+  const busy = action.busy !== null;
+  const { error } = action;
   const [rotated, setRotated] = useState<{ keyId: string; line: string } | null>(null);
   const [retired, setRetired] = useState<string | null>(null);
 
-  const run = async (action: () => Promise<{ ok: true; value: SigningStatus } | { ok: false; error: ResolverError }>, done: (s: SigningStatus) => void) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await action();
-      if (result.ok) {
-        onChange(result.value);
-        done(result.value);
-      } else setError(result.error);
-    } catch (e) {
-      setError({ code: 'jira-error', message: messageOf(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = (job: 'rotate' | 'retire', call: () => Promise<ResolverResult<SigningStatus>>, done: (s: SigningStatus) => void) =>
+    action.run(job, call, {
+      then: (s) => {
+        onChange(s);
+        done(s);
+      },
+    });
 
   const rotate = () =>
     run(
+      'rotate',
       () => client.call('rotateSigningKey', { keyId, secret }),
       (s) => {
         // The line keeps the secret only on this page; the server never sends it back.
@@ -52,6 +47,7 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
     );
   const retire = (id: string) =>
     run(
+      'retire',
       () => client.call('retireSigningKey', { keyId: id }),
       () => {
         setRetired(id);
@@ -67,16 +63,7 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
         <span data-testid="last-rotated">{formatTime(signing.lastRotatedAt)}</span>.
       </p>
       <table aria-label="Signing keys">
-        <thead>
-          <tr>
-            <th scope="col">Key id</th>
-            <th scope="col">Added</th>
-            <th scope="col">Last used by the relay</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Key id', 'Added', 'Last used by the relay']} hiddenActions />
         <tbody>
           {signing.keys.map((k) => (
             <tr key={k.id} data-key-id={k.id}>
@@ -94,21 +81,10 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
           ))}
         </tbody>
       </table>
-      {retired && (
-        <div className="message success" role="status">
-          Key <code>{retired}</code> retired: batches signed with it are now refused.
-        </div>
-      )}
+      <Notice>{retired && <>Key <code>{retired}</code> retired: batches signed with it are now refused.</>}</Notice>
 
       <h3>Rotate</h3>
-      <form
-        className="card"
-        aria-label="Rotate the signing key"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void rotate();
-        }}
-      >
+      <Form className="card" label="Rotate the signing key" onSubmit={rotate}>
         <div className="field-grid">
           <div className="field">
             <label htmlFor={`${uid}-kid`}>New key id</label>
@@ -140,7 +116,7 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
         <button type="submit" className="primary" disabled={busy || !secret || !keyId}>
           {busy ? 'Saving…' : 'Add key'}
         </button>
-      </form>
+      </Form>
       {rotated && (
         <div className="message success" role="status" data-testid="rotated">
           <p>
