@@ -3,22 +3,11 @@
  * forwarder → Forge web trigger → queue → consumer. Each must reach the consumer exactly once, also
  * when forwarding fails and when a body is delivered twice.
  */
-import { alertmanagerSequence, consumerDeliveryCounts, consumerRecords, postAlertmanager, settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { alertmanagerSequence, consumerDeliveryCounts, consumerRecords, postAlertmanager, replayClock, sandboxPerTest, settle, type TestSandbox } from '../support/sandbox-harness';
 
 jest.setTimeout(60_000);
 
-let env: TestSandbox | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
-
-/** The relay's clock follows the capture's timing, offset to now, so the signatures stay fresh. */
-function replayClock() {
-  const start = Date.now();
-  let offset = 0;
-  return { clock: () => Date.now() + offset, at: (ms: number) => void (offset = ms), start };
-}
+const sandboxes = sandboxPerTest();
 
 async function postSequence(relayUrl: string, setTime: (offsetMs: number) => void, times = 1): Promise<string[]> {
   const sequence = alertmanagerSequence();
@@ -48,7 +37,7 @@ function expectEachConsumedOnce(test: TestSandbox, ids: string[]): void {
 describe('Alertmanager fixtures through the sandbox', () => {
   it('delivers every fixture body to the consumer exactly once', async () => {
     const time = replayClock();
-    env = await startTestSandbox({ relayClock: time.clock });
+    const env = await sandboxes.start({ relayClock: time.clock });
     const ids = await postSequence(env.sandbox.urls.relay, time.at);
     expect(ids).toHaveLength(7);
     await settle(env.sandbox);
@@ -60,7 +49,7 @@ describe('Alertmanager fixtures through the sandbox', () => {
 
   it('still delivers exactly once when the same body is delivered twice', async () => {
     const time = replayClock();
-    env = await startTestSandbox({ relayClock: time.clock });
+    const env = await sandboxes.start({ relayClock: time.clock });
     const ids = await postSequence(env.sandbox.urls.relay, time.at, 2);
     await settle(env.sandbox);
     expectEachConsumedOnce(env, ids);
@@ -74,7 +63,7 @@ describe('Alertmanager fixtures through the sandbox', () => {
       return fetch(input, init);
     };
     const time = replayClock();
-    env = await startTestSandbox({ relayClock: time.clock, relayFetch: failingFirst });
+    const env = await sandboxes.start({ relayClock: time.clock, relayFetch: failingFirst });
     const ids = await postSequence(env.sandbox.urls.relay, time.at);
     await settle(env.sandbox);
     expect(calls).toBeGreaterThan(1);
@@ -93,7 +82,7 @@ describe('Alertmanager fixtures through the sandbox', () => {
       return response;
     };
     const time = replayClock();
-    env = await startTestSandbox({ relayClock: time.clock, relayFetch: loseFirstAnswer });
+    const env = await sandboxes.start({ relayClock: time.clock, relayFetch: loseFirstAnswer });
     const ids = await postSequence(env.sandbox.urls.relay, time.at);
     await settle(env.sandbox);
     expect(calls).toBeGreaterThan(1);

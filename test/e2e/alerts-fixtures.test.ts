@@ -3,22 +3,13 @@
  * with the fixture rules: one issue per group for checkout (closed on resolve), one per fingerprint for the
  * disk alert (comment on resolve). Jira calls are counted per notification from the simulator's call log.
  */
-import { alertmanagerSequence, consumerRecords, postAlertmanager, settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { alertmanagerSequence, consumerRecords, postAlertmanager, replayClock, sandboxPerTest, settle, type TestSandbox } from '../support/sandbox-harness';
 import { appCalls, fixtureRules, issues, seedRules, statusName } from '../forge/alerts/support';
 import type { JiraSimulator } from '../../src/sandbox/jira-sim';
 
 jest.setTimeout(60_000);
 
-let env: TestSandbox | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
-
-function replayClock() {
-  let offset = 0;
-  return { clock: () => Date.now() + offset, at: (ms: number) => void (offset = ms) };
-}
+const sandboxes = sandboxPerTest();
 
 function sim(t: TestSandbox): JiraSimulator {
   const s = t.sandbox.jira;
@@ -45,7 +36,7 @@ function refire(body: string): string {
 describe('Alertmanager fixtures to Jira', () => {
   it('makes one issue per group or fingerprint, comments only on change and resolves per rule, within the call targets', async () => {
     const time = replayClock();
-    env = await startTestSandbox({ relayClock: time.clock });
+    const env = await sandboxes.start({ relayClock: time.clock });
     seedRules(env.sandbox.forge, fixtureRules());
     const sequence = alertmanagerSequence();
     const first = sequence[0]!.receivedAt;

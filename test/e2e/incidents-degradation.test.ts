@@ -1,66 +1,21 @@
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
-import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import type { FailedDeliverySummary, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
 import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
-import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
 
 /** Incident sync under failure: every refusal is recorded with its reason and never blocks the rest. */
 jest.setTimeout(60_000);
 
-let env: TestSandbox;
-let impact: ImpactSimulator;
-
-beforeAll(async () => {
-  env = await startTestSandbox();
-  impact = env.sandbox.impact!;
-});
-afterAll(async () => {
-  await env?.close();
-});
-
-const settleAll = (): Promise<void> => settleWithImpact(env.sandbox);
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await settleAll();
-}
+const env = impactSandboxForSuite();
 
 const issue = (key: string): Promise<IssueView> => readIssue(env.sandbox.urls.jira, key);
-async function issueKeyOf(incidentId: string): Promise<string> {
-  const record = kvsValue<IncidentRecord>(`incident:${incidentId}`);
-  if (!record?.link) throw new Error(`${incidentId} has no Jira issue`);
-  return record.link.issueKey;
-}
-
-function kvsValue<T>(key: string): T | undefined {
-  const page = env.sandbox.forge.kvs.query(key, 20, undefined);
-  if (!page.ok) throw new Error(page.failure.message);
-  return page.value.items.find((item) => item.key === key)?.value as T | undefined;
-}
-
-async function resolver<T>(functionKey: string, payload: Record<string, unknown> = {}): Promise<T> {
-  const response = await env.sandbox.forge.request(
-    new Request('http://host.local/api/invoke/bridge-settings', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS.alice.accountId },
-      body: JSON.stringify({ functionKey, payload, extension: { project: { key: 'OPS', id: '10000' } } }),
-    }),
-  );
-  const json = (await response.json()) as { ok: boolean; result?: T; error?: { message: string } };
-  if (!json.ok) throw new Error(`resolver ${functionKey} failed: ${json.error?.message}`);
-  return json.result as T;
-}
 
 async function failedFor(incidentId: string): Promise<FailedDeliverySummary[]> {
   const out: FailedDeliverySummary[] = [];
   let cursor: string | undefined;
   do {
-    const page = await resolver<{ items: FailedDeliverySummary[]; nextCursor: string | null }>('listFailedDeliveries', cursor ? { cursor } : {});
+    const page = await env.settingsResolver<{ items: FailedDeliverySummary[]; nextCursor: string | null }>('listFailedDeliveries', cursor ? { cursor } : {});
     out.push(...page.items.filter((i) => i.groupKey === `impact:${incidentId}`));
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -73,47 +28,47 @@ const bob = { email: 'bob@example.com', name: 'Bob Commander' };
 
 describe('incident sync degrades gracefully and visibly', () => {
   test('a Jira change Impact refuses is a failed delivery with the reason, its bounce keys are cancelled, and a retry applies it', async () => {
-    impact.admin.createIncident({ id: 'INC-300', title: 'Queue backlog', priority: 3, commander: bob });
-    await settleAll();
-    const key = await issueKeyOf('INC-300');
-    impact.faults.inject('PATCH /api/v1/incidents/*', { kind: 'status', status: 503, times: 1 });
+    env.impact.admin.createIncident({ id: 'INC-300', title: 'Queue backlog', priority: 3, commander: bob });
+    await env.settleAll();
+    const key = env.issueKeyOf('INC-300');
+    env.impact.faults.inject('PATCH /api/v1/incidents/*', { kind: 'status', status: 503, times: 1 });
     await humanTransition(key, 'in progress');
-    await until(async () => (await failedFor('INC-300')).length > 0, 'a failed delivery for INC-300');
+    await env.until(async () => (await failedFor('INC-300')).length > 0, 'a failed delivery for INC-300');
 
     const [failed] = await failedFor('INC-300');
     expect(failed).toMatchObject({ failureKind: 'unavailable', attempts: 1 });
     expect(failed!.reason).toMatch(/updating INC-300 \(status\): Impact unavailable \(HTTP 503\)/);
-    expect(impact.store.get('INC-300')?.status).toBe('OPEN');
+    expect(env.impact.store.get('INC-300')?.status).toBe('OPEN');
     // The write never happened, so no key waits for its echo: a real Impact change to that value would apply.
-    const guard = kvsValue<IncidentRecord>('incident:INC-300')!.guard;
+    const guard = env.kvsValue<IncidentRecord>('incident:INC-300')!.guard;
     expect(guard.bounces.filter((b) => b.side === 'impact')).toEqual([]);
 
-    const retried = await resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
+    const retried = await env.settingsResolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
     expect(retried.ok).toBe(true);
-    await until(() => impact.store.get('INC-300')?.status === 'MITIGATING', 'Impact MITIGATING after the retry');
+    await env.until(() => env.impact.store.get('INC-300')?.status === 'MITIGATING', 'Impact MITIGATING after the retry');
     expect(await failedFor('INC-300')).toEqual([]);
     expect((await issue(key)).fields.status.name).toBe('in progress');
   });
 
   test('a Jira change refused with 4xx is recorded with Impact’s words and is not retried by the queue', async () => {
-    impact.admin.createIncident({ id: 'INC-301', title: 'Cache misses', priority: 3, commander: bob });
-    await settleAll();
-    const key = await issueKeyOf('INC-301');
-    impact.faults.inject('PATCH /api/v1/incidents/*', { kind: 'status', status: 422, times: 1, body: { error: { code: 'invalid_transition', message: 'status cannot change now' } } });
+    env.impact.admin.createIncident({ id: 'INC-301', title: 'Cache misses', priority: 3, commander: bob });
+    await env.settleAll();
+    const key = env.issueKeyOf('INC-301');
+    env.impact.faults.inject('PATCH /api/v1/incidents/*', { kind: 'status', status: 422, times: 1, body: { error: { code: 'invalid_transition', message: 'status cannot change now' } } });
     await humanTransition(key, 'in progress');
-    await until(async () => (await failedFor('INC-301')).length > 0, 'a failed delivery for INC-301');
+    await env.until(async () => (await failedFor('INC-301')).length > 0, 'a failed delivery for INC-301');
     const [failed] = await failedFor('INC-301');
     expect(failed!.failureKind).toBe('rejected');
     expect(failed!.reason).toContain('status cannot change now');
   });
 
   test('a Jira 400 on the edit is recorded with Jira’s text while the status move and assignment still go through', async () => {
-    impact.admin.createIncident({ id: 'INC-302', title: 'Slow login', priority: 3 });
-    await settleAll();
-    const key = await issueKeyOf('INC-302');
-    env.sandbox.jira!.faults.inject('PUT /rest/api/3/issue/*', { kind: 'status', status: 400, times: 1, body: { errorMessages: [], errors: { customfield_11064: 'Option value 1 is not valid' } } });
-    impact.admin.updateIncident('INC-302', { priority: 1, status: 'MITIGATING', commander: bob });
-    await settleAll();
+    env.impact.admin.createIncident({ id: 'INC-302', title: 'Slow login', priority: 3 });
+    await env.settleAll();
+    const key = env.issueKeyOf('INC-302');
+    env.jira.faults.inject('PUT /rest/api/3/issue/*', { kind: 'status', status: 400, times: 1, body: { errorMessages: [], errors: { customfield_11064: 'Option value 1 is not valid' } } });
+    env.impact.admin.updateIncident('INC-302', { priority: 1, status: 'MITIGATING', commander: bob });
+    await env.settleAll();
     const view = await issue(key);
     expect(view.fields.status.name).toBe('in progress');
     expect(view.fields.assignee?.accountId).toBe(SANDBOX_USERS.bob.accountId);
@@ -124,14 +79,14 @@ describe('incident sync degrades gracefully and visibly', () => {
   });
 
   test('a deleted Jira issue (404) and a refused assignment never block the event; both are recorded', async () => {
-    impact.admin.createIncident({ id: 'INC-303', title: 'Gone issue', priority: 3 });
-    await settleAll();
+    env.impact.admin.createIncident({ id: 'INC-303', title: 'Gone issue', priority: 3 });
+    await env.settleAll();
     const notFound = { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} };
-    env.sandbox.jira!.faults.inject('/rest/api/3/issue/*', { kind: 'status', status: 404, times: 2, body: notFound });
-    env.sandbox.jira!.faults.inject('PUT /rest/api/3/issue/*/assignee', { kind: 'status', status: 400, times: 1, body: { errorMessages: [], errors: { assignee: 'User cannot be assigned issues.' } } });
-    impact.admin.updateIncident('INC-303', { title: 'Gone issue (renamed)', status: 'MITIGATING', commander: bob });
-    await settleAll();
-    const delivery = impact.webhooks.deliveries((d) => d.incidentId === 'INC-303').at(-1)!;
+    env.jira.faults.inject('/rest/api/3/issue/*', { kind: 'status', status: 404, times: 2, body: notFound });
+    env.jira.faults.inject('PUT /rest/api/3/issue/*/assignee', { kind: 'status', status: 400, times: 1, body: { errorMessages: [], errors: { assignee: 'User cannot be assigned issues.' } } });
+    env.impact.admin.updateIncident('INC-303', { title: 'Gone issue (renamed)', status: 'MITIGATING', commander: bob });
+    await env.settleAll();
+    const delivery = env.impact.webhooks.deliveries((d) => d.incidentId === 'INC-303').at(-1)!;
     expect(delivery.state).toBe('delivered');
     const failed = await failedFor('INC-303');
     expect(failed).toHaveLength(1);
@@ -140,50 +95,50 @@ describe('incident sync degrades gracefully and visibly', () => {
   });
 
   test('a commander unknown in Jira leaves the issue unassigned, is listed on the Projects tab’s user list, and the sync goes on', async () => {
-    const searches = () => env.sandbox.jira!.callLog.entries().filter((e) => e.route === '/rest/api/3/user/search' && e.actorIsApp).length;
-    impact.admin.createIncident({ id: 'INC-304', title: 'Nobody home', priority: 2, commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' } });
-    await settleAll();
-    const key = await issueKeyOf('INC-304');
+    const searches = () => env.jira.callLog.entries().filter((e) => e.route === '/rest/api/3/user/search' && e.actorIsApp).length;
+    env.impact.admin.createIncident({ id: 'INC-304', title: 'Nobody home', priority: 2, commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' } });
+    await env.settleAll();
+    const key = env.issueKeyOf('INC-304');
     const view = await issue(key);
     expect(view.fields.summary).toBe('Nobody home');
     expect(view.fields.assignee).toBeNull();
-    const matches = await resolver<ResolverResult<UserMatchList>>('listUserMatches', { refresh: true });
+    const matches = await env.settingsResolver<ResolverResult<UserMatchList>>('listUserMatches', { refresh: true });
     if (!matches.ok) throw new Error(matches.error.message);
     expect(matches.value.unmatched).toEqual([expect.objectContaining({ email: 'zed@elsewhere.example', name: 'Zed Outsider', reason: 'unmatched', source: 'incident-sync-unmatched' })]);
     expect((await failedFor('INC-304'))[0]!.reason).toContain('commander zed@elsewhere.example has no Jira account');
 
     // Cached: the next event naming Zed does not search Jira again, and still syncs.
     const before = searches();
-    impact.admin.updateIncident('INC-304', { commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' }, title: 'Nobody home at all' });
-    await settleAll();
+    env.impact.admin.updateIncident('INC-304', { commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' }, title: 'Nobody home at all' });
+    await env.settleAll();
     expect(searches()).toBe(before);
     expect((await issue(key)).fields.summary).toBe('Nobody home at all');
   });
 
   test('the post-mortem link falls back to the next type when Jira refuses one, and the post-mortem survives when all fail', async () => {
-    impact.admin.createIncident({ id: 'INC-305', title: 'Link fallback', priority: 3, commander: bob });
-    await settleAll();
-    const key = await issueKeyOf('INC-305');
-    env.sandbox.jira!.faults.inject('POST /rest/api/3/issueLink', { kind: 'status', status: 400, times: 1 });
-    impact.admin.updateIncident('INC-305', { status: 'POST_MORTEM' });
-    await settleAll();
+    env.impact.admin.createIncident({ id: 'INC-305', title: 'Link fallback', priority: 3, commander: bob });
+    await env.settleAll();
+    const key = env.issueKeyOf('INC-305');
+    env.jira.faults.inject('POST /rest/api/3/issueLink', { kind: 'status', status: 400, times: 1 });
+    env.impact.admin.updateIncident('INC-305', { status: 'POST_MORTEM' });
+    await env.settleAll();
     const links = (await issue(key)).fields['issuelinks'] as { type: { name: string }; inwardIssue?: { key: string }; outwardIssue?: { key: string } }[];
     expect(links.map((l) => l.type.name)).toEqual(['Blocks']);
     expect((links[0]!.inwardIssue ?? links[0]!.outwardIssue)!.key).toMatch(/^PM-/);
 
-    impact.admin.createIncident({ id: 'INC-306', title: 'No link at all', priority: 3, commander: bob });
-    await settleAll();
-    const second = await issueKeyOf('INC-306');
-    env.sandbox.jira!.faults.inject('POST /rest/api/3/issueLink', { kind: 'status', status: 400, times: 10 });
-    impact.admin.updateIncident('INC-306', { status: 'POST_MORTEM' });
-    await settleAll();
-    env.sandbox.jira!.faults.clear();
+    env.impact.admin.createIncident({ id: 'INC-306', title: 'No link at all', priority: 3, commander: bob });
+    await env.settleAll();
+    const second = env.issueKeyOf('INC-306');
+    env.jira.faults.inject('POST /rest/api/3/issueLink', { kind: 'status', status: 400, times: 10 });
+    env.impact.admin.updateIncident('INC-306', { status: 'POST_MORTEM' });
+    await env.settleAll();
+    env.jira.faults.clear();
     expect((await issue(second)).fields['issuelinks']).toEqual([]);
-    const pm = kvsValue<IncidentRecord>('incident:INC-306')!.link!.postMortem;
+    const pm = env.kvsValue<IncidentRecord>('incident:INC-306')!.link!.postMortem;
     expect(pm?.issueKey).toMatch(/^PM-/);
     expect((await issue(pm!.issueKey)).fields.assignee?.accountId).toBe(SANDBOX_USERS.bob.accountId);
     // Link attempts: Relates, Blocks (Relates to is Relates' description, tried once), never a parent link.
-    const linkCalls = env.sandbox.jira!.callLog.entries().filter((e) => e.route === '/rest/api/3/issueLink' && e.method === 'POST');
+    const linkCalls = env.jira.callLog.entries().filter((e) => e.route === '/rest/api/3/issueLink' && e.method === 'POST');
     expect(linkCalls.length).toBe(1 + 1 + 2);
   });
 });

@@ -1,24 +1,12 @@
 import { validateIncidentClosure } from '../../src/forge/index';
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
-import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import { IMPACT_API_CLIENT } from '../../src/sandbox/sandbox';
-import { settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { jiraRequest, readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
 
 jest.setTimeout(60_000);
 
-let env: TestSandbox;
-let impact: ImpactSimulator;
-
-beforeAll(async () => {
-  env = await startTestSandbox();
-  impact = env.sandbox.impact!;
-});
-afterAll(async () => {
-  await env?.close();
-});
-
-const settleAll = (): Promise<void> => settleWithImpact(env.sandbox);
+const env = impactSandboxForSuite();
 
 const asHuman = (email: string, method: string, path: string, body?: unknown): Promise<Response> => jiraRequest(env.sandbox.urls.jira, email, method, path, body);
 
@@ -26,30 +14,20 @@ const issue = (key: string): Promise<IssueView> => readIssue(env.sandbox.urls.ji
 
 const humanTransition = (key: string, toStatus: string): Promise<void> => transitionAsPerson(env.sandbox.urls.jira, key, toStatus);
 
-/** Jira → trigger → Impact → webhook → relay → consumer: poll the end state, then let the queue settle. */
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  await settleAll();
-}
-
-const jiraCalls = (method: string, route: string) => env.sandbox.jira!.callLog.entries().filter((e) => e.method === method && e.route === route && e.actorIsApp).length;
-const apiCalls = () => impact.callLog.entries().filter((e) => e.surface === 'api');
+const jiraCalls = (method: string, route: string) => env.jira.callLog.entries().filter((e) => e.method === method && e.route === route && e.actorIsApp).length;
+const apiCalls = () => env.impact.callLog.entries().filter((e) => e.surface === 'api');
 const impactWrites = () => apiCalls().filter((c) => c.method !== 'GET').length;
 const impactPatches = () => apiCalls().filter((c) => c.method === 'PATCH').length;
-const incident = (id = 'INC-100') => impact.store.get(id);
+const incident = (id = 'INC-100') => env.impact.store.get(id);
 
 describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   let key = '';
 
   test('an incident created in Impact becomes an OPS issue with mapped fields', async () => {
-    impact.admin.createIncident({ id: 'INC-100', title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
-    await settleAll();
-    expect(impact.webhooks.deliveries().map((d) => [d.event, d.state])).toEqual([['incident.created', 'delivered']]);
-    const created = env.sandbox.jira!.callLog.entries().find((e) => e.method === 'POST' && e.route === '/rest/api/3/issue');
+    env.impact.admin.createIncident({ id: 'INC-100', title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
+    await env.settleAll();
+    expect(env.impact.webhooks.deliveries().map((d) => [d.event, d.state])).toEqual([['incident.created', 'delivered']]);
+    const created = env.jira.callLog.entries().find((e) => e.method === 'POST' && e.route === '/rest/api/3/issue');
     expect(created?.status).toBe(201);
     const search = (await (await asHuman('alice@example.com', 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] })).json()) as { issues: { key: string }[] };
     key = search.issues[0]!.key;
@@ -63,8 +41,8 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   test('Impact status moves walk the workflow one transition call per step, with no echo writes', async () => {
     const before = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
     const writesBefore = impactWrites();
-    impact.admin.updateIncident('INC-100', { status: 'MITIGATED' });
-    await settleAll();
+    env.impact.admin.updateIncident('INC-100', { status: 'MITIGATED' });
+    await env.settleAll();
     expect((await issue(key)).fields.status.name).toBe('Reporter validation');
     // Incoming → in progress → Reporter validation.
     expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions') - before).toBe(2);
@@ -74,39 +52,39 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   test('a Jira status change reaches Impact once, and its echo does not come back', async () => {
     const transitions = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
     await humanTransition(key, 'in progress');
-    await until(() => incident()?.status === 'MITIGATING', 'Impact MITIGATING');
+    await env.until(() => incident()?.status === 'MITIGATING', 'Impact MITIGATING');
     expect((await issue(key)).fields.status.name).toBe('in progress');
     expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions')).toBe(transitions);
     expect(impactPatches()).toBe(1);
     // Impact saw one write from the app, with the app's token; its webhook came back and was dropped.
-    const update = impact.store.updatesOf('INC-100').at(-1)!;
+    const update = env.impact.store.updatesOf('INC-100').at(-1)!;
     expect(update).toMatchObject({ fields: ['status'], origin: { type: 'api', client: IMPACT_API_CLIENT } });
     expect(incident()?.status_history.map((h) => h.status)).toEqual(['OPEN', 'MITIGATED', 'MITIGATING']);
   });
 
   test('priority syncs both ways', async () => {
     expect((await asHuman('bob@example.com', 'PUT', `/rest/api/3/issue/${key}`, { fields: { customfield_11064: { value: '1' } } })).status).toBe(204);
-    await until(() => incident()?.priority === 1, 'Impact P1');
-    impact.admin.updateIncident('INC-100', { priority: 4 });
-    await settleAll();
+    await env.until(() => incident()?.priority === 1, 'Impact P1');
+    env.impact.admin.updateIncident('INC-100', { priority: 4 });
+    await env.settleAll();
     expect((await issue(key)).fields['customfield_11064']).toMatchObject({ value: '4' });
     expect(incident()?.priority).toBe(4);
   });
 
   test('commander and assignee sync both ways', async () => {
-    impact.admin.updateIncident('INC-100', { commander: { email: 'alice@example.com', name: 'Alice Admin' } });
-    await settleAll();
+    env.impact.admin.updateIncident('INC-100', { commander: { email: 'alice@example.com', name: 'Alice Admin' } });
+    await env.settleAll();
     expect((await issue(key)).fields.assignee?.accountId).toBe(SANDBOX_USERS.alice.accountId);
     expect((await asHuman('bob@example.com', 'PUT', `/rest/api/3/issue/${key}/assignee`, { accountId: SANDBOX_USERS.dave.accountId })).status).toBe(204);
-    await until(() => incident()?.commander?.email === 'dave@example.com', 'Impact commander dave');
+    await env.until(() => incident()?.commander?.email === 'dave@example.com', 'Impact commander dave');
     expect(incident()?.commander).toEqual({ email: 'dave@example.com', name: SANDBOX_USERS.dave.displayName });
     expect((await issue(key)).fields.assignee?.accountId).toBe(SANDBOX_USERS.dave.accountId);
   });
 
   let postMortemKey = '';
   test('POST_MORTEM creates a linked, assigned post-mortem with the timeline; key events refresh it', async () => {
-    impact.admin.updateIncident('INC-100', { status: 'POST_MORTEM' });
-    await settleAll();
+    env.impact.admin.updateIncident('INC-100', { status: 'POST_MORTEM' });
+    await env.settleAll();
     const view = await issue(key);
     const links = (view.fields['issuelinks'] ?? []) as { type: { name: string }; inwardIssue?: { key: string }; outwardIssue?: { key: string } }[];
     expect(links).toHaveLength(1);
@@ -118,10 +96,10 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
     expect(pm.fields.assignee?.accountId).toBe(SANDBOX_USERS.dave.accountId);
     expect(JSON.stringify(pm.fields['description'])).toContain('Status changed to: Post-mortem');
     // Impact is told where the post-mortem is (a note on the incident).
-    expect(impact.store.notesOf('INC-100').some((n) => n.message.includes(postMortemKey))).toBe(true);
+    expect(env.impact.store.notesOf('INC-100').some((n) => n.message.includes(postMortemKey))).toBe(true);
 
-    impact.admin.addKeyEvent('INC-100', { kind: 'fix_deployed', message: 'rolled back v42' });
-    await settleAll();
+    env.impact.admin.addKeyEvent('INC-100', { kind: 'fix_deployed', message: 'rolled back v42' });
+    await env.settleAll();
     expect(JSON.stringify((await issue(postMortemKey)).fields['description'])).toContain('Fix deployed - rolled back v42');
   });
 
@@ -137,13 +115,13 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
     const jiraEdits = () => jiraCalls('PUT', '/rest/api/3/issue/{issueIdOrKey}');
     const p0 = patches();
     const e0 = jiraEdits();
-    impact.admin.updateIncident('INC-100', { priority: 3 });
+    env.impact.admin.updateIncident('INC-100', { priority: 3 });
     expect((await asHuman('bob@example.com', 'PUT', `/rest/api/3/issue/${key}`, { fields: { customfield_11064: { value: '2' } } })).status).toBe(204);
-    impact.admin.updateIncident('INC-100', { priority: 5 });
+    env.impact.admin.updateIncident('INC-100', { priority: 5 });
     await new Promise((r) => setTimeout(r, 300));
-    await settleAll();
+    await env.settleAll();
     await new Promise((r) => setTimeout(r, 300));
-    await settleAll();
+    await env.settleAll();
     const jiraPriority = ((await issue(key)).fields['customfield_11064'] as { value: string }).value;
     expect(Number(jiraPriority)).toBe(incident()?.priority);
     // At most one write per human edit in each direction: nothing echoes back and forth.
@@ -154,31 +132,31 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
   test('an old event redelivered causes no backward move', async () => {
     const status = (await issue(key)).fields.status.name;
     const transitions = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
-    const old = impact.webhooks.deliveries((d) => 'status' in d.body.updated_fields && d.body.incident.status === 'MITIGATED' && d.body.origin.type === 'user')[0]!;
-    const again = impact.webhooks.redeliver(old.eventId);
-    await settleAll();
-    expect((await impact.webhooks.waitFor(again.seq)).state).toBe('delivered');
+    const old = env.impact.webhooks.deliveries((d) => 'status' in d.body.updated_fields && d.body.incident.status === 'MITIGATED' && d.body.origin.type === 'user')[0]!;
+    const again = env.impact.webhooks.redeliver(old.eventId);
+    await env.settleAll();
+    expect((await env.impact.webhooks.waitFor(again.seq)).state).toBe('delivered');
     expect((await issue(key)).fields.status.name).toBe(status);
     expect(jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions')).toBe(transitions);
   });
 
   test('webhooks arriving newest first never move a status backwards', async () => {
-    impact.admin.createIncident({ id: 'INC-101', title: 'Search latency' });
-    await settleAll();
+    env.impact.admin.createIncident({ id: 'INC-101', title: 'Search latency' });
+    await env.settleAll();
     const search = (await (await asHuman('alice@example.com', 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] })).json()) as { issues: { key: string; fields: { summary: string } }[] };
     const second = search.issues.find((i) => i.fields.summary === 'Search latency')!.key;
     expect((await issue(second)).fields.status.name).toBe('Incoming');
     const transitions = jiraCalls('POST', '/rest/api/3/issue/{issueIdOrKey}/transitions');
 
-    impact.webhooks.pause();
-    impact.admin.updateIncident('INC-101', { status: 'INVESTIGATING' });
+    env.impact.webhooks.pause();
+    env.impact.admin.updateIncident('INC-101', { status: 'INVESTIGATING' });
     // Distinct occurred_at times: the later change must be the newer one.
     await new Promise((r) => setTimeout(r, 20));
-    impact.admin.updateIncident('INC-101', { status: 'MITIGATED' });
-    impact.webhooks.resume({ reverse: true });
-    await settleAll();
+    env.impact.admin.updateIncident('INC-101', { status: 'MITIGATED' });
+    env.impact.webhooks.resume({ reverse: true });
+    await env.settleAll();
 
-    const sent = impact.webhooks.deliveries((d) => d.incidentId === 'INC-101' && d.event === 'incident.updated');
+    const sent = env.impact.webhooks.deliveries((d) => d.incidentId === 'INC-101' && d.event === 'incident.updated');
     expect(sent.map((d) => d.body.incident.status)).toEqual(['INVESTIGATING', 'MITIGATED']);
     // Delivered newest first: the MITIGATED webhook's attempt precedes the INVESTIGATING one's.
     expect(sent[1]!.attempts[0]!.at).toBeLessThanOrEqual(sent[0]!.attempts[0]!.at);

@@ -27,3 +27,15 @@ export async function transitionAsPerson(jiraUrl: string, key: string, toStatus:
   const response = await jiraRequest(jiraUrl, 'bob@example.com', 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: t.id } });
   if (response.status !== 204) throw new Error(`transition ${key} to ${toStatus}: ${response.status}`);
 }
+
+export interface SearchedIssue {
+  id: string;
+  key: string;
+  fields: { summary: string };
+}
+
+/** The OPS issues as alice finds them in a search, newest first. */
+export async function opsIssuesNewestFirst(jiraUrl: string): Promise<SearchedIssue[]> {
+  const response = await jiraRequest(jiraUrl, 'alice@example.com', 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] });
+  return ((await response.json()) as { issues: SearchedIssue[] }).issues;
+}

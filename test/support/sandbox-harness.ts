@@ -48,6 +48,34 @@ export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}):
   };
 }
 
+/** A sandbox per test: `start()` inside a test, and it is closed after that test (registers the afterEach). */
+export function sandboxPerTest(): { start(overrides?: Partial<SandboxOptions>): Promise<TestSandbox> } {
+  let current: TestSandbox | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    async start(overrides = {}) {
+      current = await startTestSandbox(overrides);
+      return current;
+    },
+  };
+}
+
+export interface ReplayClock {
+  /** Pass as the relay's clock (`relayClock`). */
+  readonly clock: () => number;
+  /** Moves the clock to `offsetMs` after now, e.g. a capture's offset from its first delivery. */
+  at(offsetMs: number): void;
+}
+
+/** The relay's clock follows the capture's timing, offset to now, so the signatures stay fresh. */
+export function replayClock(): ReplayClock {
+  let offset = 0;
+  return { clock: () => Date.now() + offset, at: (ms: number) => void (offset = ms) };
+}
+
 export async function postAlertmanager(relayUrl: string, body: string, token = ALERTMANAGER_TOKEN): Promise<Response> {
   return fetch(`${relayUrl}/v1/alertmanager`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
 }

@@ -3,71 +3,42 @@
  * done the way an operator would (rotate, restart the relay with the new key first, retire the old key), and
  * a batch signed with the retired key refused and shown. No resolver response may carry a secret.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { SecretKeys } from '../../src/forge/constants';
 import { signRequest } from '../../src/shared/signing';
-import { ALERTMANAGER_FIXTURES, postAlertmanager, settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
-import { ensureChromium, ensureUiBuilt, launchBrowser, type TestBrowser } from './browser';
+import { ALERTMANAGER_FIXTURES, postAlertmanager, settle } from '../support/sandbox-harness';
+import { browserSuite, seriousAxeViolations } from './support';
 
 jest.setTimeout(60_000);
 
 const OLD_SECRET = 'e2e-signing-secret-0123456789';
-const SCREENSHOTS = join(__dirname, '../../test-results/screenshots');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-let env: TestSandbox;
-let browser: TestBrowser;
-const responses: string[] = [];
+const ui = browserSuite();
 let generated = '';
 let newKeyId = '';
 
-beforeAll(async () => {
-  ensureUiBuilt();
-  ensureChromium();
-  env = await startTestSandbox();
-  browser = await launchBrowser();
-  browser.context.on('response', (response) => {
-    if (response.url().includes('/api/invoke/')) response.text().then((t) => responses.push(t), () => undefined);
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-});
-
 async function open(user: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  await page.goto(`${env.sandbox.urls.forgeHost}/static/settings-ui/?user=${user}&tab=connection`);
+  const page = await ui.open(`/static/settings-ui/?user=${user}&tab=connection`);
   await page.getByTestId('webtrigger-url').waitFor();
   return page;
 }
 
 const secret = (key: string) => {
-  const item = env.sandbox.forge.kvs.get({ kind: 'secret' }, key);
+  const item = ui.sandbox.forge.kvs.get({ kind: 'secret' }, key);
   return item.ok ? item.value.value : undefined;
 };
 const keyRow = (page: Page, id: string) => page.locator(`tr[data-key-id="${id}"]`);
 
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
-
 test('alice sees the Impact URL and that a token is set, never the token', async () => {
   const page = await open('alice');
-  expect(await page.getByTestId('impact-url').textContent()).toBe(env.sandbox.urls.impact);
+  expect(await page.getByTestId('impact-url').textContent()).toBe(ui.sandbox.urls.impact);
   await page.getByTestId('impact-token').getByText('set', { exact: true }).waitFor();
   expect(await page.getByLabel('New API token').inputValue()).toBe('');
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByTestId('impact-test').getByText('accepted the token').waitFor();
-  expect(await page.content()).not.toContain(env.sandbox.impactApiToken);
+  expect(await page.content()).not.toContain(ui.sandbox.impactApiToken);
   await page.close();
 });
 
@@ -107,10 +78,10 @@ test('alice generates a key in the browser and rotates to it; the old key stays 
 
 test('after the relay restarts with the new key first, the tab shows it in use and the old key retires', async () => {
   // As an operator would: the new key first in the relay's env, then a restart on the same outbox.
-  await env.sandbox.restartRelay({ RELAY_SIGNING_KEYS: `${newKeyId}:${generated},e2e:${OLD_SECRET}` });
+  await ui.sandbox.restartRelay({ RELAY_SIGNING_KEYS: `${newKeyId}:${generated},e2e:${OLD_SECRET}` });
   const fixture = readFileSync(join(ALERTMANAGER_FIXTURES, '01-checkout-first-firing.json'), 'utf8');
-  expect((await postAlertmanager(env.sandbox.urls.relay, fixture)).status).toBe(202);
-  await settle(env.sandbox);
+  expect((await postAlertmanager(ui.sandbox.urls.relay, fixture)).status).toBe(202);
+  await settle(ui.sandbox);
 
   const page = await open('alice');
   await keyRow(page, newKeyId).getByText('in use by the relay').waitFor();
@@ -126,7 +97,7 @@ test('after the relay restarts with the new key first, the tab shows it in use a
 
 test('a batch signed with the retired key is refused and shows as the last rejected batch', async () => {
   const body = JSON.stringify({ version: 1, events: [{ id: 'evt-retired-key-1', source: 'alertmanager', receivedAt: new Date().toISOString(), groupKey: 'g', body: { groupKey: 'g' } }] });
-  const response = await fetch(env.sandbox.urls.webTrigger, {
+  const response = await fetch(ui.sandbox.urls.webTrigger, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signRequest({ id: 'e2e', secret: OLD_SECRET }, body, Math.floor(Date.now() / 1000)) },
     body,
@@ -138,17 +109,16 @@ test('a batch signed with the retired key is refused and shows as the last rejec
   await rejected.getByText(/key id the app does not know/).waitFor();
   expect(await rejected.locator('code').textContent()).toBe('e2e');
   expect(await seriousAxeViolations(page)).toEqual([]);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, 'settings-connection.png'), fullPage: false });
+  await ui.screenshot(page, 'settings-connection.png', { fullPage: false });
   await page.close();
 });
 
 test('no resolver response the page received carried a secret', () => {
-  expect(responses.length).toBeGreaterThan(8);
+  expect(ui.resolverResponses.length).toBeGreaterThan(8);
   expect(generated).not.toBe('');
-  for (const text of responses) {
+  for (const text of ui.resolverResponses) {
     expect(text).not.toContain(generated);
     expect(text).not.toContain(OLD_SECRET);
-    expect(text).not.toContain(env.sandbox.impactApiToken);
+    expect(text).not.toContain(ui.sandbox.impactApiToken);
   }
 });

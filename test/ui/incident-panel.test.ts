@@ -2,76 +2,35 @@
  * The issue panel on an Impact incident issue in a real browser against the sandbox: the post-mortem link
  * and the way back, "Resync now" through the queue, and "Unlink" for admins only.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { IncidentKeys } from '../../src/forge/incidents/incident-store';
-import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
-import { readIssue } from '../support/jira-as-person';
-import { settle, settleWithImpact, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
-import { ensureChromium, ensureUiBuilt, launchBrowser, type TestBrowser } from './browser';
+import { opsIssuesNewestFirst, readIssue } from '../support/jira-as-person';
+import { settle, settleWithImpact } from '../support/sandbox-harness';
+import { browserSuite, seriousAxeViolations } from './support';
 
 jest.setTimeout(60_000);
 
-const SCREENSHOTS = join(__dirname, '../../test-results/screenshots');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-let env: TestSandbox;
-let impact: ImpactSimulator;
-let browser: TestBrowser;
+const ui = browserSuite({ pageTimeoutMs: 10_000 });
 let issue: { id: string; key: string };
 let postMortemKey = '';
 
 beforeAll(async () => {
-  ensureUiBuilt();
-  ensureChromium();
-  env = await startTestSandbox();
-  impact = env.sandbox.impact!;
-  browser = await launchBrowser();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  impact.admin.createIncident({ id: 'INC-950', title: 'Payments failing', priority: 3, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
-  await settleWithImpact(env.sandbox);
-  impact.admin.updateIncident('INC-950', { status: 'POST_MORTEM' });
-  await settleWithImpact(env.sandbox);
-  const search = await fetch(`${env.sandbox.urls.jira}/rest/api/3/search/jql`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from('alice@example.com:token').toString('base64')}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] }),
-  });
-  const first = ((await search.json()) as { issues: { id: string; key: string }[] }).issues[0];
+  ui.impact.admin.createIncident({ id: 'INC-950', title: 'Payments failing', priority: 3, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
+  await settleWithImpact(ui.sandbox);
+  ui.impact.admin.updateIncident('INC-950', { status: 'POST_MORTEM' });
+  await settleWithImpact(ui.sandbox);
+  const first = (await opsIssuesNewestFirst(ui.sandbox.urls.jira))[0];
   if (!first) throw new Error('the incident issue was not created');
   issue = first;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${env.sandbox.urls.forgeHost}${path}`);
-  return page;
-}
-
 const kvs = (key: string): unknown => {
-  const item = env.sandbox.forge.kvs.get({ kind: 'kv' }, key);
+  const item = ui.sandbox.forge.kvs.get({ kind: 'kv' }, key);
   return item.ok ? item.value.value : undefined;
 };
 
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
-
 describe('issue panel on an incident issue', () => {
   test('the post-mortem is a link that opens its panel, which links back to the incident issue', async () => {
-    const page = await open(`/static/panel-ui/?user=bob&issueKey=${issue.key}`);
+    const page = await ui.open(`/static/panel-ui/?user=bob&issueKey=${issue.key}`);
     await page.getByTestId('incident').waitFor();
     const link = page.getByTestId('incident').getByRole('link', { name: /^PM-\d+$/ });
     postMortemKey = (await link.textContent()) ?? '';
@@ -90,12 +49,12 @@ describe('issue panel on an incident issue', () => {
   });
 
   test('"Resync now" brings an issue that drifted behind the app\'s back up to date', async () => {
-    impact.webhooks.pause();
-    impact.admin.updateIncident('INC-950', { title: 'Payments failing in EU', priority: 1, commander: { email: 'alice@example.com', name: 'Alice Admin' } });
-    await settle(env.sandbox);
-    expect((await readIssue(env.sandbox.urls.jira, issue.key)).fields.summary).toBe('Payments failing');
+    ui.impact.webhooks.pause();
+    ui.impact.admin.updateIncident('INC-950', { title: 'Payments failing in EU', priority: 1, commander: { email: 'alice@example.com', name: 'Alice Admin' } });
+    await settle(ui.sandbox);
+    expect((await readIssue(ui.sandbox.urls.jira, issue.key)).fields.summary).toBe('Payments failing');
 
-    const page = await open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
+    const page = await ui.open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
     await page.getByTestId('incident').waitFor();
     expect(await page.getByTestId('priority').textContent()).toBe('P3');
     await page.getByRole('button', { name: 'Resync now' }).click();
@@ -103,18 +62,18 @@ describe('issue panel on an incident issue', () => {
     expect(await page.getByTestId('priority').textContent()).toBe('P1');
     await page.getByText('alice@example.com').waitFor();
     await page.getByText('in sync').waitFor();
-    const synced = await readIssue(env.sandbox.urls.jira, issue.key);
+    const synced = await readIssue(ui.sandbox.urls.jira, issue.key);
     expect(synced.fields.summary).toBe('Payments failing in EU');
     expect(synced.fields['customfield_11064']).toMatchObject({ value: '1' });
-    await page.screenshot({ path: join(SCREENSHOTS, 'panel-incident.png') });
+    await ui.screenshot(page, 'panel-incident.png');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
-    impact.webhooks.resume();
-    await settleWithImpact(env.sandbox);
+    ui.impact.webhooks.resume();
+    await settleWithImpact(ui.sandbox);
   });
 
   test('dave cannot unlink: the refusal is shown and the link stays', async () => {
-    const page = await open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
+    const page = await ui.open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
     await page.getByRole('button', { name: 'Unlink' }).click();
     await page.getByRole('button', { name: 'Unlink issue' }).click();
     await page.getByText(/you need the Administer Projects permission in OPS/).waitFor();
@@ -123,7 +82,7 @@ describe('issue panel on an incident issue', () => {
   });
 
   test('alice unlinks after confirming, and the panel then says the issue is not linked', async () => {
-    const page = await open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
+    const page = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await page.getByRole('button', { name: 'Unlink' }).click();
     await page.getByRole('group', { name: 'Confirm unlink' }).getByText(`Unlink ${issue.key} from INC-950?`).waitFor();
     await page.getByRole('button', { name: 'Unlink issue' }).click();

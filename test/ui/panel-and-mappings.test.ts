@@ -2,95 +2,36 @@
  * The issue panel on alert and incident issues, and the Mappings / Post-mortem templates tabs, in a real
  * browser against the sandbox (the local bridge shim calls the Forge host's resolvers as the chosen user).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { StorageKeys } from '../../src/forge/constants';
-import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import { fixtureRules, seedRules } from '../forge/alerts/support';
-import { ALERTMANAGER_FIXTURES, postAlertmanager, settle, startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
-import { ensureChromium, ensureUiBuilt, launchBrowser, type TestBrowser } from './browser';
+import { jiraRequest, opsIssuesNewestFirst } from '../support/jira-as-person';
+import { ALERTMANAGER_FIXTURES, postAlertmanager, settle, settleWithImpact } from '../support/sandbox-harness';
+import { browserSuite, seriousAxeViolations } from './support';
 
 jest.setTimeout(60_000);
 
-const SCREENSHOTS = join(__dirname, '../../test-results/screenshots');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const ALICE = '5b10a2844c20165700ede21a';
+const ui = browserSuite({ pageTimeoutMs: 10_000 });
 
-let env: TestSandbox;
-let impact: ImpactSimulator;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  ensureUiBuilt();
-  ensureChromium();
-  env = await startTestSandbox();
-  impact = env.sandbox.impact!;
-  seedRules(env.sandbox.forge, fixtureRules());
-  browser = await launchBrowser();
-  mkdirSync(SCREENSHOTS, { recursive: true });
+beforeAll(() => {
+  seedRules(ui.sandbox.forge, fixtureRules());
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.close();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.context.newPage();
-  page.setDefaultTimeout(10_000);
-  await page.goto(`${env.sandbox.urls.forgeHost}${path}`);
-  return page;
-}
-
-async function invoke(functionKey: string, payload: Record<string, unknown> = {}): Promise<unknown> {
-  const response = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-settings`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forge-account-id': ALICE },
-    body: JSON.stringify({ functionKey, payload, extension: { project: { key: 'OPS' } } }),
-  });
-  return ((await response.json()) as { result: unknown }).result;
-}
 
 const kvs = (key: string): unknown => {
-  const item = env.sandbox.forge.kvs.get({ kind: 'kv' }, key);
+  const item = ui.sandbox.forge.kvs.get({ kind: 'kv' }, key);
   return item.ok ? item.value.value : undefined;
 };
 
-async function asAlice(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${env.sandbox.urls.jira}${path}`, {
-    method,
-    headers: { authorization: `Basic ${Buffer.from('alice@example.com:token').toString('base64')}`, accept: 'application/json', 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
+const asAlice = (method: string, path: string, body?: unknown): Promise<Response> => jiraRequest(ui.sandbox.urls.jira, 'alice@example.com', method, path, body);
 
 async function newestOpsIssue(): Promise<{ id: string; key: string }> {
-  const search = (await (await asAlice('POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] })).json()) as { issues: { id: string; key: string }[] };
-  const first = search.issues[0];
+  const first = (await opsIssuesNewestFirst(ui.sandbox.urls.jira))[0];
   if (!first) throw new Error('no OPS issue');
   return first;
 }
 
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string }[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
-
-/** Until both directions are quiet: Impact's webhooks reached the relay and the queues are drained. */
-async function settleAll(): Promise<void> {
-  for (let round = 0; round < 20; round += 1) {
-    const before = impact.webhooks.deliveries().length;
-    await impact.webhooks.settle();
-    await settle(env.sandbox);
-    if (impact.webhooks.deliveries().length === before) return;
-  }
-  throw new Error('Impact and the sandbox did not settle');
-}
+const settleAll = (): Promise<void> => settleWithImpact(ui.sandbox);
 
 describe('issue panel on an alert issue', () => {
   let issue: { id: string; key: string };
@@ -98,13 +39,13 @@ describe('issue panel on an alert issue', () => {
 
   beforeAll(async () => {
     const fixture = readFileSync(join(ALERTMANAGER_FIXTURES, '01-checkout-first-firing.json'), 'utf8');
-    expect((await postAlertmanager(env.sandbox.urls.relay, fixture)).status).toBe(202);
-    await settle(env.sandbox);
+    expect((await postAlertmanager(ui.sandbox.urls.relay, fixture)).status).toBe(202);
+    await settle(ui.sandbox);
     issue = await newestOpsIssue();
   });
 
   test('links to the Alertmanager group, each alert source and prefilled silences', async () => {
-    const panel = await open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
+    const panel = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await panel.getByTestId('alert-group').waitFor();
     const group = await panel.getByRole('link', { name: 'Open in Alertmanager' }).getAttribute('href');
     expect(group).toBe(`http://alertmanager.example.com:9093/#/alerts?filter=${encodeURIComponent('{alertname="HighErrorRate", cluster="prod-eu"}')}&receiver=bridge`);
@@ -116,7 +57,7 @@ describe('issue panel on an alert issue', () => {
     expect(silenceOne).toContain('instance="checkout-7d9f:8080"');
     expect(silenceOne).toContain('service="checkout"');
     await panel.getByText('HighErrorRate · instance=checkout-7d9f:8080').waitFor();
-    await panel.screenshot({ path: join(SCREENSHOTS, 'panel-alert.png') });
+    await ui.screenshot(panel, 'panel-alert.png');
     expect(await seriousAxeViolations(panel)).toEqual([]);
     await panel.close();
   });
@@ -124,8 +65,8 @@ describe('issue panel on an alert issue', () => {
   test('"Resync now" reads the issue status from Jira into the mirror', async () => {
     // Someone moves the issue in Jira while the trigger is not told: the mirror is stale until a resync.
     const mirrorKey = StorageKeys.issueStatus(issue.id);
-    expect(env.sandbox.forge.kvs.set({ kind: 'kv' }, mirrorKey, { issueKey: issue.key, statusName: 'Stale', statusCategory: 'done', updatedAt: '2020-01-01T00:00:00.000Z' }).ok).toBe(true);
-    const panel = await open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
+    expect(ui.sandbox.forge.kvs.set({ kind: 'kv' }, mirrorKey, { issueKey: issue.key, statusName: 'Stale', statusCategory: 'done', updatedAt: '2020-01-01T00:00:00.000Z' }).ok).toBe(true);
+    const panel = await ui.open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
     await panel.getByTestId('alert-group').waitFor();
     await panel.getByRole('button', { name: 'Resync now' }).click();
     await panel.getByText(/Resynced: Jira status category is new/).waitFor();
@@ -135,19 +76,19 @@ describe('issue panel on an alert issue', () => {
   });
 
   test('"Unlink" is refused to a non-admin and forgets the problem for an admin', async () => {
-    const problems = env.sandbox.forge.kvs.query('problem:', 10, undefined);
+    const problems = ui.sandbox.forge.kvs.query('problem:', 10, undefined);
     if (!problems.ok) throw new Error(problems.failure.message);
     expect(problems.value.items).toHaveLength(1);
     problemKey = problems.value.items[0]!.key;
 
-    const dave = await open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
+    const dave = await ui.open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
     await dave.getByRole('button', { name: 'Unlink' }).click();
     await dave.getByRole('button', { name: 'Unlink issue' }).click();
     await dave.getByText(/you need the Administer Projects permission in OPS/).waitFor();
     expect(kvs(problemKey)).toBeDefined();
     await dave.close();
 
-    const alice = await open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
+    const alice = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await alice.getByRole('button', { name: 'Unlink' }).click();
     await alice.getByRole('button', { name: 'Unlink issue' }).click();
     await alice.getByText('This issue was not created from an Alertmanager alert or an Impact incident.').waitFor();
@@ -160,10 +101,10 @@ describe('issue panel on an alert issue', () => {
 
 describe('issue panel on an incident issue', () => {
   test('shows both statuses, priority, commander, last sync and the post-mortem', async () => {
-    impact.admin.createIncident({ id: 'INC-700', title: 'Search latency', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
+    ui.impact.admin.createIncident({ id: 'INC-700', title: 'Search latency', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
     await settleAll();
     const issue = await newestOpsIssue();
-    const panel = await open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
+    const panel = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await panel.getByTestId('incident').waitFor();
     expect(await panel.getByTestId('jira-status').textContent()).toBe('Incoming');
     expect(await panel.getByTestId('impact-status').textContent()).toBe('OPEN');
@@ -171,7 +112,7 @@ describe('issue panel on an incident issue', () => {
     await panel.getByText('bob@example.com').waitFor();
     await panel.getByText('in sync').waitFor();
     await panel.getByText('not created yet').waitFor();
-    await panel.screenshot({ path: join(SCREENSHOTS, 'panel-incident-before-post-mortem.png') });
+    await ui.screenshot(panel, 'panel-incident-before-post-mortem.png');
     expect(await seriousAxeViolations(panel)).toEqual([]);
     await panel.close();
   });
@@ -182,12 +123,12 @@ interface Mappings {
   fields: { priority: { kind: string; fieldId?: string }; customFields: unknown[] };
   postMortem: { projectKey: string };
 }
-const mappings = async () => ((await invoke('getIncidentMappings')) as { value: Mappings }).value;
+const mappings = async () => ((await ui.invokeSettings('getIncidentMappings')) as { value: Mappings }).value;
 
 describe('settings: Mappings tab', () => {
   test('a non-admin cannot save', async () => {
     const before = await mappings();
-    const page = await open('/static/settings-ui/?user=dave&tab=mappings');
+    const page = await ui.open('/static/settings-ui/?user=dave&tab=mappings');
     await page.getByLabel('Jira status for OPEN').fill('Pending resolution');
     await page.getByRole('button', { name: 'Save mappings' }).click();
     await page.getByText(/you need the Administer Projects permission in OPS/).waitFor();
@@ -197,7 +138,7 @@ describe('settings: Mappings tab', () => {
 
   test('an invalid field id is refused with its path, and nothing is saved', async () => {
     const before = await mappings();
-    const page = await open('/static/settings-ui/?user=alice&tab=mappings');
+    const page = await ui.open('/static/settings-ui/?user=alice&tab=mappings');
     await page.getByLabel('Priority field id').fill('priority_field');
     await page.getByRole('button', { name: 'Save mappings' }).click();
     await page.getByText('mappings.fields.priority.fieldId').waitFor();
@@ -206,7 +147,7 @@ describe('settings: Mappings tab', () => {
   });
 
   test('an admin edits statuses both ways, priority and custom fields, and they are stored', async () => {
-    const page = await open('/static/settings-ui/?user=alice&tab=mappings');
+    const page = await ui.open('/static/settings-ui/?user=alice&tab=mappings');
     await page.getByLabel('Jira status for INVESTIGATING').fill('Pending resolution');
     await page.getByRole('button', { name: 'Add Jira status' }).click();
     const rows = await page.getByRole('table', { name: 'Jira status to Impact status' }).locator('tbody tr').count();
@@ -222,7 +163,7 @@ describe('settings: Mappings tab', () => {
     await page.getByRole('button', { name: 'Save mappings' }).click();
     await page.getByText('Mappings saved.').waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, 'settings-mappings.png') });
+    await ui.screenshot(page, 'settings-mappings.png');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
 
@@ -239,7 +180,7 @@ describe('settings: Mappings tab', () => {
 
 describe('settings: Post-mortem templates tab', () => {
   test('previews live against the sample incident, refuses unknown placeholders, and saves', async () => {
-    const page = await open('/static/settings-ui/?user=alice&tab=postmortems');
+    const page = await ui.open('/static/settings-ui/?user=alice&tab=postmortems');
     const summary = page.getByLabel('Summary template');
     await summary.fill('PM {{incident.id}}: {{incident.title}}');
     expect(await page.getByTestId('post-mortem-summary-preview').textContent()).toBe('PM INC-2042: Checkout errors after the payment provider rollout');
@@ -251,10 +192,10 @@ describe('settings: Post-mortem templates tab', () => {
     await page.getByTestId('post-mortem-preview').getByText('payment-gateway 4.12 rolled back', { exact: false }).first().waitFor();
     await page.getByRole('button', { name: 'Save templates' }).click();
     await page.getByText('Templates saved.').waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'settings-post-mortem.png') });
+    await ui.screenshot(page, 'settings-post-mortem.png');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.close();
-    const stored = ((await invoke('getPostMortemTemplates')) as { value: { summary: string; sections: { key: string; body: string }[] } }).value;
+    const stored = ((await ui.invokeSettings('getPostMortemTemplates')) as { value: { summary: string; sections: { key: string; body: string }[] } }).value;
     expect(stored.summary).toBe('PM {{incident.id}}: {{incident.title}}');
     expect(stored.sections.find((s) => s.key === 'root_causes')?.body).toBe('Owner: {{incident.commander}}\n\n{{timeline}}');
   });

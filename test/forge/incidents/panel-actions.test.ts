@@ -8,22 +8,13 @@ import type { DeliveryRecord, FailedDelivery } from '../../../src/forge/entry/co
 import type { IssueIncident, PostMortemIssue, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import { IncidentKeys, type IncidentRecord } from '../../../src/forge/incidents/incident-store';
 import { SANDBOX_USERS } from '../../../src/sandbox/jira-sim';
-import type { ImpactSimulator } from '../../../src/sandbox/impact-sim';
-import { jiraRequest, readIssue } from '../../support/jira-as-person';
-import { consumerRecords, settle, settleWithImpact, startTestSandbox, type TestSandbox } from '../../support/sandbox-harness';
+import { jiraRequest, opsIssuesNewestFirst, readIssue, type SearchedIssue } from '../../support/jira-as-person';
+import { impactSandboxForSuite } from '../../support/impact-sandbox';
+import { consumerRecords, settle } from '../../support/sandbox-harness';
 
 jest.setTimeout(60_000);
 
-let env: TestSandbox;
-let impact: ImpactSimulator;
-
-beforeAll(async () => {
-  env = await startTestSandbox();
-  impact = env.sandbox.impact!;
-});
-afterAll(async () => {
-  await env?.close();
-});
+const env = impactSandboxForSuite();
 
 type User = keyof typeof SANDBOX_USERS;
 
@@ -55,13 +46,10 @@ function listKvs<T>(prefix: string): { key: string; value: T }[] {
   return out;
 }
 
-async function opsIssues(): Promise<{ id: string; key: string; fields: { summary: string } }[]> {
-  const response = await jiraRequest(env.sandbox.urls.jira, 'alice@example.com', 'POST', '/rest/api/3/search/jql', { jql: 'project = OPS ORDER BY created DESC', fields: ['summary'] });
-  return ((await response.json()) as { issues: { id: string; key: string; fields: { summary: string } }[] }).issues;
-}
+const opsIssues = (): Promise<SearchedIssue[]> => opsIssuesNewestFirst(env.sandbox.urls.jira);
 
-const impactWrites = () => impact.callLog.entries().filter((c) => c.surface === 'api' && c.method !== 'GET').length;
-const impactReads = () => impact.callLog.entries().filter((c) => c.surface === 'api' && c.method === 'GET').length;
+const impactWrites = () => env.impact.callLog.entries().filter((c) => c.surface === 'api' && c.method !== 'GET').length;
+const impactReads = () => env.impact.callLog.entries().filter((c) => c.surface === 'api' && c.method === 'GET').length;
 
 async function incidentOf(issueKey: string, user: User = 'alice'): Promise<IssueIncident> {
   const result = await panel<IssueIncident | PostMortemIssue | null>('getIssueIncident', user, issueKey);
@@ -73,16 +61,16 @@ describe('incident issue panel: resync and unlink', () => {
   let issue: { id: string; key: string };
 
   beforeAll(async () => {
-    impact.admin.createIncident({ id: 'INC-900', title: 'Checkout slow', priority: 3, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
-    await settleWithImpact(env.sandbox);
+    env.impact.admin.createIncident({ id: 'INC-900', title: 'Checkout slow', priority: 3, commander: { email: 'bob@example.com', name: 'Bob Commander' } });
+    await env.settleAll();
     const found = (await opsIssues()).find((i) => i.fields.summary === 'Checkout slow');
     if (!found) throw new Error('the incident issue was not created');
     issue = found;
   });
 
   test('"Resync now" converges an issue that drifted behind the app\'s back, without a second issue or a write to Impact', async () => {
-    impact.webhooks.pause();
-    impact.admin.updateIncident('INC-900', { title: 'Checkout down', priority: 1, status: 'MITIGATING', commander: { email: 'alice@example.com', name: 'Alice Admin' } });
+    env.impact.webhooks.pause();
+    env.impact.admin.updateIncident('INC-900', { title: 'Checkout down', priority: 1, status: 'MITIGATING', commander: { email: 'alice@example.com', name: 'Alice Admin' } });
     await settle(env.sandbox);
     const drifted = await readIssue(env.sandbox.urls.jira, issue.key);
     expect(drifted.fields.summary).toBe('Checkout slow'); // the webhook is held: Jira does not know
@@ -116,21 +104,21 @@ describe('incident issue panel: resync and unlink', () => {
 
   test('the held webhook arrives after the resync and changes nothing; a later change still syncs', async () => {
     const writesBefore = impactWrites();
-    const edits = () => env.sandbox.jira!.callLog.entries().filter((e) => e.actorIsApp && e.method === 'PUT' && e.route === '/rest/api/3/issue/{issueIdOrKey}').length;
+    const edits = () => env.jira.callLog.entries().filter((e) => e.actorIsApp && e.method === 'PUT' && e.route === '/rest/api/3/issue/{issueIdOrKey}').length;
     const editsBefore = edits();
-    impact.webhooks.resume();
-    await settleWithImpact(env.sandbox);
+    env.impact.webhooks.resume();
+    await env.settleAll();
     expect(edits()).toBe(editsBefore); // older than the snapshot: dropped as stale
     expect(impactWrites()).toBe(writesBefore);
 
-    impact.admin.updateIncident('INC-900', { priority: 2 });
-    await settleWithImpact(env.sandbox);
+    env.impact.admin.updateIncident('INC-900', { priority: 2 });
+    await env.settleAll();
     expect((await readIssue(env.sandbox.urls.jira, issue.key)).fields['customfield_11064']).toMatchObject({ value: '2' });
     expect(impactWrites()).toBe(writesBefore);
   });
 
   test('a resync Impact refuses becomes a failed delivery with its reason; retrying it resyncs', async () => {
-    impact.faults.inject('GET /api/v1/incidents/*', { kind: 'status', status: 404 });
+    env.impact.faults.inject('GET /api/v1/incidents/*', { kind: 'status', status: 404 });
     const queued = await panel<{ queued: true; requestId: string }>('resyncIssueIncident', 'alice', issue.key);
     if (!queued.ok) throw new Error(queued.error.message);
     await env.sandbox.forge.queue.drain();
@@ -142,8 +130,8 @@ describe('incident issue panel: resync and unlink', () => {
     expect(failed?.value).toMatchObject({ groupKey: 'impact:INC-900', failureKind: 'not-found', resync: { incidentId: 'INC-900', requestId: queued.value.requestId } });
 
     // Behind the app's back again, then the admin retries the failed delivery from the settings page.
-    impact.webhooks.pause();
-    impact.admin.updateIncident('INC-900', { title: 'Checkout down (EU)' });
+    env.impact.webhooks.pause();
+    env.impact.admin.updateIncident('INC-900', { title: 'Checkout down (EU)' });
     const retried = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-settings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS.alice.accountId },
@@ -153,14 +141,14 @@ describe('incident issue panel: resync and unlink', () => {
     await env.sandbox.forge.queue.drain();
     expect((await readIssue(env.sandbox.urls.jira, issue.key)).fields.summary).toBe('Checkout down (EU)');
     expect((await incidentOf(issue.key)).resync?.outcome).toBe('synced');
-    impact.webhooks.resume();
-    await settleWithImpact(env.sandbox);
+    env.impact.webhooks.resume();
+    await env.settleAll();
   });
 
   let postMortemKey = '';
   test('a post-mortem\'s panel names the incident issue it belongs to', async () => {
-    impact.admin.updateIncident('INC-900', { status: 'POST_MORTEM' });
-    await settleWithImpact(env.sandbox);
+    env.impact.admin.updateIncident('INC-900', { status: 'POST_MORTEM' });
+    await env.settleAll();
     const view = await incidentOf(issue.key);
     postMortemKey = view.postMortem?.issueKey ?? '';
     expect(postMortemKey).toMatch(/^PM-/);
@@ -193,8 +181,8 @@ describe('incident issue panel: resync and unlink', () => {
     expect(await panel('resyncIssueIncident', 'alice', issue.key)).toEqual({ ok: false, error: { code: 'not-found', message: `${issue.key} is not linked to an Impact incident` } });
 
     const before = (await opsIssues()).length;
-    impact.admin.updateIncident('INC-900', { title: 'Checkout down, again' });
-    await settleWithImpact(env.sandbox);
+    env.impact.admin.updateIncident('INC-900', { title: 'Checkout down, again' });
+    await env.settleAll();
     const issues = await opsIssues();
     expect(issues.length).toBe(before + 1);
     const reopened = issues[0]!;
@@ -208,13 +196,13 @@ describe('incident issue panel: resync and unlink', () => {
   test('resync asks for an issue the caller can see, and a pending request is not queued twice', async () => {
     expect(await panel('resyncIssueIncident', 'alice', 'OPS-99999')).toEqual({ ok: false, error: { code: 'not-found', message: 'OPS-99999 does not exist or you cannot see it' } });
     const reopened = (await opsIssues())[0]!;
-    impact.webhooks.pause();
+    env.impact.webhooks.pause();
     const first = await panel<{ requestId: string }>('resyncIssueIncident', 'alice', reopened.key);
     const second = await panel<{ requestId: string }>('resyncIssueIncident', 'bob', reopened.key);
     expect(first.ok && second.ok && first.value.requestId === second.value.requestId).toBe(true);
     await env.sandbox.forge.queue.drain();
     expect((await incidentOf(reopened.key)).resync?.outcome).toBe('synced');
-    impact.webhooks.resume();
-    await settleWithImpact(env.sandbox);
+    env.impact.webhooks.resume();
+    await env.settleAll();
   });
 });
