@@ -8,6 +8,9 @@ declare -A providers=(
   [prometheus-alertmanager]=prometheus-alertmanager  # test/support/alertmanager: real Alertmanager 0.25 for e2e
   [chromium]=chromium  # test/ui: the Custom UI pages in a real browser (playwright-core)
 )
+# `--bench`: also the load generator `npm run bench` drives the relay with (a C program, so it leaves the
+# relay the CPU a Node load generator would take on a small machine).
+[ "${1:-}" = "--bench" ] && providers[wrk]=wrk
 for binary in "${!providers[@]}"; do
   command -v "$binary" >/dev/null 2>&1 || need+=("${providers[$binary]}")
 done
