@@ -26,7 +26,8 @@ export interface DeliveryRecord {
   readonly outcome: DeliveryOutcome;
 }
 
-interface FailedDeliveryBase {
+/** What every failed delivery records; the settings page lists exactly these (FailedDeliverySummary). */
+export interface FailedDeliveryBase {
   readonly eventId: string;
   readonly groupKey: string;
   readonly receivedAt: string;

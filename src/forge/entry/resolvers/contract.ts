@@ -1,4 +1,5 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
+import type { FailedDeliveryBase } from '../consumer/delivery-record';
 import type { ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
 import type { ProjectSyncSettings } from '../../projects/project-store';
@@ -91,15 +92,9 @@ export interface DryRunReport {
   readonly problems: readonly DryRunProblem[];
 }
 
-export interface FailedDeliverySummary {
+/** A failed delivery as listed: its storage key (for Retry) and what every failed delivery records. */
+export interface FailedDeliverySummary extends FailedDeliveryBase {
   readonly key: string;
-  readonly eventId: string;
-  readonly groupKey: string;
-  readonly receivedAt: string;
-  readonly failedAt: string;
-  readonly attempts: number;
-  readonly failureKind: string;
-  readonly reason: string;
 }
 
 export type AlertResolverDefinitions = {
