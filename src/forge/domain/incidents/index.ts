@@ -10,6 +10,7 @@ export * from './link';
 export * from './loop-guard';
 export * from './post-mortem';
 export * from './post-mortem-template';
+export * from './resync';
 export * from './status-map';
 export * from './sync-values';
 export * from './timeline';
