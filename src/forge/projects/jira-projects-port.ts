@@ -1,5 +1,5 @@
 import type { JiraResult } from '../ports/jira';
-import type { FieldInfo, StatusCategoryKey } from '../domain/projects';
+import type { FieldInfo, StatusCategoryKey, StatusChange } from '../domain/projects';
 
 /** The Jira calls the project sync makes (as the app). */
 export interface ProjectSummary {
@@ -29,6 +29,18 @@ export interface IssueSearchPage {
   readonly isLast: boolean;
 }
 
+export interface StatusHistoryRequest {
+  /** At most BULK_CHANGELOG_MAX_ISSUES ids. */
+  readonly issueIds: readonly string[];
+  readonly nextPageToken: string | undefined;
+}
+
+/** One page of status moves of several issues, oldest first across all of them. */
+export interface StatusHistoryPage {
+  readonly changes: ReadonlyMap<string, readonly StatusChange[]>;
+  readonly nextPageToken: string | undefined;
+}
+
 export interface JiraProjectsPort {
   searchProjects(startAt: number, maxResults: number): Promise<JiraResult<ProjectPage>>;
   /** The app user's profile time zone: JQL dates are read in it. */
@@ -36,4 +48,6 @@ export interface JiraProjectsPort {
   listFields(): Promise<JiraResult<readonly FieldInfo[]>>;
   projectStatusCategories(projectKey: string): Promise<JiraResult<ReadonlyMap<string, StatusCategoryKey>>>;
   searchIssues(request: IssueSearchRequest): Promise<JiraResult<IssueSearchPage>>;
+  /** Status moves only (the bulk changelog endpoint, filtered to the status field). */
+  statusHistories(request: StatusHistoryRequest): Promise<JiraResult<StatusHistoryPage>>;
 }

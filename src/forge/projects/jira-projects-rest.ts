@@ -1,10 +1,10 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
-import { categoryKey, type FieldInfo, type StatusCategoryKey } from '../domain/projects';
+import { categoryKey, parseJiraTime, type FieldInfo, type StatusCategoryKey, type StatusChange } from '../domain/projects';
 import { callJira, type JiraHttpResponse } from '../adapters/jira-response';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
-import type { IssueSearchPage, IssueSearchRequest, JiraProjectsPort, ProjectPage } from './jira-projects-port';
+import type { IssueSearchPage, IssueSearchRequest, JiraProjectsPort, ProjectPage, StatusHistoryPage, StatusHistoryRequest } from './jira-projects-port';
 
 /** requestJira calls of the project sync, each written out literally so the manifest check sees its scope. */
 const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' } as const;
@@ -23,6 +23,38 @@ const statusesSchema = z.array(
   z.object({ statuses: z.array(z.object({ id: z.string(), statusCategory: z.object({ key: z.string() }).loose().optional() }).loose()) }).loose(),
 );
 const searchSchema = z.object({ issues: z.array(z.unknown()), nextPageToken: z.string().optional(), isLast: z.boolean().optional() }).loose();
+
+/** The spec says `created` is a date-time string; its example shows epoch milliseconds: both are read. */
+const changeTime = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = typeof v === 'number' ? v : parseJiraTime(v);
+  if (ms === undefined || !Number.isFinite(ms)) {
+    ctx.addIssue({ code: 'custom', message: `not a changelog time: ${String(v).slice(0, 40)}` });
+    return z.NEVER;
+  }
+  return ms;
+});
+const bulkChangelogSchema = z.object({
+  issueChangeLogs: z.array(
+    z.object({
+      issueId: z.string(),
+      changeHistories: z.array(z.object({ created: changeTime, items: z.array(z.object({ field: z.string(), fieldId: z.string().optional(), to: z.string().nullish() }).loose()).optional() }).loose()).optional(),
+    }).loose(),
+  ).optional(),
+  nextPageToken: z.string().nullish(),
+}).loose();
+
+/** Status moves per issue from a bulk changelog page (an issue may appear in several groups of one page). */
+function statusMoves(page: z.infer<typeof bulkChangelogSchema>): Map<string, StatusChange[]> {
+  const out = new Map<string, StatusChange[]>();
+  for (const log of page.issueChangeLogs ?? []) {
+    const list = out.get(log.issueId) ?? [];
+    for (const h of log.changeHistories ?? []) {
+      for (const item of h.items ?? []) if ((item.fieldId ?? item.field) === 'status' && item.to) list.push({ atMs: h.created, toStatusId: item.to });
+    }
+    out.set(log.issueId, list);
+  }
+  return out;
+}
 
 function call<T>(send: () => Promise<JiraHttpResponse>, schema: z.ZodType<T>, clock: Clock): Promise<JiraResult<T>> {
   return callJira(send, schema, () => clock.now());
@@ -74,6 +106,16 @@ export function createJiraProjectsRestPort(clock: Clock, asApp: () => JiraReques
       };
       const result = await call(() => app().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), searchSchema, clock);
       return map(result, (page) => ({ issues: page.issues, nextPageToken: page.nextPageToken, isLast: page.isLast ?? page.nextPageToken === undefined }));
+    },
+
+    async statusHistories(request: StatusHistoryRequest): Promise<JiraResult<StatusHistoryPage>> {
+      const body = {
+        issueIdsOrKeys: request.issueIds,
+        fieldIds: ['status'],
+        ...(request.nextPageToken === undefined ? {} : { nextPageToken: request.nextPageToken }),
+      };
+      const result = await call(() => app().requestJira(route`/rest/api/3/changelog/bulkfetch`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), bulkChangelogSchema, clock);
+      return map(result, (page) => ({ changes: statusMoves(page), nextPageToken: page.nextPageToken ?? undefined }));
     },
   };
 }

@@ -16,7 +16,9 @@ import {
   restartFromHighWater,
   searchFields,
   type IssueSyncError,
+  type MappedIssue,
   type StatusCategoryKey,
+  type SyncCall,
   type SyncedIssue,
   type TrackedProject,
 } from '../domain/projects';
@@ -29,6 +31,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { JiraProjectsPort } from './jira-projects-port';
 import { ProjectKeys, getProject, getSettings, saveProject, type SiteCache, type StatusCache } from './project-store';
+import { fetchStatusHistories } from './status-history-fetch';
 
 export interface ProjectSyncOptions {
   /** Stop reading and requeue after this long (Forge consumer timeout is 300 s here). */
@@ -120,9 +123,9 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
   let pages = 0;
   let issues = 0;
 
-  const onFailure = async (failure: JiraFailure): Promise<ProjectSyncOutcome> => {
+  const onFailure = async (failure: JiraFailure, call: SyncCall = 'search'): Promise<ProjectSyncOutcome> => {
     const current = project as TrackedProject;
-    const action = decideFailure(failure, retryCount, current.cursor?.nextPageToken !== undefined);
+    const action = decideFailure(failure, retryCount, current.cursor?.nextPageToken !== undefined, call);
     switch (action.kind) {
       case 'retry':
         await saveProject(deps.store, { ...current, lastError: describeJiraFailure(failure) });
@@ -182,7 +185,16 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
       }
       return onFailure(result.failure);
     }
-    const mapped = result.value.issues.map((raw) => mapIssue(raw, site.fields, statuses));
+    let mapped: readonly MappedIssue[] = result.value.issues.map((raw) => mapIssue(raw, site.fields, statuses));
+    // Issues whose embedded changelog Jira cut: their status history comes from the bulk changelog. If that
+    // fails, nothing of the page is saved, so the page is read again like after a failed search.
+    const cut = mapped.flatMap((m) => (m.ok && m.needsFullHistory ? [m.issue.id] : []));
+    if (cut.length > 0) {
+      const histories = await fetchStatusHistories(deps.jira, cut, statuses);
+      if (!histories.ok) return onFailure(histories.failure, 'changelog');
+      const raws = result.value.issues;
+      mapped = mapped.map((m, i) => (m.ok && m.needsFullHistory ? mapIssue(raws[i], site.fields, statuses, histories.value.get(m.issue.id) ?? []) : m));
+    }
     const good = mapped.flatMap((m) => (m.ok ? [m.issue] : []));
     const now = deps.clock.now();
     const errors: IssueSyncError[] = mapped.flatMap((m) => (m.ok ? [] : [{ issueId: m.issueId, issueKey: m.issueKey, error: m.error, atMs: now }]));

@@ -8,6 +8,7 @@ import { SearchPageStore, type RouteDeps, type SimEnv } from './http';
 import type { Actor } from './issue-ops';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limit';
 import { matchRoute } from './route-templates';
+import { registerChangelogRoutes } from './routes/changelog';
 import { registerIssueRoutes } from './routes/issues';
 import { registerMetaRoutes } from './routes/meta';
 import { registerSearchRoutes } from './routes/search';
@@ -134,6 +135,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   registerIssueRoutes(app, deps);
   registerMetaRoutes(app, deps);
   registerSearchRoutes(app, deps);
+  registerChangelogRoutes(app, deps);
 
   app.notFound((c) => c.json({ errorMessages: [`jira-sim: no route for ${c.req.method} ${c.req.path}`], errors: {} }, 404));
   app.onError((error, c) => {

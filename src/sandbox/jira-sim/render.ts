@@ -238,9 +238,19 @@ export function selectFields(all: Obj, requested: readonly string[] | undefined,
   return out;
 }
 
+/**
+ * How many changelog histories Jira embeds with `expand=changelog`: the newest ones, while `total` counts
+ * all. Enhanced search (`/search/jql`) embeds at most 40 (JRACLOUD-96459: "no longer possible to retrieve
+ * more than 40 changelog/history data"); GET issue embeds the newest 100.
+ */
+export const SEARCH_CHANGELOG_LIMIT = 40;
+export const ISSUE_CHANGELOG_LIMIT = 100;
+
 export interface IssueView {
   readonly fields?: readonly string[] | undefined;
   readonly defaultFields: '*all' | 'id';
+  /** Newest histories embedded for `expand=changelog` (older ones are left out, as Jira does). */
+  readonly changelogLimit: number;
   readonly expand?: string | undefined;
   readonly properties?: readonly string[] | undefined;
 }
@@ -257,11 +267,12 @@ export function renderIssue(state: SimState, issue: IssueRecord, view: IssueView
   if (fields !== undefined) out['fields'] = fields;
   const expand = (view.expand ?? '').split(',').map((e) => e.trim());
   if (expand.includes('changelog')) {
+    const kept = issue.changelog.slice(Math.max(0, issue.changelog.length - view.changelogLimit));
     out['changelog'] = {
       startAt: 0,
-      maxResults: issue.changelog.length,
+      maxResults: kept.length,
       total: issue.changelog.length,
-      histories: issue.changelog.map((c) => renderChangelog(state, c)),
+      histories: kept.map((c) => renderChangelog(state, c)),
     };
   }
   const propKeys = (view.properties ?? []).flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p.length > 0);

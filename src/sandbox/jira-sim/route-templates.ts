@@ -20,6 +20,7 @@ export const ROUTE_TEMPLATES = [
   '/rest/api/3/myself',
   '/rest/api/3/mypermissions',
   '/rest/api/3/search/jql',
+  '/rest/api/3/changelog/bulkfetch',
   '/rest/api/3/search',
   '/rest/api/2/search',
 ] as const;

@@ -91,6 +91,10 @@ export interface SyncWorld {
   /** Runs queued jobs (advancing the clock to each due time) until none is left. */
   drain(maxInvocations?: number): Promise<void>;
   searchCalls(projectKey?: string): number;
+  /** Successful bulk changelog calls (the status history of issues whose embedded changelog was cut). */
+  changelogCalls(): number;
+  /** Every Jira call, whatever its outcome. */
+  jiraCalls(): number;
 }
 
 export interface Seeded {
@@ -168,6 +172,47 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
       }
     },
     searchCalls: () => sim.callLog.count((e) => e.route === '/rest/api/3/search/jql' && e.status === 200),
+    changelogCalls: () => sim.callLog.count((e) => e.route === '/rest/api/3/changelog/bulkfetch' && e.status === 200),
+    jiraCalls: () => sim.callLog.count(() => true),
   };
   return world;
+}
+
+export interface LongHistory {
+  /** First move into In Progress. */
+  readonly startMs: number;
+  /** Summary edits (not status moves) after it, a minute apart: Jira's search embeds only the newest 40. */
+  readonly edits: number;
+  /** Back to the new status right after the start, and In Progress again after the edits. */
+  readonly bounce: boolean;
+}
+
+/**
+ * Replaces a seeded issue's history with a long one: new → In Progress at `startMs`, then `edits` edits;
+ * the issue stays open. Returns the first In Progress moment (what the sync must store).
+ */
+export function giveLongHistory(sim: JiraSimulator, issue: IssueRecord, history: LongHistory): number {
+  const statuses = sim.state.findProject(issue.projectKey)!.workflow.statuses;
+  const todo = statuses.find((s) => s.category === 'new')!;
+  const doing = statuses.find((s) => s.category === 'indeterminate')!;
+  const author = SANDBOX_USERS.dave.accountId;
+  let t = history.startMs;
+  const entry = (items: IssueRecord['changelog'][number]['items']) => {
+    issue.changelog.push({ id: sim.state.nextId('changelog'), authorId: author, created: t, items });
+    t += 60_000;
+  };
+  const move = (from: typeof todo, to: typeof todo) => {
+    entry([{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name }]);
+    issue.statusId = to.id;
+  };
+  issue.changelog.length = 0;
+  move(todo, doing);
+  if (history.bounce) move(doing, todo);
+  for (let i = 0; i < history.edits; i++) entry([{ field: 'summary', fieldtype: 'jira', fieldId: 'summary', from: null, fromString: issue.summary, to: null, toString: `${issue.summary} (${i})` }]);
+  if (history.bounce) move(todo, doing);
+  issue.updated = t - 60_000;
+  issue.statusCategoryChangedAt = issue.updated;
+  issue.resolution = null;
+  issue.resolutionDate = null;
+  return history.startMs;
 }

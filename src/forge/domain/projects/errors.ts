@@ -16,20 +16,25 @@ export type FailureAction =
 
 const MAX_BACKOFF_SECONDS = 900;
 
-export function decideFailure(failure: SyncFailure, attempt: number, usingPageToken: boolean): FailureAction {
+/** Which of the sync's calls failed: the issue search, or the status-history fetch of cut changelogs. */
+export type SyncCall = 'search' | 'changelog';
+
+export function decideFailure(failure: SyncFailure, attempt: number, usingPageToken: boolean, call: SyncCall = 'search'): FailureAction {
   switch (failure.kind) {
     case 'rate-limited':
       return { kind: 'retry', afterSeconds: Math.min(MAX_BACKOFF_SECONDS, Math.max(1, failure.retryAfterSeconds)), rateLimited: true };
     case 'unavailable':
       return { kind: 'retry', afterSeconds: Math.min(MAX_BACKOFF_SECONDS, 5 * 2 ** Math.min(attempt, 8)), rateLimited: false };
     case 'not-found':
+      // Only the search speaks for the project; a changelog 404 says nothing about it being gone.
+      if (call === 'changelog') return { kind: 'stop', message: `Jira could not find the issues' changelogs (404): ${failure.message}` };
       return { kind: 'untrack', message: `project no longer exists or was moved: ${failure.message}` };
     case 'rejected':
       if (failure.status === 401) return { kind: 'stop', message: 'Jira refused the app (401): the app may need to be re-installed or its access re-granted' };
       if (failure.status === 403) return { kind: 'stop', message: `the app has no access to this project (403): ${failure.jiraMessages.join('; ')}` };
       // An expired page token is a 400 about the token; the query itself is ours and known to be valid.
-      if (failure.status === 400 && usingPageToken && failure.jiraMessages.some((m) => /token/i.test(m))) return { kind: 'restart-query' };
-      return { kind: 'stop', message: `Jira refused the search (HTTP ${failure.status}): ${failure.jiraMessages.join('; ')}` };
+      if (call === 'search' && failure.status === 400 && usingPageToken && failure.jiraMessages.some((m) => /token/i.test(m))) return { kind: 'restart-query' };
+      return { kind: 'stop', message: `Jira refused the ${call === 'search' ? 'search' : 'changelog request'} (HTTP ${failure.status}): ${failure.jiraMessages.join('; ')}` };
     default:
       return assertNever(failure);
   }

@@ -34,7 +34,19 @@ export interface SyncedIssue {
   readonly bridgeRuleId: string | null;
 }
 
-export type MappedIssue = { readonly ok: true; readonly issue: SyncedIssue } | { readonly ok: false; readonly issueId: string; readonly issueKey: string; readonly error: string };
+/**
+ * `needsFullHistory`: Jira cut this issue's embedded changelog (search results carry only the newest
+ * entries), no complete status history was given, so `inProgressMs` may be late or missing.
+ */
+export type MappedIssue =
+  | { readonly ok: true; readonly issue: SyncedIssue; readonly needsFullHistory: boolean }
+  | { readonly ok: false; readonly issueId: string; readonly issueKey: string; readonly error: string };
+
+/** One status move from an issue's history (from the embedded changelog or a changelog endpoint). */
+export interface StatusChange {
+  readonly atMs: number;
+  readonly toStatusId: string;
+}
 
 /** Jira timestamps (`2026-11-23T06:14:48.106+0000`) → ms; the offset is read, never assumed. */
 export function parseJiraTime(value: string): number | undefined {
@@ -61,7 +73,7 @@ const issueSchema = z
     id: z.string(),
     key: z.string(),
     fields: z.record(z.string(), z.unknown()),
-    changelog: z.object({ histories: z.array(historySchema) }).loose().optional(),
+    changelog: z.object({ histories: z.array(historySchema), startAt: z.number().optional(), total: z.number().optional() }).loose().optional(),
     properties: z.record(z.string(), z.unknown()).optional(),
   })
   .loose();
@@ -86,16 +98,28 @@ export function categoryKey(key: string | undefined): StatusCategoryKey {
   return key === 'new' || key === 'indeterminate' || key === 'done' ? key : 'unknown';
 }
 
-/** Earliest changelog moment the status became one whose category is indeterminate. */
-export function firstInProgress(histories: readonly z.infer<typeof historySchema>[], categoryOf: (statusId: string) => StatusCategoryKey): number | null {
+/** The status moves of changelog histories, in their order. */
+export function statusChangesOf(histories: readonly z.infer<typeof historySchema>[]): StatusChange[] {
+  return histories.flatMap((h) => h.items.flatMap((item) => (item.field === 'status' && item.to ? [{ atMs: h.created, toStatusId: item.to }] : [])));
+}
+
+/** Earliest moment the status became one whose category is indeterminate (any order of changes). */
+export function firstInProgress(changes: Iterable<StatusChange>, categoryOf: (statusId: string) => StatusCategoryKey): number | null {
   let first: number | null = null;
-  for (const h of histories) {
-    for (const item of h.items) {
-      if (item.field !== 'status' || !item.to) continue;
-      if (categoryOf(item.to) === 'indeterminate' && (first === null || h.created < first)) first = h.created;
-    }
+  for (const c of changes) {
+    if (categoryOf(c.toStatusId) === 'indeterminate' && (first === null || c.atMs < first)) first = c.atMs;
   }
   return first;
+}
+
+/**
+ * Did Jira leave histories out of the embedded changelog? Search results carry at most the newest 40
+ * (older ones are dropped) while `total` still counts them all; `startAt > 0` also means a cut.
+ * Without `total` nothing can be told, so the changelog is taken as whole.
+ */
+export function isChangelogTruncated(changelog: { readonly histories: readonly unknown[]; readonly startAt?: number | undefined; readonly total?: number | undefined } | undefined): boolean {
+  if (!changelog) return false;
+  return (changelog.startAt ?? 0) > 0 || (changelog.total !== undefined && changelog.total > changelog.histories.length);
 }
 
 export function cycleTimeHours(inProgressMs: number | null, resolvedMs: number | null): number | null {
@@ -110,9 +134,11 @@ function firstMessage(error: z.ZodError, prefix: string): string {
 
 /**
  * Maps a search result. `statusCategories` maps status ids to categories for the changelog (the current
- * status's own category is added from the issue itself).
+ * status's own category is added from the issue itself). `fullStatusHistory`, when given, is the issue's
+ * complete status history (fetched because its embedded changelog was cut); the embedded entries are
+ * still read, so a change made between the two reads is not lost.
  */
-export function mapIssue(raw: unknown, site: SiteFields, statusCategories: ReadonlyMap<string, StatusCategoryKey>): MappedIssue {
+export function mapIssue(raw: unknown, site: SiteFields, statusCategories: ReadonlyMap<string, StatusCategoryKey>, fullStatusHistory?: readonly StatusChange[]): MappedIssue {
   const shell = issueSchema.safeParse(raw);
   if (!shell.success) {
     const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -145,11 +171,14 @@ export function mapIssue(raw: unknown, site: SiteFields, statusCategories: Reado
   }
   const currentCategory = categoryKey(f.status.statusCategory?.key);
   const categoryOf = (statusId: string) => (statusId === f.status.id ? currentCategory : (statusCategories.get(statusId) ?? 'unknown'));
-  const inProgressMs = firstInProgress(changelog?.histories ?? [], categoryOf);
+  const embedded = statusChangesOf(changelog?.histories ?? []);
+  const inProgressMs = firstInProgress(fullStatusHistory ? [...embedded, ...fullStatusHistory] : embedded, categoryOf);
+  const needsFullHistory = fullStatusHistory === undefined && isChangelogTruncated(changelog);
   const resolvedMs = f.resolutiondate ?? null;
   const bridge = bridgePropertySchema.safeParse(properties?.[BRIDGE_PROPERTY_KEY]);
   return {
     ok: true,
+    needsFullHistory,
     issue: {
       id,
       key,

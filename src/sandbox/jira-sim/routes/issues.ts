@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { JiraError, badRequest, issueNotFound } from '../errors';
 import { listQuery, paging, parseBody, type RouteDeps, type SimEnv } from '../http';
 import { addComment, assignIssue, availableTransitions, checkPropertyInput, createIssue, editIssue, linkIssues, requireIssue, transitionIssue } from '../issue-ops';
-import { renderComment, renderIssue, renderStatus } from '../render';
+import { ISSUE_CHANGELOG_LIMIT, renderComment, renderIssue, renderStatus } from '../render';
 
 const propertySchema = z.object({ key: z.string(), value: z.unknown() });
 const updateOpSchema = z.object({ add: z.unknown(), remove: z.unknown(), set: z.unknown(), edit: z.unknown() }).partial();
@@ -47,7 +47,7 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
 
   app.get('/rest/api/3/issue/:issueIdOrKey', (c) => {
     const issue = requireIssue(state, c.req.param('issueIdOrKey'));
-    return c.json(renderIssue(state, issue, { fields: listQuery(c, 'fields'), defaultFields: '*all', expand: c.req.query('expand'), properties: listQuery(c, 'properties') }));
+    return c.json(renderIssue(state, issue, { fields: listQuery(c, 'fields'), defaultFields: '*all', changelogLimit: ISSUE_CHANGELOG_LIMIT, expand: c.req.query('expand'), properties: listQuery(c, 'properties') }));
   });
 
   app.put('/rest/api/3/issue/:issueIdOrKey', async (c) => {
@@ -55,7 +55,7 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const body = await parseBody(c, editSchema);
     editIssue(deps, c.get('actor'), issue, body.fields ?? {}, body.update ?? {}, body.properties ?? []);
     if (c.req.query('returnIssue') === 'true') {
-      return c.json(renderIssue(state, issue, { defaultFields: '*all', expand: c.req.query('expand') }), 200);
+      return c.json(renderIssue(state, issue, { defaultFields: '*all', changelogLimit: ISSUE_CHANGELOG_LIMIT, expand: c.req.query('expand') }), 200);
     }
     return c.body(null, 204);
   });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { JiraError, badRequest } from '../errors';
 import { decodePageToken, encodePageToken, listQuery, parseBody, type RouteDeps, type SimEnv } from '../http';
 import { parseJql } from '../jql';
-import { renderIssue } from '../render';
+import { SEARCH_CHANGELOG_LIMIT, renderIssue } from '../render';
 
 /** Jira's SearchAndReconcileRequestBean: unknown properties are refused, like Jira's JSON binding does. */
 const searchSchema = z.strictObject({
@@ -49,7 +49,7 @@ export function registerSearchRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const isLast = offset + pageIds.length >= ids.length;
     const issues = pageIds.flatMap((id) => {
       const issue = state.issues.get(id);
-      return issue ? [renderIssue(state, issue, { fields: request.fields, defaultFields: 'id', expand: request.expand, properties: request.properties })] : [];
+      return issue ? [renderIssue(state, issue, { fields: request.fields, defaultFields: 'id', changelogLimit: SEARCH_CHANGELOG_LIMIT, expand: request.expand, properties: request.properties })] : [];
     });
     const body: Record<string, unknown> = { issues, isLast };
     if (!isLast) body['nextPageToken'] = encodePageToken(snapshot ?? searchPages.save(ids), offset + pageIds.length);
