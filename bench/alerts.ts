@@ -234,8 +234,12 @@ export async function benchAlerts(): Promise<void> {
   for (const [name, ours, jiralert, native, target] of rows) console.log(`  ${name.padEnd(28)} ${ours.padEnd(34)} ${jiralert.padEnd(9)} ${native.padEnd(10)} ${target}`);
 
   benchRuleMatching();
-  const m = benchRuleMatchingDetailed();
-  console.log(`\nrule matching: 1,000 rules × 100 alerts: ${fmt(m.totalMs, 1)} ms (compile ${fmt(m.compileMs, 1)} ms, match ${fmt(m.matchMs, 1)} ms; target < 50 ms)`);
+  // Each run compiles a fresh rule list, as a cold invocation would; the VM's speed varies, so median and worst of 7.
+  const runs = Array.from({ length: 7 }, () => benchRuleMatchingDetailed()).sort((a, b) => a.totalMs - b.totalMs);
+  const m = runs[3];
+  const worst = runs[6];
+  if (!m || !worst) throw new Error('no rule matching runs');
+  console.log(`\nrule matching: 1,000 rules × 100 alerts: median ${fmt(m.totalMs, 1)} ms (compile ${fmt(m.compileMs, 1)} ms, match ${fmt(m.matchMs, 1)} ms), worst of 7 ${fmt(worst.totalMs, 1)} ms; target < 50 ms`);
 
   const s = await benchStorm();
   console.log(`\nstorm: ${s.alerts.toLocaleString('en')} alerts in ${s.groups} groups, ${s.notifications} notifications, Jira rate limits on:`);

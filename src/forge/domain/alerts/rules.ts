@@ -111,7 +111,15 @@ export interface CompiledRule {
 export interface CompiledRules {
   readonly kind: 'compiled-rules';
   readonly rules: readonly CompiledRule[];
+  /**
+   * Nearly every Alertmanager rule names its alert (`alertname="X"`): positions (ascending) of the rules that
+   * require alertname X, and of all the others, so selection only tries rules that could match.
+   */
+  readonly byAlertname: ReadonlyMap<string, readonly number[]>;
+  readonly anyAlertname: readonly number[];
 }
+
+const ALERTNAME = 'alertname';
 
 export function sortRules<T extends Pick<Rule, 'order' | 'id'>>(rules: readonly T[]): T[] {
   return [...rules].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -129,35 +137,55 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
     cache.set(text, value);
     return value;
   };
-  return {
-    kind: 'compiled-rules',
-    rules: sortRules(rules).map((rule) => {
-      const list: CompiledMatcher[] = [];
-      for (const text of rule.matchers) {
-        const c = compileText(text);
-        if (!('test' in c)) return { rule, matchers: { ok: false, error: c } };
-        list.push(c);
-      }
-      // Equality checks are cheaper than regexes; the result is the same in any order.
-      const evalOrder = [...list].sort((a, b) => cost(a) - cost(b));
-      return { rule, matchers: { ok: true, list, evalOrder } };
-    }),
-  };
+  const compiled = sortRules(rules).map((rule): CompiledRule => {
+    const list: CompiledMatcher[] = [];
+    for (const text of rule.matchers) {
+      const c = compileText(text);
+      if (!('test' in c)) return { rule, matchers: { ok: false, error: c } };
+      list.push(c);
+    }
+    // Equality checks are cheaper than regexes; the result is the same in any order.
+    const evalOrder = [...list].sort((a, b) => cost(a) - cost(b));
+    return { rule, matchers: { ok: true, list, evalOrder } };
+  });
+  const byAlertname = new Map<string, number[]>();
+  const anyAlertname: number[] = [];
+  compiled.forEach((c, position) => {
+    // A rule with two different alertname equalities can never match: either key is correct for it.
+    const required = c.matchers.ok ? c.matchers.list.find((m) => m.name === ALERTNAME && m.type === '=') : undefined;
+    if (required) byAlertname.set(required.value, [...(byAlertname.get(required.value) ?? []), position]);
+    else anyAlertname.push(position);
+  });
+  return { kind: 'compiled-rules', rules: compiled, byAlertname, anyAlertname };
+}
+
+function ruleHolds(c: CompiledRule, labels: Labels): boolean {
+  if (!c.rule.active || !c.matchers.ok || c.matchers.list.length === 0) return false;
+  for (const m of c.matchers.evalOrder) if (!m.test(labelValue(labels, m.name))) return false;
+  return true;
 }
 
 /** The first active rule (in order) whose matchers all hold, or undefined. */
 export function selectRule(rules: CompiledRules | readonly Rule[], labels: Labels): Rule | undefined {
   const compiled = isCompiled(rules) ? rules : compileRules(rules);
-  for (const c of compiled.rules) {
-    if (!c.rule.active || !c.matchers.ok || c.matchers.list.length === 0) continue;
-    let all = true;
-    for (const m of c.matchers.evalOrder) {
-      if (!m.test(labelValue(labels, m.name))) {
-        all = false;
-        break;
-      }
-    }
-    if (all) return c.rule;
+  // The candidates in rule order: a merge of the rules keyed on this alertname and those keyed on none.
+  const keyed = compiled.byAlertname.get(labelValue(labels, ALERTNAME)) ?? [];
+  const unkeyed = compiled.anyAlertname;
+  let i = 0;
+  let j = 0;
+  while (i < keyed.length || j < unkeyed.length) {
+    const a = keyed[i];
+    const b = unkeyed[j];
+    let position: number;
+    if (a !== undefined && (b === undefined || a < b)) {
+      position = a;
+      i += 1;
+    } else if (b !== undefined) {
+      position = b;
+      j += 1;
+    } else break;
+    const c = compiled.rules[position];
+    if (c && ruleHolds(c, labels)) return c.rule;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { describeZodError } from '../../../../src/shared/zod-error';
 import { makeRule } from './helpers';
 
 const labels = { alertname: 'HighErrorRate', cluster: 'prod-eu', severity: 'critical', team: 'payments' };
+const baseLabels = labels;
 
 describe('rule schema', () => {
   it('fills defaults from the seed', () => {
@@ -96,10 +97,12 @@ describe('selectRule', () => {
   });
 
   it('property: deterministic, order-respecting, and independent of the input array order', () => {
-    const matcherArb = fc.constantFrom('team="payments"', 'team="storage"', 'severity=~"crit.*"', 'cluster!="prod-eu"', 'env=""', 'x=~"("', 'alertname=~"High.*|Disk.*"');
+    // alertname equalities exercise the alertname index (the brute-force reference below has none).
+    const matcherArb = fc.constantFrom('team="payments"', 'team="storage"', 'severity=~"crit.*"', 'cluster!="prod-eu"', 'env=""', 'x=~"("', 'alertname=~"High.*|Disk.*"', 'alertname="HighErrorRate"', 'alertname="DiskFull"', 'alertname!="DiskFull"');
     const ruleArb = fc.record({ order: fc.integer({ min: 0, max: 5 }), matchers: fc.array(matcherArb, { maxLength: 3 }), active: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(ruleArb, { maxLength: 12 }), (specs) => {
+      fc.property(fc.array(ruleArb, { maxLength: 12 }), fc.constantFrom('HighErrorRate', 'DiskFull', 'Other', undefined), (specs, alertname) => {
+        const labels = alertname === undefined ? { team: 'payments', severity: 'critical', cluster: 'prod-eu' } : { ...baseLabels, alertname };
         const rules = specs.map((s, i) => storedRuleSchema.parse({ ...makeRule(), id: `r${i}`, ...s }));
         const chosen = selectRule(rules, labels);
         expect(selectRule([...rules].reverse(), labels)?.id).toBe(chosen?.id);
