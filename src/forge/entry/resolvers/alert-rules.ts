@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { exportRulesYaml, importRulesYaml, ruleSchema, type Rule } from '../../domain/alerts';
-import { describeZodError } from '../../../shared/zod-error';
 import { loadRules, saveRules, type RuleList } from '../../alerts/rule-store';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraUserPort } from '../../ports/jira';
 import type { Logger } from '../../ports/logger';
 import type { AlertRuleList, ResolverResult } from './contract';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
+import { invalidZodInput } from './resolver-errors';
 
 export interface RuleResolverDeps {
   readonly store: KeyValueStore;
@@ -22,10 +22,6 @@ const reorderInputSchema = z.object({ ids: z.array(z.string().min(1).max(64)).ma
 const importInputSchema = z.object({ yaml: z.string().max(1_000_000) });
 
 const view = (list: RuleList): AlertRuleList => ({ revision: list.revision, rules: list.rules });
-
-function invalid<T>(error: z.ZodError, prefix = ''): ResolverResult<T> {
-  return { ok: false, error: { code: 'invalid-input', message: 'the input is not valid', problems: describeZodError(error, 50).map((p) => ({ ...p, path: prefix + p.path })) } };
-}
 
 function stale<T>(list: RuleList, expected: number | undefined): ResolverResult<T> | null {
   if (expected === undefined || expected === list.revision) return null;
@@ -44,9 +40,9 @@ export async function listAlertRules(deps: RuleResolverDeps): Promise<AlertRuleL
 /** Adds a rule or replaces the one with the same id. */
 export async function saveAlertRule(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleList>> {
   const parsedInput = saveInputSchema.safeParse(input ?? {});
-  if (!parsedInput.success) return invalid(parsedInput.error);
+  if (!parsedInput.success) return invalidZodInput(parsedInput.error);
   const rule = ruleSchema.safeParse(parsedInput.data.rule);
-  if (!rule.success) return invalid(rule.error, 'rule.');
+  if (!rule.success) return invalidZodInput(rule.error, 'rule.');
   const list = await loadRules(deps.store, deps.logger);
   const conflict = stale<AlertRuleList>(list, parsedInput.data.expectedRevision);
   if (conflict) return conflict;
@@ -58,7 +54,7 @@ export async function saveAlertRule(input: unknown, caller: CallerContext, deps:
 
 export async function deleteAlertRule(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleList>> {
   const parsed = deleteInputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const list = await loadRules(deps.store, deps.logger);
   const conflict = stale<AlertRuleList>(list, parsed.data.expectedRevision);
   if (conflict) return conflict;
@@ -72,7 +68,7 @@ export async function deleteAlertRule(input: unknown, caller: CallerContext, dep
 /** `ids` is the complete new order; orders become 10, 20, 30… */
 export async function reorderAlertRules(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleList>> {
   const parsed = reorderInputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const list = await loadRules(deps.store, deps.logger);
   const conflict = stale<AlertRuleList>(list, parsed.data.expectedRevision);
   if (conflict) return conflict;
@@ -94,7 +90,7 @@ export async function exportAlertRules(deps: RuleResolverDeps): Promise<{ yaml: 
 /** Replaces every rule with the file's; nothing changes unless the whole file is valid. */
 export async function importAlertRules(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleList>> {
   const parsed = importInputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const imported = importRulesYaml(parsed.data.yaml);
   if (!imported.ok) return { ok: false, error: { code: 'invalid-input', message: 'the file has errors; nothing was imported', problems: imported.error } };
   const list = await loadRules(deps.store, deps.logger);

@@ -1,15 +1,7 @@
-/** Shared by the Connection tab's resolvers: the admin gate and input problems. */
-import type { z } from 'zod';
-import { describeZodError } from '../../../shared/zod-error';
+/** Shared by the Connection tab's resolvers: the admin gate. */
 import type { JiraUserPort } from '../../ports/jira';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
-import type { InputProblem, ResolverResult } from './contract';
-
-export function invalidInput<T>(problems: readonly InputProblem[], message = 'the input is not valid; nothing was changed'): ResolverResult<T> {
-  return { ok: false, error: { code: 'invalid-input', message, problems } };
-}
-
-export const problemsOf = (error: z.ZodError): InputProblem[] => describeZodError(error, 20);
+import type { ResolverResult } from './contract';
 
 /** Connection settings act for the whole site: the caller must administer the page's project (asked as them). */
 export async function requireAdmin(caller: CallerContext, userJira: JiraUserPort): Promise<ResolverResult<never> | null> {

@@ -9,9 +9,10 @@ import { CONNECTION_TEST_INCIDENT_ID, checkImpactBaseUrl, interpretProbe, saveIm
 import type { JiraUserPort } from '../../ports/jira';
 import type { SecretStore } from '../../ports/key-value-store';
 import type { CallerContext } from './admin-check';
-import { invalidInput, problemsOf, requireAdmin } from './connection-common';
+import {requireAdmin } from './connection-common';
 import type { ImpactConnectionStatus } from './contract-connection';
 import type { ResolverResult } from './contract';
+import { invalidInput, invalidZodInput } from './resolver-errors';
 
 export interface ImpactConnectionDeps {
   readonly secrets: SecretStore;
@@ -52,7 +53,7 @@ export async function impactStatus(deps: Pick<ImpactConnectionDeps, 'secrets' | 
 /** Stores `{baseUrl, token, updatedAt}` in the `impact-api` secret; an empty token keeps the current one. */
 export async function saveImpactConnection(input: unknown, caller: CallerContext, deps: ImpactConnectionDeps): Promise<ResolverResult<ImpactConnectionStatus>> {
   const parsed = saveImpactInputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalidInput(problemsOf(parsed.error));
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const url = checkImpactBaseUrl(parsed.data.baseUrl, deps.egress, deps.allowLoopback);
   if (!url.ok) return invalidInput([{ path: 'baseUrl', message: url.message }]);
   const denied = await requireAdmin(caller, deps.userJira);

@@ -21,10 +21,11 @@ import {
 import type { JiraUserPort } from '../../ports/jira';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
 import type { CallerContext } from './admin-check';
-import { invalidInput, problemsOf, requireAdmin } from './connection-common';
+import {requireAdmin } from './connection-common';
 import { impactStatus } from './connection-impact';
 import type { ConnectionStatus, SigningStatus } from './contract-connection';
 import type { ResolverResult } from './contract';
+import { invalidZodInput } from './resolver-errors';
 
 export interface ConnectionStatusDeps {
   readonly store: KeyValueStore;
@@ -92,7 +93,7 @@ async function applyKeyChange(change: KeyChange, deps: SigningResolverDeps): Pro
 /** Adds a key first in the list (the relay's next key); older keys stay valid until retired. */
 export async function rotateSigningKey(input: unknown, caller: CallerContext, deps: SigningResolverDeps): Promise<ResolverResult<SigningStatus>> {
   const parsed = rotateInputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalidInput(problemsOf(parsed.error));
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const denied = await requireAdmin(caller, deps.userJira);
   if (denied) return denied;
   const { keys } = await signingStatusOf(deps);
@@ -102,7 +103,7 @@ export async function rotateSigningKey(input: unknown, caller: CallerContext, de
 /** Removes a key; never the last one, nor the one the relay signed its newest accepted batch with. */
 export async function retireSigningKey(input: unknown, caller: CallerContext, deps: SigningResolverDeps): Promise<ResolverResult<SigningStatus>> {
   const parsed = retireInputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalidInput(problemsOf(parsed.error));
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const denied = await requireAdmin(caller, deps.userJira);
   if (denied) return denied;
   const { keys, status } = await signingStatusOf(deps);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { alertmanagerWebhookSchema } from '../../../shared/alertmanager-webhook';
-import { describeZodError } from '../../../shared/zod-error';
 import { compileRules, decide, explainSelection, issueFields, planNotification, ruleSchema, type Command, type IssueRef, type Rule } from '../../domain/alerts';
 import { loadProblems, withMirror } from '../../alerts/problem-store';
 import { loadRules } from '../../alerts/rule-store';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import type { DryRunReport, PlannedJiraCall, ResolverResult } from './contract';
+import { invalidZodInput } from './resolver-errors';
 
 export interface DryRunDeps {
   readonly store: KeyValueStore;
@@ -28,13 +28,13 @@ const inputSchema = z.object({
  */
 export async function dryRunAlerts(input: unknown, deps: DryRunDeps): Promise<ResolverResult<DryRunReport>> {
   const parsed = inputSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error, '');
+  if (!parsed.success) return invalidZodInput(parsed.error, '');
   const body = alertmanagerWebhookSchema.safeParse(parsed.data.notification);
-  if (!body.success) return invalid(body.error, 'notification.');
+  if (!body.success) return invalidZodInput(body.error, 'notification.');
   let rules: Rule[];
   if (parsed.data.rules) {
     const list = z.array(ruleSchema).safeParse(parsed.data.rules);
-    if (!list.success) return invalid(list.error, 'rules.');
+    if (!list.success) return invalidZodInput(list.error, 'rules.');
     rules = list.data;
   } else {
     rules = [...(await loadRules(deps.store, deps.logger)).rules];
@@ -92,9 +92,6 @@ function callsFor(command: Command): PlannedJiraCall[] {
   }
 }
 
-function invalid<T>(error: z.ZodError, prefix: string): ResolverResult<T> {
-  return { ok: false, error: { code: 'invalid-input', message: 'the input is not valid', problems: describeZodError(error, 50).map((p) => ({ ...p, path: prefix + p.path })) } };
-}
 
 function assertNever(x: never): never {
   throw new Error(`unexpected command ${JSON.stringify(x)}`);

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { IMPACT_STATUSES, impactStatusSchema, type ImpactStatus } from '../../../shared/impact/incident';
-import { describeZodError } from '../../../shared/zod-error';
 import { checkPostMortemConfig, checkStatusMap, type IncidentSyncConfig, type PostMortemConfig } from '../../domain/incidents';
 import { IncidentKeys, loadConfig } from '../../incidents/incident-store';
 import type { JiraUserPort } from '../../ports/jira';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
-import type { IncidentMappings, InputProblem, PostMortemTemplates, ResolverResult } from './contract';
+import type { IncidentMappings, PostMortemTemplates, ResolverResult } from './contract';
+import { invalidInput, invalidZodInput } from './resolver-errors';
 
 export interface MappingResolverDeps {
   readonly store: KeyValueStore;
@@ -69,11 +69,7 @@ const templatesSchema = z.object({
   sections: z.array(z.object({ key: slug, heading: name, body: z.string().max(10_000) })).min(1).max(30),
 });
 
-function invalid<T>(problems: readonly InputProblem[], message = 'the input is not valid'): ResolverResult<T> {
-  return { ok: false, error: { code: 'invalid-input', message, problems } };
-}
 
-const fromZod = (error: z.ZodError, prefix: string): InputProblem[] => describeZodError(error, 50).map((p) => ({ ...p, path: prefix + p.path }));
 
 export function mappingsOf(config: IncidentSyncConfig): IncidentMappings {
   const pm = config.postMortem;
@@ -106,13 +102,13 @@ export async function getIncidentMappings(deps: MappingResolverDeps): Promise<Re
 
 export async function saveIncidentMappings(input: unknown, caller: CallerContext, deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappings>> {
   const parsed = z.object({ mappings: mappingsSchema }).safeParse(input ?? {});
-  if (!parsed.success) return invalid(fromZod(parsed.error, ''));
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const m = parsed.data.mappings;
   const duplicates = checkStatusMap(m.statuses, Object.values(m.statuses.impactToJira).concat(Object.keys(m.statuses.jiraToImpact))).filter((p) => p.kind === 'duplicate-jira-key');
-  if (duplicates.length > 0) return invalid(duplicates.map((p) => ({ path: 'mappings.statuses.jiraToImpact', message: `"${p.jiraStatus}" is listed twice` })));
+  if (duplicates.length > 0) return invalidInput(duplicates.map((p) => ({ path: 'mappings.statuses.jiraToImpact', message: `"${p.jiraStatus}" is listed twice` })));
   const current = await loadConfig(deps.store);
   const unknownSections = Object.keys(m.postMortem.sectionTargets).filter((key) => !current.postMortem.sections.some((s) => s.key === key));
-  if (unknownSections.length > 0) return invalid(unknownSections.map((key) => ({ path: `mappings.postMortem.sectionTargets.${key}`, message: 'no post-mortem section has this key' })));
+  if (unknownSections.length > 0) return invalidInput(unknownSections.map((key) => ({ path: `mappings.postMortem.sectionTargets.${key}`, message: 'no post-mortem section has this key' })));
   const postMortem: PostMortemConfig = {
     ...current.postMortem,
     enabled: m.postMortem.enabled,
@@ -140,7 +136,7 @@ export async function getPostMortemTemplates(deps: MappingResolverDeps): Promise
 /** Replaces the summary and the sections; a kept section keeps its target, a new one goes to the description. */
 export async function savePostMortemTemplates(input: unknown, caller: CallerContext, deps: MappingResolverDeps): Promise<ResolverResult<PostMortemTemplates>> {
   const parsed = z.object({ templates: templatesSchema }).safeParse(input ?? {});
-  if (!parsed.success) return invalid(fromZod(parsed.error, ''));
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const current = await loadConfig(deps.store);
   const t = parsed.data.templates;
   const postMortem: PostMortemConfig = {
@@ -149,7 +145,7 @@ export async function savePostMortemTemplates(input: unknown, caller: CallerCont
     sections: t.sections.map((s) => ({ ...s, target: current.postMortem.sections.find((c) => c.key === s.key)?.target ?? { kind: 'description' } })),
   };
   const problems = checkPostMortemConfig(postMortem);
-  if (problems.length > 0) return invalid(problems.map((p) => ({ path: `templates.${p.section}`, message: p.message })), 'the templates have errors; nothing was saved');
+  if (problems.length > 0) return invalidInput(problems.map((p) => ({ path: `templates.${p.section}`, message: p.message })), 'the templates have errors; nothing was saved');
   const denied = await allowed(caller, current, deps);
   if (denied) return denied;
   const next: IncidentSyncConfig = { ...current, postMortem };

@@ -7,13 +7,13 @@ import { clampInterval, type ProjectMetrics } from '../../domain/projects';
 import { describeJiraFailure, type JiraUserPort } from '../../ports/jira';
 import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
-import { describeZodError } from '../../../shared/zod-error';
 import type { JiraProjectsPort } from '../../projects/jira-projects-port';
 import { listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
 import { ProjectKeys, getProject, getSettings, type ProjectSyncSettings } from '../../projects/project-store';
 import { userMatches, type JiraUserSearchPort, type UserMatchList } from '../../projects/user-directory';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
+import { invalidZodInput } from './resolver-errors';
 
 export interface ProjectResolverDeps {
   readonly store: KeyValueStore;
@@ -28,10 +28,6 @@ const projectRefSchema = z.object({ projectId: z.string().regex(/^\d+$/), projec
 const syncSchema = z.object({ projectId: z.string().regex(/^\d+$/), mode: z.enum(['incremental', 'full']).optional() });
 const settingsSchema = z.object({ intervalHours: z.number().int().min(1).max(24), storyPointsField: z.string().regex(/^customfield_\d+$/).nullable().optional() });
 
-function invalid<T>(error: z.ZodError): ResolverResult<T> {
-  return { ok: false, error: { code: 'invalid-input', message: 'the input is not valid', problems: describeZodError(error, 50) } };
-}
-
 export async function listProjectsResolver(deps: ProjectResolverDeps): Promise<ResolverResult<ProjectRow[]>> {
   const rows = await listProjects(deps.jira, deps.store);
   return rows.ok ? { ok: true, value: rows.value } : { ok: false, error: { code: 'jira-error', message: describeJiraFailure(rows.failure) } };
@@ -39,7 +35,7 @@ export async function listProjectsResolver(deps: ProjectResolverDeps): Promise<R
 
 export async function trackProjectResolver(input: unknown, caller: CallerContext, deps: ProjectResolverDeps): Promise<ResolverResult<{ projectId: string }>> {
   const parsed = projectRefSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const denied = await requireProjectAdmin(deps.userJira, caller, [parsed.data.projectKey]);
   if (denied) return { ok: false, error: denied };
   await trackProject(deps.store, deps.queue, { id: parsed.data.projectId, key: parsed.data.projectKey, name: parsed.data.name ?? parsed.data.projectKey });
@@ -48,7 +44,7 @@ export async function trackProjectResolver(input: unknown, caller: CallerContext
 
 export async function untrackProjectResolver(input: unknown, caller: CallerContext, deps: ProjectResolverDeps): Promise<ResolverResult<{ deletedIssues: number }>> {
   const parsed = projectRefSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const denied = await requireProjectAdmin(deps.userJira, caller, [parsed.data.projectKey]);
   if (denied) return { ok: false, error: denied };
   return { ok: true, value: { deletedIssues: await untrackProject(deps.store, parsed.data.projectId) } };
@@ -56,7 +52,7 @@ export async function untrackProjectResolver(input: unknown, caller: CallerConte
 
 export async function syncProjectNowResolver(input: unknown, caller: CallerContext, deps: ProjectResolverDeps): Promise<ResolverResult<{ queued: boolean }>> {
   const parsed = syncSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   const project = await getProject(deps.store, parsed.data.projectId);
   if (!project) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
   const denied = await requireProjectAdmin(deps.userJira, caller, [project.key]);
@@ -66,7 +62,7 @@ export async function syncProjectNowResolver(input: unknown, caller: CallerConte
 
 export async function projectMetricsResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<ProjectMetrics>> {
   const parsed = z.object({ projectId: z.string().regex(/^\d+$/) }).safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   if (!(await getProject(deps.store, parsed.data.projectId))) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
   return { ok: true, value: await projectMetrics(deps.store, parsed.data.projectId) };
 }
@@ -78,7 +74,7 @@ export async function getProjectSyncSettings(deps: ProjectResolverDeps): Promise
 /** Site-wide settings: the caller must administer the project whose settings page they are on. */
 export async function saveProjectSyncSettings(input: unknown, caller: CallerContext, deps: ProjectResolverDeps): Promise<ResolverResult<ProjectSyncSettings>> {
   const parsed = settingsSchema.safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   if (!caller.projectKey) return { ok: false, error: { code: 'forbidden', message: 'open the settings from a project you administer' } };
   const denied = await requireProjectAdmin(deps.userJira, caller, []);
   if (denied) return { ok: false, error: denied };
@@ -92,6 +88,6 @@ export async function saveProjectSyncSettings(input: unknown, caller: CallerCont
 /** Impact people ⇄ Jira accounts; reads the KVS cache unless `refresh` (which searches Jira as the app). */
 export async function listUserMatchesResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<UserMatchList>> {
   const parsed = z.object({ refresh: z.boolean().optional() }).safeParse(input ?? {});
-  if (!parsed.success) return invalid(parsed.error);
+  if (!parsed.success) return invalidZodInput(parsed.error);
   return { ok: true, value: await userMatches(deps.store, deps.userSearch, deps.now(), parsed.data.refresh ?? false) };
 }
