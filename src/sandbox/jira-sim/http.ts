@@ -70,6 +70,29 @@ export class SearchPageStore {
   get(id: string): readonly string[] | undefined {
     return this.snapshots.get(id);
   }
+
+  /**
+   * One page of a paged list: the first request computes the list (`fresh`), a `nextPageToken` resumes the
+   * snapshot it came from. `nextPageToken` is set while more remains; an unknown or expired token is a 400.
+   */
+  page(nextPageToken: string | undefined, size: number, fresh: () => readonly string[]): { readonly ids: readonly string[]; readonly nextPageToken: string | undefined } {
+    let all: readonly string[];
+    let snapshot: string | undefined;
+    let offset = 0;
+    if (nextPageToken !== undefined) {
+      const token = decodePageToken(nextPageToken);
+      const saved = token ? this.get(token.snapshot) : undefined;
+      if (!token || !saved) throw badRequest(['The provided next page token is invalid or expired.']);
+      all = saved;
+      snapshot = token.snapshot;
+      offset = token.offset;
+    } else {
+      all = fresh();
+    }
+    const ids = all.slice(offset, offset + size);
+    const end = offset + ids.length;
+    return { ids, nextPageToken: end < all.length ? encodePageToken(snapshot ?? this.save(all), end) : undefined };
+  }
 }
 
 export function encodePageToken(snapshot: string, offset: number): string {

@@ -5,8 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { badRequest } from '../errors';
-import { decodePageToken, encodePageToken, parseBody, type RouteDeps, type SimEnv } from '../http';
+import { parseBody, type RouteDeps, type SimEnv } from '../http';
 import type { ChangelogRecord, IssueRecord } from '../model';
 import { renderChangelog } from '../render';
 
@@ -50,20 +49,8 @@ export function registerChangelogRoutes(app: Hono<SimEnv>, deps: RouteDeps): voi
     const all = filtered(issues, request.fieldIds);
     const keyOf = (x: { issue: IssueRecord; entry: ChangelogRecord }) => `${x.issue.id}/${x.entry.id}`;
     // The first page fixes the list (as "issueId/changelogId"), so pages neither skip nor repeat entries.
-    let keys: readonly string[];
-    let snapshot: string | undefined;
-    let offset = 0;
-    if (request.nextPageToken !== undefined) {
-      const token = decodePageToken(request.nextPageToken);
-      const saved = token ? searchPages.get(token.snapshot) : undefined;
-      if (!token || !saved) throw badRequest(['The provided next page token is invalid or expired.']);
-      keys = saved;
-      snapshot = token.snapshot;
-      offset = token.offset;
-    } else {
-      keys = all.map(keyOf);
-    }
-    const pageKeys = keys.slice(offset, offset + (request.maxResults ?? DEFAULT_MAX_RESULTS));
+    const page = searchPages.page(request.nextPageToken, request.maxResults ?? DEFAULT_MAX_RESULTS, () => all.map(keyOf));
+    const pageKeys = page.ids;
     const byKey = new Map(all.map((x) => [keyOf(x), x]));
     const groups = new Map<string, Record<string, unknown>[]>();
     for (const key of pageKeys) {
@@ -74,7 +61,7 @@ export function registerChangelogRoutes(app: Hono<SimEnv>, deps: RouteDeps): voi
       groups.set(found.issue.id, list);
     }
     const body: Record<string, unknown> = { issueChangeLogs: [...groups].map(([issueId, changeHistories]) => ({ issueId, changeHistories })) };
-    if (offset + pageKeys.length < keys.length) body['nextPageToken'] = encodePageToken(snapshot ?? searchPages.save(keys), offset + pageKeys.length);
+    if (page.nextPageToken !== undefined) body['nextPageToken'] = page.nextPageToken;
     return c.json(body);
   });
 }

@@ -2,7 +2,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { JiraError, badRequest } from '../errors';
-import { decodePageToken, encodePageToken, listQuery, parseBody, type RouteDeps, type SimEnv } from '../http';
+import { listQuery, parseBody, type RouteDeps, type SimEnv } from '../http';
 import { parseJql } from '../jql';
 import { SEARCH_CHANGELOG_LIMIT, renderIssue } from '../render';
 
@@ -30,29 +30,19 @@ export function registerSearchRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const onlyIds = (request.fields ?? ['id']).every((f) => f === 'id' || f === 'key');
     const cap = onlyIds ? 5000 : 100;
     const maxResults = Math.min(request.maxResults ?? 50, cap);
-    let ids: readonly string[];
-    let snapshot: string | undefined;
-    let offset = 0;
-    if (request.nextPageToken !== undefined) {
-      const token = decodePageToken(request.nextPageToken);
-      const saved = token ? searchPages.get(token.snapshot) : undefined;
-      if (!token || !saved) throw badRequest(['The provided next page token is invalid or expired.']);
-      ids = saved;
-      snapshot = token.snapshot;
-      offset = token.offset;
-    } else {
+    const page = searchPages.page(request.nextPageToken, maxResults, () => {
       const query = parseJql(request.jql ?? '', { state, now: deps.now(), currentAccountId: c.get('actor').accountId });
       if (!query.bounded) throw badRequest(['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.']);
-      ids = [...state.issues.values()].filter(query.matches).sort(query.compare).map((i) => i.id);
-    }
-    const pageIds = ids.slice(offset, offset + maxResults);
-    const isLast = offset + pageIds.length >= ids.length;
+      return [...state.issues.values()].filter(query.matches).sort(query.compare).map((i) => i.id);
+    });
+    const pageIds = page.ids;
+    const isLast = page.nextPageToken === undefined;
     const issues = pageIds.flatMap((id) => {
       const issue = state.issues.get(id);
       return issue ? [renderIssue(state, issue, { fields: request.fields, defaultFields: 'id', changelogLimit: SEARCH_CHANGELOG_LIMIT, expand: request.expand, properties: request.properties })] : [];
     });
     const body: Record<string, unknown> = { issues, isLast };
-    if (!isLast) body['nextPageToken'] = encodePageToken(snapshot ?? searchPages.save(ids), offset + pageIds.length);
+    if (page.nextPageToken !== undefined) body['nextPageToken'] = page.nextPageToken;
     return c.json(body);
   };
 
