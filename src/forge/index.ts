@@ -31,7 +31,7 @@ import { dryRunAlerts } from './entry/resolvers/dry-run';
 import { listFailedDeliveries, retryFailedDelivery } from './entry/resolvers/failed-deliveries';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup } from './entry/resolvers/issue-panel';
 import { getIssueIncident } from './entry/resolvers/incident-panel';
-import { resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './entry/resolvers/incident-panel-actions';
+import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './entry/resolvers/incident-panel-actions';
 import { deleteIncidentPropertyAsApp } from './incidents/incident-property-rest';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates } from './entry/resolvers/incident-mappings';
 import { deleteProblemPropertyAsApp, readIssueAsUser } from './adapters/jira-panel-rest';
@@ -168,6 +168,7 @@ export const resolver = makeResolver<ResolverDefinitions>({
   unlinkIssueAlertGroup: ({ context }) => unlinkIssueAlertGroup(issueKeyOf(context), callerOf(context), panelDeps()),
   getIssueIncident: ({ context }) => getIssueIncident(issueKeyOf(context), { store: platform().store, readIssueAsUser }),
   resyncIssueIncident: ({ context }) => resyncIssueIncident(issueKeyOf(context), callerOf(context), incidentPanelDeps()),
+  getIssueIncidentResync: ({ payload, context }) => getIssueIncidentResync(issueKeyOf(context), callerOf(context), payload, incidentPanelDeps()),
   unlinkIssueIncident: ({ context }) => unlinkIssueIncident(issueKeyOf(context), callerOf(context), incidentPanelDeps()),
   getIncidentMappings: () => getIncidentMappings(mappingDeps()),
   saveIncidentMappings: ({ payload, context }) => saveIncidentMappings(payload, callerOf(context), mappingDeps()),

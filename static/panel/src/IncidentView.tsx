@@ -30,10 +30,20 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
   // An error older than the last successful sync no longer describes the link's health.
   const failing = incident.lastError !== null && (incident.lastSync === null || incident.lastError.at > incident.lastSync);
 
-  /** Polls until the queued request has run; answers false when the issue is no longer an incident issue. */
+  /** Polls only the request's status until it has run, then reads the whole incident once. */
   const awaitResync = async (requestId: string): Promise<void> => {
     for (let i = 0; i < POLL_TRIES && live.current; i += 1) {
       await sleep(POLL_MS);
+      const status = await client.call('getIssueIncidentResync', { requestId });
+      if (!live.current) return;
+      if (!status.ok) {
+        // Unlinked meanwhile: the panel shows what the issue is now.
+        if (status.error.code === 'not-found') onChanged();
+        else setError(status.error);
+        return;
+      }
+      const resync = status.value;
+      if (resync?.outcome === 'pending') continue;
       const next = await client.call('getIssueIncident');
       if (!live.current) return;
       if (!next.ok) {
@@ -44,10 +54,9 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
         onChanged();
         return;
       }
-      const resync = next.value.resync;
-      if (resync?.requestId !== requestId || resync.outcome === 'pending') continue;
       setIncident(next.value);
-      if (resync.outcome === 'synced') setNotice(`Resynced with Impact: ${resync.detail ?? 'done'}.`);
+      // null: a newer request replaced this one; the incident just read shows where it stands.
+      if (!resync || resync.outcome === 'synced') setNotice(`Resynced with Impact: ${resync?.detail ?? 'done'}.`);
       else if (resync.outcome === 'not-linked') onChanged();
       else {
         setNotice(null);

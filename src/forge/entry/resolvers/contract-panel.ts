@@ -68,9 +68,11 @@ export type PanelAndMappingResolverDefinitions = {
   getIssueIncident: () => ResolverResult<IssueIncident | PostMortemIssue | null>;
   /**
    * Queues a resync of the issue's incident (Jira made to match Impact) and answers at once; poll
-   * getIssueIncident until `resync.requestId` matches and its outcome is no longer pending.
+   * getIssueIncidentResync with the request id until its outcome is no longer pending.
    */
   resyncIssueIncident: () => ResolverResult<{ readonly queued: true; readonly requestId: string; readonly requestedAt: string }>;
+  /** That request's status; null when a newer request replaced it. */
+  getIssueIncidentResync: (input: { requestId: string }) => ResolverResult<IncidentResyncStatus | null>;
   /** Forgets the incident ⇄ issue link both ways (the next Impact event opens a new issue). Project admins only. */
   unlinkIssueIncident: () => ResolverResult<{ readonly incidentId: string }>;
   getIncidentMappings: () => ResolverResult<IncidentMappings>;

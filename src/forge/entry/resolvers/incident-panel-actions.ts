@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { IncidentKeys, incidentIdForIssue } from '../../incidents/incident-store';
 import { forgetIncidentLink } from '../../incidents/unlink-incident';
 import { incidentGroupKey, loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
@@ -5,8 +6,9 @@ import type { JiraUserPort } from '../../ports/jira';
 import type { JobQueue } from '../../ports/job-queue';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
-import type { ResolverError, ResolverResult } from './contract';
-import type { IncidentPanelDeps, VisibleIssue } from './incident-panel';
+import type { IncidentResyncStatus, ResolverError, ResolverResult } from './contract';
+import { resyncStatus, type IncidentPanelDeps, type VisibleIssue } from './incident-panel';
+import { invalidZodInput } from './resolver-errors';
 
 export interface IncidentPanelActionDeps extends IncidentPanelDeps {
   readonly userJira: JiraUserPort;
@@ -62,6 +64,21 @@ export async function resyncIssueIncident(
     },
   ]);
   return { ok: true, value: { queued: true, requestId: request.requestId, requestedAt: new Date(now).toISOString() } };
+}
+
+const resyncStatusInput = z.object({ requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/, 'the request id "Resync now" answered') });
+
+/**
+ * What the panel polls after "Resync now": only that request's status (null once a newer request replaced it).
+ * The user's read of the issue is the access check; the panel reads the whole incident again once it ends.
+ */
+export async function getIssueIncidentResync(issueKey: string | undefined, caller: CallerContext, input: unknown, deps: IncidentPanelActionDeps): Promise<ResolverResult<IncidentResyncStatus | null>> {
+  const parsed = resyncStatusInput.safeParse(input ?? {});
+  if (!parsed.success) return invalidZodInput(parsed.error);
+  const linked = await linkedIssue(issueKey, caller, deps);
+  if (!linked.ok) return { ok: false, error: linked.error };
+  const request = await loadResyncRequest(deps.store, linked.incidentId);
+  return { ok: true, value: request?.requestId === parsed.data.requestId ? resyncStatus(request) : null };
 }
 
 /**

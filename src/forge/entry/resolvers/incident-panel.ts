@@ -39,7 +39,7 @@ async function lastFailure(store: KeyValueStore, incidentId: string, issueId: st
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-function resyncStatus(request: IncidentResyncRequest | undefined): IncidentResyncStatus | null {
+export function resyncStatus(request: IncidentResyncRequest | undefined): IncidentResyncStatus | null {
   if (!request) return null;
   return { requestId: request.requestId, requestedAt: new Date(request.requestedAt).toISOString(), finishedAt: iso(request.finishedAt), outcome: request.outcome, detail: request.detail };
 }
