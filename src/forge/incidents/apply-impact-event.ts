@@ -3,6 +3,7 @@ import { describeZodError } from '../../shared/zod-error';
 import {
   GuardValues,
   cancelWrites,
+  guardForSnapshot,
   jiraStatusFor,
   linkTypeCandidates,
   planImpactToJira,
@@ -32,6 +33,22 @@ export interface IncidentDeps {
   readonly impact: ImpactPort;
 }
 
+export interface ApplyImpactOptions {
+  /**
+   * The webhook stands for Impact's current incident ("Resync now", resyncWebhook): its date and the
+   * guard's Impact bounce keys are adjusted by guardForSnapshot on the record loaded here, and an incident
+   * without an issue (unlinked meanwhile) is left alone rather than given a new one.
+   */
+  readonly snapshot?: boolean;
+}
+
+/** A snapshot of an incident that has no issue (any more): nothing was written. */
+export interface NotLinkedResult {
+  readonly ok: false;
+  readonly kind: 'not-linked';
+  readonly incidentId: string;
+}
+
 export type ImpactEventResult =
   /** `problems`: what Jira refused (with its reason) while the rest of the event went through. */
   | { readonly ok: true; readonly incidentId: string; readonly summary: string; readonly problems: readonly string[] }
@@ -43,13 +60,22 @@ export type ImpactEventResult =
  * stored as soon as the issue exists, so a retried event never creates a second issue. Only a failed
  * create (or a retryable Jira failure) fails the event; other refusals are listed in the summary.
  */
-export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult> {
+export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult>;
+export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions): Promise<ImpactEventResult | NotLinkedResult>;
+export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions = {}): Promise<ImpactEventResult | NotLinkedResult> {
   const parsed = impactWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
-  const webhook = parsed.data;
+  let webhook = parsed.data;
   const incident = webhook.incident;
   const config = await loadConfig(deps.store);
   let record = await loadRecord(deps.store, incident.id);
+  if (options.snapshot) {
+    if (!record.link) return { ok: false, kind: 'not-linked', incidentId: incident.id };
+    // A read of Impact, not an event: dated and guarded against the record as it is now (guardForSnapshot).
+    const prepared = guardForSnapshot(record.guard, incident.id, deps.clock.now(), record.known?.updatedAt);
+    record = { ...record, guard: prepared.guard };
+    webhook = { ...webhook, occurred_at: new Date(prepared.occurredAt).toISOString() };
+  }
   const ownOrigin = webhook.origin.marker === config.originMarker;
 
   let users = await loadUsers(deps.store);

@@ -1,11 +1,13 @@
-import { MAX_QUEUE_RETRIES, StorageKeys } from '../constants';
-import type { DeliveryRecord, FailedDelivery } from '../entry/consumer/delivery-record';
-import { retryDelaySeconds, type RetryRequest } from '../entry/consumer/retry-policy';
+import { incidentGroupKey } from '../../shared/impact';
+import { MAX_QUEUE_RETRIES } from '../constants';
+import { recordDelivery, recordFailedDelivery, type DeliveryRef, type Requeue } from '../entry/consumer/delivery-log';
+import { impactRetryRequest, retryRequest, type RetryRequest } from '../entry/consumer/retry-policy';
 import type { IncidentResyncJob } from '../jobs';
+import { isRetryableImpactFailure } from '../ports/impact';
 import { describeJiraFailure } from '../ports/jira';
 import type { IncidentDeps } from './apply-impact-event';
 import { resyncIncident } from './resync-incident';
-import { finishResyncRequest, incidentGroupKey } from './resync-state';
+import { finishResyncRequest } from './resync-state';
 
 export interface IncidentResyncOutcome {
   readonly applied: number;
@@ -31,74 +33,55 @@ export async function consumeIncidentResync(
   const random = deps.random ?? Math.random;
   const result = await resyncIncident(job.incidentId, job.requestId, deps);
   const finish = (outcome: 'synced' | 'failed' | 'not-linked', detail: string) => finishResyncRequest(deps.store, job.incidentId, job.requestId, { outcome, detail, at: deps.clock.now() });
+  const delivery = resyncDelivery(job);
+  const fail = async (failureKind: string, reason: string) => {
+    await recordFailedDelivery(delivery, retry.retryCount, failureKind, reason, deps);
+    await recordDelivery(delivery, retry.retryCount, { kind: 'failed', reason, problems: [] }, deps);
+    deps.logger.error('incident resync failed', { incidentId: job.incidentId, failure: failureKind, reason });
+    await finish('failed', reason);
+    return { applied: 0, failed: 1 };
+  };
 
   switch (result.kind) {
     case 'not-linked':
       await finish('not-linked', 'the incident is no longer linked to an issue');
       return { applied: 0, failed: 0 };
-    case 'impact-failed': {
-      const f = result.failure;
-      if ((f.kind === 'rate-limited' || f.kind === 'unavailable') && !lastAttempt) {
-        const asApply = f.kind === 'rate-limited' ? { kind: 'rate-limited' as const, retryAfterSeconds: f.retryAfterSeconds, reason: undefined } : { kind: 'unavailable' as const, status: f.status, message: f.message };
+    case 'impact-failed':
+      if (isRetryableImpactFailure(result.failure) && !lastAttempt) {
         deps.logger.warn('incident resync will be retried', { incidentId: job.incidentId, reason: result.reason, retryCount: retry.retryCount });
-        return { applied: 0, failed: 0, retry: { retryAfterSeconds: retryDelaySeconds(asApply, retry.retryCount, random), reason: f.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry', retryData: { done: [] } } };
+        return { applied: 0, failed: 0, retry: impactRetryRequest(result.failure, retry.retryCount, random) };
       }
-      await fail(job, retry.retryCount, f.kind, result.reason, deps);
-      await finish('failed', result.reason);
-      return { applied: 0, failed: 1 };
-    }
+      return fail(result.failure.kind, result.reason);
     case 'applied': {
       const applied = result.result;
       if (applied.ok) {
-        await record(job, retry.retryCount, applied.summary, deps);
-        if (applied.problems.length > 0) await fail(job, retry.retryCount, 'partial', applied.problems.join('; '), deps);
+        await recordDelivery(delivery, retry.retryCount, { kind: 'incident', incidentId: job.incidentId, summary: `resync: ${applied.summary}` }, deps);
+        if (applied.problems.length > 0) await recordFailedDelivery(delivery, retry.retryCount, 'partial', applied.problems.join('; '), deps);
         // Partly refused (e.g. an unmatched commander): still synced; the summary names what Jira refused.
         await finish('synced', applied.summary);
         return { applied: 1, failed: 0 };
       }
       if (applied.kind === 'jira' && (applied.failure.kind === 'rate-limited' || applied.failure.kind === 'unavailable') && !lastAttempt) {
         deps.logger.warn('incident resync will be retried', { incidentId: job.incidentId, reason: applied.reason, retryCount: retry.retryCount });
-        return { applied: 0, failed: 0, retry: { retryAfterSeconds: retryDelaySeconds(applied.failure, retry.retryCount, random), reason: applied.failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry', retryData: { done: [] } } };
+        return { applied: 0, failed: 0, retry: retryRequest(applied.failure, retry.retryCount, new Set(), random) };
       }
-      const kind = applied.kind === 'invalid' ? 'invalid' : applied.failure.kind;
-      const reason = applied.kind === 'invalid' ? `Impact answered an incident the app cannot read: ${applied.reason}` : applied.reason || describeJiraFailure(applied.failure);
-      await fail(job, retry.retryCount, kind, reason, deps);
-      await finish('failed', reason);
-      return { applied: 0, failed: 1 };
+      if (applied.kind === 'invalid') return fail('invalid', `Impact answered an incident the app cannot read: ${applied.reason}`);
+      return fail(applied.failure.kind, applied.reason || describeJiraFailure(applied.failure));
     }
     default:
       return assertNever(result);
   }
 }
 
-async function record(job: IncidentResyncJob, retryCount: number, summary: string, deps: IncidentDeps): Promise<void> {
-  const eventId = resyncEventId(job.requestId);
-  const entry: DeliveryRecord = {
-    eventId,
+/** A resync in the delivery log: filed under the panel's request time, in the incident's lane. */
+function resyncDelivery(job: IncidentResyncJob): DeliveryRef & { readonly source: 'impact'; readonly requeue: Requeue } {
+  return {
+    eventId: resyncEventId(job.requestId),
     source: 'impact',
     groupKey: incidentGroupKey(job.incidentId),
     receivedAt: new Date(job.requestedAt).toISOString(),
-    processedAt: new Date(deps.clock.now()).toISOString(),
-    attempt: retryCount + 1,
-    outcome: { kind: 'incident', incidentId: job.incidentId, summary: `resync: ${summary}` },
+    requeue: { resync: { incidentId: job.incidentId, requestId: job.requestId, requestedAt: job.requestedAt } },
   };
-  await deps.store.set(StorageKeys.delivery(job.requestedAt, eventId), entry);
-}
-
-async function fail(job: IncidentResyncJob, retryCount: number, failureKind: string, reason: string, deps: IncidentDeps): Promise<void> {
-  const eventId = resyncEventId(job.requestId);
-  const failed: FailedDelivery = {
-    eventId,
-    groupKey: incidentGroupKey(job.incidentId),
-    receivedAt: new Date(job.requestedAt).toISOString(),
-    failedAt: new Date(deps.clock.now()).toISOString(),
-    attempts: retryCount + 1,
-    failureKind,
-    reason,
-    resync: { incidentId: job.incidentId, requestId: job.requestId, requestedAt: job.requestedAt },
-  };
-  await deps.store.set(StorageKeys.failedDelivery(job.requestedAt, eventId), failed);
-  deps.logger.error('incident resync failed', { incidentId: job.incidentId, failure: failureKind, reason });
 }
 
 function assertNever(x: never): never {

@@ -1,7 +1,7 @@
-import { guardForSnapshot, resyncWebhook } from '../domain/incidents';
+import { resyncWebhook } from '../domain/incidents';
 import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import { applyImpactEvent, type ImpactEventResult, type IncidentDeps } from './apply-impact-event';
-import { loadRecord, saveRecord } from './incident-store';
+import { loadRecord } from './incident-store';
 
 export type ResyncResult =
   | { readonly kind: 'not-linked' }
@@ -14,14 +14,12 @@ export type ResyncResult =
  * Jira writes as bounce keys and never writes Impact back. Run from the queue in the incident's lane.
  */
 export async function resyncIncident(incidentId: string, requestId: string, deps: IncidentDeps): Promise<ResyncResult> {
+  // Only to spare Impact a read for an incident that has no issue; the sync checks the link again.
   if (!(await loadRecord(deps.store, incidentId)).link) return { kind: 'not-linked' };
   const fetched = await deps.impact.getIncident(incidentId);
   if (!fetched.ok) return { kind: 'impact-failed', failure: fetched.failure, reason: `reading ${incidentId} from Impact: ${describeImpactFailure(fetched.failure)}` };
-  // Read again after the GET: the snapshot's guard adjustment applies to the record as it is now.
-  const record = await loadRecord(deps.store, incidentId);
-  if (!record.link) return { kind: 'not-linked' };
-  const prepared = guardForSnapshot(record.guard, incidentId, deps.clock.now(), record.known?.updatedAt);
-  await saveRecord(deps.store, incidentId, { ...record, guard: prepared.guard });
-  const webhook = resyncWebhook({ ...fetched.value, id: incidentId }, prepared.occurredAt, `resync:${requestId}`);
-  return { kind: 'applied', result: await applyImpactEvent(webhook, deps) };
+  // Undated here: the snapshot option dates it against the record as the sync loads it (guardForSnapshot).
+  const webhook = resyncWebhook({ ...fetched.value, id: incidentId }, 0, `resync:${requestId}`);
+  const result = await applyImpactEvent(webhook, deps, { snapshot: true });
+  return !result.ok && result.kind === 'not-linked' ? { kind: 'not-linked' } : { kind: 'applied', result };
 }

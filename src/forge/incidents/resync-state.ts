@@ -1,9 +1,6 @@
 import type { KeyValueStore } from '../ports/key-value-store';
 import { IncidentKeys } from './incident-store';
 
-/** The relay's group key of an incident's Impact webhooks (src/relay/routes/impact.ts): its queue lane. */
-export const incidentGroupKey = (incidentId: string): string => `impact:${incidentId}`;
-
 /** The newest "Resync now" of an incident, as the panel polls it (ms timestamps). */
 export interface IncidentResyncRequest {
   readonly requestId: string;

@@ -1,4 +1,5 @@
 import type { Handler } from 'hono';
+import { incidentGroupKey } from '../../shared/impact';
 import { createImpactVerifier, IMPACT_SIGNATURE_HEADER, IMPACT_TIMESTAMP_HEADER } from '../auth/impact-signature';
 import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
 import { impactWebhookSchema } from '../schemas/impact-webhook';
@@ -29,7 +30,7 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
     const answer = await storeEvent(deps, {
       source: 'impact',
       receivedMs,
-      groupKey: `impact:${body.incident.id}`,
+      groupKey: incidentGroupKey(body.incident.id),
       bodyJson: json.text,
       dedup: { key: body.event_id, windowMs: retentionMs },
     });

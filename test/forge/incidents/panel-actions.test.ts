@@ -128,6 +128,10 @@ describe('incident issue panel: resync and unlink', () => {
     expect(view.lastError?.reason).toMatch(/^reading INC-900 from Impact: not found in Impact/);
     const failed = listKvs<FailedDelivery>(StorageKeys.failedDeliveryPrefix).find((f) => f.value.eventId === `resync-${queued.value.requestId}`);
     expect(failed?.value).toMatchObject({ groupKey: 'impact:INC-900', failureKind: 'not-found', resync: { incidentId: 'INC-900', requestId: queued.value.requestId } });
+    // Like a failed webhook, it also has its `failed` line in the delivery log.
+    const line = consumerRecords(env.sandbox).find((r) => r.eventId === `resync-${queued.value.requestId}`);
+    expect(line).toMatchObject({ source: 'impact', groupKey: 'impact:INC-900', attempt: 1, outcome: { kind: 'failed', problems: [] } });
+    expect((line?.outcome as Extract<DeliveryRecord['outcome'], { kind: 'failed' }>).reason).toMatch(/^reading INC-900 from Impact: not found in Impact/);
 
     // Behind the app's back again, then the admin retries the failed delivery from the settings page.
     env.impact.webhooks.pause();

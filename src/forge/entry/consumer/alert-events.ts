@@ -4,7 +4,7 @@ import { applyNotification, type AlertsDeps } from '../../alerts/apply-notificat
 import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } from '../../alerts/outcomes';
 import { loadRules } from '../../alerts/rule-store';
 import { MAX_QUEUE_RETRIES } from '../../constants';
-import { recordDelivery, recordFailedDelivery } from './delivery-log';
+import { recordDelivery, recordFailedDelivery, relayDelivery } from './delivery-log';
 import { appliedBefore, retryRequest, type RetryRequest } from './retry-policy';
 
 export interface AlertConsumerDeps extends AlertsDeps {
@@ -39,7 +39,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
     if (done.has(event.id)) continue;
     const result = await applyNotification(event, rules, deps);
     if (result.ok) {
-      await recordDelivery(event, retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
+      await recordDelivery(relayDelivery(event), retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
       applied += 1;
     } else if (isRetryable(result.failure) && !lastAttempt) {
       deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
@@ -55,7 +55,8 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
 
 async function recordFailure(event: RelayEvent, retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
   const reason = describeFailure(failure);
-  await recordFailedDelivery(event, retryCount, failure.kind, reason, deps);
-  await recordDelivery(event, retryCount, { kind: 'failed', reason, problems: outcomes }, deps);
+  const delivery = relayDelivery(event);
+  await recordFailedDelivery(delivery, retryCount, failure.kind, reason, deps);
+  await recordDelivery(delivery, retryCount, { kind: 'failed', reason, problems: outcomes }, deps);
   deps.logger.error('alert notification failed', { eventId: event.id, failure: failure.kind, reason });
 }

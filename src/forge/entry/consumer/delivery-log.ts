@@ -1,5 +1,6 @@
-import type { RelayEvent } from '../../../shared/relay-envelope';
+import type { EventSource, RelayEvent } from '../../../shared/relay-envelope';
 import { StorageKeys } from '../../constants';
+import type { IncidentResyncJob, JiraChangeJob } from '../../jobs';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { DeliveryRecord, FailedDelivery } from './delivery-record';
@@ -10,31 +11,49 @@ export interface DeliveryLogDeps {
   readonly clock: Clock;
 }
 
-/** The event's line in the delivery log (one key per event, so a retry overwrites its own line). */
-export async function recordDelivery(event: RelayEvent, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
+/** What retrying a failed delivery queues again: a relay event, a Jira change or a resync. */
+export type Requeue =
+  | { readonly event: RelayEvent }
+  | { readonly jiraChange: JiraChangeJob['change'] }
+  | { readonly resync: Omit<IncidentResyncJob, 'kind'> };
+
+/** The fields a delivery-log line and a failed delivery share; `receivedAt` (ISO) also dates their keys. */
+export interface DeliveryRef {
+  readonly eventId: string;
+  readonly groupKey: string;
+  readonly receivedAt: string;
+}
+
+/** A relay event as the delivery log sees it. */
+export function relayDelivery(event: RelayEvent): DeliveryRef & { readonly source: EventSource; readonly requeue: Requeue } {
+  return { eventId: event.id, source: event.source, groupKey: event.groupKey, receivedAt: event.receivedAt, requeue: { event } };
+}
+
+/** The delivery's line in the delivery log (one key per delivery, so a retry overwrites its own line). */
+export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
   const entry: DeliveryRecord = {
-    eventId: event.id,
-    source: event.source,
-    groupKey: event.groupKey,
-    receivedAt: event.receivedAt,
+    eventId: delivery.eventId,
+    source: delivery.source,
+    groupKey: delivery.groupKey,
+    receivedAt: delivery.receivedAt,
     processedAt: new Date(deps.clock.now()).toISOString(),
     attempt: retryCount + 1,
     outcome,
   };
-  await deps.store.set(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), entry);
+  await deps.store.set(StorageKeys.delivery(Date.parse(delivery.receivedAt), delivery.eventId), entry);
 }
 
-/** Keeps the event as a failed delivery with its reason, so it is listed and can be retried. */
-export async function recordFailedDelivery(event: RelayEvent, retryCount: number, failureKind: string, reason: string, deps: DeliveryLogDeps): Promise<void> {
+/** Keeps the delivery as a failed one with its reason, so it is listed and can be retried. */
+export async function recordFailedDelivery(delivery: DeliveryRef & { readonly requeue: Requeue }, retryCount: number, failureKind: string, reason: string, deps: DeliveryLogDeps): Promise<void> {
   const failedDelivery: FailedDelivery = {
-    eventId: event.id,
-    groupKey: event.groupKey,
-    receivedAt: event.receivedAt,
+    eventId: delivery.eventId,
+    groupKey: delivery.groupKey,
+    receivedAt: delivery.receivedAt,
     failedAt: new Date(deps.clock.now()).toISOString(),
     attempts: retryCount + 1,
     failureKind,
     reason,
-    event,
+    ...delivery.requeue,
   };
-  await deps.store.set(StorageKeys.failedDelivery(Date.parse(event.receivedAt), event.id), failedDelivery);
+  await deps.store.set(StorageKeys.failedDelivery(Date.parse(delivery.receivedAt), delivery.eventId), failedDelivery);
 }

@@ -1,7 +1,7 @@
 import type { RelayEvent } from '../../../shared/relay-envelope';
 import { MAX_QUEUE_RETRIES } from '../../constants';
 import { applyImpactEvent, type IncidentDeps } from '../../incidents/apply-impact-event';
-import { recordDelivery, recordFailedDelivery } from './delivery-log';
+import { recordDelivery, recordFailedDelivery, relayDelivery } from './delivery-log';
 import { appliedBefore, retryRequest, type RetryRequest } from './retry-policy';
 import type { RetryState } from './alert-events';
 
@@ -24,18 +24,19 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
   for (const event of events) {
     if (done.has(event.id)) continue;
     const result = await applyImpactEvent(event.body, deps);
+    const delivery = relayDelivery(event);
     if (result.ok) {
-      await recordDelivery(event, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
+      await recordDelivery(delivery, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
       // Applied, but Jira refused part of it (missing issue, bad field, assignment): visible and retriable.
-      if (result.problems.length > 0) await recordFailedDelivery(event, retry.retryCount, 'partial', result.problems.join('; '), deps);
+      if (result.problems.length > 0) await recordFailedDelivery(delivery, retry.retryCount, 'partial', result.problems.join('; '), deps);
       applied += 1;
     } else if (result.kind === 'jira' && (result.failure.kind === 'rate-limited' || result.failure.kind === 'unavailable') && !lastAttempt) {
       deps.logger.warn('impact event will be retried', { eventId: event.id, reason: result.reason, retryCount: retry.retryCount });
       return { applied, failed, retry: retryRequest(result.failure, retry.retryCount, done, deps.random ?? Math.random) };
     } else {
       const failureKind = result.kind === 'invalid' ? 'invalid' : result.failure.kind;
-      await recordFailedDelivery(event, retry.retryCount, failureKind, result.reason, deps);
-      await recordDelivery(event, retry.retryCount, { kind: 'failed', reason: result.reason, problems: [] }, deps);
+      await recordFailedDelivery(delivery, retry.retryCount, failureKind, result.reason, deps);
+      await recordDelivery(delivery, retry.retryCount, { kind: 'failed', reason: result.reason, problems: [] }, deps);
       deps.logger.error('impact event failed', { eventId: event.id, failure: failureKind, reason: result.reason });
       failed += 1;
     }

@@ -1,9 +1,10 @@
-import { MAX_QUEUE_RETRIES, StorageKeys } from '../../constants';
+import { incidentGroupKey } from '../../../shared/impact';
+import { MAX_QUEUE_RETRIES } from '../../constants';
 import { applyJiraChange, type JiraChange } from '../../incidents/apply-jira-change';
 import type { IncidentDeps } from '../../incidents/apply-impact-event';
 import { isRetryableImpactFailure } from '../../ports/impact';
-import type { FailedDelivery } from './delivery-record';
-import { retryDelaySeconds, type RetryRequest } from './retry-policy';
+import { recordFailedDelivery } from './delivery-log';
+import { impactRetryRequest, type RetryRequest } from './retry-policy';
 import type { RetryState } from './alert-events';
 
 export type JiraChangeSyncResult =
@@ -33,25 +34,16 @@ export async function syncJiraChange(
   if (failure === null) return { kind: 'synced', incidentId };
   const retryCount = retry?.retryCount ?? 0;
   if (retry !== null && isRetryableImpactFailure(failure) && retryCount < MAX_QUEUE_RETRIES) {
-    const asApply = failure.kind === 'rate-limited' ? { kind: 'rate-limited' as const, retryAfterSeconds: failure.retryAfterSeconds, reason: undefined } : { kind: 'unavailable' as const, status: undefined, message: '' };
-    return {
-      kind: 'retry',
-      incidentId,
-      retry: { retryAfterSeconds: retryDelaySeconds(asApply, retryCount, deps.random ?? Math.random), reason: failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry', retryData: { done: [] } },
-    };
+    return { kind: 'retry', incidentId, retry: impactRetryRequest(failure, retryCount, deps.random ?? Math.random) };
   }
   const reason = result.failures.join('; ');
-  const failed: FailedDelivery = {
+  const delivery = {
     eventId: id,
     // The relay's group key of the incident's Impact events: a retry shares their concurrency key.
-    groupKey: `impact:${incidentId}`,
+    groupKey: incidentGroupKey(incidentId),
     receivedAt: new Date(change.occurredAt).toISOString(),
-    failedAt: new Date(deps.clock.now()).toISOString(),
-    attempts: retryCount + 1,
-    failureKind: failure.kind,
-    reason,
-    jiraChange: { issueId: change.issueId, items: change.items.map((item) => ({ ...item })), actorIsApp: change.actorIsApp, occurredAt: change.occurredAt },
+    requeue: { jiraChange: { issueId: change.issueId, items: change.items.map((item) => ({ ...item })), actorIsApp: change.actorIsApp, occurredAt: change.occurredAt } },
   };
-  await deps.store.set(StorageKeys.failedDelivery(change.occurredAt, id), failed);
+  await recordFailedDelivery(delivery, retryCount, failure.kind, reason, deps);
   return { kind: 'failed', incidentId, reason };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApplyFailure } from '../../alerts/outcomes';
+import type { ImpactFailure } from '../../ports/impact';
 
 /** How the consumer asks the queue to run a job again (turned into Forge's InvocationError in index.ts). */
 export interface RetryRequest {
@@ -57,4 +58,18 @@ export function retryRequest(failure: ApplyFailure, retryCount: number, done: Re
     reason: failure.kind === 'rate-limited' ? 'upstream-rate-limited' : 'retry',
     retryData: { done: boundedDone([...done]) },
   };
+}
+
+/**
+ * The retry of a job that failed on Impact (meant for isRetryableImpactFailure): Impact's Retry-After is
+ * honoured like Jira's, anything else backs off like an outage. Such jobs hold one item, so nothing is done.
+ */
+export function impactRetryRequest(failure: ImpactFailure, retryCount: number, random: () => number): RetryRequest {
+  const asApply: ApplyFailure =
+    failure.kind === 'rate-limited'
+      ? { kind: 'rate-limited', retryAfterSeconds: failure.retryAfterSeconds, reason: undefined }
+      : failure.kind === 'unavailable'
+        ? { kind: 'unavailable', status: failure.status, message: failure.message }
+        : { kind: 'unavailable', status: undefined, message: failure.kind };
+  return retryRequest(asApply, retryCount, new Set(), random);
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IncidentKeys, incidentIdForIssue } from '../../incidents/incident-store';
 import { forgetIncidentLink } from '../../incidents/unlink-incident';
-import { incidentGroupKey, loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
+import { incidentGroupKey } from '../../../shared/impact';
+import { loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
 import type { JiraUserPort } from '../../ports/jira';
 import type { JobQueue } from '../../ports/job-queue';
 import { concurrencyKeyFor } from '../webtrigger/ingest';

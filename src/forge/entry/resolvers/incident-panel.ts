@@ -1,7 +1,8 @@
 import { StorageKeys } from '../../constants';
 import { jiraStatusFor } from '../../domain/incidents';
 import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord } from '../../incidents/incident-store';
-import { incidentGroupKey, loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
+import { incidentGroupKey } from '../../../shared/impact';
+import { loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { FailedDelivery } from '../consumer/delivery-record';
 import type { IncidentResyncStatus, IssueIncident, PostMortemIssue, ResolverResult } from './contract';
