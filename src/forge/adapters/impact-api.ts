@@ -32,13 +32,25 @@ export interface ImpactApiDeps {
 
 /** The `impact-api` secret: `{baseUrl, token, updatedAt?}` (updatedAt: when an admin last saved it, ISO). */
 export const impactConnectionSchema = z.object({ baseUrl: z.url(), token: z.string().min(1), updatedAt: z.string().optional() });
-const connectionSchema = impactConnectionSchema;
+
+/** The connection in effect and where it comes from; the Connection tab shows this without the token. */
+export type ImpactConnectionLookup =
+  | { readonly source: 'secret-storage'; readonly baseUrl: string; readonly token: string; readonly updatedAt: string | null }
+  | { readonly source: 'environment'; readonly baseUrl: string; readonly token: string; readonly updatedAt: null }
+  | { readonly source: 'none'; readonly baseUrl: null; readonly token: null; readonly updatedAt: null };
+
+/** Secret storage first (an admin's save wins), else env IMPACT_API_URL/IMPACT_API_TOKEN. */
+export async function lookupImpactConnection(deps: Pick<ImpactApiDeps, 'secrets' | 'env'>): Promise<ImpactConnectionLookup> {
+  const stored = impactConnectionSchema.safeParse(await deps.secrets.getSecret<unknown>(SecretKeys.impactApi));
+  if (stored.success) return { source: 'secret-storage', baseUrl: stored.data.baseUrl, token: stored.data.token, updatedAt: stored.data.updatedAt ?? null };
+  const fromEnv = impactConnectionSchema.safeParse({ baseUrl: deps.env['IMPACT_API_URL'], token: deps.env['IMPACT_API_TOKEN'] });
+  if (fromEnv.success) return { source: 'environment', baseUrl: fromEnv.data.baseUrl, token: fromEnv.data.token, updatedAt: null };
+  return { source: 'none', baseUrl: null, token: null, updatedAt: null };
+}
 
 export async function resolveImpactConnection(deps: Pick<ImpactApiDeps, 'secrets' | 'env'>): Promise<ImpactConnection | null> {
-  const stored = connectionSchema.safeParse(await deps.secrets.getSecret<unknown>(SecretKeys.impactApi));
-  if (stored.success) return { baseUrl: stored.data.baseUrl, token: stored.data.token };
-  const fromEnv = connectionSchema.safeParse({ baseUrl: deps.env['IMPACT_API_URL'], token: deps.env['IMPACT_API_TOKEN'] });
-  return fromEnv.success ? fromEnv.data : null;
+  const c = await lookupImpactConnection(deps);
+  return c.source === 'none' ? null : { baseUrl: c.baseUrl, token: c.token };
 }
 
 const forgeFetch = (url: string, init: RequestInit): Promise<Response> => fetch(url, init as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SigningKey } from '../../shared/signing';
 import type { KeyValueStore, SecretStore } from '../ports/key-value-store';
 import { SecretKeys, StorageKeys } from '../constants';
-import { shouldRecordRejection, type RejectedBatchRecord, type StoredSigningKey } from '../domain/connection';
+import { shouldRecordRejection, type RejectedBatchRecord, type SigningKeySource, type StoredSigningKey } from '../domain/connection';
 
 /** `[{id, secret, createdAt?}]`; createdAt is optional so keys stored before rotation existed still load. */
 const storedKeysSchema = z.array(z.object({ id: z.string().min(1), secret: z.string().min(16), createdAt: z.string().optional() })).min(1);
@@ -19,8 +19,6 @@ export function parseSigningKeyList(value: string): SigningKey[] {
       return { id: part.slice(0, colon), secret: part.slice(colon + 1) };
     });
 }
-
-export type SigningKeySource = 'secret-storage' | 'forge-variable' | 'none';
 
 export interface SigningKeySet {
   readonly source: SigningKeySource;

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** Where the Impact connection comes from: the `impact-api` secret, env IMPACT_API_URL/IMPACT_API_TOKEN, or nowhere. */
+export type ImpactConnectionSource = 'secret-storage' | 'environment' | 'none';
+
 export const IMPACT_TOKEN_MIN = 8;
 export const IMPACT_TOKEN_MAX = 512;
 

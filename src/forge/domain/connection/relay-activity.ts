@@ -49,14 +49,18 @@ export function relayActivity(records: readonly (LastReceivedRecord | undefined)
   return { relayKeyId: newest?.keyId ?? null, lastAcceptedAt: newest?.at ?? null, lastUsed };
 }
 
-export interface SigningKeyView {
+/** A key as people see it (the Connection tab's contract re-exports it): id and times, never the secret. */
+export interface SigningKeyStatus {
   readonly id: string;
+  /** When the key was added (ISO); null for keys added before rotation existed. */
   readonly addedAt: string | null;
+  /** The newest accepted relay batch signed with this key that the app still has on record. */
   readonly lastUsedAt: string | null;
+  /** The relay signed its newest accepted batch with this key: retiring it would stop the relay. */
   readonly inUseByRelay: boolean;
 }
 
 /** The keys as people see them: ids and times only. */
-export function keyViews(keys: readonly StoredSigningKey[], activity: RelayActivity): SigningKeyView[] {
+export function keyViews(keys: readonly StoredSigningKey[], activity: RelayActivity): SigningKeyStatus[] {
   return keys.map((k) => ({ id: k.id, addedAt: k.createdAt ?? null, lastUsedAt: activity.lastUsed.get(k.id) ?? null, inUseByRelay: k.id === activity.relayKeyId }));
 }

@@ -11,6 +11,9 @@ export const SIGNING_SECRET_PATTERN = /^[!-+\--~]{32,256}$/;
 /** Enough for one rotation in progress plus spares; every key is tried by id, so more only adds risk. */
 export const MAX_SIGNING_KEYS = 5;
 
+/** Where the keys come from: Forge secret storage, the encrypted Forge variable RELAY_SIGNING_KEYS, or nowhere. */
+export type SigningKeySource = 'secret-storage' | 'forge-variable' | 'none';
+
 export interface StoredSigningKey {
   readonly id: string;
   readonly secret: string;

@@ -1,5 +1,5 @@
 import type { JiraUserPort } from '../../ports/jira';
-import type { ResolverError } from './contract';
+import type { ResolverError, ResolverResult } from './contract';
 
 /** Who is calling a resolver: the signed-in user and, on a project settings page, that project. */
 export interface CallerContext {
@@ -33,4 +33,14 @@ export async function requireProjectAdmin(jira: JiraUserPort, caller: CallerCont
     if (!result.value) return { code: 'forbidden', message: `you need the Administer Projects permission in ${key}` };
   }
   return null;
+}
+
+/**
+ * Settings-page writes act for the whole site: the caller must open the page from a project and administer it,
+ * plus every project in `extraProjectKeys` (the ones the change touches). Answers the result to return, or null.
+ */
+export async function requireSettingsAdmin(jira: JiraUserPort, caller: CallerContext, extraProjectKeys: Iterable<string> = []): Promise<ResolverResult<never> | null> {
+  if (!caller.projectKey) return { ok: false, error: { code: 'forbidden', message: 'open the settings from a project you administer' } };
+  const denied = await requireProjectAdmin(jira, caller, extraProjectKeys);
+  return denied ? { ok: false, error: denied } : null;
 }

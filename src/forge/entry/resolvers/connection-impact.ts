@@ -4,12 +4,11 @@
  */
 import { IMPACT_CONTRACT_VERSION, IMPACT_CONTRACT_VERSION_HEADER, ImpactApiPaths } from '../../../shared/impact';
 import { SecretKeys } from '../../constants';
-import { impactConnectionSchema } from '../../adapters/impact-api';
+import { lookupImpactConnection } from '../../adapters/impact-api';
 import { CONNECTION_TEST_INCIDENT_ID, checkImpactBaseUrl, interpretProbe, saveImpactInputSchema, type ImpactTestResult } from '../../domain/connection';
 import type { JiraUserPort } from '../../ports/jira';
 import type { SecretStore } from '../../ports/key-value-store';
-import type { CallerContext } from './admin-check';
-import {requireAdmin } from './connection-common';
+import { requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { ImpactConnectionStatus } from './contract-connection';
 import type { ResolverResult } from './contract';
 import { invalidInput, invalidZodInput } from './resolver-errors';
@@ -29,24 +28,8 @@ export interface ImpactConnectionDeps {
 
 const PROBE_TIMEOUT_MS = 10_000;
 
-interface EffectiveConnection {
-  readonly source: ImpactConnectionStatus['source'];
-  readonly baseUrl: string | null;
-  readonly token: string | null;
-  readonly updatedAt: string | null;
-}
-
-/** Secret storage first, else env IMPACT_API_URL/IMPACT_API_TOKEN: the same order as resolveImpactConnection. */
-async function effectiveConnection(deps: Pick<ImpactConnectionDeps, 'secrets' | 'env'>): Promise<EffectiveConnection> {
-  const stored = impactConnectionSchema.safeParse(await deps.secrets.getSecret<unknown>(SecretKeys.impactApi));
-  if (stored.success) return { source: 'secret-storage', baseUrl: stored.data.baseUrl, token: stored.data.token, updatedAt: stored.data.updatedAt ?? null };
-  const fromEnv = impactConnectionSchema.safeParse({ baseUrl: deps.env['IMPACT_API_URL'], token: deps.env['IMPACT_API_TOKEN'] });
-  if (fromEnv.success) return { source: 'environment', baseUrl: fromEnv.data.baseUrl, token: fromEnv.data.token, updatedAt: null };
-  return { source: 'none', baseUrl: null, token: null, updatedAt: null };
-}
-
 export async function impactStatus(deps: Pick<ImpactConnectionDeps, 'secrets' | 'env'>): Promise<ImpactConnectionStatus> {
-  const c = await effectiveConnection(deps);
+  const c = await lookupImpactConnection(deps);
   return { source: c.source, baseUrl: c.baseUrl, token: c.token ? 'set' : 'not set', updatedAt: c.updatedAt };
 }
 
@@ -56,9 +39,9 @@ export async function saveImpactConnection(input: unknown, caller: CallerContext
   if (!parsed.success) return invalidZodInput(parsed.error);
   const url = checkImpactBaseUrl(parsed.data.baseUrl, deps.egress, deps.allowLoopback);
   if (!url.ok) return invalidInput([{ path: 'baseUrl', message: url.message }]);
-  const denied = await requireAdmin(caller, deps.userJira);
+  const denied = await requireSettingsAdmin(deps.userJira, caller);
   if (denied) return denied;
-  const current = await effectiveConnection(deps);
+  const current = await lookupImpactConnection(deps);
   const token = parsed.data.token ? parsed.data.token : current.token;
   if (!token) return invalidInput([{ path: 'token', message: 'no token is stored yet; enter the Impact API token' }]);
   await deps.secrets.setSecret(SecretKeys.impactApi, { baseUrl: url.baseUrl, token, updatedAt: new Date(deps.now()).toISOString() });
@@ -70,9 +53,9 @@ export async function saveImpactConnection(input: unknown, caller: CallerContext
  * auth check (the contract checks the token first); 401/403 means the token was refused.
  */
 export async function testImpactConnection(caller: CallerContext, deps: ImpactConnectionDeps): Promise<ResolverResult<ImpactTestResult>> {
-  const denied = await requireAdmin(caller, deps.userJira);
+  const denied = await requireSettingsAdmin(deps.userJira, caller);
   if (denied) return denied;
-  const c = await effectiveConnection(deps);
+  const c = await lookupImpactConnection(deps);
   if (!c.baseUrl || !c.token) return { ok: true, value: { outcome: 'not-configured', message: 'no Impact API URL and token are set; save them first' } };
   let status: number;
   try {

@@ -16,12 +16,13 @@ import {
   type KeyChange,
   type LastReceivedRecord,
   type RejectedBatchRecord,
+  type RelayActivity,
+  type SigningKeySource,
   type StoredSigningKey,
 } from '../../domain/connection';
 import type { JiraUserPort } from '../../ports/jira';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
-import type { CallerContext } from './admin-check';
-import {requireAdmin } from './connection-common';
+import { requireSettingsAdmin, type CallerContext } from './admin-check';
 import { impactStatus } from './connection-impact';
 import type { ConnectionStatus, SigningStatus } from './contract-connection';
 import type { ResolverResult } from './contract';
@@ -48,27 +49,33 @@ async function lastReceivedRecords(store: KeyValueStore): Promise<Map<string, La
   return store.getMany<LastReceivedRecord>(SOURCES.map((s) => StorageKeys.lastReceived(s)));
 }
 
-async function signingStatusOf(deps: Pick<SigningResolverDeps, 'store' | 'secrets' | 'env'>, records?: Map<string, LastReceivedRecord>): Promise<{ status: SigningStatus; keys: readonly StoredSigningKey[] }> {
-  const set = await loadSigningKeySet(deps.secrets, deps.env);
-  const activity = relayActivity([...(records ?? (await lastReceivedRecords(deps.store))).values()]);
-  const rejected = await deps.store.get<RejectedBatchRecord>(StorageKeys.lastRejectedBatch);
+/** What the relay's records say: read once per call and combined with whichever key set the call ends with. */
+interface RelayRecords {
+  readonly activity: RelayActivity;
+  readonly rejected: RejectedBatchRecord | undefined;
+}
+
+async function relayRecords(store: KeyValueStore, records: Map<string, LastReceivedRecord>): Promise<RelayRecords> {
+  return { activity: relayActivity([...records.values()]), rejected: await store.get<RejectedBatchRecord>(StorageKeys.lastRejectedBatch) };
+}
+
+function signingStatus(source: SigningKeySource, keys: readonly StoredSigningKey[], relay: RelayRecords): SigningStatus {
+  const { activity, rejected } = relay;
   return {
-    keys: set.keys,
-    status: {
-      source: set.source,
-      keys: keyViews(set.keys, activity),
-      lastRotatedAt: lastRotatedAt(set.keys),
-      relayKeyId: activity.relayKeyId,
-      lastAcceptedAt: activity.lastAcceptedAt,
-      lastRejected: rejected ? { at: rejected.at, reason: rejected.reason, keyId: rejected.keyId } : null,
-      maxKeys: MAX_SIGNING_KEYS,
-    },
+    source,
+    keys: keyViews(keys, activity),
+    lastRotatedAt: lastRotatedAt(keys),
+    relayKeyId: activity.relayKeyId,
+    lastAcceptedAt: activity.lastAcceptedAt,
+    lastRejected: rejected ? { at: rejected.at, reason: rejected.reason, keyId: rejected.keyId } : null,
+    maxKeys: MAX_SIGNING_KEYS,
   };
 }
 
 export async function getConnectionStatus(deps: ConnectionStatusDeps): Promise<ConnectionStatus> {
   const records = await lastReceivedRecords(deps.store);
-  const { status: signing } = await signingStatusOf(deps, records);
+  const set = await loadSigningKeySet(deps.secrets, deps.env);
+  const signing = signingStatus(set.source, set.keys, await relayRecords(deps.store, records));
   const run = await deps.store.get<{ ranAt: string }>(StorageKeys.lastScheduledRun('project-sync'));
   const receivedAt = (source: (typeof SOURCES)[number]) => records.get(StorageKeys.lastReceived(source))?.receivedAt ?? null;
   return {
@@ -80,32 +87,39 @@ export async function getConnectionStatus(deps: ConnectionStatusDeps): Promise<C
   };
 }
 
-async function applyKeyChange(change: KeyChange, deps: SigningResolverDeps): Promise<ResolverResult<SigningStatus>> {
+/** The current keys and relay records, each read once, for a rotate or retire. */
+async function loadForChange(deps: SigningResolverDeps): Promise<{ keys: readonly StoredSigningKey[]; relay: RelayRecords }> {
+  const set = await loadSigningKeySet(deps.secrets, deps.env);
+  return { keys: set.keys, relay: await relayRecords(deps.store, await lastReceivedRecords(deps.store)) };
+}
+
+async function applyKeyChange(change: KeyChange, relay: RelayRecords, deps: SigningResolverDeps): Promise<ResolverResult<SigningStatus>> {
   if (!change.ok) {
     const problems = [{ path: change.path, message: change.message }];
     return { ok: false, error: { code: change.code, message: change.message, problems } };
   }
   // Keys from the Forge variable move into secret storage with the change, so every key keeps verifying.
   await saveSigningKeys(deps.secrets, change.keys);
-  return { ok: true, value: (await signingStatusOf(deps)).status };
+  // The answer is built from what was just saved (secret storage now wins), not read back.
+  return { ok: true, value: signingStatus('secret-storage', change.keys, relay) };
 }
 
 /** Adds a key first in the list (the relay's next key); older keys stay valid until retired. */
 export async function rotateSigningKey(input: unknown, caller: CallerContext, deps: SigningResolverDeps): Promise<ResolverResult<SigningStatus>> {
   const parsed = rotateInputSchema.safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
-  const denied = await requireAdmin(caller, deps.userJira);
+  const denied = await requireSettingsAdmin(deps.userJira, caller);
   if (denied) return denied;
-  const { keys } = await signingStatusOf(deps);
-  return applyKeyChange(rotateKeys(keys, parsed.data, new Date(deps.now()).toISOString()), deps);
+  const { keys, relay } = await loadForChange(deps);
+  return applyKeyChange(rotateKeys(keys, parsed.data, new Date(deps.now()).toISOString()), relay, deps);
 }
 
 /** Removes a key; never the last one, nor the one the relay signed its newest accepted batch with. */
 export async function retireSigningKey(input: unknown, caller: CallerContext, deps: SigningResolverDeps): Promise<ResolverResult<SigningStatus>> {
   const parsed = retireInputSchema.safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
-  const denied = await requireAdmin(caller, deps.userJira);
+  const denied = await requireSettingsAdmin(deps.userJira, caller);
   if (denied) return denied;
-  const { keys, status } = await signingStatusOf(deps);
-  return applyKeyChange(retireKey(keys, parsed.data.keyId, status.relayKeyId), deps);
+  const { keys, relay } = await loadForChange(deps);
+  return applyKeyChange(retireKey(keys, parsed.data.keyId, relay.activity.relayKeyId), relay, deps);
 }

@@ -2,20 +2,10 @@
  * Connection tab contract (issue 7): relay web trigger, signing keys and the Impact API. Secrets never appear
  * here: keys by id and times, the Impact token only as 'set' / 'not set'.
  */
-import type { ImpactTestResult } from '../../domain/connection';
+import type { ImpactConnectionSource, ImpactTestResult, SigningKeySource, SigningKeyStatus } from '../../domain/connection';
 import type { ResolverResult } from './contract';
 
-export type { ImpactTestResult };
-
-export interface SigningKeyStatus {
-  readonly id: string;
-  /** When the key was added (ISO); null for keys added before rotation existed. */
-  readonly addedAt: string | null;
-  /** The newest accepted relay batch signed with this key that the app still has on record. */
-  readonly lastUsedAt: string | null;
-  /** The relay signed its newest accepted batch with this key: retiring it would stop the relay. */
-  readonly inUseByRelay: boolean;
-}
+export type { ImpactTestResult, SigningKeyStatus };
 
 export interface RejectedBatch {
   readonly at: string;
@@ -25,8 +15,7 @@ export interface RejectedBatch {
 }
 
 export interface SigningStatus {
-  /** Where the keys come from: Forge secret storage, the encrypted Forge variable RELAY_SIGNING_KEYS, or nowhere. */
-  readonly source: 'secret-storage' | 'forge-variable' | 'none';
+  readonly source: SigningKeySource;
   /** Newest first: the first is the one to give the relay. */
   readonly keys: readonly SigningKeyStatus[];
   readonly lastRotatedAt: string | null;
@@ -38,7 +27,7 @@ export interface SigningStatus {
 }
 
 export interface ImpactConnectionStatus {
-  readonly source: 'secret-storage' | 'environment' | 'none';
+  readonly source: ImpactConnectionSource;
   readonly baseUrl: string | null;
   readonly token: 'set' | 'not set';
   readonly updatedAt: string | null;

@@ -9,7 +9,7 @@ import { checkPostMortemConfig, checkStatusMap, type IncidentSyncConfig, type Po
 import { IncidentKeys, loadConfig } from '../../incidents/incident-store';
 import type { JiraUserPort } from '../../ports/jira';
 import type { KeyValueStore } from '../../ports/key-value-store';
-import { requireProjectAdmin, type CallerContext } from './admin-check';
+import { requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { IncidentMappings, PostMortemTemplates, ResolverResult } from './contract';
 import { invalidInput, invalidZodInput } from './resolver-errors';
 
@@ -90,10 +90,9 @@ export function templatesOf(config: IncidentSyncConfig): PostMortemTemplates {
   return { summary: config.postMortem.summary, sections: config.postMortem.sections.map(({ key, heading, body }) => ({ key, heading, body })) };
 }
 
-async function allowed(caller: CallerContext, config: IncidentSyncConfig, deps: MappingResolverDeps): Promise<ResolverResult<never> | null> {
-  if (!caller.projectKey) return { ok: false, error: { code: 'forbidden', message: 'open the settings from a project you administer' } };
-  const denied = await requireProjectAdmin(deps.userJira, caller, [config.fields.projectKey, config.postMortem.projectKey]);
-  return denied ? { ok: false, error: denied } : null;
+/** The config's projects are touched by a change to it, on top of the settings page's project. */
+function allowed(caller: CallerContext, config: IncidentSyncConfig, deps: MappingResolverDeps): Promise<ResolverResult<never> | null> {
+  return requireSettingsAdmin(deps.userJira, caller, [config.fields.projectKey, config.postMortem.projectKey]);
 }
 
 export async function getIncidentMappings(deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappings>> {

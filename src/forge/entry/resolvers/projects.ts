@@ -11,7 +11,7 @@ import type { JiraProjectsPort } from '../../projects/jira-projects-port';
 import { listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
 import { ProjectKeys, getProject, getSettings, type ProjectSyncSettings } from '../../projects/project-store';
 import { userMatches, type JiraUserSearchPort, type UserMatchList } from '../../projects/user-directory';
-import { requireProjectAdmin, type CallerContext } from './admin-check';
+import { requireProjectAdmin, requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
 import { invalidZodInput } from './resolver-errors';
 
@@ -75,9 +75,8 @@ export async function getProjectSyncSettings(deps: ProjectResolverDeps): Promise
 export async function saveProjectSyncSettings(input: unknown, caller: CallerContext, deps: ProjectResolverDeps): Promise<ResolverResult<ProjectSyncSettings>> {
   const parsed = settingsSchema.safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
-  if (!caller.projectKey) return { ok: false, error: { code: 'forbidden', message: 'open the settings from a project you administer' } };
-  const denied = await requireProjectAdmin(deps.userJira, caller, []);
-  if (denied) return { ok: false, error: denied };
+  const denied = await requireSettingsAdmin(deps.userJira, caller);
+  if (denied) return denied;
   const settings: ProjectSyncSettings = { intervalHours: clampInterval(parsed.data.intervalHours), storyPointsField: parsed.data.storyPointsField ?? undefined };
   await deps.store.set(ProjectKeys.settings, settings);
   // The story points field is part of the cached site facts: drop them so the next sync rediscovers.
