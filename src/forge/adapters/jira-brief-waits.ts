@@ -49,8 +49,3 @@ export function briefRateLimitWaits(options: BriefWaitOptions): BriefWaits {
   };
   return { run, wrap };
 }
-
-/** One port with its own budget (see `briefRateLimitWaits` to share one budget between ports). */
-export function withBriefRateLimitWaits<P extends JiraResultPort<P>>(port: P, options: BriefWaitOptions): P {
-  return briefRateLimitWaits(options).wrap(port);
-}

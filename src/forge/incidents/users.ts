@@ -20,9 +20,17 @@ export async function loadUnmatchedUsers(store: KeyValueStore): Promise<Unmatche
   return [...((await store.get<UnmatchedCommander[]>(IncidentKeys.unmatchedUsers)) ?? [])];
 }
 
-/** Writes completed lookups into the pair store (see `recordUserMatches`); returns the pairs now known. */
-export async function saveUserMatches(store: KeyValueStore, found: UserPairs): Promise<UserLink[]> {
-  const before: UserPairs = { links: await loadUsers(store), unmatched: await loadUnmatchedUsers(store) };
+/** Both halves of the pair store. */
+export async function loadUserPairs(store: KeyValueStore): Promise<UserPairs> {
+  return { links: await loadUsers(store), unmatched: await loadUnmatchedUsers(store) };
+}
+
+/**
+ * Writes completed lookups into the pair store (see `recordUserMatches`); returns the pairs now known.
+ * `before` is the store as the caller already read it (read here when not given); only a changed half is written.
+ */
+export async function saveUserMatches(store: KeyValueStore, found: UserPairs, before?: UserPairs): Promise<UserLink[]> {
+  before ??= await loadUserPairs(store);
   const after = recordUserMatches(before, found);
   if (!sameJson(before.links, after.links)) await store.set(IncidentKeys.users, after.links);
   if (!sameJson(before.unmatched, after.unmatched)) await store.set(IncidentKeys.unmatchedUsers, after.unmatched);
@@ -38,7 +46,8 @@ export async function saveUserMatches(store: KeyValueStore, found: UserPairs): P
 export async function ensureUserLink(user: ImpactUser, links: UserLink[], jira: JiraIncidentPort, store: KeyValueStore, now: number): Promise<UserLink[]> {
   const email = normalizeEmail(user.email);
   if (links.some((l) => l.email === email)) return links;
-  const known = (await loadUnmatchedUsers(store)).find((u) => normalizeEmail(u.email) === email);
+  const unmatched = await loadUnmatchedUsers(store);
+  const known = unmatched.find((u) => normalizeEmail(u.email) === email);
   if (known && now - known.checkedAt < UNMATCHED_RECHECK_MS && known.name === user.name) return links;
   const candidates = new Map<string, JiraUser>();
   let searched = true;
@@ -50,7 +59,7 @@ export async function ensureUserLink(user: ImpactUser, links: UserLink[], jira: 
   const report = matchUsers([user], [...candidates.values()]);
   // A failed search proves nothing: only a completed one (or a match, or an ambiguity) is recorded.
   if (!searched && report.links.length === 0 && report.unmatched.every((u) => u.reason === 'unmatched')) return links;
-  return saveUserMatches(store, asCheckedPairs(report, now));
+  return saveUserMatches(store, asCheckedPairs(report, now), { links, unmatched });
 }
 
 /** The reverse: a Jira assignee not in the cache is looked up, and usable when Jira shows their email. */
@@ -59,7 +68,8 @@ export async function ensureAccountLink(accountId: string, links: UserLink[], ji
   const found = await jira.getUser(accountId);
   if (!found.ok || !found.value.emailAddress) return links;
   const link: UserLink = { email: normalizeEmail(found.value.emailAddress), name: found.value.displayName, accountId, by: 'email' };
-  return saveUserMatches(store, { links: [link], unmatched: [] });
+  // The unmatched half is read so a person found here leaves it (the caller holds only the pairs).
+  return saveUserMatches(store, { links: [link], unmatched: [] }, { links, unmatched: await loadUnmatchedUsers(store) });
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -1,6 +1,6 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
-import { categoryKey, parseJiraTime, type FieldInfo, type StatusCategoryKey, type StatusChange } from '../domain/projects';
+import { categoryKey, parseJiraTime, statusChangesOf, type FieldInfo, type StatusCategoryKey, type StatusChange } from '../domain/projects';
 import { callJira, type JiraHttpResponse } from '../adapters/jira-response';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
@@ -46,13 +46,7 @@ const bulkChangelogSchema = z.object({
 /** Status moves per issue from a bulk changelog page (an issue may appear in several groups of one page). */
 function statusMoves(page: z.infer<typeof bulkChangelogSchema>): Map<string, StatusChange[]> {
   const out = new Map<string, StatusChange[]>();
-  for (const log of page.issueChangeLogs ?? []) {
-    const list = out.get(log.issueId) ?? [];
-    for (const h of log.changeHistories ?? []) {
-      for (const item of h.items ?? []) if ((item.fieldId ?? item.field) === 'status' && item.to) list.push({ atMs: h.created, toStatusId: item.to });
-    }
-    out.set(log.issueId, list);
-  }
+  for (const log of page.issueChangeLogs ?? []) out.set(log.issueId, [...(out.get(log.issueId) ?? []), ...statusChangesOf(log.changeHistories ?? [])]);
   return out;
 }
 

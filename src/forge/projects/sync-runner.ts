@@ -15,6 +15,7 @@ import {
   mapIssue,
   restartFromHighWater,
   searchFields,
+  withFullStatusHistory,
   type IssueSyncError,
   type MappedIssue,
   type StatusCategoryKey,
@@ -192,8 +193,7 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
     if (cut.length > 0) {
       const histories = await fetchStatusHistories(deps.jira, cut, statuses);
       if (!histories.ok) return onFailure(histories.failure, 'changelog');
-      const raws = result.value.issues;
-      mapped = mapped.map((m, i) => (m.ok && m.needsFullHistory ? mapIssue(raws[i], site.fields, statuses, histories.value.get(m.issue.id) ?? []) : m));
+      mapped = mapped.map((m) => (m.ok && m.needsFullHistory ? withFullStatusHistory(m, statuses, histories.value.get(m.issue.id) ?? []) : m));
     }
     const good = mapped.flatMap((m) => (m.ok ? [m.issue] : []));
     const now = deps.clock.now();

@@ -7,8 +7,9 @@
  * (incidents/users.ts `saveUserMatches`), so the sync assigns people matched here without searching Jira
  * again, and leaves the ambiguous unassigned. The list is cached in KVS; the page asks for a refresh.
  */
-import { asCheckedPairs, matchUsers, normalizeEmail, type JiraUser, type UnmatchedUser, type UserLink } from '../domain/incidents';
-import { saveUserMatches } from '../incidents/users';
+import { asCheckedPairs, matchUsers, normalizeEmail, type JiraUser, type UnmatchedUser, type UserLink, type UserPairs } from '../domain/incidents';
+import { IncidentKeys } from '../incidents/incident-store';
+import { loadUserPairs, saveUserMatches } from '../incidents/users';
 import type { ImpactUser } from '../../shared/impact/incident';
 import type { JiraResult } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
@@ -16,11 +17,8 @@ import { KVS_QUERY_LIMIT } from './project-store';
 
 export const UserDirectoryKeys = {
   matches: 'pj:user-matches',
-  /** The pair store (src/forge/incidents/incident-store.ts), written through incidents/users.ts only. */
-  incidentUsers: 'incident-users',
-  /** People neither matcher could pair (email and name), same store. */
-  incidentUnmatched: 'incident-unmatched-users',
-  incidentPrefix: 'incident:',
+  /** Incident records, read for their commanders. */
+  incidentPrefix: IncidentKeys.record(''),
 } as const;
 
 export interface JiraUserSearchPort {
@@ -49,16 +47,16 @@ interface Person {
   readonly source: ImpactPersonSource;
 }
 
-/** Every Impact person the app has seen, deduplicated by email; a known name wins over none. */
-export async function impactPeopleSeen(store: KeyValueStore): Promise<Person[]> {
+/** Every Impact person the app has seen (`pairs`: the pair store as read), deduplicated by email; a known name wins over none. */
+export async function impactPeopleSeen(store: KeyValueStore, pairs: UserPairs): Promise<Person[]> {
   const people = new Map<string, Person>();
   const add = (p: Person) => {
     const key = normalizeEmail(p.email);
     const existing = people.get(key);
     if (!existing || (existing.name === undefined && p.name !== undefined)) people.set(key, p);
   };
-  for (const l of (await store.get<UserLink[]>(UserDirectoryKeys.incidentUsers)) ?? []) add({ email: l.email, name: l.name, source: 'incident-sync-link' });
-  for (const u of (await store.get<ImpactUser[]>(UserDirectoryKeys.incidentUnmatched)) ?? []) add({ email: u.email, name: u.name, source: 'incident-sync-unmatched' });
+  for (const l of pairs.links) add({ email: l.email, name: l.name, source: 'incident-sync-link' });
+  for (const u of pairs.unmatched) add({ email: u.email, name: u.name, source: 'incident-sync-unmatched' });
   let cursor: string | undefined;
   for (let page = 0; page < MAX_INCIDENT_PAGES; page += 1) {
     const result = await store.listByPrefix<{ known?: { commander?: { email?: unknown } | null } | null }>(UserDirectoryKeys.incidentPrefix, { limit: KVS_QUERY_LIMIT, cursor });
@@ -85,7 +83,8 @@ async function searchAll(jira: JiraUserSearchPort, query: string): Promise<JiraR
 
 /** Looks every person up in Jira, matches, records the verdicts in the pair store, caches and answers the list. */
 export async function refreshUserMatches(store: KeyValueStore, jira: JiraUserSearchPort, nowMs: number): Promise<UserMatchList> {
-  const people = await impactPeopleSeen(store);
+  const pairs = await loadUserPairs(store);
+  const people = await impactPeopleSeen(store, pairs);
   const candidates = new Map<string, JiraUser>();
   const lookupErrors: { email: string; message: string }[] = [];
   const searchable: ImpactUser[] = [];
@@ -103,6 +102,8 @@ export async function refreshUserMatches(store: KeyValueStore, jira: JiraUserSea
   }
   const report = matchUsers(searchable, [...candidates.values()]);
   // Only completed lookups are verdicts: a person whose search failed keeps what the store knew.
+  // The store is read again here, not `pairs`: the lookups above take a while, and pairs the incident sync
+  // recorded meanwhile must not be overwritten.
   await saveUserMatches(store, asCheckedPairs(report, nowMs));
   const sourceOf = new Map(people.map((p) => [normalizeEmail(p.email), p.source]));
   const list: UserMatchList = {

@@ -1,6 +1,6 @@
 /** Jira response mapping (the closed failure union) and the in-invocation wait for short burst 429s. */
 import { failureOf, jiraMessages, retryAfterSeconds } from '../../../src/forge/adapters/jira-response';
-import { withBriefRateLimitWaits } from '../../../src/forge/adapters/jira-brief-waits';
+import { briefRateLimitWaits } from '../../../src/forge/adapters/jira-brief-waits';
 import { problemKeyJql } from '../../../src/forge/adapters/jira-rest';
 import type { JiraPort, JiraResult } from '../../../src/forge/ports/jira';
 
@@ -43,7 +43,7 @@ describe('brief waits for burst 429s', () => {
   it('waits a short Retry-After in place and tries again', async () => {
     const slept: number[] = [];
     const { port, calls } = portAnswering([limited(1), { ok: true, value: { id: '1' } }]);
-    const wrapped = withBriefRateLimitWaits(port, { maxWaitSeconds: 2, budgetSeconds: 20, sleep: async (ms) => void slept.push(ms), random: () => 0 });
+    const wrapped = briefRateLimitWaits({ maxWaitSeconds: 2, budgetSeconds: 20, sleep: async (ms) => void slept.push(ms), random: () => 0 }).wrap(port);
     expect(await wrapped.addComment('OPS-1', { type: 'doc', version: 1, content: [] })).toEqual({ ok: true, value: { id: '1' } });
     expect(calls()).toBe(2);
     expect(slept).toEqual([1000]);
@@ -52,10 +52,10 @@ describe('brief waits for burst 429s', () => {
   it('hands long waits, and anything past the budget, back to the caller', async () => {
     const long = portAnswering([limited(30)]);
     const noSleep = { maxWaitSeconds: 2, budgetSeconds: 3, sleep: async () => undefined, random: () => 0 };
-    expect(await withBriefRateLimitWaits(long.port, noSleep).addComment('OPS-1', { type: 'doc', version: 1, content: [] })).toEqual(limited(30));
+    expect(await briefRateLimitWaits(noSleep).wrap(long.port).addComment('OPS-1', { type: 'doc', version: 1, content: [] })).toEqual(limited(30));
     expect(long.calls()).toBe(1);
     const storm = portAnswering([limited(1)]);
-    expect(await withBriefRateLimitWaits(storm.port, noSleep).addComment('OPS-1', { type: 'doc', version: 1, content: [] })).toEqual(limited(1));
+    expect(await briefRateLimitWaits(noSleep).wrap(storm.port).addComment('OPS-1', { type: 'doc', version: 1, content: [] })).toEqual(limited(1));
     expect(storm.calls()).toBe(4);
   });
 });

@@ -1,5 +1,5 @@
 /** Short 429s waited out in place, for any port whose methods answer a JiraResult (here the incident sync's). */
-import { briefRateLimitWaits, withBriefRateLimitWaits, type BriefWaitOptions } from '../../../src/forge/adapters/jira-brief-waits';
+import { briefRateLimitWaits, type BriefWaitOptions } from '../../../src/forge/adapters/jira-brief-waits';
 import { createJiraIncidentPort } from '../../../src/forge/adapters/jira-incidents-rest';
 import type { JiraResult } from '../../../src/forge/ports/jira';
 import type { JiraIncidentPort } from '../../../src/forge/ports/jira-incidents';
@@ -53,13 +53,13 @@ function fakeTime(random = () => 0): BriefWaitOptions & { slept: number[]; now: 
 describe('brief waits for the incident sync’s Jira port', () => {
   it('wraps every method of the real incident adapter, and nothing else', () => {
     const real = createJiraIncidentPort({ now: () => 0 });
-    expect(Object.keys(withBriefRateLimitWaits(real, fakeTime())).sort()).toEqual(Object.keys(real).sort());
+    expect(Object.keys(briefRateLimitWaits(fakeTime()).wrap(real)).sort()).toEqual(Object.keys(real).sort());
   });
 
   it('waits out a short 429 on any method and passes the arguments through unchanged', async () => {
     const time = fakeTime(() => 0.5);
     const { port, calls } = scriptedPort([limited(1), limited(2), ok(undefined)]);
-    const jira = withBriefRateLimitWaits(port, time);
+    const jira = briefRateLimitWaits(time).wrap(port);
     expect(await jira.assignIssue('OPS-7', 'acc-1')).toEqual(ok(undefined));
     expect(calls).toEqual(['assignIssue("OPS-7","acc-1")', 'assignIssue("OPS-7","acc-1")', 'assignIssue("OPS-7","acc-1")']);
     // Retry-After in ms plus up to 250 ms of jitter (random 0.5 → 125 ms).
@@ -70,9 +70,9 @@ describe('brief waits for the incident sync’s Jira port', () => {
   it('hands a long Retry-After, and other failures, straight back', async () => {
     const time = fakeTime();
     const long = scriptedPort([limited(30)]);
-    expect(await withBriefRateLimitWaits(long.port, time).searchUsers('bob')).toEqual(limited(30));
+    expect(await briefRateLimitWaits(time).wrap(long.port).searchUsers('bob')).toEqual(limited(30));
     const down = scriptedPort([{ ok: false, failure: { kind: 'unavailable', status: 503, message: 'down' } }]);
-    expect(await withBriefRateLimitWaits(down.port, time).editIssue('OPS-1', {})).toMatchObject({ ok: false, failure: { kind: 'unavailable' } });
+    expect(await briefRateLimitWaits(time).wrap(down.port).editIssue('OPS-1', {})).toMatchObject({ ok: false, failure: { kind: 'unavailable' } });
     expect(long.calls).toHaveLength(1);
     expect(down.calls).toHaveLength(1);
     expect(time.slept).toEqual([]);
@@ -94,7 +94,7 @@ describe('brief waits for the incident sync’s Jira port', () => {
   it('gives up when a storm outlasts the budget', async () => {
     const time = { ...fakeTime(), budgetSeconds: 5 };
     const storm = scriptedPort([limited(2)]);
-    expect(await withBriefRateLimitWaits(storm.port, time).createIssue({}, [])).toEqual(limited(2));
+    expect(await briefRateLimitWaits(time).wrap(storm.port).createIssue({}, [])).toEqual(limited(2));
     expect(storm.calls).toHaveLength(3);
     expect(time.slept).toEqual([2000, 2000]);
   });

@@ -39,7 +39,7 @@ export interface SyncedIssue {
  * entries), no complete status history was given, so `inProgressMs` may be late or missing.
  */
 export type MappedIssue =
-  | { readonly ok: true; readonly issue: SyncedIssue; readonly needsFullHistory: boolean }
+  | { readonly ok: true; readonly issue: SyncedIssue; readonly needsFullHistory: boolean; readonly statusId: string }
   | { readonly ok: false; readonly issueId: string; readonly issueKey: string; readonly error: string };
 
 /** One status move from an issue's history (from the embedded changelog or a changelog endpoint). */
@@ -65,7 +65,7 @@ const jiraTime = z.string().transform((s, ctx) => {
 });
 
 const statusSchema = z.object({ id: z.string(), name: z.string(), statusCategory: z.object({ key: z.string() }).loose().optional() }).loose();
-const historySchema = z.object({ created: jiraTime, items: z.array(z.object({ field: z.string(), to: z.string().nullish() }).loose()) }).loose();
+const historySchema = z.object({ created: jiraTime, items: z.array(z.object({ field: z.string(), fieldId: z.string().optional(), to: z.string().nullish() }).loose()) }).loose();
 const sprintSchema = z.object({ id: z.number(), name: z.string(), state: z.string() }).loose();
 
 const issueSchema = z
@@ -98,9 +98,15 @@ export function categoryKey(key: string | undefined): StatusCategoryKey {
   return key === 'new' || key === 'indeterminate' || key === 'done' ? key : 'unknown';
 }
 
-/** The status moves of changelog histories, in their order. */
-export function statusChangesOf(histories: readonly z.infer<typeof historySchema>[]): StatusChange[] {
-  return histories.flatMap((h) => h.items.flatMap((item) => (item.field === 'status' && item.to ? [{ atMs: h.created, toStatusId: item.to }] : [])));
+/** A changelog history as both the embedded changelog and the bulk changelog endpoint give it (times in ms). */
+export interface ChangelogHistory {
+  readonly created: number;
+  readonly items?: readonly { readonly field: string; readonly fieldId?: string | undefined; readonly to?: string | null | undefined }[] | undefined;
+}
+
+/** The status moves of changelog histories, in their order (`fieldId` when Jira gives it, else `field`). */
+export function statusChangesOf(histories: readonly ChangelogHistory[]): StatusChange[] {
+  return histories.flatMap((h) => (h.items ?? []).flatMap((item) => ((item.fieldId ?? item.field) === 'status' && item.to ? [{ atMs: h.created, toStatusId: item.to }] : [])));
 }
 
 /** Earliest moment the status became one whose category is indeterminate (any order of changes). */
@@ -139,6 +145,33 @@ function firstMessage(error: z.ZodError, prefix: string): string {
  * still read, so a change made between the two reads is not lost.
  */
 export function mapIssue(raw: unknown, site: SiteFields, statusCategories: ReadonlyMap<string, StatusCategoryKey>, fullStatusHistory?: readonly StatusChange[]): MappedIssue {
+  const mapped = mapEmbedded(raw, site, statusCategories);
+  if (!mapped.ok || fullStatusHistory === undefined) return mapped;
+  return withFullStatusHistory(mapped, statusCategories, fullStatusHistory);
+}
+
+/**
+ * A mapped issue with its complete status history added (fetched because its embedded changelog was cut):
+ * only `inProgressMs` and the cycle time change, so the issue is not parsed again. The embedded moves
+ * already counted stay counted, so a change made between the two reads is not lost.
+ */
+export function withFullStatusHistory(
+  mapped: Extract<MappedIssue, { ok: true }>,
+  statusCategories: ReadonlyMap<string, StatusCategoryKey>,
+  fullStatusHistory: readonly StatusChange[],
+): Extract<MappedIssue, { ok: true }> {
+  const { issue, statusId } = mapped;
+  const fromFull = firstInProgress(fullStatusHistory, categoryOfFor(statusId, issue.statusCategory, statusCategories));
+  const inProgressMs = issue.inProgressMs === null || (fromFull !== null && fromFull < issue.inProgressMs) ? fromFull : issue.inProgressMs;
+  return { ok: true, needsFullHistory: false, statusId, issue: { ...issue, inProgressMs, cycleTimeHours: cycleTimeHours(inProgressMs, issue.resolvedMs) } };
+}
+
+/** Status id → category; the current status's own category (from the issue) wins over the project list. */
+function categoryOfFor(currentId: string, currentCategory: StatusCategoryKey, statusCategories: ReadonlyMap<string, StatusCategoryKey>): (statusId: string) => StatusCategoryKey {
+  return (statusId) => (statusId === currentId ? currentCategory : (statusCategories.get(statusId) ?? 'unknown'));
+}
+
+function mapEmbedded(raw: unknown, site: SiteFields, statusCategories: ReadonlyMap<string, StatusCategoryKey>): MappedIssue {
   const shell = issueSchema.safeParse(raw);
   if (!shell.success) {
     const obj = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -170,15 +203,13 @@ export function mapIssue(raw: unknown, site: SiteFields, statusCategories: Reado
     }
   }
   const currentCategory = categoryKey(f.status.statusCategory?.key);
-  const categoryOf = (statusId: string) => (statusId === f.status.id ? currentCategory : (statusCategories.get(statusId) ?? 'unknown'));
-  const embedded = statusChangesOf(changelog?.histories ?? []);
-  const inProgressMs = firstInProgress(fullStatusHistory ? [...embedded, ...fullStatusHistory] : embedded, categoryOf);
-  const needsFullHistory = fullStatusHistory === undefined && isChangelogTruncated(changelog);
+  const inProgressMs = firstInProgress(statusChangesOf(changelog?.histories ?? []), categoryOfFor(f.status.id, currentCategory, statusCategories));
   const resolvedMs = f.resolutiondate ?? null;
   const bridge = bridgePropertySchema.safeParse(properties?.[BRIDGE_PROPERTY_KEY]);
   return {
     ok: true,
-    needsFullHistory,
+    needsFullHistory: isChangelogTruncated(changelog),
+    statusId: f.status.id,
     issue: {
       id,
       key,
