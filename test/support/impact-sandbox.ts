@@ -2,6 +2,7 @@
  * One sandbox with its Jira and Impact simulators shared by a whole suite, for the incident-sync suites:
  * started in the suite's beforeAll, closed in its afterAll, plus the lookups those suites all make.
  */
+import type { ResolverResult } from '../../src/forge/entry/resolvers/contract';
 import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
 import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import { SANDBOX_USERS, type JiraSimulator } from '../../src/sandbox/jira-sim';
@@ -26,6 +27,8 @@ export interface ImpactSuiteSandbox {
   issueKeyOf(incidentId: string): string;
   /** A settings-page resolver called as alice (admin of OPS) through the Forge host; throws when the call fails. */
   settingsResolver<T>(functionKey: string, payload?: Record<string, unknown>): Promise<T>;
+  /** Calls an issue panel resolver on `issueKey` as `user`, the way the panel's bridge does. */
+  panelResolver<T>(functionKey: string, issueKey: string, payload?: Record<string, unknown>, user?: keyof typeof SANDBOX_USERS): Promise<ResolverResult<T>>;
 }
 
 /** Registers the beforeAll/afterAll that start and close the suite's sandbox; call at the top of a test file. */
@@ -89,6 +92,16 @@ export function impactSandboxForSuite(overrides: Partial<SandboxOptions> = {}): 
       const json = (await response.json()) as { ok: boolean; result?: T; error?: { message: string } };
       if (!json.ok) throw new Error(`resolver ${functionKey} failed: ${json.error?.message}`);
       return json.result as T;
+    },
+    async panelResolver<T>(functionKey: string, issueKey: string, payload: Record<string, unknown> = {}, user: keyof typeof SANDBOX_USERS = 'alice'): Promise<ResolverResult<T>> {
+      const response = await fetch(`${sandbox().urls.forgeHost}/api/invoke/bridge-issue-panel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS[user].accountId },
+        body: JSON.stringify({ functionKey, payload, extension: { issue: { key: issueKey }, project: { key: issueKey.split('-')[0] } } }),
+      });
+      const body = (await response.json()) as { ok: boolean; result?: ResolverResult<T>; error?: { message?: string } };
+      if (!body.ok || !body.result) throw new Error(`${functionKey}: ${body.error?.message ?? response.status}`);
+      return body.result;
     },
   };
 }

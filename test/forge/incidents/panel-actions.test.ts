@@ -18,16 +18,7 @@ const env = impactSandboxForSuite();
 
 type User = keyof typeof SANDBOX_USERS;
 
-async function panel<T>(functionKey: string, user: User, issueKey: string, payload: Record<string, unknown> = {}): Promise<ResolverResult<T>> {
-  const response = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-issue-panel`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS[user].accountId },
-    body: JSON.stringify({ functionKey, payload, extension: { issue: { key: issueKey }, project: { key: issueKey.split('-')[0] } } }),
-  });
-  const body = (await response.json()) as { ok: boolean; result?: ResolverResult<T>; error?: { message?: string } };
-  if (!body.ok || !body.result) throw new Error(`${functionKey}: ${body.error?.message ?? response.status}`);
-  return body.result;
-}
+const panel = <T>(functionKey: string, user: User, issueKey: string, payload: Record<string, unknown> = {}): Promise<ResolverResult<T>> => env.panelResolver<T>(functionKey, issueKey, payload, user);
 
 const kvs = <T>(key: string): T | undefined => {
   const item = env.sandbox.forge.kvs.get({ kind: 'kv' }, key);

@@ -10,16 +10,8 @@ jest.setTimeout(60_000);
 
 const env = impactSandboxForSuite();
 
-async function panel<T>(functionKey: string, issueKey: string, payload: Record<string, unknown> = {}, user: keyof typeof SANDBOX_USERS = 'dave'): Promise<ResolverResult<T>> {
-  const response = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-issue-panel`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS[user].accountId },
-    body: JSON.stringify({ functionKey, payload, extension: { issue: { key: issueKey }, project: { key: issueKey.split('-')[0] } } }),
-  });
-  const body = (await response.json()) as { ok: boolean; result?: ResolverResult<T>; error?: { message?: string } };
-  if (!body.ok || !body.result) throw new Error(`${functionKey}: ${body.error?.message ?? response.status}`);
-  return body.result;
-}
+const panel = <T>(functionKey: string, issueKey: string, payload: Record<string, unknown> = {}, user: keyof typeof SANDBOX_USERS = 'dave'): Promise<ResolverResult<T>> =>
+  env.panelResolver<T>(functionKey, issueKey, payload, user);
 
 test('pending until the job ran, then synced; null for another request; a bad id or an unlinked issue is refused', async () => {
   env.impact.admin.createIncident({ id: 'INC-910', title: 'Queue backlog', priority: 3 });
