@@ -29,18 +29,23 @@ export function relayDelivery(event: RelayEvent): DeliveryRef & { readonly sourc
   return { eventId: event.id, source: event.source, groupKey: event.groupKey, receivedAt: event.receivedAt, requeue: { event } };
 }
 
-/** The delivery's line in the delivery log (one key per delivery, so a retry overwrites its own line). */
-export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
+/** A delivery's line in the delivery log and its key (one key per delivery, so a retry overwrites its own line). */
+export function deliveryLine(delivery: DeliveryRef & { readonly source: EventSource }, attempt: number, outcome: DeliveryRecord['outcome'], nowMs: number): { readonly key: string; readonly entry: DeliveryRecord } {
   const entry: DeliveryRecord = {
     eventId: delivery.eventId,
     source: delivery.source,
     groupKey: delivery.groupKey,
     receivedAt: delivery.receivedAt,
-    processedAt: new Date(deps.clock.now()).toISOString(),
-    attempt: retryCount + 1,
+    processedAt: new Date(nowMs).toISOString(),
+    attempt,
     outcome,
   };
-  await deps.store.set(StorageKeys.delivery(Date.parse(delivery.receivedAt), delivery.eventId), entry);
+  return { key: StorageKeys.delivery(Date.parse(delivery.receivedAt), delivery.eventId), entry };
+}
+
+export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
+  const line = deliveryLine(delivery, retryCount + 1, outcome, deps.clock.now());
+  await deps.store.set(line.key, line.entry);
 }
 
 /** Keeps the delivery as a failed one with its reason, so it is listed and can be retried. */

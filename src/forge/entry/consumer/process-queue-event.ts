@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { StorageKeys } from '../../constants';
 import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { describeZodError } from '../../../shared/zod-error';
 import type { JiraPort } from '../../ports/jira';
-import type { DeliveryRecord } from './delivery-record';
+import { deliveryLine, relayDelivery } from './delivery-log';
 import { applyAlertEvents } from './alert-events';
 import { applyImpactEvents } from './impact-events';
 import { syncJiraChange } from './jira-change-events';
@@ -138,16 +137,8 @@ async function recordRelayEvents(job: RelayEventsJob, attempt: number, deps: Con
   let applied = 0;
   let duplicates = 0;
   for (const event of job.events) {
-    const record: DeliveryRecord = {
-      eventId: event.id,
-      source: event.source,
-      groupKey: event.groupKey,
-      receivedAt: event.receivedAt,
-      processedAt: new Date(deps.clock.now()).toISOString(),
-      attempt,
-      outcome: { kind: 'recorded' },
-    };
-    const wrote = await deps.store.setIfAbsent(StorageKeys.delivery(Date.parse(event.receivedAt), event.id), record);
+    const line = deliveryLine(relayDelivery(event), attempt, { kind: 'recorded' }, deps.clock.now());
+    const wrote = await deps.store.setIfAbsent(line.key, line.entry);
     if (wrote) applied += 1;
     else duplicates += 1;
   }
