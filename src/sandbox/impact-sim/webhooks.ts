@@ -57,14 +57,8 @@ export interface WebhookDelivery {
   readonly attempts: readonly WebhookAttempt[];
 }
 
-interface MutableDelivery {
-  readonly seq: number;
-  readonly eventId: string;
-  readonly event: ImpactEventName;
-  readonly incidentId: string;
-  readonly body: ImpactWebhook;
-  readonly rawBody: string;
-  readonly createdAt: number;
+/** The dispatcher's own copy: state changes and attempts are appended while it sends. */
+interface MutableDelivery extends Omit<WebhookDelivery, 'state' | 'attempts'> {
   state: WebhookDeliveryState;
   readonly attempts: WebhookAttempt[];
   readonly settled: Promise<void>;
