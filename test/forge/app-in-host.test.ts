@@ -9,7 +9,7 @@ import * as app from '../../src/forge/index';
 import { signRequest } from '../../src/shared/signing';
 import type { RelayEvent } from '../../src/shared/relay-envelope';
 import { SecretKeys } from '../../src/forge/constants';
-import type { DeliveryRecord } from '../../src/forge/entry/consumer/delivery-record';
+import type { DeliveryRecord } from '../../src/forge/delivery/delivery-record';
 
 const ROOT = join(__dirname, '../..');
 const FIXTURES = join(ROOT, '../shared/fixtures/alertmanager');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox';
 import { silentLogger } from '../../src/relay/logger';
-import type { DeliveryRecord } from '../../src/forge/entry/consumer/delivery-record';
+import type { DeliveryRecord } from '../../src/forge/delivery/delivery-record';
 
 export const ALERTMANAGER_FIXTURES = join(__dirname, '../../../shared/fixtures/alertmanager');
 export const ALERTMANAGER_TOKEN = 'test-alertmanager-token';

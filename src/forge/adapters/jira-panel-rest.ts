@@ -1,6 +1,6 @@
 import api, { route } from '@forge/api';
 import { PROBLEM_PROPERTY_KEY } from '../domain/alerts';
-import type { VisibleIssue } from '../entry/resolvers/incident-panel';
+import type { VisibleIssue } from '../ports/visible-issue';
 
 /** The issue's key, id and status as the calling user sees it (404: no such issue, or no permission). */
 export async function readIssueAsUser(issueKey: string): Promise<VisibleIssue | null> {

@@ -4,7 +4,7 @@
  */
 import { StorageKeys } from '../../../src/forge/constants';
 import type { FailedDeliverySummary, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
-import type { DeliveryRecord } from '../../../src/forge/entry/consumer/delivery-record';
+import type { DeliveryRecord } from '../../../src/forge/delivery/delivery-record';
 import { compileRules, problemKey } from '../../../src/forge/domain/alerts';
 import { applyNotification } from '../../../src/forge/alerts/apply-notification';
 import { createForgeKvsStore } from '../../../src/forge/adapters/forge-kvs-store';

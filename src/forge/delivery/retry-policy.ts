@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import type { ApplyFailure } from '../../alerts/outcomes';
-import type { ImpactFailure } from '../../ports/impact';
+import type { ApplyFailure } from '../alerts/outcomes';
+import type { ImpactFailure } from '../ports/impact';
+
+/** Where a queue job stands in Forge's retries (its retryContext). */
+export interface RetryState {
+  /** Forge's retryContext.retryCount: 0 on the first delivery. */
+  readonly retryCount: number;
+  readonly retryData: unknown;
+}
 
 /** How the consumer asks the queue to run a job again (turned into Forge's InvocationError in index.ts). */
 export interface RetryRequest {
