@@ -7,7 +7,7 @@
 import { createJiraSimulator, seedSandboxSite, seedBulkIssues, mulberry32, SANDBOX_USERS, type JiraSimulator, type IssueRecord, type SprintValue } from '../../../src/sandbox/jira-sim';
 import { postmortemWorkflow } from '../../../src/sandbox/jira-sim/workflows';
 import { handleQueueEvent } from '../../../src/forge/entry/consumer/process-queue-event';
-import { createJiraProjectsRestPort } from '../../../src/forge/projects/jira-projects-rest';
+import { createJiraProjectsRestPort } from '../../../src/forge/adapters/jira-projects-rest';
 import type { ProjectSyncOptions } from '../../../src/forge/projects/sync-runner';
 import type { JobQueue, JobToPush } from '../../../src/forge/ports/job-queue';
 import type { KeyValueStore, PrefixPage, StoredEntry } from '../../../src/forge/ports/key-value-store';

@@ -5,7 +5,7 @@
 import { createWorld, DAY, STORY_POINTS, type SyncWorld, type Seeded } from './harness';
 import { getProject } from '../../../src/forge/projects/project-store';
 import { listProjects, projectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
-import { createJiraProjectsRestPort } from '../../../src/forge/projects/jira-projects-rest';
+import { createJiraProjectsRestPort } from '../../../src/forge/adapters/jira-projects-rest';
 import type { IssueRecord } from '../../../src/sandbox/jira-sim';
 
 const PER_PROJECT = 7_000;
