@@ -25,7 +25,7 @@ afterEach(() => t.close());
 const CHECKOUT_KEY = () => problemKey({ grouping: 'group', source: String(fixtureBody('01-checkout-first-firing.json')['groupKey']) });
 
 function deliveries(): DeliveryRecord[] {
-  const page = t.host.kvs.query('dlv:', 20, undefined);
+  const page = t.host.kvs.query(StorageKeys.deliveryPrefix, 20, undefined);
   if (!page.ok) throw new Error(page.failure.message);
   return page.value.items.map((i) => i.value as DeliveryRecord);
 }
