@@ -9,7 +9,7 @@ export interface RetryState {
   readonly retryData: unknown;
 }
 
-/** How the consumer asks the queue to run a job again (turned into Forge's InvocationError in index.ts). */
+/** How the consumer asks the queue to run a job again (turned into Forge's InvocationError by adapters/forge-runtime.ts). */
 export interface RetryRequest {
   readonly retryAfterSeconds: number;
   /** rate-limited → FUNCTION_UPSTREAM_RATE_LIMITED; anything else → FUNCTION_RETRY_REQUEST. */
