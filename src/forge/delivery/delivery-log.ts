@@ -1,14 +1,18 @@
 import type { EventSource, RelayEvent } from '../../shared/relay-envelope';
-import { StorageKeys } from '../constants';
 import type { IncidentResyncJob, JiraChangeJob } from '../jobs';
 import type { Clock } from '../ports/clock';
-import type { KeyValueStore } from '../ports/key-value-store';
+import type { KeyValueStore, StoredEntry } from '../ports/key-value-store';
+import type { Logger } from '../ports/logger';
+import { DeliveryKeys, indexKeysOf } from './delivery-keys';
 import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import { deliveryLogRetention } from './retention';
 
-/** What writing to the delivery log needs. */
+/** What writing to the delivery log needs; `env` carries the retention setting (Forge variables). */
 export interface DeliveryLogDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /** What retrying a failed delivery queues again: a relay event, a Jira change or a resync. */
@@ -22,15 +26,34 @@ export interface DeliveryRef {
   readonly eventId: string;
   readonly groupKey: string;
   readonly receivedAt: string;
+  /** Jira projects the delivery targets, when known before Jira answers (alert rules' targets). */
+  readonly projectKeys?: readonly string[];
 }
 
 /** A relay event as the delivery log sees it. */
-export function relayDelivery(event: RelayEvent): DeliveryRef & { readonly source: EventSource; readonly requeue: Requeue } {
-  return { eventId: event.id, source: event.source, groupKey: event.groupKey, receivedAt: event.receivedAt, requeue: { event } };
+export function relayDelivery(event: RelayEvent, projectKeys?: readonly string[]): DeliveryRef & { readonly source: EventSource; readonly requeue: Requeue } {
+  return { eventId: event.id, source: event.source, groupKey: event.groupKey, receivedAt: event.receivedAt, requeue: { event }, ...(projectKeys && projectKeys.length > 0 ? { projectKeys } : {}) };
 }
 
-/** A delivery's line in the delivery log and its key (one key per delivery, so a retry overwrites its own line). */
+/** Issue keys an outcome names, in order, once each. */
+export function issueKeysOf(outcome: DeliveryRecord['outcome']): string[] {
+  const keys: string[] = [];
+  if (outcome.kind === 'applied' || outcome.kind === 'failed') {
+    for (const p of outcome.problems) {
+      if (p.kind === 'created' || p.kind === 'commented' || p.kind === 'transitioned') keys.push(p.issueKey);
+      if (p.kind === 'created' && p.linkedTo) keys.push(p.linkedTo);
+    }
+  }
+  return [...new Set(keys)];
+}
+
+/** `OPS-12` → `OPS`. */
+const projectOfIssue = (issueKey: string): string | undefined => /^([A-Z][A-Z0-9_]*)-\d+$/.exec(issueKey)?.[1];
+
+/** A delivery's line in the delivery log: the record, its key (one per delivery, so a retry overwrites its own line). */
 export function deliveryLine(delivery: DeliveryRef & { readonly source: EventSource }, attempt: number, outcome: DeliveryRecord['outcome'], nowMs: number): { readonly key: string; readonly entry: DeliveryRecord } {
+  const issueKeys = issueKeysOf(outcome);
+  const projectKeys = [...new Set([...(delivery.projectKeys ?? []), ...issueKeys.map(projectOfIssue).filter((k): k is string => k !== undefined)])];
   const entry: DeliveryRecord = {
     eventId: delivery.eventId,
     source: delivery.source,
@@ -39,16 +62,91 @@ export function deliveryLine(delivery: DeliveryRef & { readonly source: EventSou
     processedAt: new Date(nowMs).toISOString(),
     attempt,
     outcome,
+    ...(projectKeys.length > 0 ? { projectKeys } : {}),
+    ...(issueKeys.length > 0 ? { issueKeys } : {}),
   };
-  return { key: StorageKeys.delivery(Date.parse(delivery.receivedAt), delivery.eventId), entry };
+  return { key: DeliveryKeys.line(Date.parse(delivery.receivedAt), delivery.eventId), entry };
 }
 
+/** What the group's last line was, so the next delivery of the group knows whether it is an unchanged repeat. */
+interface LastOfGroup {
+  readonly lineKey: string;
+  /** source, group key and outcome, as JSON: equal means "nothing changed since that line". */
+  readonly sameness: string;
+}
+
+const samenessOf = (record: DeliveryRecord): string => JSON.stringify([record.source, record.groupKey, record.outcome]);
+
+/**
+ * Only deliveries that changed nothing in Jira fold: every problem skipped (an Alertmanager repeat), the same
+ * failure or refusal again, an event only recorded. Two comments on an issue stay two lines.
+ */
+export function foldable(outcome: DeliveryRecord['outcome']): boolean {
+  switch (outcome.kind) {
+    case 'applied':
+      return outcome.problems.every((p) => p.kind === 'skipped');
+    case 'failed':
+    case 'rejected':
+    case 'recorded':
+      return true;
+    case 'incident':
+      return false;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected delivery outcome ${JSON.stringify(x)}`);
+}
+
+/** The line key minus its prefix, shared by the line's index entries so a rewrite files under the same ids. */
+const lineIdOf = (lineKey: string): string => lineKey.slice(DeliveryKeys.linePrefix.length);
+
+/**
+ * Writes a delivery's line, or folds it into its group's previous line when the outcome is the same and
+ * changed nothing (count + 1, last time and event): an Alertmanager repeat every few minutes costs no new key. Costs at most
+ * 3 KVS calls before one batch write (group pointer, the line to fold into or the line at this key). Lines
+ * and their index entries expire after the retention period (Forge KVS TTL), counted from their last write.
+ * Concurrent writers of one group do not race: the queue runs a group's jobs under one concurrency key.
+ */
 export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
-  const line = deliveryLine(delivery, retryCount + 1, outcome, deps.clock.now());
-  await deps.store.set(line.key, line.entry);
+  const nowMs = deps.clock.now();
+  const line = deliveryLine(delivery, retryCount + 1, outcome, nowMs);
+  const pointerKey = DeliveryKeys.lastOfGroup(line.entry.source, line.entry.groupKey);
+  const retention = deliveryLogRetention(deps.env);
+  if (!retention.ok) deps.logger?.warn('delivery log retention setting ignored', { problem: retention.problem });
+  const ttl = { ttlSeconds: retention.days * 86_400 };
+  const sameness = samenessOf(line.entry);
+  const last = await deps.store.get<LastOfGroup>(pointerKey);
+  if (last && last.sameness === sameness && foldable(line.entry.outcome)) {
+    const previous = await deps.store.get<DeliveryRecord>(last.lineKey);
+    const redelivered = previous !== undefined && (previous.eventId === line.entry.eventId || previous.lastEventId === line.entry.eventId);
+    if (previous && !redelivered) {
+      const folded: DeliveryRecord = { ...previous, count: (previous.count ?? 1) + 1, lastAt: line.entry.processedAt, lastEventId: line.entry.eventId };
+      await deps.store.setMany(entriesOf(last.lineKey, folded, { lineKey: last.lineKey, sameness }), ttl);
+      return;
+    }
+    // The same event again with the same outcome (a redelivery): its line already says so.
+    if (previous) return;
+  }
+  let key = line.key;
+  const existing = await deps.store.get<DeliveryRecord>(key);
+  if (existing && (existing.count ?? 1) > 1) {
+    // Others folded into this event's old line: keep it, and give the new outcome a line of its own.
+    key = `${line.key}.${nowMs}`;
+  } else if (existing) {
+    const stale = indexKeysOf(existing, lineIdOf(key)).filter((k) => !indexKeysOf(line.entry, lineIdOf(key)).includes(k));
+    for (const k of stale) await deps.store.delete(k);
+  }
+  await deps.store.setMany(entriesOf(key, line.entry, { lineKey: key, sameness }), ttl);
 }
 
-/** Keeps the delivery as a failed one with its reason, so it is listed and can be retried. */
+function entriesOf(lineKey: string, record: DeliveryRecord, pointer: LastOfGroup): StoredEntry<unknown>[] {
+  return [{ key: lineKey, value: record }, ...indexKeysOf(record, lineIdOf(lineKey)).map((key) => ({ key, value: record })), { key: DeliveryKeys.lastOfGroup(record.source, record.groupKey), value: pointer }];
+}
+
+/** Keeps the delivery as a failed one with its reason and target projects, so it is listed and can be retried. */
 export async function recordFailedDelivery(delivery: DeliveryRef & { readonly requeue: Requeue }, retryCount: number, failureKind: string, reason: string, deps: DeliveryLogDeps): Promise<void> {
   const failedDelivery: FailedDelivery = {
     eventId: delivery.eventId,
@@ -58,7 +156,9 @@ export async function recordFailedDelivery(delivery: DeliveryRef & { readonly re
     attempts: retryCount + 1,
     failureKind,
     reason,
+    ...(delivery.projectKeys && delivery.projectKeys.length > 0 ? { projectKeys: delivery.projectKeys } : {}),
     ...delivery.requeue,
   };
-  await deps.store.set(StorageKeys.failedDelivery(Date.parse(delivery.receivedAt), delivery.eventId), failedDelivery);
+  // No TTL: a failed delivery waits for someone to retry it (nothing lost), whatever the log's retention.
+  await deps.store.set(DeliveryKeys.failed(Date.parse(delivery.receivedAt), delivery.eventId), failedDelivery);
 }
