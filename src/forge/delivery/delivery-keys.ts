@@ -47,6 +47,24 @@ export const DeliveryKeys = {
   legacyLinePrefix: 'dlv:',
 } as const;
 
+/** What a filter checks of a line: fields a fold never changes (it folds only an identical outcome). */
+export interface DeliveryFacets {
+  readonly source: string;
+  readonly outcome: DeliveryRecord['outcome']['kind'];
+  readonly groupKey: string;
+  readonly projectKeys: readonly string[];
+  readonly issueKeys: readonly string[];
+}
+
+/** An index entry: which line, and its facets, so a combination of filters is checked without reading the line. */
+export interface DeliveryIndexRef extends DeliveryFacets {
+  readonly lineKey: string;
+}
+
+export function facetsOf(record: DeliveryRecord): DeliveryFacets {
+  return { source: record.source, outcome: record.outcome.kind, groupKey: record.groupKey, projectKeys: record.projectKeys ?? [], issueKeys: record.issueKeys ?? [] };
+}
+
 /** Which index entries a line is filed under. Bounded, so writing a line is at most one batch of 20 keys. */
 export const MAX_INDEXED_PROJECTS = 5;
 export const MAX_INDEXED_ISSUES = 10;

@@ -3,7 +3,7 @@ import type { IncidentResyncJob, JiraChangeJob } from '../jobs';
 import type { Clock } from '../ports/clock';
 import type { KeyValueStore, StoredEntry } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
-import { DeliveryKeys, indexKeysOf } from './delivery-keys';
+import { DeliveryKeys, facetsOf, indexKeysOf, type DeliveryIndexRef } from './delivery-keys';
 import type { DeliveryRecord, FailedDelivery } from './delivery-record';
 import { deliveryLogRetention } from './retention';
 
@@ -104,11 +104,20 @@ function assertNever(x: never): never {
 const lineIdOf = (lineKey: string): string => lineKey.slice(DeliveryKeys.linePrefix.length);
 
 /**
+ * Index entries and the group pointer live a quarter longer than lines and are refreshed by a fold once a
+ * quarter of the retention has passed since they were written, so they never expire before their line
+ * (an entry that outlives its line is skipped when read) and a repeat every minute writes one key, not all.
+ */
+const INDEX_TTL_FACTOR = 1.25;
+const INDEX_REFRESH_FRACTION = 0.25;
+
+/**
  * Writes a delivery's line, or folds it into its group's previous line when the outcome is the same and
- * changed nothing (count + 1, last time and event): an Alertmanager repeat every few minutes costs no new key. Costs at most
- * 3 KVS calls before one batch write (group pointer, the line to fold into or the line at this key). Lines
- * and their index entries expire after the retention period (Forge KVS TTL), counted from their last write.
- * Concurrent writers of one group do not race: the queue runs a group's jobs under one concurrency key.
+ * changed nothing (count + 1, last time and event): an Alertmanager repeat every few minutes costs no new
+ * key, and usually one write (the line). Costs at most 3 reads (group pointer; the line to fold into or the
+ * line at this key), the deletes of a rewritten line's old index entries, and one batch write. Lines expire
+ * after the retention period (Forge KVS TTL), counted from their last write. Writers of one group do not
+ * race: the queue runs a group's jobs under one concurrency key.
  */
 export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
   const nowMs = deps.clock.now();
@@ -116,7 +125,7 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
   const pointerKey = DeliveryKeys.lastOfGroup(line.entry.source, line.entry.groupKey);
   const retention = deliveryLogRetention(deps.env);
   if (!retention.ok) deps.logger?.warn('delivery log retention setting ignored', { problem: retention.problem });
-  const ttl = { ttlSeconds: retention.days * 86_400 };
+  const ttl: Ttl = { line: retention.days * 86_400, index: Math.ceil(retention.days * 86_400 * INDEX_TTL_FACTOR) };
   const sameness = samenessOf(line.entry);
   const last = await deps.store.get<LastOfGroup>(pointerKey);
   if (last && last.sameness === sameness && foldable(line.entry.outcome)) {
@@ -124,7 +133,9 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
     const redelivered = previous !== undefined && (previous.eventId === line.entry.eventId || previous.lastEventId === line.entry.eventId);
     if (previous && !redelivered) {
       const folded: DeliveryRecord = { ...previous, count: (previous.count ?? 1) + 1, lastAt: line.entry.processedAt, lastEventId: line.entry.eventId };
-      await deps.store.setMany(entriesOf(last.lineKey, folded, { lineKey: last.lineKey, sameness }), ttl);
+      const indexedAt = Date.parse(previous.indexedAt ?? previous.processedAt);
+      if (nowMs - indexedAt < retention.days * 86_400_000 * INDEX_REFRESH_FRACTION) await deps.store.set(last.lineKey, folded, { ttlSeconds: ttl.line });
+      else await writeLine(deps.store, last.lineKey, { ...folded, indexedAt: line.entry.processedAt }, { lineKey: last.lineKey, sameness }, ttl);
       return;
     }
     // The same event again with the same outcome (a redelivery): its line already says so.
@@ -139,11 +150,20 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
     const stale = indexKeysOf(existing, lineIdOf(key)).filter((k) => !indexKeysOf(line.entry, lineIdOf(key)).includes(k));
     for (const k of stale) await deps.store.delete(k);
   }
-  await deps.store.setMany(entriesOf(key, line.entry, { lineKey: key, sameness }), ttl);
+  await writeLine(deps.store, key, { ...line.entry, indexedAt: line.entry.processedAt }, { lineKey: key, sameness }, ttl);
 }
 
-function entriesOf(lineKey: string, record: DeliveryRecord, pointer: LastOfGroup): StoredEntry<unknown>[] {
-  return [{ key: lineKey, value: record }, ...indexKeysOf(record, lineIdOf(lineKey)).map((key) => ({ key, value: record })), { key: DeliveryKeys.lastOfGroup(record.source, record.groupKey), value: pointer }];
+interface Ttl {
+  readonly line: number;
+  readonly index: number;
+}
+
+/** The line, its index entries (references with the fields filters check) and its group's pointer. */
+async function writeLine(store: KeyValueStore, lineKey: string, record: DeliveryRecord, pointer: LastOfGroup, ttl: Ttl): Promise<void> {
+  const ref: DeliveryIndexRef = { lineKey, ...facetsOf(record) };
+  await store.set(lineKey, record, { ttlSeconds: ttl.line });
+  const entries: StoredEntry<unknown>[] = [...indexKeysOf(record, lineIdOf(lineKey)).map((key) => ({ key, value: ref })), { key: DeliveryKeys.lastOfGroup(record.source, record.groupKey), value: pointer }];
+  await store.setMany(entries, { ttlSeconds: ttl.index });
 }
 
 /** Keeps the delivery as a failed one with its reason and target projects, so it is listed and can be retried. */

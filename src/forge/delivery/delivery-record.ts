@@ -32,6 +32,8 @@ export interface DeliveryRecord {
   /** Jira projects and issues the delivery touched or targets (the line is filed under each, see delivery-keys). */
   readonly projectKeys?: readonly string[];
   readonly issueKeys?: readonly string[];
+  /** When the line's index entries and group pointer were last written (see delivery-log.ts, refreshed by folds). */
+  readonly indexedAt?: string;
 }
 
 /** What every failed delivery records; the settings page lists exactly these (FailedDeliverySummary). */
