@@ -18,7 +18,7 @@ import {
 } from '../domain/incidents';
 import { EMPTY_LEARNED_WORKFLOW, graphOf } from '../domain/workflow';
 import type { Clock } from '../ports/clock';
-import { describeJiraFailure, type JiraFailure } from '../ports/jira';
+import { describeJiraFailure, type JiraFailure, type JiraResult } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
@@ -91,7 +91,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   // Planned on no workflow first: only an event that moves the status reads the issue's place and the
   // learned workflow (src/forge/workflow), and is planned again on them; the engine runs that plan's steps.
   let plan = planOn(undefined);
-  let located: { readonly ok: true; readonly value: IssueInWorkflow } | { readonly ok: false; readonly failure: JiraFailure } | undefined;
+  let located: JiraResult<IssueInWorkflow> | undefined;
   if (record.link && movesStatus(plan)) {
     located = await locateIssue(deps, config.fields.projectKey, record.link.issueId, targetStatus);
     if (located.ok) plan = planOn(located.value);
