@@ -115,9 +115,14 @@ describe('an Impact status change', () => {
     expect(planned.steps.map((s) => s.toStatusName)).toEqual(['in progress', 'Reporter validation']);
 
     seen.length = 0;
+    const history = t.sim.state.issues.get(before.link!.issueId)!.changelog;
+    const historyBefore = history.length;
     const result = await applyImpactEvent(webhook, deps);
     expect(result).toMatchObject({ ok: true, summary: expect.stringContaining('moved to Reporter validation in 2 step(s)') });
     expect(seen).toEqual(planned.steps.map((s) => s.transitionId));
+    // The status changes the simulator recorded are the plan's steps, from status to status.
+    const sawMoves = history.slice(historyBefore).flatMap((h) => h.items.filter((i) => i.field === 'status').map((i) => `${i.from} → ${i.to}`));
+    expect(sawMoves).toEqual(planned.steps.map((s) => `${s.fromStatusId} → ${s.toStatusId}`));
     const after = await jira.getIssueStatus(before.link!.issueId);
     expect(after.ok && after.value.status.name).toBe('Reporter validation');
     // The guard stored is the plan's: a bounce key for each status the issue passed through.
