@@ -1,5 +1,4 @@
-import { asWorkflowStatus, learnFrom, nextMove, withStatus, withStatuses, type LearnedWorkflow, type TransitionStep, type WorkflowStatus } from '../domain/workflow';
-import { normalizeName } from '../domain/workflow';
+import { asWorkflowStatus, learnFrom, nextMove, normalizeName, withStatus, withStatuses, type LearnedWorkflow, type TransitionStep, type WorkflowStatus } from '../domain/workflow';
 import type { JiraFailure, JiraResult } from '../ports/jira';
 import type { JiraWorkflowPort } from '../ports/jira-workflow';
 import type { KeyValueStore } from '../ports/key-value-store';
