@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as forgeApp from '../forge/index';
 import { createForgeHost, jiraSiteFromEnv, type ForgeHost, type JiraTarget } from './forge-host';
-import { createJiraSimulator, seedSandboxSite, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, SANDBOX_USERS, type JiraSimulator } from './jira-sim';
+import { createJiraSimulator, seedSandboxSite, seedSoftwareProject, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, SANDBOX_USERS, type JiraSimulator } from './jira-sim';
 import { loadRelayConfig, type RelayConfig } from '../relay/config';
 import { startRelay, type RunningRelay } from '../relay/server';
 import type { Logger } from '../relay/logger';
@@ -88,6 +88,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const inMemory = options.dataDir === ':memory:';
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const realSite = jiraSiteFromEnv(options.env);
+  // `/_sim/` test controls: loopback clients only, unless SIM_CONTROL_TOKEN names a Bearer token.
+  const controlToken = options.env['SIM_CONTROL_TOKEN'] ? { controlToken: options.env['SIM_CONTROL_TOKEN'] } : {};
 
   let jira: JiraSimulator | undefined;
   let jiraTarget: JiraTarget;
@@ -97,8 +99,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     jiraTarget = realSite;
     jiraUrl = realSite.kind === 'site' ? realSite.baseUrl : '';
   } else {
-    jira = createJiraSimulator({ baseUrl: `http://${options.host}:${options.jiraPort}`, appAccountId: DEFAULT_APP_ACCOUNT_ID, rateLimits: options.jiraRateLimits ?? true });
+    jira = createJiraSimulator({ baseUrl: `http://${options.host}:${options.jiraPort}`, appAccountId: DEFAULT_APP_ACCOUNT_ID, rateLimits: options.jiraRateLimits ?? true, ...controlToken });
     seedSandboxSite(jira);
+    seedSoftwareProject(jira);
     const served = await serveJiraSimulator(jira, { port: options.jiraPort, host: options.host });
     jiraUrl = served.url;
     closeJira = served.close;
@@ -152,6 +155,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       apiTokens: [{ token: impactApiToken, client: IMPACT_API_CLIENT }],
       // Impact names commanders by email: it knows the people of the simulated Jira site.
       users: Object.values(SANDBOX_USERS).map((u) => ({ email: u.emailAddress, name: u.displayName })),
+      ...controlToken,
       ...(impactPort !== 0 ? { baseUrl: `http://${options.host}:${impactPort}` } : {}),
     });
     const served = await serveImpactSimulator(impact, { port: impactPort, host: options.host });

@@ -176,8 +176,29 @@ export class WebhookDispatcher {
     this.paused = true;
   }
 
-  /** Releases held deliveries; `reverse` sends them newest first, to test out-of-order arrival. */
-  resume(options: { reverse?: boolean } = {}): void {
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Deliveries waiting to be sent (held while paused), in the order they would go out. */
+  held(): WebhookDelivery[] {
+    return this.queue.map(snapshot);
+  }
+
+  /**
+   * Releases held deliveries; `reverse` sends them newest first, to test out-of-order arrival; `order` names the
+   * held deliveries' `seq`s to send first, in that order (the others follow in their queued order). Deliveries
+   * of one incident still go one at a time, in the resulting order.
+   */
+  resume(options: { reverse?: boolean; order?: readonly number[] } = {}): void {
+    if (options.order) {
+      const bySeq = new Map(this.queue.map((r) => [r.seq, r]));
+      const unknown = options.order.filter((seq) => !bySeq.has(seq));
+      if (unknown.length > 0) throw new Error(`impact-sim: deliveries ${unknown.join(', ')} are not held`);
+      const first = options.order.map((seq) => bySeq.get(seq)).filter((r): r is MutableDelivery => r !== undefined);
+      const rest = this.queue.filter((r) => !options.order?.includes(r.seq));
+      this.queue.splice(0, this.queue.length, ...first, ...rest);
+    }
     this.paused = false;
     if (options.reverse) this.queue.reverse();
     this.pump();
