@@ -54,6 +54,8 @@ export interface ImpactSimulator {
   readonly now: () => number;
   /** The simulator clock's offset (`/_sim/clock`). */
   readonly clock: SimClock;
+  /** Called after every write request that succeeded (persistence hooks in here). */
+  onMutation(listener: () => void): () => void;
 }
 
 export const DEFAULT_IMPACT_SIM_PORT = 8790;
@@ -80,6 +82,10 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
   const callLog = new ImpactCallLog();
   const faults = new ImpactFaultRegistry();
   const app = new Hono<ImpactSimEnv>();
+  const mutationListeners = new Set<() => void>();
+  const notifyMutation = (): void => {
+    for (const listener of [...mutationListeners]) listener();
+  };
 
   // Outermost: faults act like the network in front of Impact; every outcome is logged.
   const logAndFaults: MiddlewareHandler<ImpactSimEnv> = async (c, next) => {
@@ -109,11 +115,17 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     }
     await next();
     log(c.res.status);
+    if (method !== 'GET' && method !== 'HEAD' && c.res.status < 400) notifyMutation();
   };
 
   const noRoute = (c: Context) => c.json(new ImpactApiFailure('not_found', `impact-sim: no route for ${c.req.method} ${c.req.path}`).body(), 404);
   const guard = simControlGuard({ token: options.controlToken }, noRoute);
-  app.use('*', async (c, next) => (isSimControlPath(c.req.path) ? guard(c, next) : next()));
+  app.use('*', async (c, next) => {
+    if (!isSimControlPath(c.req.path)) return next();
+    const refused = await guard(c, next);
+    if (refused) return refused;
+    if (c.req.method !== 'GET' && c.res.status < 400) notifyMutation();
+  });
   app.use('*', logAndFaults);
   registerCommonControls(app, { faults, callLog, clock });
   registerSimControlRoutes(app, { store, admin, webhooks });
@@ -132,5 +144,20 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     return c.json(new ImpactApiFailure('unavailable', 'internal error', undefined, {}, 500).body(), 500);
   });
 
-  return { app, store, admin, webhooks, callLog, faults, now, clock };
+  return {
+    app,
+    store,
+    admin,
+    webhooks,
+    callLog,
+    faults,
+    now,
+    clock,
+    onMutation(listener) {
+      mutationListeners.add(listener);
+      return () => {
+        mutationListeners.delete(listener);
+      };
+    },
+  };
 }

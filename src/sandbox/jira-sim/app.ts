@@ -55,6 +55,9 @@ export interface JiraSimulator {
 /** After a write answered: the issue ids the route named (the store persists them). */
 export type MutationListener = (touched: { readonly issueRefs: readonly string[] }) => void;
 
+/** POSTs that only read (searches): nothing to persist after them. */
+const READ_ONLY_POSTS = new Set(['/rest/api/3/search/jql', '/rest/api/3/changelog/bulkfetch']);
+
 export const DEFAULT_APP_ACCOUNT_ID = '63e1f0c2a8b4d5e6f7a8b9c0';
 export const FORGE_ACTOR_HEADER = 'x-forge-sim-actor';
 
@@ -128,7 +131,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     }
     await next();
     log(c.res.status, c.res.headers.get('RateLimit-Reason') ?? undefined);
-    if (method !== 'GET' && method !== 'HEAD' && c.res.status < 400) notifyMutation([matchRoute(path)?.params['issueIdOrKey'] ?? ''].filter((r) => r.length > 0));
+    if (method !== 'GET' && method !== 'HEAD' && !READ_ONLY_POSTS.has(route) && c.res.status < 400) notifyMutation([matchRoute(path)?.params['issueIdOrKey'] ?? ''].filter((r) => r.length > 0));
   };
 
   const authenticate: MiddlewareHandler<SimEnv> = async (c, next) => {

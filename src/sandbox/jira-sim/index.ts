@@ -19,3 +19,5 @@ export { seedBulkIssues, mulberry32 } from './bulk-seed';
 export type { BulkIssueOptions } from './bulk-seed';
 export type { SprintValue, IssueRecord, BoardRecord, SprintRecord } from './model';
 export { RESOLUTIONS } from './model';
+export { persistJiraSimulator } from './persistence';
+export type { PersistentJiraSimulator } from './persistence';
