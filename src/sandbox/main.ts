@@ -25,6 +25,7 @@ async function main(): Promise<void> {
       `  Forge host       ${forgeHost}   (web trigger ${webTrigger})`,
       `  Jira simulator   ${jira}   (Basic auth as any email; projects OPS and PM)`,
       ...(impact ? [`  Impact simulator ${impact}   (API token ${sandbox.impactApiToken}; admin API /admin/incidents, webhooks to ${relay}/v1/impact)`] : []),
+      `  test controls    ${jira}/_sim${impact ? `   ${impact}/_sim` : ''}   (faults, call log, clock, seeding; loopback only unless SIM_CONTROL_TOKEN is set)`,
       `  settings page    ${forgeHost}/static/settings-ui/`,
       `  issue panel      ${forgeHost}/static/panel-ui/`,
       '',
