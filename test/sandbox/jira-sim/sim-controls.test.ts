@@ -122,6 +122,11 @@ describe('seeding over HTTP', () => {
     const erin = (user.json as { user: { accountId: string } }).user.accountId;
     expect((await control('POST', '/_sim/users', { displayName: 'Again', emailAddress: 'ERIN@example.com' })).status).toBe(409);
 
+    expect((await control('PATCH', `/_sim/users/${sim.state.appAccountId}`, { timeZone: 'Europe/Paris' })).status).toBe(200);
+    expect(((await (await fetch(`${served.url}/rest/api/3/myself`, { headers: { 'x-forge-sim-actor': 'app' } })).json()) as { timeZone: string }).timeZone).toBe('Europe/Paris');
+    expect((await control('PATCH', `/_sim/users/${erin}`, { timeZone: 'Mars/Olympus' })).status).toBe(400);
+    expect((await control('PATCH', '/_sim/users/nobody', { timeZone: 'UTC' })).status).toBe(404);
+
     const project = await control('POST', '/_sim/projects', {
       key: 'SUP',
       name: 'Support',

@@ -22,6 +22,23 @@ const userSchema = z.strictObject({
   timeZone: z.string().optional(),
 });
 
+const userPatchSchema = z.strictObject({
+  displayName: z.string().min(1).optional(),
+  hideEmail: z.boolean().optional(),
+  active: z.boolean().optional(),
+  timeZone: z.string().min(1).optional(),
+});
+
+/** An IANA zone name the runtime knows (Jira profiles hold IANA names). */
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const workflowSchema = z.strictObject({
   name: z.string().min(1),
   initialStatus: z.string().min(1),
@@ -113,8 +130,24 @@ export function registerSimSeedRoutes(app: Hono<SimEnv>, deps: RouteDeps, helper
     const user = input.accountId === undefined ? state.userForEmail(input.emailAddress) : seed.addUser({ accountId: input.accountId, displayName: input.displayName, emailAddress: input.emailAddress });
     user.displayName = input.displayName;
     user.hideEmail = input.hideEmail ?? false;
-    if (input.timeZone !== undefined) user.timeZone = input.timeZone;
+    if (input.timeZone !== undefined) {
+      if (!validTimeZone(input.timeZone)) throw new SimControlError(400, `unknown time zone '${input.timeZone}'`);
+      user.timeZone = input.timeZone;
+    }
     return c.json({ user }, 201);
+  });
+
+  /** Changes a person's (or the app user's) profile: e.g. the time zone `/myself` answers, which sets a site's week. */
+  app.patch(`${SIM_PREFIX}/users/:accountId`, async (c) => {
+    const user = state.users.get(c.req.param('accountId'));
+    if (!user) throw new SimControlError(404, `no user ${c.req.param('accountId')}`);
+    const input = await controlBody(c, userPatchSchema);
+    if (input.timeZone !== undefined && !validTimeZone(input.timeZone)) throw new SimControlError(400, `unknown time zone '${input.timeZone}'`);
+    if (input.displayName !== undefined) user.displayName = input.displayName;
+    if (input.hideEmail !== undefined) user.hideEmail = input.hideEmail;
+    if (input.active !== undefined) user.active = input.active;
+    if (input.timeZone !== undefined) user.timeZone = input.timeZone;
+    return c.json({ user });
   });
 
   app.post(`${SIM_PREFIX}/projects`, async (c) => {
@@ -212,7 +245,7 @@ export function registerSimSeedRoutes(app: Hono<SimEnv>, deps: RouteDeps, helper
         'GET /_sim/faults', 'POST /_sim/faults', 'DELETE /_sim/faults', 'DELETE /_sim/faults/{id}',
         'GET /_sim/calls?after=&limit=&method=&route=', 'GET /_sim/calls/cursor', 'DELETE /_sim/calls',
         'GET /_sim/clock', 'PUT /_sim/clock',
-        'GET /_sim/workflows', 'POST /_sim/users', 'POST /_sim/projects', 'POST /_sim/fields',
+        'GET /_sim/workflows', 'POST /_sim/users', 'PATCH /_sim/users/{accountId}', 'POST /_sim/projects', 'POST /_sim/fields',
         'POST /_sim/project-admins', 'DELETE /_sim/project-admins', 'POST /_sim/boards', 'POST /_sim/issues/bulk',
       ],
     }),
