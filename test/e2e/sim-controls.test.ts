@@ -55,13 +55,10 @@ it('back-dates issues with the clock control and sends deletes to the Forge host
   const [issue] = await opsIssues(sandbox);
   expect(issue?.fields.created.slice(0, 16)).toBe('2026-03-02T09:00');
 
-  const delivered: string[] = [];
-  const deliver = sandbox.forge.deliverProductEvent.bind(sandbox.forge);
-  sandbox.forge.deliverProductEvent = async (event) => {
-    delivered.push(`${event.eventType} ${(event as { issue?: { key?: string } }).issue?.key ?? ''}`);
-    return deliver(event);
-  };
   expect((await fetch(`${jira}/rest/api/3/issue/${key}`, { method: 'DELETE', headers: { authorization: alice } })).status).toBe(204);
-  expect(delivered).toEqual([`avi:jira:deleted:issue ${key}`]);
+  // The app's `issue-deleted` trigger (manifest avi:jira:deleted:issue) ran for it.
+  const deadline = Date.now() + 5_000;
+  while (sandbox.forge.invocations.list({ moduleKey: 'issue-deleted' }).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(sandbox.forge.invocations.list({ moduleKey: 'issue-deleted' })).toHaveLength(1);
   expect(await opsIssues(sandbox)).toEqual([]);
 });

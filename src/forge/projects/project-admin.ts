@@ -6,6 +6,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { JiraProjectsPort, ProjectSummary } from '../ports/jira-projects';
 import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, projectIssues, saveProject } from './project-store';
 import { projectConcurrencyKey, syncJob } from './sync-runner';
+import { clearSeenIssues } from './deleted-issues';
 
 export interface ProjectRow extends ProjectSummary {
   readonly tracked: boolean;
@@ -54,6 +55,8 @@ export async function untrackProject(store: KeyValueStore, projectId: string): P
     for (const r of page.results) await store.delete(r.key);
     deleted += page.results.length;
   }
+  // A full sync's seen lists, if one was under way.
+  await clearSeenIssues(store, projectId);
   return deleted;
 }
 
