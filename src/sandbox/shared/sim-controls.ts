@@ -139,8 +139,6 @@ export interface CommonControlDeps<T extends object> {
   readonly faults: FaultRegistry;
   readonly callLog: SequencedLog<T>;
   readonly clock: SimClock;
-  /** Called after the clock offset changed (persisted state). */
-  readonly onClockChange?: () => void;
 }
 
 function intQuery(c: { readonly req: { query(name: string): string | undefined } }, name: string, fallback: number, max: number): number {
@@ -197,7 +195,6 @@ export function registerCommonControls<E extends Env, T extends { readonly metho
     const input = await controlBody(c, clockSchema);
     if ('offsetMs' in input) clock.setOffset(input.offsetMs);
     else clock.setNow(Date.parse(input.now));
-    deps.onClockChange?.();
     return c.json(clockJson());
   });
 }
