@@ -14,12 +14,24 @@
  */
 import type { SyncedIssue } from '../domain/projects';
 import type { KeyValueStore } from '../ports/key-value-store';
-import { KVS_QUERY_LIMIT, ProjectKeys, getProject, saveProject } from './project-store';
+import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, saveProject } from './project-store';
 
 export type DeletedIssueOutcome = 'removed' | 'not-stored' | 'not-tracked';
 
-/** The trigger's part: removes one issue's record if its project is tracked and the record exists. */
-export async function removeDeletedIssue(store: KeyValueStore, projectId: string, issueId: string): Promise<DeletedIssueOutcome> {
+/**
+ * The trigger's part: removes one issue's record if its project is tracked and the record exists. Without the
+ * project id (a payload without fields), each tracked project is checked (one read per tracked project).
+ */
+export async function removeDeletedIssue(store: KeyValueStore, projectId: string | undefined, issueId: string): Promise<DeletedIssueOutcome> {
+  if (projectId === undefined) {
+    let outcome: DeletedIssueOutcome = 'not-tracked';
+    for (const tracked of await listTrackedProjects(store)) {
+      const result = await removeDeletedIssue(store, tracked.projectId, issueId);
+      if (result === 'removed') return result;
+      outcome = result;
+    }
+    return outcome;
+  }
   const project = await getProject(store, projectId);
   if (!project) return 'not-tracked';
   const key = ProjectKeys.issue(projectId, issueId);

@@ -52,6 +52,10 @@ it('removes a deleted issue at once when its delete event arrives', async () => 
   const pm = world.projects[1]!.issues[0]!;
   expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue', issue: { id: pm.id, key: pm.key, fields: { project: { id: world.projects[1]!.id } } } }, { store: world.store, logger: quiet })).toBe('not-tracked');
   expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue' }, { store: world.store, logger: quiet })).toBe('ignored');
+  // A payload without the issue's fields: every tracked project is checked.
+  const other = ops().issues[8]!;
+  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue', issue: { id: other.id, key: other.key } }, { store: world.store, logger: quiet })).toBe('removed');
+  expect(await world.store.get(ProjectKeys.issue(ops().id, other.id))).toBeUndefined();
 });
 
 it('a full sync sweeps the records of issues deleted while nobody listened; an incremental one does not', async () => {

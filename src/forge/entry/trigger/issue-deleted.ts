@@ -11,7 +11,8 @@ export const issueDeletedEventSchema = z
       .object({
         id: z.string(),
         key: z.string(),
-        fields: z.object({ project: z.object({ id: z.string() }).loose() }).loose(),
+        // Forge's payload carries the issue's fields, project included; without it every tracked project is checked.
+        fields: z.object({ project: z.object({ id: z.string() }).loose().optional() }).loose().optional(),
       })
       .loose(),
   })
@@ -30,7 +31,7 @@ export async function handleIssueDeleted(input: unknown, deps: IssueDeletedDeps)
     return 'ignored';
   }
   const { issue } = parsed.data;
-  const outcome = await removeDeletedIssue(deps.store, issue.fields.project.id, issue.id);
+  const outcome = await removeDeletedIssue(deps.store, issue.fields?.project?.id, issue.id);
   if (outcome === 'removed') deps.logger.info('deleted issue removed from project sync', { issue: issue.key });
   return outcome;
 }
