@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import { createJsonLogger } from '../relay/logger';
+import { sandboxBanner } from './banner';
 import { loadExampleRules, SAMPLE_ALERT_FILE } from './example-rules';
 import { sandboxOptionsFromEnv, startSandbox } from './sandbox';
 
@@ -14,37 +15,8 @@ async function main(): Promise<void> {
   const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
   const sandbox = await startSandbox(sandboxOptionsFromEnv(process.env, logger));
   const rulesNote = loadExampleRules(sandbox.forge);
-  const { relay, forgeHost, jira, webTrigger, impact } = sandbox.urls;
-  const token = sandbox.relayConfig.alertmanagerTokens[0];
   const example = relative(process.cwd(), SAMPLE_ALERT_FILE);
-  process.stdout.write(
-    [
-      '',
-      'Incident Bridge sandbox is running',
-      `  relay            ${relay}   (POST /v1/alertmanager, POST /v1/impact, GET /healthz, GET /metrics)`,
-      `  Forge host       ${forgeHost}   (web trigger ${webTrigger})`,
-      `  Jira simulator   ${jira}   (Basic auth as any email; projects OPS and PM)`,
-      ...(impact ? [`  Impact simulator ${impact}   (API token ${sandbox.impactApiToken}; admin API /admin/incidents, webhooks to ${relay}/v1/impact)`] : []),
-      `  test controls    ${jira}/_sim${impact ? `   ${impact}/_sim` : ''}   (faults, call log, clock, seeding; loopback only unless SIM_CONTROL_TOKEN is set)`,
-      `  settings page    ${forgeHost}/static/settings-ui/`,
-      `  issue panel      ${forgeHost}/static/panel-ui/`,
-      '',
-      rulesNote,
-      'Send a sample alert:',
-      `  curl -sS -X POST ${relay}/v1/alertmanager -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' --data @${example}`,
-      ...(impact
-        ? [
-            'Open an incident in Impact (becomes an OPS issue in Jira):',
-            `  curl -sS -X POST '${impact}/admin/incidents?wait=true' -H 'Content-Type: application/json' -d '${JSON.stringify(SAMPLE_INCIDENT)}'`,
-          ]
-        : []),
-      'Then see what the app recorded:',
-      `  curl -sS -X POST ${forgeHost}/api/invoke/bridge-settings -H 'Content-Type: application/json' -d '{"functionKey":"listRecentDeliveries","payload":{}}'`,
-      '',
-      'Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(sandboxBanner({ urls: sandbox.urls, example, rulesNote, sampleIncident: SAMPLE_INCIDENT }));
 
   let stopping = false;
   const stop = (signal: string) => {
