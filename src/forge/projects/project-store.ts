@@ -4,9 +4,9 @@
  */
 import type { SiteFields, StatusCategoryKey, SyncedIssue, TrackedProject } from '../domain/projects';
 import type { KeyValueStore } from '../ports/key-value-store';
+import { KVS_QUERY_LIMIT } from '../constants';
 
-/** Forge KVS list queries take a limit of 1–20. */
-export const KVS_QUERY_LIMIT = 20;
+export { KVS_QUERY_LIMIT };
 
 export const ProjectKeys = {
   projectPrefix: 'pj:project:',
