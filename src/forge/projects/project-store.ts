@@ -13,6 +13,9 @@ export const ProjectKeys = {
   project: (projectId: string) => `pj:project:${projectId}`,
   issuePrefix: (projectId: string) => `pj:issue:${projectId}:`,
   issue: (projectId: string, issueId: string) => `pj:issue:${projectId}:${issueId}`,
+  /** Issue ids one page of a running full sync saw (projects/deleted-issues.ts). */
+  seenPrefix: (projectId: string) => `pj:seen:${projectId}:`,
+  seen: (projectId: string, page: number) => `pj:seen:${projectId}:${String(page).padStart(6, '0')}`,
   site: 'pj:site',
   statuses: (projectId: string) => `pj:statuses:${projectId}`,
   settings: 'pj:settings',
