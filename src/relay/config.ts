@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SigningKey } from '../shared/signing';
+import type { JsonLimits } from './http/json-shape';
 import { describeZodError } from '../shared/zod-error';
 
 export interface RelayConfig {
@@ -14,6 +15,8 @@ export interface RelayConfig {
   /** The first key signs; the rest are only listed so rotation is visible in one place. */
   readonly signingKeys: readonly [SigningKey, ...SigningKey[]];
   readonly maxBodyBytes: number;
+  /** Nesting depth, keys per object and total values an accepted JSON body may have. */
+  readonly jsonLimits: JsonLimits;
   readonly dedupWindowSeconds: number;
   /** How long Impact event ids are remembered for duplicate suppression. */
   readonly impactDedupRetentionSeconds: number;
@@ -67,6 +70,9 @@ const envSchema = z.object({
   WEBTRIGGER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8788/x1/ingest'),
   RELAY_SIGNING_KEYS: signingKeysSchema,
   RELAY_MAX_BODY_BYTES: positiveInt(1024 * 1024, 64 * 1024 * 1024),
+  RELAY_MAX_JSON_DEPTH: positiveInt(32, 1000),
+  RELAY_MAX_JSON_OBJECT_KEYS: positiveInt(1000, 100_000),
+  RELAY_MAX_JSON_VALUES: positiveInt(500_000, 10_000_000),
   RELAY_DEDUP_WINDOW_SECONDS: positiveInt(10, 3600),
   IMPACT_DEDUP_RETENTION_SECONDS: positiveInt(7 * 24 * 3600, 365 * 24 * 3600),
   RELAY_POLL_INTERVAL_MS: positiveInt(5000, 3_600_000),
@@ -101,6 +107,7 @@ export function loadRelayConfig(env: Readonly<Record<string, string | undefined>
     webTriggerUrl: e.WEBTRIGGER_URL,
     signingKeys: e.RELAY_SIGNING_KEYS,
     maxBodyBytes: e.RELAY_MAX_BODY_BYTES,
+    jsonLimits: { maxDepth: e.RELAY_MAX_JSON_DEPTH, maxObjectKeys: e.RELAY_MAX_JSON_OBJECT_KEYS, maxValues: e.RELAY_MAX_JSON_VALUES },
     dedupWindowSeconds: e.RELAY_DEDUP_WINDOW_SECONDS,
     impactDedupRetentionSeconds: e.IMPACT_DEDUP_RETENTION_SECONDS,
     pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
@@ -120,6 +127,9 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     impactSecrets: config.impactSecrets.length,
     signingKeyIds: config.signingKeys.map((k) => k.id).join(','),
     maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.jsonLimits.maxDepth,
+    maxJsonObjectKeys: config.jsonLimits.maxObjectKeys,
+    maxJsonValues: config.jsonLimits.maxValues,
     dedupWindowSeconds: config.dedupWindowSeconds,
     outboxThread: config.outboxThread,
     commitWindowMs: config.commitWindowMs,
