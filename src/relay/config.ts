@@ -69,7 +69,7 @@ const envSchema = z.object({
   IMPACT_TOLERANCE_SECONDS: positiveInt(300, 3600),
   WEBTRIGGER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8788/x1/ingest'),
   RELAY_SIGNING_KEYS: signingKeysSchema,
-  RELAY_MAX_BODY_BYTES: positiveInt(1024 * 1024, 64 * 1024 * 1024),
+  RELAY_MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024, 64 * 1024 * 1024),
   RELAY_MAX_JSON_DEPTH: positiveInt(32, 1000),
   RELAY_MAX_JSON_OBJECT_KEYS: positiveInt(1000, 100_000),
   RELAY_MAX_JSON_VALUES: positiveInt(500_000, 10_000_000),

@@ -11,7 +11,7 @@ describe('loadRelayConfig', () => {
       impactToleranceSeconds: 300,
       webTriggerUrl: 'http://127.0.0.1:8788/x1/ingest',
       signingKeys: [{ id: 'dev', secret: 'dev-relay-signing-secret' }],
-      maxBodyBytes: 1024 * 1024,
+      maxBodyBytes: 4 * 1024 * 1024,
       jsonLimits: { maxDepth: 32, maxObjectKeys: 1000, maxValues: 500_000 },
       dedupWindowSeconds: 10,
       impactDedupRetentionSeconds: 7 * 24 * 3600,
