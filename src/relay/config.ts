@@ -25,6 +25,7 @@ export interface RelayConfig {
   readonly outboxThread: 'main' | 'worker';
   /** How long an accept waits for others to share its commit (one fsync); 0 = only those read in the same tick. */
   readonly commitWindowMs: number;
+  readonly logLevel: 'info' | 'warn' | 'error';
 }
 
 const commaList = (fallback: string) =>
@@ -78,6 +79,7 @@ const envSchema = z.object({
   RELAY_POLL_INTERVAL_MS: positiveInt(5000, 3_600_000),
   RELAY_OUTBOX_THREAD: z.enum(['main', 'worker']).default('main'),
   RELAY_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(1),
+  RELAY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
 });
 
 export class RelayConfigError extends Error {
@@ -113,6 +115,7 @@ export function loadRelayConfig(env: Readonly<Record<string, string | undefined>
     pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
     outboxThread: e.RELAY_OUTBOX_THREAD,
     commitWindowMs: e.RELAY_COMMIT_WINDOW_MS,
+    logLevel: e.RELAY_LOG_LEVEL,
   };
 }
 

@@ -18,6 +18,7 @@ describe('loadRelayConfig', () => {
       pollIntervalMs: 5000,
       outboxThread: 'main',
       commitWindowMs: 1,
+      logLevel: 'info',
     });
   });
 

@@ -166,7 +166,7 @@ describe('forwarder', () => {
     expect(backoffs).toEqual([500, 1000, 2000]);
     expect(trigger.requests).toHaveLength(4);
     expect(new Set(trigger.requests.map((r) => r.body)).size).toBe(1);
-    const text = metrics.render(await temp.outbox.stats(), clock.nowMs);
+    const text = await metrics.render(await temp.outbox.stats(), clock.nowMs);
     expect(text).toContain('relay_forward_attempts_total 4');
     expect(text).toContain('relay_forward_failures_total{reason="http-5xx"} 3');
     expect(text).toContain('relay_forward_successes_total 1');
@@ -213,7 +213,7 @@ describe('forwarder', () => {
     const stats = await temp.outbox.stats();
     expect(stats).toMatchObject({ pending: 0, failed: 3 });
     expect(stats.failedByReason[0]?.reason).toMatch(/^http-401/);
-    expect(metrics.render(stats, clock.nowMs)).toContain('relay_outbox_failed 3');
+    expect(await metrics.render(stats, clock.nowMs)).toContain('relay_outbox_failed 3');
     // An operator can put them back once the cause is fixed.
     expect(await temp.outbox.requeueFailed()).toBe(3);
     trigger.fallback = ackAll;
