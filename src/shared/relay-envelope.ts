@@ -72,17 +72,13 @@ export type RelayEventPart = z.infer<typeof relayEventPartSchema>;
 export const relayWireEventSchema = z.union([relayEventSchema.strict(), relayEventPartSchema.strict()]);
 export type RelayWireEvent = z.infer<typeof relayWireEventSchema>;
 
-export const relayWireBatchSchema = z.object({
+/** One signed POST from the relay to the web trigger: whole events and parts, in relay order. */
+export const relayBatchSchema = z.object({
   version: z.literal(RELAY_ENVELOPE_VERSION),
   events: z.array(relayWireEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 });
-export type RelayWireBatch = z.infer<typeof relayWireBatchSchema>;
-
-export const relayBatchSchema = z.object({
-  version: z.literal(RELAY_ENVELOPE_VERSION),
-  events: z.array(relayEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
-});
 export type RelayBatch = z.infer<typeof relayBatchSchema>;
+
 
 /** What the web trigger answers with 202: ids it queued now, and ids it had already seen. */
 export const ingestAckSchema = z.object({

@@ -1,12 +1,12 @@
 import { createForwarder } from '../../src/relay/forwarder/forwarder';
 import { silentLogger } from '../../src/relay/logger';
-import { FORGE_MAX_EVENT_BYTES, MAX_BATCH_BYTES, MAX_EVENT_PARTS, relayWireBatchSchema, type RelayEvent, type RelayEventPart, type RelayWireBatch } from '../../src/shared/relay-envelope';
+import { FORGE_MAX_EVENT_BYTES, MAX_BATCH_BYTES, MAX_EVENT_PARTS, relayBatchSchema, type RelayEvent, type RelayEventPart, type RelayBatch } from '../../src/shared/relay-envelope';
 import { joinParts } from '../../src/shared/relay-parts';
 import { alertmanagerGroup, incompressibleGroup } from './large-group';
 import { post, startFakeWebTrigger, testRelay, type FakeWebTrigger, type Responder, type TestRelay } from './helpers';
 
 const headers = { authorization: 'Bearer am-token-current-123', 'content-type': 'application/json' };
-const wire = (body: string): RelayWireBatch => relayWireBatchSchema.parse(JSON.parse(body));
+const wire = (body: string): RelayBatch => relayBatchSchema.parse(JSON.parse(body));
 
 /** Every event the web trigger received, parts joined back: what the app will apply. */
 function delivered(trigger: FakeWebTrigger): RelayEvent[] {
