@@ -26,6 +26,10 @@ export interface RelayConfig {
   /** How long an accept waits for others to share its commit (one fsync); 0 = only those read in the same tick. */
   readonly commitWindowMs: number;
   readonly logLevel: 'info' | 'warn' | 'error';
+  /** PostgreSQL only: how long an instance keeps the events it claimed before another may forward them. */
+  readonly leaseMs: number;
+  /** PostgreSQL only: connections in this instance's pool. */
+  readonly dbPoolSize: number;
 }
 
 const commaList = (fallback: string) =>
@@ -80,6 +84,8 @@ const envSchema = z.object({
   RELAY_OUTBOX_THREAD: z.enum(['main', 'worker']).default('main'),
   RELAY_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(1),
   RELAY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
+  RELAY_LEASE_MS: positiveInt(120_000, 3_600_000),
+  RELAY_DB_POOL_SIZE: positiveInt(8, 100),
 });
 
 export class RelayConfigError extends Error {
@@ -116,6 +122,8 @@ export function loadRelayConfig(env: Readonly<Record<string, string | undefined>
     outboxThread: e.RELAY_OUTBOX_THREAD,
     commitWindowMs: e.RELAY_COMMIT_WINDOW_MS,
     logLevel: e.RELAY_LOG_LEVEL,
+    leaseMs: e.RELAY_LEASE_MS,
+    dbPoolSize: e.RELAY_DB_POOL_SIZE,
   };
 }
 
@@ -124,7 +132,7 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
   return {
     host: config.host,
     port: config.port,
-    dbPath: config.dbPath,
+    dbPath: describeDb(config.dbPath),
     webTriggerUrl: config.webTriggerUrl,
     alertmanagerTokens: config.alertmanagerTokens.length,
     impactSecrets: config.impactSecrets.length,
@@ -137,4 +145,21 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     outboxThread: config.outboxThread,
     commitWindowMs: config.commitWindowMs,
   };
+}
+
+/** RELAY_DB names a PostgreSQL database (shared outbox, high availability) when it is a postgres:// URL. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The database for a log line: a PostgreSQL URL without its password. */
+export function describeDb(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
 }

@@ -27,7 +27,7 @@ export interface StartRelayOptions {
 export async function startRelay(config: RelayConfig, options: StartRelayOptions): Promise<RunningRelay> {
   const clock = options.clock ?? Date.now;
   const { logger } = options;
-  const outbox = await openOutbox(config);
+  const outbox = await openOutbox(config, logger);
   const metrics = createRelayMetrics();
   const app = createRelayApp({ config, outbox, clock, logger, metrics });
   const forwarder = createForwarder({ config, outbox, fetch: options.fetch ?? globalThis.fetch, clock, logger, metrics });

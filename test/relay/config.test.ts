@@ -19,6 +19,8 @@ describe('loadRelayConfig', () => {
       outboxThread: 'main',
       commitWindowMs: 1,
       logLevel: 'info',
+      leaseMs: 120_000,
+      dbPoolSize: 8,
     });
   });
 
