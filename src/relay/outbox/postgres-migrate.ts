@@ -33,7 +33,7 @@ export async function migrate(pool: Pool, dir = migrationsDir()): Promise<string
         await client.query('COMMIT');
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
       applied.push(name);
     }
