@@ -19,6 +19,9 @@ export function migrationsDir(): string {
  */
 export async function migrate(pool: Pool, dir = migrationsDir()): Promise<string[]> {
   const client = await pool.connect();
+  // Checked out, the client's connection errors are ours to handle; the failing query reports them.
+  const ignore = () => undefined;
+  client.on('error', ignore);
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await client.query('CREATE TABLE IF NOT EXISTS relay_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
@@ -40,6 +43,7 @@ export async function migrate(pool: Pool, dir = migrationsDir()): Promise<string
     return applied;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.off('error', ignore);
     client.release();
   }
 }

@@ -56,16 +56,24 @@ export async function openPostgresOutbox(options: PostgresOutboxOptions): Promis
 
   async function inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    // A checked-out client reports a lost connection as an 'error' event the pool no longer listens to:
+    // unhandled, it would crash the relay when PostgreSQL restarts. The query fails too, and that is the 503.
+    const onError = (error: Error) => options.onPoolError?.(error);
+    client.on('error', onError);
+    let failure: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await work(client);
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // After a failure the connection may be broken: destroy it rather than hand it out again.
+      client.release(failure);
     }
   }
 
