@@ -66,4 +66,12 @@ describe('loadRelayConfig', () => {
     expect(described).not.toContain('very-secret-token');
     expect(described).not.toContain('dev-relay-signing-secret');
   });
+
+  it('takes a postgres:// RELAY_DB as the shared outbox and never describes its password', () => {
+    const c = loadRelayConfig({ RELAY_DB: 'postgres://relay:hunter2-secret@db.internal:5432/relay', RELAY_LEASE_MS: '30000' });
+    expect([c.dbPath, c.leaseMs, c.dbPoolSize]).toEqual(['postgres://relay:hunter2-secret@db.internal:5432/relay', 30_000, 8]);
+    const described = describeConfig(c);
+    expect(described['dbPath']).toBe('postgres://relay:***@db.internal:5432/relay');
+    expect(JSON.stringify(described)).not.toContain('hunter2');
+  });
 });
