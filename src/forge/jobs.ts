@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { relayEventSchema } from '../shared/relay-envelope';
+import { relayWireEventSchema } from '../shared/relay-envelope';
 
 /**
  * Everything the app puts on its async queue. The consumer parses the body with this schema and
@@ -8,7 +8,8 @@ import { relayEventSchema } from '../shared/relay-envelope';
 export const relayEventsJobSchema = z.object({
   kind: z.literal('relay-events'),
   groupKey: z.string().min(1),
-  events: z.array(relayEventSchema).min(1),
+  /** Whole events and parts of large ones (src/forge/relay-intake joins parts before anything applies them). */
+  events: z.array(relayWireEventSchema).min(1),
 });
 
 /** One invocation's worth of a tracked project's sync (see src/forge/projects/sync-runner.ts). */

@@ -1,7 +1,7 @@
 import type { Handler } from 'hono';
 import { incidentGroupKey } from '../../shared/impact';
 import { createImpactVerifier, IMPACT_SIGNATURE_HEADER, IMPACT_TIMESTAMP_HEADER } from '../auth/impact-signature';
-import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
+import { parseJsonBody, readRawBody, requireIdentityEncoding, requireJsonContentType } from '../http/read-body';
 import { impactWebhookSchema } from '../schemas/impact-webhook';
 import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
@@ -18,6 +18,7 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
     c.set('source', 'impact');
     const receivedMs = deps.clock();
     requireJsonContentType(c.req.header('content-type'));
+    requireIdentityEncoding(c.req.header('content-encoding'));
     const raw = await readRawBody(c.req.raw, deps.config.maxBodyBytes);
     verify({
       signature: c.req.header(IMPACT_SIGNATURE_HEADER),
@@ -25,7 +26,7 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
       rawBody: raw,
       nowSeconds: Math.floor(receivedMs / 1000),
     });
-    const json = parseJsonBody(raw);
+    const json = parseJsonBody(raw, deps.config.jsonLimits);
     const body = parseBody(impactWebhookSchema, json.value, 'Impact webhook (contract v1)');
     const answer = await storeEvent(deps, {
       source: 'impact',

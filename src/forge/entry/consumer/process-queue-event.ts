@@ -4,6 +4,7 @@ import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { describeZodError } from '../../../shared/zod-error';
+import type { RelayEvent } from '../../../shared/relay-envelope';
 import type { JiraPort } from '../../ports/jira';
 import { recordDelivery, relayDelivery } from '../../delivery/delivery-log';
 import { APPLIED_EVENT_TTL_DAYS, StorageKeys } from '../../constants';
@@ -16,6 +17,7 @@ import type { RetryRequest } from '../../delivery/retry-policy';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
+import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -113,7 +115,11 @@ async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retry
 }
 
 /** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */
-async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+async function relayEvents(wireJob: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  // Large events come in parts: an event is applied once its last part is here (relay-intake/assemble-parts).
+  const assembled = await assembleRelayEvents(wireJob.events, deps);
+  if (assembled.events.length === 0) return { applied: 0, duplicates: 0, ...(assembled.broken.length > 0 ? { failed: assembled.broken.length } : {}) };
+  const job = { ...wireJob, events: assembled.events };
   // The relay groups by source (Impact groups are one incident each), so a job is all-Impact or none.
   const incidents = deps.incidents;
   if (incidents && job.events.every((e) => e.source === 'impact')) {
@@ -134,7 +140,7 @@ async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; ret
  * Records each event once: the `applied:<eventId>` marker written with FAIL_IF_EXISTS is the exactly-once
  * guard against redelivery (the delivery log folds repeats, so its keys no longer name every event).
  */
-async function recordRelayEvents(job: RelayEventsJob, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
+async function recordRelayEvents(job: RelayEventsJob & { readonly events: readonly RelayEvent[] }, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
   let applied = 0;
   let duplicates = 0;
   for (const event of job.events) {
