@@ -87,10 +87,16 @@ test('after the relay restarts with the new key first, the tab shows it in use a
   await keyRow(page, newKeyId).getByText('in use by the relay').waitFor();
   expect(await page.getByTestId('last-accepted').textContent()).toContain(newKeyId);
   await page.getByRole('button', { name: 'Retire key e2e' }).click();
+  // Retiring asks first, saying what it does; nothing changes until confirmed.
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(/refuse every batch signed with e2e/).waitFor();
+  expect(await keyRow(page, 'e2e').count()).toBe(1);
+  await dialog.getByRole('button', { name: 'Retire key', exact: true }).click();
   await page.getByText('Key e2e retired').waitFor();
   expect(await keyRow(page, 'e2e').count()).toBe(0);
   // The key the relay uses now cannot be retired, and the page says why.
   await page.getByRole('button', { name: `Retire key ${newKeyId}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Retire key', exact: true }).click();
   await page.getByRole('alert').getByText(/only signing key/).waitFor();
   await page.close();
 });

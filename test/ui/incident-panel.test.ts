@@ -84,9 +84,10 @@ describe('issue panel on an incident issue', () => {
   test('alice unlinks after confirming, and the panel then says the issue is not linked', async () => {
     const page = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await page.getByRole('button', { name: 'Unlink' }).click();
-    await page.getByRole('group', { name: 'Confirm unlink' }).getByText(`Unlink ${issue.key} from INC-950?`).waitFor();
+    await page.getByRole('dialog').getByText(`Unlink ${issue.key} from INC-950?`).waitFor();
+    await page.getByRole('dialog').getByText(/stops syncing this issue with Impact/).waitFor();
     await page.getByRole('button', { name: 'Unlink issue' }).click();
-    await page.getByText('This issue was not created from an Alertmanager alert or an Impact incident.').waitFor();
+    await page.getByTestId('unlinked').getByText(/^Unlinked from Impact incident INC-950\. This issue keeps its history but receives no more updates/).waitFor();
     expect(kvs(IncidentKeys.byIssue(issue.id))).toBeUndefined();
     expect((kvs(IncidentKeys.record('INC-950')) as { link: unknown }).link).toBeNull();
     await page.close();

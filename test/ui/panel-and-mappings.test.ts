@@ -91,7 +91,7 @@ describe('issue panel on an alert issue', () => {
     const alice = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await alice.getByRole('button', { name: 'Unlink' }).click();
     await alice.getByRole('button', { name: 'Unlink issue' }).click();
-    await alice.getByText('This issue was not created from an Alertmanager alert or an Impact incident.').waitFor();
+    await alice.getByTestId('unlinked').getByText(/^Unlinked from the alert group of rule /).waitFor();
     expect(kvs(problemKey)).toBeUndefined();
     expect(kvs(StorageKeys.issueStatus(issue.id))).toBeUndefined();
     expect((await asAlice('GET', `/rest/api/3/issue/${issue.key}/properties/incident-bridge-problem`)).status).toBe(404);

@@ -3,9 +3,9 @@ import type { IssueIncident } from '../../../src/forge/entry/resolvers/contract'
 import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction } from '../../shared/resolver-hooks';
-import { Lozenge, formatTime } from '../../shared/ui';
+import { Lozenge, Time } from '../../shared/ui';
 import { IssueActions, type IssueJob } from './IssueActions';
-import { IssueLink } from './IssueLink';
+import { IssueLink } from '../../shared/IssueLink';
 
 /** The resync runs on the queue: the page asks again every POLL_MS, at most POLL_TRIES times (30 s). */
 const POLL_MS = 750;
@@ -14,7 +14,7 @@ const POLL_TRIES = 40;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The Impact incident behind an incident issue: both sides' status, priority, commander, sync health; resync and unlink. */
-export function IncidentView({ bridge, client, incident: initial, onChanged }: { bridge: Bridge; client: ResolverClient; incident: IssueIncident; onChanged: () => void }) {
+export function IncidentView({ bridge, client, incident: initial, onChanged, onUnlinked }: { bridge: Bridge; client: ResolverClient; incident: IssueIncident; onChanged: () => void; onUnlinked: (what: string) => void }) {
   const [incident, setIncident] = useState(initial);
   const action = useResolverAction<IssueJob>();
   const { setError, setNotice } = action;
@@ -84,14 +84,15 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
             {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
           </>
         }
-        question={
-          <>
-            Unlink {incident.issueKey} from {incident.incidentId}? The app stops syncing this issue; the next change of the incident in Impact opens a new issue.
-          </>
+        question={`Unlink ${incident.issueKey} from ${incident.incidentId}?`}
+        consequence={
+          <p>
+            The app stops syncing this issue with Impact in both directions, and the next change of {incident.incidentId} in Impact opens a new issue. The issue itself stays as it is.
+          </p>
         }
         onResync={resync}
         unlink={() => client.call('unlinkIssueIncident')}
-        onUnlinked={onChanged}
+        onUnlinked={() => onUnlinked(`Unlinked from Impact incident ${incident.incidentId}.`)}
       />
       <dl className="facts">
         <dt>Jira status</dt>
@@ -108,12 +109,12 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
         <dt>Commander</dt>
         <dd>{incident.commander ?? <span className="subtle">none</span>}</dd>
         <dt>Last sync</dt>
-        <dd>{formatTime(incident.lastSync)}</dd>
+        <dd><Time iso={incident.lastSync} /></dd>
         <dt>Last error</dt>
         <dd>
           {incident.lastError ? (
             <span role={failing ? 'alert' : undefined}>
-              {formatTime(incident.lastError.at)}: {incident.lastError.reason}
+              <Time iso={incident.lastError.at} />: {incident.lastError.reason}
             </span>
           ) : (
             <span className="subtle">none</span>

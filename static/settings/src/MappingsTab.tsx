@@ -4,7 +4,7 @@ import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityT
 import type { IncidentMappings } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ActionMessages, ErrorMessage, Form, TableHead } from '../../shared/ui';
+import { Loading, ActionMessages, ErrorMessage, Form, TableHead } from '../../shared/ui';
 
 /** The Jira → Impact map as editable rows (a record cannot hold a half-typed or empty key). */
 interface Draft {
@@ -64,7 +64,7 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
     return r.ok ? { ok: true, value: draftOf(r.value) } : r;
   }, [client]);
   const action = useResolverAction<'save'>();
-  if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <p className="subtle">Loading…</p>;
+  if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <Loading label="Loading the mappings" />;
 
   const m = draft.mappings;
   const edit = (change: (m: IncidentMappings) => IncidentMappings) => {

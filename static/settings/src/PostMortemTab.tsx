@@ -5,7 +5,7 @@ import type { PostMortemTemplates } from '../../../src/forge/entry/resolvers/con
 import { AdfView } from '../../shared/adf';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ActionMessages, ErrorMessage, Form } from '../../shared/ui';
+import { Loading, ActionMessages, ErrorMessage, Form } from '../../shared/ui';
 import { SAMPLE_INCIDENT } from './sample-incident';
 
 /** Renders exactly what the consumer would, in the browser: the domain renderer is pure. */
@@ -21,7 +21,7 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
   const action = useResolverAction<'save'>();
   const [newKey, setNewKey] = useState('');
   const preview = useMemo(() => (templates ? previewOf(templates) : null), [templates]);
-  if (!templates || !preview) return error ? <ErrorMessage error={error} title="Could not load the templates" /> : <p className="subtle">Loading…</p>;
+  if (!templates || !preview) return error ? <ErrorMessage error={error} title="Could not load the templates" /> : <Loading label="Loading the templates" />;
 
   const edit = (change: (t: PostMortemTemplates) => PostMortemTemplates) => {
     action.setNotice(null);

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import type { ProjectRow, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ActionMessages, ErrorMessage, Lozenge, TableHead, formatTime, type LozengeTone } from '../../shared/ui';
+import { Loading, ActionMessages, ErrorMessage, Lozenge, TableHead, Time, type LozengeTone } from '../../shared/ui';
 import { BarChart, LineChart } from './ProjectCharts';
 
 /** While a sync runs in the queue the page polls, a bounded number of times. */
@@ -66,7 +66,7 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
 
   // A failed reload is reported where a refused change is.
   const error = action.error ?? projects.error;
-  if (!rows) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
+  if (!rows) return error ? <ErrorMessage error={error} /> : <Loading label="Loading the tracked projects" />;
   const tracked = rows.filter((r) => r.tracked);
   return (
     <div>
@@ -84,7 +84,7 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
                 <strong>{row.key}</strong> <span className="subtle">{row.name}</span>
               </td>
               <td data-testid={`status-${row.key}`}>{row.tracked ? <Lozenge tone={statusTone(row.status)}>{row.status ?? 'pending'}</Lozenge> : <span className="subtle">not tracked</span>}</td>
-              <td>{formatTime(iso(row.lastSyncEndMs))}</td>
+              <td><Time iso={iso(row.lastSyncEndMs)} /></td>
               <td>{row.tracked ? row.issueCount : '—'}</td>
               <td>{row.lastError ?? '—'}</td>
               <td className="actions">
@@ -116,7 +116,7 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
         {row.key} metrics <span className="subtle">· {row.name}</span>
       </h2>
       {error && <ErrorMessage error={error} />}
-      {!metrics && !error && <p className="subtle">Loading…</p>}
+      {!metrics && !error && <Loading label="Loading the metrics" />}
       {metrics && (
         <>
           <dl className="facts">
@@ -193,7 +193,7 @@ function UserMatches({ client }: { client: ResolverClient }) {
       {list && (
         <>
           <p>
-            {list.matched.length} of {list.impactUsersSeen} matched · checked {formatTime(new Date(list.computedAtMs).toISOString())}
+            {list.matched.length} of {list.impactUsersSeen} matched · checked <Time iso={new Date(list.computedAtMs).toISOString()} />
           </p>
           {list.unmatched.length + list.lookupErrors.length === 0 ? (
             <p className="subtle">Every Impact person seen has a Jira account.</p>

@@ -3,7 +3,8 @@ import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
+import { useFeedback } from '../../shared/feedback';
+import { InfoMessage, Loading, ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
 import { RuleEditor } from './RuleEditor';
 import { RulesYaml } from './RulesYaml';
 
@@ -12,13 +13,13 @@ type Editing = { readonly kind: 'none' } | { readonly kind: 'new' } | { readonly
 export function RulesTab({ client, projectKey }: { client: ResolverClient; projectKey: string | undefined }) {
   const { value: list, error: loadError, setValue: setList } = useResolverQuery(async () => okResult(await client.call('listAlertRules')), [client]);
   const action = useResolverAction<'change'>();
-  const { error, notice } = action;
+  const { error } = action;
   const [editing, setEditing] = useState<Editing>({ kind: 'none' });
-  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const feedback = useFeedback();
 
   const apply = (call: () => Promise<ResolverResult<AlertRuleList>>, done: string) => action.run('change', call, { notice: done, then: setList });
 
-  if (!list) return loadError ? <ErrorMessage error={loadError} /> : <p className="subtle">Loading…</p>;
+  if (!list) return loadError ? <ErrorMessage error={loadError} /> : <Loading label="Loading the rules" />;
   const rules = list.rules;
   const move = (index: number, by: -1 | 1) => {
     const ids = rules.map((r) => r.id);
@@ -26,6 +27,21 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
     if (id === undefined) return;
     ids.splice(index + by, 0, id);
     void apply(() => client.call('reorderAlertRules', { ids, expectedRevision: list.revision }), `Moved ${id} ${by < 0 ? 'up' : 'down'}.`);
+  };
+
+  const remove = async (rule: Rule) => {
+    const confirmed = await feedback.confirm({
+      title: `Delete rule ${rule.name}?`,
+      body: (
+        <p>
+          Alerts matching <code>{rule.id}</code> will no longer create or update issues in {rule.target.projectKey}{' '}
+          {rules.length > 1 ? '(a later rule that matches them takes over)' : '(there is no other rule: they are only recorded)'}. Issues it created stay in Jira.
+          Export the rules as YAML first to keep a copy.
+        </p>
+      ),
+      confirmLabel: 'Delete rule',
+    });
+    if (confirmed) await apply(() => client.call('deleteAlertRule', { id: rule.id, expectedRevision: list.revision }), `${rule.name} deleted.`);
   };
 
   return (
@@ -39,9 +55,6 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
       </div>
       <p className="subtle">The first active rule whose matchers all hold decides the Jira project and how the issue is written.</p>
       {error && <ErrorMessage error={error} title="Not changed" />}
-      <div aria-live="polite" className="visually-hidden">
-        {notice}
-      </div>
       {editing.kind !== 'none' && (
         <RuleEditor
           key={editing.kind === 'edit' ? editing.rule.id : 'new'}
@@ -58,7 +71,7 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
         />
       )}
       {rules.length === 0 ? (
-        <div className="message info">No rules yet: alerts are recorded but create no issues. Create a rule to start.</div>
+        <InfoMessage title="No rules yet">Alerts are recorded but create no issues. Create a rule to start.</InfoMessage>
       ) : (
         <table aria-label="Alert rules in order">
           <TableHead columns={['#', 'Rule', 'Matchers', 'Target', 'State', 'Actions']} />
@@ -101,23 +114,9 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
                   >
                     {rule.active ? 'Disable' : 'Enable'}
                   </button>
-                  {confirmDelete === rule.id ? (
-                    <button
-                      type="button"
-                      className="compact danger"
-                      aria-label={`Confirm delete ${rule.name}`}
-                      onClick={() => {
-                        setConfirmDelete(null);
-                        void apply(() => client.call('deleteAlertRule', { id: rule.id, expectedRevision: list.revision }), `${rule.name} deleted.`);
-                      }}
-                    >
-                      Confirm delete
-                    </button>
-                  ) : (
-                    <button type="button" className="compact" aria-label={`Delete ${rule.name}`} onClick={() => setConfirmDelete(rule.id)}>
-                      Delete
-                    </button>
-                  )}
+                  <button type="button" className="compact" aria-label={`Delete ${rule.name}`} onClick={() => void remove(rule)}>
+                    Delete
+                  </button>
                 </td>
               </tr>
             ))}

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
 import type { LocalBridge } from '../../shared/local-bridge';
-import { LocalUserBar, Tabs, type TabSpec } from '../../shared/ui';
+import { FeedbackProvider } from '../../shared/feedback';
+import { InfoMessage, LocalUserBar, Tabs, type TabSpec } from '../../shared/ui';
 import { ConnectionTab } from './ConnectionTab';
 import { DeliveryLogTab } from './DeliveryLogTab';
 import { DryRunTab } from './DryRunTab';
@@ -24,35 +25,64 @@ const TABS: readonly TabSpec[] = [
 /** Tabs whose backends are not built yet say so instead of pretending. */
 const LATER: Record<string, string> = {};
 
+/** The tab named in the URL (?tab=), so a reload or a shared link opens the same tab. */
+function tabFromUrl(): string {
+  const wanted = new URLSearchParams(window.location.search).get('tab');
+  return TABS.find((t) => t.id === wanted)?.id ?? 'connection';
+}
+
 export function SettingsApp({ bridge }: { bridge: Bridge }) {
   const client = useMemo(() => createResolverClient(bridge), [bridge]);
-  const initial = new URLSearchParams(window.location.search).get('tab');
-  const [tab, setTab] = useState(TABS.some((t) => t.id === initial) ? (initial as string) : 'connection');
+  const [tab, setTab] = useState(tabFromUrl);
   // Changing the local user remounts the tabs so everything is fetched again as that user.
   const [generation, setGeneration] = useState(0);
   const [projectKey, setProjectKey] = useState<string | undefined>();
   useEffect(() => {
     bridge.getContext().then((c) => setProjectKey(c.extension.project?.key), () => setProjectKey(undefined));
   }, [bridge]);
+  useEffect(() => {
+    const onPop = () => setTab(tabFromUrl());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const select = useCallback((id: string) => {
+    setTab(id);
+    const url = new URL(window.location.href);
+    url.searchParams.set('tab', id);
+    // Inside Jira the frame's URL is the app's own; pushState keeps Back working between tabs.
+    window.history.pushState(null, '', url);
+  }, []);
 
-  const later = LATER[tab];
+  const render = (id: string) => {
+    const later = LATER[id];
+    if (later) return <InfoMessage>{later}</InfoMessage>;
+    switch (id) {
+      case 'connection':
+        return <ConnectionTab client={client} />;
+      case 'rules':
+        return <RulesTab client={client} projectKey={projectKey} />;
+      case 'deliveries':
+        return <DeliveryLogTab client={client} bridge={bridge} />;
+      case 'dry-run':
+        return <DryRunTab client={client} />;
+      case 'mappings':
+        return <MappingsTab client={client} />;
+      case 'postmortems':
+        return <PostMortemTab client={client} />;
+      case 'projects':
+        return <ProjectsTab client={client} />;
+      default:
+        return null;
+    }
+  };
+
   return (
-    <>
+    <FeedbackProvider>
       {bridge.local && <LocalUserBar bridge={bridge as LocalBridge} onChange={() => setGeneration((g) => g + 1)} />}
       <main key={generation}>
         <h1>Incident Bridge{projectKey ? <span className="subtle"> · {projectKey}</span> : null}</h1>
-        <Tabs tabs={TABS} selected={tab} onSelect={setTab} />
-        <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-          {tab === 'connection' && <ConnectionTab client={client} />}
-          {tab === 'rules' && <RulesTab client={client} projectKey={projectKey} />}
-          {tab === 'deliveries' && <DeliveryLogTab client={client} />}
-          {tab === 'dry-run' && <DryRunTab client={client} />}
-          {tab === 'mappings' && <MappingsTab client={client} />}
-          {tab === 'postmortems' && <PostMortemTab client={client} />}
-          {tab === 'projects' && <ProjectsTab client={client} />}
-          {later && <div className="message info">{later}</div>}
-        </section>
+        <Tabs tabs={TABS} selected={tab} onSelect={select} label="Incident Bridge settings" render={render} />
       </main>
-    </>
+    </FeedbackProvider>
   );
 }

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { ImpactConnectionStatus, ImpactTestResult } from '../../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../../shared/client';
 import { useResolverAction } from '../../../shared/resolver-hooks';
-import { ActionMessages, Form, Lozenge, formatTime } from '../../../shared/ui';
+import { ActionMessages, Form, Lozenge, Time } from '../../../shared/ui';
 
 const SOURCE_LABEL: Record<ImpactConnectionStatus['source'], string> = {
   'secret-storage': 'Forge secret storage',
@@ -50,7 +50,7 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
         <dt>Token</dt>
         <dd data-testid="impact-token">
           {impact.token === 'set' ? <Lozenge tone="success">set</Lozenge> : <Lozenge tone="removed">not set</Lozenge>}
-          {impact.updatedAt && <span className="subtle"> updated {formatTime(impact.updatedAt)}</span>}
+          {impact.updatedAt && <span className="subtle"> updated <Time iso={impact.updatedAt} /></span>}
         </dd>
         <dt>From</dt>
         <dd>{SOURCE_LABEL[impact.source]}</dd>
