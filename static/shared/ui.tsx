@@ -175,6 +175,8 @@ const STEPS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
 /** "3 minutes ago", "in 2 days": the largest unit that keeps the number below its next step. */
 export function relativeTime(iso: string, now: number): string {
   let value = (Date.parse(iso) - now) / 1000;
+  // Within a few seconds either way (clocks differ a little) reads as now, never "in 1 second".
+  if (Math.abs(value) < 45) return 'just now';
   for (const [unit, step] of STEPS) {
     if (Math.abs(value) < step) return RELATIVE.format(Math.round(value), unit);
     value /= step;
