@@ -111,6 +111,10 @@ export interface TabSpec {
  */
 export function Tabs({ tabs, selected, onSelect, label, render }: { tabs: readonly TabSpec[]; selected: string; onSelect: (id: string) => void; label: string; render: (id: string) => ReactNode }) {
   const index = Math.max(0, tabs.findIndex((t) => t.id === selected));
+  // On a narrow frame the chosen tab (from the URL, or reached with the arrow keys) is scrolled into the strip's view.
+  useEffect(() => {
+    document.querySelector('.tab-strip [role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [index]);
   return (
     <AkTabs id="settings-tabs" selected={index} onChange={(i) => onSelect(tabs[i]?.id ?? selected)}>
       <div className="tab-strip">
