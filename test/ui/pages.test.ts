@@ -109,7 +109,7 @@ test('YAML export then import round-trips, with a diff before importing', async 
   const diff = page.getByRole('table', { name: 'Changes the import would make' });
   await diff.waitFor();
   // Cell by cell (Atlaskit's lozenge is a block in sentence case, so a row's innerText has line breaks).
-  const cells = await diff.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())));
+  const cells = await diff.locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).map((td) => (td as HTMLElement).innerText.trim())));
   expect(cells).toEqual([
     ['checkout-alerts', 'unchanged', ''],
     ['disk-alerts', 'changed', 'name'],

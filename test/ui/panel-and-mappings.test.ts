@@ -146,6 +146,34 @@ describe('settings: Mappings tab', () => {
     await page.close();
   });
 
+  test('an empty row is reported in the row, switching the priority target back keeps its field id, and edits survive a tab switch', async () => {
+    const before = await mappings();
+    const page = await ui.open('/static/settings-ui/?user=alice&tab=mappings');
+    await page.getByLabel('Priority field id').fill('customfield_10777');
+    await page.getByLabel('Impact priority goes to').selectOption('jira-priority');
+    await page.getByLabel('Impact priority goes to').selectOption('custom-number');
+    expect(await page.getByLabel('Priority field id').inputValue()).toBe('customfield_10777');
+
+    const table = page.getByRole('table', { name: 'Jira status to Impact status' });
+    await page.getByRole('button', { name: 'Add Jira status' }).click();
+    const rows = await table.locator('tbody tr').count();
+    const emptyRow = table.locator('tbody tr').nth(rows - 1);
+    await emptyRow.getByText('Enter a Jira status name, or remove this row.').waitFor();
+    expect(await page.getByLabel(`Jira status ${rows}`, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save mappings' }).click();
+    await page.getByRole('alert').getByText(/some rows are incomplete/).waitFor();
+    expect(await mappings()).toEqual(before);
+
+    // Away to another tab and back (URL follows): the unsaved edits are still there.
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('rules');
+    await page.getByRole('tab', { name: 'Mappings' }).click();
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('mappings');
+    expect(await page.getByLabel('Priority field id').inputValue()).toBe('customfield_10777');
+    expect(await table.locator('tbody tr').count()).toBe(rows);
+    await page.close();
+  });
+
   test('an admin edits statuses both ways, priority and custom fields, and they are stored', async () => {
     const page = await ui.open('/static/settings-ui/?user=alice&tab=mappings');
     await page.getByLabel('Jira status for INVESTIGATING').fill('Pending resolution');

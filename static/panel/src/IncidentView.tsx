@@ -5,6 +5,7 @@ import type { ResolverClient } from '../../shared/client';
 import { useResolverAction } from '../../shared/resolver-hooks';
 import { Lozenge, Time } from '../../shared/ui';
 import { IssueActions, type IssueJob } from './IssueActions';
+import { syncSummaryForPeople } from './sync-wording';
 import { IssueLink } from '../../shared/IssueLink';
 
 /** The resync runs on the queue: the page asks again every POLL_MS, at most POLL_TRIES times (30 s). */
@@ -56,7 +57,7 @@ export function IncidentView({ bridge, client, incident: initial, onChanged, onU
       }
       setIncident(next.value);
       // null: a newer request replaced this one; the incident just read shows where it stands.
-      if (!resync || resync.outcome === 'synced') setNotice(`Resynced with Impact: ${resync?.detail ?? 'done'}.`);
+      if (!resync || resync.outcome === 'synced') setNotice(`Resynced with Impact: ${resync?.detail ? syncSummaryForPeople(resync.detail) : 'done'}.`);
       else if (resync.outcome === 'not-linked') onChanged();
       else {
         setNotice(null);

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
 import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
 import type { IncidentMappings } from '../../../src/forge/entry/resolvers/contract';
@@ -44,6 +44,40 @@ function TextField({ id, label, help, placeholder, value, onChange }: { id: stri
   );
 }
 
+/** What is wrong with each editable row, found before saving and shown in the row. */
+export interface RowProblems {
+  readonly jiraToImpact: readonly (string | null)[];
+  readonly customFields: readonly ({ readonly key?: string; readonly fieldId?: string } | null)[];
+}
+
+export function rowProblems(draft: Draft): RowProblems {
+  const seen = new Map<string, number>();
+  const jiraToImpact = draft.jiraToImpact.map(([name]) => {
+    const key = name.trim().toLowerCase();
+    if (key === '') return 'Enter a Jira status name, or remove this row.';
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    return count > 1 ? `“${name.trim()}” is listed above already (names compare case-insensitively).` : null;
+  });
+  const customFields = draft.mappings.fields.customFields.map((f) => {
+    const key = f.source.kind === 'custom_id' && f.source.key.trim() === '' ? 'Enter the Impact custom id key.' : undefined;
+    const fieldId = /^customfield_\d+$/.test(f.fieldId.trim()) ? undefined : 'A Jira custom field id such as customfield_10500.';
+    return key || fieldId ? { ...(key ? { key } : {}), ...(fieldId ? { fieldId } : {}) } : null;
+  });
+  return { jiraToImpact, customFields };
+}
+
+const hasRowProblems = (p: RowProblems) => p.jiraToImpact.some((x) => x !== null) || p.customFields.some((x) => x !== null);
+
+/** An input's problem under it, tied to it for screen readers. */
+function RowError({ id, message }: { id: string; message: string | undefined | null }) {
+  return message ? (
+    <div className="field-error" id={id}>
+      {message}
+    </div>
+  ) : null;
+}
+
 /** The last cell of an editable row. */
 function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
   return (
@@ -64,6 +98,8 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
     return r.ok ? { ok: true, value: draftOf(r.value) } : r;
   }, [client]);
   const action = useResolverAction<'save'>();
+  // What the priority target had before a switch, so switching back restores it instead of wiping it.
+  const remembered = useRef<{ fieldId?: string; names?: Extract<PriorityTarget, { kind: 'jira-priority' }>['names'] }>({});
   if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <Loading label="Loading the mappings" />;
 
   const m = draft.mappings;
@@ -79,7 +115,12 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
     edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.map((f, i) => (i === index ? change(f) : f)) } }));
   const setPriority = (priority: PriorityTarget) => edit((x) => ({ ...x, fields: { ...x.fields, priority } }));
 
-  const save = () => action.run('save', () => client.call('saveIncidentMappings', { mappings: mappingsOf(draft) }), { notice: 'Mappings saved.', then: (saved) => setDraft(draftOf(saved)) });
+  const problems = rowProblems(draft);
+  const invalidRows = hasRowProblems(problems);
+  const save = () =>
+    invalidRows
+      ? action.setError({ code: 'invalid-input', message: 'some rows are incomplete: see the messages in the rows' })
+      : action.run('save', () => client.call('saveIncidentMappings', { mappings: mappingsOf(draft) }), { notice: 'Mappings saved.', then: (saved) => setDraft(draftOf(saved)) });
 
   const priority = m.fields.priority;
   return (
@@ -124,7 +165,15 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
           {draft.jiraToImpact.map(([name, status], i) => (
             <tr key={i}>
               <td>
-                <input type="text" aria-label={`Jira status ${i + 1}`} value={name} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))} />
+                <input
+                  type="text"
+                  aria-label={`Jira status ${i + 1}`}
+                  value={name}
+                  aria-invalid={problems.jiraToImpact[i] ? true : undefined}
+                  aria-describedby={problems.jiraToImpact[i] ? id(`j2i-${i}-error`) : undefined}
+                  onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))}
+                />
+                <RowError id={id(`j2i-${i}-error`)} message={problems.jiraToImpact[i]} />
               </td>
               <td>
                 <select aria-label={`Impact status for Jira status ${i + 1}`} value={status} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [r[0], e.target.value as ImpactStatus] : r)))}>
@@ -150,8 +199,10 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
             value={priority.kind}
             onChange={(e) => {
               const kind = e.target.value as PriorityTarget['kind'];
-              const fieldId = priority.kind === 'jira-priority' ? 'customfield_' : priority.fieldId;
-              setPriority(kind === 'jira-priority' ? { kind, names: DEFAULT_NAMES } : { kind, fieldId });
+              if (priority.kind === 'jira-priority') remembered.current.names = priority.names;
+              else remembered.current.fieldId = priority.fieldId;
+              const fieldId = priority.kind === 'jira-priority' ? (remembered.current.fieldId ?? 'customfield_') : priority.fieldId;
+              setPriority(kind === 'jira-priority' ? { kind, names: remembered.current.names ?? DEFAULT_NAMES } : { kind, fieldId });
             }}
           >
             {PRIORITY_KINDS.map((k) => (
@@ -192,13 +243,31 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
               </td>
               <td>
                 {f.source.kind === 'custom_id' ? (
-                  <input type="text" aria-label={`Custom id key of custom field ${i + 1}`} value={f.source.key} onChange={(e) => editField(i, (x) => ({ ...x, source: { kind: 'custom_id', key: e.target.value } }))} />
+                  <>
+                    <input
+                      type="text"
+                      aria-label={`Custom id key of custom field ${i + 1}`}
+                      value={f.source.key}
+                      aria-invalid={problems.customFields[i]?.key ? true : undefined}
+                      aria-describedby={problems.customFields[i]?.key ? id(`cf-${i}-key-error`) : undefined}
+                      onChange={(e) => editField(i, (x) => ({ ...x, source: { kind: 'custom_id', key: e.target.value } }))}
+                    />
+                    <RowError id={id(`cf-${i}-key-error`)} message={problems.customFields[i]?.key} />
+                  </>
                 ) : (
                   <span className="subtle">—</span>
                 )}
               </td>
               <td>
-                <input type="text" aria-label={`Jira field id of custom field ${i + 1}`} value={f.fieldId} onChange={(e) => editField(i, (x) => ({ ...x, fieldId: e.target.value }))} />
+                <input
+                  type="text"
+                  aria-label={`Jira field id of custom field ${i + 1}`}
+                  value={f.fieldId}
+                  aria-invalid={problems.customFields[i]?.fieldId ? true : undefined}
+                  aria-describedby={problems.customFields[i]?.fieldId ? id(`cf-${i}-field-error`) : undefined}
+                  onChange={(e) => editField(i, (x) => ({ ...x, fieldId: e.target.value }))}
+                />
+                <RowError id={id(`cf-${i}-field-error`)} message={problems.customFields[i]?.fieldId} />
               </td>
               <td>
                 <select aria-label={`Field type of custom field ${i + 1}`} value={f.shape} onChange={(e) => editField(i, (x) => ({ ...x, shape: e.target.value as CustomFieldShape }))}>

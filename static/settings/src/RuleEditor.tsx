@@ -99,7 +99,17 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
           </label>
         </div>
       </div>
-      <Field label="Summary template" id={fid('summaryTemplate')} errors={errors.summaryTemplate}>
+      <Field
+        label="Summary template"
+        id={fid('summaryTemplate')}
+        errors={errors.summaryTemplate}
+        help={
+          <>
+            Placeholders: <code>{'{{ labels.severity }}'}</code>, <code>{'{{ annotations.summary }}'}</code>, <code>{'{{ groupLabels.cluster }}'}</code>, <code>{'{{ status }}'}</code>; filters{' '}
+            <code>{'| default("none")'}</code>, <code>| capitalize</code>, <code>| upper</code>, <code>| lower</code>, <code>| trim</code>. Not Go templates.
+          </>
+        }
+      >
         <input id={fid('summaryTemplate')} type="text" className="code" value={draft.summaryTemplate} onChange={(e) => set('summaryTemplate', e.target.value)} {...aria('summaryTemplate')} />
       </Field>
       <div className="field" aria-live="polite">
