@@ -1,12 +1,15 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import { LinkButton } from '@atlaskit/button/new';
 import type { IssueAlertGroup } from '../../../src/forge/entry/resolvers/contract';
+import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
+import { IssueLink } from '../../shared/IssueLink';
 import { useResolverAction } from '../../shared/resolver-hooks';
 import { Lozenge, TableHead, Time } from '../../shared/ui';
 import { IssueActions, type IssueJob } from './IssueActions';
 
 /** The alert problem behind an issue, with Alertmanager links and the resync / unlink actions. */
-export function AlertGroupView({ client, group: initial, onChanged, onUnlinked }: { client: ResolverClient; group: IssueAlertGroup; onChanged: () => void; onUnlinked: (what: string) => void }) {
+export function AlertGroupView({ bridge, client, group: initial, onChanged, onUnlinked }: { bridge: Bridge; client: ResolverClient; group: IssueAlertGroup; onChanged: () => void; onUnlinked: (what: string) => void }) {
   const [group, setGroup] = useState(initial);
   const action = useResolverAction<IssueJob>();
   const firing = group.alerts.filter((a) => a.status === 'firing').length;
@@ -32,14 +35,14 @@ export function AlertGroupView({ client, group: initial, onChanged, onUnlinked }
         leading={
           <>
             {group.alertmanagerUrl && (
-              <a className="button" href={group.alertmanagerUrl} target="_blank" rel="noreferrer">
+              <LinkButton href={group.alertmanagerUrl} target="_blank" rel="noreferrer">
                 Open in Alertmanager
-              </a>
+              </LinkButton>
             )}
             {group.silenceUrl && (
-              <a className="button" href={group.silenceUrl} target="_blank" rel="noreferrer">
+              <LinkButton href={group.silenceUrl} target="_blank" rel="noreferrer">
                 Silence {group.grouping === 'group' ? 'group' : 'alert'}
-              </a>
+              </LinkButton>
             )}
           </>
         }
@@ -66,13 +69,22 @@ export function AlertGroupView({ client, group: initial, onChanged, onUnlinked }
         {group.currentIssueKey && group.currentIssueKey !== group.issueKey && (
           <>
             <dt>Now tracked on</dt>
-            <dd>{group.currentIssueKey}</dd>
+            <dd>
+              <IssueLink bridge={bridge} issueKey={group.currentIssueKey} />
+            </dd>
           </>
         )}
         {group.previousIssueKeys.length > 0 && (
           <>
             <dt>Earlier issues</dt>
-            <dd>{group.previousIssueKeys.join(', ')}</dd>
+            <dd>
+              {group.previousIssueKeys.map((key, i) => (
+                <Fragment key={key}>
+                  {i > 0 && ', '}
+                  <IssueLink bridge={bridge} issueKey={key} />
+                </Fragment>
+              ))}
+            </dd>
           </>
         )}
       </dl>

@@ -68,7 +68,7 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
           ) : (
             <p className="subtle">This issue was not created from an Alertmanager alert or an Impact incident.</p>
           ))}
-        {state.kind === 'alert' && <AlertGroupView client={client} group={state.group} onChanged={reload} onUnlinked={afterUnlink} />}
+        {state.kind === 'alert' && <AlertGroupView bridge={bridge} client={client} group={state.group} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'incident' && <IncidentView bridge={bridge} client={client} incident={state.incident} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'post-mortem' && <PostMortemView bridge={bridge} postMortem={state.postMortem} />}
       </main>

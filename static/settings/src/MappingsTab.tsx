@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useId, useRef, type ReactNode } from 'react';
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
 import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
@@ -82,9 +83,9 @@ function RowError({ id, message }: { id: string; message: string | undefined | n
 function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
   return (
     <td className="actions">
-      <button type="button" className="subtle-btn compact" aria-label={label} onClick={onRemove}>
+      <Button appearance="subtle" spacing="compact" aria-label={label} onClick={onRemove}>
         Remove
-      </button>
+      </Button>
     </td>
   );
 }
@@ -187,9 +188,9 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => editRows((rows) => [...rows, ['', 'OPEN']])}>
+      <Button onClick={() => editRows((rows) => [...rows, ['', 'OPEN']])}>
         Add Jira status
-      </button>
+      </Button>
 
       <h2>Priority</h2>
       <div className="field-grid">
@@ -281,9 +282,9 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
           ))}
         </tbody>
       </table>
-      <button type="button" onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: [...x.fields.customFields, { source: { kind: 'platform' }, fieldId: 'customfield_', shape: 'text' }] } }))}>
+      <Button onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: [...x.fields.customFields, { source: { kind: 'platform' }, fieldId: 'customfield_', shape: 'text' }] } }))}>
         Add custom field
-      </button>
+      </Button>
 
       <h2>Post-mortems</h2>
       <label className="checkbox">
@@ -314,9 +315,9 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
       </div>
 
       <ActionMessages error={action.error} notice={action.notice} errorTitle="The mappings were not saved" />
-      <button type="submit" className="primary" disabled={action.busy !== null}>
+      <Button appearance="primary" type="submit" isDisabled={action.busy !== null}>
         {action.busy ? 'Saving…' : 'Save mappings'}
-      </button>
+      </Button>
     </Form>
   );
 }

@@ -1,9 +1,11 @@
+import Button from '@atlaskit/button/new';
 import { useId, useMemo, useState } from 'react';
 import { renderPostMortem } from '../../../src/forge/domain/incidents/post-mortem';
 import { DEFAULT_POST_MORTEM_CONFIG, PLACEHOLDERS, checkPostMortemConfig, inDescription, type PostMortemConfig } from '../../../src/forge/domain/incidents/post-mortem-template';
 import type { PostMortemTemplates } from '../../../src/forge/entry/resolvers/contract';
 import { AdfView } from '../../shared/adf';
 import type { ResolverClient } from '../../shared/client';
+import { useFeedback } from '../../shared/feedback';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
 import { Loading, ActionMessages, ErrorMessage, Form } from '../../shared/ui';
 import { SAMPLE_INCIDENT } from './sample-incident';
@@ -20,6 +22,7 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
   const { value: templates, error, setValue: setTemplates } = useResolverQuery(() => client.call('getPostMortemTemplates'), [client]);
   const action = useResolverAction<'save'>();
   const [newKey, setNewKey] = useState('');
+  const feedback = useFeedback();
   const preview = useMemo(() => (templates ? previewOf(templates) : null), [templates]);
   if (!templates || !preview) return error ? <ErrorMessage error={error} title="Could not load the templates" /> : <Loading label="Loading the templates" />;
 
@@ -34,7 +37,7 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
   const keyOk = /^[a-z][a-z0-9_]{0,63}$/.test(newKey) && !templates.sections.some((s) => s.key === newKey);
 
   return (
-    <div style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: 24 }}>
+    <div className="two-columns">
       <Form label="Post-mortem templates" onSubmit={() => preview.problems.length === 0 && save()}>
         <p className="field-help">
           Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')} {'{{custom_id.<key>}}'}; alone on a line: {'{{timeline}}'}, {'{{mitigation_events}}'}. Lines starting with “- ” are bullets, “### ” a heading.
@@ -66,9 +69,26 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
                 </div>
               ))}
             </div>
-            <button type="button" className="subtle-btn compact" onClick={() => edit((t) => ({ ...t, sections: t.sections.filter((_, j) => j !== i) }))}>
+            <Button
+              appearance="subtle"
+              spacing="compact"
+              onClick={() =>
+                void feedback
+                  .confirm({
+                    title: `Remove section ${s.key}?`,
+                    body: (
+                      <p>
+                        Post-mortems created after you save will have no “{s.heading}” section, and its text ({s.body.trim() === '' ? 'empty now' : `${s.body.length} characters`}) is gone from
+                        the template. Post-mortems already created keep theirs. Until you save, reloading the page brings it back.
+                      </p>
+                    ),
+                    confirmLabel: 'Remove section',
+                  })
+                  .then((confirmed) => confirmed && edit((t) => ({ ...t, sections: t.sections.filter((_, j) => j !== i) })))
+              }
+            >
               Remove section {s.key}
-            </button>
+            </Button>
           </fieldset>
         ))}
         <div className="row field">
@@ -76,16 +96,15 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
             New section key
           </label>
           <input id={`${uid}-new`} type="text" placeholder="new_section_key" style={{ maxWidth: 240 }} value={newKey} onChange={(e) => setNewKey(e.target.value)} />
-          <button
-            type="button"
-            disabled={!keyOk}
+          <Button
+            isDisabled={!keyOk}
             onClick={() => {
               edit((t) => ({ ...t, sections: [...t.sections, { key: newKey, heading: newKey.replace(/_/g, ' '), body: '' }] }));
               setNewKey('');
             }}
           >
             Add section
-          </button>
+          </Button>
         </div>
         {problemsOf('(sections)').map((p, i) => (
           <div key={i} className="field-error" role="alert">
@@ -93,9 +112,9 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
           </div>
         ))}
         <ActionMessages error={action.error} notice={action.notice} errorTitle="The templates were not saved" />
-        <button type="submit" className="primary" disabled={action.busy !== null || preview.problems.length > 0}>
+        <Button appearance="primary" type="submit" isDisabled={action.busy !== null || preview.problems.length > 0}>
           {action.busy ? 'Saving…' : 'Save templates'}
-        </button>
+        </Button>
       </Form>
       <section aria-label="Preview" className="card" data-testid="post-mortem-preview">
         <p className="subtle">

@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList } from '../../../src/forge/entry/resolvers/contract';
@@ -129,12 +130,12 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
       </div>
       {errors.form && <ErrorMessage error={errors.form.join('; ')} title="Check the rule" />}
       <div className="row">
-        <button type="submit" className="primary" disabled={invalid || saving}>
+        <Button appearance="primary" type="submit" isDisabled={invalid || saving}>
           {saving ? 'Saving…' : 'Save rule'}
-        </button>
-        <button type="button" className="subtle-btn" onClick={onCancel}>
+        </Button>
+        <Button appearance="subtle" onClick={onCancel}>
           Cancel
-        </button>
+        </Button>
         {invalid && <span className="subtle">Fix the highlighted fields to save.</span>}
       </div>
     </Form>

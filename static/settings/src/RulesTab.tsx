@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useState } from 'react';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
@@ -49,9 +50,9 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
       <div className="row">
         <h2 style={{ margin: 0 }}>Alert rules</h2>
         <span className="spacer" />
-        <button type="button" className="primary" onClick={() => setEditing({ kind: 'new' })} disabled={editing.kind !== 'none'}>
+        <Button appearance="primary" onClick={() => setEditing({ kind: 'new' })} isDisabled={editing.kind !== 'none'}>
           Create rule
-        </button>
+        </Button>
       </div>
       <p className="subtle">The first active rule whose matchers all hold decides the Jira project and how the issue is written.</p>
       {error && <ErrorMessage error={error} title="Not changed" />}
@@ -97,26 +98,25 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
                 </td>
                 <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
                 <td className="actions">
-                  <button type="button" className="compact" aria-label={`Move ${rule.name} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                  <Button spacing="compact" aria-label={`Move ${rule.name} up`} isDisabled={i === 0} onClick={() => move(i, -1)}>
                     ↑
-                  </button>
-                  <button type="button" className="compact" aria-label={`Move ${rule.name} down`} disabled={i === rules.length - 1} onClick={() => move(i, 1)}>
+                  </Button>
+                  <Button spacing="compact" aria-label={`Move ${rule.name} down`} isDisabled={i === rules.length - 1} onClick={() => move(i, 1)}>
                     ↓
-                  </button>
-                  <button type="button" className="compact" aria-label={`Edit ${rule.name}`} onClick={() => setEditing({ kind: 'edit', rule })}>
+                  </Button>
+                  <Button spacing="compact" aria-label={`Edit ${rule.name}`} onClick={() => setEditing({ kind: 'edit', rule })}>
                     Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="compact"
+                  </Button>
+                  <Button
+                    spacing="compact"
                     aria-label={`${rule.active ? 'Disable' : 'Enable'} ${rule.name}`}
                     onClick={() => void apply(() => client.call('saveAlertRule', { rule: { ...rule, active: !rule.active }, expectedRevision: list.revision }), `${rule.name} ${rule.active ? 'disabled' : 'enabled'}.`)}
                   >
                     {rule.active ? 'Disable' : 'Enable'}
-                  </button>
-                  <button type="button" className="compact" aria-label={`Delete ${rule.name}`} onClick={() => void remove(rule)}>
+                  </Button>
+                  <Button spacing="compact" aria-label={`Delete ${rule.name}`} onClick={() => void remove(rule)}>
                     Delete
-                  </button>
+                  </Button>
                 </td>
               </tr>
             ))}

@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useState } from 'react';
 import { importRulesYaml } from '../../../src/forge/domain/alerts/rules-yaml';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
@@ -61,9 +62,9 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
     <section aria-labelledby="yaml-heading">
       <h2 id="yaml-heading">YAML export and import</h2>
       <div className="row" style={{ marginBottom: 8 }}>
-        <button type="button" onClick={() => void doExport()}>
+        <Button onClick={() => void doExport()}>
           Export YAML
-        </button>
+        </Button>
         {exported !== null && (
           <a className="button" href={`data:application/yaml;charset=utf-8,${encodeURIComponent(exported)}`} download="incident-bridge-rules.yaml">
             Download
@@ -86,13 +87,13 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
         />
       </div>
       <div className="row" style={{ marginBottom: 8 }}>
-        <button type="button" onClick={doReview} disabled={text.trim() === ''}>
+        <Button onClick={doReview} isDisabled={text.trim() === ''}>
           Review changes
-        </button>
+        </Button>
         {review && (
-          <button type="button" className="primary" onClick={() => void doImport()}>
+          <Button appearance="primary" onClick={() => void doImport()}>
             Import {review.rules.length} rule(s)
-          </button>
+          </Button>
         )}
       </div>
       <ActionMessages error={action.error} notice={action.notice} errorTitle="Not imported" />

@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useId, useState } from 'react';
 import type { ImpactConnectionStatus, ImpactTestResult } from '../../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../../shared/client';
@@ -70,12 +71,12 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
         </div>
         <ActionMessages error={action.error} notice={action.notice} errorTitle="Impact connection" />
         <div className="row">
-          <button type="submit" className="primary" disabled={busy}>
+          <Button appearance="primary" type="submit" isDisabled={busy}>
             Save Impact connection
-          </button>
-          <button type="button" disabled={busy} onClick={() => void runTest()}>
+          </Button>
+          <Button isDisabled={busy} onClick={() => void runTest()}>
             Test connection
-          </button>
+          </Button>
         </div>
         {test && (
           <div className={`message ${test.outcome === 'ok' ? 'success' : 'error'}`} role="status" data-testid="impact-test">

@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useId, useState } from 'react';
 import type { ResolverResult, SigningStatus } from '../../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../../shared/client';
@@ -88,9 +89,9 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
               <td>{k.addedAt ? <Time iso={k.addedAt} /> : <span className="subtle">before rotation</span>}</td>
               <td>{k.lastUsedAt ? <Time iso={k.lastUsedAt} /> : <span className="subtle">not recently</span>}</td>
               <td className="actions">
-                <button type="button" className="subtle-btn compact" disabled={busy} aria-label={`Retire key ${k.id}`} onClick={() => void retire(k.id)}>
+                <Button appearance="subtle" spacing="compact" isDisabled={busy} aria-label={`Retire key ${k.id}`} onClick={() => void retire(k.id)}>
                   Retire
-                </button>
+                </Button>
               </td>
             </tr>
           ))}
@@ -109,12 +110,12 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
             <label htmlFor={`${uid}-secret`}>New secret</label>
             <div className="row">
               <input id={`${uid}-secret`} type={shown ? 'text' : 'password'} value={secret} autoComplete="new-password" spellCheck={false} onChange={(e) => setSecret(e.target.value)} />
-              <button type="button" onClick={() => setSecret(generateSigningSecret())}>
+              <Button onClick={() => setSecret(generateSigningSecret())}>
                 Generate
-              </button>
-              <button type="button" className="subtle-btn" aria-pressed={shown} onClick={() => setShown((v) => !v)}>
+              </Button>
+              <Button appearance="subtle" aria-pressed={shown} onClick={() => setShown((v) => !v)}>
                 {shown ? 'Hide' : 'Show'}
-              </button>
+              </Button>
             </div>
             <div className="field-help">32–256 printable characters without "," or spaces. Generate makes 32 random bytes in this browser.</div>
           </div>
@@ -127,9 +128,9 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
           </div>
         )}
         {error && <ErrorMessage error={error} title="The keys were not changed" />}
-        <button type="submit" className="primary" disabled={busy || !secret || !keyId}>
+        <Button appearance="primary" type="submit" isDisabled={busy || !secret || !keyId}>
           {busy ? 'Saving…' : 'Add key'}
-        </button>
+        </Button>
       </Form>
       {rotated && (
         <div className="message success" role="status" data-testid="rotated">
@@ -145,9 +146,9 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
           </ol>
           <label htmlFor={`${uid}-copy`}>Relay setting</label>
           <input id={`${uid}-copy`} type="password" readOnly value={rotated.line} onFocus={(e) => e.target.select()} />
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(rotated.line)}>
+          <Button onClick={() => void navigator.clipboard?.writeText(rotated.line)}>
             Copy
-          </button>
+          </Button>
         </div>
       )}
     </section>
