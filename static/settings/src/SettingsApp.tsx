@@ -1,16 +1,19 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
 import type { LocalBridge } from '../../shared/local-bridge';
 import { FeedbackProvider } from '../../shared/feedback';
-import { InfoMessage, LocalUserBar, Tabs, type TabSpec } from '../../shared/ui';
-import { ConnectionTab } from './ConnectionTab';
-import { DeliveryLogTab } from './DeliveryLogTab';
-import { DryRunTab } from './DryRunTab';
-import { ProjectsTab } from './ProjectsTab';
-import { MappingsTab } from './MappingsTab';
-import { PostMortemTab } from './PostMortemTab';
-import { RulesTab } from './RulesTab';
+import { InfoMessage, Loading, LocalUserBar, Tabs, type TabSpec } from '../../shared/ui';
+
+// Each tab is its own chunk, loaded when first shown: the page paints before the rule parser, the YAML
+// library or the charts arrive.
+const ConnectionTab = lazy(() => import('./ConnectionTab').then((m) => ({ default: m.ConnectionTab })));
+const DeliveryLogTab = lazy(() => import('./DeliveryLogTab').then((m) => ({ default: m.DeliveryLogTab })));
+const DryRunTab = lazy(() => import('./DryRunTab').then((m) => ({ default: m.DryRunTab })));
+const ProjectsTab = lazy(() => import('./ProjectsTab').then((m) => ({ default: m.ProjectsTab })));
+const MappingsTab = lazy(() => import('./MappingsTab').then((m) => ({ default: m.MappingsTab })));
+const PostMortemTab = lazy(() => import('./PostMortemTab').then((m) => ({ default: m.PostMortemTab })));
+const RulesTab = lazy(() => import('./RulesTab').then((m) => ({ default: m.RulesTab })));
 
 const TABS: readonly TabSpec[] = [
   { id: 'connection', label: 'Connection' },
@@ -53,7 +56,8 @@ export function SettingsApp({ bridge }: { bridge: Bridge }) {
     window.history.pushState(null, '', url);
   }, []);
 
-  const render = (id: string) => {
+  const render = (id: string) => <Suspense fallback={<Loading label="Loading the tab" />}>{tabContent(id)}</Suspense>;
+  const tabContent = (id: string) => {
     const later = LATER[id];
     if (later) return <InfoMessage>{later}</InfoMessage>;
     switch (id) {
