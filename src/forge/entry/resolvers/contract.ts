@@ -11,6 +11,8 @@ import type { UserMatchList } from '../../projects/user-directory';
  * only whether they are set.
  */
 import type { ConnectionResolverDefinitions } from './contract-connection';
+import type { ViewerAccess } from './admin-check';
+export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
 
 export interface DeliverySummary {
@@ -30,6 +32,8 @@ export interface RecentDeliveries {
 
 export type ResolverDefinitions = {
   listRecentDeliveries: (input: { cursor?: string; limit?: number }) => RecentDeliveries;
+  /** Whether the caller may change what the page shows (both pages); writes still check for themselves. */
+  getMyAccess: () => ViewerAccess;
 } & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
