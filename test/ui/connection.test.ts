@@ -46,13 +46,13 @@ test('dave (not an admin) can neither rotate a key nor save the Impact connectio
   const keysBefore = secret(SecretKeys.relaySigningKeys);
   const impactBefore = secret(SecretKeys.impactApi);
   const page = await open('dave');
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await page.getByRole('button', { name: 'Add key' }).click();
-  await page.getByRole('alert').getByText(/you need the Administer Projects permission in OPS/).waitFor();
-  await page.getByLabel('Impact API URL').fill('http://127.0.0.1:1');
-  await page.getByLabel('New API token').fill('dave-token-0123');
-  await page.getByRole('button', { name: 'Save Impact connection' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Impact connection' }).getByText(/Administer Projects/).waitFor();
+  // Read-only from the start, saying why; the server refuses the writes all the same.
+  await page.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+  for (const name of ['Generate', 'Add key', 'Save Impact connection', 'Test connection']) expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
+  expect(await page.getByLabel('Impact API URL').isDisabled()).toBe(true);
+  expect(await page.getByLabel('New API token').isDisabled()).toBe(true);
+  expect(await ui.invokeSettings('rotateSigningKey', { keyId: 'dave-key', secret: 'dave-secret-0123456789-0123456789-0123' }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
+  expect(await ui.invokeSettings('saveImpactConnection', { baseUrl: 'http://127.0.0.1:1', token: 'dave-token-0123' }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
   expect(secret(SecretKeys.relaySigningKeys)).toEqual(keysBefore);
   expect(secret(SecretKeys.impactApi)).toEqual(impactBefore);
   await page.close();

@@ -68,8 +68,13 @@ test('an invalid regex shows an inline error and saves nothing', async () => {
 
 test('a user who does not administer the project cannot change rules and sees why', async () => {
   const page = await ui.open(settingsUrl('user=dave&tab=rules'));
-  await page.getByRole('button', { name: 'Disable Checkout alerts' }).click();
-  await page.getByText(/you need the Administer Projects permission in OPS/).waitFor();
+  // Read-only from the start, saying why; the server refuses the write all the same.
+  await page.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+  expect(await page.getByRole('button', { name: 'Disable Checkout alerts' }).isDisabled()).toBe(true);
+  expect(await page.getByRole('button', { name: 'Create rule' }).isDisabled()).toBe(true);
+  expect(await page.getByLabel(/Paste a rules file/).isDisabled()).toBe(true);
+  const { rules: current } = await ui.invokeSettings<{ rules: { active: boolean }[] }>('listAlertRules');
+  expect(await ui.invokeSettings('saveAlertRule', { rule: { ...current[0], active: false } }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
   const rules = ((await ui.invokeSettings('listAlertRules')) as { rules: { active: boolean }[] }).rules;
   expect(rules.map((r) => r.active)).toEqual([true]);
   await page.close();

@@ -82,9 +82,9 @@ describe('issue panel on an alert issue', () => {
     problemKey = problems.value.items[0]!.key;
 
     const dave = await ui.open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
-    await dave.getByRole('button', { name: 'Unlink' }).click();
-    await dave.getByRole('button', { name: 'Unlink issue' }).click();
-    await dave.getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    await dave.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    expect(await dave.getByRole('button', { name: 'Unlink' }).isDisabled()).toBe(true);
+    expect(await ui.invokePanel('unlinkIssueAlertGroup', issue.key, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
     expect(kvs(problemKey)).toBeDefined();
     await dave.close();
 
@@ -129,9 +129,11 @@ describe('settings: Mappings tab', () => {
   test('a non-admin cannot save', async () => {
     const before = await mappings();
     const page = await ui.open('/static/settings-ui/?user=dave&tab=mappings');
-    await page.getByLabel('Jira status for OPEN').fill('Pending resolution');
-    await page.getByRole('button', { name: 'Save mappings' }).click();
-    await page.getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    await page.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    expect(await page.getByLabel('Jira status for OPEN').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save mappings' }).isDisabled()).toBe(true);
+    const current = await mappings();
+    expect(await ui.invokeSettings('saveIncidentMappings', { mappings: { ...current, statuses: { ...current.statuses, impactToJira: { ...current.statuses.impactToJira, OPEN: 'Pending resolution' } } } }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
     expect(await mappings()).toEqual(before);
     await page.close();
   });

@@ -34,8 +34,11 @@ const opsTracked = async () => (await ui.invokeSettings<{ ok: boolean; value: { 
 
 test('a user who does not administer OPS cannot track it and sees why', async () => {
   const page = await open('dave');
-  await page.getByRole('checkbox', { name: 'Track OPS' }).click();
-  await page.getByText(/you need the Administer Projects permission in OPS/).waitFor();
+  await page.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+  expect(await page.getByRole('checkbox', { name: 'Track OPS' }).isDisabled()).toBe(true);
+  expect(await page.getByRole('button', { name: 'Save sync settings' }).isDisabled()).toBe(true);
+  const ops = (await ui.invokeSettings<{ value: { id: string; key: string }[] }>('listProjects')).value.find((p) => p.key === 'OPS');
+  expect(await ui.invokeSettings('trackProject', { projectId: ops?.id, projectKey: 'OPS' }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
   expect(await opsTracked()).toBe(false);
   expect(await page.getByRole('checkbox', { name: 'Track OPS' }).isChecked()).toBe(false);
   await page.close();

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import type { ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import { useReadOnlyReason } from '../../shared/access';
 import { useFeedback } from '../../shared/feedback';
 import type { ResolverAction } from '../../shared/resolver-hooks';
 import { ActionMessages } from '../../shared/ui';
@@ -25,6 +26,7 @@ interface Props {
 export function IssueActions({ action, leading, question, consequence, onResync, unlink, onUnlinked }: Props) {
   const { busy } = action;
   const feedback = useFeedback();
+  const readOnly = useReadOnlyReason();
   const confirmUnlink = async () => {
     const confirmed = await feedback.confirm({ title: question, body: consequence, confirmLabel: 'Unlink issue' });
     if (confirmed) await action.run('unlink', unlink, { notice: 'Issue unlinked.', then: onUnlinked });
@@ -37,10 +39,15 @@ export function IssueActions({ action, leading, question, consequence, onResync,
         <Button onClick={() => void onResync()} isDisabled={busy !== null}>
           {busy === 'resync' ? 'Resyncing…' : 'Resync now'}
         </Button>
-        <Button appearance="subtle" onClick={() => void confirmUnlink()} isDisabled={busy !== null}>
+        <Button appearance="subtle" onClick={() => void confirmUnlink()} isDisabled={busy !== null || readOnly !== null} aria-describedby={readOnly ? 'unlink-read-only' : undefined}>
           {busy === 'unlink' ? 'Unlinking…' : 'Unlink'}
         </Button>
       </div>
+      {readOnly && (
+        <p className="field-help" id="unlink-read-only" data-testid="read-only">
+          Unlink is not available to you: {readOnly}.
+        </p>
+      )}
       <ActionMessages error={action.error} errorTitle="The action failed" />
     </>
   );

@@ -4,6 +4,7 @@ import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
 import { errorOf } from '../../shared/resolver-hooks';
 import type { LocalBridge } from '../../shared/local-bridge';
+import { AccessProvider } from '../../shared/access';
 import { FeedbackProvider } from '../../shared/feedback';
 import { ErrorMessage, InfoMessage, Loading, LocalUserBar } from '../../shared/ui';
 import { AlertGroupView } from './AlertGroupView';
@@ -56,7 +57,8 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
   return (
     <FeedbackProvider>
       {bridge.local && <LocalUserBar bridge={bridge as LocalBridge} onChange={reload} />}
-      <main className="panel">
+      <main className="panel" key={generation}>
+        <AccessProvider client={client}>
         <h1 className="visually-hidden">Incident Bridge</h1>
         {state.kind === 'loading' && <Loading label="Loading what this issue is linked to" />}
         {state.kind === 'error' && <ErrorMessage error={state.error} title="Cannot show this issue's link" />}
@@ -71,6 +73,7 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
         {state.kind === 'alert' && <AlertGroupView bridge={bridge} client={client} group={state.group} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'incident' && <IncidentView bridge={bridge} client={client} incident={state.incident} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'post-mortem' && <PostMortemView bridge={bridge} postMortem={state.postMortem} />}
+        </AccessProvider>
       </main>
     </FeedbackProvider>
   );

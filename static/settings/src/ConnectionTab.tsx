@@ -1,4 +1,5 @@
 import type { ResolverClient } from '../../shared/client';
+import { Editable } from '../../shared/access';
 import { okResult, useResolverQuery } from '../../shared/resolver-hooks';
 import { Loading, ErrorMessage } from '../../shared/ui';
 import { ImpactSection } from './connection/ImpactSection';
@@ -13,8 +14,10 @@ export function ConnectionTab({ client }: { client: ResolverClient }) {
   return (
     <div>
       <RelaySection status={status} />
-      <SigningKeysSection client={client} signing={status.signing} onChange={(signing) => setStatus((s) => (s ? { ...s, signing } : s))} />
-      <ImpactSection client={client} impact={status.impact} onChange={(impact) => setStatus((s) => (s ? { ...s, impact } : s))} />
+      <Editable>
+        <SigningKeysSection client={client} signing={status.signing} onChange={(signing) => setStatus((s) => (s ? { ...s, signing } : s))} />
+        <ImpactSection client={client} impact={status.impact} onChange={(impact) => setStatus((s) => (s ? { ...s, impact } : s))} />
+      </Editable>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import EmptyState from '@atlaskit/empty-state';
 import type { DeliverySummary, FailedDeliverySummary } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
+import { Editable } from '../../shared/access';
 import { useFeedback } from '../../shared/feedback';
 import { IssueLink } from '../../shared/IssueLink';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
@@ -107,6 +108,7 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
       {failed.length === 0 ? (
         <p className="subtle">None: every event reached Jira or was skipped on purpose.</p>
       ) : (
+        <Editable>
         <DynamicTable
           label="Failed deliveries"
           head={{ cells: ['Failed', 'Group', 'Attempts', 'Jira said', 'Actions'].map((c) => ({ key: c, content: c })) }}
@@ -135,6 +137,7 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
             ],
           }))}
         />
+        </Editable>
       )}
       <div className="row">
         <h2 style={{ marginRight: 'auto' }}>Recent events</h2>

@@ -3,6 +3,7 @@ import { useId, useRef, type ReactNode } from 'react';
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
 import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
 import type { IncidentMappings } from '../../../src/forge/entry/resolvers/contract';
+import { Editable } from '../../shared/access';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
 import { Loading, ActionMessages, ErrorMessage, Form, TableHead } from '../../shared/ui';
@@ -126,6 +127,7 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
   const priority = m.fields.priority;
   return (
     <Form onSubmit={save}>
+      <Editable>
       <p className="subtle">How Impact incidents become Jira issues in this site, and back. Saving needs the Administer Projects permission in every project named here.</p>
 
       <h2>Incident issues</h2>
@@ -318,6 +320,7 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
       <Button appearance="primary" type="submit" isDisabled={action.busy !== null}>
         {action.busy ? 'Saving…' : 'Save mappings'}
       </Button>
+      </Editable>
     </Form>
   );
 }

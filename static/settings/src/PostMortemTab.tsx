@@ -4,6 +4,7 @@ import { renderPostMortem } from '../../../src/forge/domain/incidents/post-morte
 import { DEFAULT_POST_MORTEM_CONFIG, PLACEHOLDERS, checkPostMortemConfig, inDescription, type PostMortemConfig } from '../../../src/forge/domain/incidents/post-mortem-template';
 import type { PostMortemTemplates } from '../../../src/forge/entry/resolvers/contract';
 import { AdfView } from '../../shared/adf';
+import { Editable } from '../../shared/access';
 import type { ResolverClient } from '../../shared/client';
 import { useFeedback } from '../../shared/feedback';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
@@ -39,6 +40,7 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
   return (
     <div className="two-columns">
       <Form label="Post-mortem templates" onSubmit={() => preview.problems.length === 0 && save()}>
+        <Editable>
         <p className="field-help">
           Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')} {'{{custom_id.<key>}}'}; alone on a line: {'{{timeline}}'}, {'{{mitigation_events}}'}. Lines starting with “- ” are bullets, “### ” a heading.
         </p>
@@ -115,6 +117,7 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
         <Button appearance="primary" type="submit" isDisabled={action.busy !== null || preview.problems.length > 0}>
           {action.busy ? 'Saving…' : 'Save templates'}
         </Button>
+      </Editable>
       </Form>
       <section aria-label="Preview" className="card" data-testid="post-mortem-preview">
         <p className="subtle">

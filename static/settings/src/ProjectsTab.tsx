@@ -9,6 +9,7 @@ import EmptyState from '@atlaskit/empty-state';
 import type { ProjectRow, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { Editable } from '../../shared/access';
 import { useFeedback } from '../../shared/feedback';
 import { Loading, ActionMessages, ErrorMessage, Form, Lozenge, TableHead, Time, type LozengeTone } from '../../shared/ui';
 import { formatDuration, weeklySeries } from './chart-series';
@@ -92,6 +93,7 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
     <div>
       <ActionMessages error={error} notice={action.notice} errorTitle="Not changed" />
       <h2>Projects</h2>
+      <Editable>
       <table aria-label="Projects">
         <TableHead columns={['Tracked', 'Project', 'Status', 'Last sync', 'Issues', 'Last error', 'Actions']} />
         <tbody>
@@ -116,6 +118,7 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
           ))}
         </tbody>
       </table>
+      </Editable>
       <SyncSettings client={client} />
       {tracked.length === 0 ? (
         <EmptyState headingLevel={3} header="No project tracked" description="Track a project above to see its throughput, cycle time and story points." />
@@ -282,6 +285,7 @@ function SyncSettings({ client }: { client: ResolverClient }) {
     <section aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>Sync settings</h2>
       <Form className="card" label="Sync settings" onSubmit={save}>
+        <Editable>
         <div className="field-grid">
           <div className="field">
             <label htmlFor={`${uid}-interval`}>Sync every (hours)</label>
@@ -302,6 +306,7 @@ function SyncSettings({ client }: { client: ResolverClient }) {
         <Button type="submit" appearance="primary" isDisabled={action.busy !== null || intervalError !== null || fieldError !== null}>
           {action.busy ? 'Saving…' : 'Save sync settings'}
         </Button>
+        </Editable>
       </Form>
     </section>
   );

@@ -4,6 +4,7 @@ import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
+import { Editable } from '../../shared/access';
 import { useFeedback } from '../../shared/feedback';
 import { InfoMessage, Loading, ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
 import { RuleEditor } from './RuleEditor';
@@ -47,6 +48,7 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
 
   return (
     <div>
+      <Editable>
       <div className="row">
         <h2 style={{ margin: 0 }}>Alert rules</h2>
         <span className="spacer" />
@@ -123,6 +125,7 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
           </tbody>
         </table>
       )}
+      </Editable>
       <RulesYaml client={client} list={list} onImported={(next) => setList(next)} />
     </div>
   );

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { importRulesYaml } from '../../../src/forge/domain/alerts/rules-yaml';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList } from '../../../src/forge/entry/resolvers/contract';
+import { Editable } from '../../shared/access';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction } from '../../shared/resolver-hooks';
 import { ActionMessages, Lozenge, TableHead } from '../../shared/ui';
@@ -72,6 +73,7 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
         )}
       </div>
       {exported !== null && <pre data-testid="exported-yaml">{exported}</pre>}
+      <Editable>
       <div className="field">
         <label htmlFor="import-yaml">Paste a rules file to import (replaces every rule)</label>
         <textarea
@@ -96,6 +98,7 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
           </Button>
         )}
       </div>
+      </Editable>
       <ActionMessages error={action.error} notice={action.notice} errorTitle="Not imported" />
       {review && (
         <table aria-label="Changes the import would make">

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
 import type { LocalBridge } from '../../shared/local-bridge';
+import { AccessProvider, ReadOnlyNotice } from '../../shared/access';
 import { FeedbackProvider } from '../../shared/feedback';
 import { InfoMessage, Loading, LocalUserBar, Tabs, type TabSpec } from '../../shared/ui';
 
@@ -84,8 +85,11 @@ export function SettingsApp({ bridge }: { bridge: Bridge }) {
     <FeedbackProvider>
       {bridge.local && <LocalUserBar bridge={bridge as LocalBridge} onChange={() => setGeneration((g) => g + 1)} />}
       <main key={generation}>
-        <h1>Incident Bridge{projectKey ? <span className="subtle"> · {projectKey}</span> : null}</h1>
-        <Tabs tabs={TABS} selected={tab} onSelect={select} label="Incident Bridge settings" render={render} />
+        <AccessProvider client={client}>
+          <h1>Incident Bridge{projectKey ? <span className="subtle"> · {projectKey}</span> : null}</h1>
+          <ReadOnlyNotice what="these settings" />
+          <Tabs tabs={TABS} selected={tab} onSelect={select} label="Incident Bridge settings" render={render} />
+        </AccessProvider>
       </main>
     </FeedbackProvider>
   );
