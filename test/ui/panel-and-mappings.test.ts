@@ -109,6 +109,10 @@ describe('issue panel on an incident issue', () => {
     expect(await panel.getByTestId('jira-status').textContent()).toBe('Incoming');
     expect(await panel.getByTestId('impact-status').textContent()).toBe('OPEN');
     await panel.getByText('Impact incident INC-700').waitFor();
+    expect(await panel.getByTestId('incident-title').textContent()).toBe('Search latency');
+    // The incident's own url as Impact gave it (the simulator names its configured base, not the bound port).
+    expect(await panel.getByRole('link', { name: /^Open in Impact/ }).getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/incidents\/INC-700$/);
+    expect(await panel.getByTestId('commander').getByText('Bob Commander', { exact: true }).count()).toBe(1);
     await panel.getByText('bob@example.com').waitFor();
     await panel.getByText('in sync').waitFor();
     await panel.getByText('not created yet').waitFor();

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { LinkButton } from '@atlaskit/button/new';
 import type { IssueIncident } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
@@ -76,11 +77,21 @@ export function IncidentView({ bridge, client, incident: initial, onChanged, onU
 
   return (
     <div data-testid="incident">
+      {incident.title && (
+        <h2 className="incident-title" data-testid="incident-title">
+          {incident.title}
+        </h2>
+      )}
       <IssueActions
         action={action}
         leading={
           <>
             <strong>Impact incident {incident.incidentId}</strong>
+            {incident.impactUrl && (
+              <LinkButton href={incident.impactUrl} target="_blank" rel="noreferrer" spacing="compact">
+                Open in Impact
+              </LinkButton>
+            )}
             {incident.priority !== null && <Lozenge tone={incident.priority <= 2 ? 'removed' : 'moved'}>P{incident.priority}</Lozenge>}
             {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
           </>
@@ -108,7 +119,19 @@ export function IncidentView({ bridge, client, incident: initial, onChanged, onU
         <dt>Priority</dt>
         <dd data-testid="priority">{incident.priority !== null ? `P${incident.priority}` : '—'}</dd>
         <dt>Commander</dt>
-        <dd>{incident.commander ?? <span className="subtle">none</span>}</dd>
+        <dd data-testid="commander">
+          {incident.commander ? (
+            incident.commanderName ? (
+              <>
+                <span>{incident.commanderName}</span> <span className="subtle">{incident.commander}</span>
+              </>
+            ) : (
+              incident.commander
+            )
+          ) : (
+            <span className="subtle">none</span>
+          )}
+        </dd>
         <dt>Last sync</dt>
         <dd><Time iso={incident.lastSync} /></dd>
         <dt>Last error</dt>
