@@ -8,7 +8,9 @@ import Tooltip from '@atlaskit/tooltip';
 import type { ResolverError } from '../../src/forge/entry/resolvers/contract';
 import { LOCAL_USERS, isLocalUserName, type LocalBridge } from './local-bridge';
 
-export type LozengeTone = 'default' | 'success' | 'removed' | 'moved' | 'inprogress';
+import type { LozengeTone } from './tones';
+
+export type { LozengeTone };
 
 /** Atlaskit's lozenge; the tones are its appearances. */
 export function Lozenge({ tone = 'default', children }: { tone?: LozengeTone; children: ReactNode }) {

@@ -10,7 +10,7 @@ import { useFeedback } from '../../shared/feedback';
 import { IssueLink } from '../../shared/IssueLink';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
 import { ActionMessages, ErrorMessage, Loading, Lozenge, Time } from '../../shared/ui';
-import { VERDICT_TONE, groupLabel, splitIssueKeys, verdictOf, type DeliveryVerdict } from './delivery-outcome';
+import { VERDICT_TONE, groupLabel, splitIssueKeys, type DeliveryVerdict } from './delivery-outcome';
 
 const MAX_PAGES = 10;
 const ROWS_PER_PAGE = 20;
@@ -85,7 +85,7 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
         if (!live.current) return;
         if (outcome.kind === 'failed-again') feedback.warning(`Event ${v.eventId} failed again`, `${outcome.failed.failureKind}: ${outcome.failed.reason}`);
         else if (outcome.kind === 'done') {
-          const verdict = outcome.delivery ? verdictOf(outcome.delivery) : 'applied';
+          const verdict = outcome.delivery?.verdict ?? 'applied';
           const detail = outcome.delivery?.detail ?? '';
           if (verdict === 'failed' || verdict === 'partial' || verdict === 'rejected') feedback.warning(`Event ${v.eventId}: ${verdict}`, detail);
           else feedback.success(`Event ${v.eventId}: ${verdict}`, detail);
@@ -98,7 +98,7 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
   const error = action.error ?? log.error;
   if (!log.value) return error ? <ErrorMessage error={error} /> : <Loading label="Loading the delivery log" />;
   const { items, failed } = log.value;
-  const rows = items.map((d) => ({ delivery: d, verdict: verdictOf(d) }));
+  const rows = items.map((d) => ({ delivery: d, verdict: d.verdict }));
   const verdicts = [...new Set(rows.map((r) => r.verdict))].sort();
   const shown = filter === 'all' ? rows : rows.filter((r) => r.verdict === filter);
   return (

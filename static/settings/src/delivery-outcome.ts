@@ -1,35 +1,8 @@
-/**
- * The word a delivery-log row wears. The backend's `outcome` is the record's kind, and an `applied` event may
- * have skipped every problem (nothing to do) or failed some: its `detail` lists one clause per problem, in
- * the backend's own words (describeProblemOutcome: "created OPS-1", "skipped because …", "failed: …").
- */
-import type { DeliverySummary } from '../../../src/forge/entry/resolvers/contract';
-import type { LozengeTone } from '../../shared/ui';
+/** How a delivery-log row's verdict (decided by the backend: delivery-record verdictOf) looks. */
+import type { DeliveryVerdict } from '../../../src/forge/delivery/delivery-record';
+import type { LozengeTone } from '../../shared/tones';
 
-export type DeliveryVerdict = 'applied' | 'skipped' | 'failed' | 'partial' | 'rejected' | 'recorded';
-
-export function verdictOf(d: Pick<DeliverySummary, 'outcome' | 'detail'>): DeliveryVerdict {
-  switch (d.outcome) {
-    case 'failed':
-      return 'failed';
-    case 'rejected':
-      return 'rejected';
-    case 'recorded':
-      return 'recorded';
-    case 'applied': {
-      const clauses = d.detail.split('; ').filter((c) => c !== '');
-      if (clauses.length === 0 || d.detail === 'nothing to do') return 'skipped';
-      const failed = clauses.filter((c) => c.startsWith('failed:')).length;
-      const skipped = clauses.filter((c) => c.startsWith('skipped because')).length;
-      const done = clauses.length - failed - skipped;
-      if (failed > 0) return done > 0 ? 'partial' : 'failed';
-      return done > 0 ? 'applied' : 'skipped';
-    }
-    default:
-      // An Impact incident event: its summary says what was synced.
-      return 'applied';
-  }
-}
+export type { DeliveryVerdict };
 
 export const VERDICT_TONE: Record<DeliveryVerdict, LozengeTone> = {
   applied: 'success',

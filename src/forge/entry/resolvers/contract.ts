@@ -1,5 +1,5 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
-import type { FailedDeliveryBase } from '../../delivery/delivery-record';
+import type { DeliveryVerdict, FailedDeliveryBase } from '../../delivery/delivery-record';
 import type { ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
 import type { ProjectSyncSettings } from '../../projects/project-store';
@@ -20,7 +20,10 @@ export interface DeliverySummary {
   readonly source: string;
   readonly groupKey: string;
   readonly receivedAt: string;
+  /** The record's kind: recorded, rejected, applied, failed, incident. */
   readonly outcome: string;
+  /** What the row says: applied / skipped / partial / failed / rejected / recorded (delivery-record verdictOf). */
+  readonly verdict: DeliveryVerdict;
   /** One line for people: "created OPS-1", "skipped because …", "failed: …". */
   readonly detail: string;
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StorageKeys } from '../../constants';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
-import { describeOutcome, type DeliveryRecord } from '../../delivery/delivery-record';
+import { describeOutcome, verdictOf, type DeliveryRecord } from '../../delivery/delivery-record';
 import type { RecentDeliveries } from './contract';
 
 /** getConnectionStatus moved to ./connection (the Connection tab's resolvers). */
@@ -24,6 +24,7 @@ export async function listRecentDeliveries(input: unknown, deps: ResolverDeps): 
       groupKey: value.groupKey,
       receivedAt: value.receivedAt,
       outcome: value.outcome.kind,
+      verdict: verdictOf(value.outcome),
       detail: describeOutcome(value.outcome),
     })),
     nextCursor: page.nextCursor ?? null,
