@@ -32,9 +32,22 @@ async function readRecent(client: ResolverClient): Promise<DeliverySummary[]> {
   return all.sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
 }
 
+/** Failed deliveries are few (each is retried or dropped): a bounded number of pages. */
+async function readFailed(client: ResolverClient): Promise<FailedDeliverySummary[]> {
+  const all: FailedDeliverySummary[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await client.call('listFailedDeliveries', { limit: 20, ...(cursor ? { cursor } : {}) });
+    all.push(...result.items);
+    if (!result.nextCursor) break;
+    cursor = result.nextCursor;
+  }
+  return all;
+}
+
 async function loadLog(client: ResolverClient) {
-  const [items, failed] = await Promise.all([readRecent(client), client.call('listFailedDeliveries', { limit: 20 })]);
-  return okResult({ items, failed: failed.items });
+  const [items, failed] = await Promise.all([readRecent(client), readFailed(client)]);
+  return okResult({ items, failed });
 }
 
 /** Text with every Jira issue key as a link to that issue. An incident row starts with its Impact id, which is not a Jira key. */
@@ -69,7 +82,7 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
   const awaitRetry = async (key: string, eventId: string): Promise<RetryOutcome> => {
     for (let i = 0; i < POLL_TRIES && live.current; i++) {
       await sleep(POLL_MS);
-      const failed = (await client.call('listFailedDeliveries', { limit: 100 })).items.find((f) => f.key === key);
+      const failed = (await readFailed(client)).find((f) => f.key === key);
       if (failed) return { kind: 'failed-again', failed };
       const delivery = (await readRecent(client)).find((d) => d.eventId === eventId) ?? null;
       if (delivery && delivery.outcome !== 'failed') return { kind: 'done', delivery };
@@ -80,16 +93,17 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
   const retry = (f: FailedDeliverySummary) =>
     action.run('retry', () => client.call('retryFailedDelivery', { key: f.key }), {
       then: async (v) => {
-        feedback.success(`Retrying event ${v.eventId}…`, 'The outcome shows here when the app has processed it.');
+        // The button says "Retrying…" until the retried event has been processed (or the wait ends).
+        const what = groupLabel(f.groupKey);
         const outcome = await awaitRetry(f.key, v.eventId);
         if (!live.current) return;
-        if (outcome.kind === 'failed-again') feedback.warning(`Event ${v.eventId} failed again`, `${outcome.failed.failureKind}: ${outcome.failed.reason}`);
+        if (outcome.kind === 'failed-again') feedback.warning(`Retry failed again: ${what}`, `${outcome.failed.failureKind}: ${outcome.failed.reason}`);
         else if (outcome.kind === 'done') {
           const verdict = outcome.delivery?.verdict ?? 'applied';
           const detail = outcome.delivery?.detail ?? '';
-          if (verdict === 'failed' || verdict === 'partial' || verdict === 'rejected') feedback.warning(`Event ${v.eventId}: ${verdict}`, detail);
-          else feedback.success(`Event ${v.eventId}: ${verdict}`, detail);
-        } else feedback.warning(`Event ${v.eventId} is still queued`, 'Refresh the log in a moment to see its outcome.');
+          if (verdict === 'failed' || verdict === 'partial' || verdict === 'rejected') feedback.warning(`Retried (${verdict}): ${what}`, detail);
+          else feedback.success(`Retried (${verdict}): ${what}`, detail);
+        } else feedback.warning(`Retry still queued: ${what}`, 'Refresh the log in a moment to see its outcome.');
         await log.reload();
       },
     });
