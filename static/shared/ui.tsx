@@ -53,7 +53,7 @@ export function InfoMessage({ title, children }: { title?: string; children: Rea
 }
 
 /** What the last action did when it failed; its success shows as a flag (see useResolverAction). */
-export function ActionMessages({ error, errorTitle }: { error: ResolverError | null; notice?: ReactNode; errorTitle: string }) {
+export function ActionMessages({ error, errorTitle }: { error: ResolverError | null; errorTitle: string }) {
   return error ? <ErrorMessage error={error} title={errorTitle} /> : null;
 }
 

@@ -123,34 +123,34 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
         <p className="subtle">None: every event reached Jira or was skipped on purpose.</p>
       ) : (
         <Editable>
-        <DynamicTable
-          label="Failed deliveries"
-          head={{ cells: ['Failed', 'Group', 'Attempts', 'Jira said', 'Actions'].map((c) => ({ key: c, content: c })) }}
-          rows={failed.map((f) => ({
-            key: f.key,
-            cells: [
-              { key: 'at', content: <Time iso={f.failedAt} /> },
-              { key: 'group', content: <span className="wrap" title={f.groupKey}>{groupLabel(f.groupKey)}</span> },
-              { key: 'attempts', content: f.attempts },
-              {
-                key: 'reason',
-                content: (
-                  <>
-                    <Lozenge tone="removed">{f.failureKind}</Lozenge> {f.reason}
-                  </>
-                ),
-              },
-              {
-                key: 'actions',
-                content: (
-                  <Button spacing="compact" isDisabled={action.busy !== null} onClick={() => void retry(f)} aria-label={`Retry event ${f.eventId}`}>
-                    {action.busy === 'retry' ? 'Retrying…' : 'Retry'}
-                  </Button>
-                ),
-              },
-            ],
-          }))}
-        />
+          <DynamicTable
+            label="Failed deliveries"
+            head={{ cells: ['Failed', 'Group', 'Attempts', 'Jira said', 'Actions'].map((c) => ({ key: c, content: c })) }}
+            rows={failed.map((f) => ({
+              key: f.key,
+              cells: [
+                { key: 'at', content: <Time iso={f.failedAt} /> },
+                { key: 'group', content: <span className="wrap" title={f.groupKey}>{groupLabel(f.groupKey)}</span> },
+                { key: 'attempts', content: f.attempts },
+                {
+                  key: 'reason',
+                  content: (
+                    <>
+                      <Lozenge tone="removed">{f.failureKind}</Lozenge> {f.reason}
+                    </>
+                  ),
+                },
+                {
+                  key: 'actions',
+                  content: (
+                    <Button spacing="compact" isDisabled={action.busy !== null} onClick={() => void retry(f)} aria-label={`Retry event ${f.eventId}`}>
+                      {action.busy === 'retry' ? 'Retrying…' : 'Retry'}
+                    </Button>
+                  ),
+                },
+              ],
+            }))}
+          />
         </Editable>
       )}
       <div className="row">

@@ -41,83 +41,83 @@ export function PostMortemTab({ client }: { client: ResolverClient }) {
     <div className="two-columns">
       <Form label="Post-mortem templates" onSubmit={() => preview.problems.length === 0 && save()}>
         <Editable>
-        <p className="field-help">
-          Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')} {'{{custom_id.<key>}}'}; alone on a line: {'{{timeline}}'}, {'{{mitigation_events}}'}. Lines starting with “- ” are bullets, “### ” a heading.
-        </p>
-        <div className="field">
-          <label htmlFor={`${uid}-summary`}>Summary template</label>
-          <input id={`${uid}-summary`} type="text" value={templates.summary} aria-invalid={problemsOf('summary').length > 0} onChange={(e) => edit((t) => ({ ...t, summary: e.target.value }))} />
-          {problemsOf('summary').map((p, i) => (
+          <p className="field-help">
+            Placeholders: {PLACEHOLDERS.map((p) => `{{${p}}}`).join(' ')} {'{{custom_id.<key>}}'}; alone on a line: {'{{timeline}}'}, {'{{mitigation_events}}'}. Lines starting with “- ” are bullets, “### ” a heading.
+          </p>
+          <div className="field">
+            <label htmlFor={`${uid}-summary`}>Summary template</label>
+            <input id={`${uid}-summary`} type="text" value={templates.summary} aria-invalid={problemsOf('summary').length > 0} onChange={(e) => edit((t) => ({ ...t, summary: e.target.value }))} />
+            {problemsOf('summary').map((p, i) => (
+              <div key={i} className="field-error" role="alert">
+                {p.message}
+              </div>
+            ))}
+          </div>
+          {templates.sections.map((s, i) => (
+            <fieldset key={s.key} className="card">
+              <legend>
+                Section <code>{s.key}</code>
+              </legend>
+              <div className="field">
+                <label htmlFor={`${uid}-h-${s.key}`}>Heading of {s.key}</label>
+                <input id={`${uid}-h-${s.key}`} type="text" value={s.heading} onChange={(e) => editSection(i, { heading: e.target.value })} />
+              </div>
+              <div className="field">
+                <label htmlFor={`${uid}-b-${s.key}`}>Body of {s.key}</label>
+                <textarea id={`${uid}-b-${s.key}`} className="code" rows={5} value={s.body} aria-invalid={problemsOf(s.key).length > 0} onChange={(e) => editSection(i, { body: e.target.value })} />
+                {problemsOf(s.key).map((p, j) => (
+                  <div key={j} className="field-error" role="alert">
+                    {p.message}
+                  </div>
+                ))}
+              </div>
+              <Button
+                appearance="subtle"
+                spacing="compact"
+                onClick={() =>
+                  void feedback
+                    .confirm({
+                      title: `Remove section ${s.key}?`,
+                      body: (
+                        <p>
+                          Post-mortems created after you save will have no “{s.heading}” section, and its text ({s.body.trim() === '' ? 'empty now' : `${s.body.length} characters`}) is gone from
+                          the template. Post-mortems already created keep theirs. Until you save, reloading the page brings it back.
+                        </p>
+                      ),
+                      confirmLabel: 'Remove section',
+                    })
+                    .then((confirmed) => confirmed && edit((t) => ({ ...t, sections: t.sections.filter((_, j) => j !== i) })))
+                }
+              >
+                Remove section {s.key}
+              </Button>
+            </fieldset>
+          ))}
+          <div className="row field">
+            <label htmlFor={`${uid}-new`} className="visually-hidden">
+              New section key
+            </label>
+            <input id={`${uid}-new`} type="text" placeholder="new_section_key" style={{ maxWidth: 240 }} value={newKey} onChange={(e) => setNewKey(e.target.value)} />
+            <Button
+              isDisabled={!keyOk}
+              onClick={() => {
+                edit((t) => ({ ...t, sections: [...t.sections, { key: newKey, heading: newKey.replace(/_/g, ' '), body: '' }] }));
+                setNewKey('');
+              }}
+            >
+              Add section
+            </Button>
+          </div>
+          {problemsOf('(sections)').map((p, i) => (
             <div key={i} className="field-error" role="alert">
               {p.message}
             </div>
           ))}
-        </div>
-        {templates.sections.map((s, i) => (
-          <fieldset key={s.key} className="card">
-            <legend>
-              Section <code>{s.key}</code>
-            </legend>
-            <div className="field">
-              <label htmlFor={`${uid}-h-${s.key}`}>Heading of {s.key}</label>
-              <input id={`${uid}-h-${s.key}`} type="text" value={s.heading} onChange={(e) => editSection(i, { heading: e.target.value })} />
-            </div>
-            <div className="field">
-              <label htmlFor={`${uid}-b-${s.key}`}>Body of {s.key}</label>
-              <textarea id={`${uid}-b-${s.key}`} className="code" rows={5} value={s.body} aria-invalid={problemsOf(s.key).length > 0} onChange={(e) => editSection(i, { body: e.target.value })} />
-              {problemsOf(s.key).map((p, j) => (
-                <div key={j} className="field-error" role="alert">
-                  {p.message}
-                </div>
-              ))}
-            </div>
-            <Button
-              appearance="subtle"
-              spacing="compact"
-              onClick={() =>
-                void feedback
-                  .confirm({
-                    title: `Remove section ${s.key}?`,
-                    body: (
-                      <p>
-                        Post-mortems created after you save will have no “{s.heading}” section, and its text ({s.body.trim() === '' ? 'empty now' : `${s.body.length} characters`}) is gone from
-                        the template. Post-mortems already created keep theirs. Until you save, reloading the page brings it back.
-                      </p>
-                    ),
-                    confirmLabel: 'Remove section',
-                  })
-                  .then((confirmed) => confirmed && edit((t) => ({ ...t, sections: t.sections.filter((_, j) => j !== i) })))
-              }
-            >
-              Remove section {s.key}
-            </Button>
-          </fieldset>
-        ))}
-        <div className="row field">
-          <label htmlFor={`${uid}-new`} className="visually-hidden">
-            New section key
-          </label>
-          <input id={`${uid}-new`} type="text" placeholder="new_section_key" style={{ maxWidth: 240 }} value={newKey} onChange={(e) => setNewKey(e.target.value)} />
-          <Button
-            isDisabled={!keyOk}
-            onClick={() => {
-              edit((t) => ({ ...t, sections: [...t.sections, { key: newKey, heading: newKey.replace(/_/g, ' '), body: '' }] }));
-              setNewKey('');
-            }}
-          >
-            Add section
+          <ActionMessages error={action.error} errorTitle="The templates were not saved" />
+          <Button appearance="primary" type="submit" isDisabled={action.busy !== null || preview.problems.length > 0}>
+            {action.busy ? 'Saving…' : 'Save templates'}
           </Button>
-        </div>
-        {problemsOf('(sections)').map((p, i) => (
-          <div key={i} className="field-error" role="alert">
-            {p.message}
-          </div>
-        ))}
-        <ActionMessages error={action.error} notice={action.notice} errorTitle="The templates were not saved" />
-        <Button appearance="primary" type="submit" isDisabled={action.busy !== null || preview.problems.length > 0}>
-          {action.busy ? 'Saving…' : 'Save templates'}
-        </Button>
-      </Editable>
+        </Editable>
       </Form>
       <section aria-label="Preview" className="card" data-testid="post-mortem-preview">
         <p className="subtle">

@@ -91,33 +91,33 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
   const tracked = rows.filter((r) => r.tracked);
   return (
     <div>
-      <ActionMessages error={error} notice={action.notice} errorTitle="Not changed" />
+      <ActionMessages error={error} errorTitle="Not changed" />
       <h2>Projects</h2>
       <Editable>
-      <table aria-label="Projects">
-        <TableHead columns={['Tracked', 'Project', 'Status', 'Last sync', 'Issues', 'Last error', 'Actions']} />
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} data-project-key={row.key}>
-              <td>
-                <input type="checkbox" checked={row.tracked} onChange={() => void toggle(row)} aria-label={`Track ${row.key}`} />
-              </td>
-              <td>
-                <strong>{row.key}</strong> <span className="subtle">{row.name}</span>
-              </td>
-              <td data-testid={`status-${row.key}`}>{row.tracked ? <Lozenge tone={statusTone(row.status)}>{row.status ?? 'pending'}</Lozenge> : <span className="subtle">not tracked</span>}</td>
-              <td><Time iso={iso(row.lastSyncEndMs)} /></td>
-              <td>{row.tracked ? row.issueCount : '—'}</td>
-              <td>{row.lastError ?? '—'}</td>
-              <td className="actions">
-                <Button spacing="compact" isDisabled={!row.tracked} onClick={() => void syncNow(row)}>
-                  Sync now<span className="visually-hidden"> {row.key}</span>
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        <table aria-label="Projects">
+          <TableHead columns={['Tracked', 'Project', 'Status', 'Last sync', 'Issues', 'Last error', 'Actions']} />
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} data-project-key={row.key}>
+                <td>
+                  <input type="checkbox" checked={row.tracked} onChange={() => void toggle(row)} aria-label={`Track ${row.key}`} />
+                </td>
+                <td>
+                  <strong>{row.key}</strong> <span className="subtle">{row.name}</span>
+                </td>
+                <td data-testid={`status-${row.key}`}>{row.tracked ? <Lozenge tone={statusTone(row.status)}>{row.status ?? 'pending'}</Lozenge> : <span className="subtle">not tracked</span>}</td>
+                <td><Time iso={iso(row.lastSyncEndMs)} /></td>
+                <td>{row.tracked ? row.issueCount : '—'}</td>
+                <td>{row.lastError ?? '—'}</td>
+                <td className="actions">
+                  <Button spacing="compact" isDisabled={!row.tracked} onClick={() => void syncNow(row)}>
+                    Sync now<span className="visually-hidden"> {row.key}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Editable>
       <SyncSettings client={client} />
       {tracked.length === 0 ? (
@@ -286,26 +286,26 @@ function SyncSettings({ client }: { client: ResolverClient }) {
       <h2 id={`${uid}-h`}>Sync settings</h2>
       <Form className="card" label="Sync settings" onSubmit={save}>
         <Editable>
-        <div className="field-grid">
-          <div className="field">
-            <label htmlFor={`${uid}-interval`}>Sync every (hours)</label>
-            <input id={`${uid}-interval`} type="text" inputMode="numeric" value={intervalText} onChange={(e) => setIntervalText(e.target.value)} aria-invalid={intervalError !== null} aria-describedby={`${uid}-interval-help`} />
-            <div className={intervalError ? 'field-error' : 'field-help'} id={`${uid}-interval-help`}>
-              {intervalError ?? 'The scheduled trigger syncs every tracked project this often (1 to 24).'}
+          <div className="field-grid">
+            <div className="field">
+              <label htmlFor={`${uid}-interval`}>Sync every (hours)</label>
+              <input id={`${uid}-interval`} type="text" inputMode="numeric" value={intervalText} onChange={(e) => setIntervalText(e.target.value)} aria-invalid={intervalError !== null} aria-describedby={`${uid}-interval-help`} />
+              <div className={intervalError ? 'field-error' : 'field-help'} id={`${uid}-interval-help`}>
+                {intervalError ?? 'The scheduled trigger syncs every tracked project this often (1 to 24).'}
+              </div>
+            </div>
+            <div className="field">
+              <label htmlFor={`${uid}-points`}>Story points field</label>
+              <input id={`${uid}-points`} type="text" value={fieldText} placeholder="found by the app" spellCheck={false} onChange={(e) => setField(e.target.value)} aria-invalid={fieldError !== null} aria-describedby={`${uid}-points-help`} />
+              <div className={fieldError ? 'field-error' : 'field-help'} id={`${uid}-points-help`}>
+                {fieldError ?? 'Leave empty to use the field the app discovers ("Story point estimate" or "Story Points").'}
+              </div>
             </div>
           </div>
-          <div className="field">
-            <label htmlFor={`${uid}-points`}>Story points field</label>
-            <input id={`${uid}-points`} type="text" value={fieldText} placeholder="found by the app" spellCheck={false} onChange={(e) => setField(e.target.value)} aria-invalid={fieldError !== null} aria-describedby={`${uid}-points-help`} />
-            <div className={fieldError ? 'field-error' : 'field-help'} id={`${uid}-points-help`}>
-              {fieldError ?? 'Leave empty to use the field the app discovers ("Story point estimate" or "Story Points").'}
-            </div>
-          </div>
-        </div>
-        <ActionMessages error={action.error} errorTitle="Sync settings not saved" />
-        <Button type="submit" appearance="primary" isDisabled={action.busy !== null || intervalError !== null || fieldError !== null}>
-          {action.busy ? 'Saving…' : 'Save sync settings'}
-        </Button>
+          <ActionMessages error={action.error} errorTitle="Sync settings not saved" />
+          <Button type="submit" appearance="primary" isDisabled={action.busy !== null || intervalError !== null || fieldError !== null}>
+            {action.busy ? 'Saving…' : 'Save sync settings'}
+          </Button>
         </Editable>
       </Form>
     </section>

@@ -49,82 +49,82 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
   return (
     <div>
       <Editable>
-      <div className="row">
-        <h2 style={{ margin: 0 }}>Alert rules</h2>
-        <span className="spacer" />
-        <Button appearance="primary" onClick={() => setEditing({ kind: 'new' })} isDisabled={editing.kind !== 'none'}>
-          Create rule
-        </Button>
-      </div>
-      <p className="subtle">The first active rule whose matchers all hold decides the Jira project and how the issue is written.</p>
-      {error && <ErrorMessage error={error} title="Not changed" />}
-      {editing.kind !== 'none' && (
-        <RuleEditor
-          key={editing.kind === 'edit' ? editing.rule.id : 'new'}
-          client={client}
-          list={list}
-          editing={editing.kind === 'edit' ? editing.rule : undefined}
-          projectKey={projectKey}
-          onSaved={(next) => {
-            setList(next);
-            setEditing({ kind: 'none' });
-            action.setNotice('Rule saved.');
-          }}
-          onCancel={() => setEditing({ kind: 'none' })}
-        />
-      )}
-      {rules.length === 0 ? (
-        <InfoMessage title="No rules yet">Alerts are recorded but create no issues. Create a rule to start.</InfoMessage>
-      ) : (
-        <table aria-label="Alert rules in order">
-          <TableHead columns={['#', 'Rule', 'Matchers', 'Target', 'State', 'Actions']} />
-          <tbody>
-            {rules.map((rule, i) => (
-              <tr key={rule.id} data-rule-id={rule.id}>
-                <td>{i + 1}</td>
-                <td>
-                  <strong>{rule.name}</strong>
-                  <div className="subtle">
-                    <code>{rule.id}</code>
-                  </div>
-                </td>
-                <td>
-                  {rule.matchers.map((m, j) => (
-                    <div key={j}>
-                      <code>{m}</code>
+        <div className="row">
+          <h2 style={{ margin: 0 }}>Alert rules</h2>
+          <span className="spacer" />
+          <Button appearance="primary" onClick={() => setEditing({ kind: 'new' })} isDisabled={editing.kind !== 'none'}>
+            Create rule
+          </Button>
+        </div>
+        <p className="subtle">The first active rule whose matchers all hold decides the Jira project and how the issue is written.</p>
+        {error && <ErrorMessage error={error} title="Not changed" />}
+        {editing.kind !== 'none' && (
+          <RuleEditor
+            key={editing.kind === 'edit' ? editing.rule.id : 'new'}
+            client={client}
+            list={list}
+            editing={editing.kind === 'edit' ? editing.rule : undefined}
+            projectKey={projectKey}
+            onSaved={(next) => {
+              setList(next);
+              setEditing({ kind: 'none' });
+              action.setNotice('Rule saved.');
+            }}
+            onCancel={() => setEditing({ kind: 'none' })}
+          />
+        )}
+        {rules.length === 0 ? (
+          <InfoMessage title="No rules yet">Alerts are recorded but create no issues. Create a rule to start.</InfoMessage>
+        ) : (
+          <table aria-label="Alert rules in order">
+            <TableHead columns={['#', 'Rule', 'Matchers', 'Target', 'State', 'Actions']} />
+            <tbody>
+              {rules.map((rule, i) => (
+                <tr key={rule.id} data-rule-id={rule.id}>
+                  <td>{i + 1}</td>
+                  <td>
+                    <strong>{rule.name}</strong>
+                    <div className="subtle">
+                      <code>{rule.id}</code>
                     </div>
-                  ))}
-                </td>
-                <td>
-                  {rule.target.projectKey} · {rule.target.issueType}
-                </td>
-                <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
-                <td className="actions">
-                  <Button spacing="compact" aria-label={`Move ${rule.name} up`} isDisabled={i === 0} onClick={() => move(i, -1)}>
-                    ↑
-                  </Button>
-                  <Button spacing="compact" aria-label={`Move ${rule.name} down`} isDisabled={i === rules.length - 1} onClick={() => move(i, 1)}>
-                    ↓
-                  </Button>
-                  <Button spacing="compact" aria-label={`Edit ${rule.name}`} onClick={() => setEditing({ kind: 'edit', rule })}>
-                    Edit
-                  </Button>
-                  <Button
-                    spacing="compact"
-                    aria-label={`${rule.active ? 'Disable' : 'Enable'} ${rule.name}`}
-                    onClick={() => void apply(() => client.call('saveAlertRule', { rule: { ...rule, active: !rule.active }, expectedRevision: list.revision }), `${rule.name} ${rule.active ? 'disabled' : 'enabled'}.`)}
-                  >
-                    {rule.active ? 'Disable' : 'Enable'}
-                  </Button>
-                  <Button spacing="compact" aria-label={`Delete ${rule.name}`} onClick={() => void remove(rule)}>
-                    Delete
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                  </td>
+                  <td>
+                    {rule.matchers.map((m, j) => (
+                      <div key={j}>
+                        <code>{m}</code>
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    {rule.target.projectKey} · {rule.target.issueType}
+                  </td>
+                  <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
+                  <td className="actions">
+                    <Button spacing="compact" aria-label={`Move ${rule.name} up`} isDisabled={i === 0} onClick={() => move(i, -1)}>
+                      ↑
+                    </Button>
+                    <Button spacing="compact" aria-label={`Move ${rule.name} down`} isDisabled={i === rules.length - 1} onClick={() => move(i, 1)}>
+                      ↓
+                    </Button>
+                    <Button spacing="compact" aria-label={`Edit ${rule.name}`} onClick={() => setEditing({ kind: 'edit', rule })}>
+                      Edit
+                    </Button>
+                    <Button
+                      spacing="compact"
+                      aria-label={`${rule.active ? 'Disable' : 'Enable'} ${rule.name}`}
+                      onClick={() => void apply(() => client.call('saveAlertRule', { rule: { ...rule, active: !rule.active }, expectedRevision: list.revision }), `${rule.name} ${rule.active ? 'disabled' : 'enabled'}.`)}
+                    >
+                      {rule.active ? 'Disable' : 'Enable'}
+                    </Button>
+                    <Button spacing="compact" aria-label={`Delete ${rule.name}`} onClick={() => void remove(rule)}>
+                      Delete
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </Editable>
       <RulesYaml client={client} list={list} onImported={(next) => setList(next)} />
     </div>

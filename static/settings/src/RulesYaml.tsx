@@ -74,32 +74,32 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
       </div>
       {exported !== null && <pre data-testid="exported-yaml">{exported}</pre>}
       <Editable>
-      <div className="field">
-        <label htmlFor="import-yaml">Paste a rules file to import (replaces every rule)</label>
-        <textarea
-          id="import-yaml"
-          className="code"
-          rows={6}
-          value={text}
-          spellCheck={false}
-          onChange={(e) => {
-            setText(e.target.value);
-            setReview(null);
-          }}
-        />
-      </div>
-      <div className="row" style={{ marginBottom: 8 }}>
-        <Button onClick={doReview} isDisabled={text.trim() === ''}>
-          Review changes
-        </Button>
-        {review && (
-          <Button appearance="primary" onClick={() => void doImport()}>
-            Import {review.rules.length} rule(s)
+        <div className="field">
+          <label htmlFor="import-yaml">Paste a rules file to import (replaces every rule)</label>
+          <textarea
+            id="import-yaml"
+            className="code"
+            rows={6}
+            value={text}
+            spellCheck={false}
+            onChange={(e) => {
+              setText(e.target.value);
+              setReview(null);
+            }}
+          />
+        </div>
+        <div className="row" style={{ marginBottom: 8 }}>
+          <Button onClick={doReview} isDisabled={text.trim() === ''}>
+            Review changes
           </Button>
-        )}
-      </div>
+          {review && (
+            <Button appearance="primary" onClick={() => void doImport()}>
+              Import {review.rules.length} rule(s)
+            </Button>
+          )}
+        </div>
       </Editable>
-      <ActionMessages error={action.error} notice={action.notice} errorTitle="Not imported" />
+      <ActionMessages error={action.error} errorTitle="Not imported" />
       {review && (
         <table aria-label="Changes the import would make">
           <TableHead columns={['Rule', 'Change', 'Fields']} />

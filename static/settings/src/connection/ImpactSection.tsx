@@ -69,7 +69,7 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
             <div className="field-help">Leave empty to keep the stored token. It is never shown again.</div>
           </div>
         </div>
-        <ActionMessages error={action.error} notice={action.notice} errorTitle="Impact connection" />
+        <ActionMessages error={action.error} errorTitle="Impact connection" />
         <div className="row">
           <Button appearance="primary" type="submit" isDisabled={busy}>
             Save Impact connection
