@@ -2,12 +2,11 @@
  * `npm start`: the product on one machine with its embedded defaults: relay, local Forge host running
  * the real app, the Jira Cloud simulator and the Impact simulator. Prints where everything is and how to send an alert.
  */
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { importRulesYaml } from '../forge/domain/alerts';
-import { StorageKeys } from '../forge/constants';
+import { relative } from 'node:path';
 import { createJsonLogger } from '../relay/logger';
-import { sandboxOptionsFromEnv, startSandbox, type Sandbox } from './sandbox';
+import { sandboxBanner } from './banner';
+import { loadExampleRules, SAMPLE_ALERT_FILE } from './example-rules';
+import { sandboxOptionsFromEnv, startSandbox } from './sandbox';
 
 /** A person opens an incident in Impact's UI; bob@example.com is a user of the simulated Jira site too. */
 const SAMPLE_INCIDENT = { title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } };
@@ -16,36 +15,8 @@ async function main(): Promise<void> {
   const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
   const sandbox = await startSandbox(sandboxOptionsFromEnv(process.env, logger));
   const rulesNote = loadExampleRules(sandbox.forge);
-  const { relay, forgeHost, jira, webTrigger, impact } = sandbox.urls;
-  const token = sandbox.relayConfig.alertmanagerTokens[0];
-  const example = relative(process.cwd(), join(__dirname, '../../examples/alertmanager-firing.json'));
-  process.stdout.write(
-    [
-      '',
-      'Incident Bridge sandbox is running',
-      `  relay            ${relay}   (POST /v1/alertmanager, POST /v1/impact, GET /healthz, GET /metrics)`,
-      `  Forge host       ${forgeHost}   (web trigger ${webTrigger})`,
-      `  Jira simulator   ${jira}   (Basic auth as any email; projects OPS and PM)`,
-      ...(impact ? [`  Impact simulator ${impact}   (API token ${sandbox.impactApiToken}; admin API /admin/incidents, webhooks to ${relay}/v1/impact)`] : []),
-      `  settings page    ${forgeHost}/static/settings-ui/`,
-      `  issue panel      ${forgeHost}/static/panel-ui/`,
-      '',
-      rulesNote,
-      'Send a sample alert:',
-      `  curl -sS -X POST ${relay}/v1/alertmanager -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' --data @${example}`,
-      ...(impact
-        ? [
-            'Open an incident in Impact (becomes an OPS issue in Jira):',
-            `  curl -sS -X POST '${impact}/admin/incidents?wait=true' -H 'Content-Type: application/json' -d '${JSON.stringify(SAMPLE_INCIDENT)}'`,
-          ]
-        : []),
-      'Then see what the app recorded:',
-      `  curl -sS -X POST ${forgeHost}/api/invoke/bridge-settings -H 'Content-Type: application/json' -d '{"functionKey":"listRecentDeliveries","payload":{}}'`,
-      '',
-      'Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
+  const example = relative(process.cwd(), SAMPLE_ALERT_FILE);
+  process.stdout.write(sandboxBanner({ urls: sandbox.urls, example, rulesNote, sampleIncident: SAMPLE_INCIDENT }));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -57,18 +28,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-/** An empty sandbox gets the example rules, so the sample alert makes an issue; existing rules are kept. */
-function loadExampleRules(forge: Sandbox['forge']): string {
-  const existing = forge.kvs.get({ kind: 'kv' }, StorageKeys.alertRules);
-  if (existing.ok) return 'Alert rules: kept the ones already stored in the sandbox.';
-  const file = join(__dirname, '../../examples/alert-rules.yaml');
-  const rules = importRulesYaml(readFileSync(file, 'utf8'));
-  if (!rules.ok) throw new Error(`examples/alert-rules.yaml: ${rules.error.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const stored = forge.kvs.set({ kind: 'kv' }, StorageKeys.alertRules, { version: 1, revision: 1, rules: rules.value });
-  if (!stored.ok) throw new Error(stored.failure.message);
-  return `Alert rules: loaded ${rules.value.length} example rules from examples/alert-rules.yaml (edit them in the settings page).`;
 }
 
 main().catch((error: unknown) => {

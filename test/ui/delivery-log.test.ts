@@ -1,7 +1,7 @@
 /**
  * The Delivery log tab in a real browser against the sandbox: an event Jira refuses is listed as failed;
  * Retry waits for the retried event and shows what really happened (failed again while the rule still
- * targets a project Jira refuses; applied, with the issue created, once the rule is fixed).
+ * names an issue type Jira refuses; applied, with the issue created, once the rule is fixed).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +16,9 @@ jest.setTimeout(90_000);
 const ui = browserSuite({ pageTimeoutMs: 25_000 });
 
 beforeAll(async () => {
-  // Jira refuses to create issues in a project that does not exist: HTTP 400, a failed delivery.
-  seedRules(ui.sandbox.forge, fixtureRules({ checkout: { target: { projectKey: 'NOPE', issueType: 'Incident' } } }));
+  // Jira refuses to create an issue of a type the project does not have: HTTP 400, a failed delivery (in OPS,
+  // which alice administers, so she may retry it).
+  seedRules(ui.sandbox.forge, fixtureRules({ checkout: { target: { projectKey: 'OPS', issueType: 'Outage' } } }));
   const fixture = readFileSync(join(ALERTMANAGER_FIXTURES, '01-checkout-first-firing.json'), 'utf8');
   expect((await postAlertmanager(ui.sandbox.urls.relay, fixture)).status).toBe(202);
   await settle(ui.sandbox);
@@ -29,7 +30,7 @@ test('a retry that fails again says so, with Jira’s reason; after the rule is 
   expect(await failedCount()).toBe(1);
   const page = await ui.open('/static/settings-ui/?user=alice&tab=deliveries');
   const failed = page.getByRole('table', { name: 'Failed deliveries' });
-  await failed.getByText(/Specify a valid project ID or key/).waitFor();
+  await failed.getByText(/Jira refused the request \(HTTP 400\): issuetype/).waitFor();
   // The recent event wears the backend's word, never a green "applied".
   await page.getByRole('table', { name: 'Recent events' }).getByText('failed', { exact: true }).waitFor();
   expect(await seriousAxeViolations(page)).toEqual([]);
@@ -37,7 +38,7 @@ test('a retry that fails again says so, with Jira’s reason; after the rule is 
   await failed.getByRole('button', { name: /^Retry event / }).click();
   const again = page.getByText('Retry failed again: alertname=HighErrorRate · cluster=prod-eu', { exact: true });
   await again.waitFor();
-  await page.getByText(/rejected: .*Specify a valid project ID or key/).first().waitFor();
+  await page.getByText(/^rejected: Jira refused the request \(HTTP 400\): issuetype/).first().waitFor();
   expect(await failedCount()).toBe(1);
   await ui.screenshot(page, 'retry-failed-again.png');
 

@@ -13,17 +13,19 @@ import {
   type IncidentLink,
   type IssueRef,
   type JiraCommand,
+  type SyncPlan,
   type UserLink,
 } from '../domain/incidents';
+import { EMPTY_LEARNED_WORKFLOW, graphOf } from '../domain/workflow';
 import type { Clock } from '../ports/clock';
-import { describeJiraFailure, type JiraFailure } from '../ports/jira';
+import { describeJiraFailure, type JiraFailure, type JiraResult } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, saveRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
-import { moveIssueToStatus } from './workflow';
+import { locateIssue, moveIssue, moveIssueToStatus, type IssueInWorkflow, type MoveResult } from '../workflow';
 
 export interface IncidentDeps {
   readonly store: KeyValueStore;
@@ -82,20 +84,23 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   if (incident.commander && !ownOrigin) users = await ensureUserLink(incident.commander, users, deps.jira, deps.store, deps.clock.now());
 
   const now = deps.clock.now();
-  // The workflow is learned while moving (workflow.ts), so the plan only names the target status.
-  const plan = planImpactToJira({
-    webhook,
-    config,
-    link: record.link,
-    jiraStatusId: null,
-    workflow: { initialStatusId: '', statuses: [], transitions: [] },
-    users,
-    guard: record.guard,
-    now,
-  });
-  const wantsMove = plan.commands.some((c) => c.kind === 'transition-issue') || plan.problems.some((p) => p.kind === 'unknown-status' || p.kind === 'no-transition-path');
+  const targetStatus = jiraStatusFor(config.statuses, incident.status);
+  const planOn = (at: IssueInWorkflow | undefined) =>
+    planImpactToJira({ webhook, config, link: record.link, jiraStatusId: at?.status.id ?? null, workflow: graphOf(at?.learned ?? EMPTY_LEARNED_WORKFLOW, at?.status.id ?? ''), users, guard: record.guard, now });
+  const movesStatus = (p: SyncPlan<JiraCommand>) => p.commands.some((c) => c.kind === 'transition-issue') || p.problems.some((x) => x.kind === 'unknown-status' || x.kind === 'no-transition-path');
+  // Planned on no workflow first: only an event that moves the status reads the issue's place and the
+  // learned workflow (src/forge/workflow), and is planned again on them; the engine runs that plan's steps.
+  let plan = planOn(undefined);
+  let located: JiraResult<IssueInWorkflow> | undefined;
+  if (record.link && movesStatus(plan)) {
+    located = await locateIssue(deps, config.fields.projectKey, record.link.issueId, targetStatus);
+    if (located.ok) plan = planOn(located.value);
+  }
+  const planned = plan.commands.find((c) => c.kind === 'transition-issue');
+  const wantsMove = movesStatus(plan);
   let guard = plan.guard;
-  if (wantsMove) guard = planWrites(guard, [{ side: 'jira', entityId: incident.id, field: 'status', value: GuardValues.jiraStatus(jiraStatusFor(config.statuses, incident.status)) }], now, config.guard).state;
+  // No path planned yet (a new issue, or one the engine must explore): guard the target status it heads for.
+  if (wantsMove && !planned) guard = planWrites(guard, [{ side: 'jira', entityId: incident.id, field: 'status', value: GuardValues.jiraStatus(targetStatus) }], now, config.guard).state;
   record = { ...record, guard, known: knownAfter(record, webhook) };
   await saveRecord(deps.store, incident.id, record);
 
@@ -152,8 +157,12 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       }
       case 'move': {
         if (!link) break;
-        const target = jiraStatusFor(config.statuses, incident.status);
-        const moved = await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target);
+        const target = targetStatus;
+        const moved: MoveResult = !located
+          ? await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target)
+          : located.ok
+            ? await moveIssue(deps, located.value, target, planned?.steps)
+            : { ok: false, failure: located.failure, transitions: 0, steps: [] };
         if (moved.ok) {
           if (moved.transitions > 0) notes.push(`moved to ${target} in ${moved.transitions} step(s)`);
         } else if (moved.failure.kind === 'no-path') {

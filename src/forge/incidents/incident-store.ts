@@ -6,8 +6,6 @@ import {
   type IncidentSyncConfig,
   type KnownIncident,
   type UserLink,
-  type WorkflowStatus,
-  type WorkflowTransition,
 } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
 
@@ -32,21 +30,12 @@ export const IncidentKeys = {
   postMortemOf: (issueId: string) => `incident-pm:${issueId}`,
   /** IncidentResyncRequest: the newest "Resync now" of an incident and how it ended (the panel polls it). */
   resync: (incidentId: string) => `incident-resync:${incidentId}`,
-  /** Learned workflow graph of a project (statuses, and transitions seen from each status). */
-  workflow: (projectKey: string) => `incident-workflow:${projectKey}`,
 } as const;
 
 export interface IncidentRecord {
   readonly link: IncidentLink | null;
   readonly guard: GuardState;
   readonly known: (KnownIncident & { readonly updatedAt: number }) | null;
-}
-
-export interface LearnedWorkflow {
-  readonly statuses: readonly WorkflowStatus[];
-  readonly transitions: readonly WorkflowTransition[];
-  /** Status ids whose outgoing transitions were read from Jira. */
-  readonly knownFrom: readonly string[];
 }
 
 export const EMPTY_RECORD: IncidentRecord = { link: null, guard: EMPTY_GUARD_STATE, known: null };

@@ -25,6 +25,12 @@ export function issueUpdatedDeps() {
   return { ...platform(), incidents: incidentPorts(briefWaits(5)) };
 }
 
+/** `issue-deleted-fn`: removes the deleted issue's project sync record (KVS only). */
+export function issueDeletedDeps() {
+  const { store, logger } = platform();
+  return { store, logger };
+}
+
 /** `closure-validator-fn`: reads the incident record and the issue as the app. */
 export function closureValidatorDeps() {
   const { store, logger } = platform();

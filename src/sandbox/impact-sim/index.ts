@@ -16,3 +16,5 @@ export type { ImpactStore, IncidentUpdateRecord, Note } from './store';
 export { DEFAULT_WEBHOOK_RETRY, signImpactWebhook } from './webhooks';
 export type { WebhookAttempt, WebhookDelivery, WebhookDeliveryState, WebhookDispatcher, WebhookRetryPolicy } from './webhooks';
 export { ImpactApiFailure, ImpactConnectionDrop } from './errors';
+export { persistImpactSimulator } from './persistence';
+export type { PersistentImpactSimulator } from './persistence';

@@ -59,6 +59,16 @@ function canonical(value: unknown): string {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** Everything the store holds, as plain JSON (persistence). */
+export interface ImpactStoreSnapshot {
+  readonly incidents: ImpactIncident[];
+  readonly users: ImpactUser[];
+  readonly notes: Note[];
+  readonly updates: IncidentUpdateRecord[];
+  readonly nextIncident: number;
+  readonly nextNote: number;
+}
+
 export class ImpactStore {
   private readonly incidents = new Map<string, ImpactIncident>();
   private readonly users = new Map<string, ImpactUser>();
@@ -73,6 +83,29 @@ export class ImpactStore {
     private readonly idPrefix: string,
   ) {
     this.nextIncident = firstIncidentNumber;
+  }
+
+  snapshot(): ImpactStoreSnapshot {
+    return clone({
+      incidents: [...this.incidents.values()],
+      users: [...this.users.values()],
+      notes: this.notes,
+      updates: this.updates,
+      nextIncident: this.nextIncident,
+      nextNote: this.nextNote,
+    });
+  }
+
+  restore(snapshot: ImpactStoreSnapshot): void {
+    const copy = clone(snapshot);
+    this.incidents.clear();
+    for (const incident of copy.incidents) this.incidents.set(incident.id, incident);
+    this.users.clear();
+    for (const user of copy.users) this.users.set(user.email.toLowerCase(), user);
+    this.notes.splice(0, this.notes.length, ...copy.notes);
+    this.updates.splice(0, this.updates.length, ...copy.updates);
+    this.nextIncident = copy.nextIncident;
+    this.nextNote = copy.nextNote;
   }
 
   /** The next free generated id (`INC-<n>`). */

@@ -65,6 +65,13 @@ interface MutableDelivery extends Omit<WebhookDelivery, 'state' | 'attempts'> {
   resolveSettled(): void;
 }
 
+/** The dispatcher's deliveries and counters as plain JSON (persistence). */
+export interface WebhookSnapshot {
+  readonly deliveries: WebhookDelivery[];
+  readonly seq: number;
+  readonly eventSeq: number;
+}
+
 export interface WebhookDispatcherOptions {
   readonly url: string | undefined;
   readonly secret: string;
@@ -120,6 +127,7 @@ export class WebhookDispatcher {
   private readonly stopController = new AbortController();
   private url: string | undefined;
   private paused = false;
+  private readonly changeListeners = new Set<() => void>();
   private seq = 0;
   private eventSeq = 0;
 
@@ -131,6 +139,47 @@ export class WebhookDispatcher {
   newEventId(): string {
     this.eventSeq += 1;
     return `evt_${String(this.eventSeq).padStart(6, '0')}_${randomBytes(6).toString('hex')}`;
+  }
+
+  /** Called after a delivery was added or changed state (persistence); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  /** Changes made while stopping (queued deliveries abandoned) are not reported: a restart sends them again. */
+  private changed(): void {
+    if (this.stopController.signal.aborted) return;
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  snapshot(): WebhookSnapshot {
+    return { deliveries: this.records.map(snapshot), seq: this.seq, eventSeq: this.eventSeq };
+  }
+
+  /**
+   * Loads persisted deliveries: final ones become history; those that were queued, sending or retrying when the
+   * simulator stopped are queued again (same event_id and bytes, as Impact's retry would send them), so a restart
+   * loses no webhook. Call before anything is enqueued.
+   */
+  restore(saved: WebhookSnapshot): void {
+    if (this.records.length > 0) throw new Error('impact-sim: restore() must come before any delivery');
+    this.seq = saved.seq;
+    this.eventSeq = saved.eventSeq;
+    for (const d of saved.deliveries) {
+      let resolveSettled = (): void => undefined;
+      const settled = new Promise<void>((resolve) => {
+        resolveSettled = resolve;
+      });
+      const pending = d.state === 'queued' || d.state === 'sending' || d.state === 'retrying';
+      const record: MutableDelivery = { ...d, body: structuredClone(d.body), state: pending ? 'queued' : d.state, attempts: [...d.attempts], settled, resolveSettled };
+      this.records.push(record);
+      if (pending) this.queue.push(record);
+      else resolveSettled();
+    }
+    this.pump();
   }
 
   /** Queues a webhook (checked against the contract first: a simulator bug must not reach the relay). */
@@ -176,8 +225,29 @@ export class WebhookDispatcher {
     this.paused = true;
   }
 
-  /** Releases held deliveries; `reverse` sends them newest first, to test out-of-order arrival. */
-  resume(options: { reverse?: boolean } = {}): void {
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Deliveries waiting to be sent (held while paused), in the order they would go out. */
+  held(): WebhookDelivery[] {
+    return this.queue.map(snapshot);
+  }
+
+  /**
+   * Releases held deliveries; `reverse` sends them newest first, to test out-of-order arrival; `order` names the
+   * held deliveries' `seq`s to send first, in that order (the others follow in their queued order). Deliveries
+   * of one incident still go one at a time, in the resulting order.
+   */
+  resume(options: { reverse?: boolean; order?: readonly number[] } = {}): void {
+    if (options.order) {
+      const bySeq = new Map(this.queue.map((r) => [r.seq, r]));
+      const unknown = options.order.filter((seq) => !bySeq.has(seq));
+      if (unknown.length > 0) throw new Error(`impact-sim: deliveries ${unknown.join(', ')} are not held`);
+      const first = options.order.map((seq) => bySeq.get(seq)).filter((r): r is MutableDelivery => r !== undefined);
+      const rest = this.queue.filter((r) => !options.order?.includes(r.seq));
+      this.queue.splice(0, this.queue.length, ...first, ...rest);
+    }
     this.paused = false;
     if (options.reverse) this.queue.reverse();
     this.pump();
@@ -218,6 +288,7 @@ export class WebhookDispatcher {
     if (this.stopController.signal.aborted) this.finish(record, 'failed');
     else {
       this.queue.push(record);
+      this.changed();
       this.pump();
     }
     return record;
@@ -247,6 +318,7 @@ export class WebhookDispatcher {
   private finish(record: MutableDelivery, state: 'delivered' | 'failed' | 'skipped'): void {
     record.state = state;
     record.resolveSettled();
+    this.changed();
   }
 
   private async deliver(record: MutableDelivery): Promise<void> {
@@ -265,6 +337,7 @@ export class WebhookDispatcher {
       if (outcome.status !== null && outcome.status < 300) return this.finish(record, 'delivered');
       if (delay === null) return this.finish(record, 'failed');
       record.state = 'retrying';
+      this.changed();
       await this.wait(delay);
     }
   }

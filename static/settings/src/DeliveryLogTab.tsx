@@ -79,12 +79,14 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
   }, []);
 
   /** Waits until the retried event was processed: listed as failed again, or logged with another outcome. */
-  const awaitRetry = async (key: string, eventId: string): Promise<RetryOutcome> => {
+  const awaitRetry = async (before: FailedDeliverySummary, eventId: string): Promise<RetryOutcome> => {
     for (let i = 0; i < POLL_TRIES && live.current; i++) {
       await sleep(POLL_MS);
-      const failed = (await readFailed(client)).find((f) => f.key === key);
+      // Failed again: the event is listed as failed once more, later than the failure retried (server times).
+      const failed = (await readFailed(client)).find((f) => f.eventId === eventId && (f.key !== before.key || f.failedAt > before.failedAt));
       if (failed) return { kind: 'failed-again', failed };
-      const delivery = (await readRecent(client)).find((d) => d.eventId === eventId) ?? null;
+      // Repeats of a group fold into one log line: the retried event may be its latest.
+      const delivery = (await readRecent(client)).find((d) => d.eventId === eventId || d.lastEventId === eventId) ?? null;
       if (delivery && delivery.outcome !== 'failed') return { kind: 'done', delivery };
     }
     return { kind: 'still-queued' };
@@ -95,7 +97,7 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
       then: async (v) => {
         // The button says "Retrying…" until the retried event has been processed (or the wait ends).
         const what = groupLabel(f.groupKey);
-        const outcome = await awaitRetry(f.key, v.eventId);
+        const outcome = await awaitRetry(f, v.eventId);
         if (!live.current) return;
         if (outcome.kind === 'failed-again') feedback.warning(`Retry failed again: ${what}`, `${outcome.failed.failureKind}: ${outcome.failed.reason}`);
         else if (outcome.kind === 'done') {

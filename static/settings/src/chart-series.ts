@@ -1,8 +1,15 @@
 /** Chart data for the metrics cards: every week drawn (zero weeks too), and durations in the unit Jira uses (days). */
-import { weekStartMs } from '../../../src/forge/domain/projects/metrics';
 import type { WeeklyCount } from '../../../src/forge/entry/resolvers/contract';
 
-const WEEK = 7 * 86_400_000;
+const DAY = 86_400_000;
+const WEEK = 7 * DAY;
+/** 1970-01-05 was a Monday. */
+const FIRST_MONDAY = 4 * DAY;
+
+/** The UTC Monday starting the week of `ms` (the site's zone is at most a day away; the data's keys win). */
+function utcMonday(ms: number): number {
+  return Math.floor((ms - FIRST_MONDAY) / WEEK) * WEEK + FIRST_MONDAY;
+}
 
 export interface WeekPoint {
   /** "Nov 23": the Monday the week starts (UTC). */
@@ -14,12 +21,13 @@ export interface WeekPoint {
 const SHORT_DATE = new Intl.DateTimeFormat('en', { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /**
- * The last `weeks` weeks up to the week of `nowMs`, or of the newest resolution when that is later,
- * each with its count; weeks without a resolution count 0 instead of being left out.
+ * The last `weeks` weeks (keys are the Mondays the backend uses, in the site's zone) up to the week of
+ * `nowMs`, or of the newest resolution when that is later, each with its count; weeks without a resolution
+ * count 0 instead of being left out.
  */
 export function weeklySeries(counts: readonly WeeklyCount[], weeks: number, nowMs: number): WeekPoint[] {
   const byWeek = new Map(counts.map((c) => [Date.parse(`${c.weekStart}T00:00:00Z`), c.resolved]));
-  const newest = Math.max(weekStartMs(nowMs), ...byWeek.keys());
+  const newest = Math.max(utcMonday(nowMs), ...byWeek.keys());
   const points: WeekPoint[] = [];
   for (let i = weeks - 1; i >= 0; i--) {
     const start = newest - i * WEEK;

@@ -15,4 +15,4 @@ export * from './status-map';
 export * from './sync-values';
 export * from './timeline';
 export * from './user-matching';
-export * from './workflow-path';
+export * from '../workflow';
