@@ -249,7 +249,7 @@ function knownAfter(record: IncidentRecord, webhook: ImpactWebhook): IncidentRec
   const at = Date.parse(webhook.occurred_at);
   if (record.known && record.known.updatedAt > at) return record.known;
   const i = webhook.incident;
-  return { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: at };
+  return { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email, name: i.commander.name } : null, title: i.title, url: i.url, updatedAt: at };
 }
 
 function assertNever(x: never): never {

@@ -76,7 +76,7 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
           const latest = await loadRecord(deps.store, incidentId);
           await saveRecord(deps.store, incidentId, {
             ...latest,
-            known: { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: deps.clock.now() },
+            known: { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email, name: i.commander.name } : null, title: i.title, url: i.url, updatedAt: deps.clock.now() },
           });
         } else {
           notWritten(Object.keys(request.changes));

@@ -14,8 +14,11 @@ import { impactUserForAccount, normalizeEmail, type UserLink } from './user-matc
 export interface KnownIncident {
   readonly status: ImpactStatus;
   readonly priority: ImpactPriority;
-  readonly commander: Pick<ImpactUser, 'email'> | null;
+  /** `name` (for the issue panel) is absent from records stored before it was kept. */
+  readonly commander: (Pick<ImpactUser, 'email'> & { readonly name?: string }) | null;
   readonly title: string;
+  /** The incident's page in Impact, for the issue panel; absent from older records. */
+  readonly url?: string | null;
 }
 
 export interface JiraToImpactInput {

@@ -18,7 +18,14 @@ export interface IssueIncident {
   /** What Jira status that Impact status maps to, to show whether the two sides agree. */
   readonly expectedJiraStatus: string | null;
   readonly priority: number | null;
+  /** The incident's title as the sync last saw it; null before the first sync. */
+  readonly title: string | null;
+  /** The incident's page in Impact (http or https only); null when unknown. */
+  readonly impactUrl: string | null;
+  /** The commander's email. */
   readonly commander: string | null;
+  /** The commander's name in Impact; null when unknown (records stored before names were kept). */
+  readonly commanderName: string | null;
   readonly lastSync: string | null;
   /** The newest failed delivery for this incident, if any. */
   readonly lastError: { readonly at: string; readonly reason: string } | null;
