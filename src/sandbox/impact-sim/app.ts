@@ -1,15 +1,19 @@
 /** `createImpactSimulator(options)`: the Hono app and the handles tests, the sandbox and benchmarks use. */
 import { Hono, type MiddlewareHandler } from 'hono';
-import { IMPACT_API_PREFIX, type ImpactUser } from '../../shared/impact';
+import { IMPACT_API_PREFIX, type AnyImpactEventName, type ImpactUser } from '../../shared/impact';
 import { createAdmin, type ImpactAdmin } from './admin';
 import { createTokenMatcher, type ImpactApiClient } from './auth';
 import { ImpactCallLog } from './call-log';
 import { codeForStatus, ImpactApiFailure, ImpactConnectionDrop } from './errors';
 import { ImpactFaultRegistry } from './faults';
+import { FollowUpBoard } from './follow-ups';
 import { routeTemplate, type ImpactSimEnv } from './http';
+import { NoteBook } from './notes';
 import { IncidentOps } from './ops';
 import { registerAdminRoutes } from './routes/admin';
 import { registerApiRoutes } from './routes/api';
+import { registerFollowUpRoutes } from './routes/follow-ups';
+import { registerNoteRoutes } from './routes/notes';
 import { ImpactStore } from './store';
 import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryPolicy } from './webhooks';
 
@@ -35,6 +39,8 @@ export interface ImpactSimulatorOptions {
   readonly incidentIdPrefix?: string;
   readonly firstIncidentNumber?: number;
   readonly onWebhookError?: (error: unknown) => void;
+  /** The webhook subscription's events (default: the incident events, `DEFAULT_WEBHOOK_EVENTS`). */
+  readonly webhookEvents?: readonly AnyImpactEventName[];
 }
 
 export interface ImpactSimulator {
@@ -42,6 +48,10 @@ export interface ImpactSimulator {
   readonly store: ImpactStore;
   /** Create/update incidents and key events as a person in Impact would (fires webhooks). */
   readonly admin: ImpactAdmin;
+  /** Incident notes (people and API clients write them; `incident.note_*` webhooks). */
+  readonly notes: NoteBook;
+  /** Follow-ups / action items (`incident.follow_up_*` webhooks). */
+  readonly followUps: FollowUpBoard;
   readonly webhooks: WebhookDispatcher;
   readonly callLog: ImpactCallLog;
   readonly faults: ImpactFaultRegistry;
@@ -63,9 +73,12 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    ...(options.webhookEvents ? { events: options.webhookEvents } : {}),
   });
   const ops = new IncidentOps(store, webhooks, now);
   const admin = createAdmin(store, ops, now);
+  const notes = new NoteBook(store, webhooks, now);
+  const followUps = new FollowUpBoard(store, webhooks, now);
   const callLog = new ImpactCallLog();
   const faults = new ImpactFaultRegistry();
   const app = new Hono<ImpactSimEnv>();
@@ -100,7 +113,9 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
 
   app.use('*', logAndFaults);
   registerApiRoutes(app, { store, ops, now, authenticate: createTokenMatcher(options.apiTokens) });
-  registerAdminRoutes(app, { admin, store, webhooks });
+  registerNoteRoutes(app, { notes, webhooks });
+  registerFollowUpRoutes(app, { followUps, store, webhooks });
+  registerAdminRoutes(app, { admin, store, webhooks, notes, followUps });
 
   app.notFound((c) => c.json(new ImpactApiFailure('not_found', `impact-sim: no route for ${c.req.method} ${c.req.path}`).body(), 404));
   app.onError((error, c) => {
@@ -113,5 +128,5 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     return c.json(new ImpactApiFailure('unavailable', 'internal error', undefined, {}, 500).body(), 500);
   });
 
-  return { app, store, admin, webhooks, callLog, faults, now };
+  return { app, store, admin, notes, followUps, webhooks, callLog, faults, now };
 }
