@@ -27,30 +27,22 @@ const humanTransition = (key: string, toStatus: string): Promise<void> => transi
 const bob = { email: 'bob@example.com', name: 'Bob Commander' };
 
 describe('incident sync degrades gracefully and visibly', () => {
-  test('a Jira change Impact refuses is a failed delivery with the reason, its bounce keys are cancelled, and a retry applies it', async () => {
+  test('a Jira change Impact refuses for a moment is retried by its queue job (the trigger only queues it) and applied', async () => {
     env.impact.admin.createIncident({ id: 'INC-300', title: 'Queue backlog', priority: 3, commander: bob });
     await env.settleAll();
     const key = env.issueKeyOf('INC-300');
+    const patches = () => env.impact.callLog.entries().filter((e) => e.surface === 'api' && e.method === 'PATCH' && e.path.endsWith('/INC-300'));
     env.impact.faults.inject('PATCH /api/v1/incidents/*', { kind: 'status', status: 503, times: 1 });
     await humanTransition(key, 'in progress');
-    await env.until(async () => (await failedFor('INC-300')).length > 0, 'a failed delivery for INC-300');
-
-    const [failed] = await failedFor('INC-300');
-    expect(failed).toMatchObject({ failureKind: 'unavailable', attempts: 1 });
-    expect(failed!.reason).toMatch(/updating INC-300 \(status\): Impact unavailable \(HTTP 503\)/);
-    expect(env.impact.store.get('INC-300')?.status).toBe('OPEN');
-    // The write never happened, so no key waits for its echo: a real Impact change to that value would apply.
-    const guard = env.kvsValue<IncidentRecord>(IncidentKeys.record('INC-300'))!.guard;
-    expect(guard.bounces.filter((b) => b.side === 'impact')).toEqual([]);
-
-    const retried = await env.settingsResolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
-    expect(retried.ok).toBe(true);
-    await env.until(() => env.impact.store.get('INC-300')?.status === 'MITIGATING', 'Impact MITIGATING after the retry');
+    await env.until(() => env.impact.store.get('INC-300')?.status === 'MITIGATING', 'Impact MITIGATING after the queue retry');
+    expect(patches().map((e) => e.status)).toEqual([503, 200]);
     expect(await failedFor('INC-300')).toEqual([]);
+    const jobs = env.sandbox.forge.queue.completedEvents().filter((j) => (j.body as { kind?: string; change?: { issueId?: string } }).kind === 'jira-change');
+    expect(jobs.at(-1)?.retryCount).toBe(1);
     expect((await issue(key)).fields.status.name).toBe('in progress');
   });
 
-  test('a Jira change refused with 4xx is recorded with Impact’s words and is not retried by the queue', async () => {
+  test('a Jira change refused with 4xx is recorded with Impact’s words, is not retried by the queue, and an admin’s retry applies it', async () => {
     env.impact.admin.createIncident({ id: 'INC-301', title: 'Cache misses', priority: 3, commander: bob });
     await env.settleAll();
     const key = env.issueKeyOf('INC-301');
@@ -58,8 +50,18 @@ describe('incident sync degrades gracefully and visibly', () => {
     await humanTransition(key, 'in progress');
     await env.until(async () => (await failedFor('INC-301')).length > 0, 'a failed delivery for INC-301');
     const [failed] = await failedFor('INC-301');
-    expect(failed!.failureKind).toBe('rejected');
+    expect(failed).toMatchObject({ failureKind: 'rejected', attempts: 1 });
     expect(failed!.reason).toContain('status cannot change now');
+    expect(env.impact.store.get('INC-301')?.status).toBe('OPEN');
+    // The write never happened, so no key waits for its echo: a real Impact change to that value would apply.
+    const guard = env.kvsValue<IncidentRecord>(IncidentKeys.record('INC-301'))!.guard;
+    expect(guard.bounces.filter((b) => b.side === 'impact')).toEqual([]);
+
+    const retried = await env.settingsResolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
+    expect(retried.ok).toBe(true);
+    await env.until(() => env.impact.store.get('INC-301')?.status === 'MITIGATING', 'Impact MITIGATING after the retry');
+    expect(await failedFor('INC-301')).toEqual([]);
+    expect((await issue(key)).fields.status.name).toBe('in progress');
   });
 
   test('a Jira 400 on the edit is recorded with Jira’s text while the status move and assignment still go through', async () => {

@@ -21,7 +21,9 @@ import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
-import { IncidentKeys, loadConfig, loadRecord, loadUsers, saveRecord, type IncidentRecord } from './incident-store';
+import { CONVERGED_FIELDS, observeImpactVersion, observePersonChange, type ConvergenceLedger, EMPTY_LEDGER } from '../domain/incidents/convergence';
+import { convergeIncident, impactValuesOf } from './converge';
+import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
 import { moveIssueToStatus } from './workflow';
 
@@ -82,9 +84,14 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   if (incident.commander && !ownOrigin) users = await ensureUserLink(incident.commander, users, deps.jira, deps.store, deps.clock.now());
 
   const now = deps.clock.now();
+  // Status, priority, commander and title of a linked incident converge (converge.ts): the webhook only
+  // records a person's change and Impact's version; the plan handles the one-way fields and post-mortems.
+  const converging = record.link !== null;
+  const ledger = converging ? ledgerAfter(record.ledger ?? EMPTY_LEDGER, webhook, ownOrigin, options.snapshot ? now : null) : observeImpactVersion(record.ledger ?? EMPTY_LEDGER, incident.version);
+  const knownImpact = record.impact && record.impact.version > incident.version ? record.impact : { values: impactValuesOf(incident), version: incident.version };
   // The workflow is learned while moving (workflow.ts), so the plan only names the target status.
   const plan = planImpactToJira({
-    webhook,
+    webhook: converging ? withoutConvergedFields(webhook) : webhook,
     config,
     link: record.link,
     jiraStatusId: null,
@@ -96,8 +103,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   const wantsMove = plan.commands.some((c) => c.kind === 'transition-issue') || plan.problems.some((p) => p.kind === 'unknown-status' || p.kind === 'no-transition-path');
   let guard = plan.guard;
   if (wantsMove) guard = planWrites(guard, [{ side: 'jira', entityId: incident.id, field: 'status', value: GuardValues.jiraStatus(jiraStatusFor(config.statuses, incident.status)) }], now, config.guard).state;
-  record = { ...record, guard, known: knownAfter(record, webhook) };
-  await saveRecord(deps.store, incident.id, record);
+  record = await updateRecord(deps.store, incident.id, (latest) => ({ ...latest, link: mergeLink(latest.link, record.link), guard, known: knownAfter(latest, webhook), ledger, impact: knownImpact }));
 
   // Refusals are noted (delivery summary) and collected as problems (a failed delivery the admin sees).
   const problems: string[] = plan.problems.flatMap((p) => (p.kind === 'unmatched-user' ? [`assignment skipped: commander ${p.email} has no Jira account`] : []));
@@ -112,8 +118,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   let link = record.link;
   const ref = (issue: IssueRef): IncidentLink | null => (issue.kind === 'created' ? link : link && { ...link, issueId: issue.issueId, issueKey: issue.issueKey });
   const save = async () => {
-    record = { ...record, link, guard: cancelWrites(record.guard, failedKeys) };
-    await saveRecord(deps.store, incident.id, record);
+    record = await updateRecord(deps.store, incident.id, (latest) => ({ ...latest, link: mergeLink(latest.link, link), guard: cancelWrites(latest.guard, failedKeys) }));
   };
   const failWith = async (failure: JiraFailure, what: string): Promise<ImpactEventResult> => {
     await save();
@@ -214,6 +219,17 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
     }
   }
   await save();
+  if (link) {
+    const linked = link;
+    const converged = await convergeIncident(
+      { incidentId: incident.id, issueId: linked.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact: record.impact ?? knownImpact },
+      deps,
+    );
+    record = await updateRecord(deps.store, incident.id, (latest) => ({ ...latest, ledger: converged.ledger, impact: converged.impact, outOfSync: converged.outOfSync }));
+    notes.push(...converged.notes);
+    for (const p of converged.problems) problem(p);
+    if (converged.retryableJiraFailure) return { ok: false, kind: 'jira', incidentId: incident.id, failure: converged.retryableJiraFailure, reason: converged.problems.join('; ') };
+  }
   const dropped = plan.dropped.map((d) => `${d.field} (${d.reason})`);
   const summary = [...notes, ...(dropped.length > 0 ? [`dropped ${dropped.join(', ')}`] : [])].join('; ') || 'nothing to do';
   return { ok: true, incidentId: incident.id, summary, problems };
@@ -234,6 +250,27 @@ async function linkPostMortem(jira: JiraIncidentPort, preference: readonly strin
     refusals.push(`${name}: ${describeJiraFailure(linked.failure)}`);
   }
   return `not linked (${refusals.join('; ') || 'no link type accepted'})`;
+}
+
+/**
+ * The ledger after this webhook: a change by anyone but this app to a converged field is a person change
+ * at `occurred_at` (a resync snapshot is the admin picking Impact's side: dated now).
+ */
+function ledgerAfter(ledger: ConvergenceLedger, webhook: ImpactWebhook, ownOrigin: boolean, snapshotAt: number | null): ConvergenceLedger {
+  let next = observeImpactVersion(ledger, webhook.incident.version);
+  if (ownOrigin) return next;
+  const values = impactValuesOf(webhook.incident);
+  const at = snapshotAt ?? Date.parse(webhook.occurred_at);
+  const changed = snapshotAt !== null ? CONVERGED_FIELDS : CONVERGED_FIELDS.filter((f) => f in webhook.updated_fields);
+  for (const field of changed) next = observePersonChange(next, field, { side: 'impact', value: values[field], at });
+  return next;
+}
+
+/** The webhook without the converged fields, for the one-way plan (post-mortems, mapped fields). */
+function withoutConvergedFields(webhook: ImpactWebhook): ImpactWebhook {
+  const rest = Object.fromEntries(Object.entries(webhook.updated_fields).filter(([field]) => !(CONVERGED_FIELDS as readonly string[]).includes(field)));
+  if (webhook.event === 'incident.key_events_updated') return webhook;
+  return { ...webhook, event: 'incident.updated', updated_fields: rest };
 }
 
 function knownAfter(record: IncidentRecord, webhook: ImpactWebhook): IncidentRecord['known'] {

@@ -10,6 +10,8 @@ export interface JiraIncidentPort {
   createIssue(fields: Readonly<Record<string, unknown>>, properties: readonly { key: string; value: unknown }[]): Promise<JiraResult<CreatedIssue>>;
   editIssue(issueIdOrKey: string, fields: Readonly<Record<string, unknown>>): Promise<JiraResult<void>>;
   getIssueStatus(issueIdOrKey: string): Promise<JiraResult<IssueStatus>>;
+  /** GET /issue?fields=…: the raw values of these fields (what a person sees now, before the app writes). */
+  getIssueFields(issueIdOrKey: string, fieldIds: readonly string[]): Promise<JiraResult<Readonly<Record<string, unknown>>>>;
   getTransitions(issueIdOrKey: string): Promise<JiraResult<readonly AvailableTransition[]>>;
   transitionIssue(issueIdOrKey: string, transitionId: string): Promise<JiraResult<void>>;
   assignIssue(issueIdOrKey: string, accountId: string | null): Promise<JiraResult<void>>;
