@@ -1,5 +1,5 @@
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
-import type { FailedDeliverySummary, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
+import type { FailedDeliverySummary, IssueIncident, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
 import { IncidentKeys, type IncidentRecord } from '../../src/forge/incidents/incident-store';
 import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
@@ -108,6 +108,10 @@ describe('incident sync degrades gracefully and visibly', () => {
     if (!matches.ok) throw new Error(matches.error.message);
     expect(matches.value.unmatched).toEqual([expect.objectContaining({ email: 'zed@elsewhere.example', name: 'Zed Outsider', reason: 'unmatched', source: 'incident-sync-unmatched' })]);
     expect((await failedFor('INC-304'))[0]!.reason).toContain('commander zed@elsewhere.example has no Jira account');
+    // The issue panel says so, with both sides' values, instead of "in sync".
+    const panel = await env.panelResolver<IssueIncident>('getIssueIncident', key);
+    if (!panel.ok) throw new Error(panel.error.message);
+    expect(panel.value.outOfSync).toEqual([{ field: 'commander', impact: 'zed@elsewhere.example', jira: '', reason: "Impact's commander cannot be set in Jira" }]);
 
     // Cached: the next event naming Zed does not search Jira again, and still syncs.
     const before = searches();

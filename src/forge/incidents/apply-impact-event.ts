@@ -1,4 +1,5 @@
 import { impactWebhookSchema, type ImpactWebhook } from '../../shared/impact/webhook';
+import type { ImpactIncident } from '../../shared/impact/incident';
 import { describeZodError } from '../../shared/zod-error';
 import {
   GuardValues,
@@ -87,7 +88,8 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   // Status, priority, commander and title of a linked incident converge (converge.ts): the webhook only
   // records a person's change and Impact's version; the plan handles the one-way fields and post-mortems.
   const converging = record.link !== null;
-  const ledger = converging ? ledgerAfter(record.ledger ?? EMPTY_LEDGER, webhook, ownOrigin, options.snapshot ? now : null) : observeImpactVersion(record.ledger ?? EMPTY_LEDGER, incident.version);
+  // An issue created from the incident starts from Impact's values: they are the last person's so far.
+  const ledger = ledgerAfter(record.ledger ?? EMPTY_LEDGER, webhook, ownOrigin, options.snapshot ? now : null, !converging);
   const knownImpact = record.impact && record.impact.version > incident.version ? record.impact : { values: impactValuesOf(incident), version: incident.version };
   // The workflow is learned while moving (workflow.ts), so the plan only names the target status.
   const plan = planImpactToJira({
@@ -225,7 +227,13 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       { incidentId: incident.id, issueId: linked.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact: record.impact ?? knownImpact },
       deps,
     );
-    record = await updateRecord(deps.store, incident.id, (latest) => ({ ...latest, ledger: converged.ledger, impact: converged.impact, outOfSync: converged.outOfSync }));
+    record = await updateRecord(deps.store, incident.id, (latest) => ({
+      ...latest,
+      ledger: converged.ledger,
+      impact: converged.impact,
+      outOfSync: converged.outOfSync,
+      known: converged.incident ? knownOf(converged.incident, now) : latest.known,
+    }));
     notes.push(...converged.notes);
     for (const p of converged.problems) problem(p);
     if (converged.retryableJiraFailure) return { ok: false, kind: 'jira', incidentId: incident.id, failure: converged.retryableJiraFailure, reason: converged.problems.join('; ') };
@@ -256,12 +264,12 @@ async function linkPostMortem(jira: JiraIncidentPort, preference: readonly strin
  * The ledger after this webhook: a change by anyone but this app to a converged field is a person change
  * at `occurred_at` (a resync snapshot is the admin picking Impact's side: dated now).
  */
-function ledgerAfter(ledger: ConvergenceLedger, webhook: ImpactWebhook, ownOrigin: boolean, snapshotAt: number | null): ConvergenceLedger {
+function ledgerAfter(ledger: ConvergenceLedger, webhook: ImpactWebhook, ownOrigin: boolean, snapshotAt: number | null, creating: boolean): ConvergenceLedger {
   let next = observeImpactVersion(ledger, webhook.incident.version);
-  if (ownOrigin) return next;
+  if (ownOrigin && !creating) return next;
   const values = impactValuesOf(webhook.incident);
   const at = snapshotAt ?? Date.parse(webhook.occurred_at);
-  const changed = snapshotAt !== null ? CONVERGED_FIELDS : CONVERGED_FIELDS.filter((f) => f in webhook.updated_fields);
+  const changed = snapshotAt !== null || creating ? CONVERGED_FIELDS : CONVERGED_FIELDS.filter((f) => f in webhook.updated_fields);
   for (const field of changed) next = observePersonChange(next, field, { side: 'impact', value: values[field], at });
   return next;
 }
@@ -276,7 +284,11 @@ function withoutConvergedFields(webhook: ImpactWebhook): ImpactWebhook {
 function knownAfter(record: IncidentRecord, webhook: ImpactWebhook): IncidentRecord['known'] {
   const at = Date.parse(webhook.occurred_at);
   if (record.known && record.known.updatedAt > at) return record.known;
-  const i = webhook.incident;
+  return knownOf(webhook.incident, at);
+}
+
+/** What the panel shows of Impact's side: the incident as last read, written or reported, and when. */
+export function knownOf(i: ImpactIncident, at: number): NonNullable<IncidentRecord['known']> {
   return { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: at };
 }
 

@@ -1,7 +1,7 @@
 import { cancelWrites, GuardValues, parseChangelog, planJiraToImpact, type JiraChangelogItem } from '../domain/incidents';
 import { EMPTY_LEDGER, observePersonChange, type ConvergedField, type ConvergenceLedger } from '../domain/incidents/convergence';
 import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
-import type { IncidentDeps } from './apply-impact-event';
+import { knownOf, type IncidentDeps } from './apply-impact-event';
 import { convergeIncident, impactValuesOf } from './converge';
 import { incidentIdForIssue, loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
 import { ensureAccountLink } from './users';
@@ -84,7 +84,13 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
     impact = { values: impactValuesOf(read.value), version: read.value.version };
   }
   const converged = await convergeIncident({ incidentId, issueId: change.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact }, deps);
-  await updateRecord(deps.store, incidentId, (latest) => ({ ...latest, ledger: converged.ledger, impact: converged.impact, outOfSync: converged.outOfSync }));
+  await updateRecord(deps.store, incidentId, (latest) => ({
+    ...latest,
+    ledger: converged.ledger,
+    impact: converged.impact,
+    outOfSync: converged.outOfSync,
+    known: converged.incident ? knownOf(converged.incident, deps.clock.now()) : latest.known,
+  }));
   writes += converged.counts.impactWrites + converged.counts.jiraWrites;
   failures.push(...converged.problems);
   failure ??= converged.impactFailure;

@@ -59,6 +59,8 @@ export interface ConvergeResult {
   readonly impact: KnownImpactState;
   /** Fields the sides disagree on that the app could not settle (shown by the issue panel). */
   readonly outOfSync: readonly OutOfSyncField[];
+  /** The incident as Impact answered the app's last read or write, when there was one. */
+  readonly incident: ImpactIncident | null;
   readonly notes: readonly string[];
   readonly problems: readonly string[];
   /** The first Impact refusal (a retry may help when it is a rate limit or an outage). */
@@ -122,6 +124,9 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
   };
   let jira: SideValues | null = null;
   let jiraRead = false;
+  let latest: ImpactIncident | null = null;
+  /** Fields a write was refused for: the sides stay apart until a retry or a person fixes it. */
+  const refused = new Map<ConvergedField, string>();
 
   const readJira = async (): Promise<SideValues | null> => {
     const fields = await deps.jira.getIssueFields(issueId, ['status', 'assignee', 'summary', priorityFieldId(config.fields.priority)]);
@@ -172,13 +177,17 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
           break;
         }
         impact = { values: impactValuesOf(fresh.value), version: fresh.value.version };
+        latest = fresh.value;
         continue;
       }
       if (!written.ok) {
         impactFailure ??= written.failure;
-        problems.push(`updating ${incidentId} (${toImpact.map((w) => w.field).join(', ')}): ${describeImpactFailure(written.failure)}`);
+        const reason = `updating ${incidentId} (${toImpact.map((w) => w.field).join(', ')}): ${describeImpactFailure(written.failure)}`;
+        problems.push(reason);
+        for (const w of toImpact) refused.set(w.field, reason);
       } else {
         counts.impactWrites += 1;
+        latest = written.value;
         impact = { values: impactValuesOf(written.value), version: written.value.version };
         ledger = observeImpactVersion(ledger, written.value.version);
         notes.push(`Impact ${toImpact.map((w) => `${w.field} ${w.value === '' ? 'cleared' : `→ ${w.value}`}`).join(', ')}`);
@@ -186,7 +195,10 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
     }
 
     for (const write of toJira) {
-      const done = await writeJira(write.field, write.value, input, deps, jiraFailed);
+      const done = await writeJira(write.field, write.value, input, deps, (failure, what) => {
+        jiraFailed(failure, what);
+        refused.set(write.field, `${what}: ${describeJiraFailure(failure)}`);
+      });
       if (done !== null) {
         counts.jiraWrites += 1;
         ledger = observeJiraWrite(ledger, write.field, write.value, deps.clock.now());
@@ -194,15 +206,21 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
         notes.push(done);
       }
     }
-    return { ledger, impact, outOfSync: outOfSync(decisions, current), notes, problems, impactFailure, retryableJiraFailure, counts };
+    return { ledger, impact, outOfSync: outOfSync(decisions, current, refused), incident: latest, notes, problems, impactFailure, retryableJiraFailure, counts };
   }
-  return { ledger, impact, outOfSync: [], notes, problems, impactFailure, retryableJiraFailure, counts };
+  // Still conflicting after MAX_ROUNDS re-reads: report both sides; the next event tries again.
+  const last: CurrentValues | null = jira ? { impact: { ...impact.values, version: impact.version }, jira } : null;
+  const apart = last ? CONVERGED_FIELDS.filter((f) => !translate.agree(f, last.impact[f], last.jira[f])).map((field) => ({ field, impact: last.impact[field], jira: last.jira[field], reason: 'Impact kept changing while the app wrote' })) : [];
+  return { ledger, impact, outOfSync: apart, incident: latest, notes, problems, impactFailure, retryableJiraFailure, counts };
 }
 
-function outOfSync(decisions: readonly FieldDecision[], current: CurrentValues): OutOfSyncField[] {
+function outOfSync(decisions: readonly FieldDecision[], current: CurrentValues, refused: ReadonlyMap<ConvergedField, string>): OutOfSyncField[] {
   return decisions.flatMap((d) => {
     const both = { field: d.field, impact: current.impact[d.field], jira: current.jira[d.field] };
-    if (d.kind === 'untranslatable') return [{ ...both, reason: `the ${d.winner.side} value cannot be set in ${d.side === 'jira' ? 'Jira' : 'Impact'}` }];
+    const refusal = refused.get(d.field);
+    if (refusal !== undefined) return [{ ...both, reason: refusal }];
+    const sideName = (side: 'impact' | 'jira') => (side === 'jira' ? 'Jira' : 'Impact');
+    if (d.kind === 'untranslatable') return [{ ...both, reason: `${sideName(d.winner.side)}'s ${d.field} cannot be set in ${sideName(d.side)}` }];
     if (d.kind === 'unknown') return [{ ...both, reason: 'the sides differ and no change explains which is right' }];
     return [];
   });

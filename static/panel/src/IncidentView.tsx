@@ -81,7 +81,15 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
           <>
             <strong>Impact incident {incident.incidentId}</strong>
             {incident.priority !== null && <Lozenge tone={incident.priority <= 2 ? 'removed' : 'moved'}>P{incident.priority}</Lozenge>}
-            {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
+            {incident.outOfSync.length > 0 ? (
+              <Lozenge tone="removed">out of sync</Lozenge>
+            ) : failing ? (
+              <Lozenge tone="removed">sync failing</Lozenge>
+            ) : incident.lastSync ? (
+              <Lozenge tone="success">in sync</Lozenge>
+            ) : (
+              <Lozenge>not synced yet</Lozenge>
+            )}
           </>
         }
         question={
@@ -93,6 +101,18 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
         unlink={() => client.call('unlinkIssueIncident')}
         onUnlinked={onChanged}
       />
+      {incident.outOfSync.length > 0 && (
+        <div role="alert" data-testid="out-of-sync">
+          <strong>Out of sync.</strong> Resync makes Jira match Impact.
+          <ul>
+            {incident.outOfSync.map((f) => (
+              <li key={f.field}>
+                {f.field}: Impact “{f.impact || '(none)'}”, Jira “{f.jira || '(none)'}”. <span className="subtle">{f.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <dl className="facts">
         <dt>Jira status</dt>
         <dd data-testid="jira-status">{incident.jiraStatus ?? '—'}</dd>

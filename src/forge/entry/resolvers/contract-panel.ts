@@ -25,6 +25,11 @@ export interface IssueIncident {
   readonly postMortem: { readonly issueKey: string } | null;
   /** The newest "Resync now" of this incident and how it ended; null when none is on record. */
   readonly resync: IncidentResyncStatus | null;
+  /**
+   * Fields (status, priority, commander, title) on which the sides disagree and the sync could not settle
+   * them, with both values as each side holds them (Jira's commander as an accountId) and why. Empty: in sync.
+   */
+  readonly outOfSync: readonly { readonly field: string; readonly impact: string; readonly jira: string; readonly reason: string }[];
 }
 
 export interface IncidentResyncStatus {
