@@ -28,7 +28,7 @@ import {
 import type { ImpactIncident, ImpactPriority, ImpactStatus } from '../../shared/impact/incident';
 import type { UpdateIncidentRequest } from '../../shared/impact/api';
 import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
-import { describeJiraFailure, type JiraFailure } from '../ports/jira';
+import { describeJiraFailure, type JiraFailure, type JiraStatus } from '../ports/jira';
 import type { IncidentDeps } from './apply-impact-event';
 import { moveIssueToStatus } from './workflow';
 
@@ -95,6 +95,14 @@ export function jiraValuesOf(fields: Readonly<Record<string, unknown>>, config: 
   };
 }
 
+/** Jira's raw `status` field as the port's status (id, name, category), when it has that shape. */
+function statusOf(raw: unknown): JiraStatus | undefined {
+  const s = raw as { id?: unknown; name?: unknown; statusCategory?: { key?: unknown } } | null | undefined;
+  if (!s || typeof s.id !== 'string' || typeof s.name !== 'string') return undefined;
+  const key = s.statusCategory?.key;
+  return { id: s.id, name: s.name, category: key === 'new' || key === 'done' ? key : 'indeterminate' };
+}
+
 /** Values Jira holds as far as the ledger knows (events and the app's writes), for the no-read first pass. */
 function jiraAsKnown(ledger: ConvergenceLedger): SideValues | null {
   const values: Partial<Record<ConvergedField, string>> = {};
@@ -124,6 +132,8 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
   };
   let jira: SideValues | null = null;
   let jiraRead = false;
+  /** The issue's status object from this run's read: the status move starts from it without a second read. */
+  let readStatus: JiraStatus | undefined;
   let latest: ImpactIncident | null = null;
   /** Fields a write was refused for: the sides stay apart until a retry or a person fixes it. */
   const refused = new Map<ConvergedField, string>();
@@ -136,6 +146,7 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
       return null;
     }
     jiraRead = true;
+    readStatus = statusOf(fields.value['status']);
     const values = jiraValuesOf(fields.value, config);
     // Fields the app never saw on Jira (a new issue): what it holds now is the baseline for "unseen".
     for (const field of CONVERGED_FIELDS) if (!ledger.fields[field]?.jira) ledger = observeJiraWrite(ledger, field, values[field], 0);
@@ -195,7 +206,7 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
     }
 
     for (const write of toJira) {
-      const done = await writeJira(write.field, write.value, input, deps, (failure, what) => {
+      const done = await writeJira(write.field, write.value, { ...input, from: readStatus }, deps, (failure, what) => {
         jiraFailed(failure, what);
         refused.set(write.field, `${what}: ${describeJiraFailure(failure)}`);
       });
@@ -248,11 +259,17 @@ function impactChanges(writes: readonly { field: ConvergedField; value: string }
 }
 
 /** One Jira write; answers the delivery-log note, or null when Jira refused (reported through `failed`). */
-async function writeJira(field: ConvergedField, value: string, input: ConvergeInput, deps: IncidentDeps, failed: (failure: JiraFailure, what: string) => void): Promise<string | null> {
+async function writeJira(
+  field: ConvergedField,
+  value: string,
+  input: ConvergeInput & { readonly from: JiraStatus | undefined },
+  deps: IncidentDeps,
+  failed: (failure: JiraFailure, what: string) => void,
+): Promise<string | null> {
   const { config, issueId } = input;
   switch (field) {
     case 'status': {
-      const moved = await moveIssueToStatus(deps, config.fields.projectKey, issueId, value);
+      const moved = await moveIssueToStatus(deps, config.fields.projectKey, issueId, value, input.from);
       if (moved.ok) return `moved to ${moved.status.name} in ${moved.transitions} step(s)`;
       if (moved.failure.kind === 'no-path') failed({ kind: 'rejected', status: 409, jiraMessages: [`no transition path from ${moved.failure.from}`] }, `moving the issue to ${value}`);
       else failed(moved.failure, `moving the issue to ${value}`);

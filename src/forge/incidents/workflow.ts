@@ -36,17 +36,25 @@ function withStatus(learned: LearnedWorkflow, status: WorkflowStatus): LearnedWo
   return learned.statuses.some((s) => s.id === status.id) ? learned : { ...learned, statuses: [...learned.statuses, status] };
 }
 
-/** Moves an issue to the status named `targetName`, one POST per workflow step. */
+/**
+ * Moves an issue to the status named `targetName`, one POST per workflow step. `from`: the issue's status
+ * as the caller has just read it (saves the read).
+ */
 export async function moveIssueToStatus(
   deps: { readonly jira: JiraIncidentPort; readonly store: KeyValueStore },
   projectKey: string,
   issueId: string,
   targetName: string,
+  from?: JiraStatus,
 ): Promise<MoveResult> {
   const { jira, store } = deps;
-  const current = await jira.getIssueStatus(issueId);
-  if (!current.ok) return { ok: false, failure: current.failure, transitions: 0 };
-  let status = current.value.status;
+  let status: JiraStatus;
+  if (from) status = from;
+  else {
+    const current = await jira.getIssueStatus(issueId);
+    if (!current.ok) return { ok: false, failure: current.failure, transitions: 0 };
+    status = current.value.status;
+  }
   let learned = withStatus(await loadWorkflow(store, jira, projectKey), toWorkflowStatus(status));
   let dirty = false;
   let transitions = 0;
