@@ -3,7 +3,11 @@ import type { ImpactIncident } from '../../shared/impact/incident';
 import { describeZodError } from '../../shared/zod-error';
 import {
   GuardValues,
+  POST_MORTEM_PROPERTY_KEY,
   cancelWrites,
+  incidentIssueJql,
+  postMortemIssueJql,
+  postMortemProperty,
   guardForSnapshot,
   jiraStatusFor,
   linkTypeCandidates,
@@ -138,12 +142,20 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   for (const command of steps) {
     switch (command.kind) {
       case 'create-issue': {
-        const created = await deps.jira.createIssue(command.fields, [command.property]);
-        if (!created.ok) return failWith(created.failure, 'creating the incident issue');
-        link = { incidentId: incident.id, issueId: created.value.id, issueKey: created.value.key, postMortem: null };
-        await deps.store.set(IncidentKeys.byIssue(created.value.id), incident.id);
+        // Idempotent: a retry after a create whose answer was lost finds that issue instead of a second one.
+        const earlier = await claimOrFind(deps, IncidentKeys.creating(incident.id), incidentIssueJql(incident.id));
+        if (earlier.kind === 'failed') return failWith(earlier.failure, 'looking for the issue an earlier attempt created');
+        let issue = earlier.kind === 'found' ? earlier.issue : null;
+        if (issue) notes.push(`found ${issue.key}, created by an earlier attempt`);
+        else {
+          const created = await deps.jira.createIssue(command.fields, [command.property]);
+          if (!created.ok) return failWith(created.failure, 'creating the incident issue');
+          issue = created.value;
+          notes.push(`created ${issue.key}`);
+        }
+        link = { incidentId: incident.id, issueId: issue.id, issueKey: issue.key, postMortem: null };
+        await deps.store.set(IncidentKeys.byIssue(issue.id), incident.id);
         await save();
-        notes.push(`created ${created.value.key}`);
         break;
       }
       case 'edit-issue': {
@@ -187,12 +199,18 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       case 'create-post-mortem': {
         const target = ref(command.incidentIssue);
         if (!target) break;
-        const pm = await deps.jira.createIssue(command.fields, []);
+        const earlierPm = await claimOrFind(deps, IncidentKeys.creatingPostMortem(incident.id), postMortemIssueJql(incident.id));
+        if (earlierPm.kind === 'failed') return failWith(earlierPm.failure, 'looking for the post-mortem an earlier attempt created');
+        const pm =
+          earlierPm.kind === 'found'
+            ? ({ ok: true, value: earlierPm.issue } as const)
+            : await deps.jira.createIssue(command.fields, [{ key: POST_MORTEM_PROPERTY_KEY, value: postMortemProperty(incident.id) }]);
         if (!pm.ok) {
           if (retryable(pm.failure)) return failWith(pm.failure, 'creating the post-mortem');
           problem(`creating the post-mortem refused: ${describeJiraFailure(pm.failure)}`);
           break;
         }
+        if (earlierPm.kind === 'found') notes.push(`found post-mortem ${pm.value.key}, created by an earlier attempt`);
         link = { ...target, postMortem: { issueId: pm.value.id, issueKey: pm.value.key } };
         await save();
         await deps.store.set(IncidentKeys.postMortemOf(pm.value.id), incident.id);
@@ -242,6 +260,24 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   const summary = [...notes, ...(dropped.length > 0 ? [`dropped ${dropped.join(', ')}`] : [])].join('; ') || 'nothing to do';
   return { ok: true, incidentId: incident.id, summary, problems };
 }
+
+/**
+ * Takes the creation marker, or, when an earlier attempt holds it, looks for what that attempt may have
+ * created (by the indexed entity property): `claimed` → create; `found` → use that issue.
+ */
+async function claimOrFind(
+  deps: IncidentDeps,
+  markerKey: string,
+  jql: string,
+): Promise<{ readonly kind: 'claimed' } | { readonly kind: 'found'; readonly issue: { readonly id: string; readonly key: string } } | { readonly kind: 'failed'; readonly failure: JiraFailure }> {
+  if (await deps.store.setIfAbsent(markerKey, { at: deps.clock.now() }, { ttlSeconds: CREATION_MARKER_TTL_SECONDS })) return { kind: 'claimed' };
+  const found = await deps.jira.findIssues(jql);
+  if (!found.ok) return { kind: 'failed', failure: found.failure };
+  const issue = found.value[0];
+  return issue ? { kind: 'found', issue } : { kind: 'claimed' };
+}
+
+const CREATION_MARKER_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * Tries each preferred link type (Relates → Blocks → "Relates to" by default; never a hierarchy link) until

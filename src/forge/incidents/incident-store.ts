@@ -24,6 +24,13 @@ export const IncidentKeys = {
   record: (incidentId: string) => `incident:${incidentId}`,
   /** issue id → incident id, for the trigger and the workflow validator. */
   byIssue: (issueId: string) => `incident-issue:${issueId}`,
+  /**
+   * Creation markers (FAIL_IF_EXISTS, 7 days): taken before the incident issue / post-mortem is created. A
+   * later attempt that finds one cannot know whether the earlier create reached Jira (its answer may have
+   * been lost), so it looks the issue up by its indexed entity property before creating.
+   */
+  creating: (incidentId: string) => `incident-creating:${incidentId}`,
+  creatingPostMortem: (incidentId: string) => `incident-pm-creating:${incidentId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
   /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */

@@ -15,5 +15,8 @@ export async function forgetIncidentLink(store: KeyValueStore, incidentId: strin
     await updateRecord(store, incidentId, (latest) => (latest.link?.issueId === issueId ? { ...latest, link: null, ledger: undefined, outOfSync: [] } : latest));
   }
   await store.delete(IncidentKeys.byIssue(issueId));
+  // The next issue of the incident is a new one: no earlier attempt to look for.
+  await store.delete(IncidentKeys.creating(incidentId));
+  await store.delete(IncidentKeys.creatingPostMortem(incidentId));
   await store.delete(IncidentKeys.resync(incidentId));
 }

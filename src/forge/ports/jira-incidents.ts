@@ -10,6 +10,8 @@ export interface JiraIncidentPort {
   createIssue(fields: Readonly<Record<string, unknown>>, properties: readonly { key: string; value: unknown }[]): Promise<JiraResult<CreatedIssue>>;
   editIssue(issueIdOrKey: string, fields: Readonly<Record<string, unknown>>): Promise<JiraResult<void>>;
   getIssueStatus(issueIdOrKey: string): Promise<JiraResult<IssueStatus>>;
+  /** POST /search/jql: the issues (id, key) an entity-property JQL finds, oldest first (at most 10). */
+  findIssues(jql: string): Promise<JiraResult<readonly { readonly id: string; readonly key: string }[]>>;
   /** GET /issue?fields=…: the raw values of these fields (what a person sees now, before the app writes). */
   getIssueFields(issueIdOrKey: string, fieldIds: readonly string[]): Promise<JiraResult<Readonly<Record<string, unknown>>>>;
   getTransitions(issueIdOrKey: string): Promise<JiraResult<readonly AvailableTransition[]>>;

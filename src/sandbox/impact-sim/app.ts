@@ -91,6 +91,7 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
       const client = c.get('client') as ImpactApiClient | undefined;
       callLog.record({ method, path, route: routeTemplate(path), surface: path.startsWith(`${IMPACT_API_PREFIX}/`) ? 'api' : 'admin', status, client: client?.client ?? null, at });
     };
+    let dropResponse = false;
     for (const fault of faults.take(method, path)) {
       switch (fault.kind) {
         case 'latency':
@@ -99,6 +100,9 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
         case 'drop':
           log(0);
           throw new ImpactConnectionDrop(`${method} ${path}`);
+        case 'drop-response':
+          dropResponse = true;
+          break;
         case 'status': {
           log(fault.status);
           const failure = new ImpactApiFailure(codeForStatus(fault.status), `impact-sim: injected ${fault.status} fault`, undefined, {}, fault.status);
@@ -108,6 +112,11 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
       }
     }
     await next();
+    if (dropResponse) {
+      // Impact did the work (and fired its webhook); the caller never hears of it.
+      log(0);
+      throw new ImpactConnectionDrop(`${method} ${path} (after Impact answered ${c.res.status})`);
+    }
     log(c.res.status);
   };
 

@@ -88,6 +88,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       const actor = c.get('actor') as Actor | undefined;
       callLog.record({ method, path, route, status, actor: actor?.accountId ?? null, actorIsApp: actor?.isApp ?? false, at, ...(rateLimitReason ? { rateLimitReason } : {}) });
     };
+    let dropResponse = false;
     for (const fault of faults.take(method, path)) {
       switch (fault.kind) {
         case 'latency':
@@ -96,6 +97,9 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
         case 'drop':
           log(0);
           throw new SimulatedConnectionDrop(`${method} ${path}`);
+        case 'drop-response':
+          dropResponse = true;
+          break;
         case 'status':
           log(fault.status);
           // An injected 429/503 may name its Retry-After, as Jira's do.
@@ -104,6 +108,11 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       }
     }
     await next();
+    if (dropResponse) {
+      // Jira did the work; the caller never hears of it.
+      log(0);
+      throw new SimulatedConnectionDrop(`${method} ${path} (after Jira answered ${c.res.status})`);
+    }
     log(c.res.status, c.res.headers.get('RateLimit-Reason') ?? undefined);
   };
 

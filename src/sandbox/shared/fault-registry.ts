@@ -6,7 +6,12 @@
 export type FaultSpec =
   | { readonly kind: 'status'; readonly status: number; readonly times?: number; readonly body?: unknown; readonly retryAfterSeconds?: number }
   | { readonly kind: 'latency'; readonly ms: number; readonly times?: number }
-  | { readonly kind: 'drop'; readonly times?: number };
+  | { readonly kind: 'drop'; readonly times?: number }
+  /**
+   * The request is carried out, then the connection drops before the answer: the caller cannot tell
+   * whether it happened (a timeout after the server committed). What makes creates need idempotency.
+   */
+  | { readonly kind: 'drop-response'; readonly times?: number };
 
 export interface ActiveFault {
   readonly id: number;
