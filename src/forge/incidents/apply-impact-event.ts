@@ -4,6 +4,9 @@ import { describeZodError } from '../../shared/zod-error';
 import {
   GuardValues,
   POST_MORTEM_PROPERTY_KEY,
+  mergeOwnedSections,
+  postMortemRefreshFields,
+  type AdfDoc,
   cancelWrites,
   incidentIssueJql,
   postMortemIssueJql,
@@ -137,6 +140,13 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   // The move goes right after create/edit, before assignment and the post-mortem, as the plan orders them.
   const moveAt = commands.findIndex((c) => c.kind !== 'create-issue' && c.kind !== 'edit-issue');
   const steps: Step[] = [...commands];
+  // The post-mortem's timeline follows every status change after it exists, whoever made it (the plan sees
+  // key events; status is a converged field it no longer sees).
+  const pmLink = record.link?.postMortem;
+  if (pmLink && config.postMortem.enabled && 'status' in webhook.updated_fields && !steps.some((c) => c.kind === 'update-post-mortem')) {
+    const fields = postMortemRefreshFields(config.postMortem, { incident, incidentIssueKey: record.link?.issueKey ?? null });
+    if (Object.keys(fields).length > 0) steps.push({ kind: 'update-post-mortem', postMortemIssueId: pmLink.issueId, fields });
+  }
   if (wantsMove) steps.splice(moveAt < 0 ? steps.length : moveAt, 0, { kind: 'move' });
 
   for (const command of steps) {
@@ -227,7 +237,21 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
         break;
       }
       case 'update-post-mortem': {
-        const updated = await deps.jira.editIssue(command.postMortemIssueId, command.fields);
+        // Only the owned sections of the description change: it is merged into what Jira holds now.
+        const { description: fresh, ...customFields } = command.fields as { description?: AdfDoc } & Record<string, unknown>;
+        const fields: Record<string, unknown> = { ...customFields };
+        if (fresh) {
+          const current = await deps.jira.getIssueFields(command.postMortemIssueId, ['description']);
+          if (!current.ok) {
+            if (retryable(current.failure)) return failWith(current.failure, 'reading the post-mortem');
+            problem(`reading the post-mortem refused: ${describeJiraFailure(current.failure)}`);
+            break;
+          }
+          const merged = mergeOwnedSections(current.value['description'], fresh);
+          if (merged) fields['description'] = merged;
+        }
+        if (Object.keys(fields).length === 0) break;
+        const updated = await deps.jira.editIssue(command.postMortemIssueId, fields);
         if (!updated.ok) {
           if (retryable(updated.failure)) return failWith(updated.failure, 'refreshing the post-mortem');
           problem(`refreshing the post-mortem refused: ${describeJiraFailure(updated.failure)}`);
