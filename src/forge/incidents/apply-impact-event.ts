@@ -30,6 +30,7 @@ import type { ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import { CONVERGED_FIELDS, observeImpactVersion, observePersonChange, type ConvergenceLedger, EMPTY_LEDGER } from '../domain/incidents/convergence';
+import { writeBestEffort } from './best-effort';
 import { convergeIncident, impactValuesOf } from './converge';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
@@ -158,7 +159,8 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
         let issue = earlier.kind === 'found' ? earlier.issue : null;
         if (issue) notes.push(`found ${issue.key}, created by an earlier attempt`);
         else {
-          const created = await deps.jira.createIssue(command.fields, [command.property]);
+          const { result: created, dropped } = await writeBestEffort(command.fields, (fields) => deps.jira.createIssue(fields, [command.property]), CREATE_REQUIRED);
+          for (const d of dropped) problem(`field ${d.field} left out of the new issue: ${d.reason}`);
           if (!created.ok) return failWith(created.failure, 'creating the incident issue');
           issue = created.value;
           notes.push(`created ${issue.key}`);
@@ -171,7 +173,8 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       case 'edit-issue': {
         const target = ref(command.issue);
         if (!target) break;
-        const edited = await deps.jira.editIssue(target.issueId, command.fields);
+        const { result: edited, dropped } = await writeBestEffort(command.fields, (fields) => deps.jira.editIssue(target.issueId, fields));
+        for (const d of dropped) problem(`field ${d.field} left out of the edit of ${target.issueKey}: ${d.reason}`);
         if (!edited.ok) {
           if (retryable(edited.failure)) return failWith(edited.failure, `editing ${target.issueKey}`);
           cancel(['title', 'priority']);
@@ -302,6 +305,8 @@ async function claimOrFind(
 }
 
 const CREATION_MARKER_TTL_SECONDS = 7 * 24 * 3600;
+/** Fields without which there is no issue: a refusal of one of these fails the create. */
+const CREATE_REQUIRED = ['project', 'issuetype', 'summary'];
 
 /**
  * Tries each preferred link type (Relates → Blocks → "Relates to" by default; never a hierarchy link) until
