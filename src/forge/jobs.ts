@@ -44,6 +44,8 @@ export const incidentResyncJobSchema = z.object({
   requestId: z.string().regex(/^[0-9A-Za-z_-]{8,40}$/),
   /** When the panel asked (ms): the delivery log and failed-delivery lines are filed under it. */
   requestedAt: z.number().int().nonnegative(),
+  /** Whose values win: Impact's (the default, Jira is brought to them) or Jira's (Impact is brought to them). */
+  side: z.enum(['impact', 'jira']).optional(),
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 

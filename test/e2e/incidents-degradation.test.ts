@@ -113,6 +113,18 @@ describe('incident sync degrades gracefully and visibly', () => {
     if (!panel.ok) throw new Error(panel.error.message);
     expect(panel.value.outOfSync).toEqual([{ field: 'commander', impact: 'zed@elsewhere.example', jira: '', reason: "Impact's commander cannot be set in Jira" }]);
 
+    // Dave (not an OPS admin) cannot pick Jira's side; Alice can: Impact is brought to Jira's (no commander).
+    const refused = await env.panelResolver<unknown>('resyncIssueIncident', key, { side: 'jira' }, 'dave');
+    expect(refused.ok).toBe(false);
+    const picked = await env.panelResolver<{ requestId: string }>('resyncIssueIncident', key, { side: 'jira' });
+    expect(picked.ok).toBe(true);
+    await env.until(() => env.impact.store.get('INC-304')?.commander === null, 'Impact commander cleared from Jira');
+    const after = await env.panelResolver<IssueIncident>('getIssueIncident', key);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.value.outOfSync).toEqual([]);
+    env.impact.admin.updateIncident('INC-304', { commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' } });
+    await env.settleAll();
+
     // Cached: the next event naming Zed does not search Jira again, and still syncs.
     const before = searches();
     env.impact.admin.updateIncident('INC-304', { commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' }, title: 'Nobody home at all' });

@@ -31,7 +31,7 @@ export async function consumeIncidentResync(
 ): Promise<IncidentResyncOutcome> {
   const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
   const random = deps.random ?? Math.random;
-  const result = await resyncIncident(job.incidentId, job.requestId, deps);
+  const result = await resyncIncident(job.incidentId, job.requestId, deps, job.side ?? 'impact');
   const finish = (outcome: 'synced' | 'failed' | 'not-linked', detail: string) => finishResyncRequest(deps.store, job.incidentId, job.requestId, { outcome, detail, at: deps.clock.now() });
   const delivery = resyncDelivery(job);
   const fail = async (failureKind: string, reason: string) => {

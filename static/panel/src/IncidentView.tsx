@@ -72,6 +72,12 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
       notice: 'Resync queued: Jira is being brought up to date with Impact…',
       then: (queued) => awaitResync(queued.requestId),
     });
+  /** The other side of an out-of-sync incident: Impact is brought to Jira's values (project admins). */
+  const useJira = () =>
+    action.run('resync', () => client.call('resyncIssueIncident', { side: 'jira' }), {
+      notice: 'Resync queued: Impact is being brought up to date with Jira…',
+      then: (queued) => awaitResync(queued.requestId),
+    });
 
   return (
     <div data-testid="incident">
@@ -103,7 +109,11 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
       />
       {incident.outOfSync.length > 0 && (
         <div role="alert" data-testid="out-of-sync">
-          <strong>Out of sync.</strong> Resync makes Jira match Impact.
+          <strong>Out of sync.</strong> Resync makes Jira match Impact;{' '}
+          <button type="button" className="link" data-testid="use-jira" onClick={() => void useJira()}>
+            use Jira’s values instead
+          </button>
+          .
           <ul>
             {incident.outOfSync.map((f) => (
               <li key={f.field}>
