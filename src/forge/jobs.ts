@@ -49,6 +49,13 @@ export const incidentResyncJobSchema = z.object({
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema]);
+/** A person's comment on an incident issue, to copy to Impact as a note (queued in the incident's lane). */
+export const jiraCommentJobSchema = z.object({
+  kind: z.literal('jira-comment'),
+  comment: z.object({ issueId: z.string().min(1), commentId: z.string().min(1), authorAccountId: z.string().min(1), text: z.string().max(20_000) }),
+});
+export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

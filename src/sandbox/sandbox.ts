@@ -12,6 +12,7 @@ import type { HandlersModule } from './forge-host';
 import { IncidentKeys } from '../forge/incidents/incident-store';
 import { sandboxIncidentConfig } from './incident-config';
 import { createImpactSimulator, serveImpactSimulator, DEFAULT_IMPACT_SIM_PORT, type ImpactSimulator } from './impact-sim';
+import { IMPACT_EVENTS, IMPACT_NOTE_EVENTS } from '../shared/impact';
 
 /** The app's API token in the Impact simulator when IMPACT_API_TOKEN is unset. */
 export const DEFAULT_IMPACT_API_TOKEN = 'dev-impact-api-token';
@@ -152,6 +153,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       apiTokens: [{ token: impactApiToken, client: IMPACT_API_CLIENT }],
       // Impact names commanders by email: it knows the people of the simulated Jira site.
       users: Object.values(SANDBOX_USERS).map((u) => ({ email: u.emailAddress, name: u.displayName })),
+      // The app's subscription: incident and note events (notes become Jira comments).
+      webhookEvents: [...IMPACT_EVENTS, ...IMPACT_NOTE_EVENTS],
       ...(impactPort !== 0 ? { baseUrl: `http://${options.host}:${impactPort}` } : {}),
     });
     const served = await serveImpactSimulator(impact, { port: impactPort, host: options.host });

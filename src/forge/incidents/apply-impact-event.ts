@@ -31,6 +31,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import { CONVERGED_FIELDS, observeImpactVersion, observePersonChange, type ConvergenceLedger, EMPTY_LEDGER } from '../domain/incidents/convergence';
 import { writeBestEffort } from './best-effort';
+import { applyImpactNoteEvent, isNoteEvent } from './notes-sync';
 import { convergeIncident, impactValuesOf } from './converge';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
@@ -74,6 +75,7 @@ export type ImpactEventResult =
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions): Promise<ImpactEventResult | NotLinkedResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions = {}): Promise<ImpactEventResult | NotLinkedResult> {
+  if (isNoteEvent(body)) return applyImpactNoteEvent(body, deps);
   const parsed = impactWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   let webhook = parsed.data;

@@ -31,6 +31,8 @@ export const IncidentKeys = {
    */
   creating: (incidentId: string) => `incident-creating:${incidentId}`,
   creatingPostMortem: (incidentId: string) => `incident-pm-creating:${incidentId}`,
+  /** Impact note id → the Jira comment the app copied it to (a redelivered note event copies nothing). */
+  noteComment: (incidentId: string, noteId: string) => `incident-note:${incidentId}:${noteId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
   /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */

@@ -8,6 +8,7 @@ import { incidentGroupKey } from '../../../shared/impact';
 import { incidentIdForIssue } from '../../incidents/incident-store';
 import { jiraChangeId } from '../../incidents/sync-jira-change';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
+import { adfPlainText } from '../../domain/incidents';
 import { mirrorIssueStatus } from '../../alerts/status-mirror';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
@@ -42,6 +43,15 @@ export const issueUpdatedEventSchema = z
   .loose();
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
+/** Forge's `avi:jira:commented:issue`: the fields the comment copy reads. */
+export const issueCommentedEventSchema = z
+  .object({
+    eventType: z.literal('avi:jira:commented:issue'),
+    issue: z.object({ id: z.string(), key: z.string() }).loose(),
+    comment: z.object({ id: z.string(), body: z.unknown(), author: z.object({ accountId: z.string() }).loose() }).loose(),
+  })
+  .loose();
+
 export interface IssueUpdatedDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
@@ -60,6 +70,8 @@ export type IssueUpdatedResult = 'incident-queued' | 'ignored' | 'not-tracked' |
  * status mirror (alerts/status-mirror.ts).
  */
 export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
+  const commented = issueCommentedEventSchema.safeParse(input);
+  if (commented.success) return queueComment(commented.data, deps);
   const parsed = issueUpdatedEventSchema.safeParse(input);
   if (!parsed.success) {
     deps.logger.warn('issue event ignored: unexpected shape', { problems: parsed.error.issues.length });
@@ -80,4 +92,16 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   }
 
   return mirrorIssueStatus(event, deps.store, nowIso);
+}
+
+/**
+ * A person's comment on an incident issue: queued in the incident's lane to become an Impact note
+ * (incidents/notes-sync.ts). The app's own comments never arrive here (`ignoreSelf`).
+ */
+async function queueComment(event: z.infer<typeof issueCommentedEventSchema>, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
+  const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
+  if (incidentId === undefined) return 'not-tracked';
+  const comment = { issueId: event.issue.id, commentId: event.comment.id, authorAccountId: event.comment.author.accountId, text: adfPlainText(event.comment.body).slice(0, 20_000) };
+  await deps.queue.push([{ body: { kind: 'jira-comment', comment }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
+  return 'incident-queued';
 }
