@@ -80,7 +80,8 @@ function resyncDelivery(job: IncidentResyncJob): DeliveryRef & { readonly source
     source: 'impact',
     groupKey: incidentGroupKey(job.incidentId),
     receivedAt: new Date(job.requestedAt).toISOString(),
-    requeue: { resync: { incidentId: job.incidentId, requestId: job.requestId, requestedAt: job.requestedAt } },
+    // The side travels with it: retrying a failed "use Jira's values" does not turn it into Impact's.
+    requeue: { resync: { incidentId: job.incidentId, requestId: job.requestId, requestedAt: job.requestedAt, ...(job.side ? { side: job.side } : {}) } },
   };
 }
 
