@@ -74,6 +74,12 @@ export function IncidentView({ bridge, client, incident: initial, onChanged, onU
       notice: 'Resync queued: Jira is being brought up to date with Impact…',
       then: (queued) => awaitResync(queued.requestId),
     });
+  /** The other side of an out-of-sync incident: Impact is brought to Jira's values (project admins). */
+  const useJira = () =>
+    action.run('resync', () => client.call('resyncIssueIncident', { side: 'jira' }), {
+      notice: 'Resync queued: Impact is being brought up to date with Jira…',
+      then: (queued) => awaitResync(queued.requestId),
+    });
 
   return (
     <div data-testid="incident">
@@ -93,7 +99,15 @@ export function IncidentView({ bridge, client, incident: initial, onChanged, onU
               </LinkButton>
             )}
             {incident.priority !== null && <Lozenge tone={incident.priority <= 2 ? 'removed' : 'moved'}>P{incident.priority}</Lozenge>}
-            {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
+            {incident.outOfSync.length > 0 ? (
+              <Lozenge tone="removed">out of sync</Lozenge>
+            ) : failing ? (
+              <Lozenge tone="removed">sync failing</Lozenge>
+            ) : incident.lastSync ? (
+              <Lozenge tone="success">in sync</Lozenge>
+            ) : (
+              <Lozenge>not synced yet</Lozenge>
+            )}
           </>
         }
         question={`Unlink ${incident.issueKey} from ${incident.incidentId}?`}
@@ -106,6 +120,22 @@ export function IncidentView({ bridge, client, incident: initial, onChanged, onU
         unlink={() => client.call('unlinkIssueIncident')}
         onUnlinked={() => onUnlinked(`Unlinked from Impact incident ${incident.incidentId}.`)}
       />
+      {incident.outOfSync.length > 0 && (
+        <div role="alert" data-testid="out-of-sync">
+          <strong>Out of sync.</strong> Resync makes Jira match Impact;{' '}
+          <button type="button" className="link" data-testid="use-jira" onClick={() => void useJira()}>
+            use Jira’s values instead
+          </button>
+          .
+          <ul>
+            {incident.outOfSync.map((f) => (
+              <li key={f.field}>
+                {f.field}: Impact “{f.impact || '(none)'}”, Jira “{f.jira || '(none)'}”. <span className="subtle">{f.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <dl className="facts">
         <dt>Jira status</dt>
         <dd data-testid="jira-status">{incident.jiraStatus ?? '—'}</dd>

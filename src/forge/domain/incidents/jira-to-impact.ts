@@ -127,5 +127,6 @@ export function planJiraToImpact(input: JiraToImpactInput): SyncPlan<ImpactComma
 
 /** Note posted on the incident once its post-mortem issue exists. */
 export function postMortemCreatedNote(incidentId: string, issueKey: string, originMarker: string): ImpactCommand {
-  return { kind: 'post-note', incidentId, request: { origin: originMarker, message: `Post-mortem created in Jira: ${issueKey}` } };
+  // external_id: a repeat (an answer lost on the way back) is the same note, not a second one.
+  return { kind: 'post-note', incidentId, request: { origin: originMarker, message: `Post-mortem created in Jira: ${issueKey}`, external_id: `jira-post-mortem:${issueKey}` } };
 }

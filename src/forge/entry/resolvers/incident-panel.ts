@@ -78,6 +78,7 @@ export async function getIssueIncident(issueKey: string | undefined, deps: Incid
       lastError: await lastFailure(deps.store, incidentId, issue.id),
       postMortem: record.link?.postMortem ? { issueKey: record.link.postMortem.issueKey } : null,
       resync: resyncStatus(await loadResyncRequest(deps.store, incidentId)),
+      outOfSync: (record.outOfSync ?? []).map((f) => ({ field: f.field, impact: f.impact, jira: f.jira, reason: f.reason })),
     },
   };
 }

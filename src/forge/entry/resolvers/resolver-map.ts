@@ -78,7 +78,7 @@ export function resolverMap(w: ResolverWiring) {
     resyncIssueAlertGroup: (c: ResolverCall) => resyncIssueAlertGroup(issueKey(c), w.alertPanelActions()),
     unlinkIssueAlertGroup: (c: ResolverCall) => unlinkIssueAlertGroup(issueKey(c), caller(c), w.alertPanelActions()),
     getIssueIncident: (c: ResolverCall) => getIssueIncident(issueKey(c), w.incidentPanel()),
-    resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
+    resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions(), c.payload),
     getIssueIncidentResync: (c: ResolverCall) => getIssueIncidentResync(issueKey(c), caller(c), c.payload, w.incidentPanelActions()),
     unlinkIssueIncident: (c: ResolverCall) => unlinkIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
     getIncidentMappings: () => getIncidentMappings(w.mappings()),
