@@ -34,6 +34,11 @@ export interface DeliveryRecord {
   readonly issueKeys?: readonly string[];
   /** When the line's index entries and group pointer were last written (see delivery-log.ts, refreshed by folds). */
   readonly indexedAt?: string;
+  /**
+   * The group's write order: each new line or fold of the group takes the highest seen + 1, so the group's last
+   * written line is found among its newest lines even when deliveries were processed out of order (delivery-log.ts).
+   */
+  readonly groupSeq?: number;
 }
 
 /** What every failed delivery records; the settings page lists exactly these (FailedDeliverySummary). */

@@ -120,11 +120,11 @@ describe('delivery log', () => {
       await record(f, 'g', { kind: 'applied', problems: [unchanged] });
     }
     expect(f.memory.values.size).toBe(keysAfterFirstRepeat);
-    // A repeat costs two reads (the group's newest index entry, a 1-key query; its line) and one write (the line).
+    // A repeat costs two reads (a query of the group's newest index entries, one batch read of their lines) and one write (the line).
     f.counted.reset();
     f.now += 60_000;
     const last = await record(f, 'g', { kind: 'applied', problems: [unchanged] });
-    expect(Object.fromEntries(f.counted.calls)).toEqual({ listByPrefix: 1, get: 1, set: 1 });
+    expect(Object.fromEntries(f.counted.calls)).toEqual({ listByPrefix: 1, getMany: 1, set: 1 });
     const lines = await all(f, {});
     expect(lines.map((d) => [d.detail, d.count])).toEqual([
       ['skipped because nothing changed since the last notification', 202],
@@ -145,6 +145,26 @@ describe('delivery log', () => {
       ['applied', 'skipped because nothing changed since the last notification', 202],
       ['applied', 'created OPS-1', 1],
     ]);
+  });
+
+  it('folds into the line its group last wrote when deliveries run out of received order (Forge reorders a group’s events)', async () => {
+    const f = fixture();
+    // Three HA replicas' copies: the newest received is processed first and creates the issue.
+    await record(f, 'g', { kind: 'applied', problems: [created('OPS-1')] }, { at: T0 + 3000 });
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [unchanged] }, { at: T0 + 1000 });
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [unchanged] }, { at: T0 + 2000 });
+    expect((await all(f, {})).map((d) => [d.detail, d.count])).toEqual([
+      ['created OPS-1', 1],
+      ['skipped because nothing changed since the last notification', 2],
+    ]);
+    // A change written after them ends the fold, whatever its received time.
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [commented('OPS-1')] }, { at: T0 + 500 });
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [unchanged] }, { at: T0 + 4000 });
+    expect((await all(f, {})).map((d) => d.count)).toEqual([1, 1, 2, 1]);
   });
 
   it('filters by outcome, source, project, group and issue key, alone or combined', async () => {
