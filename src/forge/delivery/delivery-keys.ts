@@ -1,7 +1,10 @@
 /**
  * Storage keys of the delivery log and of failed deliveries. Forge KVS lists keys in ascending order with
  * `beginsWith` only (FORGE-NOTES §4), so newest-first order is built into the keys: the time part is an
- * inverted, zero-padded millisecond count, and every filter is its own key prefix (an index entry per line).
+ * inverted, zero-padded millisecond count, and each selective filter (group, project, issue, and the rare
+ * outcomes `failed` and `rejected`) is its own key prefix (an index entry per line and value). Source and the
+ * common outcomes have no index: most lines match one of a handful of values, so a bounded scan of the
+ * newest-first lines answers them (delivery-pages.ts) and an entry for them would cost 2 KVS writes per line.
  */
 // The pure SHA-256 of the domain, not node:crypto: constants.ts imports these keys and the Custom UI's type
 // check (no Node types) reads constants.ts.
@@ -22,10 +25,16 @@ export function keyHash(value: string): string {
   return sha256Hex(value).slice(0, 32);
 }
 
-/** The filters a delivery log page can be read by; each has its own index prefix. */
-export type DeliveryIndex = 'outcome' | 'source' | 'project' | 'group' | 'issue';
+/** The filters that have an index prefix (the selective ones); source and common outcomes are checked on lines. */
+export type DeliveryIndex = 'outcome' | 'project' | 'group' | 'issue';
 
-const INDEX_TAG: Record<DeliveryIndex, string> = { outcome: 'o', source: 's', project: 'p', group: 'g', issue: 'i' };
+/**
+ * Outcomes filed under an outcome index: the rare ones people look for. The layout before also filed every
+ * other outcome and the source (tag `s`); those entries are never read now and expire by their TTL.
+ */
+export const INDEXED_OUTCOMES: readonly DeliveryRecord['outcome']['kind'][] = ['failed', 'rejected'];
+
+const INDEX_TAG: Record<DeliveryIndex, string> = { outcome: 'o', project: 'p', group: 'g', issue: 'i' };
 
 /** Index values go into keys verbatim except group keys (hashed); the resolver validates the others' alphabet. */
 function indexValue(index: DeliveryIndex, value: string): string {
@@ -38,8 +47,6 @@ export const DeliveryKeys = {
   line: (receivedAtMs: number, eventId: string) => `dlog:${newestFirst(receivedAtMs)}:${eventId}`,
   /** Copies of a line under one filter value: `dlogx:<tag>:<value>:<inverted ms>:<eventId>` (read in one query). */
   indexPrefix: (index: DeliveryIndex, value: string) => `dlogx:${INDEX_TAG[index]}:${indexValue(index, value)}:`,
-  /** The last line of a group (source + group key), so an unchanged repeat folds into it. */
-  lastOfGroup: (source: string, groupKey: string) => `dlog-last:${keyHash(`${source}\u0000${groupKey}`)}`,
   /** Failed deliveries, newest first: `dfail:<inverted received ms>:<eventId>`. */
   failedPrefix: 'dfail:',
   failed: (receivedAtMs: number, eventId: string) => `dfail:${newestFirst(receivedAtMs)}:${eventId}`,
@@ -67,13 +74,19 @@ export function facetsOf(record: DeliveryRecord): DeliveryFacets {
   return { source: record.source, outcome: record.outcome.kind, groupKey: record.groupKey, projectKeys: record.projectKeys ?? [], issueKeys: record.issueKeys ?? [] };
 }
 
-/** Which index entries a line is filed under. Bounded, so writing a line is at most one batch of 20 keys. */
+/**
+ * Which index entries a line is filed under: its group (always; the newest one is also how the next delivery
+ * of the group finds the line to fold into), its outcome when failed or rejected, each project and each issue
+ * it names. Bounded: a line costs at most 1 + 1 + 1 + 5 + 10 = 18 KVS writes (counted per key), and in the
+ * usual case (applied, one project, one issue) 4 (see delivery-log.ts).
+ */
 export const MAX_INDEXED_PROJECTS = 5;
 export const MAX_INDEXED_ISSUES = 10;
 
 /** A line's index keys: each filter's prefix plus the line's id (its key without `dlog:`), so they sort like the line. */
 export function indexKeysOf(record: DeliveryRecord, lineId: string): string[] {
-  const keys = [DeliveryKeys.indexPrefix('outcome', record.outcome.kind) + lineId, DeliveryKeys.indexPrefix('source', record.source) + lineId, DeliveryKeys.indexPrefix('group', record.groupKey) + lineId];
+  const keys = [DeliveryKeys.indexPrefix('group', record.groupKey) + lineId];
+  if (INDEXED_OUTCOMES.includes(record.outcome.kind)) keys.push(DeliveryKeys.indexPrefix('outcome', record.outcome.kind) + lineId);
   for (const project of (record.projectKeys ?? []).slice(0, MAX_INDEXED_PROJECTS)) keys.push(DeliveryKeys.indexPrefix('project', project) + lineId);
   for (const issue of (record.issueKeys ?? []).slice(0, MAX_INDEXED_ISSUES)) keys.push(DeliveryKeys.indexPrefix('issue', issue) + lineId);
   return keys;

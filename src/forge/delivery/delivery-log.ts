@@ -68,13 +68,7 @@ export function deliveryLine(delivery: DeliveryRef & { readonly source: EventSou
   return { key: DeliveryKeys.line(Date.parse(delivery.receivedAt), delivery.eventId), entry };
 }
 
-/** What the group's last line was, so the next delivery of the group knows whether it is an unchanged repeat. */
-interface LastOfGroup {
-  readonly lineKey: string;
-  /** source, group key and outcome, as JSON: equal means "nothing changed since that line". */
-  readonly sameness: string;
-}
-
+/** Source, group key and outcome, as JSON: equal means "nothing changed since that line". */
 const samenessOf = (record: DeliveryRecord): string => JSON.stringify([record.source, record.groupKey, record.outcome]);
 
 /**
@@ -104,42 +98,73 @@ function assertNever(x: never): never {
 const lineIdOf = (lineKey: string): string => lineKey.slice(DeliveryKeys.linePrefix.length);
 
 /**
- * Index entries and the group pointer live a quarter longer than lines and are refreshed by a fold once a
- * quarter of the retention has passed since they were written, so they never expire before their line
- * (an entry that outlives its line is skipped when read) and a repeat every minute writes one key, not all.
+ * Index entries live a quarter longer than lines and are refreshed by a fold once a quarter of the retention
+ * has passed since they were written, so they never expire before their line (an entry that outlives its
+ * line is skipped when read) and a repeat every minute writes one key, not all.
  */
 const INDEX_TTL_FACTOR = 1.25;
 const INDEX_REFRESH_FRACTION = 0.25;
 
 /**
- * Writes a delivery's line, or folds it into its group's previous line when the outcome is the same and
- * changed nothing (count + 1, last time and event): an Alertmanager repeat every few minutes costs no new
- * key, and usually one write (the line). Costs at most 3 reads (group pointer; the line to fold into or the
- * line at this key), the deletes of a rewritten line's old index entries, and one batch write. Lines expire
- * after the retention period (Forge KVS TTL), counted from their last write. Writers of one group do not
- * race: the queue runs a group's jobs under one concurrency key.
+ * How many of a group's newest lines (by received time) are read to find the one it last wrote: Forge runs a
+ * group's events out of order (FORGE-NOTES §2), so the last written line need not be the newest received.
+ */
+export const FOLD_LOOKBACK = 5;
+
+/** The group's last written line among its newest `FOLD_LOOKBACK` (one query of its index, one batch read). */
+async function lastWrittenOfGroup(store: KeyValueStore, groupKey: string): Promise<{ readonly key: string; readonly record: DeliveryRecord } | undefined> {
+  const newest = await store.listByPrefix<DeliveryIndexRef>(DeliveryKeys.indexPrefix('group', groupKey), { limit: FOLD_LOOKBACK });
+  const keys = newest.results.map((entry) => entry.value.lineKey);
+  const lines = keys.length > 0 ? await store.getMany<DeliveryRecord>(keys) : new Map<string, DeliveryRecord>();
+  let last: { key: string; record: DeliveryRecord } | undefined;
+  for (const key of keys) {
+    const record = lines.get(key);
+    // Highest write order wins; lines written before it was kept (no groupSeq) rank by their last write time.
+    if (record && (!last || laterWrite(record, last.record))) last = { key, record };
+  }
+  return last;
+}
+
+function laterWrite(a: DeliveryRecord, b: DeliveryRecord): boolean {
+  const seqA = a.groupSeq ?? 0;
+  const seqB = b.groupSeq ?? 0;
+  if (seqA !== seqB) return seqA > seqB;
+  return Date.parse(a.lastAt ?? a.processedAt) > Date.parse(b.lastAt ?? b.processedAt);
+}
+
+/**
+ * Writes a delivery's line, or folds it into the line its group last wrote when the outcome is the same and
+ * changed nothing (count + 1, last time and event): an Alertmanager repeat every few minutes costs no new key and
+ * one write (the line). That line is found through the group's index entries (they sort newest first), so no
+ * pointer key is written per line.
+ *
+ * KVS cost (Forge counts writes per key written, batch or not; FORGE-NOTES §4: 4,000 writes/min per install):
+ * - unchanged repeat: 2 reads (a query of the group's newest entries, one batch read of their lines), 1 write
+ *   (+ the line's index entries once a quarter of the retention has passed);
+ * - new line: at most 3 reads (the same two; the line at this key), 1 write for the line and 1 batch of its
+ *   index entries: 1 (group) + 1 if failed or rejected + projects (≤ 5) + issues (≤ 10). A first fire that
+ *   creates one issue in one project: 4 writes. A rewritten line (a retry) also deletes its old entries the new
+ *   outcome no longer names.
+ * Lines expire after the retention period (Forge KVS TTL), counted from their last write. Writers of one group
+ * do not race: the queue runs a group's jobs under one concurrency key.
  */
 export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
   const nowMs = deps.clock.now();
   const line = deliveryLine(delivery, retryCount + 1, outcome, nowMs);
-  const pointerKey = DeliveryKeys.lastOfGroup(line.entry.source, line.entry.groupKey);
   const retention = deliveryLogRetention(deps.env);
   if (!retention.ok) deps.logger?.warn('delivery log retention setting ignored', { problem: retention.problem });
   const ttl: Ttl = { line: retention.days * 86_400, index: Math.ceil(retention.days * 86_400 * INDEX_TTL_FACTOR) };
-  const sameness = samenessOf(line.entry);
-  const last = await deps.store.get<LastOfGroup>(pointerKey);
-  if (last && last.sameness === sameness && foldable(line.entry.outcome)) {
-    const previous = await deps.store.get<DeliveryRecord>(last.lineKey);
-    const redelivered = previous !== undefined && (previous.eventId === line.entry.eventId || previous.lastEventId === line.entry.eventId);
-    if (previous && !redelivered) {
-      const folded: DeliveryRecord = { ...previous, count: (previous.count ?? 1) + 1, lastAt: line.entry.processedAt, lastEventId: line.entry.eventId };
-      const indexedAt = Date.parse(previous.indexedAt ?? previous.processedAt);
-      if (nowMs - indexedAt < retention.days * 86_400_000 * INDEX_REFRESH_FRACTION) await deps.store.set(last.lineKey, folded, { ttlSeconds: ttl.line });
-      else await writeLine(deps.store, last.lineKey, { ...folded, indexedAt: line.entry.processedAt }, { lineKey: last.lineKey, sameness }, ttl);
-      return;
-    }
+  const last = await lastWrittenOfGroup(deps.store, line.entry.groupKey);
+  const groupSeq = (last?.record.groupSeq ?? 0) + 1;
+  if (last && foldable(line.entry.outcome) && samenessOf(last.record) === samenessOf(line.entry)) {
+    const previous = last.record;
     // The same event again with the same outcome (a redelivery): its line already says so.
-    if (previous) return;
+    if (previous.eventId === line.entry.eventId || previous.lastEventId === line.entry.eventId) return;
+    const folded: DeliveryRecord = { ...previous, count: (previous.count ?? 1) + 1, lastAt: line.entry.processedAt, lastEventId: line.entry.eventId, groupSeq };
+    const indexedAt = Date.parse(previous.indexedAt ?? previous.processedAt);
+    if (nowMs - indexedAt < retention.days * 86_400_000 * INDEX_REFRESH_FRACTION) await deps.store.set(last.key, folded, { ttlSeconds: ttl.line });
+    else await writeLine(deps.store, last.key, { ...folded, indexedAt: line.entry.processedAt }, ttl);
+    return;
   }
   let key = line.key;
   const existing = await deps.store.get<DeliveryRecord>(key);
@@ -150,7 +175,7 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
     const stale = indexKeysOf(existing, lineIdOf(key)).filter((k) => !indexKeysOf(line.entry, lineIdOf(key)).includes(k));
     for (const k of stale) await deps.store.delete(k);
   }
-  await writeLine(deps.store, key, { ...line.entry, indexedAt: line.entry.processedAt }, { lineKey: key, sameness }, ttl);
+  await writeLine(deps.store, key, { ...line.entry, indexedAt: line.entry.processedAt, groupSeq }, ttl);
 }
 
 interface Ttl {
@@ -158,11 +183,11 @@ interface Ttl {
   readonly index: number;
 }
 
-/** The line, its index entries (references with the fields filters check) and its group's pointer. */
-async function writeLine(store: KeyValueStore, lineKey: string, record: DeliveryRecord, pointer: LastOfGroup, ttl: Ttl): Promise<void> {
+/** The line and its index entries (references with the fields filters check). */
+async function writeLine(store: KeyValueStore, lineKey: string, record: DeliveryRecord, ttl: Ttl): Promise<void> {
   const ref: DeliveryIndexRef = { lineKey, ...facetsOf(record) };
   await store.set(lineKey, record, { ttlSeconds: ttl.line });
-  const entries: StoredEntry<unknown>[] = [...indexKeysOf(record, lineIdOf(lineKey)).map((key) => ({ key, value: ref })), { key: DeliveryKeys.lastOfGroup(record.source, record.groupKey), value: pointer }];
+  const entries: StoredEntry<unknown>[] = indexKeysOf(record, lineIdOf(lineKey)).map((key) => ({ key, value: ref }));
   await store.setMany(entries, { ttlSeconds: ttl.index });
 }
 

@@ -32,8 +32,13 @@ export interface DeliveryRecord {
   /** Jira projects and issues the delivery touched or targets (the line is filed under each, see delivery-keys). */
   readonly projectKeys?: readonly string[];
   readonly issueKeys?: readonly string[];
-  /** When the line's index entries and group pointer were last written (see delivery-log.ts, refreshed by folds). */
+  /** When the line's index entries were last written (see delivery-log.ts, refreshed by folds). */
   readonly indexedAt?: string;
+  /**
+   * The group's write order: each new line or fold of the group takes the highest seen + 1, so the group's last
+   * written line is found among its newest lines even when deliveries were processed out of order (delivery-log.ts).
+   */
+  readonly groupSeq?: number;
 }
 
 /** What every failed delivery records; the settings page lists exactly these (FailedDeliverySummary). */

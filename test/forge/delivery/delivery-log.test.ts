@@ -120,11 +120,11 @@ describe('delivery log', () => {
       await record(f, 'g', { kind: 'applied', problems: [unchanged] });
     }
     expect(f.memory.values.size).toBe(keysAfterFirstRepeat);
-    // A repeat costs two reads (the group's pointer, its line) and one write (the line).
+    // A repeat costs two reads (a query of the group's newest index entries, one batch read of their lines) and one write (the line).
     f.counted.reset();
     f.now += 60_000;
     const last = await record(f, 'g', { kind: 'applied', problems: [unchanged] });
-    expect(Object.fromEntries(f.counted.calls)).toEqual({ get: 2, set: 1 });
+    expect(Object.fromEntries(f.counted.calls)).toEqual({ listByPrefix: 1, getMany: 1, set: 1 });
     const lines = await all(f, {});
     expect(lines.map((d) => [d.detail, d.count])).toEqual([
       ['skipped because nothing changed since the last notification', 202],
@@ -145,6 +145,26 @@ describe('delivery log', () => {
       ['applied', 'skipped because nothing changed since the last notification', 202],
       ['applied', 'created OPS-1', 1],
     ]);
+  });
+
+  it('folds into the line its group last wrote when deliveries run out of received order (Forge reorders a group’s events)', async () => {
+    const f = fixture();
+    // Three HA replicas' copies: the newest received is processed first and creates the issue.
+    await record(f, 'g', { kind: 'applied', problems: [created('OPS-1')] }, { at: T0 + 3000 });
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [unchanged] }, { at: T0 + 1000 });
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [unchanged] }, { at: T0 + 2000 });
+    expect((await all(f, {})).map((d) => [d.detail, d.count])).toEqual([
+      ['created OPS-1', 1],
+      ['skipped because nothing changed since the last notification', 2],
+    ]);
+    // A change written after them ends the fold, whatever its received time.
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [commented('OPS-1')] }, { at: T0 + 500 });
+    f.now += 1000;
+    await record(f, 'g', { kind: 'applied', problems: [unchanged] }, { at: T0 + 4000 });
+    expect((await all(f, {})).map((d) => d.count)).toEqual([1, 1, 2, 1]);
   });
 
   it('filters by outcome, source, project, group and issue key, alone or combined', async () => {
@@ -278,9 +298,10 @@ describe('delivery log', () => {
     await walk('group', { groupKey: 'group-7' }, 3);
     await walk('issue', { issueKey: 'OPS-2' }, 3);
     await walk('combined', { projectKey: 'OPS', outcome: 'failed', source: 'alertmanager' }, 5);
-    // Unfiltered: the query returns the lines. Filtered: index query(ies) + one batch read of the lines.
+    // Unfiltered: the query returns the lines. Filtered by an index: index query(ies) + one batch read of the
+    // lines. Source (no index): a scan of the lines, at most MAX_SCAN_CALLS queries.
     for (const q of queries) {
-      const bound = q.name === 'all' ? 1 : q.name === 'combined' ? MAX_SCAN_CALLS + 1 : 2;
+      const bound = q.name === 'all' ? 1 : q.name === 'combined' ? MAX_SCAN_CALLS + 1 : q.name === 'impact' ? MAX_SCAN_CALLS : 2;
       expect({ name: q.name, withinBound: Math.max(...q.calls) <= bound, pages: q.calls.length }).toEqual({ name: q.name, withinBound: true, pages: expect.any(Number) });
     }
     // Single filters fill whole pages of newest-first matches.
@@ -289,6 +310,57 @@ describe('delivery log', () => {
     expect(failed.items.every((d) => d.outcome === 'failed')).toBe(true);
     expect(failed.items.map((d) => d.receivedAt)).toEqual([...failed.items.map((d) => d.receivedAt)].sort().reverse());
     expect(failed.items[0]!.receivedAt).toBe(new Date(T0 + 2990 * 1000).toISOString());
+    // A scanned filter pages through exactly its lines, newest first, whatever the pages' lengths.
+    const impact = await all(f, { source: 'impact', limit: 20 });
+    expect(impact).toHaveLength(LINES / 2);
+    expect(impact.every((d) => d.source === 'impact')).toBe(true);
+    expect(impact.map((d) => d.receivedAt)).toEqual([...impact.map((d) => d.receivedAt)].sort().reverse());
+    expect((await all(f, { outcome: 'applied', source: 'alertmanager' })).length).toBe(Array.from({ length: LINES }, (_, i) => i).filter((i) => i % 2 === 0 && i % 10 !== 0).length);
+  });
+
+  it('writes few KVS keys per line: the line, its group entry, its projects and issues, and failed or rejected only', async () => {
+    const f = fixture();
+    // Forge counts KVS writes per key written, in a batch or not (FORGE-NOTES §4): count keys, not calls.
+    let written = 0;
+    const store: KeyValueStore = {
+      ...f.memory,
+      get: (k) => f.memory.get(k),
+      getMany: (k) => f.memory.getMany(k),
+      listByPrefix: (p, o) => f.memory.listByPrefix(p, o),
+      set: (k, v, o) => ((written += 1), f.memory.set(k, v, o)),
+      setMany: (e, o) => ((written += e.length), f.memory.setMany(e, o)),
+      setIfAbsent: (k, v, o) => ((written += 1), f.memory.setIfAbsent(k, v, o)),
+      delete: (k) => ((written += 1), f.memory.delete(k)),
+    };
+    const writes = async (groupKey: string, outcome: DeliveryOutcome, projectKeys?: string[], source: EventSource = 'alertmanager'): Promise<number> => {
+      const before = written;
+      seq += 1;
+      f.now += 1000;
+      const ref: DeliveryRef & { source: EventSource } = { eventId: `evt-w-${seq}`, groupKey, receivedAt: new Date(f.now).toISOString(), source, ...(projectKeys ? { projectKeys } : {}) };
+      await recordDelivery(ref, 0, outcome, { store, clock: { now: () => f.now }, env: f.env });
+      return written - before;
+    };
+    // A first fire: the line, its group, project and issue entries (was 7 with outcome, source and a group pointer).
+    expect(await writes('g1', { kind: 'applied', problems: [created('OPS-1')] }, ['OPS'])).toBe(4);
+    // A growing group: the same.
+    expect(await writes('g1', { kind: 'applied', problems: [commented('OPS-1')] }, ['OPS'])).toBe(4);
+    // The first "nothing changed" is a line of its own (no issue named: line, group, project); its repeats fold: the line only.
+    expect(await writes('g1', { kind: 'applied', problems: [unchanged] }, ['OPS'])).toBe(3);
+    expect(await writes('g1', { kind: 'applied', problems: [unchanged] }, ['OPS'])).toBe(1);
+    expect(await writes('g1', { kind: 'applied', problems: [unchanged] }, ['OPS'])).toBe(1);
+    // Failed is filed under its outcome (people look for it); recorded and incident lines are not.
+    expect(await writes('g2', { kind: 'failed', reason: 'Jira unavailable', problems: [] }, ['PM'])).toBe(4);
+    expect(await writes('g3', { kind: 'recorded' })).toBe(2);
+    expect(await writes('inc-1', { kind: 'incident', incidentId: 'inc-1', summary: 'created OPS-2' }, ['OPS'], 'impact')).toBe(3);
+    // The documented bound: line + group + outcome + 5 projects + 10 issues.
+    const many = Array.from({ length: 12 }, (_, i) => created(`P${i}-1`));
+    expect(await writes('g4', { kind: 'failed', reason: 'partial', problems: many })).toBe(18);
+    // Every filter still finds them.
+    expect((await all(f, { outcome: 'failed' })).map((d) => d.groupKey)).toEqual(['g4', 'g2']);
+    expect((await all(f, { source: 'impact' })).map((d) => d.groupKey)).toEqual(['inc-1']);
+    expect((await all(f, { outcome: 'recorded' })).map((d) => d.groupKey)).toEqual(['g3']);
+    expect((await all(f, { groupKey: 'g1' })).map((d) => d.count)).toEqual([3, 1, 1]);
+    expect((await all(f, { issueKey: 'OPS-1', outcome: 'applied' })).length).toBe(2);
   });
 });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { eventSourceSchema } from '../../../shared/relay-envelope';
 import type { KeyValueStore, SecretStore, StoredEntry } from '../../ports/key-value-store';
 import { describeOutcome, verdictOf, type DeliveryRecord } from '../../delivery/delivery-record';
-import { DeliveryKeys, type DeliveryFacets, type DeliveryIndex, type DeliveryIndexRef } from '../../delivery/delivery-keys';
+import { DeliveryKeys, INDEXED_OUTCOMES, facetsOf, type DeliveryFacets, type DeliveryIndex, type DeliveryIndexRef } from '../../delivery/delivery-keys';
 import { CursorError, readPage, MAX_CURSOR_CHARS, type PageRequest } from '../../delivery/delivery-pages';
 import { deliveryLogRetention } from '../../delivery/retention';
 import type { DeliverySummary, InputProblem, RecentDeliveries } from './contract';
@@ -32,28 +32,37 @@ export const listDeliveriesInputSchema = z
   .strict();
 type ListInput = z.infer<typeof listDeliveriesInputSchema>;
 
-/** Filters by how few lines they usually match: the most selective one is read by its index, the others checked per line. */
-const FILTERS: readonly { readonly index: DeliveryIndex; readonly field: keyof ListInput; readonly holds: (r: DeliveryFacets, v: string) => boolean }[] = [
-  { index: 'issue', field: 'issueKey', holds: (r, v) => r.issueKeys.includes(v) },
-  { index: 'group', field: 'groupKey', holds: (r, v) => r.groupKey === v },
-  { index: 'project', field: 'projectKey', holds: (r, v) => r.projectKeys.includes(v) },
-  { index: 'source', field: 'source', holds: (r, v) => r.source === v },
-  { index: 'outcome', field: 'outcome', holds: (r, v) => r.outcome === v },
+/**
+ * Filters by how few lines they usually match. The first active one that has an index (`indexed` says for which
+ * values) is read by its index and the others are checked on its entries; with none indexed (source, a common
+ * outcome) the newest-first lines are scanned and checked, in at most MAX_SCAN_CALLS queries per page.
+ */
+const FILTERS: readonly { readonly index: DeliveryIndex | null; readonly field: keyof ListInput; readonly indexed: (v: string) => boolean; readonly holds: (r: DeliveryFacets, v: string) => boolean }[] = [
+  { index: 'issue', field: 'issueKey', indexed: () => true, holds: (r, v) => r.issueKeys.includes(v) },
+  { index: 'group', field: 'groupKey', indexed: () => true, holds: (r, v) => r.groupKey === v },
+  { index: 'outcome', field: 'outcome', indexed: (v) => (INDEXED_OUTCOMES as readonly string[]).includes(v), holds: (r, v) => r.outcome === v },
+  { index: 'project', field: 'projectKey', indexed: () => true, holds: (r, v) => r.projectKeys.includes(v) },
+  { index: null, field: 'source', indexed: () => false, holds: (r, v) => r.source === v },
 ];
 
 type PageSpec = { readonly kind: 'lines'; readonly request: Omit<PageRequest<DeliveryRecord>, 'limit' | 'cursor'> } | { readonly kind: 'index'; readonly request: Omit<PageRequest<DeliveryIndexRef>, 'limit' | 'cursor'> };
 
-/** Which prefixes a page reads and what it checks per index entry, for these filters. */
+/** Which prefixes a page reads and what it checks per index entry or line, for these filters. */
 export function deliveryPageSpec(input: ListInput): PageSpec {
   const active = FILTERS.flatMap((f) => {
     const value = input[f.field];
     return typeof value === 'string' ? [{ ...f, value }] : [];
   });
-  const signature = JSON.stringify(active.map((f) => [f.index, f.value]));
-  const [primary, ...rest] = active;
-  // Unfiltered: the log, then lines of the layout before newest-first (they expire with nothing; shown last).
-  if (!primary) return { kind: 'lines', request: { prefixes: [DeliveryKeys.linePrefix, DeliveryKeys.legacyLinePrefix], signature } };
-  const keep = rest.length > 0 ? (r: DeliveryIndexRef) => rest.every((f) => f.holds(r, f.value)) : undefined;
+  const signature = JSON.stringify(active.map((f) => [f.field, f.value]));
+  const primary = active.find((f) => f.index !== null && f.indexed(f.value));
+  const rest = active.filter((f) => f !== primary);
+  const holdsAll = (facets: DeliveryFacets) => rest.every((f) => f.holds(facets, f.value));
+  // No indexed filter: the log, then lines of the layout before newest-first (they expire with nothing; shown last).
+  if (!primary || primary.index === null) {
+    const keep = rest.length > 0 ? (r: DeliveryRecord) => holdsAll(facetsOf(r)) : undefined;
+    return { kind: 'lines', request: { prefixes: [DeliveryKeys.linePrefix, DeliveryKeys.legacyLinePrefix], signature, ...(keep ? { keep } : {}) } };
+  }
+  const keep = rest.length > 0 ? (r: DeliveryIndexRef) => holdsAll(r) : undefined;
   return { kind: 'index', request: { prefixes: [DeliveryKeys.indexPrefix(primary.index, primary.value)], signature, ...(keep ? { keep } : {}) } };
 }
 
@@ -95,9 +104,10 @@ function summary(key: string, value: DeliveryRecord): DeliverySummary {
 
 /**
  * The delivery log, newest first, a page at a time both ways, optionally filtered. KVS calls per page: 1 with
- * no filter (2 where the current layout ends and the older one begins); 2 with one filter (index query + batch
- * read of the lines); a combination reads the most selective filter's index, checks the others on the index
- * entries, in at most MAX_SCAN_CALLS queries (the page may then be short, with a next cursor), + 1 batch read.
+ * no filter (2 where the current layout ends and the older one begins); 2 with one indexed filter (index query
+ * + batch read of the lines); a combination reads the most selective indexed filter's index and checks the
+ * others on its entries, in at most MAX_SCAN_CALLS queries, + 1 batch read; source or a common outcome alone
+ * scans the lines in at most MAX_SCAN_CALLS queries. A bounded page may be short, with a next cursor.
  */
 export async function listRecentDeliveries(input: unknown, deps: Pick<ResolverDeps, 'store' | 'env'>): Promise<RecentDeliveries> {
   const retentionDays = deliveryLogRetention(deps.env).days;
