@@ -147,3 +147,26 @@ it('a delete by the trigger takes the issue out of every figure at once', async 
   expect((await projectMetrics(world.store, dev().id, world.clock.now())).issues).toBe(PER_PROJECT - 5);
   expect(PIECE_CHARS).toBeLessThanOrEqual(200_000);
 });
+
+it('a sync whose last page comes late in its invocation sweeps and recounts in a finish job of its own', async () => {
+  const slow = createWorld({ perProject: PER_PROJECT, projectKeys: ['DEV'], latency: { kvsMs: 50, jiraMs: 150 }, sync: { budgetMs: 4_000 } });
+  const project = slow.projects[0]!;
+  const modes: string[] = [];
+  const push = slow.queue.push.bind(slow.queue);
+  slow.queue.push = async (jobs) => {
+    for (const j of jobs) modes.push(String((j.body as { mode?: string }).mode));
+    return push(jobs);
+  };
+  // Deleted while nobody listened: only the full sync's sweep removes it.
+  const gone = project.issues.find((i) => i.resolutionDate !== null)!;
+  await trackProject(slow.store, slow.queue, { id: project.id, key: project.key, name: project.key });
+  slow.sim.state.issues.delete(gone.id);
+  slow.sim.state.issueKeys.delete(gone.key);
+  await slow.drain();
+  expect(modes).toEqual(['full', 'finish']);
+  const now = slow.clock.now();
+  const metrics = await projectMetrics(slow.store, project.id, now);
+  expect(metrics.issues).toBe(PER_PROJECT - 1);
+  expect(metrics).toEqual(await scannedProjectMetrics(slow.store, project.id, now));
+  expect((await getProject(slow.store, project.id))?.issueCount).toBe(PER_PROJECT - 1);
+});

@@ -32,6 +32,13 @@ export interface BridgeTotals {
   readonly resolve: number[];
 }
 
+/**
+ * One issue behind the figures, for the drill-down: [id, resolvedMs, lead hours, cycle hours, sprint id when
+ * done in a sprint]. Kept for issues that are resolved or done in a sprint (every issue a week, a percentile
+ * or a sprint counts); the rounding is the figures' own, so a drill-down lists exactly the issues counted.
+ */
+export type DrillRow = readonly [id: string, resolvedMs: number | null, leadHours: number | null, cycleHours: number | null, sprintId: number | null];
+
 /** Mutable while built; the lists stay sorted ascending. */
 export interface MetricsAggregate {
   readonly timeZone: string;
@@ -46,10 +53,12 @@ export interface MetricsAggregate {
   readonly sprints: Record<string, SprintTotals>;
   /** By `ruleId \u0000 priority`. */
   readonly bridge: Record<string, BridgeTotals>;
+  /** The drill-down's rows, in no particular order. */
+  readonly rows: DrillRow[];
 }
 
 export function emptyAggregate(timeZone: string): MetricsAggregate {
-  return { timeZone, issues: 0, resolved: 0, lead: [], cycle: [], weekly: {}, sprints: {}, bridge: {} };
+  return { timeZone, issues: 0, resolved: 0, lead: [], cycle: [], weekly: {}, sprints: {}, bridge: {}, rows: [] };
 }
 
 /** Index of the first element ≥ value (sorted ascending). */
@@ -78,7 +87,21 @@ function removeSorted(list: number[], value: number): boolean {
 
 type Apply = (list: number[], value: number) => void;
 
-function apply(agg: MetricsAggregate, issue: SyncedIssue, sign: 1 | -1, put: Apply): void {
+function drillRow(issue: SyncedIssue): DrillRow | undefined {
+  const sprintId = issue.sprint && issue.statusCategory === 'done' ? issue.sprint.id : null;
+  if (issue.resolvedMs === null && sprintId === null) return undefined;
+  return [issue.id, issue.resolvedMs, issue.resolvedMs === null ? null : hours(issue.resolvedMs - issue.createdMs), issue.cycleTimeHours, sprintId];
+}
+
+function apply(agg: MetricsAggregate, issue: SyncedIssue, sign: 1 | -1, put: Apply): boolean {
+  let consistent = true;
+  const row = drillRow(issue);
+  if (row && sign === 1) agg.rows.push(row);
+  if (row && sign === -1) {
+    const at = agg.rows.findIndex((r) => r[0] === issue.id && JSON.stringify(r) === JSON.stringify(row));
+    if (at < 0) consistent = false;
+    else agg.rows.splice(at, 1);
+  }
   agg.issues += sign;
   if (issue.cycleTimeHours !== null) put(agg.cycle, issue.cycleTimeHours);
   if (issue.resolvedMs !== null) {
@@ -107,6 +130,7 @@ function apply(agg: MetricsAggregate, issue: SyncedIssue, sign: 1 | -1, put: App
     if (b.issues > 0) agg.bridge[key] = b;
     else delete agg.bridge[key];
   }
+  return consistent;
 }
 
 /** Builds the aggregate of every issue (sorting once at the end). */
@@ -136,10 +160,10 @@ export function addIssue(agg: MetricsAggregate, issue: SyncedIssue): void {
  */
 export function removeIssue(agg: MetricsAggregate, issue: SyncedIssue): boolean {
   let consistent = true;
-  apply(agg, issue, -1, (list, value) => {
+  const rowFound = apply(agg, issue, -1, (list, value) => {
     if (!removeSorted(list, value)) consistent = false;
   });
-  return consistent && agg.issues >= 0 && agg.resolved >= 0;
+  return consistent && rowFound && agg.issues >= 0 && agg.resolved >= 0;
 }
 
 /** The page's answer from the aggregate; the weekly series runs up to `nowMs`'s week (empty weeks as 0). */
@@ -191,7 +215,7 @@ export function decodeAggregate(pieces: readonly string[]): MetricsAggregate | u
     const value: unknown = JSON.parse(pieces.join(''));
     if (typeof value !== 'object' || value === null) return undefined;
     const agg = value as MetricsAggregate;
-    if (typeof agg.timeZone !== 'string' || !Array.isArray(agg.lead) || !Array.isArray(agg.cycle) || typeof agg.weekly !== 'object') return undefined;
+    if (typeof agg.timeZone !== 'string' || !Array.isArray(agg.lead) || !Array.isArray(agg.cycle) || !Array.isArray(agg.rows) || typeof agg.weekly !== 'object') return undefined;
     return agg;
   } catch {
     return undefined;
@@ -209,4 +233,62 @@ export function metricsAsOf(metrics: ProjectMetrics, nowMs: number): ProjectMetr
   if (nowWeek <= last.weekStart) return metrics;
   const added = weeksBetween(last.weekStart, nowWeek).slice(1).map((weekStart) => ({ weekStart, resolved: 0 }));
   return { ...metrics, weeklyThroughput: [...metrics.weeklyThroughput, ...added] };
+}
+
+/** What a drill-down asks for: the issues behind one figure of the page. */
+export type DrillQuery =
+  /** Issues resolved in the week starting on this local Monday (`YYYY-MM-DD`, the page's `weekStart`). */
+  | { readonly kind: 'week'; readonly weekStart: string }
+  /** Issues done in this sprint (the page's `storyPointsPerSprint` row). */
+  | { readonly kind: 'sprint'; readonly sprintId: number }
+  /**
+   * Issues on one side of a percentile of lead or cycle time: `within` = duration ≤ the pXX figure (the issues
+   * the percentile covers), `beyond` = duration > it (the slow tail).
+   */
+  | { readonly kind: 'percentile'; readonly measure: 'lead' | 'cycle'; readonly p: 50 | 85 | 95; readonly side: 'within' | 'beyond' };
+
+export interface DrillAnswer {
+  /** Every matching issue's count. */
+  readonly total: number;
+  /** The requested page of ids: weeks and sprints by resolution time (then id), percentiles slowest first. */
+  readonly ids: readonly string[];
+  /** The duration threshold a percentile query used (hours), for the page to show. */
+  readonly thresholdHours?: number | undefined;
+}
+
+/** The issues behind a figure, paged (`offset`, `limit`). Pure over the aggregate. */
+export function drillDown(agg: MetricsAggregate, query: DrillQuery, offset: number, limit: number): DrillAnswer {
+  let matches: DrillRow[];
+  let thresholdHours: number | undefined;
+  const byResolution = (a: DrillRow, b: DrillRow) => (a[1] ?? 0) - (b[1] ?? 0) || a[0].localeCompare(b[0]);
+  switch (query.kind) {
+    case 'week':
+      matches = agg.rows.filter((r) => r[1] !== null && localWeekStart(r[1], agg.timeZone) === query.weekStart).sort(byResolution);
+      break;
+    case 'sprint':
+      matches = agg.rows.filter((r) => r[4] === query.sprintId).sort(byResolution);
+      break;
+    case 'percentile': {
+      const column = query.measure === 'lead' ? 2 : 3;
+      thresholdHours = percentile(query.measure === 'lead' ? agg.lead : agg.cycle, query.p, { presorted: true });
+      const limitHours = thresholdHours;
+      matches =
+        limitHours === undefined
+          ? []
+          : agg.rows
+              .filter((r) => {
+                const d = r[column];
+                return typeof d === 'number' && (query.side === 'within' ? d <= limitHours : d > limitHours);
+              })
+              .sort((a, b) => (b[column] as number) - (a[column] as number) || a[0].localeCompare(b[0]));
+      break;
+    }
+    default:
+      return assertNever(query);
+  }
+  return { total: matches.length, ids: matches.slice(offset, offset + limit).map((r) => r[0]), thresholdHours };
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected drill-down ${JSON.stringify(x)}`);
 }

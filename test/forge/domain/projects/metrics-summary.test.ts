@@ -12,6 +12,8 @@ import {
   metricsAsOf,
   metricsFromAggregate,
   removeIssue,
+  drillDown,
+  type DrillQuery,
   type SyncedIssue,
 } from '../../../../src/forge/domain/projects';
 
@@ -109,5 +111,57 @@ describe('metricsAsOf', () => {
         expect(metricsAsOf(stored, later)).toEqual(computeMetrics(issues, { timeZone: 'Asia/Kolkata', nowMs: later }));
       }),
     );
+  });
+});
+
+describe('drillDown', () => {
+  it('lists exactly the issues each figure counts, and its pages add up (property)', () => {
+    fc.assert(
+      fc.property(fc.array(issueArb, { maxLength: 60 }), fc.integer({ min: 1, max: 7 }), (rows, pageSize) => {
+        const issues = build(rows);
+        const agg = aggregate(issues, 'America/Los_Angeles');
+        const m = metricsFromAggregate(agg, NOW);
+        const all = (q: DrillQuery) => {
+          const first = drillDown(agg, q, 0, pageSize);
+          const ids = [...first.ids];
+          for (let offset = pageSize; offset < first.total; offset += pageSize) ids.push(...drillDown(agg, q, offset, pageSize).ids);
+          expect(ids).toHaveLength(first.total);
+          expect(new Set(ids).size).toBe(ids.length);
+          return ids;
+        };
+        for (const w of m.weeklyThroughput) expect(all({ kind: 'week', weekStart: w.weekStart })).toHaveLength(w.resolved);
+        for (const s of m.storyPointsPerSprint) {
+          const ids = all({ kind: 'sprint', sprintId: s.sprintId });
+          expect(ids).toHaveLength(s.completedIssues);
+          expect(ids.reduce((sum, id) => sum + (issues[Number(id)]!.storyPoints ?? 0), 0)).toBe(s.completedPoints);
+        }
+        for (const measure of ['lead', 'cycle'] as const) {
+          const stats = measure === 'lead' ? m.leadTime : m.cycleTime;
+          for (const p of [50, 85, 95] as const) {
+            const within = all({ kind: 'percentile', measure, p, side: 'within' });
+            const beyond = all({ kind: 'percentile', measure, p, side: 'beyond' });
+            expect(within.length + beyond.length).toBe(stats.issues);
+            if (stats.issues > 0) expect(within.length).toBeGreaterThanOrEqual(Math.ceil((p / 100) * stats.issues));
+            const threshold = drillDown(agg, { kind: 'percentile', measure, p, side: 'beyond' }, 0, 1).thresholdHours;
+            expect(threshold).toBe(p === 50 ? stats.p50Hours : p === 85 ? stats.p85Hours : stats.p95Hours);
+          }
+        }
+      }),
+    );
+  });
+
+  it('lists a percentile slowest first and a week by resolution time', () => {
+    const issues = build([
+      { created: 0, start: null, end: 10, sprint: null, points: null, rule: null, priority: null },
+      { created: 0, start: null, end: 30, sprint: null, points: null, rule: null, priority: null },
+      { created: 0, start: null, end: 20, sprint: null, points: null, rule: null, priority: null },
+      { created: 0, start: null, end: null, sprint: null, points: null, rule: null, priority: null },
+    ]);
+    const agg = aggregate(issues, 'UTC');
+    expect(drillDown(agg, { kind: 'percentile', measure: 'lead', p: 50, side: 'within' }, 0, 10)).toEqual({ total: 2, ids: ['2', '0'], thresholdHours: 20 });
+    expect(drillDown(agg, { kind: 'percentile', measure: 'lead', p: 50, side: 'beyond' }, 0, 10).ids).toEqual(['1']);
+    expect(drillDown(agg, { kind: 'week', weekStart: '2026-11-02' }, 0, 10).ids).toEqual(['0', '2', '1']);
+    expect(drillDown(agg, { kind: 'week', weekStart: '2026-11-02' }, 1, 1)).toEqual({ total: 3, ids: ['2'], thresholdHours: undefined });
+    expect(drillDown(aggregate([], 'UTC'), { kind: 'percentile', measure: 'cycle', p: 95, side: 'beyond' }, 0, 10)).toEqual({ total: 0, ids: [], thresholdHours: undefined });
   });
 });
