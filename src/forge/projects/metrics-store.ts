@@ -18,15 +18,18 @@
 import {
   aggregate,
   decodeAggregate,
+  drillDown,
   encodeAggregate,
   metricsAsOf,
   metricsFromAggregate,
   removeIssue,
+  type DrillQuery,
   type MetricsAggregate,
   type ProjectMetrics,
   type SyncedIssue,
 } from '../domain/projects';
 import type { KeyValueStore } from '../ports/key-value-store';
+import { ProjectKeys } from './project-store';
 
 /** Characters per piece: ≤ ~200 KB per KVS value (FORGE-NOTES §4: the value limit is not published, ~240 KiB). */
 export const PIECE_CHARS = 180_000;
@@ -157,4 +160,55 @@ export async function deleteMetrics(store: KeyValueStore, projectId: string): Pr
   for (let n = 0; n < (head?.pieces ?? 0); n += 1) await store.delete(MetricsKeys.piece(projectId, n));
   await store.delete(MetricsKeys.head(projectId));
   await store.delete(MetricsKeys.stale(projectId));
+}
+
+/** One issue of a drill-down page: enough for a row, with the path of its Jira page (`<siteUrl>/browse/KEY`). */
+export interface DrillIssue {
+  readonly id: string;
+  readonly key: string;
+  readonly summary: string;
+  readonly status: string;
+  readonly statusCategory: SyncedIssue['statusCategory'];
+  readonly createdMs: number;
+  readonly resolvedMs: number | null;
+  readonly leadTimeHours: number | null;
+  readonly cycleTimeHours: number | null;
+  readonly storyPoints: number | null;
+  readonly browsePath: string;
+}
+
+export interface DrillDownPage {
+  /** Every matching issue's count; `issues` is the page from `offset`. */
+  readonly total: number;
+  readonly offset: number;
+  readonly limit: number;
+  /** A percentile query's threshold (hours). */
+  readonly thresholdHours: number | undefined;
+  readonly timeZone: string;
+  /** When the answer the drill-down reads was computed (the metrics page's figures are of the same moment). */
+  readonly computedAtMs: number;
+  readonly issues: readonly DrillIssue[];
+}
+
+export type DrillDownResult = { readonly ok: true; readonly page: DrillDownPage } | { readonly ok: false; readonly reason: 'not-computed' };
+
+/**
+ * The issues behind one figure, paged. Bounded KVS cost whatever the project's size: 1 read (head) + 1 batch
+ * read of the aggregate's pieces (≤ 20 pieces per call: ~3.6 MB, beyond 50,000 issues) + ⌈limit/20⌉ batch reads
+ * of the page's records. A record deleted since the answer was computed is left out of the page.
+ */
+export async function drillDownIssues(store: KeyValueStore, projectId: string, query: DrillQuery, offset: number, limit: number): Promise<DrillDownResult> {
+  const head = await readMetricsHead(store, projectId);
+  const agg = head ? await readAggregate(store, projectId, head) : undefined;
+  if (!head || !agg) return { ok: false, reason: 'not-computed' };
+  const answer = drillDown(agg, query, offset, limit);
+  const keys = answer.ids.map((id) => ProjectKeys.issue(projectId, id));
+  const records = keys.length === 0 ? new Map<string, SyncedIssue>() : await store.getMany<SyncedIssue>(keys);
+  const issues = keys.flatMap((key) => {
+    const r = records.get(key);
+    if (!r) return [];
+    const lead = r.resolvedMs === null ? null : Math.round(((r.resolvedMs - r.createdMs) / 3_600_000) * 100) / 100;
+    return [{ id: r.id, key: r.key, summary: r.summary, status: r.status, statusCategory: r.statusCategory, createdMs: r.createdMs, resolvedMs: r.resolvedMs, leadTimeHours: lead, cycleTimeHours: r.cycleTimeHours, storyPoints: r.storyPoints, browsePath: `/browse/${encodeURIComponent(r.key)}` }];
+  });
+  return { ok: true, page: { total: answer.total, offset, limit, thresholdHours: answer.thresholdHours, timeZone: agg.timeZone, computedAtMs: head.computedAtMs, issues } };
 }

@@ -11,6 +11,7 @@ import type { JiraProjectsPort } from '../../ports/jira-projects';
 import { listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
 import { ProjectKeys, getProject, getSettings, type ProjectSyncSettings } from '../../projects/project-store';
 import { userMatches, type UserMatchList } from '../../projects/user-directory';
+import { drillDownIssues, type DrillDownPage } from '../../projects/metrics-store';
 import type { JiraUserSearchPort } from '../../ports/jira-projects';
 import { requireProjectAdmin, requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
@@ -90,4 +91,26 @@ export async function listUserMatchesResolver(input: unknown, deps: ProjectResol
   const parsed = z.object({ refresh: z.boolean().optional() }).safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
   return { ok: true, value: await userMatches(deps.store, deps.userSearch, deps.now(), parsed.data.refresh ?? false) };
+}
+
+const drillQuerySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('week'), weekStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'weekStart must be a YYYY-MM-DD Monday from weeklyThroughput') }),
+  z.strictObject({ kind: z.literal('sprint'), sprintId: z.number().int().nonnegative() }),
+  z.strictObject({ kind: z.literal('percentile'), measure: z.enum(['lead', 'cycle']), p: z.union([z.literal(50), z.literal(85), z.literal(95)]), side: z.enum(['within', 'beyond']) }),
+]);
+const drillSchema = z.strictObject({
+  projectId: z.string().regex(/^\d+$/),
+  query: drillQuerySchema,
+  offset: z.number().int().min(0).max(1_000_000).optional(),
+  limit: z.number().int().min(1).max(100).optional(),
+});
+
+/** The issues behind a week, a sprint or a percentile of the metrics page, paged (projects/metrics-store.ts). */
+export async function projectDrillDownResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<DrillDownPage>> {
+  const parsed = drillSchema.safeParse(input ?? {});
+  if (!parsed.success) return invalidZodInput(parsed.error);
+  if (!(await getProject(deps.store, parsed.data.projectId))) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
+  const result = await drillDownIssues(deps.store, parsed.data.projectId, parsed.data.query, parsed.data.offset ?? 0, parsed.data.limit ?? 50);
+  if (!result.ok) return { ok: false, error: { code: 'not-found', message: 'no metrics computed for this project yet: wait for its sync to finish' } };
+  return { ok: true, value: result.page };
 }
