@@ -12,7 +12,8 @@
  */
 import { createWorld, giveLongHistory, type LatencyModel } from '../test/forge/projects/harness';
 import { scannedProjectMetrics, syncNow, trackProject } from '../src/forge/projects/project-admin';
-import { projectMetricsResolver, type ProjectResolverDeps } from '../src/forge/entry/resolvers/projects';
+import { projectDrillDownResolver, projectMetricsResolver, type ProjectResolverDeps } from '../src/forge/entry/resolvers/projects';
+import { readMetricsHead } from '../src/forge/projects/metrics-store';
 import type { KeyValueStore, StoredEntry } from '../src/forge/ports/key-value-store';
 
 const LATENCY: LatencyModel = { kvsMs: 50, jiraMs: 150 };
@@ -82,6 +83,20 @@ async function benchAtScale(issues: number): Promise<void> {
   }
   views.sort((a, b) => a - b);
   console.log(`metrics page view (resolver getProjectMetrics, real 50 ms sleeps): ${viewCalls} storage calls, ${Math.round(views[0]!)}–${Math.round(views.at(-1)!)} ms over 5 views (target < 2,000 ms)`);
+
+  const head = await readMetricsHead(world.store, dev.id);
+  const drills: number[] = [];
+  let drillCalls = 0;
+  for (const p of [50, 85, 95] as const) {
+    const sleeping = sleepingStore(world.store, LATENCY.kvsMs);
+    const t0 = performance.now();
+    const answer = await projectDrillDownResolver({ projectId: dev.id, query: { kind: 'percentile', measure: 'lead', p, side: 'beyond' }, limit: 50 }, deps(sleeping.store));
+    drills.push(performance.now() - t0);
+    drillCalls = sleeping.calls();
+    if (!answer.ok || answer.value.issues.length !== Math.min(50, answer.value.total)) throw new Error('the drill-down did not answer a page');
+  }
+  drills.sort((a, b) => a - b);
+  console.log(`drill-down page (50 issues beyond lead p50/p85/p95, real 50 ms sleeps): ${drillCalls} storage calls, ${Math.round(drills[0]!)}–${Math.round(drills.at(-1)!)} ms (aggregate in ${head?.pieces} piece(s) of ≤ 180,000 chars)`);
 
   let scanCalls = 0;
   const counting: KeyValueStore = new Proxy(world.store as KeyValueStore, {
