@@ -79,6 +79,12 @@ export async function projectMetrics(store: KeyValueStore, projectId: string, no
   return scannedProjectMetrics(store, projectId, nowMs);
 }
 
+/**
+ * Records a view may still scan when no answer is stored yet (a first sync under way): 200 queries, ~10 s at
+ * 50 ms a call, inside the 25 s resolver limit. Larger projects wait for their sync's end.
+ */
+export const MAX_SCANNED_ISSUES = 4_000;
+
 /** The metrics computed from every stored record (the reference the precomputed answer must equal). */
 export async function scannedProjectMetrics(store: KeyValueStore, projectId: string, nowMs?: number): Promise<ProjectMetrics> {
   const all = [];

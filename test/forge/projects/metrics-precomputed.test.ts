@@ -6,7 +6,8 @@
  */
 import { createWorld, type SyncWorld, type Seeded } from './harness';
 import { getProject, saveProject } from '../../../src/forge/projects/project-store';
-import { projectMetrics, scannedProjectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
+import { MAX_SCANNED_ISSUES, projectMetrics, scannedProjectMetrics, syncNow, trackProject, untrackProject } from '../../../src/forge/projects/project-admin';
+import { projectDrillDownResolver, projectMetricsResolver, type ProjectResolverDeps } from '../../../src/forge/entry/resolvers/projects';
 import { MetricsKeys, PIECE_CHARS, readMetricsHead, takeMetricsLease } from '../../../src/forge/projects/metrics-store';
 import { handleIssueDeleted } from '../../../src/forge/entry/trigger/issue-deleted';
 import { SANDBOX_USERS, type IssueEvent } from '../../../src/sandbox/jira-sim';
@@ -169,4 +170,21 @@ it('a sync whose last page comes late in its invocation sweeps and recounts in a
   expect(metrics.issues).toBe(PER_PROJECT - 1);
   expect(metrics).toEqual(await scannedProjectMetrics(slow.store, project.id, now));
   expect((await getProject(slow.store, project.id))?.issueCount).toBe(PER_PROJECT - 1);
+});
+
+it('before any answer is stored, the view counts a small project and refuses to scan a large one; untrack forgets the answer', async () => {
+  const deps = { store: world.store, now: () => world.clock.now() } as unknown as ProjectResolverDeps;
+  await world.store.delete(MetricsKeys.head(dev().id));
+  const small = await projectMetricsResolver({ projectId: dev().id }, deps);
+  expect(small).toMatchObject({ ok: true, value: { issues: PER_PROJECT } });
+  const project = (await getProject(world.store, dev().id))!;
+  await saveProject(world.store, { ...project, issueCount: MAX_SCANNED_ISSUES + 1 });
+  expect(await projectMetricsResolver({ projectId: dev().id }, deps)).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringContaining('end of the project') } });
+  expect(await projectDrillDownResolver({ projectId: dev().id, query: { kind: 'week', weekStart: '2026-01-05' } }, deps)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+
+  await syncNow(world.store, world.queue, dev().id);
+  await world.drain();
+  expect(await readMetricsHead(world.store, dev().id)).toBeDefined();
+  await untrackProject(world.store, dev().id);
+  expect([...world.store.values.keys()].filter((k) => k.startsWith('pj:metrics'))).toEqual([]);
 });

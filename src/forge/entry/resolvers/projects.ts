@@ -8,10 +8,10 @@ import { describeJiraFailure, type JiraUserPort } from '../../ports/jira';
 import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraProjectsPort } from '../../ports/jira-projects';
-import { listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
+import { MAX_SCANNED_ISSUES, listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
 import { ProjectKeys, getProject, getSettings, type ProjectSyncSettings } from '../../projects/project-store';
 import { userMatches, type UserMatchList } from '../../projects/user-directory';
-import { drillDownIssues, type DrillDownPage } from '../../projects/metrics-store';
+import { drillDownIssues, storedMetrics, type DrillDownPage } from '../../projects/metrics-store';
 import type { JiraUserSearchPort } from '../../ports/jira-projects';
 import { requireProjectAdmin, requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
@@ -65,8 +65,13 @@ export async function syncProjectNowResolver(input: unknown, caller: CallerConte
 export async function projectMetricsResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<ProjectMetrics>> {
   const parsed = z.object({ projectId: z.string().regex(/^\d+$/) }).safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
-  if (!(await getProject(deps.store, parsed.data.projectId))) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
-  return { ok: true, value: await projectMetrics(deps.store, parsed.data.projectId, deps.now()) };
+  const project = await getProject(deps.store, parsed.data.projectId);
+  if (!project) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
+  const stored = await storedMetrics(deps.store, project.projectId, deps.now());
+  if (stored) return { ok: true, value: stored };
+  // No answer stored yet (first sync under way): only a small project may be counted during the view.
+  if (project.issueCount > MAX_SCANNED_ISSUES) return { ok: false, error: { code: 'not-found', message: `metrics of ${project.issueCount} issues are computed at the end of the project's sync, which has not finished yet` } };
+  return { ok: true, value: await projectMetrics(deps.store, project.projectId, deps.now()) };
 }
 
 export async function getProjectSyncSettings(deps: ProjectResolverDeps): Promise<ResolverResult<ProjectSyncSettings>> {
