@@ -16,7 +16,12 @@ export const relayEventsJobSchema = z.object({
 export const projectSyncJobSchema = z.object({
   kind: z.literal('project-sync'),
   projectId: z.string().min(1),
-  mode: z.enum(['incremental', 'full']).default('incremental'),
+  /**
+   * `finish`: only the end of a sync whose last page was read late in its invocation: the full sync's sweep (when
+   * `sweep`) and the metrics recount, in an invocation of their own so neither runs into the time limit.
+   */
+  mode: z.enum(['incremental', 'full', 'finish']).default('incremental'),
+  sweep: z.boolean().optional(),
 });
 export type ProjectSyncJob = z.infer<typeof projectSyncJobSchema>;
 

@@ -6,6 +6,8 @@ import type { KeyValueStore, PrefixPage, SecretStore, StoredEntry } from '../../
  */
 export class InMemoryStore implements KeyValueStore, SecretStore {
   readonly values = new Map<string, { value: unknown; expiresAt: number | undefined }>();
+  /** Every key in order, kept while no key is added or removed (prefix pages of a 50,000-key project stay cheap). */
+  private sortedKeys: string[] | undefined;
   readonly secrets = new Map<string, unknown>();
   writes = 0;
   /** Throws once from setMany when this reaches 0 (simulates an invocation killed mid-page). */
@@ -17,6 +19,7 @@ export class InMemoryStore implements KeyValueStore, SecretStore {
     const entry = this.values.get(key);
     if (entry && entry.expiresAt !== undefined && entry.expiresAt <= this.now()) {
       this.values.delete(key);
+      this.sortedKeys = undefined;
       return undefined;
     }
     return entry;
@@ -41,6 +44,7 @@ export class InMemoryStore implements KeyValueStore, SecretStore {
   }
   async set<T>(key: string, value: T, options?: { ttlSeconds?: number }) {
     this.writes += 1;
+    if (!this.values.has(key)) this.sortedKeys = undefined;
     this.values.set(key, { value: structuredClone(value), expiresAt: options?.ttlSeconds === undefined ? undefined : this.now() + options.ttlSeconds * 1000 });
   }
   async setMany<T>(entries: readonly StoredEntry<T>[], options?: { ttlSeconds?: number }) {
@@ -59,16 +63,34 @@ export class InMemoryStore implements KeyValueStore, SecretStore {
     return true;
   }
   async delete(key: string) {
-    this.values.delete(key);
+    if (this.values.delete(key)) this.sortedKeys = undefined;
   }
   async listByPrefix<T>(prefix: string, page: { limit: number; cursor?: string | undefined }): Promise<PrefixPage<T>> {
     // Forge KVS refuses list limits outside 1–20 (LIST_QUERY_LIMIT_EXCEEDED).
     if (page.limit < 1 || page.limit > 20) throw new Error('Limit for list query should be between 1 and 20.');
-    const keys = [...this.values.keys()].filter((key) => key.startsWith(prefix) && this.live(key)).sort();
-    const start = page.cursor ? keys.findIndex((key) => key > page.cursor!) : 0;
-    const slice = start < 0 ? [] : keys.slice(start, start + page.limit);
+    this.sortedKeys ??= [...this.values.keys()].sort();
+    const all = this.sortedKeys;
+    // First key after the cursor (or at the prefix), by binary search; then keys while they have the prefix.
+    const from = page.cursor !== undefined && page.cursor >= prefix ? page.cursor : undefined;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = all[mid]!;
+      if (from !== undefined ? k <= from : k < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const slice: string[] = [];
+    let i = lo;
+    for (; i < all.length && all[i]!.startsWith(prefix) && slice.length < page.limit; i += 1) if (this.live(all[i]!)) slice.push(all[i]!);
+    let more = false;
+    for (let j = i; j < all.length && all[j]!.startsWith(prefix); j += 1) {
+      if (this.live(all[j]!)) {
+        more = true;
+        break;
+      }
+    }
     const last = slice[slice.length - 1];
-    const more = start >= 0 && start + page.limit < keys.length;
     return { results: slice.map((key) => ({ key, value: structuredClone(this.values.get(key)!.value) as T })), nextCursor: more ? last : undefined };
   }
   async getSecret<T>(key: string) {

@@ -15,6 +15,7 @@
 import type { SyncedIssue } from '../domain/projects';
 import type { KeyValueStore } from '../ports/key-value-store';
 import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, saveProject } from './project-store';
+import { removeFromMetrics } from './metrics-store';
 
 export type DeletedIssueOutcome = 'removed' | 'not-stored' | 'not-tracked';
 
@@ -22,11 +23,11 @@ export type DeletedIssueOutcome = 'removed' | 'not-stored' | 'not-tracked';
  * The trigger's part: removes one issue's record if its project is tracked and the record exists. Without the
  * project id (a payload without fields), each tracked project is checked (one read per tracked project).
  */
-export async function removeDeletedIssue(store: KeyValueStore, projectId: string | undefined, issueId: string): Promise<DeletedIssueOutcome> {
+export async function removeDeletedIssue(store: KeyValueStore, projectId: string | undefined, issueId: string, nowMs: number): Promise<DeletedIssueOutcome> {
   if (projectId === undefined) {
     let outcome: DeletedIssueOutcome = 'not-tracked';
     for (const tracked of await listTrackedProjects(store)) {
-      const result = await removeDeletedIssue(store, tracked.projectId, issueId);
+      const result = await removeDeletedIssue(store, tracked.projectId, issueId, nowMs);
       if (result === 'removed') return result;
       outcome = result;
     }
@@ -35,8 +36,11 @@ export async function removeDeletedIssue(store: KeyValueStore, projectId: string
   const project = await getProject(store, projectId);
   if (!project) return 'not-tracked';
   const key = ProjectKeys.issue(projectId, issueId);
-  if ((await store.get<SyncedIssue>(key)) === undefined) return 'not-stored';
+  const record = await store.get<SyncedIssue>(key);
+  if (record === undefined) return 'not-stored';
   await store.delete(key);
+  // The precomputed metrics lose the issue at once (or are marked for the next sync's end to recount).
+  await removeFromMetrics(store, projectId, record, nowMs, project.status === 'syncing');
   // A running sync rewrites the project with its own count; the sweep of the next full sync recounts exactly.
   if (project.status !== 'syncing') await saveProject(store, { ...project, issueCount: Math.max(0, project.issueCount - 1) });
   return 'removed';
@@ -78,7 +82,7 @@ export interface SweepOutcome {
 }
 
 /** Deletes the records of issues the finished full sync did not see, and its seen lists. */
-export async function sweepUnseenIssues(store: KeyValueStore, projectId: string): Promise<SweepOutcome> {
+export async function sweepUnseenIssues(store: KeyValueStore, projectId: string, visitKept: (issue: SyncedIssue) => void = () => undefined): Promise<SweepOutcome> {
   const seen = new Set<string>();
   const seenKeys: string[] = [];
   let storageCalls = await keysUnder<SeenList>(store, ProjectKeys.seenPrefix(projectId), (key, value) => {
@@ -88,8 +92,10 @@ export async function sweepUnseenIssues(store: KeyValueStore, projectId: string)
   const stale: string[] = [];
   let kept = 0;
   storageCalls += await keysUnder<SyncedIssue>(store, ProjectKeys.issuePrefix(projectId), (key, issue) => {
-    if (seen.has(issue.id)) kept += 1;
-    else stale.push(key);
+    if (seen.has(issue.id)) {
+      kept += 1;
+      visitKept(issue);
+    } else stale.push(key);
   });
   for (const key of [...stale, ...seenKeys]) await store.delete(key);
   storageCalls += stale.length + seenKeys.length;

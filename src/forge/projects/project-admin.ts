@@ -7,6 +7,7 @@ import type { JiraProjectsPort, ProjectSummary } from '../ports/jira-projects';
 import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, projectIssues, saveProject, type SiteCache } from './project-store';
 import { projectConcurrencyKey, syncJob } from './sync-runner';
 import { clearSeenIssues } from './deleted-issues';
+import { deleteMetrics, storedMetrics } from './metrics-store';
 
 export interface ProjectRow extends ProjectSummary {
   readonly tracked: boolean;
@@ -55,8 +56,9 @@ export async function untrackProject(store: KeyValueStore, projectId: string): P
     for (const r of page.results) await store.delete(r.key);
     deleted += page.results.length;
   }
-  // A full sync's seen lists, if one was under way.
+  // A full sync's seen lists, if one was under way, and the precomputed metrics.
   await clearSeenIssues(store, projectId);
+  await deleteMetrics(store, projectId);
   return deleted;
 }
 
@@ -67,10 +69,24 @@ export async function syncNow(store: KeyValueStore, queue: JobQueue, projectId: 
 }
 
 /**
- * Weeks are the site's: the time zone the sync read from `/myself` (UTC until a sync has run); the weekly series
- * runs up to `nowMs`'s week.
+ * The page's metrics: the answer precomputed by the last sync (one KVS read, projects/metrics-store.ts), or,
+ * before any sync has stored one, computed from every record (⌈N/20⌉ KVS queries). Weeks are the site's: the
+ * time zone the sync read from `/myself` (UTC until a sync has run); the weekly series runs up to `nowMs`'s week.
  */
-export async function projectMetrics(store: KeyValueStore, projectId: string, nowMs?: number): Promise<ProjectMetrics> {
+export async function projectMetrics(store: KeyValueStore, projectId: string, nowMs: number): Promise<ProjectMetrics> {
+  const stored = await storedMetrics(store, projectId, nowMs);
+  if (stored) return stored;
+  return scannedProjectMetrics(store, projectId, nowMs);
+}
+
+/**
+ * Records a view may still scan when no answer is stored yet (a first sync under way): 200 queries, ~10 s at
+ * 50 ms a call, inside the 25 s resolver limit. Larger projects wait for their sync's end.
+ */
+export const MAX_SCANNED_ISSUES = 4_000;
+
+/** The metrics computed from every stored record (the reference the precomputed answer must equal). */
+export async function scannedProjectMetrics(store: KeyValueStore, projectId: string, nowMs?: number): Promise<ProjectMetrics> {
   const all = [];
   for await (const issue of projectIssues(store, projectId)) all.push(issue);
   const site = await store.get<SiteCache>(ProjectKeys.site);

@@ -31,9 +31,11 @@ import { describeJiraFailure } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { JiraProjectsPort } from '../ports/jira-projects';
-import { ProjectKeys, getProject, getSettings, saveProject, type SiteCache, type StatusCache } from './project-store';
+import { ProjectKeys, getProject, getSettings, projectIssues, saveProject, type SiteCache, type StatusCache } from './project-store';
 import { fetchStatusHistories } from './status-history-fetch';
 import { clearSeenIssues, recordSeenIssues, sweepUnseenIssues } from './deleted-issues';
+import { markMetricsStale, metricsNeedRecount, recountMetrics } from './metrics-store';
+import { isKnownTimeZone } from '../domain/projects';
 
 export interface ProjectSyncOptions {
   /** Stop reading and requeue after this long (Forge consumer timeout is 300 s here). */
@@ -104,8 +106,12 @@ async function siteFacts(deps: ProjectSyncDeps, options: ProjectSyncOptions, pro
   return { ok: true, value: { site, statuses: new Map(Object.entries(statuses.categories)) } };
 }
 
-/** Upserts mapped issues; answers how many were new. Unchanged issues are not rewritten. */
-async function upsert(store: KeyValueStore, projectId: string, issues: readonly SyncedIssue[]): Promise<number> {
+/**
+ * Upserts mapped issues; answers how many were new. Unchanged issues are not rewritten. `beforeChange` runs
+ * before the first changed record is written (the stale mark of the precomputed metrics: set before, so an
+ * invocation killed after the write still leaves it).
+ */
+async function upsert(store: KeyValueStore, projectId: string, issues: readonly SyncedIssue[], beforeChange: () => Promise<void>): Promise<number> {
   if (issues.length === 0) return 0;
   const keys = issues.map((i) => ProjectKeys.issue(projectId, i.id));
   const existing = await store.getMany<SyncedIssue>(keys);
@@ -113,6 +119,7 @@ async function upsert(store: KeyValueStore, projectId: string, issues: readonly 
     const old = existing.get(ProjectKeys.issue(projectId, i.id));
     return !old || JSON.stringify(old) !== JSON.stringify(i);
   });
+  if (changed.length > 0) await beforeChange();
   await store.setMany(changed.map((i) => ({ key: ProjectKeys.issue(projectId, i.id), value: i })));
   return issues.filter((i) => !existing.has(ProjectKeys.issue(projectId, i.id))).length;
 }
@@ -151,6 +158,12 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
   };
 
   // Site facts change rarely; saving settings drops the cache (see saveSyncSettings), so no refresh here.
+  if (job.mode === 'finish') {
+    // A sync started since (jobs of one project run one at a time, in any order): its records are newer than the
+    // seen lists, so no sweep; its own end recounts (the stale mark is still set).
+    if (project.status === 'syncing') return { status: 'complete', pages: 0, issues: 0 };
+    return finishSync(deps, project, job.sweep === true, await siteTimeZone(deps.store), { pages: 0, issues: 0 });
+  }
   const facts = await siteFacts(deps, options, project, false);
   if (!facts.ok) return onFailure(facts.failure);
   const { site, statuses } = facts.value;
@@ -164,6 +177,12 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
     await saveProject(deps.store, project);
   }
   let sweepAtEnd = false;
+  let markedStale = false;
+  const beforeChange = async () => {
+    if (markedStale) return;
+    await markMetricsStale(deps.store, job.projectId);
+    markedStale = true;
+  };
 
   for (;;) {
     const cursor = project.cursor;
@@ -209,18 +228,49 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
     const now = deps.clock.now();
     const errors: IssueSyncError[] = mapped.flatMap((m) => (m.ok ? [] : [{ issueId: m.issueId, issueKey: m.issueKey, error: m.error, atMs: now }]));
     for (const e of errors) deps.logger.warn('issue skipped by project sync', { project: project.key, issue: e.issueKey, error: e.error });
-    const newIssues = await upsert(deps.store, project.projectId, good);
+    const newIssues = await upsert(deps.store, project.projectId, good, beforeChange);
     const highWaterMs = good.reduce<number | undefined>((max, i) => (max === undefined || i.updatedMs > max ? i.updatedMs : max), undefined);
     project = afterPage(project, { nextPageToken: result.value.nextPageToken, isLast: result.value.isLast, issuesSeen: result.value.issues.length, newIssues, highWaterMs, errors }, now);
     await saveProject(deps.store, project);
     pages += 1;
     issues += result.value.issues.length;
   }
+  // The end reads every record (⌈N/20⌉ queries: ~125 s for 50,000 at 50 ms a call): late in the invocation, it
+  // gets one of its own rather than running into the consumer's time limit.
+  if (deps.clock.now() - started > options.budgetMs / 2) {
+    await deps.queue.push([{ body: { ...job, mode: 'finish', sweep: sweepAtEnd }, concurrencyKey: projectConcurrencyKey(job.projectId) }]);
+    return { status: 'continued', pages, issues };
+  }
+  return finishSync(deps, project, sweepAtEnd, isKnownTimeZone(site.timeZone) ? site.timeZone : 'UTC', { pages, issues });
+}
+
+async function siteTimeZone(store: KeyValueStore): Promise<string> {
+  const site = await store.get<SiteCache>(ProjectKeys.site);
+  return site && isKnownTimeZone(site.timeZone) ? site.timeZone : 'UTC';
+}
+
+/** The end of a sync: a full sync's sweep and the metrics recount share one scan of the records. */
+async function finishSync(deps: ProjectSyncDeps, finished: TrackedProject, sweepAtEnd: boolean, timeZone: string, done: { pages: number; issues: number }): Promise<ProjectSyncOutcome> {
+  let project = finished;
+  const { pages, issues } = done;
+  const projectId = project.projectId;
   if (sweepAtEnd) {
-    const sweep = await sweepUnseenIssues(deps.store, project.projectId);
-    project = { ...project, issueCount: sweep.kept };
-    await saveProject(deps.store, project);
-    deps.logger.info('full sync swept deleted issues', { project: project.key, removed: sweep.removed, kept: sweep.kept, storageCalls: sweep.storageCalls });
+    // One scan of the records both sweeps and recounts the precomputed metrics.
+    let sweep: Awaited<ReturnType<typeof sweepUnseenIssues>> | undefined;
+    const recount = await recountMetrics(deps.store, projectId, timeZone, deps.clock.now(), async (visit) => {
+      sweep = await sweepUnseenIssues(deps.store, projectId, visit);
+    });
+    // The lease was busy (a delete trigger writing): sweep alone; the stale mark makes the next sync recount.
+    if (!recount.written) sweep = await sweepUnseenIssues(deps.store, projectId);
+    if (sweep) {
+      project = { ...project, issueCount: sweep.kept };
+      await saveProject(deps.store, project);
+      deps.logger.info('full sync swept deleted issues', { project: project.key, removed: sweep.removed, kept: sweep.kept, storageCalls: sweep.storageCalls });
+    }
+  } else if (await metricsNeedRecount(deps.store, projectId)) {
+    await recountMetrics(deps.store, projectId, timeZone, deps.clock.now(), async (visit) => {
+      for await (const issue of projectIssues(deps.store, projectId)) visit(issue);
+    });
   }
   deps.logger.info('project sync complete', { project: project.key, pages: project.lastRun?.pages, issues: project.lastRun?.issuesSeen, errors: project.lastRun?.issueErrors });
   return { status: 'complete', pages, issues };

@@ -27,8 +27,8 @@ export function issueUpdatedDeps() {
 
 /** `issue-deleted-fn`: removes the deleted issue's project sync record (KVS only). */
 export function issueDeletedDeps() {
-  const { store, logger } = platform();
-  return { store, logger };
+  const { store, logger, clock } = platform();
+  return { store, logger, clock };
 }
 
 /** `closure-validator-fn`: reads the incident record and the issue as the app. */

@@ -5,7 +5,8 @@
  */
 import { createWorld, type SyncWorld, type Seeded } from './harness';
 import { getProject, ProjectKeys } from '../../../src/forge/projects/project-store';
-import { projectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
+import { projectMetrics, scannedProjectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
+import { MetricsKeys } from '../../../src/forge/projects/metrics-store';
 import { handleIssueDeleted } from '../../../src/forge/entry/trigger/issue-deleted';
 import { SANDBOX_USERS, type IssueEvent } from '../../../src/sandbox/jira-sim';
 import type { Logger } from '../../../src/forge/ports/logger';
@@ -43,18 +44,21 @@ it('removes a deleted issue at once when its delete event arrives', async () => 
   const res = await world.sim.app.request(`/rest/api/3/issue/${victim.key}`, { method: 'DELETE', headers: { 'x-forge-sim-actor': `user:${SANDBOX_USERS.alice.accountId}` } });
   expect(res.status).toBe(204);
   const event = events.find((e) => e.eventType === 'avi:jira:deleted:issue');
-  expect(await handleIssueDeleted(event, { store: world.store, logger: quiet })).toBe('removed');
+  expect(await handleIssueDeleted(event, { store: world.store, logger: quiet, clock: world.clock })).toBe('removed');
   expect(await storedIds(ops().id)).toEqual(jiraIds('OPS'));
   expect((await getProject(world.store, ops().id))?.issueCount).toBe(PER_PROJECT - 1);
-  expect((await projectMetrics(world.store, ops().id)).issues).toBe(PER_PROJECT - 1);
+  expect((await projectMetrics(world.store, ops().id, world.clock.now())).issues).toBe(PER_PROJECT - 1);
+  // The trigger took the issue out of the precomputed answer itself: no stale mark, equal to a full recount.
+  expect(await world.store.get(MetricsKeys.stale(ops().id))).toBeUndefined();
+  expect(await projectMetrics(world.store, ops().id, world.clock.now())).toEqual(await scannedProjectMetrics(world.store, ops().id, world.clock.now()));
   // Again, or for an untracked project: nothing to do.
-  expect(await handleIssueDeleted(event, { store: world.store, logger: quiet })).toBe('not-stored');
+  expect(await handleIssueDeleted(event, { store: world.store, logger: quiet, clock: world.clock })).toBe('not-stored');
   const pm = world.projects[1]!.issues[0]!;
-  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue', issue: { id: pm.id, key: pm.key, fields: { project: { id: world.projects[1]!.id } } } }, { store: world.store, logger: quiet })).toBe('not-tracked');
-  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue' }, { store: world.store, logger: quiet })).toBe('ignored');
+  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue', issue: { id: pm.id, key: pm.key, fields: { project: { id: world.projects[1]!.id } } } }, { store: world.store, logger: quiet, clock: world.clock })).toBe('not-tracked');
+  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue' }, { store: world.store, logger: quiet, clock: world.clock })).toBe('ignored');
   // A payload without the issue's fields: every tracked project is checked.
   const other = ops().issues[8]!;
-  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue', issue: { id: other.id, key: other.key } }, { store: world.store, logger: quiet })).toBe('removed');
+  expect(await handleIssueDeleted({ eventType: 'avi:jira:deleted:issue', issue: { id: other.id, key: other.key } }, { store: world.store, logger: quiet, clock: world.clock })).toBe('removed');
   expect(await world.store.get(ProjectKeys.issue(ops().id, other.id))).toBeUndefined();
 });
 
@@ -75,7 +79,8 @@ it('a full sync sweeps the records of issues deleted while nobody listened; an i
   const project = await getProject(world.store, ops().id);
   expect(project?.status).toBe('complete');
   expect(project?.issueCount).toBe(PER_PROJECT - gone.length);
-  expect((await projectMetrics(world.store, ops().id)).issues).toBe(PER_PROJECT - gone.length);
+  expect((await projectMetrics(world.store, ops().id, world.clock.now())).issues).toBe(PER_PROJECT - gone.length);
+  expect(await projectMetrics(world.store, ops().id, world.clock.now())).toEqual(await scannedProjectMetrics(world.store, ops().id, world.clock.now()));
   // The run's seen lists are gone too.
   expect((await world.store.listByPrefix(ProjectKeys.seenPrefix(ops().id), { limit: 20 })).results).toEqual([]);
 });

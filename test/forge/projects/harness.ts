@@ -10,6 +10,7 @@ import { handleQueueEvent } from '../../../src/forge/entry/consumer/process-queu
 import { createJiraProjectsRestPort } from '../../../src/forge/adapters/jira-projects-rest';
 import type { ProjectSyncOptions } from '../../../src/forge/projects/sync-runner';
 import type { JobQueue, JobToPush } from '../../../src/forge/ports/job-queue';
+import type { KeyValueStore, StoredEntry } from '../../../src/forge/ports/key-value-store';
 import { InMemoryStore } from '../../support/in-memory-store';
 import type { Logger } from '../../../src/forge/ports/logger';
 import type { JiraPort } from '../../../src/forge/ports/jira';
@@ -42,6 +43,34 @@ export interface SyncWorld {
   changelogCalls(): number;
   /** Every Jira call, whatever its outcome. */
   jiraCalls(): number;
+  /** KVS calls the app made, counted as the Forge adapter makes them (batches of ≤ 20 keys per call). */
+  storageCalls(): number;
+}
+
+/**
+ * A latency model on the fake clock: each KVS call (as the Forge adapter makes them) and each Jira call moves the
+ * shared clock on, so time budgets and "time" figures include the waits without the run sleeping them.
+ */
+export interface LatencyModel {
+  readonly kvsMs: number;
+  readonly jiraMs: number;
+}
+
+/** The app's view of the store: counts Forge-shaped calls and charges the latency model on the clock. */
+class MeteredStore implements KeyValueStore {
+  calls = 0;
+  constructor(private readonly inner: InMemoryStore, private readonly charge: (calls: number) => void) {}
+  private count(n: number) {
+    this.calls += n;
+    this.charge(n);
+  }
+  async get<T>(key: string) { this.count(1); return this.inner.get<T>(key); }
+  async getMany<T>(keys: readonly string[]) { this.count(Math.ceil(keys.length / 20)); return this.inner.getMany<T>(keys); }
+  async set<T>(key: string, value: T, options?: { ttlSeconds?: number }) { this.count(1); return this.inner.set(key, value, options); }
+  async setMany<T>(entries: readonly StoredEntry<T>[], options?: { ttlSeconds?: number }) { this.count(Math.ceil(entries.length / 20)); return this.inner.setMany(entries, options); }
+  async setIfAbsent<T>(key: string, value: T, options?: { ttlSeconds?: number }) { this.count(1); return this.inner.setIfAbsent(key, value, options); }
+  async delete(key: string) { this.count(1); return this.inner.delete(key); }
+  async listByPrefix<T>(prefix: string, page: { limit: number; cursor?: string | undefined }) { this.count(1); return this.inner.listByPrefix<T>(prefix, page); }
 }
 
 export interface Seeded {
@@ -52,7 +81,14 @@ export function sprintsFor(project: string, base: number): SprintValue[] {
   return Array.from({ length: 10 }, (_, i) => ({ id: base + i, name: `${project} Sprint ${i + 1}`, state: i < 9 ? 'closed' : 'active', boardId: base }));
 }
 
-export function createWorld(options: { perProject: number; rateLimits?: boolean; sync?: Partial<ProjectSyncOptions> }): SyncWorld & Seeded {
+export function createWorld(options: {
+  perProject: number;
+  rateLimits?: boolean;
+  sync?: Partial<ProjectSyncOptions>;
+  /** Which of OPS, PM, DEV get seeded issues (default all three). */
+  projectKeys?: readonly ('OPS' | 'PM' | 'DEV')[];
+  latency?: LatencyModel;
+}): SyncWorld & Seeded {
   let t = NOW0;
   const clock = { now: () => t, advance: (ms: number) => { t += ms; } };
   const sim = createJiraSimulator({
@@ -63,7 +99,8 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
   sim.seed.addProject({ key: 'DEV', name: 'Development', leadAccountId: SANDBOX_USERS.alice.accountId, issueTypes: [{ name: 'Story' }], workflow: postmortemWorkflow() });
   sim.seed.addNumberField(STORY_POINTS, 'Story point estimate');
   sim.seed.addSprintField(SPRINT);
-  const projects = ['OPS', 'PM', 'DEV'].map((key, n) => {
+  const projects = (['OPS', 'PM', 'DEV'] as const).filter((key) => !options.projectKeys || options.projectKeys.includes(key)).map((key) => {
+    const n = ['OPS', 'PM', 'DEV'].indexOf(key);
     const issues = seedBulkIssues(sim.state, {
       projectKey: key,
       count: options.perProject,
@@ -80,6 +117,10 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
   });
 
   const store = new InMemoryStore(clock.now);
+  const latency = options.latency;
+  const metered = new MeteredStore(store, (calls) => {
+    if (latency) clock.advance(calls * latency.kvsMs);
+  });
   const jobs: QueuedJob[] = [];
   const queue: JobQueue & { jobs: QueuedJob[] } = {
     jobs,
@@ -88,7 +129,10 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
     },
   };
   const jira = createJiraProjectsRestPort(clock, () => ({
-    requestJira: async (path, init) => sim.app.request(path.value, { ...init, headers: { ...init.headers, 'x-forge-sim-actor': 'app' } }),
+    requestJira: async (path, init) => {
+      if (latency) clock.advance(latency.jiraMs);
+      return sim.app.request(path.value, { ...init, headers: { ...init.headers, 'x-forge-sim-actor': 'app' } });
+    },
   }));
   const world: SyncWorld & Seeded = {
     sim,
@@ -108,7 +152,7 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
         try {
           const result = await handleQueueEvent(
             { body: job.body, retryContext: job.retryCount > 0 ? { retryCount: job.retryCount } : undefined },
-            { store, clock, logger: quiet, jira: noJira, projects: { store, clock, logger: quiet, jira, queue, options: options.sync } },
+            { store: metered, clock, logger: quiet, jira: noJira, projects: { store: metered, clock, logger: quiet, jira, queue, options: options.sync } },
           );
           if (result.retry) jobs.push({ body: job.body, dueMs: clock.now() + result.retry.retryAfterSeconds * 1000, retryCount: job.retryCount + 1 });
         } catch {
@@ -121,6 +165,7 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
     searchCalls: () => sim.callLog.count((e) => e.route === '/rest/api/3/search/jql' && e.status === 200),
     changelogCalls: () => sim.callLog.count((e) => e.route === '/rest/api/3/changelog/bulkfetch' && e.status === 200),
     jiraCalls: () => sim.callLog.count(() => true),
+    storageCalls: () => metered.calls,
   };
   return world;
 }

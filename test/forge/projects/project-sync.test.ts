@@ -4,7 +4,7 @@
  */
 import { createWorld, DAY, STORY_POINTS, type SyncWorld, type Seeded } from './harness';
 import { getProject, ProjectKeys } from '../../../src/forge/projects/project-store';
-import { listProjects, projectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
+import { listProjects, projectMetrics, scannedProjectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
 import { createJiraProjectsRestPort } from '../../../src/forge/adapters/jira-projects-rest';
 import type { IssueRecord } from '../../../src/sandbox/jira-sim';
 
@@ -72,7 +72,10 @@ describe('tracked project sync (21,000 issues, 3 projects)', () => {
 
   it('computes metrics equal to those computed from the seeded data', async () => {
     const dev = world.projects[2]!;
-    const metrics = await projectMetrics(world.store, dev.id);
+    const now = world.clock.now();
+    const metrics = await projectMetrics(world.store, dev.id, now);
+    // The page reads the answer the sync precomputed: exactly what a scan of every record computes.
+    expect(metrics).toEqual(await scannedProjectMetrics(world.store, dev.id, now));
     const cycles = expectedCycleTimes(world, dev.issues);
     expect(metrics.issues).toBe(PER_PROJECT);
     expect(metrics.cycleTimeHoursP50).toBe(nearestRank(cycles, 50));
@@ -84,6 +87,16 @@ describe('tracked project sync (21,000 issues, 3 projects)', () => {
       const monday = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
       const k = new Date(monday).toISOString().slice(0, 10);
       weekly.set(k, (weekly.get(k) ?? 0) + 1);
+    }
+    // Every week up to now's (UTC here: the sandbox user's zone), weeks without resolutions as 0.
+    const mondayOf = (ms: number) => {
+      const d = new Date(ms);
+      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    };
+    const firstWeek = [...weekly.keys()].sort()[0]!;
+    for (let t = Date.parse(`${firstWeek}T00:00:00Z`); t <= mondayOf(now); t += 7 * 86_400_000) {
+      const k = new Date(t).toISOString().slice(0, 10);
+      if (!weekly.has(k)) weekly.set(k, 0);
     }
     expect(metrics.weeklyThroughput).toEqual([...weekly.entries()].sort().map(([weekStart, resolved]) => ({ weekStart, resolved })));
     const points = new Map<number, number>();

@@ -4,7 +4,7 @@
  * through the real queue and consumer, metrics, and Impact ⇄ Jira user matching against the simulator
  * (carol hides her email, so only her display name can match).
  */
-import type { ProjectMetrics, ProjectRow, ResolverResult, UserMatchList } from '../../../src/forge/entry/resolvers/contract';
+import type { DrillDownPage, DrillQuery, ProjectMetrics, ProjectRow, ResolverResult, UserMatchList } from '../../../src/forge/entry/resolvers/contract';
 import { mulberry32, seedBulkIssues } from '../../../src/sandbox/jira-sim';
 import { startAlertHost, type AlertHost } from '../alerts/host-harness';
 import { IncidentKeys } from '../../../src/forge/incidents/incident-store';
@@ -75,6 +75,43 @@ describe('project resolvers', () => {
     expect(await t.resolver('syncProjectNow', { projectId: '99999' }, ALICE)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(await t.resolver('untrackProject', { projectId: ops.id, projectKey: 'OPS' }, ALICE)).toMatchObject({ ok: true });
     expect((await project('OPS')).tracked).toBe(false);
+  });
+
+  it('drills down into the issues behind a week and a percentile, paged, with Jira links (sprints: domain property test)', async () => {
+    const seeded = seedBulkIssues(t.sim.state, { projectKey: 'OPS', count: 45, startMs: Date.now() - 90 * 86_400_000, spanMs: 60 * 86_400_000, random: mulberry32(11), authorId: DAVE, assigneeIds: [ALICE, BOB] });
+    const ops = await project('OPS');
+    await t.resolver('trackProject', { projectId: ops.id, projectKey: 'OPS', name: ops.name }, BOB);
+    await t.advance(0);
+    const metrics = await t.resolver<ResolverResult<ProjectMetrics>>('getProjectMetrics', { projectId: ops.id }, DAVE);
+    if (!metrics.ok) throw new Error(metrics.error.message);
+    const drill = async (query: DrillQuery, offset = 0, limit = 50) => {
+      const answer = await t.resolver<ResolverResult<DrillDownPage>>('getProjectDrillDown', { projectId: ops.id, query, offset, limit }, DAVE);
+      if (!answer.ok) throw new Error(answer.error.message);
+      return answer.value;
+    };
+    const week = metrics.value.weeklyThroughput.find((w) => w.resolved >= 2)!;
+    const all = await drill({ kind: 'week', weekStart: week.weekStart });
+    expect(all.total).toBe(week.resolved);
+    expect(all.issues).toHaveLength(week.resolved);
+    // Independently: the simulator's issues resolved in that (UTC, the sandbox user's zone) week.
+    const start = Date.parse(`${week.weekStart}T00:00:00Z`);
+    const expected = seeded.filter((i) => i.resolutionDate !== null && i.resolutionDate >= start && i.resolutionDate < start + 7 * 86_400_000).map((i) => i.key).sort();
+    expect(all.issues.map((i) => i.key).sort()).toEqual(expected);
+    expect(all.issues[0]!.browsePath).toBe(`/browse/${all.issues[0]!.key}`);
+    // Pages of 1 add up to the same issues.
+    const paged = [];
+    for (let offset = 0; offset < all.total; offset += 1) paged.push(...(await drill({ kind: 'week', weekStart: week.weekStart }, offset, 1)).issues);
+    expect(paged.map((i) => i.key)).toEqual(all.issues.map((i) => i.key));
+
+    const tail = await drill({ kind: 'percentile', measure: 'lead', p: 85, side: 'beyond' });
+    expect(tail.thresholdHours).toBe(metrics.value.leadTime.p85Hours);
+    expect(tail.issues.every((i) => i.leadTimeHours !== null && i.leadTimeHours > tail.thresholdHours!)).toBe(true);
+    const within = await drill({ kind: 'percentile', measure: 'lead', p: 85, side: 'within' });
+    expect(within.total + tail.total).toBe(metrics.value.leadTime.issues);
+
+    expect(await t.resolver('getProjectDrillDown', { projectId: ops.id, query: { kind: 'week' } }, DAVE)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await t.resolver('getProjectDrillDown', { projectId: ops.id, query: { kind: 'sprint', sprintId: 1 }, limit: 101 }, DAVE)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect(await t.resolver('getProjectDrillDown', { projectId: '99999', query: { kind: 'sprint', sprintId: 1 } }, DAVE)).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('saves sync settings only for an admin of the page project', async () => {

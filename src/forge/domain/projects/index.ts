@@ -7,3 +7,4 @@ export * from './errors';
 export * from './metrics';
 export * from './week-buckets';
 export * from './schedule';
+export * from './metrics-summary';

@@ -13,10 +13,10 @@ import { localWeekStart, weeksBetween } from './week-buckets';
 
 const HOUR = 3_600_000;
 
-/** Nearest-rank percentile (p in 0..100) of unsorted values; undefined for none. */
-export function percentile(values: readonly number[], p: number): number | undefined {
+/** Nearest-rank percentile (p in 0..100); undefined for none. `presorted`: the values are already ascending. */
+export function percentile(values: readonly number[], p: number, order?: { readonly presorted: true }): number | undefined {
   if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = order?.presorted ? values : [...values].sort((a, b) => a - b);
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(sorted.length, rank) - 1];
 }
@@ -54,9 +54,11 @@ export interface DurationStats {
   readonly p95Hours: number | undefined;
 }
 
-export function durationStats(hoursList: readonly number[]): DurationStats {
+export function durationStats(hoursList: readonly number[], order?: { readonly presorted: true }): DurationStats {
   const mean = hoursList.length === 0 ? undefined : Math.round((hoursList.reduce((a, b) => a + b, 0) / hoursList.length) * 100) / 100;
-  return { issues: hoursList.length, meanHours: mean, p50Hours: percentile(hoursList, 50), p85Hours: percentile(hoursList, 85), p95Hours: percentile(hoursList, 95) };
+  const sorted = order?.presorted ? hoursList : [...hoursList].sort((a, b) => a - b);
+  const pre = { presorted: true } as const;
+  return { issues: hoursList.length, meanHours: mean, p50Hours: percentile(sorted, 50, pre), p85Hours: percentile(sorted, 85, pre), p95Hours: percentile(sorted, 95, pre) };
 }
 
 export interface MetricsOptions {

@@ -1,9 +1,10 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
 import type { DeliveryVerdict, FailedDeliveryBase } from '../../delivery/delivery-record';
-import type { ProjectMetrics } from '../../domain/projects';
+import type { DrillQuery, ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
 import type { ProjectSyncSettings } from '../../projects/project-store';
 import type { UserMatchList } from '../../projects/user-directory';
+import type { DrillDownPage, DrillIssue } from '../../projects/metrics-store';
 /**
  * The typed contract between the Custom UI pages (static/) and the resolver function. Both sides
  * import this type; @forge/resolver's `makeResolver<ResolverDefinitions>` checks the backend against it
@@ -196,6 +197,8 @@ export type IssuePanelResolverDefinitions = {
 // Tracked projects, metrics and user matching (issue 6). Reads are open; writes need ADMINISTER_PROJECTS.
 
 export type { BridgeTimes, SprintPoints, WeeklyCount } from '../../domain/projects';
+export type { DrillQuery };
+export type { DrillDownPage, DrillIssue };
 export type { ProjectMetrics, ProjectRow, ProjectSyncSettings, UserMatchList };
 
 export type ProjectResolverDefinitions = {
@@ -204,6 +207,8 @@ export type ProjectResolverDefinitions = {
   untrackProject: (input: { projectId: string; projectKey: string }) => ResolverResult<{ deletedIssues: number }>;
   syncProjectNow: (input: { projectId: string; mode?: 'incremental' | 'full' }) => ResolverResult<{ queued: boolean }>;
   getProjectMetrics: (input: { projectId: string }) => ResolverResult<ProjectMetrics>;
+  /** The issues behind a week, a sprint or a percentile, paged (limit 1–100, default 50); link = siteUrl + browsePath. */
+  getProjectDrillDown: (input: { projectId: string; query: DrillQuery; offset?: number; limit?: number }) => ResolverResult<DrillDownPage>;
   getProjectSyncSettings: () => ResolverResult<ProjectSyncSettings>;
   saveProjectSyncSettings: (input: { intervalHours: number; storyPointsField?: string | null }) => ResolverResult<ProjectSyncSettings>;
   listUserMatches: (input: { refresh?: boolean }) => ResolverResult<UserMatchList>;

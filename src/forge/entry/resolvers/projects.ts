@@ -8,9 +8,10 @@ import { describeJiraFailure, type JiraUserPort } from '../../ports/jira';
 import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraProjectsPort } from '../../ports/jira-projects';
-import { listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
+import { MAX_SCANNED_ISSUES, listProjects, projectMetrics, syncNow, trackProject, untrackProject, type ProjectRow } from '../../projects/project-admin';
 import { ProjectKeys, getProject, getSettings, type ProjectSyncSettings } from '../../projects/project-store';
 import { userMatches, type UserMatchList } from '../../projects/user-directory';
+import { drillDownIssues, storedMetrics, type DrillDownPage } from '../../projects/metrics-store';
 import type { JiraUserSearchPort } from '../../ports/jira-projects';
 import { requireProjectAdmin, requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
@@ -64,8 +65,13 @@ export async function syncProjectNowResolver(input: unknown, caller: CallerConte
 export async function projectMetricsResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<ProjectMetrics>> {
   const parsed = z.object({ projectId: z.string().regex(/^\d+$/) }).safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
-  if (!(await getProject(deps.store, parsed.data.projectId))) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
-  return { ok: true, value: await projectMetrics(deps.store, parsed.data.projectId, deps.now()) };
+  const project = await getProject(deps.store, parsed.data.projectId);
+  if (!project) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
+  const stored = await storedMetrics(deps.store, project.projectId, deps.now());
+  if (stored) return { ok: true, value: stored };
+  // No answer stored yet (first sync under way): only a small project may be counted during the view.
+  if (project.issueCount > MAX_SCANNED_ISSUES) return { ok: false, error: { code: 'not-found', message: `metrics of ${project.issueCount} issues are computed at the end of the project's sync, which has not finished yet` } };
+  return { ok: true, value: await projectMetrics(deps.store, project.projectId, deps.now()) };
 }
 
 export async function getProjectSyncSettings(deps: ProjectResolverDeps): Promise<ResolverResult<ProjectSyncSettings>> {
@@ -90,4 +96,26 @@ export async function listUserMatchesResolver(input: unknown, deps: ProjectResol
   const parsed = z.object({ refresh: z.boolean().optional() }).safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
   return { ok: true, value: await userMatches(deps.store, deps.userSearch, deps.now(), parsed.data.refresh ?? false) };
+}
+
+const drillQuerySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('week'), weekStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'weekStart must be a YYYY-MM-DD Monday from weeklyThroughput') }),
+  z.strictObject({ kind: z.literal('sprint'), sprintId: z.number().int().nonnegative() }),
+  z.strictObject({ kind: z.literal('percentile'), measure: z.enum(['lead', 'cycle']), p: z.union([z.literal(50), z.literal(85), z.literal(95)]), side: z.enum(['within', 'beyond']) }),
+]);
+const drillSchema = z.strictObject({
+  projectId: z.string().regex(/^\d+$/),
+  query: drillQuerySchema,
+  offset: z.number().int().min(0).max(1_000_000).optional(),
+  limit: z.number().int().min(1).max(100).optional(),
+});
+
+/** The issues behind a week, a sprint or a percentile of the metrics page, paged (projects/metrics-store.ts). */
+export async function projectDrillDownResolver(input: unknown, deps: ProjectResolverDeps): Promise<ResolverResult<DrillDownPage>> {
+  const parsed = drillSchema.safeParse(input ?? {});
+  if (!parsed.success) return invalidZodInput(parsed.error);
+  if (!(await getProject(deps.store, parsed.data.projectId))) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
+  const result = await drillDownIssues(deps.store, parsed.data.projectId, parsed.data.query, parsed.data.offset ?? 0, parsed.data.limit ?? 50);
+  if (!result.ok) return { ok: false, error: { code: 'not-found', message: 'no metrics computed for this project yet: wait for its sync to finish' } };
+  return { ok: true, value: result.page };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { removeDeletedIssue, type DeletedIssueOutcome } from '../../projects/deleted-issues';
@@ -21,6 +22,8 @@ export const issueDeletedEventSchema = z
 export interface IssueDeletedDeps {
   readonly store: KeyValueStore;
   readonly logger: Logger;
+  /** When the precomputed metrics the delete rewrites are dated (projects/metrics-store.ts). */
+  readonly clock: Clock;
 }
 
 /** A deleted issue leaves its tracked project's synced records at once (projects/deleted-issues.ts). */
@@ -31,7 +34,7 @@ export async function handleIssueDeleted(input: unknown, deps: IssueDeletedDeps)
     return 'ignored';
   }
   const { issue } = parsed.data;
-  const outcome = await removeDeletedIssue(deps.store, issue.fields?.project?.id, issue.id);
+  const outcome = await removeDeletedIssue(deps.store, issue.fields?.project?.id, issue.id, deps.clock.now());
   if (outcome === 'removed') deps.logger.info('deleted issue removed from project sync', { issue: issue.key });
   return outcome;
 }
