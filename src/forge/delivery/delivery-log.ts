@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock';
 import type { KeyValueStore, StoredEntry } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import { DeliveryKeys, facetsOf, indexKeysOf, type DeliveryIndexRef } from './delivery-keys';
-import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import type { DeliveryRecord, FailedDelivery, RelayDeadLetter } from './delivery-record';
 import { deliveryLogRetention } from './retention';
 
 /** What writing to the delivery log needs; `env` carries the retention setting (Forge variables). */
@@ -19,7 +19,9 @@ export interface DeliveryLogDeps {
 export type Requeue =
   | { readonly event: RelayEvent }
   | { readonly jiraChange: JiraChangeJob['change'] }
-  | { readonly resync: Omit<IncidentResyncJob, 'kind'> };
+  | { readonly resync: Omit<IncidentResyncJob, 'kind'> }
+  /** Nothing the app can queue: the relay keeps the event (see RelayDeadLetter). */
+  | { readonly relayDeadLetter: RelayDeadLetter };
 
 /** The fields a delivery-log line and a failed delivery share; `receivedAt` (ISO) also dates their keys. */
 export interface DeliveryRef {
