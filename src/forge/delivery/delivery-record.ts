@@ -12,7 +12,8 @@ export type DeliveryOutcome =
   | { readonly kind: 'recorded' }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'applied'; readonly problems: readonly ProblemOutcome[] }
-  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[] }
+  /** `relayDeadLetter`: the relay gave up on the event (its dead-letter notice), so the app never had it. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[]; readonly relayDeadLetter?: true }
   /** An Impact incident event synced to Jira (or dropped by the loop guard); `summary` says what happened. */
   | { readonly kind: 'incident'; readonly incidentId: string; readonly summary: string };
 

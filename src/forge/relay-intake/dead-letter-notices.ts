@@ -14,6 +14,6 @@ export async function recordDeadLetterNotices(notices: readonly DeadLetterNotice
     const reason = `dead-lettered by the relay (${notice.sizeBytes} bytes, ${notice.source} event ${notice.id}, sequence ${notice.sequence}): ${notice.reason}; re-send it on the relay: ${relayRequeueCommand(notice.id)}`;
     const relayDeadLetter = { source: notice.source, sequence: notice.sequence, sizeBytes: notice.sizeBytes, deadLetteredAt: notice.deadLetteredAt };
     await recordFailedDelivery({ ...delivery, requeue: { relayDeadLetter } }, 0, 'relay-dead-letter', reason, deps);
-    await recordDelivery(delivery, 0, { kind: 'failed', reason, problems: [] }, deps);
+    await recordDelivery(delivery, 0, { kind: 'failed', reason, problems: [], relayDeadLetter: true }, deps);
   }
 }

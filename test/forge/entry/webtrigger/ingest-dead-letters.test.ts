@@ -6,6 +6,7 @@
 import { handleIngest } from '../../../../src/forge/entry/webtrigger/ingest';
 import { listFailedDeliveries, retryFailedDelivery } from '../../../../src/forge/entry/resolvers/failed-deliveries';
 import { listRecentDeliveries } from '../../../../src/forge/entry/resolvers/resolvers';
+import { recordDelivery, recordFailedDelivery } from '../../../../src/forge/delivery/delivery-log';
 import type { JobQueue, JobToPush } from '../../../../src/forge/ports/job-queue';
 import type { WebTriggerRequest } from '../../../../src/forge/entry/webtrigger/web-trigger-types';
 import { signRequest } from '../../../../src/shared/signing';
@@ -114,5 +115,25 @@ describe('dead-letter notices at the ingest web trigger', () => {
     expect((await handleIngest(signed(batch([notice])), deps)).statusCode).toBe(503);
     expect((await handleIngest(signed(batch([notice])), deps)).statusCode).toBe(202);
     expect((await listFailedDeliveries({}, { store })).items).toHaveLength(1);
+  });
+
+  it('clears the notice’s failed record once the re-queued event reaches the app, and keeps a retryable one the consumer wrote', async () => {
+    const { store, deps } = setup();
+    const logDeps = { store, clock: { now: () => NOW }, env: {} };
+    const delivery = { eventId: notice.id, source: notice.source, groupKey: notice.groupKey, receivedAt: notice.receivedAt };
+    await handleIngest(signed(batch([notice])), deps);
+    // Re-queued on the relay, applied by the consumer this time.
+    await recordDelivery(delivery, 0, { kind: 'applied', problems: [] }, logDeps);
+    expect((await listFailedDeliveries({}, { store })).items).toEqual([]);
+    expect((await listRecentDeliveries({}, { store, env: {} })).items).toEqual([expect.objectContaining({ eventId: notice.id, outcome: 'applied' })]);
+
+    // Dead-lettered again, then re-queued and failing in the app: the consumer's own (retryable) record stays.
+    const other = { ...notice, id: 'evt-dead-0002', groupKey: 'other-group' };
+    await handleIngest(signed(batch([other])), deps);
+    const otherDelivery = { ...delivery, eventId: other.id, groupKey: other.groupKey };
+    const event: RelayEvent = { id: other.id, source: 'alertmanager', receivedAt: other.receivedAt, sequence: other.sequence, groupKey: other.groupKey, body: {} };
+    await recordFailedDelivery({ ...otherDelivery, requeue: { event } }, 0, 'rejected', 'Jira said no', logDeps);
+    await recordDelivery(otherDelivery, 0, { kind: 'failed', reason: 'Jira said no', problems: [] }, logDeps);
+    expect((await listFailedDeliveries({}, { store })).items).toEqual([expect.objectContaining({ eventId: other.id, failureKind: 'rejected', reason: 'Jira said no' })]);
   });
 });
