@@ -45,9 +45,18 @@ export const incidentResyncJobSchema = z.object({
   requestId: z.string().regex(/^[0-9A-Za-z_-]{8,40}$/),
   /** When the panel asked (ms): the delivery log and failed-delivery lines are filed under it. */
   requestedAt: z.number().int().nonnegative(),
+  /** Whose values win: Impact's (the default, Jira is brought to them) or Jira's (Impact is brought to them). */
+  side: z.enum(['impact', 'jira']).optional(),
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema]);
+/** A person's comment on an incident issue, to copy to Impact as a note (queued in the incident's lane). */
+export const jiraCommentJobSchema = z.object({
+  kind: z.literal('jira-comment'),
+  comment: z.object({ issueId: z.string().min(1), commentId: z.string().min(1), authorAccountId: z.string().min(1), text: z.string().max(20_000) }),
+});
+export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

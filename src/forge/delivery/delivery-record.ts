@@ -96,6 +96,32 @@ export function retryOf(failed: FailedDelivery): FailedDeliveryRetry {
 /** The operator's command that re-sends a relay dead letter (the app cannot: it never had the event). */
 export const relayRequeueCommand = (eventId: string): string => `npm run relay -- requeue ${eventId}`;
 
+/**
+ * The one word a delivery-log row wears: `applied` when every problem was written to Jira (or an incident
+ * event was synced), `skipped` when there was nothing to do, `partial` when some problems were written and
+ * some failed, `failed`, `rejected` (refused before processing), `recorded` (kept, nothing to apply).
+ */
+export type DeliveryVerdict = 'applied' | 'skipped' | 'partial' | 'failed' | 'rejected' | 'recorded';
+
+export function verdictOf(outcome: DeliveryOutcome): DeliveryVerdict {
+  switch (outcome.kind) {
+    case 'recorded':
+    case 'rejected':
+    case 'failed':
+      return outcome.kind;
+    case 'incident':
+      return 'applied';
+    case 'applied': {
+      const failed = outcome.problems.filter((p) => p.kind === 'failed').length;
+      const done = outcome.problems.filter((p) => p.kind !== 'failed' && p.kind !== 'skipped').length;
+      if (failed > 0) return done > 0 ? 'partial' : 'failed';
+      return done > 0 ? 'applied' : 'skipped';
+    }
+    default:
+      return assertNever(outcome);
+  }
+}
+
 /** One line for people: "created OPS-1", "skipped because nothing changed…", "failed: …". */
 export function describeOutcome(outcome: DeliveryOutcome): string {
   switch (outcome.kind) {

@@ -20,9 +20,9 @@ export function consumerDeps() {
   return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits) };
 }
 
-/** `issue-updated-fn`: a trigger has 25 s and is not retried, so a smaller waiting budget. */
+/** `issue-updated-fn`: only queues (a linked incident's change goes to its lane) and mirrors statuses. */
 export function issueUpdatedDeps() {
-  return { ...platform(), incidents: incidentPorts(briefWaits(5)) };
+  return { ...platform(), queue: bridgeQueue() };
 }
 
 /** `issue-deleted-fn`: removes the deleted issue's project sync record (KVS only). */

@@ -1,5 +1,5 @@
 import { asWorkflowStatus, learnFrom, nextMove, normalizeName, withStatus, withStatuses, type LearnedWorkflow, type TransitionStep, type WorkflowStatus } from '../domain/workflow';
-import type { JiraFailure, JiraResult } from '../ports/jira';
+import type { JiraFailure, JiraResult, JiraStatus } from '../ports/jira';
 import type { JiraWorkflowPort } from '../ports/jira-workflow';
 import type { KeyValueStore } from '../ports/key-value-store';
 import { forgetOffered, readLearnedWorkflow, rememberOffered, rememberStatuses, statusPlace } from './transition-cache';
@@ -40,14 +40,20 @@ const MAX_MOVES = 12;
 /**
  * Reads the issue's status and the learned workflow (the statuses from Jira once per day), and learns the
  * transitions from the current status unless the issue already shows `targetName` — what a plan needs.
+ * `from`: the issue's status as the caller has just read it (saves that read).
  */
-export async function locateIssue(deps: WorkflowDeps, projectKey: string, issueId: string, targetName: string): Promise<JiraResult<IssueInWorkflow>> {
-  const current = await deps.jira.getIssueStatus(issueId);
-  if (!current.ok) return current;
-  const status = asWorkflowStatus(current.value.status);
-  const read = await readLearnedWorkflow(deps.store, projectKey);
-  let learned = read.learned;
-  if (!read.hasStatuses) {
+export async function locateIssue(deps: WorkflowDeps, projectKey: string, issueId: string, targetName: string, from?: JiraStatus): Promise<JiraResult<IssueInWorkflow>> {
+  let read: JiraStatus;
+  if (from) read = from;
+  else {
+    const current = await deps.jira.getIssueStatus(issueId);
+    if (!current.ok) return current;
+    read = current.value.status;
+  }
+  const status = asWorkflowStatus(read);
+  const cached = await readLearnedWorkflow(deps.store, projectKey);
+  let learned = cached.learned;
+  if (!cached.hasStatuses) {
     const statuses = await deps.jira.getProjectStatuses(projectKey);
     if (statuses.ok) {
       const known = statuses.value.map(asWorkflowStatus);
@@ -114,8 +120,8 @@ export async function moveIssue(deps: WorkflowDeps, at: IssueInWorkflow, targetN
 }
 
 /** Locates the issue and moves it, planning every step with nextMove (an issue just created, say). */
-export async function moveIssueToStatus(deps: WorkflowDeps, projectKey: string, issueId: string, targetName: string): Promise<MoveResult> {
-  const at = await locateIssue(deps, projectKey, issueId, targetName);
+export async function moveIssueToStatus(deps: WorkflowDeps, projectKey: string, issueId: string, targetName: string, from?: JiraStatus): Promise<MoveResult> {
+  const at = await locateIssue(deps, projectKey, issueId, targetName, from);
   if (!at.ok) return { ok: false, failure: at.failure, transitions: 0, steps: [] };
   return moveIssue(deps, at.value, targetName);
 }

@@ -2,7 +2,7 @@ import type { Handler } from 'hono';
 import { incidentGroupKey } from '../../shared/impact';
 import { createImpactVerifier, IMPACT_SIGNATURE_HEADER, IMPACT_TIMESTAMP_HEADER } from '../auth/impact-signature';
 import { parseJsonBody, readRawBody, requireIdentityEncoding, requireJsonContentType } from '../http/read-body';
-import { impactWebhookSchema } from '../schemas/impact-webhook';
+import { anyImpactWebhookSchema } from '../schemas/impact-webhook';
 import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
 import { storeEvent } from './store';
@@ -27,7 +27,8 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
       nowSeconds: Math.floor(receivedMs / 1000),
     });
     const json = parseJsonBody(raw, deps.config.jsonLimits);
-    const body = parseBody(impactWebhookSchema, json.value, 'Impact webhook (contract v1)');
+    // Every event the contract defines (incident, note and follow-up events), whatever the app consumes.
+    const body = parseBody(anyImpactWebhookSchema, json.value, 'Impact webhook (contract v1)');
     const answer = await storeEvent(deps, {
       source: 'impact',
       receivedMs,

@@ -1,15 +1,19 @@
 /** `createImpactSimulator(options)`: the Hono app and the handles tests, the sandbox and benchmarks use. */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { IMPACT_API_PREFIX, type ImpactUser } from '../../shared/impact';
+import { IMPACT_API_PREFIX, type AnyImpactEventName, type ImpactUser } from '../../shared/impact';
 import { createAdmin, type ImpactAdmin } from './admin';
 import { createTokenMatcher, type ImpactApiClient } from './auth';
 import { ImpactCallLog } from './call-log';
 import { codeForStatus, ImpactApiFailure, ImpactConnectionDrop } from './errors';
 import { ImpactFaultRegistry } from './faults';
+import { FollowUpBoard } from './follow-ups';
 import { routeTemplate, type ImpactSimEnv } from './http';
+import { NoteBook } from './notes';
 import { IncidentOps } from './ops';
 import { registerAdminRoutes } from './routes/admin';
 import { registerApiRoutes } from './routes/api';
+import { registerFollowUpRoutes } from './routes/follow-ups';
+import { registerNoteRoutes } from './routes/notes';
 import { ImpactStore } from './store';
 import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryPolicy } from './webhooks';
 import { faultDelayMs } from '../shared/fault-registry';
@@ -41,6 +45,8 @@ export interface ImpactSimulatorOptions {
   readonly onWebhookError?: (error: unknown) => void;
   /** Bearer token for `/_sim/` (test controls); without one only loopback clients may use them. */
   readonly controlToken?: string;
+  /** The webhook subscription's events (default: the incident events, `DEFAULT_WEBHOOK_EVENTS`). */
+  readonly webhookEvents?: readonly AnyImpactEventName[];
 }
 
 export interface ImpactSimulator {
@@ -48,6 +54,10 @@ export interface ImpactSimulator {
   readonly store: ImpactStore;
   /** Create/update incidents and key events as a person in Impact would (fires webhooks). */
   readonly admin: ImpactAdmin;
+  /** Incident notes (people and API clients write them; `incident.note_*` webhooks). */
+  readonly notes: NoteBook;
+  /** Follow-ups / action items (`incident.follow_up_*` webhooks). */
+  readonly followUps: FollowUpBoard;
   readonly webhooks: WebhookDispatcher;
   readonly callLog: ImpactCallLog;
   readonly faults: ImpactFaultRegistry;
@@ -76,9 +86,12 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    ...(options.webhookEvents ? { events: options.webhookEvents } : {}),
   });
   const ops = new IncidentOps(store, webhooks, now);
   const admin = createAdmin(store, ops, now);
+  const notes = new NoteBook(store, webhooks, now);
+  const followUps = new FollowUpBoard(store, webhooks, now);
   const callLog = new ImpactCallLog();
   const faults = new ImpactFaultRegistry();
   const app = new Hono<ImpactSimEnv>();
@@ -96,6 +109,7 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
       const client = c.get('client') as ImpactApiClient | undefined;
       callLog.record({ method, path, route: routeTemplate(path), surface: path.startsWith(`${IMPACT_API_PREFIX}/`) ? 'api' : 'admin', status, client: client?.client ?? null, at });
     };
+    let dropResponse = false;
     for (const fault of faults.take(method, path)) {
       const delay = faultDelayMs(fault);
       if (delay > 0) await sleep(delay);
@@ -105,6 +119,9 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
         case 'drop':
           log(0);
           throw new ImpactConnectionDrop(`${method} ${path}`);
+        case 'drop-response':
+          dropResponse = true;
+          break;
         case 'status': {
           log(fault.status);
           const failure = new ImpactApiFailure(codeForStatus(fault.status), `impact-sim: injected ${fault.status} fault`, undefined, {}, fault.status);
@@ -114,6 +131,11 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
       }
     }
     await next();
+    if (dropResponse) {
+      // Impact did the work (and fired its webhook); the caller never hears of it.
+      log(0);
+      throw new ImpactConnectionDrop(`${method} ${path} (after Impact answered ${c.res.status})`);
+    }
     log(c.res.status);
     if (method !== 'GET' && method !== 'HEAD' && c.res.status < 400) notifyMutation();
   };
@@ -130,7 +152,9 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
   registerCommonControls(app, { faults, callLog, clock });
   registerSimControlRoutes(app, { store, admin, webhooks });
   registerApiRoutes(app, { store, ops, now, authenticate: createTokenMatcher(options.apiTokens) });
-  registerAdminRoutes(app, { admin, store, webhooks });
+  registerNoteRoutes(app, { notes, webhooks });
+  registerFollowUpRoutes(app, { followUps, store, webhooks });
+  registerAdminRoutes(app, { admin, store, webhooks, notes, followUps });
 
   app.notFound(noRoute);
   app.onError((error, c) => {
@@ -148,6 +172,8 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     app,
     store,
     admin,
+    notes,
+    followUps,
     webhooks,
     callLog,
     faults,

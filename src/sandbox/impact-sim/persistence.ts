@@ -8,12 +8,17 @@
  */
 import type { ImpactSimulator } from './app';
 import type { ImpactStoreSnapshot } from './store';
+import type { NoteBookSnapshot } from './notes';
+import type { FollowUpBoardSnapshot } from './follow-ups';
 import type { WebhookSnapshot } from './webhooks';
 import { openSimDatabase, SimDocuments } from '../shared/sim-database';
 
 interface ImpactDocument {
   readonly version: 1;
   readonly store: ImpactStoreSnapshot;
+  /** Absent in a state saved before notes and follow-ups existed. */
+  readonly notes?: NoteBookSnapshot;
+  readonly followUps?: FollowUpBoardSnapshot;
   readonly clockOffsetMs: number;
 }
 
@@ -32,6 +37,8 @@ export function persistImpactSimulator(sim: ImpactSimulator, path: string): Pers
   if (saved !== undefined) {
     if (saved.version !== 1) throw new Error(`${path}: unknown impact-sim state version ${String(saved.version)}`);
     sim.store.restore(saved.store);
+    if (saved.notes) sim.notes.restore(saved.notes);
+    if (saved.followUps) sim.followUps.restore(saved.followUps);
     sim.clock.setOffset(saved.clockOffsetMs);
   }
   if (webhooks !== undefined) sim.webhooks.restore(webhooks);
@@ -40,7 +47,7 @@ export function persistImpactSimulator(sim: ImpactSimulator, path: string): Pers
   const flush = (): void => {
     if (!open) return;
     docs.transaction(() => {
-      docs.setDocument('state', { version: 1, store: sim.store.snapshot(), clockOffsetMs: sim.clock.offsetMs } satisfies ImpactDocument);
+      docs.setDocument('state', { version: 1, store: sim.store.snapshot(), notes: sim.notes.snapshot(), followUps: sim.followUps.snapshot(), clockOffsetMs: sim.clock.offsetMs } satisfies ImpactDocument);
       docs.setDocument('webhooks', sim.webhooks.snapshot());
     });
   };

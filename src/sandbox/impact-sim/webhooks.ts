@@ -6,12 +6,13 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import {
+  anyImpactWebhookSchema,
+  IMPACT_EVENTS,
   IMPACT_SIGNATURE_HEADER,
   IMPACT_TIMESTAMP_HEADER,
   impactSignedPayload,
-  impactWebhookSchema,
-  type ImpactEventName,
-  type ImpactWebhook,
+  type AnyImpactEventName,
+  type AnyImpactWebhook,
 } from '../../shared/impact';
 
 export interface WebhookRetryPolicy {
@@ -47,9 +48,9 @@ export interface WebhookDelivery {
   /** Delivery number, unique per simulator (a redelivery gets a new one; the event_id stays). */
   readonly seq: number;
   readonly eventId: string;
-  readonly event: ImpactEventName;
+  readonly event: AnyImpactEventName;
   readonly incidentId: string;
-  readonly body: ImpactWebhook;
+  readonly body: AnyImpactWebhook;
   /** The exact bytes sent (and signed). */
   readonly rawBody: string;
   readonly createdAt: number;
@@ -81,7 +82,16 @@ export interface WebhookDispatcherOptions {
   /** How backoff waits; tests may inject an instant or recording one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onError?: (error: unknown) => void;
+  /** The subscription: events sent to the URL (default: the incident events, DEFAULT_WEBHOOK_EVENTS). */
+  readonly events?: readonly AnyImpactEventName[];
 }
+
+/**
+ * What a subscription carries unless it names its events: the three incident events of contract v1's
+ * first revision. Note and follow-up events go only to subscriptions that ask for them, so a receiver
+ * written before they existed never gets an event it cannot parse (docs/impact-contract.md §1).
+ */
+export const DEFAULT_WEBHOOK_EVENTS: readonly AnyImpactEventName[] = IMPACT_EVENTS;
 
 /** Sign exactly as the contract says: `sha256=` hex HMAC over `${timestamp}.${rawBody}`. */
 export function signImpactWebhook(secret: string, timestampSeconds: number, rawBody: string): string {
@@ -126,6 +136,7 @@ export class WebhookDispatcher {
   private readonly running = new Set<Promise<void>>();
   private readonly stopController = new AbortController();
   private url: string | undefined;
+  private events: ReadonlySet<AnyImpactEventName>;
   private paused = false;
   private readonly changeListeners = new Set<() => void>();
   private seq = 0;
@@ -133,6 +144,22 @@ export class WebhookDispatcher {
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.url = options.url;
+    this.events = new Set(options.events ?? DEFAULT_WEBHOOK_EVENTS);
+  }
+
+  /** The events the subscription carries. */
+  subscription(): AnyImpactEventName[] {
+    return [...this.events];
+  }
+
+  /** Replaces the subscription's event list (like editing the webhook in Impact's settings). */
+  subscribe(events: readonly AnyImpactEventName[]): void {
+    this.events = new Set(events);
+  }
+
+  /** Queues the webhook if the subscription carries its event; null when it does not (nothing is sent). */
+  dispatch(body: AnyImpactWebhook): WebhookDelivery | null {
+    return this.events.has(body.event) ? this.enqueue(body) : null;
   }
 
   /** A fresh event id: a counter for readability plus randomness, so a restarted simulator never reuses one. */
@@ -183,8 +210,8 @@ export class WebhookDispatcher {
   }
 
   /** Queues a webhook (checked against the contract first: a simulator bug must not reach the relay). */
-  enqueue(body: ImpactWebhook): WebhookDelivery {
-    const checked = impactWebhookSchema.parse(body);
+  enqueue(body: AnyImpactWebhook): WebhookDelivery {
+    const checked = anyImpactWebhookSchema.parse(body);
     return snapshot(this.add(checked, JSON.stringify(checked)));
   }
 
@@ -208,7 +235,7 @@ export class WebhookDispatcher {
   }
 
   /** Bodies of delivered webhooks, in delivery order. */
-  delivered(): ImpactWebhook[] {
+  delivered(): AnyImpactWebhook[] {
     return this.records.filter((r) => r.state === 'delivered').map((r) => structuredClone(r.body));
   }
 
@@ -265,7 +292,7 @@ export class WebhookDispatcher {
     await this.settle();
   }
 
-  private add(body: ImpactWebhook, rawBody: string): MutableDelivery {
+  private add(body: AnyImpactWebhook, rawBody: string): MutableDelivery {
     this.seq += 1;
     let resolveSettled = (): void => undefined;
     const settled = new Promise<void>((resolve) => {

@@ -113,6 +113,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       const actor = c.get('actor') as Actor | undefined;
       callLog.record({ method, path, route, status, actor: actor?.accountId ?? null, actorIsApp: actor?.isApp ?? false, at, ...(rateLimitReason ? { rateLimitReason } : {}) });
     };
+    let dropResponse = false;
     for (const fault of faults.take(method, path)) {
       const delay = faultDelayMs(fault);
       if (delay > 0) await sleep(delay);
@@ -122,6 +123,9 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
         case 'drop':
           log(0);
           throw new SimulatedConnectionDrop(`${method} ${path}`);
+        case 'drop-response':
+          dropResponse = true;
+          break;
         case 'status':
           log(fault.status);
           // An injected 429/503 may name its Retry-After, as Jira's do.
@@ -130,6 +134,11 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       }
     }
     await next();
+    if (dropResponse) {
+      // Jira did the work; the caller never hears of it.
+      log(0);
+      throw new SimulatedConnectionDrop(`${method} ${path} (after Jira answered ${c.res.status})`);
+    }
     log(c.res.status, c.res.headers.get('RateLimit-Reason') ?? undefined);
     if (method !== 'GET' && method !== 'HEAD' && !READ_ONLY_POSTS.has(route) && c.res.status < 400) notifyMutation([matchRoute(path)?.params['issueIdOrKey'] ?? ''].filter((r) => r.length > 0));
   };

@@ -7,7 +7,12 @@
 export type FaultSpec =
   | { readonly kind: 'status'; readonly status: number; readonly times?: number; readonly body?: unknown; readonly retryAfterSeconds?: number; readonly delayMs?: number }
   | { readonly kind: 'latency'; readonly ms: number; readonly times?: number }
-  | { readonly kind: 'drop'; readonly times?: number; readonly delayMs?: number };
+  | { readonly kind: 'drop'; readonly times?: number; readonly delayMs?: number }
+  /**
+   * The request is carried out, then the connection drops before the answer: the caller cannot tell
+   * whether it happened (a timeout after the server committed). What makes creates need idempotency.
+   */
+  | { readonly kind: 'drop-response'; readonly times?: number; readonly delayMs?: number };
 
 /** How long a fault holds the request before it acts (`latency`'s ms, or a failure's `delayMs`). */
 export function faultDelayMs(spec: FaultSpec): number {

@@ -1,6 +1,7 @@
 export * from './adf';
 export * from './commands';
 export * from './config';
+export * from './convergence';
 export * from './field-mapping';
 export * from './impact-to-jira';
 export * from './issue-links';

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { applyJiraComment } from '../../incidents/notes-sync';
+import { isRetryableImpactFailure } from '../../ports/impact';
+import { impactRetryRequest } from '../../delivery/retry-policy';
+import { MAX_QUEUE_RETRIES } from '../../constants';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
@@ -73,6 +77,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return jiraChange(job, retry, deps);
     case 'incident-resync':
       return incidentResync(job, retry, deps);
+    case 'jira-comment':
+      return jiraComment(job, retry, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -91,6 +97,28 @@ async function incidentResync(job: IncidentResyncJob, retry: { retryCount: numbe
   const result = await consumeIncidentResync(job, retry, { ...deps, ...deps.incidents });
   deps.logger.info('incident resync done', { incidentId: job.incidentId, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
   return { applied: result.applied, duplicates: 0, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
+}
+
+/** A person's Jira comment → an Impact note; Impact rate limits and outages ask the queue again. */
+async function jiraComment(job: JiraCommentJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.incidents) {
+    deps.logger.error('jira comment job without the incident sync configured', { commentId: job.comment.commentId });
+    return { applied: 0, duplicates: 0 };
+  }
+  const result = await applyJiraComment(job.comment, { ...deps, ...deps.incidents });
+  switch (result.kind) {
+    case 'not-linked':
+      return { applied: 0, duplicates: 0 };
+    case 'copied':
+      deps.logger.info('jira comment copied to Impact', { incidentId: result.incidentId, summary: result.summary });
+      return { applied: 1, duplicates: 0 };
+    case 'failed':
+      if (isRetryableImpactFailure(result.failure) && retry.retryCount < MAX_QUEUE_RETRIES) {
+        return { applied: 0, duplicates: 0, retry: impactRetryRequest(result.failure, retry.retryCount, deps.random ?? Math.random) };
+      }
+      deps.logger.error('jira comment not copied to Impact', { incidentId: result.incidentId, reason: result.reason });
+      return { applied: 0, duplicates: 0, failed: 1 };
+  }
 }
 
 /** A retried Jira → Impact change (from retryFailedDelivery). */

@@ -42,6 +42,7 @@ export function incident(overrides: Partial<ImpactIncident> = {}): ImpactInciden
     created_at: '2025-11-19T10:00:00Z',
     updated_at: '2025-11-19T10:00:00Z',
     url: 'https://impact.example.com/incidents/INC-7',
+    version: 1,
     ...overrides,
   };
 }
