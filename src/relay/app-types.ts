@@ -6,7 +6,7 @@ import type { Outbox } from './outbox/outbox';
 
 export type RelayAppConfig = Pick<
   RelayConfig,
-  'alertmanagerTokens' | 'impactSecrets' | 'impactToleranceSeconds' | 'maxBodyBytes' | 'jsonLimits' | 'dedupWindowSeconds' | 'impactDedupRetentionSeconds'
+  'alertmanagerTokens' | 'adminTokens' | 'impactSecrets' | 'impactToleranceSeconds' | 'maxBodyBytes' | 'jsonLimits' | 'dedupWindowSeconds' | 'impactDedupRetentionSeconds'
 >;
 
 export interface RelayAppDeps {
@@ -16,6 +16,8 @@ export interface RelayAppDeps {
   readonly clock: () => number;
   readonly logger: Logger;
   readonly metrics: RelayMetrics;
+  /** Called after an admin re-queues dead letters, so the forwarder sends them at once instead of at its next poll. */
+  readonly wakeForwarder?: () => void;
 }
 
 /** Hono env: the webhook source of the current request, so errors are counted per source. */

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { errorBody, RelayError } from './errors';
 import type { RelayAppDeps, RelayEnv } from './app-types';
+import { adminRoutes } from './routes/admin';
 import { alertmanagerRoute } from './routes/alertmanager';
 import { healthRoute, metricsRoute } from './routes/health';
 import { impactRoute } from './routes/impact';
@@ -15,6 +16,8 @@ export function createRelayApp(deps: RelayAppDeps): Hono<RelayEnv> {
   app.post('/v1/impact', impactRoute(deps));
   app.get('/healthz', healthRoute(deps));
   app.get('/metrics', metricsRoute(deps));
+  const admin = adminRoutes(deps);
+  if (admin) app.route('/admin', admin);
 
   app.notFound((c) => c.json(errorBody(new RelayError('not-found', `no route for ${c.req.method} ${c.req.path}`)), 404));
 

@@ -8,6 +8,8 @@ export interface RelayConfig {
   readonly port: number;
   readonly dbPath: string;
   readonly alertmanagerTokens: readonly string[];
+  /** Bearer tokens of the admin routes (/admin/dead-letters); none = the routes are off (404). */
+  readonly adminTokens: readonly string[];
   readonly impactSecrets: readonly string[];
   /** How far an Impact `X-Impact-Timestamp` may be from our clock. */
   readonly impactToleranceSeconds: number;
@@ -38,6 +40,14 @@ const commaList = (fallback: string) =>
     .default(fallback)
     .transform((raw) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
     .pipe(z.array(z.string().min(8, 'each secret must be at least 8 characters')).min(1, 'at least one value is required'));
+
+/** Like commaList, but unset means none (a feature that stays off without it). */
+const optionalCommaList = () =>
+  z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .pipe(z.array(z.string().min(16, 'each admin token must be at least 16 characters')));
 
 const positiveInt = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
 
@@ -71,6 +81,7 @@ const envSchema = z.object({
   RELAY_DB: z.string().min(1).default('./.data/relay.sqlite'),
   ALERTMANAGER_TOKENS: commaList('dev-alertmanager-token'),
   IMPACT_WEBHOOK_SECRETS: commaList('dev-impact-secret'),
+  RELAY_ADMIN_TOKENS: optionalCommaList(),
   IMPACT_TOLERANCE_SECONDS: positiveInt(300, 3600),
   WEBTRIGGER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8788/x1/ingest'),
   RELAY_SIGNING_KEYS: signingKeysSchema,
@@ -110,6 +121,7 @@ export function loadRelayConfig(env: Readonly<Record<string, string | undefined>
     port: e.RELAY_PORT,
     dbPath: e.RELAY_DB,
     alertmanagerTokens: e.ALERTMANAGER_TOKENS,
+    adminTokens: e.RELAY_ADMIN_TOKENS,
     impactSecrets: e.IMPACT_WEBHOOK_SECRETS,
     impactToleranceSeconds: e.IMPACT_TOLERANCE_SECONDS,
     webTriggerUrl: e.WEBTRIGGER_URL,
@@ -135,6 +147,7 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
     dbPath: describeDb(config.dbPath),
     webTriggerUrl: config.webTriggerUrl,
     alertmanagerTokenCount: config.alertmanagerTokens.length,
+    adminTokenCount: config.adminTokens.length,
     impactSecretCount: config.impactSecrets.length,
     signingKeyIds: config.signingKeys.map((k) => k.id).join(','),
     maxBodyBytes: config.maxBodyBytes,

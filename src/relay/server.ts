@@ -29,8 +29,8 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const { logger } = options;
   const outbox = await openOutbox(config, logger);
   const metrics = createRelayMetrics();
-  const app = createRelayApp({ config, outbox, clock, logger, metrics });
   const forwarder = createForwarder({ config, outbox, fetch: options.fetch ?? globalThis.fetch, clock, logger, metrics });
+  const app = createRelayApp({ config, outbox, clock, logger, metrics, wakeForwarder: () => forwarder.wake() });
 
   // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.
   const pruneTimer = setInterval(() => void outbox.pruneDedup(clock()).catch(() => undefined), 3_600_000);

@@ -72,10 +72,44 @@ export type RelayEventPart = z.infer<typeof relayEventPartSchema>;
 export const relayWireEventSchema = z.union([relayEventSchema.strict(), relayEventPartSchema.strict()]);
 export type RelayWireEvent = z.infer<typeof relayWireEventSchema>;
 
-/** One signed POST from the relay to the web trigger: whole events and parts, in relay order. */
+/** Longest relay reason a dead-letter notice carries (the relay cuts it), so a notice stays a few KB at most. */
+export const MAX_DEAD_LETTER_REASON_CHARS = 1000;
+
+/**
+ * "The relay gave up on this event": sent instead of the event (never its body, so a notice can never be
+ * poison itself) when the relay dead-letters one, so the app lists it as a failed delivery with the relay's
+ * reason. `id` is the dead event's id; the app records it under keys derived from that id, so a notice sent
+ * twice (a lost ack, a relay restart) writes the same record. Retrying is the operator's `requeue` on the relay.
+ */
+export const deadLetterNoticeSchema = z.object({
+  kind: z.literal('dead-letter'),
+  id: eventIdSchema,
+  source: eventSourceSchema,
+  receivedAt: z.iso.datetime(),
+  sequence: z.number().int().positive(),
+  groupKey: z.string().min(1).max(2048),
+  /** Bytes of the stored body. */
+  sizeBytes: z.number().int().nonnegative(),
+  reason: z.string().min(1).max(MAX_DEAD_LETTER_REASON_CHARS),
+  deadLetteredAt: z.iso.datetime(),
+}).strict();
+export type DeadLetterNotice = z.infer<typeof deadLetterNoticeSchema>;
+
+/**
+ * One item of a batch. Events and parts carry no `kind` (batches of plain events from older relays stay valid);
+ * anything with `kind` is a notice, told apart by it.
+ */
+export const relayBatchItemSchema = z.union([deadLetterNoticeSchema, relayWireEventSchema]);
+export type RelayBatchItem = z.infer<typeof relayBatchItemSchema>;
+
+export function isDeadLetterNotice(item: RelayBatchItem): item is DeadLetterNotice {
+  return 'kind' in item && item.kind === 'dead-letter';
+}
+
+/** One signed POST from the relay to the web trigger: whole events, parts and notices, in relay order. */
 export const relayBatchSchema = z.object({
   version: z.literal(RELAY_ENVELOPE_VERSION),
-  events: z.array(relayWireEventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
+  events: z.array(relayBatchItemSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 });
 export type RelayBatch = z.infer<typeof relayBatchSchema>;
 

@@ -7,6 +7,7 @@ describe('loadRelayConfig', () => {
       port: 8787,
       dbPath: './.data/relay.sqlite',
       alertmanagerTokens: ['dev-alertmanager-token'],
+      adminTokens: [],
       impactSecrets: ['dev-impact-secret'],
       impactToleranceSeconds: 300,
       webTriggerUrl: 'http://127.0.0.1:8788/x1/ingest',
@@ -22,6 +23,14 @@ describe('loadRelayConfig', () => {
       leaseMs: 120_000,
       dbPoolSize: 8,
     });
+  });
+
+  it('reads RELAY_ADMIN_TOKENS as a comma list of tokens of at least 16 characters (unset: the admin routes are off)', () => {
+    expect(loadRelayConfig({ RELAY_ADMIN_TOKENS: ' admin-token-0123456789 ,admin-token-9876543210,' }).adminTokens).toEqual(['admin-token-0123456789', 'admin-token-9876543210']);
+    expect(loadRelayConfig({ RELAY_ADMIN_TOKENS: '' }).adminTokens).toEqual([]);
+    expect(() => loadRelayConfig({ RELAY_ADMIN_TOKENS: 'short' })).toThrow(RelayConfigError);
+    expect(describeConfig(loadRelayConfig({ RELAY_ADMIN_TOKENS: 'admin-token-0123456789' }))).toMatchObject({ adminTokenCount: 1 });
+    expect(JSON.stringify(describeConfig(loadRelayConfig({ RELAY_ADMIN_TOKENS: 'admin-token-0123456789' })))).not.toContain('admin-token-0123456789');
   });
 
   it('parses comma lists and kid:secret pairs (first key signs), treating empty values as unset', () => {

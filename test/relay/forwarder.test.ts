@@ -1,5 +1,5 @@
-import { MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, relayBatchSchema, type RelayBatch } from '../../src/shared/relay-envelope';
-import { verifySignature, type SigningKey } from '../../src/shared/signing';
+import { isDeadLetterNotice, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, relayBatchSchema, type RelayBatch } from '../../src/shared/relay-envelope';
+import { KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature, type SigningKey } from '../../src/shared/signing';
 import { createForwarder, type ForwarderConfig } from '../../src/relay/forwarder/forwarder';
 import { realSleep, type Sleep } from '../../src/relay/forwarder/retry';
 import { silentLogger } from '../../src/relay/logger';
@@ -130,8 +130,11 @@ describe('forwarder', () => {
     const f = forwarder();
     while ((await f.forwardOnce()).kind !== 'idle');
     expect(await temp.outbox.stats()).toMatchObject({ pending: 0, failed: 1, failedByReason: [{ reason: expect.stringMatching(/^too-large: \d+ bytes gzip to (6[5-9]|[7-9]\d) parts, over 64$/), count: 1 }] });
-    expect(trigger.requests).toHaveLength(1);
-    expect(trigger.requests.flatMap((r) => batchOf(r.body).events.map((e) => e.id))).not.toContain(tooBig);
+    // One batch with the other event, then one dead-letter notice for the event it could not carry.
+    expect(trigger.requests).toHaveLength(2);
+    const items = trigger.requests.flatMap((r) => batchOf(r.body).events);
+    expect(items.filter((e) => !isDeadLetterNotice(e)).map((e) => e.id)).not.toContain(tooBig);
+    expect(items.filter(isDeadLetterNotice)).toEqual([expect.objectContaining({ kind: 'dead-letter', id: tooBig, source: 'alertmanager', reason: expect.stringMatching(/^too-large: /) })]);
   });
 
   it('deletes only the ids the ack lists as accepted or duplicate', async () => {
@@ -208,8 +211,11 @@ describe('forwarder', () => {
     trigger.fallback = status(401);
     const f = forwarder();
     expect(await f.forwardOnce()).toEqual({ kind: 'progress', delivered: 0, failed: 3 });
+    // The app is told about them once; it refuses the notices too (401): they are not sent again, nor dead-lettered.
+    expect(await f.forwardOnce()).toEqual({ kind: 'progress', delivered: 0, failed: 0 });
     expect(await f.forwardOnce()).toEqual({ kind: 'idle' });
-    expect(trigger.requests).toHaveLength(1);
+    expect(trigger.requests).toHaveLength(2);
+    expect(batchOf(trigger.requests[1]?.body ?? '').events.every(isDeadLetterNotice)).toBe(true);
     const stats = await temp.outbox.stats();
     expect(stats).toMatchObject({ pending: 0, failed: 3 });
     expect(stats.failedByReason[0]?.reason).toMatch(/^http-401/);
@@ -268,5 +274,36 @@ describe('forwarder', () => {
     await stopping;
     expect((await temp.outbox.stats()).pending).toBe(0);
     expect(trigger.requests).toHaveLength(1);
+  });
+
+  it('tells the app about a dead letter with a signed notice (never its body), retried while the app is down, once acked', async () => {
+    const [bad, good] = await acceptMany(2, (i) => ({ i, secret: 'body-of-the-dead-letter' }));
+    trigger.script.push(status(422));
+    trigger.script.push(status(422));
+    const f = forwarder();
+    expect(await f.forwardOnce()).toEqual({ kind: 'progress', delivered: 1, failed: 1 });
+    const [dead] = await temp.outbox.failed(10);
+    expect(dead?.id).toBe(bad);
+    // The app is down: the notice is retried like any batch.
+    trigger.script.push(status(503));
+    expect(await f.forwardOnce()).toEqual({ kind: 'retry', reason: 'http-5xx', retryAfterMs: undefined });
+    expect(await f.forwardOnce()).toEqual({ kind: 'progress', delivered: 0, failed: 0 });
+    expect(await f.forwardOnce()).toEqual({ kind: 'idle' });
+    const notices = trigger.requests.slice(-2).map((r) => batchOf(r.body));
+    expect(notices[0]).toEqual(notices[1]);
+    expect(notices[1]?.events).toEqual([
+      { kind: 'dead-letter', id: bad, source: 'alertmanager', receivedAt: dead?.receivedAt, sequence: dead?.sequence, groupKey: 'g0', sizeBytes: dead?.sizeBytes, reason: dead?.reason, deadLetteredAt: dead?.failedAt },
+    ]);
+    expect(trigger.requests.at(-1)?.body).not.toContain('body-of-the-dead-letter');
+    const last = trigger.requests.at(-1);
+    expect(verifySignature(KEYS, { signature: String(last?.headers[SIGNATURE_HEADER]), timestamp: String(last?.headers[TIMESTAMP_HEADER]), keyId: String(last?.headers[KEY_ID_HEADER]), rawBody: last?.body ?? '', nowSeconds: Math.floor(clock.nowMs / 1000) }).ok).toBe(true);
+    expect(good).toBeDefined();
+    // Re-queued and dead-lettered again: the app hears of it again (a new failure).
+    expect(await temp.outbox.requeueFailed()).toBe(1);
+    clock.advance(1000);
+    trigger.script.push(status(422));
+    expect(await f.forwardOnce()).toEqual({ kind: 'progress', delivered: 0, failed: 1 });
+    expect(await f.forwardOnce()).toEqual({ kind: 'progress', delivered: 0, failed: 0 });
+    expect(batchOf(trigger.requests.at(-1)?.body ?? '').events).toEqual([expect.objectContaining({ kind: 'dead-letter', id: bad })]);
   });
 });

@@ -38,7 +38,7 @@ describe('GET /healthz, GET /metrics, unknown routes', () => {
     await relay.temp.outbox.markFailed([id], 'http-400: event cannot be queued', relay.clock.nowMs);
     const health = (await (await relay.app.request('/healthz')).json()) as { outbox: { deadLetters: unknown[] } };
     expect(health.outbox.deadLetters).toEqual([
-      { id, source: 'alertmanager', groupKey: event?.groupKey, sequence: event?.sequence, sizeBytes: size, reason: 'http-400: event cannot be queued', failedAt: new Date(relay.clock.nowMs).toISOString() },
+      { id, source: 'alertmanager', groupKey: event?.groupKey, sequence: event?.sequence, receivedAt: event?.receivedAt, sizeBytes: size, reason: 'http-400: event cannot be queued', failedAt: new Date(relay.clock.nowMs).toISOString() },
     ]);
     const text = await (await relay.app.request('/metrics')).text();
     expect(text).toContain('relay_dead_letters{source="alertmanager",reason="http-400: event cannot be queued"} 1');

@@ -57,6 +57,7 @@ export function tempOutbox(): TempOutbox {
 
 export const TEST_CONFIG: RelayAppConfig = {
   alertmanagerTokens: ['am-token-current-123', 'am-token-previous-456'],
+  adminTokens: [],
   impactSecrets: ['impact-secret-current', 'impact-secret-previous'],
   impactToleranceSeconds: 300,
   maxBodyBytes: 1024 * 1024,

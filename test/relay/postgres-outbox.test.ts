@@ -55,7 +55,7 @@ describe('PostgreSQL outbox (real server)', () => {
     expect(await o.markFailed([ids[1] ?? ''], 'http-422: cannot queue', T0)).toBe(1);
     expect(await o.stats()).toEqual({ pending: 1, failed: 1, oldestPendingReceivedMs: T0, failedByReason: [{ source: 'alertmanager', reason: 'http-422: cannot queue', count: 1 }] });
     expect(await o.failed(10)).toEqual([
-      { id: ids[1], source: 'alertmanager', groupKey: 'g-2', sequence: 2, sizeBytes: Buffer.byteLength('{"key":"2"}'), reason: 'http-422: cannot queue', failedAt: new Date(T0).toISOString() },
+      { id: ids[1], source: 'alertmanager', groupKey: 'g-2', sequence: 2, receivedAt: new Date(T0).toISOString(), sizeBytes: Buffer.byteLength('{"key":"2"}'), reason: 'http-422: cannot queue', failedAt: new Date(T0).toISOString() },
     ]);
     expect(await o.requeueFailed([ids[1] ?? ''])).toBe(1);
     expect((await o.pending(10)).map((e) => e.id)).toEqual([ids[1], ids[2]]);

@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock';
 import type { KeyValueStore, StoredEntry } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import { DeliveryKeys, facetsOf, indexKeysOf, type DeliveryIndexRef } from './delivery-keys';
-import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import type { DeliveryRecord, FailedDelivery, RelayDeadLetter } from './delivery-record';
 import { deliveryLogRetention } from './retention';
 
 /** What writing to the delivery log needs; `env` carries the retention setting (Forge variables). */
@@ -19,7 +19,9 @@ export interface DeliveryLogDeps {
 export type Requeue =
   | { readonly event: RelayEvent }
   | { readonly jiraChange: JiraChangeJob['change'] }
-  | { readonly resync: Omit<IncidentResyncJob, 'kind'> };
+  | { readonly resync: Omit<IncidentResyncJob, 'kind'> }
+  /** Nothing the app can queue: the relay keeps the event (see RelayDeadLetter). */
+  | { readonly relayDeadLetter: RelayDeadLetter };
 
 /** The fields a delivery-log line and a failed delivery share; `receivedAt` (ISO) also dates their keys. */
 export interface DeliveryRef {
@@ -168,6 +170,7 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
   }
   let key = line.key;
   const existing = await deps.store.get<DeliveryRecord>(key);
+  if (existing) await clearRelayDeadLetter(existing, line.entry, deps.store);
   if (existing && (existing.count ?? 1) > 1) {
     // Others folded into this event's old line: keep it, and give the new outcome a line of its own.
     key = `${line.key}.${nowMs}`;
@@ -176,6 +179,20 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
     for (const k of stale) await deps.store.delete(k);
   }
   await writeLine(deps.store, key, { ...line.entry, indexedAt: line.entry.processedAt, groupSeq }, ttl);
+}
+
+/**
+ * The event the relay had dead-lettered has now reached the app (an operator re-queued it on the relay): its
+ * line was the notice's, so the failed record the notice left (which only said "requeue on the relay") goes.
+ * One read and one delete, only on that rare path; a failed record the consumer wrote for the event itself (the
+ * retryable kind) is kept.
+ */
+async function clearRelayDeadLetter(previous: DeliveryRecord, next: DeliveryRecord, store: KeyValueStore): Promise<void> {
+  if (previous.outcome.kind !== 'failed' || previous.outcome.relayDeadLetter !== true) return;
+  if (next.outcome.kind === 'failed' && next.outcome.relayDeadLetter === true) return;
+  const failedKey = DeliveryKeys.failed(Date.parse(next.receivedAt), next.eventId);
+  const failed = await store.get<FailedDelivery>(failedKey);
+  if (failed?.relayDeadLetter) await store.delete(failedKey);
 }
 
 interface Ttl {

@@ -12,7 +12,8 @@ export type DeliveryOutcome =
   | { readonly kind: 'recorded' }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'applied'; readonly problems: readonly ProblemOutcome[] }
-  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[] }
+  /** `relayDeadLetter`: the relay gave up on the event (its dead-letter notice), so the app never had it. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[]; readonly relayDeadLetter?: true }
   /** An Impact incident event synced to Jira (or dropped by the loop guard); `summary` says what happened. */
   | { readonly kind: 'incident'; readonly incidentId: string; readonly summary: string };
 
@@ -59,14 +60,46 @@ export interface FailedDeliveryBase {
 }
 
 /**
+ * An event the relay gave up on (a dead letter: the web trigger could never queue it, or it was too large to
+ * forward), as its dead-letter notice told the app. The app never had the event, so it cannot queue it again:
+ * the operator re-sends it from the relay (`npm run relay -- requeue <eventId>` or the relay's admin route).
+ */
+export interface RelayDeadLetter {
+  readonly source: EventSource;
+  readonly sequence: number;
+  readonly sizeBytes: number;
+  readonly deadLetteredAt: string;
+}
+
+/**
  * Something the app gave up on, with what it needs to be queued again: a relay event, a Jira change of
- * an incident issue whose Impact write failed (`jiraChange`, queued as a `jira-change` job), or a resync.
+ * an incident issue whose Impact write failed (`jiraChange`, queued as a `jira-change` job), or a resync;
+ * or a relay dead letter, which only the relay can send again. Records in KVS carry no tag (older ones were
+ * written without), so the variant is the one field present: `retryOf` names it for exhaustive switches.
  */
 export type FailedDelivery =
-  | (FailedDeliveryBase & { readonly event: RelayEvent; readonly jiraChange?: undefined; readonly resync?: undefined })
-  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange: JiraChangeJob['change']; readonly resync?: undefined })
+  | (FailedDeliveryBase & { readonly event: RelayEvent; readonly jiraChange?: undefined; readonly resync?: undefined; readonly relayDeadLetter?: undefined })
+  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange: JiraChangeJob['change']; readonly resync?: undefined; readonly relayDeadLetter?: undefined })
   /** A "Resync now" of an incident that failed: retrying queues the resync again (it re-reads Impact). */
-  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange?: undefined; readonly resync: Omit<IncidentResyncJob, 'kind'> });
+  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange?: undefined; readonly resync: Omit<IncidentResyncJob, 'kind'>; readonly relayDeadLetter?: undefined })
+  | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange?: undefined; readonly resync?: undefined; readonly relayDeadLetter: RelayDeadLetter });
+
+/** What retrying a failed delivery means, by variant. */
+export type FailedDeliveryRetry =
+  | { readonly kind: 'relay-event'; readonly event: RelayEvent }
+  | { readonly kind: 'jira-change'; readonly change: JiraChangeJob['change'] }
+  | { readonly kind: 'incident-resync'; readonly resync: Omit<IncidentResyncJob, 'kind'> }
+  | { readonly kind: 'relay-dead-letter'; readonly deadLetter: RelayDeadLetter };
+
+export function retryOf(failed: FailedDelivery): FailedDeliveryRetry {
+  if (failed.event) return { kind: 'relay-event', event: failed.event };
+  if (failed.jiraChange) return { kind: 'jira-change', change: failed.jiraChange };
+  if (failed.resync) return { kind: 'incident-resync', resync: failed.resync };
+  return { kind: 'relay-dead-letter', deadLetter: failed.relayDeadLetter };
+}
+
+/** The operator's command that re-sends a relay dead letter (the app cannot: it never had the event). */
+export const relayRequeueCommand = (eventId: string): string => `npm run relay -- requeue ${eventId}`;
 
 /**
  * The one word a delivery-log row wears: `applied` when every problem was written to Jira (or an incident

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { ForwardFailureReason, RelayMetrics } from '../metrics';
 import type { Outbox, StoredEvent } from '../outbox/outbox';
 import { buildBatch, spanningBatches, type WireEvent } from './batch';
+import { noticeBatch, noticeKey } from './dead-letter-notices';
 import { fullJitterDelay, parseRetryAfter, realSleep, type Sleep } from './retry';
 
 export interface ForwarderConfig {
@@ -53,6 +54,9 @@ type SendResult =
   | { readonly kind: 'retry'; readonly reason: ForwardFailureReason; readonly retryAfterMs: number | undefined }
   | { readonly kind: 'rejected'; readonly status: number; readonly detail: string };
 
+/** Dead letters read per look for ones the app has not been told about yet. */
+const DEAD_LETTER_SCAN = 1000;
+
 /** Statuses meaning "something in this batch is wrong": worth splitting to isolate the bad event. */
 const SPLITTABLE = new Set([400, 413, 422]);
 
@@ -72,6 +76,57 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   let idleController: AbortController | undefined;
   let woken = false;
   let unsubscribe: (() => void) | undefined;
+  // Dead letters the app has acknowledged a notice for, in this process (a restart notifies them all once
+  // more: the app files a notice idempotently). `deadLettersDirty`: there may be dead letters to notify.
+  const notified = new Set<string>();
+  let deadLettersDirty = true;
+
+  async function markFailed(ids: readonly string[], reason: string): Promise<number> {
+    const n = await outbox.markFailed(ids, reason, clock());
+    if (n > 0) deadLettersDirty = true;
+    return n;
+  }
+
+  /**
+   * Tells the app about dead letters it has not heard of, through the same signed web trigger, retried like
+   * any batch while the app is down. A notice the app refuses (4xx: an app too old to know notices) is not
+   * sent again by this process and never dead-lettered itself: the event stays on the relay either way.
+   */
+  async function notifyDeadLetters(): Promise<ForwardOutcome | undefined> {
+    if (!deadLettersDirty) return undefined;
+    const failed = await outbox.failed(DEAD_LETTER_SCAN);
+    if (failed.length < DEAD_LETTER_SCAN) {
+      const current = new Set(failed.map(noticeKey));
+      for (const key of notified) if (!current.has(key)) notified.delete(key);
+    }
+    const due = failed.filter((dead) => !notified.has(noticeKey(dead))).reverse();
+    const batch = noticeBatch(due, maxEvents, maxBytes);
+    if (!batch) {
+      deadLettersDirty = false;
+      return undefined;
+    }
+    const result = await post(batch.body);
+    switch (result.kind) {
+      case 'acked': {
+        const acked = batch.sent.filter((dead) => result.ids.has(dead.id));
+        for (const dead of acked) notified.add(noticeKey(dead));
+        logger.info('dead letters notified to the app', { ids: acked.map((d) => d.id).join(',') });
+        if (acked.length < batch.sent.length) {
+          metrics.forwardFailure('bad-ack');
+          return { kind: 'retry', reason: 'bad-ack', retryAfterMs: undefined };
+        }
+        return { kind: 'progress', delivered: 0, failed: 0 };
+      }
+      case 'retry':
+        metrics.forwardFailure(result.reason);
+        return result;
+      case 'rejected':
+        metrics.forwardFailure('http-4xx');
+        for (const dead of batch.sent) notified.add(noticeKey(dead));
+        logger.error('web trigger refused dead-letter notices; the dead letters stay listed on the relay', { status: result.status, detail: result.detail, ids: batch.sent.map((d) => d.id).join(',') });
+        return { kind: 'progress', delivered: 0, failed: 0 };
+    }
+  }
 
   async function post(body: string): Promise<SendResult> {
     metrics.forwardAttempt();
@@ -136,7 +191,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
           if (second.kind !== 'progress') return second;
           return { kind: 'progress', delivered: first.delivered + second.delivered, failed: first.failed + second.failed };
         }
-        const failed = await outbox.markFailed(batch.events.map((w) => w.event.id), `http-${result.status}: ${result.detail}`, clock());
+        const failed = await markFailed(batch.events.map((w) => w.event.id), `http-${result.status}: ${result.detail}`);
         metrics.eventsFailedPermanently(failed);
         logger.error('web trigger refused events; kept as failed', { status: result.status, events: failed });
         return { kind: 'progress', delivered: 0, failed };
@@ -159,7 +214,7 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
           return result;
         case 'rejected': {
           metrics.forwardFailure('http-4xx');
-          const failed = await outbox.markFailed([wire.event.id], `http-${result.status}: ${result.detail}`, clock());
+          const failed = await markFailed([wire.event.id], `http-${result.status}: ${result.detail}`);
           metrics.eventsFailedPermanently(failed);
           logger.error('web trigger refused a part; event kept as failed', { status: result.status, eventId: wire.event.id });
           return { kind: 'progress', delivered: 0, failed };
@@ -173,10 +228,12 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
 
   async function forwardOnce(): Promise<ForwardOutcome> {
     woken = false;
+    const noticed = await notifyDeadLetters();
+    if (noticed) return noticed;
     const { batch, spanning, tooLarge } = buildBatch(await outbox.pending(maxEvents), maxEvents, maxBytes);
     let failed = 0;
     for (const { event, reason } of tooLarge) {
-      const n = await outbox.markFailed([event.id], reason, clock());
+      const n = await markFailed([event.id], reason);
       failed += n;
       metrics.forwardFailure('too-large');
       metrics.eventsFailedPermanently(n);

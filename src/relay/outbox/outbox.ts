@@ -38,6 +38,8 @@ export interface FailedEvent {
   readonly source: EventSource;
   readonly groupKey: string;
   readonly sequence: number;
+  /** When the relay accepted it (ISO). */
+  readonly receivedAt: string;
   /** Bytes of the stored body. */
   readonly sizeBytes: number;
   readonly reason: string;

@@ -149,8 +149,8 @@ export async function openPostgresOutbox(options: PostgresOutboxOptions): Promis
   }
 
   async function failedEvents(limit: number): Promise<FailedEvent[]> {
-    const { rows } = await pool.query<{ seq: string; id: string; source: string; group_key: string; size: number; failed_reason: string | null; failed_ms: string | null }>(
-      "SELECT seq, id, source, group_key, octet_length(body) AS size, failed_reason, failed_ms FROM relay_events WHERE state = 'failed' ORDER BY failed_ms DESC, seq DESC LIMIT $1",
+    const { rows } = await pool.query<{ seq: string; id: string; source: string; group_key: string; received_at: string; size: number; failed_reason: string | null; failed_ms: string | null }>(
+      "SELECT seq, id, source, group_key, received_at, octet_length(body) AS size, failed_reason, failed_ms FROM relay_events WHERE state = 'failed' ORDER BY failed_ms DESC, seq DESC LIMIT $1",
       [limit],
     );
     return rows.map((r) => ({
@@ -158,6 +158,7 @@ export async function openPostgresOutbox(options: PostgresOutboxOptions): Promis
       source: eventSourceSchema.parse(r.source),
       groupKey: r.group_key,
       sequence: Number(r.seq),
+      receivedAt: r.received_at,
       sizeBytes: Number(r.size),
       reason: r.failed_reason ?? 'unknown',
       failedAt: new Date(Number(r.failed_ms ?? 0)).toISOString(),

@@ -75,8 +75,8 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
   );
   const requeue = db.prepare("UPDATE events SET state = 'pending', failed_reason = NULL, failed_ms = NULL WHERE state = 'failed'");
   const requeueOne = db.prepare<[string]>("UPDATE events SET state = 'pending', failed_reason = NULL, failed_ms = NULL WHERE id = ? AND state = 'failed'");
-  const selectFailed = db.prepare<[number], { seq: number; id: string; source: string; group_key: string; size: number; failed_reason: string | null; failed_ms: number | null }>(
-    "SELECT seq, id, source, group_key, length(CAST(body AS BLOB)) AS size, failed_reason, failed_ms FROM events WHERE state = 'failed' ORDER BY failed_ms DESC, seq DESC LIMIT ?",
+  const selectFailed = db.prepare<[number], { seq: number; id: string; source: string; group_key: string; received_at: string; size: number; failed_reason: string | null; failed_ms: number | null }>(
+    "SELECT seq, id, source, group_key, received_at, length(CAST(body AS BLOB)) AS size, failed_reason, failed_ms FROM events WHERE state = 'failed' ORDER BY failed_ms DESC, seq DESC LIMIT ?",
   );
   const countByState = db.prepare<[], { state: string; n: number; oldest: number | null }>(
     'SELECT state, COUNT(*) AS n, MIN(received_ms) AS oldest FROM events GROUP BY state',
@@ -156,6 +156,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
             source: eventSourceSchema.parse(row.source),
             groupKey: row.group_key,
             sequence: row.seq,
+            receivedAt: row.received_at,
             sizeBytes: row.size,
             reason: row.failed_reason ?? 'unknown',
             failedAt: new Date(row.failed_ms ?? 0).toISOString(),

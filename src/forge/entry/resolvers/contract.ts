@@ -1,5 +1,5 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
-import type { DeliveryVerdict, FailedDeliveryBase } from '../../delivery/delivery-record';
+import type { DeliveryVerdict, FailedDeliveryBase, RelayDeadLetter } from '../../delivery/delivery-record';
 import type { DrillQuery, ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
 import type { ProjectSyncSettings } from '../../projects/project-store';
@@ -133,6 +133,11 @@ export interface DryRunReport {
 /** A failed delivery as listed: its storage key (for Retry) and what every failed delivery records. */
 export interface FailedDeliverySummary extends FailedDeliveryBase {
   readonly key: string;
+  /**
+   * Present for an event the relay dead-lettered: the app never had it, so Retry answers `conflict` and the
+   * operator re-sends it on the relay with `requeue` (the command, with the event id).
+   */
+  readonly relayDeadLetter?: RelayDeadLetter & { readonly requeue: string };
 }
 
 /** Failed deliveries, newest first; like RecentDeliveries, `ok: false` with empty items for bad input. */

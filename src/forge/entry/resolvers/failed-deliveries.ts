@@ -3,7 +3,7 @@ import type { QueueJob } from '../../jobs';
 import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraUserPort } from '../../ports/jira';
-import type { FailedDelivery } from '../../delivery/delivery-record';
+import { relayRequeueCommand, retryOf, type FailedDelivery, type FailedDeliveryRetry } from '../../delivery/delivery-record';
 import { DeliveryKeys } from '../../delivery/delivery-keys';
 import { CursorError, MAX_CURSOR_CHARS, readPage } from '../../delivery/delivery-pages';
 import { targetProjectsOf } from '../../delivery/target-projects';
@@ -46,6 +46,7 @@ function summary(key: string, value: FailedDelivery): FailedDeliverySummary {
     failureKind: value.failureKind,
     reason: value.reason,
     ...(value.projectKeys ? { projectKeys: value.projectKeys } : {}),
+    ...(value.relayDeadLetter ? { relayDeadLetter: { ...value.relayDeadLetter, requeue: relayRequeueCommand(value.eventId) } } : {}),
   };
 }
 
@@ -64,17 +65,35 @@ export async function retryFailedDelivery(input: unknown, caller: CallerContext,
   if (!caller.accountId) return { ok: false, error: { code: 'forbidden', message: 'sign in to retry a failed delivery' } };
   const failed = await deps.store.get<FailedDelivery>(parsed.data.key);
   if (!failed) return { ok: false, error: { code: 'not-found', message: 'no such failed delivery (already retried?)' } };
+  const retry = retryOf(failed);
+  // The app never had a relay dead letter's event: only the relay can send it again. Say so, change nothing.
+  if (retry.kind === 'relay-dead-letter') {
+    return { ok: false, error: { code: 'conflict', message: `the relay keeps this event (dead letter): re-send it on the relay with \`${relayRequeueCommand(failed.eventId)}\` or its admin route POST /admin/dead-letters/requeue, after fixing the cause` } };
+  }
   const targets = await targetProjectsOf(failed, deps.store);
   // No target known (no rule matches the event any more, an unreadable body): only the page's administrator may.
   const denied = targets.length > 0 ? await requireProjectAdmin(deps.userJira, { ...caller, projectKey: undefined }, targets) : await requireSettingsAdmin(deps.userJira, caller).then((r) => (r && !r.ok ? r.error : null));
   if (denied) return { ok: false, error: denied };
   // A Jira change's groupKey is its incident's relay group key, so the retry queues behind that incident's events.
-  const body: QueueJob = failed.event
-    ? { kind: 'relay-events', groupKey: failed.groupKey, events: [failed.event] }
-    : failed.jiraChange
-      ? { kind: 'jira-change', id: failed.eventId, change: failed.jiraChange }
-      : { kind: 'incident-resync', ...failed.resync };
+  const body = jobOf(retry, failed);
   await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(failed.groupKey) }]);
   await deps.store.delete(parsed.data.key);
   return { ok: true, value: { eventId: failed.eventId } };
+}
+
+function jobOf(retry: Exclude<FailedDeliveryRetry, { kind: 'relay-dead-letter' }>, failed: FailedDelivery): QueueJob {
+  switch (retry.kind) {
+    case 'relay-event':
+      return { kind: 'relay-events', groupKey: failed.groupKey, events: [retry.event] };
+    case 'jira-change':
+      return { kind: 'jira-change', id: failed.eventId, change: retry.change };
+    case 'incident-resync':
+      return { kind: 'incident-resync', ...retry.resync };
+    default:
+      return assertNever(retry);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected failed delivery ${JSON.stringify(x)}`);
 }

@@ -1,4 +1,5 @@
-import { relayBatchSchema, type IngestAck, type RelayWireEvent, MAX_BATCH_BYTES } from '../../../shared/relay-envelope';
+import { isDeadLetterNotice, relayBatchSchema, type DeadLetterNotice, type IngestAck, type RelayWireEvent, MAX_BATCH_BYTES } from '../../../shared/relay-envelope';
+import { recordDeadLetterNotices } from '../../relay-intake/dead-letter-notices';
 import { jobsFor, unqueueableEvents } from '../../relay-intake/queue-jobs';
 import { KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../shared/signing';
 import { describeZodError } from '../../../shared/zod-error';
@@ -77,17 +78,31 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
   const parsed = relayBatchSchema.safeParse(json);
   if (!parsed.success) throw new IngestError('invalid_body', 'body is not a relay batch', describeZodError(parsed.error));
 
+  // Dead-letter notices are filed in the delivery log here (they carry no body and are never queued);
+  // a KVS failure leaves through the 503 below, so the relay sends them again.
+  const notices: DeadLetterNotice[] = [];
+  const events: RelayWireEvent[] = [];
+  for (const item of parsed.data.events) {
+    if (isDeadLetterNotice(item)) notices.push(item);
+    else events.push(item);
+  }
+
   // An event the queue can never take is refused by id (4xx), so the relay splits the batch, dead-letters
   // that event and forwards the rest, instead of retrying a 5xx on the whole batch forever.
-  const unqueueable = unqueueableEvents(parsed.data.events);
+  const unqueueable = unqueueableEvents(events);
   if (unqueueable.length > 0) {
     throw new IngestError('unqueueable_event', `events that can never be queued: ${unqueueable.map((u) => `${u.id} (${u.reason})`).join('; ')}`, unqueueable);
   }
 
-  const unique = uniqueById(parsed.data.events);
+  if (notices.length > 0) {
+    await recordDeadLetterNotices(notices, { store: deps.store, clock: deps.clock, env: deps.env, logger: deps.logger });
+    deps.logger.warn('relay dead letters recorded as failed deliveries', { ids: notices.map((n) => n.id) });
+  }
+
+  const unique = uniqueById(events);
   const seen = await deps.store.getMany<unknown>(unique.map((event) => StorageKeys.seenEvent(event.id)));
   const fresh = unique.filter((event) => !seen.has(StorageKeys.seenEvent(event.id)));
-  const duplicates = parsed.data.events.map((event) => event.id).filter((id) => !fresh.some((event) => event.id === id));
+  const duplicates = events.map((event) => event.id).filter((id) => !fresh.some((event) => event.id === id));
 
   if (fresh.length > 0) {
     try {
@@ -104,8 +119,8 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
     await recordLastReceived(fresh, { keyId: check.keyId, acceptedAt: new Date(nowMs).toISOString() }, deps.store);
   }
 
-  const ack: IngestAck = { accepted: fresh.map((event) => event.id), duplicates: [...new Set(duplicates)] };
-  deps.logger.info('ingested batch', { accepted: ack.accepted.length, duplicates: ack.duplicates.length, keyId: check.keyId });
+  const ack: IngestAck = { accepted: [...notices.map((n) => n.id), ...fresh.map((event) => event.id)], duplicates: [...new Set(duplicates)] };
+  deps.logger.info('ingested batch', { accepted: ack.accepted.length, notices: notices.length, duplicates: ack.duplicates.length, keyId: check.keyId });
   return jsonResponse(202, ack);
 }
 
