@@ -4,6 +4,7 @@ import { handleKvsRequest } from './kvs-route';
 import type { KvsStore } from './kvs-store';
 import type { AsyncEventQueue } from './queue';
 import { sendToJira, type JiraTarget } from './jira-target';
+import type { FidelityRuntime } from './fidelity';
 
 export interface ForgeFetchDeps {
   readonly kvs: KvsStore;
@@ -13,6 +14,8 @@ export interface ForgeFetchDeps {
   /** `url` for a web trigger key, or undefined when the host is not serving HTTP yet. */
   readonly webTriggerUrl: (key: string) => string | undefined;
   readonly webTriggerKeys: () => readonly string[];
+  /** Latency profile for KVS and Jira calls (none in deterministic mode). */
+  readonly fidelity: FidelityRuntime;
 }
 
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -29,7 +32,10 @@ async function bodyText(init: RequestInit | undefined): Promise<string> {
 /** Routes every `__forge_fetch__` call the @forge packages make to the local service that answers it. */
 export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
   return async (target: ForgeFetchTarget, path: string, init?: RequestInit): Promise<Response> => {
-    if (target.type === 'kvs') return handleKvsRequest(deps.kvs, path, await bodyText(init));
+    if (target.type === 'kvs') {
+      await deps.fidelity.latency('kvs');
+      return handleKvsRequest(deps.kvs, path, await bodyText(init));
+    }
     switch (target.remote) {
       case 'stargate':
         if (path.startsWith('/webhook/queue/')) return deps.queue.handleWire(path, await bodyText(init));
@@ -37,6 +43,7 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return proxyError(404, 'INVALID_REMOTE_ERR');
       case 'jira': {
         if (!deps.jira) return json(503, { errorMessages: ['The local Forge host has no Jira target configured'] });
+        await deps.fidelity.latency('jira');
         if (target.provider === 'user') {
           const accountId = target.accountId ?? deps.context.current()?.accountId;
           if (!accountId) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');

@@ -12,6 +12,7 @@ import { loadManifest, type ForgeManifest, type ManifestScheduledTrigger } from 
 import { AsyncEventQueue, DEFAULT_MAX_RETRIES, QUEUE_LIMITS } from './queue';
 import { InvocationContext } from './runtime-context';
 import { createRuntimeObject, installForgeGlobals } from './runtime-globals';
+import { FidelityRuntime, fidelityFromEnv, type HostFidelity } from './fidelity';
 
 export interface ForgeHostOptions {
   readonly manifestPath: string;
@@ -34,6 +35,11 @@ export interface ForgeHostOptions {
   readonly queue?: { readonly workers?: number; readonly maxRetries?: number; readonly eventsPerMinute?: number | null; readonly pollMs?: number };
   /** Base URL web trigger URLs are built on; defaults to the address `start()` binds. */
   readonly publicBaseUrl?: string;
+  /**
+   * Delivery fidelity (fidelity.ts). Unset fields come from the FORGE_HOST_* environment (default: Forge
+   * behaviour, time factor 1); `{ mode: 'deterministic' }` gives FIFO delivery with no waits.
+   */
+  readonly fidelity?: Partial<HostFidelity>;
 }
 
 /** A product event as Jira delivers it to a Forge trigger (`avi:jira:updated:issue`, ...). */
@@ -56,6 +62,8 @@ export interface ForgeHost {
   readonly invocations: InvocationLog;
   readonly appAccountId: string;
   readonly cloudId: string;
+  /** The delivery fidelity in force (with its seed, to replay a run). */
+  readonly fidelity: HostFidelity;
   /** Installs the Forge runtime globals (done by the factory) and returns nothing; `uninstall` restores them. */
   uninstall(): void;
   start(options?: { port?: number; host?: string; scheduleTimers?: boolean }): Promise<{ port: number; url: string }>;
@@ -75,9 +83,27 @@ function isSelfEvent(event: ProductEvent, appAccountId: string): boolean {
   return event.isAppActor === true || event.atlassianId === appAccountId || user?.accountId === appAccountId;
 }
 
+/**
+ * Trigger `filter.expression` [D manifest-reference/modules/trigger]: "an expression used to filter out
+ * unwanted events", shown once as `event.issue.fields?.issueType.name == 'Bug'`, with onError choices. The docs
+ * name no grammar, no list of the event fields it can read (labels? entity properties?) and no evaluation
+ * rules (null handling, types), so the host cannot evaluate one faithfully. Delivering every event instead
+ * would show the app events Forge filters out; dropping them would hide ones it delivers. The host refuses
+ * such a manifest rather than guess.
+ */
+function refuseFilterExpressions(manifest: ForgeManifest): void {
+  const filtered = manifest.triggers.filter((t) => t.filter?.expression !== undefined);
+  if (filtered.length > 0) {
+    throw new Error(
+      `trigger ${filtered.map((t) => `'${t.key}'`).join(', ')} uses filter.expression, which the local Forge host does not evaluate (its language is not documented well enough to emulate); decide in the handler from the event instead`,
+    );
+  }
+}
+
 /** Builds a local Forge runtime for one app installation. Installs the Forge globals immediately. */
 export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   const manifest = loadManifest(options.manifestPath);
+  refuseFilterExpressions(manifest);
   const clock = options.clock ?? Date.now;
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
   const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
@@ -88,7 +114,8 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   const context = new InvocationContext();
   const log = new InvocationLog();
   const kvs = new KvsStore(db, clock);
-  const invoker = new Invoker({ manifest, handlers: options.handlers, context, log, clock, monotonicNow, limits: options.timeLimits ?? {} });
+  const fidelity = new FidelityRuntime(fidelityFromEnv(process.env, options.fidelity));
+  const invoker = new Invoker({ manifest, handlers: options.handlers, context, log, clock, monotonicNow, limits: options.timeLimits ?? {}, beforeStart: () => fidelity.latency('invocationStart') });
   const installContext = `ari:cloud:jira::site/${cloudId}`;
   const invocationContext = (accountId?: string): Record<string, unknown> => ({
     installContext,
@@ -105,10 +132,12 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     maxRetries: options.queue?.maxRetries ?? DEFAULT_MAX_RETRIES,
     eventsPerMinute: options.queue?.eventsPerMinute === undefined ? QUEUE_LIMITS.eventsPerMinute : options.queue.eventsPerMinute,
     pollMs: options.queue?.pollMs ?? 250,
+    fidelity,
+    monotonicNow,
   });
   let baseUrl = options.publicBaseUrl;
   const webTriggerUrl = (key: string): string | undefined => (baseUrl ? `${baseUrl.replace(/\/+$/, '')}/x1/${encodeURIComponent(key)}` : undefined);
-  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key) });
+  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key), fidelity });
   const runtime = createRuntimeObject(
     { appId: manifest.appId, appVersion: '1.0.0', environmentId: options.environmentId ?? 'local-development', environmentType: 'DEVELOPMENT', installationId, cloudId, scopes: manifest.scopes, monotonicNow },
     context,
@@ -132,6 +161,7 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     invocations: log,
     appAccountId,
     cloudId,
+    fidelity: fidelity.settings,
     uninstall(): void {
       restore?.();
       restore = undefined;
