@@ -5,6 +5,7 @@ import type { KvsStore } from './kvs-store';
 import type { AsyncEventQueue } from './queue';
 import { sendToJira, type JiraTarget } from './jira-target';
 import type { FidelityRuntime } from './fidelity';
+import { unitsOf, type KvsOpKind, type KvsQuota } from './kvs-quota';
 
 export interface ForgeFetchDeps {
   readonly kvs: KvsStore;
@@ -16,6 +17,8 @@ export interface ForgeFetchDeps {
   readonly webTriggerKeys: () => readonly string[];
   /** Latency profile for KVS and Jira calls (none in deterministic mode). */
   readonly fidelity: FidelityRuntime;
+  /** KVS request and unit quotas; undefined = unlimited. */
+  readonly kvsQuota: KvsQuota | undefined;
 }
 
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -34,7 +37,17 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
   return async (target: ForgeFetchTarget, path: string, init?: RequestInit): Promise<Response> => {
     if (target.type === 'kvs') {
       await deps.fidelity.latency('kvs');
-      return handleKvsRequest(deps.kvs, path, await bodyText(init));
+      const raw = await bodyText(init);
+      const charge = kvsCharge(path, raw);
+      if (deps.kvsQuota && !deps.kvsQuota.admit(charge.kind, charge.units)) {
+        return json(429, { code: 'RATE_LIMIT_EXCEEDED', message: 'The KVS rate limit for this installation was exceeded' });
+      }
+      const response = handleKvsRequest(deps.kvs, path, raw);
+      if (deps.kvsQuota && charge.kind === 'read') {
+        const bytes = Buffer.byteLength(await response.clone().text());
+        deps.kvsQuota.chargeRead(Math.max(0, unitsOf(bytes) - charge.units));
+      }
+      return response;
     }
     switch (target.remote) {
       case 'stargate':
@@ -55,6 +68,25 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return proxyError(400, 'INVALID_REMOTE_ERR');
     }
   };
+}
+
+/** What a KVS request costs before it runs: one unit per item at least, writes by their size (kvs-quota.ts). */
+function kvsCharge(path: string, raw: string): { kind: KvsOpKind; units: number } {
+  const op = path.replace(/^\/api\/v1\//, '').replace(/^(secret|entity)\//, '');
+  const kind: KvsOpKind = op === 'get' || op === 'query' || op === 'batch/get' ? 'read' : 'write';
+  let items: unknown[];
+  try {
+    const body = raw === '' ? undefined : (JSON.parse(raw) as unknown);
+    if (Array.isArray(body)) items = body;
+    else if (op === 'transaction' && body && typeof body === 'object') {
+      const t = body as { set?: unknown[]; delete?: unknown[] };
+      items = [...(t.set ?? []), ...(t.delete ?? [])];
+    } else items = [body];
+  } catch {
+    items = [raw];
+  }
+  const units = kind === 'read' ? Math.max(1, items.length) : items.reduce<number>((sum, item) => sum + unitsOf(Buffer.byteLength(JSON.stringify(item ?? null))), 0);
+  return { kind, units: Math.max(1, units) };
 }
 
 /** The three web trigger GraphQL operations @forge/api's `webTrigger` sends to stargate. */

@@ -13,6 +13,7 @@ import { AsyncEventQueue, DEFAULT_MAX_RETRIES, QUEUE_LIMITS } from './queue';
 import { InvocationContext } from './runtime-context';
 import { createRuntimeObject, installForgeGlobals } from './runtime-globals';
 import { FidelityRuntime, fidelityFromEnv, type HostFidelity } from './fidelity';
+import { KvsQuota } from './kvs-quota';
 
 export interface ForgeHostOptions {
   readonly manifestPath: string;
@@ -40,6 +41,8 @@ export interface ForgeHostOptions {
    * behaviour, time factor 1); `{ mode: 'deterministic' }` gives FIFO delivery with no waits.
    */
   readonly fidelity?: Partial<HostFidelity>;
+  /** KVS quotas per installation (kvs-quota.ts: 1,000 req/s, 4,000 read and 4,000 write units/min); default on. */
+  readonly kvsQuota?: boolean;
 }
 
 /** A product event as Jira delivers it to a Forge trigger (`avi:jira:updated:issue`, ...). */
@@ -64,6 +67,8 @@ export interface ForgeHost {
   readonly cloudId: string;
   /** The delivery fidelity in force (with its seed, to replay a run). */
   readonly fidelity: HostFidelity;
+  /** The KVS quota meter (undefined when `kvsQuota: false`). */
+  readonly kvsQuota: KvsQuota | undefined;
   /** Installs the Forge runtime globals (done by the factory) and returns nothing; `uninstall` restores them. */
   uninstall(): void;
   start(options?: { port?: number; host?: string; scheduleTimers?: boolean }): Promise<{ port: number; url: string }>;
@@ -114,6 +119,7 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   const context = new InvocationContext();
   const log = new InvocationLog();
   const kvs = new KvsStore(db, clock);
+  const kvsQuota = options.kvsQuota === false ? undefined : new KvsQuota(clock);
   const fidelity = new FidelityRuntime(fidelityFromEnv(process.env, options.fidelity));
   const invoker = new Invoker({ manifest, handlers: options.handlers, context, log, clock, monotonicNow, limits: options.timeLimits ?? {}, beforeStart: () => fidelity.latency('invocationStart') });
   const installContext = `ari:cloud:jira::site/${cloudId}`;
@@ -137,7 +143,7 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   });
   let baseUrl = options.publicBaseUrl;
   const webTriggerUrl = (key: string): string | undefined => (baseUrl ? `${baseUrl.replace(/\/+$/, '')}/x1/${encodeURIComponent(key)}` : undefined);
-  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key), fidelity });
+  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key), fidelity, kvsQuota });
   const runtime = createRuntimeObject(
     { appId: manifest.appId, appVersion: '1.0.0', environmentId: options.environmentId ?? 'local-development', environmentType: 'DEVELOPMENT', installationId, cloudId, scopes: manifest.scopes, monotonicNow },
     context,
@@ -162,6 +168,7 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     appAccountId,
     cloudId,
     fidelity: fidelity.settings,
+    kvsQuota,
     uninstall(): void {
       restore?.();
       restore = undefined;
