@@ -33,7 +33,7 @@ function fixtureEvents(): RelayEvent[] {
     .sort()
     .map((file, i) => {
       const body = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
-      return { id: `evt-${String(i).padStart(8, '0')}`, source: 'alertmanager', receivedAt: new Date(now + i).toISOString(), groupKey: String(body['groupKey']), body };
+      return { id: `evt-${String(i).padStart(8, '0')}`, source: 'alertmanager', receivedAt: new Date(now + i).toISOString(), sequence: i + 1, groupKey: String(body['groupKey']), body };
     });
 }
 

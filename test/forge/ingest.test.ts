@@ -15,9 +15,9 @@ const FIXTURES = join(__dirname, '../../../shared/fixtures/alertmanager');
 const NOW = Date.parse('2026-11-23T06:15:00Z');
 const KEY = { id: 'k1', secret: 'a-signing-secret-of-some-length' };
 
-function fixtureEvent(file: string, id: string): RelayEvent {
+function fixtureEvent(file: string, id: string, sequence = 1): RelayEvent {
   const body = JSON.parse(readFileSync(join(FIXTURES, file), 'utf8')) as Record<string, unknown>;
-  return { id, source: 'alertmanager', receivedAt: new Date(NOW).toISOString(), groupKey: String(body['groupKey']), body };
+  return { id, source: 'alertmanager', receivedAt: new Date(NOW).toISOString(), sequence, groupKey: String(body['groupKey']), body };
 }
 
 /** The relay-events job a push carried (the ingest trigger queues no other kind). */
@@ -65,7 +65,7 @@ const batch = (events: RelayEvent[]): string => JSON.stringify({ version: 1, eve
 describe('ingest web trigger', () => {
   it('queues one job per alert group and acknowledges every id', async () => {
     const { queue, deps } = setup();
-    const events = [fixtureEvent('01-checkout-first-firing.json', 'evt-00000001'), fixtureEvent('02-disk-first-firing.json', 'evt-00000002'), fixtureEvent('03-checkout-group-grows.json', 'evt-00000003')];
+    const events = [fixtureEvent('01-checkout-first-firing.json', 'evt-00000001'), fixtureEvent('02-disk-first-firing.json', 'evt-00000002', 2), fixtureEvent('03-checkout-group-grows.json', 'evt-00000003', 3)];
     const response = await handleIngest(signed(batch(events)), deps);
     expect(response.statusCode).toBe(202);
     expect(JSON.parse(response.body)).toEqual({ accepted: ['evt-00000001', 'evt-00000002', 'evt-00000003'], duplicates: [] });
@@ -136,7 +136,7 @@ describe('ingest web trigger', () => {
 
 describe('queue push planning', () => {
   const job = (i: number, padding = 0): JobToPush => ({
-    body: { kind: 'relay-events', groupKey: `g${i}`, events: [{ id: `evt-${String(i).padStart(8, '0')}`, source: 'alertmanager', receivedAt: '2026-11-23T06:15:00.000Z', groupKey: `g${i}`, body: { pad: 'x'.repeat(padding) } }] },
+    body: { kind: 'relay-events', groupKey: `g${i}`, events: [{ id: `evt-${String(i).padStart(8, '0')}`, source: 'alertmanager', receivedAt: '2026-11-23T06:15:00.000Z', sequence: i + 1, groupKey: `g${i}`, body: { pad: 'x'.repeat(padding) } }] },
     concurrencyKey: `c${i}`,
   });
 
@@ -153,7 +153,7 @@ describe('queue push planning', () => {
   });
 
   it('groups events by group key in arrival order', () => {
-    const events: RelayEvent[] = ['a', 'b', 'a', 'c', 'b'].map((g, i) => ({ id: `evt-0000000${i}`, source: 'alertmanager', receivedAt: '2026-11-23T06:15:00.000Z', groupKey: g, body: {} }));
+    const events: RelayEvent[] = ['a', 'b', 'a', 'c', 'b'].map((g, i) => ({ id: `evt-0000000${i}`, source: 'alertmanager', receivedAt: '2026-11-23T06:15:00.000Z', sequence: i + 1, groupKey: g, body: {} }));
     expect(jobsFor(events).map((j) => [relayJob(j).groupKey, relayJob(j).events.map((e) => e.id)])).toEqual([
       ['a', ['evt-00000000', 'evt-00000002']],
       ['b', ['evt-00000001', 'evt-00000004']],

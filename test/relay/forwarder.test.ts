@@ -96,7 +96,7 @@ describe('forwarder', () => {
     expect(check).toEqual({ ok: true, keyId: 'k2' });
     expect(verifySignature([{ id: 'k2', secret: 'wrong-secret' }], { signature: req?.headers['x-bridge-signature'] as string, timestamp: req?.headers['x-bridge-timestamp'] as string, keyId: 'k2', rawBody: req?.body ?? '', nowSeconds: Math.floor(clock.nowMs / 1000) }).ok).toBe(false);
     const batch = batchOf(req?.body ?? '');
-    expect(batch.events).toEqual([{ id, source: 'alertmanager', receivedAt: new Date(clock.nowMs).toISOString(), groupKey: 'gk', body: JSON.parse(raw) }]);
+    expect(batch.events).toEqual([{ id, source: 'alertmanager', receivedAt: new Date(clock.nowMs).toISOString(), sequence: 1, groupKey: 'gk', body: JSON.parse(raw) }]);
     expect((await temp.outbox.stats()).pending).toBe(0);
     expect(await forwarder().forwardOnce()).toEqual({ kind: 'idle' });
   });
@@ -108,6 +108,8 @@ describe('forwarder', () => {
     const sizes = trigger.requests.map((r) => batchOf(r.body).events.length);
     expect(sizes).toEqual([MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_BATCH, 20]);
     expect(trigger.requests.flatMap((r) => batchOf(r.body).events.map((e) => e.id))).toEqual(ids);
+    const sequences = trigger.requests.flatMap((r) => batchOf(r.body).events.map((e) => e.sequence));
+    expect(sequences.every((s, i) => i === 0 || s > (sequences[i - 1] ?? Infinity))).toBe(true);
     expect((await temp.outbox.stats()).pending).toBe(0);
   });
 

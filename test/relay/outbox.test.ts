@@ -41,6 +41,22 @@ describe.each([
     await again.close();
   });
 
+  it('gives each accepted event a sequence ≥ 1 that strictly increases and is never reused, even after removal and a reopen', async () => {
+    const outbox = await open(path);
+    await Promise.all(['a', 'b', 'c', 'a'].map((k) => outbox.accept(event(k))));
+    const first = (await outbox.pending(10)).map((e) => e.sequence);
+    expect(first).toHaveLength(3);
+    expect(first[0]).toBeGreaterThanOrEqual(1);
+    for (let i = 1; i < first.length; i++) expect(first[i]).toBeGreaterThan(first[i - 1] ?? Infinity);
+    await outbox.remove((await outbox.pending(10)).map((e) => e.id));
+    await outbox.close();
+    const again = await open(path);
+    await again.accept(event('d'));
+    const [later] = await again.pending(10);
+    expect(later?.sequence).toBeGreaterThan(Math.max(...first));
+    await again.close();
+  });
+
   it('commits concurrent accepts together and suppresses a duplicate inside the same commit', async () => {
     const outbox = await open(path);
     const results = await Promise.all([outbox.accept(event('x')), outbox.accept(event('y')), outbox.accept(event('x'))]);

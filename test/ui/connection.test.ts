@@ -96,7 +96,7 @@ test('after the relay restarts with the new key first, the tab shows it in use a
 });
 
 test('a batch signed with the retired key is refused and shows as the last rejected batch', async () => {
-  const body = JSON.stringify({ version: 1, events: [{ id: 'evt-retired-key-1', source: 'alertmanager', receivedAt: new Date().toISOString(), groupKey: 'g', body: { groupKey: 'g' } }] });
+  const body = JSON.stringify({ version: 1, events: [{ id: 'evt-retired-key-1', source: 'alertmanager', receivedAt: new Date().toISOString(), sequence: 1, groupKey: 'g', body: { groupKey: 'g' } }] });
   const response = await fetch(ui.sandbox.urls.webTrigger, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...signRequest({ id: 'e2e', secret: OLD_SECRET }, body, Math.floor(Date.now() / 1000)) },

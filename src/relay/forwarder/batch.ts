@@ -20,7 +20,7 @@ const SUFFIX = ']}';
 export function eventJson(event: StoredEvent): string {
   return (
     `{"id":${JSON.stringify(event.id)},"source":${JSON.stringify(event.source)},` +
-    `"receivedAt":${JSON.stringify(event.receivedAt)},"groupKey":${JSON.stringify(event.groupKey)},"body":${event.bodyJson}}`
+    `"receivedAt":${JSON.stringify(event.receivedAt)},"sequence":${event.sequence},"groupKey":${JSON.stringify(event.groupKey)},"body":${event.bodyJson}}`
   );
 }
 

@@ -25,6 +25,8 @@ export interface StoredEvent {
   readonly id: string;
   readonly source: EventSource;
   readonly receivedAt: string;
+  /** The database's accept order (SQLite `seq`, PostgreSQL identity): RelayEvent.sequence. */
+  readonly sequence: number;
   readonly groupKey: string;
   /** The body exactly as stored (JSON text), so forwarding does not re-serialise it. */
   readonly bodyJson: string;

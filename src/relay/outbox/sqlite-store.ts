@@ -28,6 +28,7 @@ CREATE INDEX IF NOT EXISTS dedup_expires ON dedup (expires_ms);
 `;
 
 interface EventRow {
+  seq: number;
   id: string;
   source: string;
   received_at: string;
@@ -66,7 +67,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     'INSERT INTO events (id, source, received_ms, received_at, group_key, body) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const selectPending = db.prepare<[number], EventRow>(
-    "SELECT id, source, received_at, group_key, body FROM events WHERE state = 'pending' ORDER BY seq LIMIT ?",
+    "SELECT seq, id, source, received_at, group_key, body FROM events WHERE state = 'pending' ORDER BY seq LIMIT ?",
   );
   const deleteEvent = db.prepare<[string]>('DELETE FROM events WHERE id = ?');
   const failEvent = db.prepare<[string, number, string]>(
@@ -132,6 +133,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
             id: row.id,
             source: eventSourceSchema.parse(row.source),
             receivedAt: row.received_at,
+            sequence: row.seq,
             groupKey: row.group_key,
             bodyJson: row.body,
           }),

@@ -33,7 +33,7 @@ export function fixtureBody(file: string): Record<string, unknown> {
 let seq = 0;
 export function relayEvent(body: Record<string, unknown>, receivedAt = new Date().toISOString()): RelayEvent {
   seq += 1;
-  return { id: `evt-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 8)}`, source: 'alertmanager', receivedAt, groupKey: String(body['groupKey']), body };
+  return { id: `evt-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 8)}`, source: 'alertmanager', receivedAt, sequence: seq, groupKey: String(body['groupKey']), body };
 }
 
 export async function startAlertHost(options: { rateLimits?: boolean } = {}): Promise<AlertHost> {

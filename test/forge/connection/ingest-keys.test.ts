@@ -34,7 +34,7 @@ function setup(keys: unknown = [{ ...NEW, createdAt: new Date(T0).toISOString() 
 let seq = 0;
 function batchBody(source: RelayEvent['source'] = 'alertmanager'): string {
   seq += 1;
-  const event: RelayEvent = { id: `evt-key-${seq}`, source, receivedAt: new Date(T0 - 1000).toISOString(), groupKey: 'g', body: { groupKey: 'g' } };
+  const event: RelayEvent = { id: `evt-key-${seq}`, source, receivedAt: new Date(T0 - 1000).toISOString(), sequence: seq, groupKey: 'g', body: { groupKey: 'g' } };
   return JSON.stringify({ version: 1, events: [event] });
 }
 
