@@ -78,6 +78,13 @@ export interface ForgeHost {
   /** In-process HTTP entry (same routes as the server): web triggers, resolvers, static resources. */
   request(input: Request): Promise<Response>;
   deliverProductEvent(event: ProductEvent): Promise<TriggerDelivery[]>;
+  /**
+   * Installs the app on the site: delivers `avi:forge:installed:app` to the triggers that listen for it.
+   * `{ reinstall: true }` first removes all app storage (KVS, secrets, entities): "when a customer reinstalls
+   * an app ... data from the previous installation is not automatically restored" [D storage-reference];
+   * Jira keeps its issues and their entity properties.
+   */
+  installApp(options?: { readonly reinstall?: boolean; readonly installerAccountId?: string }): Promise<TriggerDelivery[]>;
   runScheduledTrigger(key: string): Promise<InvocationResult>;
 }
 
@@ -160,6 +167,21 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     return invoker.invoke({ functionKey: trigger.function, moduleKey: key, kind: 'scheduledTrigger', accountId: undefined, args: [event, invocationContext()] });
   };
 
+  const deliverProductEvent = async (event: ProductEvent): Promise<TriggerDelivery[]> => {
+    const deliveries: TriggerDelivery[] = [];
+    for (const trigger of manifest.triggers.filter((t) => t.events.includes(event.eventType))) {
+      if (trigger.filter?.ignoreSelf && isSelfEvent(event, appAccountId)) {
+        deliveries.push({ triggerKey: trigger.key, status: 'ignored-self' });
+        continue;
+      }
+      const actor = typeof event.atlassianId === 'string' ? event.atlassianId : undefined;
+      const payload = { ...event, context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
+      const result = await invoker.invoke({ functionKey: trigger.function, moduleKey: trigger.key, kind: 'trigger', accountId: actor, args: [payload, invocationContext(actor)] });
+      deliveries.push({ triggerKey: trigger.key, status: 'invoked', result });
+    }
+    return deliveries;
+  };
+
   return {
     manifest,
     kvs,
@@ -209,19 +231,17 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     async request(input: Request) {
       return app.fetch(input);
     },
-    async deliverProductEvent(event: ProductEvent) {
-      const deliveries: TriggerDelivery[] = [];
-      for (const trigger of manifest.triggers.filter((t) => t.events.includes(event.eventType))) {
-        if (trigger.filter?.ignoreSelf && isSelfEvent(event, appAccountId)) {
-          deliveries.push({ triggerKey: trigger.key, status: 'ignored-self' });
-          continue;
-        }
-        const actor = typeof event.atlassianId === 'string' ? event.atlassianId : undefined;
-        const payload = { ...event, context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
-        const result = await invoker.invoke({ functionKey: trigger.function, moduleKey: trigger.key, kind: 'trigger', accountId: actor, args: [payload, invocationContext(actor)] });
-        deliveries.push({ triggerKey: trigger.key, status: 'invoked', result });
-      }
-      return deliveries;
+    deliverProductEvent,
+    async installApp(installOptions = {}) {
+      if (installOptions.reinstall) kvs.clearAll();
+      // Payload [D events-reference/life-cycle]: id, installerAccountId?, app {id, version}, environment?.
+      return deliverProductEvent({
+        eventType: 'avi:forge:installed:app',
+        id: installationId,
+        ...(installOptions.installerAccountId ? { installerAccountId: installOptions.installerAccountId } : {}),
+        app: { id: manifest.appId, version: '1.0.0' },
+        environment: { id: options.environmentId ?? 'local-development' },
+      });
     },
     runScheduledTrigger,
   };

@@ -163,3 +163,25 @@ describe('trigger filter.expression', () => {
     expect(() => makeHost({ manifestPath: file })).toThrow(/trigger 'issue-updated' uses filter.expression, which the local Forge host does not evaluate/);
   });
 });
+
+describe('app installation', () => {
+  let t: TestHost | undefined;
+  afterEach(async () => {
+    await t?.host.close();
+    t = undefined;
+  });
+
+  it('delivers avi:forge:installed:app, and a reinstall starts from empty app storage', async () => {
+    t = makeHost();
+    t.host.kvs.set({ kind: 'kv' }, 'kept-until-reinstall', 1);
+    t.host.kvs.set({ kind: 'secret' }, 'secret', 's');
+    const [first] = await t.host.installApp({ installerAccountId: 'admin-1' });
+    expect(first).toMatchObject({ triggerKey: 'installed', status: 'invoked', result: { kind: 'ok' } });
+    expect(probe.issueEvents[0]).toMatchObject({ eventType: 'avi:forge:installed:app', installerAccountId: 'admin-1', app: { version: '1.0.0' } });
+    expect(t.host.kvs.count({ kind: 'kv' })).toBe(1);
+    await t.host.installApp({ reinstall: true });
+    expect(t.host.kvs.count({ kind: 'kv' })).toBe(0);
+    expect(t.host.kvs.count({ kind: 'secret' })).toBe(0);
+    expect(probe.issueEvents).toHaveLength(2);
+  });
+});
