@@ -1,6 +1,6 @@
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
 import type { FailedDeliverySummary, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
-import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
+import { IncidentKeys, type IncidentRecord } from '../../src/forge/incidents/incident-store';
 import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
 
@@ -40,7 +40,7 @@ describe('incident sync degrades gracefully and visibly', () => {
     expect(failed!.reason).toMatch(/updating INC-300 \(status\): Impact unavailable \(HTTP 503\)/);
     expect(env.impact.store.get('INC-300')?.status).toBe('OPEN');
     // The write never happened, so no key waits for its echo: a real Impact change to that value would apply.
-    const guard = env.kvsValue<IncidentRecord>('incident:INC-300')!.guard;
+    const guard = env.kvsValue<IncidentRecord>(IncidentKeys.record('INC-300'))!.guard;
     expect(guard.bounces.filter((b) => b.side === 'impact')).toEqual([]);
 
     const retried = await env.settingsResolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
@@ -134,7 +134,7 @@ describe('incident sync degrades gracefully and visibly', () => {
     await env.settleAll();
     env.jira.faults.clear();
     expect((await issue(second)).fields['issuelinks']).toEqual([]);
-    const pm = env.kvsValue<IncidentRecord>('incident:INC-306')!.link!.postMortem;
+    const pm = env.kvsValue<IncidentRecord>(IncidentKeys.record('INC-306'))!.link!.postMortem;
     expect(pm?.issueKey).toMatch(/^PM-/);
     expect((await issue(pm!.issueKey)).fields.assignee?.accountId).toBe(SANDBOX_USERS.bob.accountId);
     // Link attempts: Relates, Blocks (Relates to is Relates' description, tried once), never a parent link.

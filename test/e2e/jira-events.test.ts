@@ -3,6 +3,7 @@
  * local Forge host; the app's own changes do not (manifest `ignoreSelf: true`).
  */
 import { startTestSandbox, type TestSandbox } from '../support/sandbox-harness';
+import { StorageKeys } from '../../src/forge/constants';
 
 jest.setTimeout(30_000);
 
@@ -51,7 +52,7 @@ async function transitionTo(key: string, statusName: string, as: 'alice' | 'app'
 }
 
 function mirrored(issueId: string): { statusName: string; statusCategory?: string } | undefined {
-  const item = env.sandbox.forge.kvs.get({ kind: 'kv' }, `issue-status:${issueId}`);
+  const item = env.sandbox.forge.kvs.get({ kind: 'kv' }, StorageKeys.issueStatus(issueId));
   return item.ok ? (item.value.value as { statusName: string; statusCategory?: string }) : undefined;
 }
 
@@ -62,7 +63,7 @@ function triggerInvocations(): number {
 it('mirrors a human status change on an issue the app tracks', async () => {
   const issue = await createIssue('alice');
   // The app tracks issues it created; mark this one as tracked the way the app's create path does.
-  env.sandbox.forge.kvs.set({ kind: 'kv' }, `issue-status:${issue.id}`, { issueKey: issue.key, statusName: 'Incoming', statusCategory: 'new', updatedAt: '' });
+  env.sandbox.forge.kvs.set({ kind: 'kv' }, StorageKeys.issueStatus(issue.id), { issueKey: issue.key, statusName: 'Incoming', statusCategory: 'new', updatedAt: '' });
   await transitionTo(issue.key, 'in progress', 'alice');
   const status = await waitFor(() => {
     const value = mirrored(issue.id);
@@ -73,7 +74,7 @@ it('mirrors a human status change on an issue the app tracks', async () => {
 
 it('never invokes the trigger for the app’s own changes', async () => {
   const issue = await createIssue('app');
-  env.sandbox.forge.kvs.set({ kind: 'kv' }, `issue-status:${issue.id}`, { issueKey: issue.key, statusName: 'Incoming', statusCategory: 'new', updatedAt: '' });
+  env.sandbox.forge.kvs.set({ kind: 'kv' }, StorageKeys.issueStatus(issue.id), { issueKey: issue.key, statusName: 'Incoming', statusCategory: 'new', updatedAt: '' });
   await transitionTo(issue.key, 'in progress', 'app');
   // A human change afterwards proves events flow, so the absence above is not a timing accident.
   await transitionTo(issue.key, 'Pending resolution', 'alice');

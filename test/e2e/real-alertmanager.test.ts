@@ -1,7 +1,14 @@
 /**
  * A real Prometheus Alertmanager 0.25 (Debian prometheus-alertmanager) drives the sandbox relay with the
- * scenario the fixtures were captured from. A loopback recorder between them attributes each webhook call
- * to its replica and keeps the relay's answer; the consumer's completed queue jobs show what was applied.
+ * scenario the fixtures were captured from (one checkout instance fires, a second joins and a disk alert fires,
+ * the second instance resolves, everything resolves). A loopback recorder between them attributes each webhook
+ * call to its replica and keeps the relay's answer; the consumer's completed queue jobs show what was applied,
+ * and the Jira simulator (with its rate limits on) shows the result: one issue per problem, a comment for each
+ * change, none for an unchanged repeat, resolution as each rule says, and no failed delivery.
+ *
+ * Replicas either share one external URL (as behind a load balancer: byte-identical bodies, the relay keeps
+ * one) or keep their own (bodies differ, so only the app can deduplicate). Each run asserts both the relay /
+ * consumer side and the Jira outcome, so the scenario runs once per rig.
  */
 import { execFileSync } from 'node:child_process';
 import { alertmanagerWebhookSchema } from '../../src/shared/alertmanager-webhook';
@@ -28,9 +35,11 @@ import {
   type WebhookRecorder,
   waitUntil,
 } from '../support/alertmanager';
-import { fixtureRules, seedRules } from '../forge/alerts/support';
+import { fixtureRules, issues, seedRules, statusName } from '../forge/alerts/support';
+import { StorageKeys } from '../../src/forge/constants';
+import type { JiraSimulator } from '../../src/sandbox/jira-sim';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
 const EXTERNAL_URL = 'http://alertmanager.example.com:9093';
 const CHECKOUT_KEY = '{}:{alertname="HighErrorRate", cluster="prod-eu"}';
@@ -62,16 +71,41 @@ function strays(workDir: string): string[] {
   }
 }
 
-async function startRig(replicas: 1 | 3, clustered = true): Promise<Rig> {
-  const env = await startTestSandbox();
+/** `sharedUrl`: one external URL for all replicas (byte-identical bodies); otherwise each keeps its own. */
+async function startRig(replicas: 1 | 3, clustered = true, urls: 'shared' | 'own' = 'shared'): Promise<Rig> {
+  const env = await startTestSandbox({ jiraRateLimits: true });
   rig.env = env;
   seedRules(env.sandbox.forge, fixtureRules());
   const recorder = await startWebhookRecorder({ targetUrl: `${env.sandbox.urls.relay}/v1/alertmanager` });
   rig.recorder = recorder;
-  // One external URL for all replicas (as behind a load balancer): replicas then send byte-identical bodies.
-  const am = await startAlertmanager({ webhookUrl: (i) => recorder.urlFor(i), bearerToken: ALERTMANAGER_TOKEN, replicas, clustered, externalUrl: EXTERNAL_URL });
+  const externalUrl = urls === 'shared' ? { externalUrl: EXTERNAL_URL } : {};
+  const am = await startAlertmanager({ webhookUrl: (i) => recorder.urlFor(i), bearerToken: ALERTMANAGER_TOKEN, replicas, clustered, ...externalUrl });
   rig.am = am;
   return { env, recorder, am };
+}
+
+function jiraOf(env: TestSandbox): JiraSimulator {
+  const sim = env.sandbox.jira;
+  if (!sim) throw new Error('the sandbox runs the Jira simulator');
+  return sim;
+}
+
+/** What Jira shows after the scenario, however many replicas sent it. */
+function expectJiraOutcome(env: TestSandbox): void {
+  const sim = jiraOf(env);
+  const created = issues(sim);
+  // One issue per Alertmanager group for checkout (grouping: group), one per fingerprint for the disk.
+  expect(created.map((i) => i.summary).sort()).toEqual(['[Critical] 5xx rate above 5% on checkout', '[Warning] Disk on db-3 will fill in 4h']);
+  const checkout = created.find((i) => i.summary.includes('checkout'))!;
+  const disk = created.find((i) => i !== checkout)!;
+  // checkout: group grows, one resolved, all resolved → three comments; resolve policy closes it.
+  expect(checkout.comments).toHaveLength(3);
+  expect(statusName(sim, checkout)).toBe('Closed');
+  // disk: the unchanged repeat adds nothing; resolve policy is comment only, so it stays open.
+  expect(disk.comments).toHaveLength(1);
+  expect(statusName(sim, disk)).not.toBe('Closed');
+  // Every app call succeeded eventually; nothing is left as a failed delivery (the app's own key prefix).
+  expect(env.sandbox.forge.kvs.query(StorageKeys.failedDeliveryPrefix, 20, undefined)).toMatchObject({ ok: true, value: { items: [] } });
 }
 
 interface RelayAnswer {
@@ -105,7 +139,7 @@ function expectEachAcceptedEventConsumedOnce(env: TestSandbox, deliveries: reado
 
 const fixtureBodies = (): unknown[] => alertmanagerSequence().map((d) => JSON.parse(d.body) as unknown);
 
-describe('real Alertmanager 0.25 → relay → consumer', () => {
+describe('real Alertmanager 0.25 → relay → consumer → Jira', () => {
   it('one Alertmanager: the fixture scenario yields the captured notifications, each consumed once', async () => {
     const { env, recorder, am } = await startRig(1);
     await runFixtureScenario(am, { deliveries: () => recorder.deliveries().map((d) => d.body), onStep: () => settle(env.sandbox) });
@@ -131,6 +165,7 @@ describe('real Alertmanager 0.25 → relay → consumer', () => {
     // Apart from the times, every consumed body is byte-for-byte a captured one (same labels ⇒ same fingerprints).
     const fixtureByState = new Map(fixtures.map((b) => [stateKey(notificationState(b)), withoutTimes(b)]));
     for (const body of consumed) expect(withoutTimes(body)).toEqual(fixtureByState.get(stateKey(notificationState(body))));
+    expectJiraOutcome(env);
   });
 
   it('three clustered replicas, alerts posted to all: every accepted notification is consumed exactly once', async () => {
@@ -169,6 +204,15 @@ describe('real Alertmanager 0.25 → relay → consumer', () => {
     console.info(`HA Alertmanager dedup: ${JSON.stringify(report, null, 2)}`);
     expect(distinctStates).toBe(fixtureStates.size);
     expect(deliveries.length).toBeGreaterThanOrEqual(distinctStates);
+    expectJiraOutcome(env);
+  });
+
+  it('three clustered replicas with their own URLs: exactly one issue per problem', async () => {
+    const { env, recorder, am } = await startRig(3, true, 'own');
+    await runFixtureScenario(am, { deliveries: () => recorder.deliveries().map((d) => d.body), onStep: () => settle(env.sandbox) });
+    await settle(env.sandbox);
+    expectEachAcceptedEventConsumedOnce(env, recorder.deliveries());
+    expectJiraOutcome(env);
   });
 
   it('three replicas without gossip each notify: the relay keeps one of each byte-identical triple', async () => {
@@ -188,5 +232,17 @@ describe('real Alertmanager 0.25 → relay → consumer', () => {
     const consumed = consumedBodies(env);
     expect(progression(consumed, 'HighErrorRate')).toEqual(progression(fixtureBodies(), 'HighErrorRate'));
     expect(progression(consumed, 'DiskFilling')).toEqual(progression(fixtureBodies(), 'DiskFilling'));
+    expectJiraOutcome(env);
+  });
+
+  it('three replicas that do not gossip, each with its own URL, send every notification: still exactly one issue per problem', async () => {
+    const { env, recorder, am } = await startRig(3, false, 'own');
+    await runFixtureScenario(am, { deliveries: () => recorder.deliveries().map((d) => d.body), onStep: () => settle(env.sandbox) });
+    await waitUntil(() => recorder.deliveries().length >= 18, { timeoutMs: 10_000, what: 'every replica to send every notification', detail: () => am.logs(10) });
+    await settle(env.sandbox);
+    // Bodies differ per replica (external URL), so the relay keeps all of them; the app deduplicates.
+    expect(recorder.deliveries().filter((d) => answer(d).duplicate)).toHaveLength(0);
+    expectEachAcceptedEventConsumedOnce(env, recorder.deliveries());
+    expectJiraOutcome(env);
   });
 });

@@ -8,8 +8,8 @@ import { createForgeHost, type ForgeHost } from '../../src/sandbox/forge-host';
 import * as app from '../../src/forge/index';
 import { signRequest } from '../../src/shared/signing';
 import type { RelayEvent } from '../../src/shared/relay-envelope';
-import { SecretKeys } from '../../src/forge/constants';
-import type { DeliveryRecord } from '../../src/forge/entry/consumer/delivery-record';
+import { SecretKeys, StorageKeys } from '../../src/forge/constants';
+import type { DeliveryRecord } from '../../src/forge/delivery/delivery-record';
 
 const ROOT = join(__dirname, '../..');
 const FIXTURES = join(ROOT, '../shared/fixtures/alertmanager');
@@ -43,7 +43,7 @@ async function postBatch(events: RelayEvent[], key = KEY): Promise<Response> {
 }
 
 function deliveries(): DeliveryRecord[] {
-  const page = host.kvs.query('dlv:', 20, undefined);
+  const page = host.kvs.query(StorageKeys.deliveryPrefix, 20, undefined);
   if (!page.ok) throw new Error(page.failure.message);
   return page.value.items.map((item) => item.value as DeliveryRecord);
 }
@@ -104,7 +104,7 @@ describe('the Forge app in the local host', () => {
   });
 
   it('mirrors the status of a tracked issue from issue-updated events and ignores the app’s own', async () => {
-    host.kvs.set({ kind: 'kv' }, 'issue-status:10001', { issueKey: 'OPS-1', statusName: 'Incoming', statusCategory: 'new', updatedAt: '' });
+    host.kvs.set({ kind: 'kv' }, StorageKeys.issueStatus('10001'), { issueKey: 'OPS-1', statusName: 'Incoming', statusCategory: 'new', updatedAt: '' });
     const event = {
       eventType: 'avi:jira:updated:issue',
       atlassianId: 'human-1',
@@ -115,7 +115,7 @@ describe('the Forge app in the local host', () => {
     expect(own).toEqual([{ triggerKey: 'issue-updated', status: 'ignored-self' }]);
     const [delivery] = await host.deliverProductEvent(event);
     expect(delivery?.status).toBe('invoked');
-    const mirrored = host.kvs.get({ kind: 'kv' }, 'issue-status:10001');
+    const mirrored = host.kvs.get({ kind: 'kv' }, StorageKeys.issueStatus('10001'));
     expect(mirrored.ok && mirrored.value.value).toMatchObject({ issueKey: 'OPS-1', statusName: 'in progress', statusCategory: 'indeterminate' });
   });
 });

@@ -3,7 +3,7 @@
  * started in the suite's beforeAll, closed in its afterAll, plus the lookups those suites all make.
  */
 import type { ResolverResult } from '../../src/forge/entry/resolvers/contract';
-import type { IncidentRecord } from '../../src/forge/incidents/incident-store';
+import { IncidentKeys, type IncidentRecord } from '../../src/forge/incidents/incident-store';
 import type { ImpactSimulator } from '../../src/sandbox/impact-sim';
 import { SANDBOX_USERS, type JiraSimulator } from '../../src/sandbox/jira-sim';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/sandbox';
@@ -77,7 +77,7 @@ export function impactSandboxForSuite(overrides: Partial<SandboxOptions> = {}): 
     },
     kvsValue,
     issueKeyOf(incidentId) {
-      const record = kvsValue<IncidentRecord>(`incident:${incidentId}`);
+      const record = kvsValue<IncidentRecord>(IncidentKeys.record(incidentId));
       if (!record?.link) throw new Error(`${incidentId} has no Jira issue`);
       return record.link.issueKey;
     },

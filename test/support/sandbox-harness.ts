@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox';
 import { silentLogger } from '../../src/relay/logger';
-import type { DeliveryRecord } from '../../src/forge/entry/consumer/delivery-record';
+import type { DeliveryRecord } from '../../src/forge/delivery/delivery-record';
+import { StorageKeys } from '../../src/forge/constants';
 
 export const ALERTMANAGER_FIXTURES = join(__dirname, '../../../shared/fixtures/alertmanager');
 export const ALERTMANAGER_TOKEN = 'test-alertmanager-token';
@@ -100,7 +101,7 @@ export function consumerRecords(sandbox: Sandbox): DeliveryRecord[] {
   const records: DeliveryRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page = sandbox.forge.kvs.query('dlv:', 20, cursor);
+    const page = sandbox.forge.kvs.query(StorageKeys.deliveryPrefix, 20, cursor);
     if (!page.ok) throw new Error(page.failure.message);
     records.push(...page.value.items.map((item) => item.value as DeliveryRecord));
     cursor = page.value.cursor;

@@ -76,7 +76,7 @@ describe('issue panel on an alert issue', () => {
   });
 
   test('"Unlink" is refused to a non-admin and forgets the problem for an admin', async () => {
-    const problems = ui.sandbox.forge.kvs.query('problem:', 10, undefined);
+    const problems = ui.sandbox.forge.kvs.query(StorageKeys.problem(''), 10, undefined);
     if (!problems.ok) throw new Error(problems.failure.message);
     expect(problems.value.items).toHaveLength(1);
     problemKey = problems.value.items[0]!.key;

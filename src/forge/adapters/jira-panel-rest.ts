@@ -1,6 +1,6 @@
 import api, { route } from '@forge/api';
 import { PROBLEM_PROPERTY_KEY } from '../domain/alerts';
-import type { VisibleIssue } from '../entry/resolvers/incident-panel';
+import type { VisibleIssue } from '../ports/visible-issue';
 
 /** The issue's key, id and status as the calling user sees it (404: no such issue, or no permission). */
 export async function readIssueAsUser(issueKey: string): Promise<VisibleIssue | null> {
@@ -17,4 +17,12 @@ export async function readIssueAsUser(issueKey: string): Promise<VisibleIssue | 
 export async function deleteProblemPropertyAsApp(issueKey: string): Promise<void> {
   const response = await api.asApp().requestJira(route`/rest/api/3/issue/${issueKey}/properties/${PROBLEM_PROPERTY_KEY}`, { method: 'DELETE' });
   if (!response.ok && response.status !== 404) throw new Error(`Jira answered ${response.status} removing the problem property of ${issueKey}`);
+}
+
+/** The issue's problem property as the user sees it (404: no property, or no permission). */
+export async function readProblemPropertyAsUser(issueKey: string): Promise<unknown> {
+  const response = await api.asUser().requestJira(route`/rest/api/3/issue/${issueKey}/properties/${PROBLEM_PROPERTY_KEY}`, { method: 'GET', headers: { accept: 'application/json' } });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`Jira answered ${response.status} reading the issue's problem property`);
+  return ((await response.json()) as { value?: unknown }).value ?? null;
 }

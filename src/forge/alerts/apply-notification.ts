@@ -22,7 +22,7 @@ import type { Clock } from '../ports/clock';
 import type { IssueStatus, JiraFailure, JiraPort } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
-import type { TrackedIssueStatus } from '../entry/trigger/issue-updated';
+import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
 import { loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
 import { describeTarget, forgetTransitions, lookUpTransition, placeOf } from './transitions';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { problemStateSchema, type JiraCommand, type Problem, type ProblemState, type StatusCategory } from '../domain/alerts';
 import { StorageKeys } from '../constants';
 import type { KeyValueStore } from '../ports/key-value-store';
-import type { TrackedIssueStatus } from '../entry/trigger/issue-updated';
+import type { TrackedIssueStatus } from './status-mirror';
 
 /**
  * KVS records of the Alertmanager feature: one ProblemRecord per problem key, and the shared status mirror

@@ -1,7 +1,7 @@
 import { incidentGroupKey } from '../../shared/impact';
 import { MAX_QUEUE_RETRIES } from '../constants';
-import { recordDelivery, recordFailedDelivery, type DeliveryRef, type Requeue } from '../entry/consumer/delivery-log';
-import { impactRetryRequest, retryRequest, type RetryRequest } from '../entry/consumer/retry-policy';
+import { recordDelivery, recordFailedDelivery, type DeliveryRef, type Requeue } from '../delivery/delivery-log';
+import { impactRetryRequest, retryRequest, type RetryRequest } from '../delivery/retry-policy';
 import type { IncidentResyncJob } from '../jobs';
 import { isRetryableImpactFailure } from '../ports/impact';
 import { describeJiraFailure } from '../ports/jira';

@@ -1,6 +1,6 @@
 import type { ProjectSyncJob } from '../jobs';
 import type { Logger } from '../ports/logger';
-import type { RetryRequest } from '../entry/consumer/retry-policy';
+import type { RetryRequest } from '../delivery/retry-policy';
 import { runProjectSync, type ProjectSyncDeps } from './sync-runner';
 
 /** The consumer's `project-sync` case: run one invocation, turn a wait into the queue's retry. */

@@ -3,7 +3,7 @@ import { computeMetrics, newTrackedProject, type ProjectMetrics, type TrackedPro
 import type { JobQueue } from '../ports/job-queue';
 import type { JiraResult } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
-import type { JiraProjectsPort, ProjectSummary } from './jira-projects-port';
+import type { JiraProjectsPort, ProjectSummary } from '../ports/jira-projects';
 import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, projectIssues, saveProject } from './project-store';
 import { projectConcurrencyKey, syncJob } from './sync-runner';
 

@@ -4,7 +4,7 @@
  */
 import { bulkChangelogBatches, firstInProgressSettled, type StatusCategoryKey, type StatusChange } from '../domain/projects';
 import type { JiraResult } from '../ports/jira';
-import type { JiraProjectsPort } from './jira-projects-port';
+import type { JiraProjectsPort } from '../ports/jira-projects';
 
 /** A token that never ends would loop forever: past this many pages of one batch, Jira is misbehaving. */
 const MAX_PAGES_PER_BATCH = 200;

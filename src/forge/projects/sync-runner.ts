@@ -30,7 +30,7 @@ import type { JiraFailure, JiraResult } from '../ports/jira';
 import { describeJiraFailure } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
-import type { JiraProjectsPort } from './jira-projects-port';
+import type { JiraProjectsPort } from '../ports/jira-projects';
 import { ProjectKeys, getProject, getSettings, saveProject, type SiteCache, type StatusCache } from './project-store';
 import { fetchStatusHistories } from './status-history-fetch';
 

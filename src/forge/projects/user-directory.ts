@@ -13,6 +13,7 @@ import { loadUserPairs, saveUserMatches } from '../incidents/users';
 import type { ImpactUser } from '../../shared/impact/incident';
 import type { JiraResult } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
+import type { JiraUserSearchPort } from '../ports/jira-projects';
 import { KVS_QUERY_LIMIT } from './project-store';
 
 export const UserDirectoryKeys = {
@@ -20,11 +21,6 @@ export const UserDirectoryKeys = {
   /** Incident records, read for their commanders. */
   incidentPrefix: IncidentKeys.record(''),
 } as const;
-
-export interface JiraUserSearchPort {
-  /** GET /rest/api/3/user/search: one page of users whose name (or visible email) starts with the query. */
-  searchUsers(query: string, startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>>;
-}
 
 export type ImpactPersonSource = 'incident-commander' | 'incident-sync-link' | 'incident-sync-unmatched';
 

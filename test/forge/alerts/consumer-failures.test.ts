@@ -4,7 +4,7 @@
  */
 import { StorageKeys } from '../../../src/forge/constants';
 import type { FailedDeliverySummary, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
-import type { DeliveryRecord } from '../../../src/forge/entry/consumer/delivery-record';
+import type { DeliveryRecord } from '../../../src/forge/delivery/delivery-record';
 import { compileRules, problemKey } from '../../../src/forge/domain/alerts';
 import { applyNotification } from '../../../src/forge/alerts/apply-notification';
 import { createForgeKvsStore } from '../../../src/forge/adapters/forge-kvs-store';
@@ -25,7 +25,7 @@ afterEach(() => t.close());
 const CHECKOUT_KEY = () => problemKey({ grouping: 'group', source: String(fixtureBody('01-checkout-first-firing.json')['groupKey']) });
 
 function deliveries(): DeliveryRecord[] {
-  const page = t.host.kvs.query('dlv:', 20, undefined);
+  const page = t.host.kvs.query(StorageKeys.deliveryPrefix, 20, undefined);
   if (!page.ok) throw new Error(page.failure.message);
   return page.value.items.map((i) => i.value as DeliveryRecord);
 }

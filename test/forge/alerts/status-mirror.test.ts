@@ -39,7 +39,7 @@ it('follows a human transition through the mirror and resolves from the status t
   const calls = t.sim.callLog.entries().slice(before).map((c) => `${c.method} ${c.route}`);
   expect(calls).toEqual(['POST /rest/api/3/issue/{issueIdOrKey}/comment', 'GET /rest/api/3/issue/{issueIdOrKey}/transitions', 'POST /rest/api/3/issue/{issueIdOrKey}/transitions']);
   expect(statusName(t.sim, issue!)).toBe('Closed');
-  expect(t.host.kvs.get({ kind: 'kv' }, 'transitions:OPS:10003').ok).toBe(true);
+  expect(t.host.kvs.get({ kind: 'kv' }, StorageKeys.transitions('OPS', '10003')).ok).toBe(true);
 });
 
 it('asks Jira for the status once when the mirror is missing, then uses it again', async () => {

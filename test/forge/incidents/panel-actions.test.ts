@@ -4,7 +4,7 @@
  * (its webhooks paused where the test changes an incident behind the app's back).
  */
 import { StorageKeys } from '../../../src/forge/constants';
-import type { DeliveryRecord, FailedDelivery } from '../../../src/forge/entry/consumer/delivery-record';
+import type { DeliveryRecord, FailedDelivery } from '../../../src/forge/delivery/delivery-record';
 import type { IssueIncident, PostMortemIssue, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import { IncidentKeys, type IncidentRecord } from '../../../src/forge/incidents/incident-store';
 import { SANDBOX_USERS } from '../../../src/sandbox/jira-sim';

@@ -7,10 +7,10 @@
 import { createJiraSimulator, seedSandboxSite, seedBulkIssues, mulberry32, SANDBOX_USERS, type JiraSimulator, type IssueRecord, type SprintValue } from '../../../src/sandbox/jira-sim';
 import { postmortemWorkflow } from '../../../src/sandbox/jira-sim/workflows';
 import { handleQueueEvent } from '../../../src/forge/entry/consumer/process-queue-event';
-import { createJiraProjectsRestPort } from '../../../src/forge/projects/jira-projects-rest';
+import { createJiraProjectsRestPort } from '../../../src/forge/adapters/jira-projects-rest';
 import type { ProjectSyncOptions } from '../../../src/forge/projects/sync-runner';
 import type { JobQueue, JobToPush } from '../../../src/forge/ports/job-queue';
-import type { KeyValueStore, PrefixPage, StoredEntry } from '../../../src/forge/ports/key-value-store';
+import { InMemoryStore } from '../../support/in-memory-store';
 import type { Logger } from '../../../src/forge/ports/logger';
 import type { JiraPort } from '../../../src/forge/ports/jira';
 
@@ -18,59 +18,6 @@ export const DAY = 86_400_000;
 export const NOW0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 export const STORY_POINTS = 'customfield_10016';
 export const SPRINT = 'customfield_10020';
-
-export class MemoryStore implements KeyValueStore {
-  readonly map = new Map<string, unknown>();
-  calls = 0;
-  /** Throws once from setMany when this reaches 0 (simulates an invocation killed mid-page). */
-  killAfterSetMany: number | undefined;
-
-  private copy<T>(v: T): T {
-    return JSON.parse(JSON.stringify(v)) as T;
-  }
-  async get<T>(key: string) {
-    this.calls += 1;
-    const v = this.map.get(key);
-    return v === undefined ? undefined : this.copy(v as T);
-  }
-  async getMany<T>(keys: readonly string[]) {
-    this.calls += Math.ceil(keys.length / 20);
-    const out = new Map<string, T>();
-    for (const k of keys) if (this.map.has(k)) out.set(k, this.copy(this.map.get(k) as T));
-    return out;
-  }
-  async set<T>(key: string, value: T) {
-    this.calls += 1;
-    this.map.set(key, this.copy(value));
-  }
-  async setMany<T>(entries: readonly StoredEntry<T>[]) {
-    if (this.killAfterSetMany !== undefined) {
-      this.killAfterSetMany -= 1;
-      if (this.killAfterSetMany < 0) {
-        this.killAfterSetMany = undefined;
-        throw new Error('invocation killed');
-      }
-    }
-    this.calls += Math.ceil(entries.length / 20);
-    for (const e of entries) this.map.set(e.key, this.copy(e.value));
-  }
-  async setIfAbsent<T>(key: string, value: T) {
-    if (this.map.has(key)) return false;
-    this.map.set(key, this.copy(value));
-    return true;
-  }
-  async delete(key: string) {
-    this.map.delete(key);
-  }
-  async listByPrefix<T>(prefix: string, page: { limit: number; cursor?: string | undefined }): Promise<PrefixPage<T>> {
-    this.calls += 1;
-    // Forge KVS refuses list limits outside 1–20 (LIST_QUERY_LIMIT_EXCEEDED).
-    if (page.limit < 1 || page.limit > 20) throw new Error('Limit for list query should be between 1 and 20.');
-    const keys = [...this.map.keys()].filter((k) => k.startsWith(prefix) && (page.cursor === undefined || k > page.cursor)).sort();
-    const slice = keys.slice(0, page.limit);
-    return { results: slice.map((key) => ({ key, value: this.map.get(key) as T })), nextCursor: keys.length > page.limit ? slice[slice.length - 1] : undefined };
-  }
-}
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
 const noJira = {} as JiraPort;
@@ -83,7 +30,7 @@ export interface QueuedJob {
 
 export interface SyncWorld {
   readonly sim: JiraSimulator;
-  readonly store: MemoryStore;
+  readonly store: InMemoryStore;
   readonly clock: { now: () => number; advance: (ms: number) => void };
   readonly queue: JobQueue & { jobs: QueuedJob[] };
   invocations: number;
@@ -132,7 +79,7 @@ export function createWorld(options: { perProject: number; rateLimits?: boolean;
     return { key, id: sim.state.findProject(key)!.id, issues };
   });
 
-  const store = new MemoryStore();
+  const store = new InMemoryStore(clock.now);
   const jobs: QueuedJob[] = [];
   const queue: JobQueue & { jobs: QueuedJob[] } = {
     jobs,

@@ -53,7 +53,7 @@ async function syncDev(world: World): Promise<void> {
   await world.drain(200);
 }
 
-const stored = (world: World, issueId: string) => world.store.map.get(ProjectKeys.issue(dev(world).id, issueId)) as SyncedIssue | undefined;
+const stored = (world: World, issueId: string) => world.store.peek<SyncedIssue>(ProjectKeys.issue(dev(world).id, issueId));
 
 function expectTrueStarts(world: World): void {
   const wrong = dev(world).issues.filter((i) => stored(world, i.id)?.inProgressMs !== trueStart(world, i));

@@ -3,9 +3,9 @@
  * real consumer and REST adapter. Metrics are recomputed here straight from the simulator's records.
  */
 import { createWorld, DAY, STORY_POINTS, type SyncWorld, type Seeded } from './harness';
-import { getProject } from '../../../src/forge/projects/project-store';
+import { getProject, ProjectKeys } from '../../../src/forge/projects/project-store';
 import { listProjects, projectMetrics, syncNow, trackProject } from '../../../src/forge/projects/project-admin';
-import { createJiraProjectsRestPort } from '../../../src/forge/projects/jira-projects-rest';
+import { createJiraProjectsRestPort } from '../../../src/forge/adapters/jira-projects-rest';
 import type { IssueRecord } from '../../../src/sandbox/jira-sim';
 
 const PER_PROJECT = 7_000;
@@ -119,8 +119,8 @@ describe('tracked project sync (21,000 issues, 3 projects)', () => {
     expect(world.searchCalls() - before).toBe(1);
     const tracked = (await getProject(world.store, ops().id))!;
     expect(tracked.lastRun?.issuesSeen).toBe(50);
-    const stored = world.store.map.get(`pj:issue:${ops().id}:${edited[7]!.id}`) as { summary: string };
-    expect(stored.summary).toBe(`edited ${edited[7]!.key}`);
+    const stored = world.store.peek<{ summary: string }>(ProjectKeys.issue(ops().id, edited[7]!.id));
+    expect(stored?.summary).toBe(`edited ${edited[7]!.key}`);
   });
 });
 

@@ -7,6 +7,7 @@
 import type { ProjectMetrics, ProjectRow, ResolverResult, UserMatchList } from '../../../src/forge/entry/resolvers/contract';
 import { mulberry32, seedBulkIssues } from '../../../src/sandbox/jira-sim';
 import { startAlertHost, type AlertHost } from '../alerts/host-harness';
+import { IncidentKeys } from '../../../src/forge/incidents/incident-store';
 
 jest.setTimeout(30_000);
 
@@ -94,7 +95,7 @@ describe('user matching', () => {
       unmatched('dave@example.com', 'Dave R.'),
     ]);
     // … and a commander seen only by email on an incident record; hiding her email, she cannot match.
-    t.host.kvs.set({ kind: 'kv' }, 'incident:inc-1', { link: null, guard: {}, known: { status: 'open', priority: 'P1', title: 'x', commander: { email: 'erin@example.com' }, updatedAt: 1 } });
+    t.host.kvs.set({ kind: 'kv' }, IncidentKeys.record('inc-1'), { link: null, guard: {}, known: { status: 'open', priority: 'P1', title: 'x', commander: { email: 'erin@example.com' }, updatedAt: 1 } });
   };
 
   it('matches by visible email, then by display name for hidden emails, and reports the rest', async () => {

@@ -4,18 +4,12 @@ import { applyNotification, type AlertsDeps } from '../../alerts/apply-notificat
 import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } from '../../alerts/outcomes';
 import { loadRules } from '../../alerts/rule-store';
 import { MAX_QUEUE_RETRIES } from '../../constants';
-import { recordDelivery, recordFailedDelivery, relayDelivery } from './delivery-log';
-import { appliedBefore, retryRequest, type RetryRequest } from './retry-policy';
+import { recordDelivery, recordFailedDelivery, relayDelivery } from '../../delivery/delivery-log';
+import { appliedBefore, retryRequest, type RetryRequest, type RetryState } from '../../delivery/retry-policy';
 
 export interface AlertConsumerDeps extends AlertsDeps {
   /** Jitter source; Math.random in production. */
   readonly random?: () => number;
-}
-
-export interface RetryState {
-  /** Forge's retryContext.retryCount: 0 on the first delivery. */
-  readonly retryCount: number;
-  readonly retryData: unknown;
 }
 
 export interface AlertEventsResult {

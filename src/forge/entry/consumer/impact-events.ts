@@ -1,9 +1,8 @@
 import type { RelayEvent } from '../../../shared/relay-envelope';
 import { MAX_QUEUE_RETRIES } from '../../constants';
 import { applyImpactEvent, type IncidentDeps } from '../../incidents/apply-impact-event';
-import { recordDelivery, recordFailedDelivery, relayDelivery } from './delivery-log';
-import { appliedBefore, retryRequest, type RetryRequest } from './retry-policy';
-import type { RetryState } from './alert-events';
+import { recordDelivery, recordFailedDelivery, relayDelivery } from '../../delivery/delivery-log';
+import { appliedBefore, retryRequest, type RetryRequest, type RetryState } from '../../delivery/retry-policy';
 
 export interface ImpactEventsResult {
   readonly applied: number;

@@ -1,5 +1,5 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
-import type { FailedDeliveryBase } from '../consumer/delivery-record';
+import type { FailedDeliveryBase } from '../../delivery/delivery-record';
 import type { ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
 import type { ProjectSyncSettings } from '../../projects/project-store';

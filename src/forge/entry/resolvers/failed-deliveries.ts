@@ -4,7 +4,7 @@ import type { QueueJob } from '../../jobs';
 import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraUserPort } from '../../ports/jira';
-import type { FailedDelivery } from '../consumer/delivery-record';
+import type { FailedDelivery } from '../../delivery/delivery-record';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
 import type { FailedDeliverySummary, ResolverResult } from './contract';

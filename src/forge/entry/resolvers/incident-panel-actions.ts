@@ -8,7 +8,8 @@ import type { JobQueue } from '../../ports/job-queue';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
 import type { IncidentResyncStatus, ResolverError, ResolverResult } from './contract';
-import { resyncStatus, type IncidentPanelDeps, type VisibleIssue } from './incident-panel';
+import { resyncStatus, type IncidentPanelDeps } from './incident-panel';
+import type { VisibleIssue } from '../../ports/visible-issue';
 import { invalidZodInput } from './resolver-errors';
 
 export interface IncidentPanelActionDeps extends IncidentPanelDeps {

@@ -4,19 +4,13 @@ import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord } from '../../
 import { incidentGroupKey } from '../../../shared/impact';
 import { loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
 import type { KeyValueStore } from '../../ports/key-value-store';
-import type { FailedDelivery } from '../consumer/delivery-record';
+import type { ReadIssueAsUser, VisibleIssue } from '../../ports/visible-issue';
+import type { FailedDelivery } from '../../delivery/delivery-record';
 import type { IncidentResyncStatus, IssueIncident, PostMortemIssue, ResolverResult } from './contract';
-
-/** The issue as the caller sees it (null: no such issue, or not visible to them). */
-export interface VisibleIssue {
-  readonly id: string;
-  readonly key: string;
-  readonly statusName: string | null;
-}
 
 export interface IncidentPanelDeps {
   readonly store: KeyValueStore;
-  readonly readIssueAsUser: (issueKey: string) => Promise<VisibleIssue | null>;
+  readonly readIssueAsUser: ReadIssueAsUser;
 }
 
 /** Failed deliveries are few (the UI retries or drops them): a bounded scan (KVS pages hold at most 20) finds this incident's. */

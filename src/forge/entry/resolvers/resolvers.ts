@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StorageKeys } from '../../constants';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
-import { describeOutcome, type DeliveryRecord } from '../consumer/delivery-record';
+import { describeOutcome, type DeliveryRecord } from '../../delivery/delivery-record';
 import type { RecentDeliveries } from './contract';
 
 /** getConnectionStatus moved to ./connection (the Connection tab's resolvers). */

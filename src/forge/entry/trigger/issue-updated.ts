@@ -5,7 +5,8 @@ import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
-import { jiraChangeId, syncJiraChange } from '../consumer/jira-change-events';
+import { jiraChangeId, syncJiraChange } from '../../incidents/sync-jira-change';
+import { mirrorIssueStatus } from '../../alerts/status-mirror';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
 export const issueUpdatedEventSchema = z
@@ -39,17 +40,6 @@ export const issueUpdatedEventSchema = z
   .loose();
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
-export interface TrackedIssueStatus {
-  readonly issueKey: string;
-  readonly statusName: string;
-  readonly statusCategory: string | undefined;
-  readonly updatedAt: string;
-  /** Jira status id when known; absent for an issue the app created that has not moved since. */
-  readonly statusId?: string | undefined;
-  /** Issue type the app created the issue with: names its (unmoved) initial status for the transition cache. */
-  readonly createdAsType?: string | undefined;
-}
-
 export interface IssueUpdatedDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
@@ -61,8 +51,8 @@ export interface IssueUpdatedDeps {
 export type IssueUpdatedResult = 'incident-synced' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
 
 /**
- * Keeps the status mirror of issues the app created current, so later decisions need no GET.
- * Issues the app does not track are left alone: the app writes only what it owns.
+ * A Jira change of an issue linked to an incident goes to Impact (incidents/sync-jira-change.ts); a status
+ * change of an issue the app created updates its status mirror (alerts/status-mirror.ts).
  */
 export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
   const parsed = issueUpdatedEventSchema.safeParse(input);
@@ -82,20 +72,5 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
     if (synced.kind !== 'not-linked') return 'incident-synced';
   }
 
-  const statusChanged = event.changelog?.items.some((item) => item.field === 'status' || item.fieldId === 'status') ?? false;
-  if (!statusChanged) return 'no-status-change';
-  const key = StorageKeys.issueStatus(event.issue.id);
-  const known = await deps.store.get<TrackedIssueStatus>(key);
-  if (!known) return 'not-tracked';
-  const status = event.issue.fields?.status;
-  const statusItem = event.changelog?.items.find((item) => item.field === 'status' || item.fieldId === 'status');
-  const mirrored: TrackedIssueStatus = {
-    issueKey: event.issue.key,
-    statusName: status?.name ?? statusItem?.toString ?? known.statusName,
-    statusCategory: status?.statusCategory?.key,
-    updatedAt: nowIso,
-    statusId: status?.id ?? statusItem?.to ?? undefined,
-  };
-  await deps.store.set(key, mirrored);
-  return 'status-mirrored';
+  return mirrorIssueStatus(event, deps.store, nowIso);
 }

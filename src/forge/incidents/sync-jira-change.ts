@@ -1,11 +1,10 @@
-import { incidentGroupKey } from '../../../shared/impact';
-import { MAX_QUEUE_RETRIES } from '../../constants';
-import { applyJiraChange, type JiraChange } from '../../incidents/apply-jira-change';
-import type { IncidentDeps } from '../../incidents/apply-impact-event';
-import { isRetryableImpactFailure } from '../../ports/impact';
-import { recordFailedDelivery } from './delivery-log';
-import { impactRetryRequest, type RetryRequest } from './retry-policy';
-import type { RetryState } from './alert-events';
+import { incidentGroupKey } from '../../shared/impact';
+import { MAX_QUEUE_RETRIES } from '../constants';
+import { applyJiraChange, type JiraChange } from './apply-jira-change';
+import type { IncidentDeps } from './apply-impact-event';
+import { isRetryableImpactFailure } from '../ports/impact';
+import { recordFailedDelivery } from '../delivery/delivery-log';
+import { impactRetryRequest, type RetryRequest, type RetryState } from '../delivery/retry-policy';
 
 export type JiraChangeSyncResult =
   | { readonly kind: 'not-linked' }

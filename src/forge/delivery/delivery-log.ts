@@ -1,8 +1,8 @@
-import type { EventSource, RelayEvent } from '../../../shared/relay-envelope';
-import { StorageKeys } from '../../constants';
-import type { IncidentResyncJob, JiraChangeJob } from '../../jobs';
-import type { Clock } from '../../ports/clock';
-import type { KeyValueStore } from '../../ports/key-value-store';
+import type { EventSource, RelayEvent } from '../../shared/relay-envelope';
+import { StorageKeys } from '../constants';
+import type { IncidentResyncJob, JiraChangeJob } from '../jobs';
+import type { Clock } from '../ports/clock';
+import type { KeyValueStore } from '../ports/key-value-store';
 import type { DeliveryRecord, FailedDelivery } from './delivery-record';
 
 /** What writing to the delivery log needs. */

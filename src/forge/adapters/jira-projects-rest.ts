@@ -1,10 +1,10 @@
 import api, { route, type Route } from '@forge/api';
 import { z } from 'zod';
 import { categoryKey, parseJiraTime, statusChangesOf, type FieldInfo, type StatusCategoryKey, type StatusChange } from '../domain/projects';
-import { callJira, type JiraHttpResponse } from '../adapters/jira-response';
+import { callJira, type JiraHttpResponse } from './jira-response';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
-import type { IssueSearchPage, IssueSearchRequest, JiraProjectsPort, ProjectPage, StatusHistoryPage, StatusHistoryRequest } from './jira-projects-port';
+import type { IssueSearchPage, IssueSearchRequest, JiraProjectsPort, ProjectPage, StatusHistoryPage, StatusHistoryRequest } from '../ports/jira-projects';
 
 /** requestJira calls of the project sync, each written out literally so the manifest check sees its scope. */
 const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' } as const;

@@ -1,5 +1,5 @@
 /** The queue retry of a job that failed on Impact: the same delays and reasons as a Jira failure's. */
-import { impactRetryRequest, retryRequest } from '../../../src/forge/entry/consumer/retry-policy';
+import { impactRetryRequest, retryRequest } from '../../../src/forge/delivery/retry-policy';
 import { incidentGroupKey } from '../../../src/shared/impact';
 
 const fixed = (value: number) => () => value;

@@ -1,17 +1,17 @@
-import type { RejectedBatchRecord } from '../../src/forge/domain/connection';
+import type { RejectedBatchRecord } from '../../../../src/forge/domain/connection';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { handleIngest, jobsFor, concurrencyKeyFor } from '../../src/forge/entry/webtrigger/ingest';
-import { planPushes, MAX_EVENTS_PER_PUSH, MAX_PUSH_BYTES } from '../../src/forge/adapters/forge-job-queue';
-import type { JobQueue, JobToPush } from '../../src/forge/ports/job-queue';
-import type { RelayEventsJob } from '../../src/forge/jobs';
-import type { WebTriggerRequest } from '../../src/forge/entry/webtrigger/web-trigger-types';
-import { signRequest } from '../../src/shared/signing';
-import type { RelayBatch, RelayEvent } from '../../src/shared/relay-envelope';
-import { SecretKeys } from '../../src/forge/constants';
-import { InMemoryStore } from '../support/in-memory-store';
+import { handleIngest, jobsFor, concurrencyKeyFor } from '../../../../src/forge/entry/webtrigger/ingest';
+import { planPushes, MAX_EVENTS_PER_PUSH, MAX_PUSH_BYTES } from '../../../../src/forge/adapters/forge-job-queue';
+import type { JobQueue, JobToPush } from '../../../../src/forge/ports/job-queue';
+import type { RelayEventsJob } from '../../../../src/forge/jobs';
+import type { WebTriggerRequest } from '../../../../src/forge/entry/webtrigger/web-trigger-types';
+import { signRequest } from '../../../../src/shared/signing';
+import type { RelayBatch, RelayEvent } from '../../../../src/shared/relay-envelope';
+import { SecretKeys } from '../../../../src/forge/constants';
+import { InMemoryStore } from '../../../support/in-memory-store';
 
-const FIXTURES = join(__dirname, '../../../shared/fixtures/alertmanager');
+const FIXTURES = join(__dirname, '../../../../../shared/fixtures/alertmanager');
 const NOW = Date.parse('2026-11-23T06:15:00Z');
 const KEY = { id: 'k1', secret: 'a-signing-secret-of-some-length' };
 

@@ -1,8 +1,15 @@
 import { z } from 'zod';
-import type { ApplyFailure } from '../../alerts/outcomes';
-import type { ImpactFailure } from '../../ports/impact';
+import type { ApplyFailure } from '../alerts/outcomes';
+import type { ImpactFailure } from '../ports/impact';
 
-/** How the consumer asks the queue to run a job again (turned into Forge's InvocationError in index.ts). */
+/** Where a queue job stands in Forge's retries (its retryContext). */
+export interface RetryState {
+  /** Forge's retryContext.retryCount: 0 on the first delivery. */
+  readonly retryCount: number;
+  readonly retryData: unknown;
+}
+
+/** How the consumer asks the queue to run a job again (turned into Forge's InvocationError by adapters/forge-runtime.ts). */
 export interface RetryRequest {
   readonly retryAfterSeconds: number;
   /** rate-limited → FUNCTION_UPSTREAM_RATE_LIMITED; anything else → FUNCTION_RETRY_REQUEST. */

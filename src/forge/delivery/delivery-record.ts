@@ -1,7 +1,7 @@
-import type { EventSource, RelayEvent } from '../../../shared/relay-envelope';
-import type { IncidentResyncJob, JiraChangeJob } from '../../jobs';
-import type { ProblemOutcome } from '../../alerts/outcomes';
-import { describeProblemOutcome } from '../../alerts/outcomes';
+import type { EventSource, RelayEvent } from '../../shared/relay-envelope';
+import type { IncidentResyncJob, JiraChangeJob } from '../jobs';
+import type { ProblemOutcome } from '../alerts/outcomes';
+import { describeProblemOutcome } from '../alerts/outcomes';
 
 /**
  * What the delivery log says about one relay event. An Alertmanager notification can touch several

@@ -1,11 +1,11 @@
 import api, { route } from '@forge/api';
 import { z } from 'zod';
-import { failureOf, parseSuccess } from '../adapters/jira-response';
+import { failureOf, parseSuccess } from './jira-response';
 import type { JiraUser } from '../domain/incidents';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
 import type { JiraRequester } from './jira-projects-rest';
-import type { JiraUserSearchPort } from './user-directory';
+import type { JiraUserSearchPort } from '../ports/jira-projects';
 
 /** GET /rest/api/3/user/search as the app (scope read:jira-user), written literally for the manifest check. */
 const userSchema = z

@@ -1,5 +1,6 @@
-import type { JiraResult } from '../ports/jira';
+import type { JiraResult } from './jira';
 import type { FieldInfo, StatusCategoryKey, StatusChange } from '../domain/projects';
+import type { JiraUser } from '../domain/incidents';
 
 /** The Jira calls the project sync makes (as the app). */
 export interface ProjectSummary {
@@ -50,4 +51,10 @@ export interface JiraProjectsPort {
   searchIssues(request: IssueSearchRequest): Promise<JiraResult<IssueSearchPage>>;
   /** Status moves only (the bulk changelog endpoint, filtered to the status field). */
   statusHistories(request: StatusHistoryRequest): Promise<JiraResult<StatusHistoryPage>>;
+}
+
+/** Jira's user search as the app (the settings page's user matching). */
+export interface JiraUserSearchPort {
+  /** GET /rest/api/3/user/search: one page of users whose name (or visible email) starts with the query. */
+  searchUsers(query: string, startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>>;
 }

@@ -1,0 +1,88 @@
+/**
+ * The Custom UI resolvers by name (ResolverDefinitions in ./contract), each parsing the caller's context and
+ * handing its payload to the resolver with dependencies built per request. index.ts passes this map to
+ * @forge/resolver's `makeResolver<ResolverDefinitions>`, which checks names, payloads and results.
+ */
+import { callerOf, type CallerContext } from './admin-check';
+import { deleteAlertRule, exportAlertRules, importAlertRules, listAlertRules, reorderAlertRules, saveAlertRule, type RuleResolverDeps } from './alert-rules';
+import { getConnectionStatus, retireSigningKey, rotateSigningKey, type ConnectionStatusDeps, type SigningResolverDeps } from './connection';
+import { saveImpactConnection, testImpactConnection, type ImpactConnectionDeps } from './connection-impact';
+import { dryRunAlerts, type DryRunDeps } from './dry-run';
+import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } from './failed-deliveries';
+import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
+import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
+import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
+import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
+import {
+  getProjectSyncSettings,
+  listProjectsResolver,
+  listUserMatchesResolver,
+  projectMetricsResolver,
+  saveProjectSyncSettings,
+  syncProjectNowResolver,
+  trackProjectResolver,
+  untrackProjectResolver,
+  type ProjectResolverDeps,
+} from './projects';
+import { listRecentDeliveries, type ResolverDeps } from './resolvers';
+
+/** One builder per resolver group, called per request (wiring/resolvers.ts in production). */
+export interface ResolverWiring {
+  readonly connectionStatus: () => ConnectionStatusDeps & ResolverDeps;
+  readonly connection: () => SigningResolverDeps & ImpactConnectionDeps;
+  readonly alerts: () => RuleResolverDeps & DryRunDeps & FailedDeliveryDeps;
+  readonly projects: () => ProjectResolverDeps;
+  readonly alertPanel: () => IssuePanelDeps;
+  readonly alertPanelActions: () => IssuePanelActionDeps;
+  readonly incidentPanel: () => IncidentPanelDeps;
+  readonly incidentPanelActions: () => IncidentPanelActionDeps;
+  readonly mappings: () => MappingResolverDeps;
+}
+
+/** What @forge/resolver hands each resolver: the UI's payload and the invocation context. */
+interface ResolverCall {
+  readonly payload: unknown;
+  readonly context: unknown;
+}
+
+const caller = (call: ResolverCall): CallerContext => callerOf(call.context);
+const issueKey = (call: ResolverCall): string | undefined => issueKeyOf(call.context);
+
+export function resolverMap(w: ResolverWiring) {
+  return {
+    getConnectionStatus: () => getConnectionStatus(w.connectionStatus()),
+    rotateSigningKey: (c: ResolverCall) => rotateSigningKey(c.payload, caller(c), w.connection()),
+    retireSigningKey: (c: ResolverCall) => retireSigningKey(c.payload, caller(c), w.connection()),
+    saveImpactConnection: (c: ResolverCall) => saveImpactConnection(c.payload, caller(c), w.connection()),
+    testImpactConnection: (c: ResolverCall) => testImpactConnection(caller(c), w.connection()),
+    listRecentDeliveries: (c: ResolverCall) => listRecentDeliveries(c.payload, w.connectionStatus()),
+    listAlertRules: () => listAlertRules(w.alerts()),
+    saveAlertRule: (c: ResolverCall) => saveAlertRule(c.payload, caller(c), w.alerts()),
+    deleteAlertRule: (c: ResolverCall) => deleteAlertRule(c.payload, caller(c), w.alerts()),
+    reorderAlertRules: (c: ResolverCall) => reorderAlertRules(c.payload, caller(c), w.alerts()),
+    exportAlertRules: () => exportAlertRules(w.alerts()),
+    importAlertRules: (c: ResolverCall) => importAlertRules(c.payload, caller(c), w.alerts()),
+    dryRunAlerts: (c: ResolverCall) => dryRunAlerts(c.payload, w.alerts()),
+    listFailedDeliveries: (c: ResolverCall) => listFailedDeliveries(c.payload, w.alerts()),
+    retryFailedDelivery: (c: ResolverCall) => retryFailedDelivery(c.payload, caller(c), w.alerts()),
+    listProjects: () => listProjectsResolver(w.projects()),
+    trackProject: (c: ResolverCall) => trackProjectResolver(c.payload, caller(c), w.projects()),
+    untrackProject: (c: ResolverCall) => untrackProjectResolver(c.payload, caller(c), w.projects()),
+    syncProjectNow: (c: ResolverCall) => syncProjectNowResolver(c.payload, caller(c), w.projects()),
+    getProjectMetrics: (c: ResolverCall) => projectMetricsResolver(c.payload, w.projects()),
+    getProjectSyncSettings: () => getProjectSyncSettings(w.projects()),
+    saveProjectSyncSettings: (c: ResolverCall) => saveProjectSyncSettings(c.payload, caller(c), w.projects()),
+    listUserMatches: (c: ResolverCall) => listUserMatchesResolver(c.payload, w.projects()),
+    getIssueAlertGroup: (c: ResolverCall) => getIssueAlertGroup(issueKey(c), w.alertPanel()),
+    resyncIssueAlertGroup: (c: ResolverCall) => resyncIssueAlertGroup(issueKey(c), w.alertPanelActions()),
+    unlinkIssueAlertGroup: (c: ResolverCall) => unlinkIssueAlertGroup(issueKey(c), caller(c), w.alertPanelActions()),
+    getIssueIncident: (c: ResolverCall) => getIssueIncident(issueKey(c), w.incidentPanel()),
+    resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
+    getIssueIncidentResync: (c: ResolverCall) => getIssueIncidentResync(issueKey(c), caller(c), c.payload, w.incidentPanelActions()),
+    unlinkIssueIncident: (c: ResolverCall) => unlinkIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
+    getIncidentMappings: () => getIncidentMappings(w.mappings()),
+    saveIncidentMappings: (c: ResolverCall) => saveIncidentMappings(c.payload, caller(c), w.mappings()),
+    getPostMortemTemplates: () => getPostMortemTemplates(w.mappings()),
+    savePostMortemTemplates: (c: ResolverCall) => savePostMortemTemplates(c.payload, caller(c), w.mappings()),
+  };
+}

@@ -1,0 +1,37 @@
+/** The dependencies of each Forge function that is not a resolver (manifest `function` keys), built per invocation. */
+import { createJiraRestPort } from '../adapters/jira-rest';
+import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
+import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
+import { recordRejectedBatch } from '../adapters/signing-keys';
+import { systemClock } from '../adapters/system-clock';
+import { bridgeQueue, briefWaits, incidentPorts, platform } from './platform';
+
+/** `ingest-fn`: verify, validate, enqueue; rejected batches are recorded for the Connection tab. */
+export function ingestDeps() {
+  const base = platform();
+  return { ...base, queue: bridgeQueue(), rejections: { record: (rejection: Parameters<typeof recordRejectedBatch>[1], nowMs: number) => recordRejectedBatch(base.store, rejection, nowMs) } };
+}
+
+/** `consumer-fn`: alerts, Impact events, Jira changes, resyncs and project syncs; one 429 budget per invocation. */
+export function consumerDeps() {
+  const waits = briefWaits();
+  const base = platform();
+  const projects = { store: base.store, clock: base.clock, logger: base.logger, jira: createJiraProjectsRestPort(systemClock), queue: bridgeQueue() };
+  return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits) };
+}
+
+/** `issue-updated-fn`: a trigger has 25 s and is not retried, so a smaller waiting budget. */
+export function issueUpdatedDeps() {
+  return { ...platform(), incidents: incidentPorts(briefWaits(5)) };
+}
+
+/** `closure-validator-fn`: reads the incident record and the issue as the app. */
+export function closureValidatorDeps() {
+  const { store, logger } = platform();
+  return { store, logger, jira: createJiraIncidentPort(systemClock) };
+}
+
+/** `scheduled-sync-fn`: queues one job per due project. */
+export function scheduledSyncDeps() {
+  return { ...platform(), queue: bridgeQueue() };
+}
