@@ -137,7 +137,8 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   let known: ProblemState | null = w.record ? withMirror(w.record.state, w.mirror) : null;
   let decision = decide({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt });
 
-  if (!known && decision.commands.some((c) => c.kind === 'create')) {
+  // No issue yet (no state, or only alerts seen resolved): creating takes the marker first.
+  if (!known?.issue && decision.commands.some((c) => c.kind === 'create')) {
     const guard = await guardCreation(problem.key, event.id, decision.next?.alerts ?? {}, deps);
     switch (guard.kind) {
       case 'create':
@@ -207,7 +208,7 @@ async function guardCreation(problemKey: string, eventId: string, alerts: Proble
   const marker = { startedAt: now, eventId, alerts };
   if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) return { kind: 'create' };
   const again = (await loadProblems(deps.store, [problemKey])).get(problemKey)?.record;
-  if (again) return { kind: 'stored', record: again };
+  if (again?.state.issue) return { kind: 'stored', record: again };
   const previous = markerSchema.safeParse(await deps.store.get(StorageKeys.creating(problemKey)));
   const found = await deps.jira.findByProblemKey(problemKey);
   if (!found.ok) return { kind: 'failed', failure: found.failure };

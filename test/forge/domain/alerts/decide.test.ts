@@ -4,7 +4,7 @@ import { decide, decideNotification, type Decision } from '../../../../src/forge
 import { planNotification, type NotificationInput, type Problem } from '../../../../src/forge/domain/alerts/problems';
 import { problemKey } from '../../../../src/forge/domain/alerts/problem-key';
 import type { Rule, RuleInput } from '../../../../src/forge/domain/alerts/rules';
-import type { ProblemState } from '../../../../src/forge/domain/alerts/state';
+import { settleState, type ProblemState } from '../../../../src/forge/domain/alerts/state';
 import { adfProblem } from '../../../../src/sandbox/jira-sim/adf';
 import { fixture, fixtureSequence, makeRule, type Delivery } from './helpers';
 import { deliver, emptyWorld, jiraView, type World } from './jira-model';
@@ -188,12 +188,34 @@ describe('decision table', () => {
     expect(JSON.stringify(dec.commands[0])).toContain('Alert resolved');
   });
 
-  it('resolved, no issue → nothing, nothing stored', () => {
+  it('resolved, no issue → nothing in Jira; the resolved alerts are kept (issue null) so a late firing copy is known', () => {
     const d07 = fixture('07');
     const dec = decide({ problem: problemOf(d07, rule), rule, known: null, receivedAt: received });
     expect(kinds(dec.commands)).toEqual(['nothing:resolved-without-issue']);
-    expect(dec.next).toBeNull();
-    expect(dec.stateChanged).toBe(false);
+    expect(dec.next).toMatchObject({ issue: null });
+    expect(Object.values(dec.next?.alerts ?? {}).map((a) => a.status)).toEqual(['resolved']);
+    expect(dec.stateChanged).toBe(true);
+    // The same resolved copy again writes nothing.
+    const again = decide({ problem: problemOf(d07, rule), rule, known: settleState(dec.next!) ?? null, receivedAt: received });
+    expect(kinds(again.commands)).toEqual(['nothing:resolved-without-issue']);
+    expect(again.stateChanged).toBe(false);
+  });
+
+  it.each([
+    ['comment', rules.fingerprint, ['create', 'comment'], 'new'],
+    ['comment and transition', rules.fingerprintTransition, ['create', 'comment', 'transition'], 'done'],
+  ] as const)('firing that arrives after its resolve (no issue yet, %s) → the issue in-order delivery would have made, once', (_name, r, expected, status) => {
+    // 07 (disk resolved) is applied first; 02 (its firing) was retried, redelivered or reordered behind it.
+    const resolvedFirst = runSequence(r, [fixture('07')]);
+    expect(Object.keys(resolvedFirst.world.issues)).toEqual([]);
+    const late = deliver(resolvedFirst.world, fixture('02').body, [r], received);
+    expect(late.decisions.flatMap((d) => d.commands.map((c) => c.kind))).toEqual(expected);
+    const inOrder = runSequence(r, [fixture('02'), fixture('07')]).world;
+    expect(Object.values(jiraView(late.world)).map((i) => i.status)).toEqual(Object.values(jiraView(inOrder)).map((i) => i.status));
+    expect(Object.values(jiraView(late.world))[0]?.status).toBe(status);
+    // A further late copy changes nothing.
+    const twice = deliver(late.world, fixture('02').body, [r], received);
+    expect(twice.world.calls.at(-1)).toBe(0);
   });
 
   it('unknown status category → comment for firing changes, comment without transition on resolve', () => {
