@@ -39,6 +39,8 @@ export const StorageKeys = {
   alertRules: 'alert-rules',
   /** What the app knows of one alert problem (ProblemRecord): `problem:<am:fp:…|am:grp:…>`. */
   problem: (problemKey: string) => `problem:${problemKey}`,
+  /** What the app found when it was (re)installed (InstallRecord): whether Jira already held issues of an earlier install. */
+  installRecord: 'install-record',
   /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */
   creating: (problemKey: string) => `creating:${problemKey}`,
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */

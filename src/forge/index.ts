@@ -10,11 +10,12 @@ import { handleIngest } from './entry/webtrigger/ingest';
 import type { WebTriggerRequest, WebTriggerResponse } from './entry/webtrigger/web-trigger-types';
 import { handleQueueEvent } from './entry/consumer/process-queue-event';
 import { handleIssueUpdated } from './entry/trigger/issue-updated';
+import { handleAppInstalled } from './entry/trigger/app-installed';
 import { handleScheduledSync } from './entry/scheduled/project-sync';
 import type { ResolverDefinitions } from './entry/resolvers/contract';
 import { resolverMap } from './entry/resolvers/resolver-map';
 import { validateClosure, type ValidatorResult } from './incidents/closure-validator';
-import { closureValidatorDeps, consumerDeps, ingestDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
+import { appInstalledDeps, closureValidatorDeps, consumerDeps, ingestDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
 import { resolverWiring } from './wiring/resolvers';
 
 /** webtrigger `ingest` → function `ingest-fn`. */
@@ -34,6 +35,12 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
 /** trigger `issue-updated` (avi:jira:updated:issue, ignoreSelf) → function `issue-updated-fn`. */
 export async function onIssueUpdated(event: unknown): Promise<void> {
   await handleIssueUpdated(event, issueUpdatedDeps());
+}
+
+/** trigger `app-installed` (avi:forge:installed:app) → function `app-installed-fn`: was the app's state lost? */
+export async function onAppInstalled(event: unknown): Promise<InvocationError | undefined> {
+  const result = await handleAppInstalled(event, appInstalledDeps());
+  return invocationErrorFor(result.kind === 'retry' ? result.retry : undefined);
 }
 
 /** jira:workflowValidator `incident-closure` → function `closure-validator-fn`: no closing before the post-mortem is done. */

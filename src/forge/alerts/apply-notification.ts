@@ -26,6 +26,7 @@ import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
 import { loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
 import { describeTarget, forgetTransitions, lookUpTransition, placeOf } from './transitions';
+import { stateWasLost } from './install-record';
 
 export interface AlertsDeps {
   readonly store: KeyValueStore;
@@ -206,7 +207,18 @@ type GuardResult =
 async function guardCreation(problemKey: string, eventId: string, alerts: ProblemState['alerts'], deps: AlertsDeps): Promise<GuardResult> {
   const now = deps.clock.now();
   const marker = { startedAt: now, eventId, alerts };
-  if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) return { kind: 'create' };
+  if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) {
+    // First create of this problem since the install. After a reinstall (install-record.ts) its issue may
+    // exist from before: one JQL search, only for problems that have neither a record nor a marker.
+    if (!(await stateWasLost(deps.store))) return { kind: 'create' };
+    const found = await deps.jira.findByProblemKey(problemKey);
+    if (!found.ok) {
+      await deps.store.delete(StorageKeys.creating(problemKey));
+      return { kind: 'failed', failure: found.failure };
+    }
+    const open = found.value.find((i) => i.status.category !== 'done');
+    return open ? { kind: 'adopt', issue: open, alerts: {} } : { kind: 'create' };
+  }
   const again = (await loadProblems(deps.store, [problemKey])).get(problemKey)?.record;
   if (again?.state.issue) return { kind: 'stored', record: again };
   const previous = markerSchema.safeParse(await deps.store.get(StorageKeys.creating(problemKey)));

@@ -25,6 +25,11 @@ export function issueUpdatedDeps() {
   return { ...platform(), incidents: incidentPorts(briefWaits(5)) };
 }
 
+/** `app-installed-fn`: one JQL search for issues of an earlier install. */
+export function appInstalledDeps() {
+  return { ...platform(), jira: createJiraRestPort(systemClock) };
+}
+
 /** `closure-validator-fn`: reads the incident record and the issue as the app. */
 export function closureValidatorDeps() {
   const { store, logger } = platform();
