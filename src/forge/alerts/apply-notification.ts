@@ -57,6 +57,7 @@ export async function applyNotification(event: RelayEvent, rules: CompiledRules,
   if (plan.problems.length === 0) return { ok: true, outcomes: outcomes.length > 0 ? outcomes : [{ kind: 'skipped', reason: 'the notification has no alerts to act on' }] };
 
   const loaded = await loadProblems(deps.store, plan.problems.map((p) => p.problem.key));
+  await carryOverLegacy(plan.problems, loaded, deps.store);
   let retryable: ApplyFailure | undefined;
   let final: ApplyFailure | undefined;
   for (const planned of plan.problems) {
@@ -71,6 +72,26 @@ export async function applyNotification(event: RelayEvent, rules: CompiledRules,
   }
   const failure = retryable ?? final;
   return failure ? { ok: false, failure, outcomes } : { ok: true, outcomes };
+}
+
+/**
+ * Group problems were keyed by Alertmanager's groupKey before they were keyed by rule + group labels. A group
+ * problem with no record under its key may have one under the old key: read those (one batch read, only when
+ * some problem has no record), write each under the new key, then delete the old one.
+ */
+async function carryOverLegacy(problems: readonly PlannedProblem[], loaded: Map<string, LoadedProblem>, store: KeyValueStore): Promise<void> {
+  const missing = problems.filter((p) => p.problem.legacyKey && p.problem.legacyKey !== p.problem.key && !loaded.get(p.problem.key)?.record);
+  if (missing.length === 0) return;
+  const old = await loadProblems(store, missing.map((p) => p.problem.legacyKey as string));
+  for (const p of missing) {
+    const legacyKey = p.problem.legacyKey as string;
+    const legacy = old.get(legacyKey);
+    if (!legacy?.record) continue;
+    const record: ProblemRecord = { ...legacy.record, state: { ...legacy.record.state, problemKey: p.problem.key } };
+    await saveProblem(store, record);
+    await store.delete(StorageKeys.problem(legacyKey));
+    loaded.set(p.problem.key, { record, mirror: legacy.mirror });
+  }
 }
 
 function failureText(f: ApplyFailure): string {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { jiraCallCount, PROBLEM_PROPERTY_KEY, type Command, type CreateCommand } from '../../../../src/forge/domain/alerts/commands';
 import { decide, decideNotification, type Decision } from '../../../../src/forge/domain/alerts/decide';
 import { planNotification, type NotificationInput, type Problem } from '../../../../src/forge/domain/alerts/problems';
-import { problemKey } from '../../../../src/forge/domain/alerts/problem-key';
+import { groupIdentity, problemKey } from '../../../../src/forge/domain/alerts/problem-key';
 import type { Rule, RuleInput } from '../../../../src/forge/domain/alerts/rules';
 import { settleState, type ProblemState } from '../../../../src/forge/domain/alerts/state';
 import { adfProblem } from '../../../../src/sandbox/jira-sim/adf';
@@ -80,7 +80,7 @@ describe('the real Alertmanager sequence 01→07, state threaded through', () =>
       ['OPS-2', 'done', ['resolve']],
     ]);
     // The stored state knows the issue is done, so a re-fire needs no GET.
-    const key = problemKey({ grouping: 'group', source: fixture('01').body.groupKey });
+    const key = problemKey({ grouping: 'group', source: groupIdentity(rules.groupTransition.id, fixture('01').body.groupLabels) });
     expect(world.store[key]?.issue).toEqual({ key: 'OPS-1', statusCategory: 'done' });
   });
 
@@ -133,7 +133,7 @@ describe('decision table', () => {
       labels: expect.arrayContaining(['alertmanager', 'alertname_HighErrorRate', 'severity_critical', 'instance_checkout-7d9f_8080']),
     });
     expect(create.body.properties).toEqual([
-      { key: PROBLEM_PROPERTY_KEY, value: { problemKey: problem.key, source: 'alertmanager', grouping: 'group', identity: d01.body.groupKey, ruleId: 'r1' } },
+      { key: PROBLEM_PROPERTY_KEY, value: { problemKey: problem.key, source: 'alertmanager', grouping: 'group', identity: 'r1:{alertname="HighErrorRate", cluster="prod-eu"}', ruleId: 'r1' } },
     ]);
     expect(dec.next).toMatchObject({ issue: { ref: { kind: 'created' }, statusCategory: 'new' }, firstSeen: '2026-11-23T06:14:47.099134493Z', updatedAt: d01.receivedAt });
     expect(dec.stateChanged).toBe(true);
