@@ -8,9 +8,16 @@ import { importRulesYaml } from '../forge/domain/alerts';
 import { StorageKeys } from '../forge/constants';
 import { createJsonLogger } from '../relay/logger';
 import { sandboxOptionsFromEnv, startSandbox, type Sandbox } from './sandbox';
+import type { HostFidelity } from './forge-host';
 
 /** A person opens an incident in Impact's UI; bob@example.com is a user of the simulated Jira site too. */
 const SAMPLE_INCIDENT = { title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } };
+
+/** What the local host imitates of Forge's delivery (README "The local Forge host"); the seed replays the order. */
+function describeFidelity(f: HostFidelity): string {
+  if (f.mode === 'deterministic') return 'deterministic FIFO (FORGE_HOST_FIDELITY=deterministic)';
+  return `as Forge: any order, busy keys back off (time factor ${f.timeFactor}, chaos ${f.chaos ? 'on' : 'off'}, latency ${f.latency ? 'on' : 'off'}, FORGE_HOST_SEED=${f.seed})`;
+}
 
 async function main(): Promise<void> {
   const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
@@ -29,6 +36,7 @@ async function main(): Promise<void> {
       ...(impact ? [`  Impact simulator ${impact}   (API token ${sandbox.impactApiToken}; admin API /admin/incidents, webhooks to ${relay}/v1/impact)`] : []),
       `  settings page    ${forgeHost}/static/settings-ui/`,
       `  issue panel      ${forgeHost}/static/panel-ui/`,
+      `  Forge delivery   ${describeFidelity(sandbox.forge.fidelity)}`,
       '',
       rulesNote,
       'Send a sample alert:',
