@@ -39,6 +39,8 @@ export const StorageKeys = {
   alertRules: 'alert-rules',
   /** What the app knows of one alert problem (ProblemRecord): `problem:<am:fp:…|am:grp:…>`. */
   problem: (problemKey: string) => `problem:${problemKey}`,
+  /** The body of a relay event too big for one queue event (delivery/parked-events.ts): `parked:<eventId>`. */
+  parkedEvent: (eventId: string) => `parked:${eventId}`,
   /** What the app found when it was (re)installed (InstallRecord): whether Jira already held issues of an earlier install. */
   installRecord: 'install-record',
   /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */

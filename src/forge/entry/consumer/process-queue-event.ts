@@ -8,6 +8,7 @@ import type { JiraPort } from '../../ports/jira';
 import { deliveryLine, relayDelivery } from '../../delivery/delivery-log';
 import { applyAlertEvents } from './alert-events';
 import { applyImpactEvents } from './impact-events';
+import { unpark } from '../../delivery/parked-events';
 import { syncJiraChange } from '../../incidents/sync-jira-change';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
@@ -112,7 +113,12 @@ async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retry
 }
 
 /** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */
-async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+async function relayEvents(parkedJob: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  // Bodies too big for a queue event were parked in KVS by the web trigger (delivery/parked-events.ts).
+  const { events, missing } = await unpark(parkedJob.events, deps.store);
+  for (const e of missing) deps.logger.error('relay event body expired before it was applied', { eventId: e.id, groupKey: e.groupKey });
+  if (events.length === 0) return { applied: 0, duplicates: 0, failed: missing.length };
+  const job: RelayEventsJob = { ...parkedJob, events };
   // The relay groups by source (Impact groups are one incident each), so a job is all-Impact or none.
   const incidents = deps.incidents;
   if (incidents && job.events.every((e) => e.source === 'impact')) {

@@ -11,6 +11,7 @@ import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { safeKeyId, type LastReceivedRecord, type RejectedBatchRecord } from '../../domain/connection';
 import { IngestError } from './ingest-error';
+import { MAX_JOB_BYTES, parkOversized } from '../../delivery/parked-events';
 import { header, jsonResponse, type WebTriggerRequest, type WebTriggerResponse } from './web-trigger-types';
 
 export interface IngestDeps {
@@ -88,7 +89,7 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
 
   if (fresh.length > 0) {
     try {
-      await deps.queue.push(jobsFor(fresh));
+      await deps.queue.push(jobsFor(await parkOversized(fresh, deps.store)));
     } catch (error) {
       deps.logger.warn('queue push failed', { error: error instanceof Error ? error.message : String(error) });
       throw new IngestError('queue_unavailable', 'the queue refused the batch; retry later', undefined, 5);
@@ -112,7 +113,10 @@ function uniqueById(events: readonly RelayEvent[]): RelayEvent[] {
   return [...byId.values()];
 }
 
-/** One job per group, events in relay order, so a group's notifications are applied in sequence. */
+/**
+ * One job per group, events in relay order, split so that no job is over MAX_JOB_BYTES (Forge's 100 KB per
+ * event for our long-running consumer; oversized events were parked by reference before).
+ */
 export function jobsFor(events: readonly RelayEvent[]): JobToPush[] {
   const groups = new Map<string, RelayEvent[]>();
   for (const event of events) {
@@ -120,10 +124,27 @@ export function jobsFor(events: readonly RelayEvent[]): JobToPush[] {
     group.push(event);
     groups.set(event.groupKey, group);
   }
-  return [...groups.entries()].map(([groupKey, groupEvents]) => {
-    const body: RelayEventsJob = { kind: 'relay-events', groupKey, events: groupEvents };
-    return { body, concurrencyKey: concurrencyKeyFor(groupKey) };
-  });
+  const jobs: JobToPush[] = [];
+  for (const [groupKey, groupEvents] of groups) {
+    const envelope = Buffer.byteLength(JSON.stringify({ kind: 'relay-events', groupKey, events: [] }));
+    let chunk: RelayEvent[] = [];
+    let bytes = envelope;
+    const flush = () => {
+      if (chunk.length === 0) return;
+      const body: RelayEventsJob = { kind: 'relay-events', groupKey, events: chunk };
+      jobs.push({ body, concurrencyKey: concurrencyKeyFor(groupKey) });
+      chunk = [];
+      bytes = envelope;
+    };
+    for (const event of groupEvents) {
+      const size = Buffer.byteLength(JSON.stringify(event)) + 1;
+      if (chunk.length > 0 && bytes + size > MAX_JOB_BYTES) flush();
+      chunk.push(event);
+      bytes += size;
+    }
+    flush();
+  }
+  return jobs;
 }
 
 /** The same one write per source as before; it also says which key signed the batch, for key rotation. */
