@@ -39,6 +39,8 @@ export const StorageKeys = {
   alertRules: 'alert-rules',
   /** What the app knows of one alert problem (ProblemRecord): `problem:<am:fp:…|am:grp:…>`. */
   problem: (problemKey: string) => `problem:${problemKey}`,
+  /** Install-wide pause of Jira work after a quota-based 429 (alerts/jira-pause.ts): `{until: ms}`. */
+  jiraPause: 'jira-pause',
   /** The body of a relay event too big for one queue event (delivery/parked-events.ts): `parked:<eventId>`. */
   parkedEvent: (eventId: string) => `parked:${eventId}`,
   /** What the app found when it was (re)installed (InstallRecord): whether Jira already held issues of an earlier install. */

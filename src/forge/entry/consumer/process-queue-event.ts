@@ -9,10 +9,12 @@ import { deliveryLine, relayDelivery } from '../../delivery/delivery-log';
 import { applyAlertEvents } from './alert-events';
 import { applyImpactEvents } from './impact-events';
 import { unpark } from '../../delivery/parked-events';
+import type { JobQueue } from '../../ports/job-queue';
+import type { RetryRequest } from '../../delivery/retry-policy';
+import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { syncJiraChange } from '../../incidents/sync-jira-change';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
-import type { RetryRequest } from '../../delivery/retry-policy';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
@@ -36,6 +38,8 @@ export interface ConsumerDeps {
   readonly projects?: ProjectSyncDeps;
   /** Impact incident sync; without it Impact events are only recorded. */
   readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
+  /** The app's queue: jobs paused by Jira's quota are pushed again, delayed (alerts/jira-pause.ts). */
+  readonly queue?: JobQueue;
 }
 
 export interface ConsumerResult {
@@ -131,8 +135,24 @@ async function relayEvents(parkedJob: RelayEventsJob, retry: { retryCount: numbe
   const recorded = others.length > 0 ? await recordRelayEvents({ ...job, events: others }, retry.retryCount + 1, deps) : { applied: 0, duplicates: 0 };
   if (alerts.length === 0) return recorded;
   const result = await applyAlertEvents(alerts, retry, deps);
-  deps.logger.info('alert notifications applied', { groupKey: job.groupKey, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
-  return { applied: recorded.applied + result.applied, duplicates: recorded.duplicates, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
+  deps.logger.info('alert notifications applied', { groupKey: job.groupKey, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds, requeue: result.requeue?.delayInSeconds });
+  const later = result.requeue ? await requeue(parkedJob, result.requeue, deps) : undefined;
+  const again = result.retry ?? later;
+  return { applied: recorded.applied + result.applied, duplicates: recorded.duplicates, failed: result.failed, ...(again ? { retry: again } : {}) };
+}
+
+/**
+ * Jira's quota is spent: the job's remaining events go back on the queue as a new job, delayed until the reset
+ * (≤ 900 s at a time), with the group's concurrency key; the current event then ends without a retry. Without a
+ * queue (tests of the consumer alone) it falls back to a retry request.
+ */
+async function requeue(parkedJob: RelayEventsJob, request: { readonly eventIds: readonly string[]; readonly delayInSeconds: number }, deps: ConsumerDeps): Promise<RetryRequest | undefined> {
+  const ids = new Set(request.eventIds);
+  const events = parkedJob.events.filter((e) => ids.has(e.id));
+  if (events.length === 0) return undefined;
+  if (!deps.queue) return { retryAfterSeconds: request.delayInSeconds, reason: 'upstream-rate-limited', retryData: { done: [] } };
+  await deps.queue.push([{ body: { ...parkedJob, events }, concurrencyKey: concurrencyKeyFor(parkedJob.groupKey), delayInSeconds: request.delayInSeconds }]);
+  return undefined;
 }
 
 /**
