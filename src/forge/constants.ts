@@ -2,6 +2,8 @@
  * Names shared between manifest.yml and the code. Storage keys are prefixes; the KVS key alphabet is
  * `[a-zA-Z0-9:._\s-#]`, so anything user-controlled goes into a key only as a hash.
  */
+import { DeliveryKeys } from './delivery/delivery-keys';
+
 export const QUEUE_KEY = 'bridge-events';
 export const INGEST_WEBTRIGGER_KEY = 'ingest';
 
@@ -25,9 +27,9 @@ export const StorageKeys = {
   seenEvent: (eventId: string) => `seen:${eventId}`,
   /** Marker that the consumer applied an event: `applied:<eventId>`. */
   appliedEvent: (eventId: string) => `applied:${eventId}`,
-  /** Delivery log, sortable by time: `dlv:<received ms, 13 digits>:<eventId>`. */
-  deliveryPrefix: 'dlv:',
-  delivery: (receivedAtMs: number, eventId: string) => `dlv:${String(receivedAtMs).padStart(13, '0')}:${eventId}`,
+  /** Delivery log, newest first: `dlog:<inverted received ms, 13 digits>:<eventId>` (delivery/delivery-keys.ts has its indexes). */
+  deliveryPrefix: DeliveryKeys.linePrefix,
+  delivery: DeliveryKeys.line,
   /** Last event received per source, for the settings page: LastReceivedRecord (with the batch's signing key id). */
   lastReceived: (source: string) => `last-received:${source}`,
   /** The last relay batch refused for its signature (RejectedBatchRecord), written at most once a minute. */
@@ -50,8 +52,8 @@ export const StorageKeys = {
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */
   transitions: (projectKey: string, fromStatus: string) => `transitions:${projectKey}:${fromStatus}`,
   /** Events given up on after the last retry (or refused by Jira), for the UI to list and retry. */
-  failedDeliveryPrefix: 'failed:',
-  failedDelivery: (receivedAtMs: number, eventId: string) => `failed:${String(receivedAtMs).padStart(13, '0')}:${eventId}`,
+  failedDeliveryPrefix: DeliveryKeys.failedPrefix,
+  failedDelivery: DeliveryKeys.failed,
 } as const;
 
 /** Forge KVS values are limited (~240 KiB); the rule list stays well below. */

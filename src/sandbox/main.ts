@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { importRulesYaml } from '../forge/domain/alerts';
 import { StorageKeys } from '../forge/constants';
 import { createJsonLogger } from '../relay/logger';
+import { sandboxBanner } from './banner';
 import { sandboxOptionsFromEnv, startSandbox, type Sandbox } from './sandbox';
 import type { HostFidelity } from './forge-host';
 
@@ -23,37 +24,9 @@ async function main(): Promise<void> {
   const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
   const sandbox = await startSandbox(sandboxOptionsFromEnv(process.env, logger));
   const rulesNote = loadExampleRules(sandbox.forge);
-  const { relay, forgeHost, jira, webTrigger, impact } = sandbox.urls;
-  const token = sandbox.relayConfig.alertmanagerTokens[0];
   const example = relative(process.cwd(), join(__dirname, '../../examples/alertmanager-firing.json'));
-  process.stdout.write(
-    [
-      '',
-      'Incident Bridge sandbox is running',
-      `  relay            ${relay}   (POST /v1/alertmanager, POST /v1/impact, GET /healthz, GET /metrics)`,
-      `  Forge host       ${forgeHost}   (web trigger ${webTrigger})`,
-      `  Jira simulator   ${jira}   (Basic auth as any email; projects OPS and PM)`,
-      ...(impact ? [`  Impact simulator ${impact}   (API token ${sandbox.impactApiToken}; admin API /admin/incidents, webhooks to ${relay}/v1/impact)`] : []),
-      `  settings page    ${forgeHost}/static/settings-ui/`,
-      `  issue panel      ${forgeHost}/static/panel-ui/`,
-      `  Forge delivery   ${describeFidelity(sandbox.forge.fidelity)}`,
-      '',
-      rulesNote,
-      'Send a sample alert:',
-      `  curl -sS -X POST ${relay}/v1/alertmanager -H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' --data @${example}`,
-      ...(impact
-        ? [
-            'Open an incident in Impact (becomes an OPS issue in Jira):',
-            `  curl -sS -X POST '${impact}/admin/incidents?wait=true' -H 'Content-Type: application/json' -d '${JSON.stringify(SAMPLE_INCIDENT)}'`,
-          ]
-        : []),
-      'Then see what the app recorded:',
-      `  curl -sS -X POST ${forgeHost}/api/invoke/bridge-settings -H 'Content-Type: application/json' -d '{"functionKey":"listRecentDeliveries","payload":{}}'`,
-      '',
-      'Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(sandboxBanner({ urls: sandbox.urls, example, rulesNote, sampleIncident: SAMPLE_INCIDENT }));
+  process.stdout.write(`Forge delivery on the local host: ${describeFidelity(sandbox.forge.fidelity)}\n\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

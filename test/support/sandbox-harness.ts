@@ -96,7 +96,17 @@ export async function settle(sandbox: Sandbox, timeoutMs = 20_000): Promise<void
   }
 }
 
-/** Every delivery record the consumer wrote (one per applied event). */
+/**
+ * What the delivery log says each event became, one entry per delivery: a line stands for `count` deliveries
+ * (unchanged repeats fold into it); its first and last events are known by id, those between only by the count.
+ */
+export function loggedDeliveries(sandbox: Sandbox): { readonly total: number; readonly knownIds: string[] } {
+  const lines = consumerRecords(sandbox);
+  const knownIds = lines.flatMap((r) => ((r.count ?? 1) > 1 && r.lastEventId ? [r.eventId, r.lastEventId] : [r.eventId]));
+  return { total: lines.reduce((n, r) => n + (r.count ?? 1), 0), knownIds };
+}
+
+/** Every delivery-log line the consumer wrote (one per applied event, or per run of unchanged repeats: see `count`). */
 export function consumerRecords(sandbox: Sandbox): DeliveryRecord[] {
   const records: DeliveryRecord[] = [];
   let cursor: string | undefined;

@@ -1,14 +1,18 @@
 import type { EventSource, RelayEvent } from '../../shared/relay-envelope';
-import { StorageKeys } from '../constants';
 import type { IncidentResyncJob, JiraChangeJob } from '../jobs';
 import type { Clock } from '../ports/clock';
-import type { KeyValueStore } from '../ports/key-value-store';
+import type { KeyValueStore, StoredEntry } from '../ports/key-value-store';
+import type { Logger } from '../ports/logger';
+import { DeliveryKeys, facetsOf, indexKeysOf, type DeliveryIndexRef } from './delivery-keys';
 import type { DeliveryRecord, FailedDelivery } from './delivery-record';
+import { deliveryLogRetention } from './retention';
 
-/** What writing to the delivery log needs. */
+/** What writing to the delivery log needs; `env` carries the retention setting (Forge variables). */
 export interface DeliveryLogDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /** What retrying a failed delivery queues again: a relay event, a Jira change or a resync. */
@@ -22,15 +26,34 @@ export interface DeliveryRef {
   readonly eventId: string;
   readonly groupKey: string;
   readonly receivedAt: string;
+  /** Jira projects the delivery targets, when known before Jira answers (alert rules' targets). */
+  readonly projectKeys?: readonly string[];
 }
 
 /** A relay event as the delivery log sees it. */
-export function relayDelivery(event: RelayEvent): DeliveryRef & { readonly source: EventSource; readonly requeue: Requeue } {
-  return { eventId: event.id, source: event.source, groupKey: event.groupKey, receivedAt: event.receivedAt, requeue: { event } };
+export function relayDelivery(event: RelayEvent, projectKeys?: readonly string[]): DeliveryRef & { readonly source: EventSource; readonly requeue: Requeue } {
+  return { eventId: event.id, source: event.source, groupKey: event.groupKey, receivedAt: event.receivedAt, requeue: { event }, ...(projectKeys && projectKeys.length > 0 ? { projectKeys } : {}) };
 }
 
-/** A delivery's line in the delivery log and its key (one key per delivery, so a retry overwrites its own line). */
+/** Issue keys an outcome names, in order, once each. */
+export function issueKeysOf(outcome: DeliveryRecord['outcome']): string[] {
+  const keys: string[] = [];
+  if (outcome.kind === 'applied' || outcome.kind === 'failed') {
+    for (const p of outcome.problems) {
+      if (p.kind === 'created' || p.kind === 'commented' || p.kind === 'transitioned') keys.push(p.issueKey);
+      if (p.kind === 'created' && p.linkedTo) keys.push(p.linkedTo);
+    }
+  }
+  return [...new Set(keys)];
+}
+
+/** `OPS-12` → `OPS`. */
+const projectOfIssue = (issueKey: string): string | undefined => /^([A-Z][A-Z0-9_]*)-\d+$/.exec(issueKey)?.[1];
+
+/** A delivery's line in the delivery log: the record, its key (one per delivery, so a retry overwrites its own line). */
 export function deliveryLine(delivery: DeliveryRef & { readonly source: EventSource }, attempt: number, outcome: DeliveryRecord['outcome'], nowMs: number): { readonly key: string; readonly entry: DeliveryRecord } {
+  const issueKeys = issueKeysOf(outcome);
+  const projectKeys = [...new Set([...(delivery.projectKeys ?? []), ...issueKeys.map(projectOfIssue).filter((k): k is string => k !== undefined)])];
   const entry: DeliveryRecord = {
     eventId: delivery.eventId,
     source: delivery.source,
@@ -39,16 +62,111 @@ export function deliveryLine(delivery: DeliveryRef & { readonly source: EventSou
     processedAt: new Date(nowMs).toISOString(),
     attempt,
     outcome,
+    ...(projectKeys.length > 0 ? { projectKeys } : {}),
+    ...(issueKeys.length > 0 ? { issueKeys } : {}),
   };
-  return { key: StorageKeys.delivery(Date.parse(delivery.receivedAt), delivery.eventId), entry };
+  return { key: DeliveryKeys.line(Date.parse(delivery.receivedAt), delivery.eventId), entry };
 }
 
+/** What the group's last line was, so the next delivery of the group knows whether it is an unchanged repeat. */
+interface LastOfGroup {
+  readonly lineKey: string;
+  /** source, group key and outcome, as JSON: equal means "nothing changed since that line". */
+  readonly sameness: string;
+}
+
+const samenessOf = (record: DeliveryRecord): string => JSON.stringify([record.source, record.groupKey, record.outcome]);
+
+/**
+ * Only deliveries that changed nothing in Jira fold: every problem skipped (an Alertmanager repeat), the same
+ * failure or refusal again, an event only recorded. Two comments on an issue stay two lines.
+ */
+export function foldable(outcome: DeliveryRecord['outcome']): boolean {
+  switch (outcome.kind) {
+    case 'applied':
+      return outcome.problems.every((p) => p.kind === 'skipped');
+    case 'failed':
+    case 'rejected':
+    case 'recorded':
+      return true;
+    case 'incident':
+      return false;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unexpected delivery outcome ${JSON.stringify(x)}`);
+}
+
+/** The line key minus its prefix, shared by the line's index entries so a rewrite files under the same ids. */
+const lineIdOf = (lineKey: string): string => lineKey.slice(DeliveryKeys.linePrefix.length);
+
+/**
+ * Index entries and the group pointer live a quarter longer than lines and are refreshed by a fold once a
+ * quarter of the retention has passed since they were written, so they never expire before their line
+ * (an entry that outlives its line is skipped when read) and a repeat every minute writes one key, not all.
+ */
+const INDEX_TTL_FACTOR = 1.25;
+const INDEX_REFRESH_FRACTION = 0.25;
+
+/**
+ * Writes a delivery's line, or folds it into its group's previous line when the outcome is the same and
+ * changed nothing (count + 1, last time and event): an Alertmanager repeat every few minutes costs no new
+ * key, and usually one write (the line). Costs at most 3 reads (group pointer; the line to fold into or the
+ * line at this key), the deletes of a rewritten line's old index entries, and one batch write. Lines expire
+ * after the retention period (Forge KVS TTL), counted from their last write. Writers of one group do not
+ * race: the queue runs a group's jobs under one concurrency key.
+ */
 export async function recordDelivery(delivery: DeliveryRef & { readonly source: EventSource }, retryCount: number, outcome: DeliveryRecord['outcome'], deps: DeliveryLogDeps): Promise<void> {
-  const line = deliveryLine(delivery, retryCount + 1, outcome, deps.clock.now());
-  await deps.store.set(line.key, line.entry);
+  const nowMs = deps.clock.now();
+  const line = deliveryLine(delivery, retryCount + 1, outcome, nowMs);
+  const pointerKey = DeliveryKeys.lastOfGroup(line.entry.source, line.entry.groupKey);
+  const retention = deliveryLogRetention(deps.env);
+  if (!retention.ok) deps.logger?.warn('delivery log retention setting ignored', { problem: retention.problem });
+  const ttl: Ttl = { line: retention.days * 86_400, index: Math.ceil(retention.days * 86_400 * INDEX_TTL_FACTOR) };
+  const sameness = samenessOf(line.entry);
+  const last = await deps.store.get<LastOfGroup>(pointerKey);
+  if (last && last.sameness === sameness && foldable(line.entry.outcome)) {
+    const previous = await deps.store.get<DeliveryRecord>(last.lineKey);
+    const redelivered = previous !== undefined && (previous.eventId === line.entry.eventId || previous.lastEventId === line.entry.eventId);
+    if (previous && !redelivered) {
+      const folded: DeliveryRecord = { ...previous, count: (previous.count ?? 1) + 1, lastAt: line.entry.processedAt, lastEventId: line.entry.eventId };
+      const indexedAt = Date.parse(previous.indexedAt ?? previous.processedAt);
+      if (nowMs - indexedAt < retention.days * 86_400_000 * INDEX_REFRESH_FRACTION) await deps.store.set(last.lineKey, folded, { ttlSeconds: ttl.line });
+      else await writeLine(deps.store, last.lineKey, { ...folded, indexedAt: line.entry.processedAt }, { lineKey: last.lineKey, sameness }, ttl);
+      return;
+    }
+    // The same event again with the same outcome (a redelivery): its line already says so.
+    if (previous) return;
+  }
+  let key = line.key;
+  const existing = await deps.store.get<DeliveryRecord>(key);
+  if (existing && (existing.count ?? 1) > 1) {
+    // Others folded into this event's old line: keep it, and give the new outcome a line of its own.
+    key = `${line.key}.${nowMs}`;
+  } else if (existing) {
+    const stale = indexKeysOf(existing, lineIdOf(key)).filter((k) => !indexKeysOf(line.entry, lineIdOf(key)).includes(k));
+    for (const k of stale) await deps.store.delete(k);
+  }
+  await writeLine(deps.store, key, { ...line.entry, indexedAt: line.entry.processedAt }, { lineKey: key, sameness }, ttl);
 }
 
-/** Keeps the delivery as a failed one with its reason, so it is listed and can be retried. */
+interface Ttl {
+  readonly line: number;
+  readonly index: number;
+}
+
+/** The line, its index entries (references with the fields filters check) and its group's pointer. */
+async function writeLine(store: KeyValueStore, lineKey: string, record: DeliveryRecord, pointer: LastOfGroup, ttl: Ttl): Promise<void> {
+  const ref: DeliveryIndexRef = { lineKey, ...facetsOf(record) };
+  await store.set(lineKey, record, { ttlSeconds: ttl.line });
+  const entries: StoredEntry<unknown>[] = [...indexKeysOf(record, lineIdOf(lineKey)).map((key) => ({ key, value: ref })), { key: DeliveryKeys.lastOfGroup(record.source, record.groupKey), value: pointer }];
+  await store.setMany(entries, { ttlSeconds: ttl.index });
+}
+
+/** Keeps the delivery as a failed one with its reason and target projects, so it is listed and can be retried. */
 export async function recordFailedDelivery(delivery: DeliveryRef & { readonly requeue: Requeue }, retryCount: number, failureKind: string, reason: string, deps: DeliveryLogDeps): Promise<void> {
   const failedDelivery: FailedDelivery = {
     eventId: delivery.eventId,
@@ -58,7 +176,9 @@ export async function recordFailedDelivery(delivery: DeliveryRef & { readonly re
     attempts: retryCount + 1,
     failureKind,
     reason,
+    ...(delivery.projectKeys && delivery.projectKeys.length > 0 ? { projectKeys: delivery.projectKeys } : {}),
     ...delivery.requeue,
   };
-  await deps.store.set(StorageKeys.failedDelivery(Date.parse(delivery.receivedAt), delivery.eventId), failedDelivery);
+  // No TTL: a failed delivery waits for someone to retry it (nothing lost), whatever the log's retention.
+  await deps.store.set(DeliveryKeys.failed(Date.parse(delivery.receivedAt), delivery.eventId), failedDelivery);
 }

@@ -24,6 +24,16 @@ export interface DeliveryRecord {
   readonly processedAt: string;
   readonly attempt: number;
   readonly outcome: DeliveryOutcome;
+  /** Deliveries this line stands for: unchanged repeats of its group fold into it (absent = 1). */
+  readonly count?: number;
+  /** The latest repeat folded into this line: when it was processed and its event. */
+  readonly lastAt?: string;
+  readonly lastEventId?: string;
+  /** Jira projects and issues the delivery touched or targets (the line is filed under each, see delivery-keys). */
+  readonly projectKeys?: readonly string[];
+  readonly issueKeys?: readonly string[];
+  /** When the line's index entries and group pointer were last written (see delivery-log.ts, refreshed by folds). */
+  readonly indexedAt?: string;
 }
 
 /** What every failed delivery records; the settings page lists exactly these (FailedDeliverySummary). */
@@ -36,6 +46,11 @@ export interface FailedDeliveryBase {
   /** `rate-limited`, `unavailable`, `rejected`, `not-found`, `busy`, `invalid`, `not-configured`, `partial`. */
   readonly failureKind: string;
   readonly reason: string;
+  /**
+   * Jira projects the delivery targets (the rules' target projects, the incident project): retrying needs
+   * Administer Projects in each. Absent on records written before it was kept: the retry works it out then.
+   */
+  readonly projectKeys?: readonly string[];
 }
 
 /**

@@ -2,6 +2,7 @@
  * Jira's hourly quota spent (429, RateLimit-Reason jira-quota-global-based, Retry-After until the reset): the
  * app pauses all Jira work at once and delays its jobs; after an hour of it every event is applied, none failed.
  */
+import { StorageKeys } from '../../../src/forge/constants';
 import { fixtureRules, issues, seedRules } from './support';
 import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from './host-harness';
 
@@ -53,7 +54,7 @@ it('an hour of quota exhaustion ends with every notification applied and none fa
   for (let minutes = 0; minutes < 80; minutes += 5) await pass(5 * 60_000);
   expect(issues(t.sim)).toHaveLength(9);
   expect(t.host.queue.stats().failed).toBe(0);
-  const failed = t.host.kvs.query('failed:', 20, undefined);
+  const failed = t.host.kvs.query(StorageKeys.failedDeliveryPrefix, 20, undefined);
   expect(failed.ok && failed.value.items).toEqual([]);
   // The jobs running when the quota ran out met it (4 workers); after the pause was noted, no job asked Jira
   // until the reset: not one refused call per job and retry.

@@ -5,6 +5,7 @@ import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } 
 import { loadRules } from '../../alerts/rule-store';
 import { MAX_QUEUE_RETRIES } from '../../constants';
 import { recordDelivery, recordFailedDelivery, relayDelivery } from '../../delivery/delivery-log';
+import { alertTargetProjects } from '../../delivery/target-projects';
 import { appliedBefore, retryRequest, type RetryRequest, type RetryState } from '../../delivery/retry-policy';
 import { isQuotaLimit, jiraPausedForMs, pauseJira, requeueDelaySeconds } from '../../alerts/jira-pause';
 
@@ -42,7 +43,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
     if (done.has(event.id)) continue;
     const result = await applyNotification(event, rules, deps);
     if (result.ok) {
-      await recordDelivery(relayDelivery(event), retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
+      await recordDelivery(relayDelivery(event, alertTargetProjects(event, rules)), retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
       applied += 1;
     } else if (isQuotaLimit(result.failure)) {
       const now = deps.clock.now();
@@ -54,7 +55,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
       deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
       return { applied, failed, retry: retryRequest(result.failure, retry.retryCount, done, deps.random ?? Math.random) };
     } else {
-      await recordFailure(event, retry.retryCount, result.failure, result.outcomes, deps);
+      await recordFailure(event, alertTargetProjects(event, rules), retry.retryCount, result.failure, result.outcomes, deps);
       failed += 1;
     }
     done.add(event.id);
@@ -62,9 +63,10 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
   return { applied, failed };
 }
 
-async function recordFailure(event: RelayEvent, retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
+async function recordFailure(event: RelayEvent, targetProjects: readonly string[], retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
   const reason = describeFailure(failure);
-  const delivery = relayDelivery(event);
+  // The rules' target projects: a retry needs Administer Projects in each (failed-deliveries resolver).
+  const delivery = relayDelivery(event, targetProjects);
   await recordFailedDelivery(delivery, retryCount, failure.kind, reason, deps);
   await recordDelivery(delivery, retryCount, { kind: 'failed', reason, problems: outcomes }, deps);
   deps.logger.error('alert notification failed', { eventId: event.id, failure: failure.kind, reason });

@@ -5,7 +5,8 @@ import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { describeZodError } from '../../../shared/zod-error';
 import type { JiraPort } from '../../ports/jira';
-import { deliveryLine, relayDelivery } from '../../delivery/delivery-log';
+import { recordDelivery, relayDelivery } from '../../delivery/delivery-log';
+import { APPLIED_EVENT_TTL_DAYS, StorageKeys } from '../../constants';
 import { applyAlertEvents } from './alert-events';
 import { applyImpactEvents } from './impact-events';
 import { unpark } from '../../delivery/parked-events';
@@ -156,17 +157,20 @@ async function requeue(parkedJob: RelayEventsJob, request: { readonly eventIds: 
 }
 
 /**
- * Records each event once: the delivery-log key is derived from the event, so writing it with
- * FAIL_IF_EXISTS is both the record and the exactly-once guard against redelivery.
+ * Records each event once: the `applied:<eventId>` marker written with FAIL_IF_EXISTS is the exactly-once
+ * guard against redelivery (the delivery log folds repeats, so its keys no longer name every event).
  */
 async function recordRelayEvents(job: RelayEventsJob, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
   let applied = 0;
   let duplicates = 0;
   for (const event of job.events) {
-    const line = deliveryLine(relayDelivery(event), attempt, { kind: 'recorded' }, deps.clock.now());
-    const wrote = await deps.store.setIfAbsent(line.key, line.entry);
-    if (wrote) applied += 1;
-    else duplicates += 1;
+    const wrote = await deps.store.setIfAbsent(StorageKeys.appliedEvent(event.id), { at: deps.clock.now() }, { ttlSeconds: APPLIED_EVENT_TTL_DAYS * 86_400 });
+    if (!wrote) {
+      duplicates += 1;
+      continue;
+    }
+    await recordDelivery(relayDelivery(event), attempt - 1, { kind: 'recorded' }, deps);
+    applied += 1;
   }
   deps.logger.info('relay events recorded', { groupKey: job.groupKey, applied, duplicates });
   return { applied, duplicates };

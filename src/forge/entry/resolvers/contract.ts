@@ -21,15 +21,45 @@ export interface DeliverySummary {
   readonly outcome: string;
   /** One line for people: "created OPS-1", "skipped because …", "failed: …". */
   readonly detail: string;
+  // Added by issue 14 (all present on every item):
+  /** The line's storage key. */
+  readonly key: string;
+  readonly processedAt: string;
+  readonly attempt: number;
+  /** Deliveries this line stands for: unchanged repeats of a group fold into its last line. */
+  readonly count: number;
+  /** When the latest of them was processed, and its event (processedAt and eventId when count is 1). */
+  readonly lastAt: string;
+  readonly lastEventId: string;
+  readonly projectKeys: readonly string[];
+  readonly issueKeys: readonly string[];
 }
 
-export interface RecentDeliveries {
+/**
+ * A page of the delivery log, newest first. `items` and `nextCursor` keep their meaning; `ok` is false (with
+ * `error.code` `invalid-input` and empty items) for bad input. `prevCursor` pages back towards newer lines.
+ */
+export type RecentDeliveries = {
   readonly items: readonly DeliverySummary[];
   readonly nextCursor: string | null;
+  readonly prevCursor: string | null;
+  /** How long lines are kept (BRIDGE_DELIVERY_LOG_RETENTION_DAYS). */
+  readonly retentionDays: number;
+} & ({ readonly ok: true } | { readonly ok: false; readonly error: ResolverError });
+
+/** Filters of the delivery log (all optional, combined with AND); unknown fields are refused. */
+export interface DeliveryLogQuery {
+  cursor?: string;
+  limit?: number;
+  outcome?: 'recorded' | 'rejected' | 'applied' | 'failed' | 'incident';
+  source?: 'alertmanager' | 'impact';
+  projectKey?: string;
+  groupKey?: string;
+  issueKey?: string;
 }
 
 export type ResolverDefinitions = {
-  listRecentDeliveries: (input: { cursor?: string; limit?: number }) => RecentDeliveries;
+  listRecentDeliveries: (input: DeliveryLogQuery) => RecentDeliveries;
 } & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -97,6 +127,13 @@ export interface FailedDeliverySummary extends FailedDeliveryBase {
   readonly key: string;
 }
 
+/** Failed deliveries, newest first; like RecentDeliveries, `ok: false` with empty items for bad input. */
+export type FailedDeliveryPage = {
+  readonly items: FailedDeliverySummary[];
+  readonly nextCursor: string | null;
+  readonly prevCursor: string | null;
+} & ({ readonly ok: true } | { readonly ok: false; readonly error: ResolverError });
+
 export type AlertResolverDefinitions = {
   listAlertRules: () => AlertRuleList;
   saveAlertRule: (input: { rule: unknown; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
@@ -105,7 +142,7 @@ export type AlertResolverDefinitions = {
   exportAlertRules: () => { yaml: string };
   importAlertRules: (input: { yaml: string }) => ResolverResult<AlertRuleList>;
   dryRunAlerts: (input: { notification: unknown; rules?: unknown[]; receivedAt?: string }) => ResolverResult<DryRunReport>;
-  listFailedDeliveries: (input: { cursor?: string; limit?: number }) => { items: FailedDeliverySummary[]; nextCursor: string | null };
+  listFailedDeliveries: (input: { cursor?: string; limit?: number }) => FailedDeliveryPage;
   retryFailedDelivery: (input: { key: string }) => ResolverResult<{ eventId: string }>;
 };
 
