@@ -159,6 +159,8 @@ export interface StormResult {
   readonly acceptToJiraP99Ms: number;
   readonly postponements: number;
   readonly redeliveries: number;
+  /** KVS requests the host refused with 429 (4,000 write units/min per install). */
+  readonly kvs429s: number;
   readonly seed: number;
 }
 
@@ -240,6 +242,7 @@ export async function benchStorm(groups = 200, perGroup = 50, firstWave = 25): P
       acceptToJiraP99Ms: percentile(latencies, 99),
       postponements: queue.postponements,
       redeliveries: queue.duplicates,
+      kvs429s: sandbox.forge.kvsQuota?.rejections() ?? 0,
       seed: sandbox.forge.fidelity.seed,
       alerts,
       groups,
@@ -293,7 +296,7 @@ export async function benchAlerts(): Promise<void> {
   console.log(`  postponed (busy key) / redelivered  ${s.postponements} / ${s.redeliveries}`);
   console.log(`  Jira calls / 429s        ${s.jiraCalls} / ${s.jira429s}`);
   console.log(`  Forge invocations        ${s.forgeInvocations} (${fmt(s.invocationsPerAlert, 3)} per alert; target ≤ 0.05)`);
-  console.log(`  KVS writes               ${s.kvsWrites} (${fmt(s.kvsWritesPerAlert, 3)} per alert; target ≤ 3)`);
+  console.log(`  KVS writes               ${s.kvsWrites} (${fmt(s.kvsWritesPerAlert, 3)} per alert; target ≤ 3); KVS 429s (quota) ${s.kvs429s}`);
   console.log(`  issues created/expected  ${s.issuesCreated}/${s.issuesExpected}, duplicates ${s.duplicates} (must be 0), failed deliveries ${s.failedDeliveries}`);
 }
 
