@@ -17,7 +17,7 @@ export interface ManifestDoc {
   permissions: { scopes: string[]; external?: unknown };
 }
 
-/** Exports all five handlers; calls one Jira read, one Jira write and KVS, like the real app will. */
+/** Exports every handler the manifest names; calls one Jira read, one Jira write and KVS, like the real app will. */
 export const DEFAULT_INDEX_TS = `import api, { route } from '@forge/api';
 import { kvs } from '@forge/kvs';
 import { readIssue } from './jira';
@@ -36,6 +36,7 @@ const runScheduledSync = async () => undefined;
 export { runScheduledSync };
 export const resolver = { getDefinitions: () => [] };
 export const validateIncidentClosure = async () => ({ result: true });
+export const onAppInstalled = async () => undefined;
 `;
 
 export const DEFAULT_JIRA_TS = `import api, { route } from '@forge/api';
