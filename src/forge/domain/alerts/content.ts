@@ -156,7 +156,7 @@ export function describeProblem(problem: Problem, intro: string, times: ProblemT
   const firing = problem.alerts.filter((a) => a.status === 'firing').length;
   const facts: [string, AdfInline[]][] = [
     ['Status', adf.strong(firing > 0 ? 'FIRING' : 'RESOLVED')],
-    [problem.grouping === 'fingerprint' ? 'Fingerprint' : 'Alertmanager group', adf.code(problem.source)],
+    [problem.grouping === 'fingerprint' ? 'Fingerprint' : 'Alertmanager group', adf.code(problem.grouping === 'fingerprint' ? problem.source : problem.groupKey)],
     ['Alerts', adf.text(`${firing} firing, ${problem.alerts.length - firing} resolved`)],
     ['First seen', adf.text(displayTime(times.firstSeen))],
     ['Last seen', adf.text(displayTime(times.lastSeen))],
