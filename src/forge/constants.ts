@@ -41,6 +41,8 @@ export const StorageKeys = {
   alertRules: 'alert-rules',
   /** What the app knows of one alert problem (ProblemRecord): `problem:<am:fp:…|am:grp:…>`. */
   problem: (problemKey: string) => `problem:${problemKey}`,
+  /** One piece of a problem record too big for one KVS value (alerts/problem-store.ts): generation, then index. */
+  problemChunk: (problemKey: string, generation: string, index: number) => `problem-chunk:${problemKey}:${generation}:${index}`,
   /** Install-wide pause of Jira work after a quota-based 429 (alerts/jira-pause.ts): `{until: ms}`. */
   jiraPause: 'jira-pause',
   /** The body of a relay event too big for one queue event (delivery/parked-events.ts): `parked:<eventId>`. */

@@ -24,7 +24,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
-import { loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
+import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
 import { stateWasLost } from './install-record';
@@ -90,7 +90,7 @@ async function carryOverLegacy(problems: readonly PlannedProblem[], loaded: Map<
     if (!legacy?.record) continue;
     const record: ProblemRecord = { ...legacy.record, state: { ...legacy.record.state, problemKey: p.problem.key } };
     await saveProblem(store, record);
-    await store.delete(StorageKeys.problem(legacyKey));
+    await deleteProblem(store, legacyKey);
     loaded.set(p.problem.key, { record, mirror: legacy.mirror });
   }
 }
@@ -208,7 +208,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
     if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled) });
   } else if (decision.next === null && loaded.record) {
-    await deps.store.delete(StorageKeys.problem(problem.key));
+    await deleteProblem(deps.store, problem.key);
   }
   return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
 }
