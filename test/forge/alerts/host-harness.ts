@@ -9,7 +9,7 @@ import { createForgeHost, type ForgeHost, type HostFidelity } from '../../../src
 import { createJiraSimulator, seedSandboxSite, DEFAULT_APP_ACCOUNT_ID, type JiraSimulator } from '../../../src/sandbox/jira-sim';
 import * as app from '../../../src/forge/index';
 import { signRequest } from '../../../src/shared/signing';
-import type { RelayEvent } from '../../../src/shared/relay-envelope';
+import type { RelayEvent, RelayWireEvent } from '../../../src/shared/relay-envelope';
 import { SecretKeys } from '../../../src/forge/constants';
 
 const ROOT = join(__dirname, '../../..');
@@ -21,7 +21,7 @@ export interface AlertHost {
   readonly sim: JiraSimulator;
   /** Moves the shared clock forward and runs whatever became due. */
   advance(ms: number): Promise<void>;
-  post(events: RelayEvent[]): Promise<Response>;
+  post(events: RelayWireEvent[]): Promise<Response>;
   resolver<T>(functionKey: string, payload: Record<string, unknown>, accountId?: string): Promise<T>;
   close(): Promise<void>;
 }

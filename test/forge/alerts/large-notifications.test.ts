@@ -4,6 +4,10 @@
  */
 import { fixtureRules, issues, seedRules } from './support';
 import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from './host-harness';
+import { encodeBody, splitIntoParts } from '../../../src/shared/relay-parts';
+import type { FailedDeliverySummary, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+
+const ADMIN = '5b10a2844c20165700ede21a';
 
 jest.setTimeout(30_000);
 
@@ -51,4 +55,29 @@ it('splits one group’s notifications in a batch over 100 KB into several queue
   expect(issues(t.sim)).toHaveLength(1);
   expect(t.host.queue.stats()).toMatchObject({ failed: 0 });
   expect(t.host.queue.stats().done).toBeGreaterThanOrEqual(2);
+});
+
+it('keeps a failed delivery of a 2,000-alert notification (over KVS’s 240 KiB) as parts, and its retry applies it', async () => {
+  const body = bigGroup(2000);
+  const { body: _body, ...header } = relayEvent(body);
+  void _body;
+  const parts = splitIntoParts(header, encodeBody(JSON.stringify(body)));
+  expect(Buffer.byteLength(JSON.stringify(body))).toBeGreaterThan(240 * 1024);
+  const fault = t.sim.faults.inject('POST /rest/api/3/issue', { kind: 'status', status: 503, times: Infinity });
+  expect((await t.post(parts)).status).toBe(202);
+  for (let i = 0; i < 6; i += 1) await t.advance(900_000);
+  const failed = await t.resolver<{ items: FailedDeliverySummary[] }>('listFailedDeliveries', {}, ADMIN);
+  expect(failed.items).toHaveLength(1);
+  const stored = t.host.kvs.get({ kind: 'kv' }, failed.items[0]!.key);
+  if (!stored.ok) throw new Error(stored.failure.message);
+  expect(Buffer.byteLength(JSON.stringify(stored.value.value))).toBeLessThan(240 * 1024);
+  expect(stored.value.value).toMatchObject({ eventId: header.id, eventParts: expect.any(Number) });
+
+  t.sim.faults.remove(fault);
+  const retried = await t.resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed.items[0]!.key }, ADMIN);
+  expect(retried).toMatchObject({ ok: true });
+  await t.host.queue.drain();
+  expect(issues(t.sim)).toHaveLength(1);
+  expect(t.host.kvs.query('dfail', 20, undefined)).toMatchObject({ ok: true, value: { items: [] } });
+  expect((await t.resolver<{ items: unknown[] }>('listFailedDeliveries', {}, ADMIN)).items).toHaveLength(0);
 });
