@@ -55,6 +55,8 @@ describe('large Alertmanager groups reach Jira whole', () => {
     expect(stored.chunks).toBe(alerts >= 2000);
     expect(Object.keys(stored.record.state.alerts)).toHaveLength(alerts);
     expect(Object.keys(stored.record.links?.alerts ?? {})).toHaveLength(alerts);
+    // The description lists the first 50 alerts and counts the rest (Jira's 32,767 characters per text field).
+    expect(JSON.stringify(issue)).toContain(`and ${alerts - 50} more alerts not listed here`);
 
     const resolved = alertmanagerGroup(alerts, { seed: 'big', status: 'resolved' });
     expect((await postAlertmanager(env.sandbox.urls.relay, resolved)).status).toBe(202);
