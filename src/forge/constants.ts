@@ -41,6 +41,14 @@ export const StorageKeys = {
   alertRules: 'alert-rules',
   /** What the app knows of one alert problem (ProblemRecord): `problem:<am:fp:…|am:grp:…>`. */
   problem: (problemKey: string) => `problem:${problemKey}`,
+  /** One piece of a problem record too big for one KVS value (alerts/problem-store.ts): generation, then index. */
+  problemChunk: (problemKey: string, generation: string, index: number) => `problem-chunk:${problemKey}:${generation}:${index}`,
+  /** Install-wide pause of Jira work after a quota-based 429 (alerts/jira-pause.ts): `{until: ms}`. */
+  jiraPause: 'jira-pause',
+  /** The body of a relay event too big for one queue event (delivery/parked-events.ts): `parked:<eventId>`. */
+  parkedEvent: (eventId: string) => `parked:${eventId}`,
+  /** What the app found when it was (re)installed (InstallRecord): whether Jira already held issues of an earlier install. */
+  installRecord: 'install-record',
   /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */
   creating: (problemKey: string) => `creating:${problemKey}`,
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */
@@ -56,6 +64,12 @@ export const StorageKeys = {
 
 /** Forge KVS values are limited (~240 KiB); the rule list stays well below. */
 export const MAX_RULES_BYTES = 200 * 1024;
+/**
+ * Forge KVS refuses a value over 240 KiB (MAX_SIZE) or nested deeper than 32 (MAX_DEPTH) [D limits-kvs-ce,
+ * handling-errors-kvs]; the local Forge host enforces both (src/sandbox/forge-host/kvs-store.ts KVS_LIMITS).
+ */
+export const KVS_VALUE_MAX_BYTES = 240 * 1024;
+export const KVS_MAX_DEPTH = 32;
 /** Forge KVS list queries take a limit of 1–20 (FORGE-NOTES: storage-api-query). */
 export const KVS_QUERY_LIMIT = 20;
 /** Cached workflow transitions heal within a day after an admin edits a workflow. */

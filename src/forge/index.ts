@@ -11,11 +11,12 @@ import type { WebTriggerRequest, WebTriggerResponse } from './entry/webtrigger/w
 import { handleQueueEvent } from './entry/consumer/process-queue-event';
 import { handleIssueUpdated } from './entry/trigger/issue-updated';
 import { handleIssueDeleted } from './entry/trigger/issue-deleted';
+import { handleAppInstalled } from './entry/trigger/app-installed';
 import { handleScheduledSync } from './entry/scheduled/project-sync';
 import type { ResolverDefinitions } from './entry/resolvers/contract';
 import { resolverMap } from './entry/resolvers/resolver-map';
 import { validateClosure, type ValidatorResult } from './incidents/closure-validator';
-import { closureValidatorDeps, consumerDeps, ingestDeps, issueDeletedDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
+import { appInstalledDeps, closureValidatorDeps, consumerDeps, ingestDeps, issueDeletedDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
 import { resolverWiring } from './wiring/resolvers';
 
 /** webtrigger `ingest` → function `ingest-fn`. */
@@ -40,6 +41,12 @@ export async function onIssueUpdated(event: unknown): Promise<void> {
 /** trigger `issue-deleted` (avi:jira:deleted:issue) → function `issue-deleted-fn`: the issue leaves project sync records. */
 export async function onIssueDeleted(event: unknown): Promise<void> {
   await handleIssueDeleted(event, issueDeletedDeps());
+}
+
+/** trigger `app-installed` (avi:forge:installed:app) → function `app-installed-fn`: was the app's state lost? */
+export async function onAppInstalled(event: unknown): Promise<InvocationError | undefined> {
+  const result = await handleAppInstalled(event, appInstalledDeps());
+  return invocationErrorFor(result.kind === 'retry' ? result.retry : undefined);
 }
 
 /** jira:workflowValidator `incident-closure` → function `closure-validator-fn`: no closing before the post-mortem is done. */

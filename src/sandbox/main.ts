@@ -7,9 +7,16 @@ import { createJsonLogger } from '../relay/logger';
 import { sandboxBanner } from './banner';
 import { loadExampleRules, SAMPLE_ALERT_FILE } from './example-rules';
 import { sandboxOptionsFromEnv, startSandbox } from './sandbox';
+import type { HostFidelity } from './forge-host';
 
 /** A person opens an incident in Impact's UI; bob@example.com is a user of the simulated Jira site too. */
 const SAMPLE_INCIDENT = { title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } };
+
+/** What the local host imitates of Forge's delivery (README "The local Forge host"); the seed replays the order. */
+function describeFidelity(f: HostFidelity): string {
+  if (f.mode === 'deterministic') return 'deterministic FIFO (FORGE_HOST_FIDELITY=deterministic)';
+  return `as Forge: any order, busy keys back off (time factor ${f.timeFactor}, chaos ${f.chaos ? 'on' : 'off'}, latency ${f.latency ? 'on' : 'off'}, FORGE_HOST_SEED=${f.seed})`;
+}
 
 async function main(): Promise<void> {
   const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
@@ -17,6 +24,7 @@ async function main(): Promise<void> {
   const rulesNote = loadExampleRules(sandbox.forge);
   const example = relative(process.cwd(), SAMPLE_ALERT_FILE);
   process.stdout.write(sandboxBanner({ urls: sandbox.urls, example, rulesNote, sampleIncident: SAMPLE_INCIDENT }));
+  process.stdout.write(`Forge delivery on the local host: ${describeFidelity(sandbox.forge.fidelity)}\n\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

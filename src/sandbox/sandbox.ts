@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as forgeApp from '../forge/index';
-import { createForgeHost, jiraSiteFromEnv, type ForgeHost, type JiraTarget } from './forge-host';
+import { createForgeHost, jiraSiteFromEnv, type ForgeHost, type HostFidelity, type JiraTarget } from './forge-host';
 import { createJiraSimulator, seedSandboxSite, seedSoftwareProject, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, SANDBOX_USERS, type JiraSimulator } from './jira-sim';
 import { loadRelayConfig, type RelayConfig } from '../relay/config';
 import { startRelay, type RunningRelay } from '../relay/server';
 import type { Logger } from '../relay/logger';
-import { LOCAL_FORGE_HOST_ENV, SecretKeys } from '../forge/constants';
+import { LOCAL_FORGE_HOST_ENV, SecretKeys, StorageKeys } from '../forge/constants';
 import type { HandlersModule } from './forge-host';
 import { IncidentKeys } from '../forge/incidents/incident-store';
 import { sandboxIncidentConfig } from './incident-config';
@@ -40,6 +40,12 @@ export interface SandboxOptions {
   /** The app's handlers; defaults to src/forge/index. */
   readonly handlers?: HandlersModule;
   readonly forgeQueue?: { readonly eventsPerMinute?: number | null; readonly workers?: number };
+  /** Forge's published KVS quota per install (forge-host/kvs-quota.ts): on unless a test opts out with false. */
+  readonly kvsQuota?: boolean;
+  /** Forge delivery fidelity of the local host (forge-host/fidelity.ts); unset fields come from FORGE_HOST_* env. */
+  readonly forgeFidelity?: Partial<HostFidelity>;
+  /** Deliver `avi:forge:installed:app` on a host that has not seen it (as Forge does on install); `npm start` does. */
+  readonly installApp?: boolean;
   /** Tests inject the relay's clock (duplicate windows) and its outbound fetch (forwarding faults). */
   readonly relayClock?: () => number;
   readonly relayFetch?: typeof fetch;
@@ -87,6 +93,7 @@ export function sandboxOptionsFromEnv(env: Readonly<Record<string, string | unde
     env,
     logger,
     jiraRateLimits: env['JIRA_SIM_RATE_LIMITS'] !== 'off',
+    installApp: true,
   };
 }
 
@@ -133,8 +140,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     siteUrl: jiraUrl,
     jira: jiraTarget,
     ...(options.forgeQueue ? { queue: options.forgeQueue } : {}),
+    ...(options.forgeFidelity ? { fidelity: options.forgeFidelity } : {}),
+    ...(options.kvsQuota === false ? { kvsQuota: false } : {}),
   });
   const forgeServer = await forge.start({ port: options.forgeHostPort, host: options.host, scheduleTimers: true });
+  // Forge sends the install event once per installation; a host whose storage already has the record was installed.
+  if (options.installApp && !forge.kvs.get({ kind: 'kv' }, StorageKeys.installRecord).ok) await forge.installApp({ installerAccountId: SANDBOX_USERS.alice.accountId });
   const webTrigger = forge.webTriggerUrl('ingest');
   if (!webTrigger) throw new Error('the Forge host has no ingest web trigger URL');
 

@@ -23,6 +23,7 @@ import {
   type TestSandbox,
 } from '../support/sandbox-harness';
 import {
+  FIXTURE_ALERTS,
   notificationState,
   progression,
   runFixtureScenario,
@@ -248,5 +249,41 @@ describe('real Alertmanager 0.25 → relay → consumer → Jira', () => {
     expect(recorder.deliveries().filter((d) => answer(d).duplicate)).toHaveLength(0);
     expectEachAcceptedEventConsumedOnce(env, recorder.deliveries());
     expectJiraOutcome(env);
+  });
+});
+
+describe('real Alertmanager 0.25: a large group (issue 14)', () => {
+  it.each([400, 2000])('a %i-alert group fires and resolves as one issue that knows every alert; nothing failed', async (count) => {
+    const { env, recorder, am } = await startRig(1);
+    const base = FIXTURE_ALERTS.checkoutA;
+    const startsAt = new Date(Date.now() - 60_000).toISOString();
+    const alerts = Array.from({ length: count }, (_, i) => ({ labels: { ...base.labels, instance: `checkout-${i}:8080` }, annotations: base.annotations, generatorURL: base.generatorURL, startsAt }));
+    await am.postAlerts(alerts);
+    const sim = jiraOf(env);
+    const known = () => {
+      const issue = issues(sim)[0];
+      const property = issue?.properties.get('incident-bridge-problem') as { problemKey: string } | undefined;
+      if (!property) return 0;
+      const head = env.sandbox.forge.kvs.get({ kind: 'kv' }, StorageKeys.problem(property.problemKey));
+      if (!head.ok) return 0;
+      const value = head.value.value as { state?: { alerts: Record<string, unknown> }; chunked?: { generation: string; count: number } };
+      if (value.state) return Object.keys(value.state.alerts).length;
+      if (!value.chunked) return 0;
+      const { generation, count: chunks } = value.chunked;
+      const json = Array.from({ length: chunks }, (_, i) => {
+        const chunk = env.sandbox.forge.kvs.get({ kind: 'kv' }, StorageKeys.problemChunk(property.problemKey, generation, i));
+        return chunk.ok ? (chunk.value.value as string) : '';
+      }).join('');
+      return Object.keys((JSON.parse(json) as { state: { alerts: Record<string, unknown> } }).state.alerts).length;
+    };
+    await waitUntil(async () => { await settle(env.sandbox); return known() === count; }, { timeoutMs: 60_000, what: `one issue knowing all ${count} alerts`, detail: () => am.logs(10) });
+    expect(issues(sim)).toHaveLength(1);
+
+    const endsAt = new Date(Date.now() - 1_000).toISOString();
+    await am.postAlerts(alerts.map((a) => ({ ...a, endsAt })));
+    await waitUntil(async () => { await settle(env.sandbox); return statusName(sim, issues(sim)[0]!) === 'Closed'; }, { timeoutMs: 60_000, what: 'the issue to be resolved', detail: () => am.logs(10) });
+    expect(issues(sim)).toHaveLength(1);
+    for (const d of recorder.deliveries()) expect(d.status).toBe(202);
+    expect(await env.sandbox.relay.outbox.stats()).toMatchObject({ pending: 0, failed: 0 });
   });
 });

@@ -26,7 +26,10 @@ let relay: ChildProcess | undefined;
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-crash-'));
-  host = createForgeHost({ manifestPath: join(ROOT, 'manifest.yml'), handlers: app, databasePath: ':memory:', queue: { eventsPerMinute: null } });
+  // This test is about the relay's durability across a SIGKILL, not Forge's per-install quotas: 1,000 events in
+  // seconds exceed both the 500 pushes/min and, with the delivery log's index writes, the 4,000 KVS writes/min
+  // (the app then answers 503 and the relay retries after the minute, beyond this test's wait).
+  host = createForgeHost({ manifestPath: join(ROOT, 'manifest.yml'), handlers: app, databasePath: ':memory:', queue: { eventsPerMinute: null }, kvsQuota: false });
   host.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, [SIGNING]);
   await host.start({ port: 0 });
 });

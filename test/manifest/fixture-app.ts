@@ -39,6 +39,7 @@ const runScheduledSync = async () => undefined;
 export { runScheduledSync };
 export const resolver = { getDefinitions: () => [] };
 export const validateIncidentClosure = async () => ({ result: true });
+export const onAppInstalled = async () => undefined;
 `;
 
 export const DEFAULT_JIRA_TS = `import api, { route } from '@forge/api';

@@ -1,5 +1,6 @@
 import { Queue, type PushEvent } from '@forge/events';
 import type { JobQueue, JobToPush } from '../ports/job-queue';
+import { MAX_QUEUE_EVENT_BYTES } from '../delivery/parked-events';
 
 /** Forge's published limits for one `Queue.push`. */
 export const MAX_EVENTS_PER_PUSH = 50;
@@ -21,7 +22,7 @@ export function planPushes(jobs: readonly JobToPush[]): PushEvent[][] {
   for (const job of jobs) {
     const event = toPushEvent(job);
     const bytes = Buffer.byteLength(JSON.stringify(event)) + 1;
-    if (bytes + 2 > MAX_PUSH_BYTES) throw new Error(`a single queue job is ${bytes} bytes, over Forge's ${MAX_PUSH_BYTES}-byte push limit`);
+    if (bytes > MAX_QUEUE_EVENT_BYTES) throw new Error(`a single queue job is ${bytes} bytes, over Forge's ${MAX_QUEUE_EVENT_BYTES}-byte limit per event for a consumer with a timeout over 55 s`);
     if (current.length === MAX_EVENTS_PER_PUSH || currentBytes + bytes > MAX_PUSH_BYTES) {
       pushes.push(current);
       current = [];

@@ -79,6 +79,11 @@ export function createJiraRestPort(clock: Clock): JiraPort {
       const result = await call(() => app().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), searchSchema, clock);
       return result.ok ? { ok: true, value: result.value.issues.map(toIssueStatus) } : result;
     },
+    async hasProblemIssues(): Promise<JiraResult<boolean>> {
+      const body = { jql: `issue.property[${PROBLEM_PROPERTY_KEY}].problemKey IS NOT EMPTY`, fields: ['status'], maxResults: 1 };
+      const result = await call(() => app().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), searchSchema, clock);
+      return result.ok ? { ok: true, value: result.value.issues.length > 0 } : result;
+    },
   };
 }
 

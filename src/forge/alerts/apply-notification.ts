@@ -24,9 +24,10 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
-import { loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
+import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
+import { stateWasLost } from './install-record';
 
 export interface AlertsDeps {
   readonly store: KeyValueStore;
@@ -57,6 +58,7 @@ export async function applyNotification(event: RelayEvent, rules: CompiledRules,
   if (plan.problems.length === 0) return { ok: true, outcomes: outcomes.length > 0 ? outcomes : [{ kind: 'skipped', reason: 'the notification has no alerts to act on' }] };
 
   const loaded = await loadProblems(deps.store, plan.problems.map((p) => p.problem.key));
+  await carryOverLegacy(plan.problems, loaded, deps.store);
   let retryable: ApplyFailure | undefined;
   let final: ApplyFailure | undefined;
   for (const planned of plan.problems) {
@@ -71,6 +73,26 @@ export async function applyNotification(event: RelayEvent, rules: CompiledRules,
   }
   const failure = retryable ?? final;
   return failure ? { ok: false, failure, outcomes } : { ok: true, outcomes };
+}
+
+/**
+ * Group problems were keyed by Alertmanager's groupKey before they were keyed by rule + group labels. A group
+ * problem with no record under its key may have one under the old key: read those (one batch read, only when
+ * some problem has no record), write each under the new key, then delete the old one.
+ */
+async function carryOverLegacy(problems: readonly PlannedProblem[], loaded: Map<string, LoadedProblem>, store: KeyValueStore): Promise<void> {
+  const missing = problems.filter((p) => p.problem.legacyKey && p.problem.legacyKey !== p.problem.key && !loaded.get(p.problem.key)?.record);
+  if (missing.length === 0) return;
+  const old = await loadProblems(store, missing.map((p) => p.problem.legacyKey as string));
+  for (const p of missing) {
+    const legacyKey = p.problem.legacyKey as string;
+    const legacy = old.get(legacyKey);
+    if (!legacy?.record) continue;
+    const record: ProblemRecord = { ...legacy.record, state: { ...legacy.record.state, problemKey: p.problem.key } };
+    await saveProblem(store, record);
+    await deleteProblem(store, legacyKey);
+    loaded.set(p.problem.key, { record, mirror: legacy.mirror });
+  }
 }
 
 function failureText(f: ApplyFailure): string {
@@ -138,7 +160,8 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   let known: ProblemState | null = w.record ? withMirror(w.record.state, w.mirror) : null;
   let decision = decide({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt });
 
-  if (!known && decision.commands.some((c) => c.kind === 'create')) {
+  // No issue yet (no state, or only alerts seen resolved): creating takes the marker first.
+  if (!known?.issue && decision.commands.some((c) => c.kind === 'create')) {
     const guard = await guardCreation(problem.key, event.id, decision.next?.alerts ?? {}, deps);
     switch (guard.kind) {
       case 'create':
@@ -185,7 +208,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
     if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled) });
   } else if (decision.next === null && loaded.record) {
-    await deps.store.delete(StorageKeys.problem(problem.key));
+    await deleteProblem(deps.store, problem.key);
   }
   return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
 }
@@ -206,9 +229,20 @@ type GuardResult =
 async function guardCreation(problemKey: string, eventId: string, alerts: ProblemState['alerts'], deps: AlertsDeps): Promise<GuardResult> {
   const now = deps.clock.now();
   const marker = { startedAt: now, eventId, alerts };
-  if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) return { kind: 'create' };
+  if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) {
+    // First create of this problem since the install. After a reinstall (install-record.ts) its issue may
+    // exist from before: one JQL search, only for problems that have neither a record nor a marker.
+    if (!(await stateWasLost(deps.store))) return { kind: 'create' };
+    const found = await deps.jira.findByProblemKey(problemKey);
+    if (!found.ok) {
+      await deps.store.delete(StorageKeys.creating(problemKey));
+      return { kind: 'failed', failure: found.failure };
+    }
+    const open = found.value.find((i) => i.status.category !== 'done');
+    return open ? { kind: 'adopt', issue: open, alerts: {} } : { kind: 'create' };
+  }
   const again = (await loadProblems(deps.store, [problemKey])).get(problemKey)?.record;
-  if (again) return { kind: 'stored', record: again };
+  if (again?.state.issue) return { kind: 'stored', record: again };
   const previous = markerSchema.safeParse(await deps.store.get(StorageKeys.creating(problemKey)));
   const found = await deps.jira.findByProblemKey(problemKey);
   if (!found.ok) return { kind: 'failed', failure: found.failure };

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { problemStateSchema, type JiraCommand, type Problem, type ProblemState, type StatusCategory } from '../domain/alerts';
-import { StorageKeys } from '../constants';
+import { KVS_VALUE_MAX_BYTES, StorageKeys } from '../constants';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { TrackedIssueStatus } from './status-mirror';
 
@@ -47,9 +48,17 @@ export interface LoadedProblem {
 /** Reads the records of these problems and the mirrors of their issues: two batch reads. */
 export async function loadProblems(store: KeyValueStore, problemKeys: readonly string[]): Promise<Map<string, LoadedProblem>> {
   const raw = await store.getMany<unknown>(problemKeys.map(StorageKeys.problem));
+  const heads = new Map<string, ChunkedHead>();
+  for (const key of problemKeys) {
+    const head = chunkedHeadSchema.safeParse(raw.get(StorageKeys.problem(key)));
+    if (head.success) heads.set(key, head.data);
+  }
+  const chunkKeys = [...heads].flatMap(([key, head]) => chunkKeysOf(key, head));
+  const chunks = chunkKeys.length > 0 ? await store.getMany<string>(chunkKeys) : new Map<string, string>();
   const records = new Map<string, ProblemRecord>();
   for (const key of problemKeys) {
-    const parsed = problemRecordSchema.safeParse(raw.get(StorageKeys.problem(key)));
+    const head = heads.get(key);
+    const parsed = problemRecordSchema.safeParse(head ? joinChunks(key, head, chunks) : raw.get(StorageKeys.problem(key)));
     if (parsed.success) records.set(key, parsed.data);
   }
   const issueIds = [...records.values()].flatMap((r) => (r.issueId && r.state.issue ? [r.issueId] : []));
@@ -89,8 +98,78 @@ export function problemLinks(problem: Problem, previous: ProblemLinks | undefine
   return { externalURL: problem.externalURL, receiver: problem.receiver, groupLabels: { ...problem.groupLabels }, alerts };
 }
 
+/**
+ * A record that fits one KVS value (Forge: 240 KiB) is one write, as always. A bigger one (a group of
+ * thousands of alerts) is cut into string chunks under `problem-chunk:<key>:<generation>:<n>`, the generation
+ * being a hash of the content, and the head `problem:<key>` then names the generation. Chunks are written first,
+ * then the head is swapped in one write, then the old generation's chunks are deleted: a crash before the swap
+ * leaves the old record whole (the event was not applied and runs again), a crash after it leaves only unread
+ * chunks of the old generation. So no crash applies an event twice or loses one.
+ */
 export async function saveProblem(store: KeyValueStore, record: ProblemRecord): Promise<void> {
-  await store.set(StorageKeys.problem(record.state.problemKey), record);
+  const key = record.state.problemKey;
+  const json = JSON.stringify(record);
+  const old = await chunkedHeadOf(store, key);
+  if (Buffer.byteLength(json) <= RECORD_INLINE_MAX_BYTES) {
+    await store.set(StorageKeys.problem(key), record);
+  } else {
+    const parts = cutForKvs(json);
+    const head: ChunkedHead = { version: 1, chunked: { generation: createHash('sha256').update(json).digest('hex').slice(0, 16), count: parts.length, bytes: Buffer.byteLength(json) } };
+    if (old?.chunked.generation === head.chunked.generation) return;
+    await store.setMany(parts.map((value, i) => ({ key: StorageKeys.problemChunk(key, head.chunked.generation, i), value })));
+    await store.set(StorageKeys.problem(key), head);
+  }
+  if (old) for (const chunkKey of chunkKeysOf(key, old)) await store.delete(chunkKey);
+}
+
+/** Deletes a problem's record and, if it was chunked, its chunks (head first: a crash leaves only unread chunks). */
+export async function deleteProblem(store: KeyValueStore, key: string): Promise<void> {
+  const old = await chunkedHeadOf(store, key);
+  await store.delete(StorageKeys.problem(key));
+  if (old) for (const chunkKey of chunkKeysOf(key, old)) await store.delete(chunkKey);
+}
+
+/** Under KVS's 240 KiB per value, with room for the key and envelope. */
+export const RECORD_INLINE_MAX_BYTES = KVS_VALUE_MAX_BYTES - 16 * 1024;
+
+const chunkedHeadSchema = z.object({
+  version: z.literal(1),
+  chunked: z.object({ generation: z.string().regex(/^[0-9a-f]{16}$/), count: z.number().int().positive().max(1000), bytes: z.number().int().positive() }),
+});
+type ChunkedHead = z.infer<typeof chunkedHeadSchema>;
+
+/** Only a chunked record's head is read back here; an inline record needs no cleanup. */
+async function chunkedHeadOf(store: KeyValueStore, key: string): Promise<ChunkedHead | undefined> {
+  const head = chunkedHeadSchema.safeParse(await store.get(StorageKeys.problem(key)));
+  return head.success ? head.data : undefined;
+}
+
+function chunkKeysOf(key: string, head: ChunkedHead): string[] {
+  return Array.from({ length: head.chunked.count }, (_, i) => StorageKeys.problemChunk(key, head.chunked.generation, i));
+}
+
+/** The record a head names, parsed; a missing chunk is an error (never "no record", which would create a duplicate). */
+function joinChunks(key: string, head: ChunkedHead, chunks: Map<string, string>): unknown {
+  const parts = chunkKeysOf(key, head).map((k) => chunks.get(k));
+  if (parts.some((p) => typeof p !== 'string')) throw new Error(`problem ${key}: a chunk of generation ${head.chunked.generation} is missing`);
+  return JSON.parse(parts.join(''));
+}
+
+/** Cuts a string into pieces whose JSON encoding (what KVS measures) stays under the inline limit. */
+export function cutForKvs(json: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (at < json.length) {
+    let size = Math.min(json.length - at, 160_000);
+    // Escapes (\" \\ \uXXXX) and multi-byte characters make the stored value bigger than the slice.
+    while (Buffer.byteLength(JSON.stringify(json.slice(at, at + size))) > RECORD_INLINE_MAX_BYTES) size = Math.floor(size / 2);
+    // Never cut a surrogate pair in two.
+    const last = json.charCodeAt(at + size - 1);
+    if (size > 1 && last >= 0xd800 && last <= 0xdbff) size -= 1;
+    out.push(json.slice(at, at + size));
+    at += size;
+  }
+  return out;
 }
 
 export async function writeMirror(store: KeyValueStore, issueId: string, status: TrackedIssueStatus): Promise<void> {

@@ -22,12 +22,21 @@ export function pickTransition(transitions: readonly AvailableTransition[], targ
       const wanted = target.name.trim().toLowerCase();
       return transitions.find((t) => t.name.toLowerCase() === wanted) ?? transitions.find((t) => t.to.name.toLowerCase() === wanted);
     }
-    case 'statusCategory':
-      return transitions.find((t) => t.to.category === target.category);
+    case 'statusCategory': {
+      const into = transitions.filter((t) => t.to.category === target.category);
+      // A workflow may have several done statuses (Done, Won't Do, Duplicate…): resolving an alert means the
+      // problem went away, never "won't do". The first (in the workflow's own order) whose status name is not
+      // a rejection wins; only when every done status is one is the first of them taken. To use another, a rule
+      // names it: `{ by: name, name: "Fixed" }` matches the transition or its target status by name.
+      return target.category === 'done' ? (into.find((t) => !NOT_A_RESOLUTION.test(t.to.name)) ?? into[0]) : into[0];
+    }
     default:
       return assertNever(target);
   }
 }
+
+/** Done-category status names that say the work was refused, not finished. */
+export const NOT_A_RESOLUTION = /\b(won'?t\s*(do|fix)|duplicate[ds]?|cancel+(ed|led)?|reject(ed)?|declined?|invalid|obsolete|not\s+(a\s+bug|reproducible|needed))\b/i;
 
 export function describeTarget(target: TransitionTarget): string {
   switch (target.by) {

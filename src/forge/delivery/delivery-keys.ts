@@ -50,6 +50,8 @@ export const DeliveryKeys = {
   /** Failed deliveries, newest first: `dfail:<inverted received ms>:<eventId>`. */
   failedPrefix: 'dfail:',
   failed: (receivedAtMs: number, eventId: string) => `dfail:${newestFirst(receivedAtMs)}:${eventId}`,
+  /** A part of a failed relay event too big to keep inline (FailedDelivery.eventParts). */
+  failedPart: (eventId: string, index: number) => `dfail-part:${eventId}:${index}`,
   /** Failed deliveries written before the newest-first layout (`failed:<ms>:<eventId>`, oldest first): still listed and retryable. */
   legacyFailedPrefix: 'failed:',
   /** Lines written before the newest-first layout (`dlv:<ms>:<eventId>`): listed after the new ones in the unfiltered view. */

@@ -1,4 +1,6 @@
 import type { EventSource, RelayEvent } from '../../shared/relay-envelope';
+import { encodeBody, splitIntoParts } from '../../shared/relay-parts';
+import { KVS_VALUE_MAX_BYTES } from '../constants';
 import type { IncidentResyncJob, JiraChangeJob } from '../jobs';
 import type { Clock } from '../ports/clock';
 import type { KeyValueStore, StoredEntry } from '../ports/key-value-store';
@@ -222,5 +224,18 @@ export async function recordFailedDelivery(delivery: DeliveryRef & { readonly re
     ...delivery.requeue,
   };
   // No TTL: a failed delivery waits for someone to retry it (nothing lost), whatever the log's retention.
-  await deps.store.set(DeliveryKeys.failed(Date.parse(delivery.receivedAt), delivery.eventId), failedDelivery);
+  await deps.store.set(DeliveryKeys.failed(Date.parse(delivery.receivedAt), delivery.eventId), await fitForKvs(failedDelivery, deps.store));
+}
+
+/**
+ * A failed delivery of a very large event (a group of thousands of alerts) would pass KVS's 240 KiB per value:
+ * its body is kept as gzip parts (the relay's own format, each well under the limit) written before the record,
+ * and the retry queues those parts, which the consumer joins (relay-intake/assemble-parts.ts).
+ */
+async function fitForKvs(failed: FailedDelivery, store: KeyValueStore): Promise<FailedDelivery> {
+  if (!failed.event || Buffer.byteLength(JSON.stringify(failed)) <= KVS_VALUE_MAX_BYTES - 16 * 1024) return failed;
+  const { body, ...header } = failed.event;
+  const parts = splitIntoParts(header, encodeBody(JSON.stringify(body)));
+  await store.setMany(parts.map((part, index) => ({ key: DeliveryKeys.failedPart(failed.eventId, index), value: part })));
+  return { ...failed, event: { ...header, body: {} }, eventParts: parts.length };
 }

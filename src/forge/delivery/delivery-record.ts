@@ -57,6 +57,11 @@ export interface FailedDeliveryBase {
    * Administer Projects in each. Absent on records written before it was kept: the retry works it out then.
    */
   readonly projectKeys?: readonly string[];
+  /**
+   * A relay event too big for one KVS value (Forge: 240 KiB) is kept as its gzip parts under
+   * `dfail-part:<eventId>:<n>` (no TTL, like the record); `event.body` is then `{}` and this is the part count.
+   */
+  readonly eventParts?: number;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface JiraPort {
   getIssueStatus(issueKey: string): Promise<JiraResult<IssueStatus>>;
   /** Issues whose `incident-bridge-problem` entity property has this problemKey (JQL, newest first). */
   findByProblemKey(problemKey: string): Promise<JiraResult<readonly IssueStatus[]>>;
+  /** Whether any issue carries the `incident-bridge-problem` property: one JQL search, at most one result. */
+  hasProblemIssues(): Promise<JiraResult<boolean>>;
 }
 
 /** Calls made as the signed-in user (`api.asUser()`), for permission checks in resolvers. */

@@ -23,8 +23,18 @@ export interface Unqueueable {
 
 const jobBytes = (groupKey: string) => Buffer.byteLength(JSON.stringify({ kind: 'relay-events', groupKey, events: [] } satisfies RelayEventsJob));
 
+/**
+ * Where an inline event too big for a queue event goes instead: its body is parked in one KVS value
+ * (delivery/parked-events.ts), so it must fit KVS's value size and depth limits.
+ */
+export interface Parking {
+  readonly overBytes: number;
+  readonly maxBodyBytes: number;
+  readonly maxBodyDepth: number;
+}
+
 /** Events that could never be queued, each with why: the web trigger refuses the batch naming them (4xx). */
-export function unqueueableEvents(events: readonly RelayWireEvent[]): Unqueueable[] {
+export function unqueueableEvents(events: readonly RelayWireEvent[], parking?: Parking): Unqueueable[] {
   const refused: Unqueueable[] = [];
   for (const event of events) {
     const depth = 'body' in event ? bodyDepth(event.body, MAX_QUEUED_BODY_DEPTH) : 1;
@@ -32,7 +42,15 @@ export function unqueueableEvents(events: readonly RelayWireEvent[]): Unqueueabl
       refused.push({ id: event.id, reason: `body nests deeper than ${MAX_QUEUED_BODY_DEPTH} levels` });
       continue;
     }
-    const bytes = jobBytes(event.groupKey) + Buffer.byteLength(JSON.stringify(event));
+    const eventBytes = Buffer.byteLength(JSON.stringify(event));
+    if (parking && 'body' in event && eventBytes > parking.overBytes) {
+      // Travels as a reference: the queue carries a few bytes, KVS holds the body.
+      const bodyBytes = Buffer.byteLength(JSON.stringify(event.body));
+      if (bodyBytes > parking.maxBodyBytes) refused.push({ id: event.id, reason: `body of ${bodyBytes} bytes is over KVS's ${parking.maxBodyBytes}-byte value limit (send it through the relay, which cuts it into parts)` });
+      else if (depth > parking.maxBodyDepth) refused.push({ id: event.id, reason: `body nests deeper than KVS's ${parking.maxBodyDepth} levels` });
+      continue;
+    }
+    const bytes = jobBytes(event.groupKey) + eventBytes;
     if (bytes > MAX_JOB_BYTES) refused.push({ id: event.id, reason: `${bytes} bytes as a queue event, over Forge's ${MAX_JOB_BYTES}` });
   }
   return refused;

@@ -17,7 +17,7 @@ export function consumerDeps() {
   const waits = briefWaits();
   const base = platform();
   const projects = { store: base.store, clock: base.clock, logger: base.logger, jira: createJiraProjectsRestPort(systemClock), queue: bridgeQueue() };
-  return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits) };
+  return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits), queue: bridgeQueue() };
 }
 
 /** `issue-updated-fn`: only queues (a linked incident's change goes to its lane) and mirrors statuses. */
@@ -29,6 +29,11 @@ export function issueUpdatedDeps() {
 export function issueDeletedDeps() {
   const { store, logger, clock } = platform();
   return { store, logger, clock };
+}
+
+/** `app-installed-fn`: one JQL search for issues of an earlier install. */
+export function appInstalledDeps() {
+  return { ...platform(), jira: createJiraRestPort(systemClock) };
 }
 
 /** `closure-validator-fn`: reads the incident record and the issue as the app. */

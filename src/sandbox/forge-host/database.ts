@@ -34,10 +34,20 @@ export function openHostDatabase(path: string): SqliteDatabase {
       retry_reason TEXT,
       retry_data TEXT,
       last_error TEXT,
-      finished_at INTEGER
+      finished_at INTEGER,
+      hold_until REAL NOT NULL DEFAULT 0,   -- monotonic ms: postponed (busy concurrency key) or chaos-held until then
+      postpone_count INTEGER NOT NULL DEFAULT 0,
+      redelivered INTEGER NOT NULL DEFAULT 0 -- 1 once chaos delivered it a second time
     );
     CREATE INDEX IF NOT EXISTS queue_events_due ON queue_events (status, due_at, seq);
     CREATE INDEX IF NOT EXISTS queue_events_job ON queue_events (job_id);
   `);
+  // Files written before the fidelity columns existed get them added.
+  const columns = new Set((db.prepare('PRAGMA table_info(queue_events)').all() as { name: string }[]).map((c) => c.name));
+  if (!columns.has('hold_until')) db.exec('ALTER TABLE queue_events ADD COLUMN hold_until REAL NOT NULL DEFAULT 0');
+  if (!columns.has('postpone_count')) db.exec('ALTER TABLE queue_events ADD COLUMN postpone_count INTEGER NOT NULL DEFAULT 0');
+  if (!columns.has('redelivered')) db.exec('ALTER TABLE queue_events ADD COLUMN redelivered INTEGER NOT NULL DEFAULT 0');
+  // Holds are monotonic times of the previous process: meaningless now.
+  db.exec('UPDATE queue_events SET hold_until = 0 WHERE hold_until <> 0');
   return db;
 }

@@ -4,6 +4,8 @@ import { handleKvsRequest } from './kvs-route';
 import type { KvsStore } from './kvs-store';
 import type { AsyncEventQueue } from './queue';
 import { sendToJira, type JiraTarget } from './jira-target';
+import type { FidelityRuntime } from './fidelity';
+import { unitsOf, type KvsOpKind, type KvsQuota } from './kvs-quota';
 
 export interface ForgeFetchDeps {
   readonly kvs: KvsStore;
@@ -13,6 +15,10 @@ export interface ForgeFetchDeps {
   /** `url` for a web trigger key, or undefined when the host is not serving HTTP yet. */
   readonly webTriggerUrl: (key: string) => string | undefined;
   readonly webTriggerKeys: () => readonly string[];
+  /** Latency profile for KVS and Jira calls (none in deterministic mode). */
+  readonly fidelity: FidelityRuntime;
+  /** KVS request and unit quotas; undefined = unlimited. */
+  readonly kvsQuota: KvsQuota | undefined;
 }
 
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -29,7 +35,20 @@ async function bodyText(init: RequestInit | undefined): Promise<string> {
 /** Routes every `__forge_fetch__` call the @forge packages make to the local service that answers it. */
 export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
   return async (target: ForgeFetchTarget, path: string, init?: RequestInit): Promise<Response> => {
-    if (target.type === 'kvs') return handleKvsRequest(deps.kvs, path, await bodyText(init));
+    if (target.type === 'kvs') {
+      await deps.fidelity.latency('kvs');
+      const raw = await bodyText(init);
+      const charge = kvsCharge(path, raw);
+      if (deps.kvsQuota && !deps.kvsQuota.admit(charge.kind, charge.units)) {
+        return json(429, { code: 'RATE_LIMIT_EXCEEDED', message: 'The KVS rate limit for this installation was exceeded' });
+      }
+      const response = handleKvsRequest(deps.kvs, path, raw);
+      if (deps.kvsQuota && charge.kind === 'read') {
+        const bytes = Buffer.byteLength(await response.clone().text());
+        deps.kvsQuota.chargeRead(Math.max(0, unitsOf(bytes) - charge.units));
+      }
+      return response;
+    }
     switch (target.remote) {
       case 'stargate':
         if (path.startsWith('/webhook/queue/')) return deps.queue.handleWire(path, await bodyText(init));
@@ -37,6 +56,7 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return proxyError(404, 'INVALID_REMOTE_ERR');
       case 'jira': {
         if (!deps.jira) return json(503, { errorMessages: ['The local Forge host has no Jira target configured'] });
+        await deps.fidelity.latency('jira');
         if (target.provider === 'user') {
           const accountId = target.accountId ?? deps.context.current()?.accountId;
           if (!accountId) return proxyError(401, 'NEEDS_AUTHENTICATION_ERR');
@@ -48,6 +68,25 @@ export function createForgeFetch(deps: ForgeFetchDeps): ForgeFetch {
         return proxyError(400, 'INVALID_REMOTE_ERR');
     }
   };
+}
+
+/** What a KVS request costs before it runs: one unit per item at least, writes by their size (kvs-quota.ts). */
+function kvsCharge(path: string, raw: string): { kind: KvsOpKind; units: number } {
+  const op = path.replace(/^\/api\/v1\//, '').replace(/^(secret|entity)\//, '');
+  const kind: KvsOpKind = op === 'get' || op === 'query' || op === 'batch/get' ? 'read' : 'write';
+  let items: unknown[];
+  try {
+    const body = raw === '' ? undefined : (JSON.parse(raw) as unknown);
+    if (Array.isArray(body)) items = body;
+    else if (op === 'transaction' && body && typeof body === 'object') {
+      const t = body as { set?: unknown[]; delete?: unknown[] };
+      items = [...(t.set ?? []), ...(t.delete ?? [])];
+    } else items = [body];
+  } catch {
+    items = [raw];
+  }
+  const units = kind === 'read' ? Math.max(1, items.length) : items.reduce<number>((sum, item) => sum + unitsOf(Buffer.byteLength(JSON.stringify(item ?? null))), 0);
+  return { kind, units: Math.max(1, units) };
 }
 
 /** The three web trigger GraphQL operations @forge/api's `webTrigger` sends to stargate. */

@@ -12,6 +12,8 @@ import { loadManifest, type ForgeManifest, type ManifestScheduledTrigger } from 
 import { AsyncEventQueue, DEFAULT_MAX_RETRIES, QUEUE_LIMITS } from './queue';
 import { InvocationContext } from './runtime-context';
 import { createRuntimeObject, installForgeGlobals } from './runtime-globals';
+import { FidelityRuntime, fidelityFromEnv, type HostFidelity } from './fidelity';
+import { KvsQuota } from './kvs-quota';
 
 export interface ForgeHostOptions {
   readonly manifestPath: string;
@@ -34,6 +36,13 @@ export interface ForgeHostOptions {
   readonly queue?: { readonly workers?: number; readonly maxRetries?: number; readonly eventsPerMinute?: number | null; readonly pollMs?: number };
   /** Base URL web trigger URLs are built on; defaults to the address `start()` binds. */
   readonly publicBaseUrl?: string;
+  /**
+   * Delivery fidelity (fidelity.ts). Unset fields come from the FORGE_HOST_* environment (default: Forge
+   * behaviour, time factor 1); `{ mode: 'deterministic' }` gives FIFO delivery with no waits.
+   */
+  readonly fidelity?: Partial<HostFidelity>;
+  /** KVS quotas per installation (kvs-quota.ts: 1,000 req/s, 4,000 read and 4,000 write units/min); default on. */
+  readonly kvsQuota?: boolean;
 }
 
 /** A product event as Jira delivers it to a Forge trigger (`avi:jira:updated:issue`, ...). */
@@ -56,6 +65,10 @@ export interface ForgeHost {
   readonly invocations: InvocationLog;
   readonly appAccountId: string;
   readonly cloudId: string;
+  /** The delivery fidelity in force (with its seed, to replay a run). */
+  readonly fidelity: HostFidelity;
+  /** The KVS quota meter (undefined when `kvsQuota: false`). */
+  readonly kvsQuota: KvsQuota | undefined;
   /** Installs the Forge runtime globals (done by the factory) and returns nothing; `uninstall` restores them. */
   uninstall(): void;
   start(options?: { port?: number; host?: string; scheduleTimers?: boolean }): Promise<{ port: number; url: string }>;
@@ -65,6 +78,13 @@ export interface ForgeHost {
   /** In-process HTTP entry (same routes as the server): web triggers, resolvers, static resources. */
   request(input: Request): Promise<Response>;
   deliverProductEvent(event: ProductEvent): Promise<TriggerDelivery[]>;
+  /**
+   * Installs the app on the site: delivers `avi:forge:installed:app` to the triggers that listen for it.
+   * `{ reinstall: true }` first removes all app storage (KVS, secrets, entities): "when a customer reinstalls
+   * an app ... data from the previous installation is not automatically restored" [D storage-reference];
+   * Jira keeps its issues and their entity properties.
+   */
+  installApp(options?: { readonly reinstall?: boolean; readonly installerAccountId?: string }): Promise<TriggerDelivery[]>;
   runScheduledTrigger(key: string): Promise<InvocationResult>;
 }
 
@@ -75,9 +95,27 @@ function isSelfEvent(event: ProductEvent, appAccountId: string): boolean {
   return event.isAppActor === true || event.atlassianId === appAccountId || user?.accountId === appAccountId;
 }
 
+/**
+ * Trigger `filter.expression` [D manifest-reference/modules/trigger]: "an expression used to filter out
+ * unwanted events", shown once as `event.issue.fields?.issueType.name == 'Bug'`, with onError choices. The docs
+ * name no grammar, no list of the event fields it can read (labels? entity properties?) and no evaluation
+ * rules (null handling, types), so the host cannot evaluate one faithfully. Delivering every event instead
+ * would show the app events Forge filters out; dropping them would hide ones it delivers. The host refuses
+ * such a manifest rather than guess.
+ */
+function refuseFilterExpressions(manifest: ForgeManifest): void {
+  const filtered = manifest.triggers.filter((t) => t.filter?.expression !== undefined);
+  if (filtered.length > 0) {
+    throw new Error(
+      `trigger ${filtered.map((t) => `'${t.key}'`).join(', ')} uses filter.expression, which the local Forge host does not evaluate (its language is not documented well enough to emulate); decide in the handler from the event instead`,
+    );
+  }
+}
+
 /** Builds a local Forge runtime for one app installation. Installs the Forge globals immediately. */
 export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   const manifest = loadManifest(options.manifestPath);
+  refuseFilterExpressions(manifest);
   const clock = options.clock ?? Date.now;
   const monotonicNow = options.monotonicNow ?? (() => performance.now());
   const cloudId = options.cloudId ?? '00000000-0000-4000-8000-00000000c10d';
@@ -88,7 +126,9 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   const context = new InvocationContext();
   const log = new InvocationLog();
   const kvs = new KvsStore(db, clock);
-  const invoker = new Invoker({ manifest, handlers: options.handlers, context, log, clock, monotonicNow, limits: options.timeLimits ?? {} });
+  const kvsQuota = options.kvsQuota === false ? undefined : new KvsQuota(clock);
+  const fidelity = new FidelityRuntime(fidelityFromEnv(process.env, options.fidelity));
+  const invoker = new Invoker({ manifest, handlers: options.handlers, context, log, clock, monotonicNow, limits: options.timeLimits ?? {}, beforeStart: () => fidelity.latency('invocationStart') });
   const installContext = `ari:cloud:jira::site/${cloudId}`;
   const invocationContext = (accountId?: string): Record<string, unknown> => ({
     installContext,
@@ -105,10 +145,12 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     maxRetries: options.queue?.maxRetries ?? DEFAULT_MAX_RETRIES,
     eventsPerMinute: options.queue?.eventsPerMinute === undefined ? QUEUE_LIMITS.eventsPerMinute : options.queue.eventsPerMinute,
     pollMs: options.queue?.pollMs ?? 250,
+    fidelity,
+    monotonicNow,
   });
   let baseUrl = options.publicBaseUrl;
   const webTriggerUrl = (key: string): string | undefined => (baseUrl ? `${baseUrl.replace(/\/+$/, '')}/x1/${encodeURIComponent(key)}` : undefined);
-  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key) });
+  const forgeFetch = createForgeFetch({ kvs, queue, jira: options.jira, context, webTriggerUrl, webTriggerKeys: () => manifest.webtriggers.map((w) => w.key), fidelity, kvsQuota });
   const runtime = createRuntimeObject(
     { appId: manifest.appId, appVersion: '1.0.0', environmentId: options.environmentId ?? 'local-development', environmentType: 'DEVELOPMENT', installationId, cloudId, scopes: manifest.scopes, monotonicNow },
     context,
@@ -125,6 +167,21 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     return invoker.invoke({ functionKey: trigger.function, moduleKey: key, kind: 'scheduledTrigger', accountId: undefined, args: [event, invocationContext()] });
   };
 
+  const deliverProductEvent = async (event: ProductEvent): Promise<TriggerDelivery[]> => {
+    const deliveries: TriggerDelivery[] = [];
+    for (const trigger of manifest.triggers.filter((t) => t.events.includes(event.eventType))) {
+      if (trigger.filter?.ignoreSelf && isSelfEvent(event, appAccountId)) {
+        deliveries.push({ triggerKey: trigger.key, status: 'ignored-self' });
+        continue;
+      }
+      const actor = typeof event.atlassianId === 'string' ? event.atlassianId : undefined;
+      const payload = { ...event, context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
+      const result = await invoker.invoke({ functionKey: trigger.function, moduleKey: trigger.key, kind: 'trigger', accountId: actor, args: [payload, invocationContext(actor)] });
+      deliveries.push({ triggerKey: trigger.key, status: 'invoked', result });
+    }
+    return deliveries;
+  };
+
   return {
     manifest,
     kvs,
@@ -132,6 +189,8 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     invocations: log,
     appAccountId,
     cloudId,
+    fidelity: fidelity.settings,
+    kvsQuota,
     uninstall(): void {
       restore?.();
       restore = undefined;
@@ -172,19 +231,17 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
     async request(input: Request) {
       return app.fetch(input);
     },
-    async deliverProductEvent(event: ProductEvent) {
-      const deliveries: TriggerDelivery[] = [];
-      for (const trigger of manifest.triggers.filter((t) => t.events.includes(event.eventType))) {
-        if (trigger.filter?.ignoreSelf && isSelfEvent(event, appAccountId)) {
-          deliveries.push({ triggerKey: trigger.key, status: 'ignored-self' });
-          continue;
-        }
-        const actor = typeof event.atlassianId === 'string' ? event.atlassianId : undefined;
-        const payload = { ...event, context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
-        const result = await invoker.invoke({ functionKey: trigger.function, moduleKey: trigger.key, kind: 'trigger', accountId: actor, args: [payload, invocationContext(actor)] });
-        deliveries.push({ triggerKey: trigger.key, status: 'invoked', result });
-      }
-      return deliveries;
+    deliverProductEvent,
+    async installApp(installOptions = {}) {
+      if (installOptions.reinstall) kvs.clearAll();
+      // Payload [D events-reference/life-cycle]: id, installerAccountId?, app {id, version}, environment?.
+      return deliverProductEvent({
+        eventType: 'avi:forge:installed:app',
+        id: installationId,
+        ...(installOptions.installerAccountId ? { installerAccountId: installOptions.installerAccountId } : {}),
+        app: { id: manifest.appId, version: '1.0.0' },
+        environment: { id: options.environmentId ?? 'local-development' },
+      });
     },
     runScheduledTrigger,
   };

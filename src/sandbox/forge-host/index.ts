@@ -6,3 +6,15 @@ export { InvocationLog, type InvocationRecord, type InvocationOutcome, type Invo
 export { FORGE_DEFAULT_LIMIT_MS, FORGE_WEBTRIGGER_LIMIT_MS, FORGE_ASYNC_DEFAULT_LIMIT_MS, type TimeLimitOverrides, type InvocationResult, type HandlersModule } from './invoker';
 export { ACCOUNT_HEADER } from './http-app';
 export { loadManifest, parseManifest, type ForgeManifest } from './manifest';
+export {
+  fidelityFromEnv,
+  FidelityRuntime,
+  FORGE_LATENCY_ASSUMPTIONS,
+  DEFAULT_CHAOS,
+  CONCURRENCY_BACKOFF,
+  TEST_TIME_FACTOR,
+  type HostFidelity,
+  type FidelityMode,
+  type ChaosOptions,
+  type LatencyProfile,
+} from './fidelity';

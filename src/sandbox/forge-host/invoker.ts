@@ -43,6 +43,8 @@ export interface InvokerDeps {
   readonly clock: () => number;
   readonly monotonicNow: () => number;
   readonly limits: TimeLimitOverrides;
+  /** Waited before each invocation starts and before its time limit runs (the latency profile). */
+  readonly beforeStart?: () => Promise<void>;
 }
 
 /** Runs one manifest function the way Forge does: in its own scope, under its time limit, logged. */
@@ -71,6 +73,7 @@ export class Invoker {
     const { context, log, clock, monotonicNow } = this.deps;
     const handler = this.resolveHandler(req.functionKey);
     const limitMs = this.limitFor(req.functionKey, req.kind);
+    await this.deps.beforeStart?.();
     const invocationId = randomUUID();
     const startedAt = clock();
     const t0 = monotonicNow();

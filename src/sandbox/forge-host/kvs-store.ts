@@ -289,6 +289,11 @@ export class KvsStore {
     return this.writeCount;
   }
 
+  /** Removes every item of every space (KVS, secrets, entities): what a reinstall starts from. */
+  clearAll(): void {
+    this.db.prepare('DELETE FROM kvs_items').run();
+  }
+
   /** Counts live items in a space (tests and stats). */
   count(space: KvsSpace): number {
     const row = this.db.prepare('SELECT COUNT(*) AS n FROM kvs_items WHERE space = ? AND (expire_at IS NULL OR expire_at > ?)').get(spaceId(space), this.clock()) as { n: number };

@@ -3,14 +3,22 @@ import { z } from 'zod';
 import type { SqliteDatabase } from './database';
 import type { ForgeManifest } from './manifest';
 import type { InvocationResult, Invoker } from './invoker';
+import { concurrencyBackoffMs, type FidelityRuntime } from './fidelity';
 
-/** Forge async events limits: 50 events and 200 KB per push, delay 0-900 s, 500 events/min per install. */
+/**
+ * Forge async events limits per installation [D limits-async-events, updated 2026-02-26]: 50 events and
+ * 200 KB per push, 500 events pushed per minute, 4 KB retryData; 100 KB per event when the consumer's
+ * function specifies a timeout over 55 s. Delay 0–900 s [V @forge/events out/validators.js].
+ */
 export const QUEUE_LIMITS = {
   maxEventsPerPush: 50,
   maxPushBytes: 200 * 1024,
   maxDelaySeconds: 900,
   maxRetryAfterSeconds: 900,
   eventsPerMinute: 500,
+  maxRetryDataBytes: 4 * 1024,
+  maxEventBytesLongRunning: 100 * 1024,
+  longRunningAboveSeconds: 55,
 } as const;
 
 /**
@@ -33,6 +41,10 @@ export interface QueueStats {
   readonly failed: number;
   readonly cancelled: number;
   readonly retries: number;
+  /** Times a due event found its concurrency key busy and was postponed (Forge fidelity). */
+  readonly postponements: number;
+  /** Events delivered a second time by the chaos option. */
+  readonly duplicates: number;
 }
 
 export interface FailedQueueEvent {
@@ -57,6 +69,10 @@ export interface QueueOptions {
   readonly eventsPerMinute: number | null;
   /** Real-time re-check period while delayed events wait. */
   readonly pollMs: number;
+  /** Delivery order, concurrency postponement, chaos; see fidelity.ts. */
+  readonly fidelity: FidelityRuntime;
+  /** Clock of holds (postponements, chaos): real time, whatever the injected clock does. */
+  readonly monotonicNow: () => number;
 }
 
 const pushEventSchema = z.object({
@@ -85,6 +101,9 @@ interface EventRow {
   retry_count: number;
   retry_reason: string | null;
   retry_data: string | null;
+  hold_until: number;
+  postpone_count: number;
+  redelivered: number;
 }
 
 const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -95,6 +114,8 @@ export class AsyncEventQueue {
   private running = 0;
   private readonly waiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Real time (Date.now) the armed timer fires at: re-armed when something is due sooner. */
+  private timerAt = 0;
   private closed = false;
   private readonly publishTimes: number[] = [];
 
@@ -137,24 +158,54 @@ export class AsyncEventQueue {
     if (events.some((e) => e.delayInSeconds !== undefined && (e.delayInSeconds < 0 || e.delayInSeconds > QUEUE_LIMITS.maxDelaySeconds))) {
       return json(400, { message: 'The delayInSeconds setting must be between 0 and 900.' });
     }
+    const perEventLimit = this.perEventByteLimit(req.data.queueName);
+    const failedEvents: { index: string; errorMessage: string }[] = [];
+    const accepted = events.filter((e, index) => {
+      const bytes = Buffer.byteLength(JSON.stringify(req.data.payload[index]));
+      if (perEventLimit === null || bytes <= perEventLimit) return true;
+      failedEvents.push({ index: String(index), errorMessage: `The event is ${bytes} bytes; the maximum for a consumer with a timeout over 55 seconds is ${perEventLimit / 1024}KB.` });
+      return false;
+    });
+    // [A] Which answer Forge gives for the per-event limit is not documented. The host rejects the push with
+    // 413 (PayloadTooBigError) when no event fits, and otherwise records the others and answers 202 with
+    // `failedEvents` (PartialSuccessError: "some pushed events were not recorded... each event can have a
+    // different reason" [D async-events-api-error-handling]); the app must cope with both.
+    if (accepted.length === 0) return json(413, { errorMessage: failedEvents.map((f) => f.errorMessage).join(' ') });
     const now = this.o.clock();
     if (this.o.eventsPerMinute !== null) {
       while (this.publishTimes.length > 0 && (this.publishTimes[0] ?? 0) <= now - 60_000) this.publishTimes.shift();
-      if (this.publishTimes.length + events.length > this.o.eventsPerMinute) return json(429, { message: 'Rate limit exceeded' });
-      for (let i = 0; i < events.length; i += 1) this.publishTimes.push(now);
+      // 429 → RateLimitError [V validators.js]; the whole push is refused [A: partial acceptance undocumented].
+      if (this.publishTimes.length + accepted.length > this.o.eventsPerMinute) return json(429, { message: 'Rate limit exceeded' });
+      for (let i = 0; i < accepted.length; i += 1) this.publishTimes.push(now);
     }
     const insert = this.o.db.prepare(
-      `INSERT INTO queue_events (event_id, job_id, queue_name, body, delay_seconds, concurrency_key, concurrency_limit, enqueued_at, due_at, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready')`,
+      `INSERT INTO queue_events (event_id, job_id, queue_name, body, delay_seconds, concurrency_key, concurrency_limit, enqueued_at, due_at, status, hold_until)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?)`,
     );
     this.o.db.transaction(() => {
-      for (const e of events) {
+      for (const e of accepted) {
         const delay = e.delayInSeconds ?? 0;
-        insert.run(randomUUID(), req.data.jobId, req.data.queueName, JSON.stringify(e.body), e.delayInSeconds ?? null, e.concurrency?.key ?? null, e.concurrency?.limit ?? null, now, now + delay * 1000);
+        insert.run(randomUUID(), req.data.jobId, req.data.queueName, JSON.stringify(e.body), e.delayInSeconds ?? null, e.concurrency?.key ?? null, e.concurrency?.limit ?? null, now, now + delay * 1000, this.chaosHold());
       }
     })();
     this.kick();
-    return json(201, {});
+    // 201 ok; 202 → PartialSuccessError with failedEvents[i].payload = payload[index] [V validators.js].
+    return failedEvents.length > 0 ? json(202, { failedEvents }) : json(201, {});
+  }
+
+  /** 100 KB when the queue's consumer function specifies timeoutSeconds > 55, else none beyond the push limit. */
+  private perEventByteLimit(queueName: string): number | null {
+    const consumer = this.o.manifest.consumers.find((c) => c.queue === queueName);
+    const timeout = consumer ? this.o.manifest.functions.get(consumer.function)?.timeoutSeconds : undefined;
+    return timeout !== undefined && timeout > QUEUE_LIMITS.longRunningAboveSeconds ? QUEUE_LIMITS.maxEventBytesLongRunning : null;
+  }
+
+  /** Chaos: a random hold before (re)delivery, so events overtake each other across keys. 0 when off. */
+  private chaosHold(): number {
+    const { fidelity } = this.o;
+    const chaos = fidelity.forge ? fidelity.settings.chaos : null;
+    if (!chaos) return 0;
+    return this.o.monotonicNow() + fidelity.random() * chaos.reorderWindowMs * fidelity.settings.timeFactor;
   }
 
   private jobStats(jobId: string): Response {
@@ -191,18 +242,41 @@ export class AsyncEventQueue {
     this.armTimer(now);
   }
 
+  private hasCapacity(row: EventRow): boolean {
+    return row.concurrency_key === null || (this.runningByKey.get(row.concurrency_key) ?? 0) < (row.concurrency_limit ?? 1);
+  }
+
   private nextRunnable(now: number): EventRow | undefined {
+    const mono = this.o.monotonicNow();
     const candidates = this.o.db
-      .prepare("SELECT * FROM queue_events WHERE status = 'ready' AND due_at <= ? ORDER BY due_at, seq LIMIT 200")
-      .all(now) as EventRow[];
-    return candidates.find((c) => c.concurrency_key === null || (this.runningByKey.get(c.concurrency_key) ?? 0) < (c.concurrency_limit ?? 1));
+      .prepare("SELECT * FROM queue_events WHERE status = 'ready' AND due_at <= ? AND hold_until <= ? ORDER BY due_at, seq LIMIT 200")
+      .all(now, mono) as EventRow[];
+    const { fidelity } = this.o;
+    // Deterministic mode: FIFO, a blocked event simply waits for its key.
+    if (!fidelity.forge) return candidates.find((c) => this.hasCapacity(c));
+    // Forge: no order among due events, with or without a key ("like a non-FIFO SQS queue") [C, FORGE-NOTES §2];
+    // an event that finds its key busy is postponed with exponential backoff, not parked in line (see
+    // CONCURRENCY_BACKOFF): whichever try comes first after the key frees up runs, so later events often win.
+    const postpone = this.o.db.prepare('UPDATE queue_events SET hold_until = ?, postpone_count = postpone_count + 1 WHERE seq = ?');
+    for (const c of fidelity.shuffle(candidates)) {
+      if (this.hasCapacity(c)) return c;
+      postpone.run(mono + concurrencyBackoffMs(c.postpone_count, fidelity.random) * fidelity.settings.timeFactor, c.seq);
+    }
+    return undefined;
   }
 
   private armTimer(now: number): void {
-    if (this.timer || this.closed) return;
+    if (this.closed) return;
     const next = this.o.db.prepare("SELECT MIN(due_at) AS due FROM queue_events WHERE status = 'ready'").get() as { due: number | null };
     if (next.due === null) return;
-    const wait = Math.max(0, Math.min(next.due - now, this.o.pollMs));
+    const held = this.o.db.prepare("SELECT MIN(hold_until) AS hold FROM queue_events WHERE status = 'ready' AND due_at <= ? AND hold_until > 0").get(now) as { hold: number | null };
+    const untilHold = held.hold === null ? Infinity : held.hold - this.o.monotonicNow();
+    const wait = Math.max(0, Math.min(next.due - now, untilHold, this.o.pollMs));
+    if (this.timer) {
+      if (this.timerAt <= Date.now() + wait) return;
+      clearTimeout(this.timer);
+    }
+    this.timerAt = Date.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.kick();
@@ -258,10 +332,17 @@ export class AsyncEventQueue {
       case 'ok': {
         const retry = retryRequestSchema.safeParse(result.value);
         if (!retry.success) {
+          if (this.redeliverByChaos(row)) return;
           this.finish(row.seq, 'done', null);
           return;
         }
         const opts = retry.data.retryOptions;
+        const retryDataBytes = opts?.retryData === undefined ? 0 : Buffer.byteLength(JSON.stringify(opts.retryData));
+        // [D] retryData ≤ 4 KB; [A] an oversized one ends the event (ECO-759: such a retry is not retried).
+        if (retryDataBytes > QUEUE_LIMITS.maxRetryDataBytes) {
+          this.finish(row.seq, 'failed', `retryData is ${retryDataBytes} bytes; Forge allows ${QUEUE_LIMITS.maxRetryDataBytes / 1024} KB`);
+          return;
+        }
         const after = Math.min(QUEUE_LIMITS.maxRetryAfterSeconds, Math.max(1, opts?.retryAfter ?? 1));
         this.retryOrFail(row, after, opts?.retryReason ?? 'FUNCTION_RETRY_REQUEST', opts?.retryData, 'retry requested by InvocationError');
         return;
@@ -273,6 +354,15 @@ export class AsyncEventQueue {
         this.retryOrFail(row, this.backoffSeconds(row.retry_count), 'FUNCTION_TIME_OUT', undefined, `timed out after ${result.limitMs} ms`);
         return;
     }
+  }
+
+  /** Chaos: a finished event comes back once more (at-least-once delivery), after a random hold. */
+  private redeliverByChaos(row: EventRow): boolean {
+    const { fidelity } = this.o;
+    const chaos = fidelity.forge ? fidelity.settings.chaos : null;
+    if (!chaos || row.redelivered !== 0 || fidelity.random() >= chaos.duplicateRate) return false;
+    this.o.db.prepare("UPDATE queue_events SET status = 'ready', redelivered = 1, hold_until = ? WHERE seq = ? AND status = 'running'").run(this.chaosHold(), row.seq);
+    return true;
   }
 
   private backoffSeconds(retryCount: number): number {
@@ -315,8 +405,10 @@ export class AsyncEventQueue {
   stats(): QueueStats {
     const now = this.o.clock();
     const rows = this.o.db
-      .prepare("SELECT status, (status = 'ready' AND due_at > ?) AS delayed, COUNT(*) AS n, SUM(retry_count) AS r FROM queue_events GROUP BY status, delayed")
-      .all(now) as { status: QueueEventStatus; delayed: number; n: number; r: number | null }[];
+      .prepare(
+        "SELECT status, (status = 'ready' AND due_at > ?) AS delayed, COUNT(*) AS n, SUM(retry_count) AS r, SUM(postpone_count) AS p, SUM(redelivered) AS d FROM queue_events GROUP BY status, delayed",
+      )
+      .all(now) as { status: QueueEventStatus; delayed: number; n: number; r: number | null; p: number | null; d: number | null }[];
     const sum = (pred: (r: (typeof rows)[number]) => boolean): number => rows.filter(pred).reduce((a, r) => a + r.n, 0);
     return {
       ready: sum((r) => r.status === 'ready' && r.delayed === 0),
@@ -326,6 +418,8 @@ export class AsyncEventQueue {
       failed: sum((r) => r.status === 'failed'),
       cancelled: sum((r) => r.status === 'cancelled'),
       retries: rows.reduce((a, r) => a + (r.r ?? 0), 0),
+      postponements: rows.reduce((a, r) => a + (r.p ?? 0), 0),
+      duplicates: rows.reduce((a, r) => a + (r.d ?? 0), 0),
     };
   }
 

@@ -5,7 +5,7 @@
 import { StorageKeys } from '../../../src/forge/constants';
 import type { FailedDeliverySummary, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { DeliveryRecord } from '../../../src/forge/delivery/delivery-record';
-import { compileRules, problemKey } from '../../../src/forge/domain/alerts';
+import { compileRules, groupIdentity, problemKey } from '../../../src/forge/domain/alerts';
 import { applyNotification } from '../../../src/forge/alerts/apply-notification';
 import { createForgeKvsStore } from '../../../src/forge/adapters/forge-kvs-store';
 import { createJiraRestPort } from '../../../src/forge/adapters/jira-rest';
@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const CHECKOUT_KEY = () => problemKey({ grouping: 'group', source: String(fixtureBody('01-checkout-first-firing.json')['groupKey']) });
+const CHECKOUT_KEY = () => problemKey({ grouping: 'group', source: groupIdentity('checkout', fixtureBody('01-checkout-first-firing.json')['groupLabels'] as Record<string, string>) });
 
 function deliveries(): DeliveryRecord[] {
   const page = t.host.kvs.query(StorageKeys.deliveryPrefix, 20, undefined);
@@ -107,7 +107,8 @@ describe('alert consumer failure handling', () => {
 
   it('retries on the simulator’s own burst limit (Retry-After header) and creates every issue once', async () => {
     t.sim.rateLimits.configure({ burstPerSecond: { GET: 100, POST: 1, PUT: 50, DELETE: 50 } });
-    const bodies = [1, 2, 3].map((n) => ({ ...fixtureBody('01-checkout-first-firing.json'), groupKey: `{}:{alertname="HighErrorRate", shard="${n}"}` }));
+    // Three groups: group_by [alertname, shard], so their group labels differ.
+    const bodies = [1, 2, 3].map((n) => ({ ...fixtureBody('01-checkout-first-firing.json'), groupKey: `{}:{alertname="HighErrorRate", shard="${n}"}`, groupLabels: { alertname: 'HighErrorRate', shard: String(n) } }));
     await t.post(bodies.map((b) => relayEvent(b)));
     for (let i = 0; i < 8; i += 1) await t.advance(5_000);
     expect(issues(t.sim)).toHaveLength(3);

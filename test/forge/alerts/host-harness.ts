@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { createForgeHost, type ForgeHost } from '../../../src/sandbox/forge-host';
+import { createForgeHost, type ForgeHost, type HostFidelity } from '../../../src/sandbox/forge-host';
 import { createJiraSimulator, seedSandboxSite, DEFAULT_APP_ACCOUNT_ID, type JiraSimulator } from '../../../src/sandbox/jira-sim';
 import * as app from '../../../src/forge/index';
 import { signRequest } from '../../../src/shared/signing';
-import type { RelayEvent } from '../../../src/shared/relay-envelope';
+import type { RelayEvent, RelayWireEvent } from '../../../src/shared/relay-envelope';
 import { SecretKeys } from '../../../src/forge/constants';
 
 const ROOT = join(__dirname, '../../..');
@@ -21,7 +21,7 @@ export interface AlertHost {
   readonly sim: JiraSimulator;
   /** Moves the shared clock forward and runs whatever became due. */
   advance(ms: number): Promise<void>;
-  post(events: RelayEvent[]): Promise<Response>;
+  post(events: RelayWireEvent[]): Promise<Response>;
   resolver<T>(functionKey: string, payload: Record<string, unknown>, accountId?: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -36,7 +36,14 @@ export function relayEvent(body: Record<string, unknown>, receivedAt = new Date(
   return { id: `evt-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 8)}`, source: 'alertmanager', receivedAt, sequence: seq, groupKey: String(body['groupKey']), body };
 }
 
-export async function startAlertHost(options: { rateLimits?: boolean } = {}): Promise<AlertHost> {
+export interface AlertHostOptions {
+  readonly rateLimits?: boolean;
+  readonly fidelity?: Partial<HostFidelity>;
+  /** In front of the simulator, for answers it does not give by itself (e.g. a spent hourly quota). */
+  readonly jiraFront?: (request: Request, now: number) => Response | undefined;
+}
+
+export async function startAlertHost(options: AlertHostOptions = {}): Promise<AlertHost> {
   // Real time flows (in-invocation waits need it), and `advance` jumps ahead for queue retries.
   let offset = 0;
   const clock = () => Date.now() + offset;
@@ -48,8 +55,9 @@ export async function startAlertHost(options: { rateLimits?: boolean } = {}): Pr
     databasePath: ':memory:',
     clock,
     appAccountId: DEFAULT_APP_ACCOUNT_ID,
-    jira: { kind: 'fetch', fetch: async (request) => sim.app.fetch(request) },
+    jira: { kind: 'fetch', fetch: async (request) => options.jiraFront?.(request, clock()) ?? sim.app.fetch(request) },
     queue: { eventsPerMinute: null, pollMs: 20 },
+    ...(options.fidelity ? { fidelity: options.fidelity } : {}),
   });
   host.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, [KEY]);
   const unsubscribe = sim.onIssueEvent((event) => void host.deliverProductEvent({ ...event, isAppActor: event.actorIsApp }));

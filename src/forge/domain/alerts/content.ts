@@ -156,7 +156,7 @@ export function describeProblem(problem: Problem, intro: string, times: ProblemT
   const firing = problem.alerts.filter((a) => a.status === 'firing').length;
   const facts: [string, AdfInline[]][] = [
     ['Status', adf.strong(firing > 0 ? 'FIRING' : 'RESOLVED')],
-    [problem.grouping === 'fingerprint' ? 'Fingerprint' : 'Alertmanager group', adf.code(problem.source)],
+    [problem.grouping === 'fingerprint' ? 'Fingerprint' : 'Alertmanager group', adf.code(problem.grouping === 'fingerprint' ? problem.source : problem.groupKey)],
     ['Alerts', adf.text(`${firing} firing, ${problem.alerts.length - firing} resolved`)],
     ['First seen', adf.text(displayTime(times.firstSeen))],
     ['Last seen', adf.text(displayTime(times.lastSeen))],
@@ -172,6 +172,7 @@ export function describeProblem(problem: Problem, intro: string, times: ProblemT
   const ann = sortedEntries(annotations).filter(([k]) => k !== 'runbook_url');
   if (ann.length > 0) blocks.push(adf.heading(3, 'Annotations'), adf.table(['Annotation', 'Value'], ann.map(([k, v]) => [adf.code(k), annotationCell(v)])));
   if (problem.alerts.length > 1) blocks.push(adf.heading(3, 'Alerts'), alertsTable(problem));
+  if (problem.alerts.length > MAX_ALERT_ROWS) blocks.push(notListed(problem.alerts.length - MAX_ALERT_ROWS));
   blocks.push(adf.paragraph(adf.text('Created by Incident Bridge from Alertmanager. Later changes arrive as comments; edits here are kept.', [{ type: 'em' }])));
   return adf.doc(blocks);
 }
@@ -193,6 +194,15 @@ function linksParagraph(problem: Problem, annotations: Labels): AdfBlock | null 
     inline.push(...p);
   });
   return adf.paragraph(inline);
+}
+
+/**
+ * Jira refuses description and comment text over 32,767 characters; a group of thousands of alerts cannot be
+ * listed whole. Rule: the first MAX_ALERT_ROWS alerts (in the notification's order) are listed, then a count of
+ * the rest; the app's record (and the issue panel) keeps every alert.
+ */
+function notListed(count: number): AdfBlock {
+  return adf.paragraph(adf.text(`… and ${count} more alert${count === 1 ? '' : 's'} not listed here (the Incident Bridge panel lists every alert).`, [{ type: 'em' }]));
 }
 
 function alertsTable(problem: Problem): AdfBlock | null {
@@ -234,6 +244,7 @@ export function changeComment(problem: Problem, changes: readonly AlertChange[],
   return adf.doc([
     adf.paragraph(adf.strong(`${headline}: `), adf.text(`${firingNow} firing, ${problem.alerts.length - firingNow} resolved (as of ${displayTime(times.lastSeen)}).`)),
     adf.bulletList(items.slice(0, MAX_ALERT_ROWS)),
+    ...(items.length > MAX_ALERT_ROWS ? [notListed(items.length - MAX_ALERT_ROWS)] : []),
     linksParagraph(problem, commonOf(problem.alerts.map((a) => a.annotations))),
   ]);
 }

@@ -1,4 +1,4 @@
-import { classify, compareInstants, isChange, isFiringChange, seen, type AlertChange, type SeenAlert } from './changes';
+import { classify, compareInstants, isChange, isFiringChange, isZeroTime, seen, type AlertChange, type SeenAlert } from './changes';
 import type { Command, CreateCommand, IssueRef, JiraCommand, NothingReason } from './commands';
 import { PROBLEM_PROPERTY_KEY } from './commands';
 import { changeComment, issueFields, type ProblemTimes } from './content';
@@ -62,7 +62,10 @@ export function decide(input: DecideInput): Decision {
   const merged: Record<string, SeenAlert> = { ...prevAlerts };
   for (const c of real) merged[c.alert.fingerprint] = seen(c.alert);
   const current = currentView(problem, merged);
-  const firingNow = current.alerts.some((a) => a.status === 'firing');
+  // An alert missing from this notification has left the group, unless what we know of it is newer than
+  // anything in the notification (by Alertmanager's own times, shared by HA replicas): then the notification
+  // is an older one delivered late, and the alert still counts as what we last saw.
+  const firingNow = current.alerts.some((a) => a.status === 'firing') || laterThan(problem.alerts, merged).some((a) => a.status === 'firing');
   const quietReason: NothingReason = problem.alerts.length === 0 ? 'no-alerts' : real.length === 0 && changes.some((c) => c.kind === 'stale') ? 'stale' : 'unchanged';
 
   const times = (first: string | undefined): ProblemTimes => ({ firstSeen: first ?? earliestStart(current.alerts) ?? receivedAt, lastSeen: receivedAt });
@@ -72,10 +75,26 @@ export function decide(input: DecideInput): Decision {
   if (problem.alerts.length === 0) {
     commands.push({ kind: 'nothing', reason: 'no-alerts' });
   } else if (!issue) {
+    const late = input.known ? changes.filter(isLateFiring) : [];
     if (firingNow) {
       firstSeen = earliestStart(current.alerts.filter((a) => a.status === 'firing')) ?? receivedAt;
       commands.push(createCommand(current, rule, times(firstSeen)));
       nextIssue = { ref: { kind: 'created' }, statusCategory: 'new' };
+    } else if (late.length > 0) {
+      // We saw these alerts only resolved, and now their firing arrives late (a retry, a redelivery, a reordered
+      // or retried-by-hand delivery). Delivered in order it would have opened an issue that the resolve then
+      // updated: do both now, so what Jira ends with does not depend on the order deliveries arrive in.
+      const fired: Problem = { ...problem, alerts: problem.alerts.filter((a) => a.status === 'firing') };
+      firstSeen = earliestStart(fired.alerts) ?? receivedAt;
+      const created: IssueRef = { kind: 'created' };
+      commands.push(createCommand(fired, rule, times(firstSeen)));
+      const resolved: AlertChange[] = late.map((c) => ({ kind: 'resolved', alert: current.alerts.find((a) => a.fingerprint === c.alert.fingerprint) ?? c.alert, previous: seen(c.alert) }));
+      commands.push({ kind: 'comment', issue: created, body: changeComment(current, resolved, times(firstSeen)) });
+      nextIssue = { ref: created, statusCategory: 'new' };
+      if (rule.resolve.policy === 'comment-and-transition') {
+        commands.push({ kind: 'transition', issue: created, purpose: 'resolve', target: rule.resolve.transition });
+        nextIssue = { ref: created, statusCategory: categoryAfter(rule.resolve.transition, 'done') };
+      }
     } else {
       commands.push({ kind: 'nothing', reason: 'resolved-without-issue' });
     }
@@ -117,10 +136,12 @@ export function decide(input: DecideInput): Decision {
 
   const acted = commands.some((c) => c.kind !== 'nothing');
   const stateChanged = acted || real.length > 0;
-  const next: PendingState | null =
-    nextIssue === null
-      ? null
-      : {
+  // Resolved before any issue existed: the state is kept (issue null), so a late copy of the firing is known
+  // for what it is. After a deleted issue (forget) nothing is kept, as before: that issue did report it.
+  const keep = nextIssue !== null || (!input.issueNotFound && (real.length > 0 || input.known !== null));
+  const next: PendingState | null = !keep
+    ? null
+    : {
           version: 1,
           problemKey: problem.key,
           issue: nextIssue,
@@ -173,6 +194,25 @@ function currentView(problem: Problem, merged: Readonly<Record<string, SeenAlert
     return s ? { ...a, status: s.status, startsAt: s.startsAt, endsAt: s.endsAt } : a;
   });
   return { ...problem, alerts };
+}
+
+/** Remembered alerts absent from the notification whose last observation is newer than all of it. */
+function laterThan(inNotification: readonly ObservedAlert[], merged: Readonly<Record<string, SeenAlert>>): SeenAlert[] {
+  let newest: string | undefined;
+  for (const a of inNotification) {
+    for (const t of a.status === 'resolved' && !isZeroTime(a.endsAt) ? [a.startsAt, a.endsAt] : [a.startsAt]) if (newest === undefined || compareInstants(t, newest) > 0) newest = t;
+  }
+  if (newest === undefined) return [];
+  const present = new Set(inNotification.map((a) => a.fingerprint));
+  const latest = newest;
+  return Object.entries(merged)
+    .filter(([fp, a]) => !present.has(fp) && compareInstants(a.status === 'resolved' && !isZeroTime(a.endsAt) ? a.endsAt : a.startsAt, latest) > 0)
+    .map(([, a]) => a);
+}
+
+/** A firing copy of an activation (same startsAt) we already saw resolved: not news, unless no issue told it. */
+function isLateFiring(c: AlertChange): boolean {
+  return c.kind === 'stale' && c.alert.status === 'firing' && c.previous?.status === 'resolved' && compareInstants(c.alert.startsAt, c.previous.startsAt) === 0;
 }
 
 function categoryAfter(target: TransitionTarget, assumed: StatusCategory): StatusCategory {

@@ -8,8 +8,22 @@ export type Grouping = 'fingerprint' | 'group';
 
 export interface ProblemIdentity {
   readonly grouping: Grouping;
-  /** The alert fingerprint or the notification's groupKey, verbatim. */
+  /** The alert fingerprint, or the group identity (`groupIdentity`); keys of older versions used the groupKey. */
   readonly source: string;
+}
+
+/**
+ * A group problem is the rule plus the group's labels: `checkout:{alertname="HighErrorRate", cluster="prod-eu"}`.
+ * Not Alertmanager's groupKey, which also holds the route's matchers path (`{}/{team="x"}:{…}`): a routing-tree
+ * change that keeps `group_by` (a new sub-route, a moved receiver) keeps the problem and its issue. A change of
+ * `group_by` changes the group labels, hence the problem (README "Problem identity").
+ */
+export function groupIdentity(ruleId: string, groupLabels: Readonly<Record<string, string>>): string {
+  const labels = Object.keys(groupLabels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(groupLabels[k] ?? '')}`)
+    .join(', ');
+  return `${ruleId}:{${labels}}`;
 }
 
 /** `am:fp:<32 hex>` or `am:grp:<32 hex>` (128 bits of SHA-256). */

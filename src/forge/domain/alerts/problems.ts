@@ -1,5 +1,5 @@
 import type { Labels } from './matchers';
-import { problemKey, type Grouping } from './problem-key';
+import { groupIdentity, problemKey, type Grouping } from './problem-key';
 import { compileRules, selectRule, type CompiledRules, type Rule } from './rules';
 
 /**
@@ -48,8 +48,10 @@ export interface ObservedAlert {
 export interface Problem {
   readonly key: string;
   readonly grouping: Grouping;
-  /** Fingerprint or groupKey: the value behind the hashed key (goes into the issue entity property). */
+  /** Fingerprint or group identity (rule + group labels): the value behind the hashed key (in the issue entity property). */
   readonly source: string;
+  /** Group problems: the key earlier versions derived from the groupKey, read once to carry their state over. */
+  readonly legacyKey?: string;
   readonly alerts: readonly ObservedAlert[];
   readonly groupKey: string;
   readonly groupLabels: Labels;
@@ -107,7 +109,8 @@ export function planNotification(notification: NotificationInput, rules: Compile
   const first = grouped.reduce<Rule | undefined>((best, g) => (best === undefined || g.rule.order < best.order || (g.rule.order === best.order && g.rule.id < best.id) ? g.rule : best), undefined);
   if (first) {
     const alerts = dedupeByFingerprint(grouped.map((g) => g.alert));
-    problems.push({ rule: first, problem: makeProblem(notification, 'group', notification.groupKey, alerts) });
+    const problem = makeProblem(notification, 'group', groupIdentity(first.id, notification.groupLabels), alerts);
+    problems.push({ rule: first, problem: { ...problem, legacyKey: problemKey({ grouping: 'group', source: notification.groupKey }) } });
   }
   return { problems, skipped };
 }

@@ -7,6 +7,7 @@ import { MAX_QUEUE_RETRIES } from '../../constants';
 import { recordDelivery, recordFailedDelivery, relayDelivery } from '../../delivery/delivery-log';
 import { alertTargetProjects } from '../../delivery/target-projects';
 import { appliedBefore, retryRequest, type RetryRequest, type RetryState } from '../../delivery/retry-policy';
+import { isQuotaLimit, jiraPausedForMs, pauseJira, requeueDelaySeconds } from '../../alerts/jira-pause';
 
 export interface AlertConsumerDeps extends AlertsDeps {
   /** Jitter source; Math.random in production. */
@@ -17,6 +18,11 @@ export interface AlertEventsResult {
   readonly applied: number;
   readonly failed: number;
   readonly retry?: RetryRequest;
+  /**
+   * Jira's hourly quota is spent (install-wide pause): push these events again as a new job after the delay.
+   * A new job, not a retry: an hour of pause must not use up the event's 4 retries and end as a failure.
+   */
+  readonly requeue?: { readonly eventIds: readonly string[]; readonly delayInSeconds: number };
 }
 
 /**
@@ -26,6 +32,9 @@ export interface AlertEventsResult {
  */
 export async function applyAlertEvents(events: readonly RelayEvent[], retry: RetryState, deps: AlertConsumerDeps): Promise<AlertEventsResult> {
   const done = appliedBefore(retry.retryData);
+  const notDone = () => events.filter((e) => !done.has(e.id)).map((e) => e.id);
+  const paused = await jiraPausedForMs(deps.store, deps.clock.now());
+  if (paused > 0) return { applied: 0, failed: 0, requeue: { eventIds: notDone(), delayInSeconds: requeueDelaySeconds(paused) } };
   const rules = compileRules((await loadRules(deps.store, deps.logger)).rules);
   const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
   let applied = 0;
@@ -36,6 +45,12 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
     if (result.ok) {
       await recordDelivery(relayDelivery(event, alertTargetProjects(event, rules)), retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);
       applied += 1;
+    } else if (isQuotaLimit(result.failure)) {
+      const now = deps.clock.now();
+      const untilMs = now + Math.max(1, result.failure.retryAfterSeconds) * 1000;
+      await pauseJira(deps.store, untilMs, now);
+      deps.logger.warn('Jira quota spent: all Jira work paused until the reset', { reason: result.failure.reason, retryAfterSeconds: result.failure.retryAfterSeconds });
+      return { applied, failed, requeue: { eventIds: notDone(), delayInSeconds: requeueDelaySeconds(untilMs - now) } };
     } else if (isRetryable(result.failure) && !lastAttempt) {
       deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
       return { applied, failed, retry: retryRequest(result.failure, retry.retryCount, done, deps.random ?? Math.random) };

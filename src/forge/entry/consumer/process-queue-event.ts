@@ -14,10 +14,13 @@ import { recordDelivery, relayDelivery } from '../../delivery/delivery-log';
 import { APPLIED_EVENT_TTL_DAYS, StorageKeys } from '../../constants';
 import { applyAlertEvents } from './alert-events';
 import { applyImpactEvents } from './impact-events';
+import { unpark } from '../../delivery/parked-events';
+import type { JobQueue } from '../../ports/job-queue';
+import type { RetryRequest } from '../../delivery/retry-policy';
+import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { syncJiraChange } from '../../incidents/sync-jira-change';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
-import type { RetryRequest } from '../../delivery/retry-policy';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
@@ -42,6 +45,8 @@ export interface ConsumerDeps {
   readonly projects?: ProjectSyncDeps;
   /** Impact incident sync; without it Impact events are only recorded. */
   readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
+  /** The app's queue: jobs paused by Jira's quota are pushed again, delayed (alerts/jira-pause.ts). */
+  readonly queue?: JobQueue;
 }
 
 export interface ConsumerResult {
@@ -144,9 +149,13 @@ async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retry
 
 /** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */
 async function relayEvents(wireJob: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  // Inline bodies too big for a queue event were parked in KVS by the web trigger (delivery/parked-events.ts).
+  const { events: unparked, missing } = await unpark(wireJob.events, deps.store);
+  for (const e of missing) deps.logger.error('relay event body expired before it was applied', { eventId: e.id, groupKey: e.groupKey });
   // Large events come in parts: an event is applied once its last part is here (relay-intake/assemble-parts).
-  const assembled = await assembleRelayEvents(wireJob.events, deps);
-  if (assembled.events.length === 0) return { applied: 0, duplicates: 0, ...(assembled.broken.length > 0 ? { failed: assembled.broken.length } : {}) };
+  const assembled = await assembleRelayEvents(unparked, deps);
+  const unusable = missing.length + assembled.broken.length;
+  if (assembled.events.length === 0) return { applied: 0, duplicates: 0, ...(unusable > 0 ? { failed: unusable } : {}) };
   const job = { ...wireJob, events: assembled.events };
   // The relay groups by source (Impact groups are one incident each), so a job is all-Impact or none.
   const incidents = deps.incidents;
@@ -160,8 +169,25 @@ async function relayEvents(wireJob: RelayEventsJob, retry: { retryCount: number;
   const recorded = others.length > 0 ? await recordRelayEvents({ ...job, events: others }, retry.retryCount + 1, deps) : { applied: 0, duplicates: 0 };
   if (alerts.length === 0) return recorded;
   const result = await applyAlertEvents(alerts, retry, deps);
-  deps.logger.info('alert notifications applied', { groupKey: job.groupKey, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
-  return { applied: recorded.applied + result.applied, duplicates: recorded.duplicates, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
+  deps.logger.info('alert notifications applied', { groupKey: job.groupKey, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds, requeue: result.requeue?.delayInSeconds });
+  const later = result.requeue ? await requeue(wireJob, result.requeue, deps) : undefined;
+  const again = result.retry ?? later;
+  return { applied: recorded.applied + result.applied, duplicates: recorded.duplicates, failed: result.failed, ...(again ? { retry: again } : {}) };
+}
+
+/**
+ * Jira's quota is spent: the job's remaining events go back on the queue as a new job, delayed until the reset
+ * (≤ 900 s at a time), with the group's concurrency key; the current event then ends without a retry. Without a
+ * queue (tests of the consumer alone) it falls back to a retry request.
+ */
+async function requeue(wireJob: RelayEventsJob, request: { readonly eventIds: readonly string[]; readonly delayInSeconds: number }, deps: ConsumerDeps): Promise<RetryRequest | undefined> {
+  const ids = new Set(request.eventIds);
+  // As the job carried them (parked references, parts: a part names its event), so the new job fits too.
+  const events = wireJob.events.filter((e) => ids.has('part' in e ? e.part.eventId : e.id));
+  if (events.length === 0) return undefined;
+  if (!deps.queue) return { retryAfterSeconds: request.delayInSeconds, reason: 'upstream-rate-limited', retryData: { done: [] } };
+  await deps.queue.push([{ body: { ...wireJob, events }, concurrencyKey: concurrencyKeyFor(wireJob.groupKey), delayInSeconds: request.delayInSeconds }]);
+  return undefined;
 }
 
 /**

@@ -7,7 +7,8 @@ import { relayRequeueCommand, retryOf, type FailedDelivery, type FailedDeliveryR
 import { DeliveryKeys } from '../../delivery/delivery-keys';
 import { CursorError, MAX_CURSOR_CHARS, readPage } from '../../delivery/delivery-pages';
 import { targetProjectsOf } from '../../delivery/target-projects';
-import { concurrencyKeyFor } from '../webtrigger/ingest';
+import { concurrencyKeyFor, jobsFor } from '../webtrigger/ingest';
+import type { RelayEventPart } from '../../../shared/relay-envelope';
 import { requireProjectAdmin, requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { FailedDeliveryPage, FailedDeliverySummary, InputProblem, ResolverResult } from './contract';
 import { zodProblems } from './resolver-errors';
@@ -75,9 +76,12 @@ export async function retryFailedDelivery(input: unknown, caller: CallerContext,
   const denied = targets.length > 0 ? await requireProjectAdmin(deps.userJira, { ...caller, projectKey: undefined }, targets) : await requireSettingsAdmin(deps.userJira, caller).then((r) => (r && !r.ok ? r.error : null));
   if (denied) return { ok: false, error: denied };
   // A Jira change's groupKey is its incident's relay group key, so the retry queues behind that incident's events.
-  const body = jobOf(retry, failed);
-  await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(failed.groupKey) }]);
+  const parts = retry.kind === 'relay-event' && failed.eventParts ? await failedEventParts(failed.eventId, failed.eventParts, deps.store) : undefined;
+  if (parts === null) return { ok: false, error: { code: 'not-found', message: 'a part of this failed delivery is missing' } };
+  // A large event's parts go as jobs under Forge's 100 KB each (the consumer joins them).
+  await deps.queue.push(parts ? jobsFor(parts) : [{ body: jobOf(retry, failed), concurrencyKey: concurrencyKeyFor(failed.groupKey) }]);
   await deps.store.delete(parsed.data.key);
+  if (parts) for (const part of parts) await deps.store.delete(DeliveryKeys.failedPart(failed.eventId, part.part.index));
   return { ok: true, value: { eventId: failed.eventId } };
 }
 
@@ -96,4 +100,12 @@ function jobOf(retry: Exclude<FailedDeliveryRetry, { kind: 'relay-dead-letter' }
 
 function assertNever(x: never): never {
   throw new Error(`unexpected failed delivery ${JSON.stringify(x)}`);
+}
+
+/** The parts a large failed event was kept as, in order; null when one is missing. */
+async function failedEventParts(eventId: string, count: number, store: KeyValueStore): Promise<RelayEventPart[] | null> {
+  const keys = Array.from({ length: count }, (_, i) => DeliveryKeys.failedPart(eventId, i));
+  const found = await store.getMany<RelayEventPart>(keys);
+  const parts = keys.map((k) => found.get(k));
+  return parts.every((p): p is RelayEventPart => p !== undefined) ? parts : null;
 }

@@ -62,6 +62,38 @@ export interface IssueUpdatedDeps {
 
 export type IssueUpdatedResult = 'incident-queued' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
 
+/** Fields the app reads from a change: the status mirror (status) and the Jira → Impact sync (status, priority, assignee, summary). */
+const FIELDS_THE_APP_READS = new Set(['status', 'priority', 'assignee', 'summary']);
+
+/**
+ * True when the changelog touches a field the app reads. The priority the sync maps may be a custom field
+ * (configured per site, in storage), so any custom field counts too; a description, label or comment edit never does.
+ */
+export function mayConcernApp(event: Pick<IssueUpdatedEvent, 'changelog'>): boolean {
+  return (event.changelog?.items ?? []).some((item) => {
+    const id = item.fieldId ?? item.field;
+    return FIELDS_THE_APP_READS.has(id) || id.startsWith('customfield_') || item['fieldtype'] === 'custom';
+  });
+}
+
+/** `last-received:jira` says Jira events arrive (settings page); written at most once a minute, not per update. */
+export const JIRA_ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+
+async function noteJiraActivity(store: KeyValueStore, nowMs: number): Promise<void> {
+  const key = StorageKeys.lastReceived('jira');
+  const record = { receivedAt: new Date(nowMs).toISOString() };
+  const last = await store.get<{ receivedAt?: unknown }>(key);
+  // Concurrent invocations race for the first write: FAIL_IF_EXISTS lets one win. A refresh a minute later
+  // can still be written twice by two invocations at that instant, which is rare and harmless.
+  if (last === undefined) {
+    await store.setIfAbsent(key, record);
+    return;
+  }
+  const lastMs = typeof last.receivedAt === 'string' ? Date.parse(last.receivedAt) : NaN;
+  if (!Number.isNaN(lastMs) && nowMs - lastMs < JIRA_ACTIVITY_WRITE_INTERVAL_MS && nowMs >= lastMs) return;
+  await store.set(key, record);
+}
+
 /**
  * A Jira change of an issue linked to an incident is queued as a `jira-change` job with the concurrency
  * key of the incident's Impact webhooks, so both directions of one incident run one at a time in its lane
@@ -78,8 +110,11 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
     return 'ignored';
   }
   const event = parsed.data;
+  // The trigger runs for every issue update on the site. Most change nothing the app reads: decided from
+  // the event alone, before any storage call (each would count against the install's KVS quota).
+  if (!mayConcernApp(event)) return 'ignored';
   const nowIso = new Date(deps.clock.now()).toISOString();
-  await deps.store.set(StorageKeys.lastReceived('jira'), { receivedAt: nowIso });
+  await noteJiraActivity(deps.store, deps.clock.now());
   if (event.changelog) {
     const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
     if (incidentId !== undefined) {

@@ -11,6 +11,7 @@ import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { safeKeyId, type LastReceivedRecord, type RejectedBatchRecord } from '../../domain/connection';
 import { IngestError } from './ingest-error';
+import { PARKING, parkOversized } from '../../delivery/parked-events';
 import { header, jsonResponse, type WebTriggerRequest, type WebTriggerResponse } from './web-trigger-types';
 
 export interface IngestDeps {
@@ -89,7 +90,7 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
 
   // An event the queue can never take is refused by id (4xx), so the relay splits the batch, dead-letters
   // that event and forwards the rest, instead of retrying a 5xx on the whole batch forever.
-  const unqueueable = unqueueableEvents(events);
+  const unqueueable = unqueueableEvents(events, PARKING);
   if (unqueueable.length > 0) {
     throw new IngestError('unqueueable_event', `events that can never be queued: ${unqueueable.map((u) => `${u.id} (${u.reason})`).join('; ')}`, unqueueable);
   }
@@ -106,7 +107,7 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
 
   if (fresh.length > 0) {
     try {
-      await deps.queue.push(jobsFor(fresh));
+      await deps.queue.push(jobsFor(await parkOversized(fresh, deps.store)));
     } catch (error) {
       deps.logger.warn('queue push failed', { error: error instanceof Error ? error.message : String(error) });
       throw new IngestError('queue_unavailable', 'the queue refused the batch; retry later', undefined, 5);
@@ -129,6 +130,7 @@ function uniqueById(events: readonly RelayWireEvent[]): RelayWireEvent[] {
   for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
   return [...byId.values()];
 }
+
 
 /** The same one write per source as before; it also says which key signed the batch, for key rotation. */
 async function recordLastReceived(events: readonly RelayWireEvent[], batch: { keyId: string; acceptedAt: string }, store: KeyValueStore): Promise<void> {

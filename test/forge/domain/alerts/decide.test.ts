@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { jiraCallCount, PROBLEM_PROPERTY_KEY, type Command, type CreateCommand } from '../../../../src/forge/domain/alerts/commands';
 import { decide, decideNotification, type Decision } from '../../../../src/forge/domain/alerts/decide';
 import { planNotification, type NotificationInput, type Problem } from '../../../../src/forge/domain/alerts/problems';
-import { problemKey } from '../../../../src/forge/domain/alerts/problem-key';
+import { groupIdentity, problemKey } from '../../../../src/forge/domain/alerts/problem-key';
 import type { Rule, RuleInput } from '../../../../src/forge/domain/alerts/rules';
-import type { ProblemState } from '../../../../src/forge/domain/alerts/state';
+import { settleState, type ProblemState } from '../../../../src/forge/domain/alerts/state';
 import { adfProblem } from '../../../../src/sandbox/jira-sim/adf';
 import { fixture, fixtureSequence, makeRule, type Delivery } from './helpers';
 import { deliver, emptyWorld, jiraView, type World } from './jira-model';
@@ -80,7 +80,7 @@ describe('the real Alertmanager sequence 01→07, state threaded through', () =>
       ['OPS-2', 'done', ['resolve']],
     ]);
     // The stored state knows the issue is done, so a re-fire needs no GET.
-    const key = problemKey({ grouping: 'group', source: fixture('01').body.groupKey });
+    const key = problemKey({ grouping: 'group', source: groupIdentity(rules.groupTransition.id, fixture('01').body.groupLabels) });
     expect(world.store[key]?.issue).toEqual({ key: 'OPS-1', statusCategory: 'done' });
   });
 
@@ -133,7 +133,7 @@ describe('decision table', () => {
       labels: expect.arrayContaining(['alertmanager', 'alertname_HighErrorRate', 'severity_critical', 'instance_checkout-7d9f_8080']),
     });
     expect(create.body.properties).toEqual([
-      { key: PROBLEM_PROPERTY_KEY, value: { problemKey: problem.key, source: 'alertmanager', grouping: 'group', identity: d01.body.groupKey, ruleId: 'r1' } },
+      { key: PROBLEM_PROPERTY_KEY, value: { problemKey: problem.key, source: 'alertmanager', grouping: 'group', identity: 'r1:{alertname="HighErrorRate", cluster="prod-eu"}', ruleId: 'r1' } },
     ]);
     expect(dec.next).toMatchObject({ issue: { ref: { kind: 'created' }, statusCategory: 'new' }, firstSeen: '2026-11-23T06:14:47.099134493Z', updatedAt: d01.receivedAt });
     expect(dec.stateChanged).toBe(true);
@@ -188,12 +188,34 @@ describe('decision table', () => {
     expect(JSON.stringify(dec.commands[0])).toContain('Alert resolved');
   });
 
-  it('resolved, no issue → nothing, nothing stored', () => {
+  it('resolved, no issue → nothing in Jira; the resolved alerts are kept (issue null) so a late firing copy is known', () => {
     const d07 = fixture('07');
     const dec = decide({ problem: problemOf(d07, rule), rule, known: null, receivedAt: received });
     expect(kinds(dec.commands)).toEqual(['nothing:resolved-without-issue']);
-    expect(dec.next).toBeNull();
-    expect(dec.stateChanged).toBe(false);
+    expect(dec.next).toMatchObject({ issue: null });
+    expect(Object.values(dec.next?.alerts ?? {}).map((a) => a.status)).toEqual(['resolved']);
+    expect(dec.stateChanged).toBe(true);
+    // The same resolved copy again writes nothing.
+    const again = decide({ problem: problemOf(d07, rule), rule, known: settleState(dec.next!) ?? null, receivedAt: received });
+    expect(kinds(again.commands)).toEqual(['nothing:resolved-without-issue']);
+    expect(again.stateChanged).toBe(false);
+  });
+
+  it.each([
+    ['comment', rules.fingerprint, ['create', 'comment'], 'new'],
+    ['comment and transition', rules.fingerprintTransition, ['create', 'comment', 'transition'], 'done'],
+  ] as const)('firing that arrives after its resolve (no issue yet, %s) → the issue in-order delivery would have made, once', (_name, r, expected, status) => {
+    // 07 (disk resolved) is applied first; 02 (its firing) was retried, redelivered or reordered behind it.
+    const resolvedFirst = runSequence(r, [fixture('07')]);
+    expect(Object.keys(resolvedFirst.world.issues)).toEqual([]);
+    const late = deliver(resolvedFirst.world, fixture('02').body, [r], received);
+    expect(late.decisions.flatMap((d) => d.commands.map((c) => c.kind))).toEqual(expected);
+    const inOrder = runSequence(r, [fixture('02'), fixture('07')]).world;
+    expect(Object.values(jiraView(late.world)).map((i) => i.status)).toEqual(Object.values(jiraView(inOrder)).map((i) => i.status));
+    expect(Object.values(jiraView(late.world))[0]?.status).toBe(status);
+    // A further late copy changes nothing.
+    const twice = deliver(late.world, fixture('02').body, [r], received);
+    expect(twice.world.calls.at(-1)).toBe(0);
   });
 
   it('unknown status category → comment for firing changes, comment without transition on resolve', () => {

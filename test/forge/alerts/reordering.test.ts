@@ -1,0 +1,64 @@
+/**
+ * The alert path on the local Forge host with Forge's delivery behaviour on, plus chaos: events of a key
+ * postponed and run in any order, finished events delivered twice, holds that reorder across keys. The
+ * fault of issue 13: a group's firing meets Jira 500s and is retried after its resolve was applied.
+ */
+import type { FailedDeliverySummary, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { JiraSimulator } from '../../../src/sandbox/jira-sim';
+import { fixtureRules, issues, seedRules } from './support';
+import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from './host-harness';
+
+jest.setTimeout(60_000);
+
+const ADMIN = '5b10a2844c20165700ede21a';
+const CHAOS = { mode: 'forge', chaos: { duplicateRate: 0.5, reorderWindowMs: 10_000 }, latency: null } as const;
+
+let t: AlertHost | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+/** Issues not in a done status (only the checkout group fires in these tests). */
+function openCheckoutIssues(sim: JiraSimulator): string[] {
+  return issues(sim)
+    .filter((i) => {
+      const project = sim.state.findProject(i.projectKey);
+      return project ? sim.state.statusOf(project, i.statusId).category !== 'done' : true;
+    })
+    .map((i) => i.key);
+}
+
+describe.each([1, 2, 3, 4, 5])('with reordering and duplicates (seed %i)', (seed) => {
+  it('firing fails, its resolve is applied, the firing is retried: the issue ends resolved or is never created', async () => {
+    const host = await startAlertHost({ fidelity: { ...CHAOS, seed } });
+    t = host;
+    seedRules(host.host, fixtureRules());
+    host.sim.faults.inject('POST /rest/api/3/issue', { kind: 'status', status: 500, times: 2 });
+    await host.post([relayEvent(fixtureBody('01-checkout-first-firing.json'))]);
+    await host.post([relayEvent(fixtureBody('06-checkout-all-resolved.json'))]);
+    for (let i = 0; i < 8; i += 1) await host.advance(120_000);
+    expect(openCheckoutIssues(host.sim)).toEqual([]);
+    expect(issues(host.sim).length).toBeLessThanOrEqual(1);
+    expect(host.host.queue.stats().failed).toBe(0);
+  });
+});
+
+it('retryFailedDelivery of an old firing after its resolve was applied leaves no open issue', async () => {
+  const host = await startAlertHost({ fidelity: { ...CHAOS, seed: 11 } });
+  t = host;
+  seedRules(host.host, fixtureRules());
+  const outage = host.sim.faults.inject('POST /rest/api/3/issue', { kind: 'status', status: 503, times: Infinity });
+  await host.post([relayEvent(fixtureBody('01-checkout-first-firing.json'))]);
+  for (let i = 0; i < 6; i += 1) await host.advance(900_000);
+  const failed = await host.resolver<{ items: FailedDeliverySummary[] }>('listFailedDeliveries', {}, ADMIN);
+  expect(failed.items).toHaveLength(1);
+  host.sim.faults.remove(outage);
+  await host.post([relayEvent(fixtureBody('06-checkout-all-resolved.json'))]);
+  expect(issues(host.sim)).toHaveLength(0);
+  const retried = await host.resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed.items[0]!.key }, ADMIN);
+  expect(retried.ok).toBe(true);
+  for (let i = 0; i < 4; i += 1) await host.advance(60_000);
+  expect(openCheckoutIssues(host.sim)).toEqual([]);
+  expect(issues(host.sim).length).toBeLessThanOrEqual(1);
+});
