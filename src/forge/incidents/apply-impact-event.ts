@@ -24,6 +24,7 @@ import type { Logger } from '../ports/logger';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, saveRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
 import { moveIssueToStatus } from './workflow';
+import { closureHold } from './closure-gate';
 
 export interface IncidentDeps {
   readonly store: KeyValueStore;
@@ -153,6 +154,13 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       case 'move': {
         if (!link) break;
         const target = jiraStatusFor(config.statuses, incident.status);
+        // CLOSED waits for the post-mortem, as the workflow validator would demand (closure-gate.ts).
+        const held = incident.status === 'CLOSED' ? await closureHold(deps.jira, config, link) : null;
+        if (held !== null) {
+          cancel(['status']);
+          notes.push(`${link.issueKey} not closed yet: ${held} It closes once the post-mortem is done.`);
+          break;
+        }
         const moved = await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target);
         if (moved.ok) {
           if (moved.transitions > 0) notes.push(`moved to ${target} in ${moved.transitions} step(s)`);

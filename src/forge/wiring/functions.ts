@@ -22,7 +22,7 @@ export function consumerDeps() {
 
 /** `issue-updated-fn`: a trigger has 25 s and is not retried, so a smaller waiting budget. */
 export function issueUpdatedDeps() {
-  return { ...platform(), incidents: incidentPorts(briefWaits(5)) };
+  return { ...platform(), incidents: incidentPorts(briefWaits(5)), queue: bridgeQueue() };
 }
 
 /** `closure-validator-fn`: reads the incident record and the issue as the app. */

@@ -14,6 +14,7 @@ import { registerMetaRoutes } from './routes/meta';
 import { registerSearchRoutes } from './routes/search';
 import { createSeedHelpers, type SeedHelpers } from './seed';
 import { SimState } from './state';
+import { WorkflowValidators } from './workflow-validators';
 
 export interface JiraSimulatorOptions {
   /** Simulator clock (ms since epoch): timestamps, JQL relative dates and rate-limit windows. */
@@ -36,6 +37,8 @@ export interface JiraSimulator {
   readonly faults: FaultRegistry;
   readonly rateLimits: RateLimiter;
   readonly seed: SeedHelpers;
+  /** Forge workflow validators on transitions and the app that runs them (workflow-validators.ts). */
+  readonly workflowValidators: WorkflowValidators;
   readonly now: () => number;
   /** Subscribe to issue events; returns the unsubscribe function. */
   onIssueEvent(listener: IssueEventListener): () => void;
@@ -75,7 +78,8 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   const faults = new FaultRegistry();
   const rateLimits = new RateLimiter(rateConfig(options.rateLimits), now);
   const bus = new IssueEventBus(options.onListenerError ?? ((error) => console.error('jira-sim: issue event listener failed', error)));
-  const deps: RouteDeps = { state, now, bus, searchPages: new SearchPageStore() };
+  const workflowValidators = new WorkflowValidators();
+  const deps: RouteDeps = { state, now, bus, searchPages: new SearchPageStore(), validators: workflowValidators };
   const app = new Hono<SimEnv>();
 
   // Outermost: faults act like the network and infrastructure in front of Jira; every outcome is logged.
@@ -155,6 +159,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     faults,
     rateLimits,
     seed: createSeedHelpers(state),
+    workflowValidators,
     now,
     onIssueEvent: (listener) => bus.subscribe(listener),
   };

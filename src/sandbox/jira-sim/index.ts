@@ -18,3 +18,5 @@ export type { SimState } from './state';
 export { seedBulkIssues, mulberry32 } from './bulk-seed';
 export type { BulkIssueOptions } from './bulk-seed';
 export type { SprintValue, IssueRecord } from './model';
+export { WorkflowValidators, VALIDATOR_FAILED_MESSAGE } from './workflow-validators';
+export type { WorkflowValidatorCall, WorkflowValidatorPayload, WorkflowValidatorRunner } from './workflow-validators';

@@ -7,6 +7,8 @@ import type { JiraIncidentPort } from '../../ports/jira-incidents';
 import type { ImpactPort } from '../../ports/impact';
 import { jiraChangeId, syncJiraChange } from '../../incidents/sync-jira-change';
 import { mirrorIssueStatus } from '../../alerts/status-mirror';
+import type { JobQueue } from '../../ports/job-queue';
+import { closeAfterPostMortem } from './post-mortem-done';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
 export const issueUpdatedEventSchema = z
@@ -46,6 +48,8 @@ export interface IssueUpdatedDeps {
   readonly logger: Logger;
   /** Impact incident sync (Jira → Impact) for issues linked to an incident. */
   readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
+  /** Queues the resync that closes an incident issue held open for its post-mortem (post-mortem-done.ts). */
+  readonly queue?: JobQueue;
 }
 
 export type IssueUpdatedResult = 'incident-synced' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
@@ -70,6 +74,8 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
     // A trigger is not retried: a refused Impact write is recorded as a failed delivery an admin can retry.
     const synced = await syncJiraChange(change, jiraChangeId(change), null, { ...deps, ...deps.incidents });
     if (synced.kind !== 'not-linked') return 'incident-synced';
+    const statusChanged = event.changelog.items.some((i) => i.field === 'status');
+    if (deps.queue) await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, { ...deps, queue: deps.queue });
   }
 
   return mirrorIssueStatus(event, deps.store, nowIso);
