@@ -9,6 +9,7 @@ import type { Actor } from './issue-ops';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limit';
 import { matchRoute } from './route-templates';
 import { registerChangelogRoutes } from './routes/changelog';
+import { registerCreateMetaRoutes } from './routes/createmeta';
 import { registerIssueRoutes } from './routes/issues';
 import { registerMetaRoutes } from './routes/meta';
 import { registerSearchRoutes } from './routes/search';
@@ -140,6 +141,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   registerMetaRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerChangelogRoutes(app, deps);
+  registerCreateMetaRoutes(app, deps);
 
   app.notFound((c) => c.json({ errorMessages: [`jira-sim: no route for ${c.req.method} ${c.req.path}`], errors: {} }, 404));
   app.onError((error, c) => {
