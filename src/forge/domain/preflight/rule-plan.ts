@@ -1,6 +1,6 @@
 /** What an alert rule or the incident mapping would put in Jira's create request, as the pre-flight reads it. */
 import type { Rule } from '../alerts';
-import type { FieldMappingConfig } from '../incidents';
+import type { FieldMappingConfig, PostMortemConfig } from '../incidents';
 import type { PlannedCreate, PlannedValue } from './preflight';
 
 const isTemplate = (s: string): boolean => s.includes('{{');
@@ -73,4 +73,13 @@ export function plannedCreateForIncident(mapping: FieldMappingConfig): PlannedCr
   });
   if (mapping.label !== null) fields['labels'] = { kind: 'set', path: 'label' };
   return { projectKey: mapping.projectKey, issueType: { value: mapping.issueTypeName, path: 'issueTypeName' }, fields, alwaysSent: ['project', 'issuetype', 'summary', 'description'] };
+}
+
+/** The post-mortem issue as its settings create it (paths relative to the mapping's `postMortem`). */
+export function plannedCreateForPostMortem(config: PostMortemConfig): PlannedCreate {
+  const fields: Record<string, PlannedValue> = {};
+  for (const section of config.sections) {
+    if (section.target.kind === 'custom-field') fields[section.target.fieldId] = { kind: 'set', path: `sectionTargets.${section.key}` };
+  }
+  return { projectKey: config.projectKey, issueType: { value: config.issueTypeName, path: 'issueTypeName' }, fields, alwaysSent: ['project', 'issuetype', 'summary', 'description'] };
 }

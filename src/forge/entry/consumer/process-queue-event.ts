@@ -16,6 +16,7 @@ import type { RetryRequest } from '../../delivery/retry-policy';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
+import type { CreateMetaPort } from '../../ports/create-meta';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -36,6 +37,8 @@ export interface ConsumerDeps {
   readonly projects?: ProjectSyncDeps;
   /** Impact incident sync; without it Impact events are only recorded. */
   readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
+  /** Jira's create metadata as the app: explains a refused (400) alert issue in the delivery log. */
+  readonly createMeta?: CreateMetaPort;
 }
 
 export interface ConsumerResult {
