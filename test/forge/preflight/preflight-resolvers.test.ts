@@ -3,11 +3,13 @@
  * metadata as the user and refuses what Jira would refuse, in words; the Dry run and `preflightRule` report it;
  * the consumer explains a 400 with the same check (create metadata as the app, cached in KVS).
  */
-import type { AlertRuleSaveResult, DryRunReport, PreflightReport, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { AlertRuleSaveResult, DryRunReport, IncidentMappingsSaveResult, PreflightReport, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import { createMetaCacheKey } from '../../../src/forge/preflight/create-metadata';
 import { storedRuleSchema } from '../../../src/forge/domain/alerts';
 import { DeliveryKeys } from '../../../src/forge/delivery/delivery-keys';
 import { seedRules } from '../alerts/support';
+import { IncidentKeys } from '../../../src/forge/incidents/incident-store';
+import { sandboxIncidentConfig } from '../../../src/sandbox/incident-config';
 import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from '../alerts/host-harness';
 
 const ALICE = '5b10a2844c20165700ede21a';
@@ -96,5 +98,25 @@ describe('the consumer explains a 400', () => {
     expect(createMetaCalls()).toHaveLength(2);
     const cached = t.host.kvs.query(createMetaCacheKey('OPS', 'Incident'), 20, undefined);
     expect(cached.ok && cached.value.items.map((i) => i.key)).toEqual([createMetaCacheKey('OPS', 'Incident')]);
+  });
+});
+
+describe('pre-flight when the incident mappings are saved', () => {
+  it('saves them and reports what Jira would refuse for the incident and post-mortem issue types', async () => {
+    // The sandbox's settings (OPS incidents, PM post-mortems), as an admin left them.
+    t.host.kvs.set({ kind: 'kv' }, IncidentKeys.config, sandboxIncidentConfig());
+    const current = await t.resolver<ResolverResult<{ fields: Record<string, unknown>; postMortem: Record<string, unknown>; statuses: unknown }>>('getIncidentMappings', {}, ALICE);
+    if (!current.ok) throw new Error(current.error.message);
+    const mappings = {
+      ...current.value,
+      fields: { ...current.value.fields, projectKey: 'OPS', issueTypeName: 'Outage', customFields: [] },
+      postMortem: { ...current.value.postMortem, enabled: true, projectKey: 'PM', issueTypeName: 'Post-mortem' },
+    };
+    const saved = await t.resolver<ResolverResult<IncidentMappingsSaveResult>>('saveIncidentMappings', { mappings }, ALICE);
+    expect(saved.ok ? null : saved.error).toBeNull();
+    if (!saved.ok) return;
+    expect(saved.value.fields.issueTypeName).toBe('Outage');
+    expect(saved.value.preflight?.incident).toMatchObject({ ok: false, findings: [{ code: 'unknown-issue-type', path: 'issueTypeName', message: 'Jira has no issue type "Outage" you can create in OPS; it has "Incident", "Task", "Bug".' }] });
+    expect(saved.value.preflight?.postMortem).toMatchObject({ projectKey: 'PM', issueType: 'Post-mortem' });
   });
 });
