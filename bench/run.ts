@@ -6,6 +6,7 @@ import { benchRelay } from './relay';
 import { benchAlerts } from './alerts';
 import { benchProjects } from './projects';
 import { benchIncidents } from './incidents';
+import { benchUi } from './ui';
 
 interface Benchmark {
   readonly name: string;
@@ -18,6 +19,7 @@ const benchmarks: Benchmark[] = [
   { name: 'alerts', run: benchAlerts },
   { name: 'projects', run: benchProjects },
   { name: 'incidents', run: benchIncidents },
+  { name: 'ui', run: benchUi },
 ];
 
 async function main(): Promise<void> {

@@ -14,6 +14,11 @@ declare -A providers=(
 for binary in "${!providers[@]}"; do
   command -v "$binary" >/dev/null 2>&1 || need+=("${providers[$binary]}")
 done
+# test/relay: the relay's PostgreSQL outbox against a real server (test/support/postgres.ts runs initdb and
+# postgres on a temp dir). Debian's package keeps them in /usr/lib/postgresql/<version>/bin, off PATH.
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  need+=(postgresql)
+fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing system packages: ${need[*]} (run as root or install them with apt-get)" >&2

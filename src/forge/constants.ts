@@ -45,6 +45,10 @@ export const StorageKeys = {
   creating: (problemKey: string) => `creating:${problemKey}`,
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */
   transitions: (projectKey: string, fromStatus: string) => `transitions:${projectKey}:${fromStatus}`,
+  /** Every cached transition list of a project, and its statuses: one KVS query reads what is learned of a workflow. */
+  transitionsPrefix: (projectKey: string) => `transitions:${projectKey}:`,
+  /** A project's workflow statuses (status ids are numbers and alert places `initial-<type>`, so no list is called this). */
+  workflowStatuses: (projectKey: string) => `transitions:${projectKey}:statuses`,
   /** Events given up on after the last retry (or refused by Jira), for the UI to list and retry. */
   failedDeliveryPrefix: DeliveryKeys.failedPrefix,
   failedDelivery: DeliveryKeys.failed,
@@ -52,6 +56,8 @@ export const StorageKeys = {
 
 /** Forge KVS values are limited (~240 KiB); the rule list stays well below. */
 export const MAX_RULES_BYTES = 200 * 1024;
+/** Forge KVS list queries take a limit of 1–20 (FORGE-NOTES: storage-api-query). */
+export const KVS_QUERY_LIMIT = 20;
 /** Cached workflow transitions heal within a day after an admin edits a workflow. */
 export const TRANSITIONS_TTL_SECONDS = 86_400;
 /** A creation marker younger than this means another invocation may be creating the issue right now. */

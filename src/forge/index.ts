@@ -10,11 +10,12 @@ import { handleIngest } from './entry/webtrigger/ingest';
 import type { WebTriggerRequest, WebTriggerResponse } from './entry/webtrigger/web-trigger-types';
 import { handleQueueEvent } from './entry/consumer/process-queue-event';
 import { handleIssueUpdated } from './entry/trigger/issue-updated';
+import { handleIssueDeleted } from './entry/trigger/issue-deleted';
 import { handleScheduledSync } from './entry/scheduled/project-sync';
 import type { ResolverDefinitions } from './entry/resolvers/contract';
 import { resolverMap } from './entry/resolvers/resolver-map';
 import { validateClosure, type ValidatorResult } from './incidents/closure-validator';
-import { closureValidatorDeps, consumerDeps, ingestDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
+import { closureValidatorDeps, consumerDeps, ingestDeps, issueDeletedDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
 import { resolverWiring } from './wiring/resolvers';
 
 /** webtrigger `ingest` → function `ingest-fn`. */
@@ -34,6 +35,11 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
 /** trigger `issue-updated` (avi:jira:updated:issue, ignoreSelf) → function `issue-updated-fn`. */
 export async function onIssueUpdated(event: unknown): Promise<void> {
   await handleIssueUpdated(event, issueUpdatedDeps());
+}
+
+/** trigger `issue-deleted` (avi:jira:deleted:issue) → function `issue-deleted-fn`: the issue leaves project sync records. */
+export async function onIssueDeleted(event: unknown): Promise<void> {
+  await handleIssueDeleted(event, issueDeletedDeps());
 }
 
 /** jira:workflowValidator `incident-closure` → function `closure-validator-fn`: no closing before the post-mortem is done. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { relayEventSchema } from '../shared/relay-envelope';
+import { relayWireEventSchema } from '../shared/relay-envelope';
 
 /**
  * Everything the app puts on its async queue. The consumer parses the body with this schema and
@@ -8,7 +8,8 @@ import { relayEventSchema } from '../shared/relay-envelope';
 export const relayEventsJobSchema = z.object({
   kind: z.literal('relay-events'),
   groupKey: z.string().min(1),
-  events: z.array(relayEventSchema).min(1),
+  /** Whole events and parts of large ones (src/forge/relay-intake joins parts before anything applies them). */
+  events: z.array(relayWireEventSchema).min(1),
 });
 
 /** One invocation's worth of a tracked project's sync (see src/forge/projects/sync-runner.ts). */
@@ -44,9 +45,18 @@ export const incidentResyncJobSchema = z.object({
   requestId: z.string().regex(/^[0-9A-Za-z_-]{8,40}$/),
   /** When the panel asked (ms): the delivery log and failed-delivery lines are filed under it. */
   requestedAt: z.number().int().nonnegative(),
+  /** Whose values win: Impact's (the default, Jira is brought to them) or Jira's (Impact is brought to them). */
+  side: z.enum(['impact', 'jira']).optional(),
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema]);
+/** A person's comment on an incident issue, to copy to Impact as a note (queued in the incident's lane). */
+export const jiraCommentJobSchema = z.object({
+  kind: z.literal('jira-comment'),
+  comment: z.object({ issueId: z.string().min(1), commentId: z.string().min(1), authorAccountId: z.string().min(1), text: z.string().max(20_000) }),
+});
+export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

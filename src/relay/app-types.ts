@@ -6,7 +6,7 @@ import type { Outbox } from './outbox/outbox';
 
 export type RelayAppConfig = Pick<
   RelayConfig,
-  'alertmanagerTokens' | 'impactSecrets' | 'impactToleranceSeconds' | 'maxBodyBytes' | 'dedupWindowSeconds' | 'impactDedupRetentionSeconds'
+  'alertmanagerTokens' | 'impactSecrets' | 'impactToleranceSeconds' | 'maxBodyBytes' | 'jsonLimits' | 'dedupWindowSeconds' | 'impactDedupRetentionSeconds'
 >;
 
 export interface RelayAppDeps {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SigningKey } from '../shared/signing';
+import type { JsonLimits } from './http/json-shape';
 import { describeZodError } from '../shared/zod-error';
 
 export interface RelayConfig {
@@ -14,6 +15,8 @@ export interface RelayConfig {
   /** The first key signs; the rest are only listed so rotation is visible in one place. */
   readonly signingKeys: readonly [SigningKey, ...SigningKey[]];
   readonly maxBodyBytes: number;
+  /** Nesting depth, keys per object and total values an accepted JSON body may have. */
+  readonly jsonLimits: JsonLimits;
   readonly dedupWindowSeconds: number;
   /** How long Impact event ids are remembered for duplicate suppression. */
   readonly impactDedupRetentionSeconds: number;
@@ -22,6 +25,11 @@ export interface RelayConfig {
   readonly outboxThread: 'main' | 'worker';
   /** How long an accept waits for others to share its commit (one fsync); 0 = only those read in the same tick. */
   readonly commitWindowMs: number;
+  readonly logLevel: 'info' | 'warn' | 'error';
+  /** PostgreSQL only: how long an instance keeps the events it claimed before another may forward them. */
+  readonly leaseMs: number;
+  /** PostgreSQL only: connections in this instance's pool. */
+  readonly dbPoolSize: number;
 }
 
 const commaList = (fallback: string) =>
@@ -66,12 +74,18 @@ const envSchema = z.object({
   IMPACT_TOLERANCE_SECONDS: positiveInt(300, 3600),
   WEBTRIGGER_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8788/x1/ingest'),
   RELAY_SIGNING_KEYS: signingKeysSchema,
-  RELAY_MAX_BODY_BYTES: positiveInt(1024 * 1024, 64 * 1024 * 1024),
+  RELAY_MAX_BODY_BYTES: positiveInt(4 * 1024 * 1024, 64 * 1024 * 1024),
+  RELAY_MAX_JSON_DEPTH: positiveInt(32, 1000),
+  RELAY_MAX_JSON_OBJECT_KEYS: positiveInt(1000, 100_000),
+  RELAY_MAX_JSON_VALUES: positiveInt(500_000, 10_000_000),
   RELAY_DEDUP_WINDOW_SECONDS: positiveInt(10, 3600),
   IMPACT_DEDUP_RETENTION_SECONDS: positiveInt(7 * 24 * 3600, 365 * 24 * 3600),
   RELAY_POLL_INTERVAL_MS: positiveInt(5000, 3_600_000),
   RELAY_OUTBOX_THREAD: z.enum(['main', 'worker']).default('main'),
   RELAY_COMMIT_WINDOW_MS: z.coerce.number().int().min(0).max(50).default(1),
+  RELAY_LOG_LEVEL: z.enum(['info', 'warn', 'error']).default('info'),
+  RELAY_LEASE_MS: positiveInt(120_000, 3_600_000),
+  RELAY_DB_POOL_SIZE: positiveInt(8, 100),
 });
 
 export class RelayConfigError extends Error {
@@ -101,11 +115,15 @@ export function loadRelayConfig(env: Readonly<Record<string, string | undefined>
     webTriggerUrl: e.WEBTRIGGER_URL,
     signingKeys: e.RELAY_SIGNING_KEYS,
     maxBodyBytes: e.RELAY_MAX_BODY_BYTES,
+    jsonLimits: { maxDepth: e.RELAY_MAX_JSON_DEPTH, maxObjectKeys: e.RELAY_MAX_JSON_OBJECT_KEYS, maxValues: e.RELAY_MAX_JSON_VALUES },
     dedupWindowSeconds: e.RELAY_DEDUP_WINDOW_SECONDS,
     impactDedupRetentionSeconds: e.IMPACT_DEDUP_RETENTION_SECONDS,
     pollIntervalMs: e.RELAY_POLL_INTERVAL_MS,
     outboxThread: e.RELAY_OUTBOX_THREAD,
     commitWindowMs: e.RELAY_COMMIT_WINDOW_MS,
+    logLevel: e.RELAY_LOG_LEVEL,
+    leaseMs: e.RELAY_LEASE_MS,
+    dbPoolSize: e.RELAY_DB_POOL_SIZE,
   };
 }
 
@@ -114,14 +132,34 @@ export function describeConfig(config: RelayConfig): Record<string, string | num
   return {
     host: config.host,
     port: config.port,
-    dbPath: config.dbPath,
+    dbPath: describeDb(config.dbPath),
     webTriggerUrl: config.webTriggerUrl,
-    alertmanagerTokens: config.alertmanagerTokens.length,
-    impactSecrets: config.impactSecrets.length,
+    alertmanagerTokenCount: config.alertmanagerTokens.length,
+    impactSecretCount: config.impactSecrets.length,
     signingKeyIds: config.signingKeys.map((k) => k.id).join(','),
     maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.jsonLimits.maxDepth,
+    maxJsonObjectKeys: config.jsonLimits.maxObjectKeys,
+    maxJsonValues: config.jsonLimits.maxValues,
     dedupWindowSeconds: config.dedupWindowSeconds,
     outboxThread: config.outboxThread,
     commitWindowMs: config.commitWindowMs,
   };
+}
+
+/** RELAY_DB names a PostgreSQL database (shared outbox, high availability) when it is a postgres:// URL. */
+export function isPostgresUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The database for a log line: a PostgreSQL URL without its password. */
+export function describeDb(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
 }

@@ -1,10 +1,14 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventSource } from '../shared/relay-envelope';
 import type { RelayErrorCode } from './errors';
-import type { OutboxStats } from './outbox/outbox';
+import type { FailedEvent, OutboxStats } from './outbox/outbox';
 
 export type ForwardFailureReason = 'network' | 'http-429' | 'http-5xx' | 'http-4xx' | 'bad-ack' | 'too-large';
 
-/** The relay's counters; rendered in Prometheus text exposition format 0.0.4. */
+/** Most dead letters listed one by one in /metrics (and /healthz); the counts cover all of them. */
+export const DEAD_LETTERS_LISTED = 50;
+
+/** The relay's metrics (prom-client, one registry per relay: no global state for tests to reset). */
 export interface RelayMetrics {
   accepted(source: EventSource): void;
   duplicate(source: EventSource): void;
@@ -14,78 +18,45 @@ export interface RelayMetrics {
   forwardFailure(reason: ForwardFailureReason): void;
   eventsFailedPermanently(count: number): void;
   forwardLatency(seconds: number): void;
-  render(outbox: OutboxStats | undefined, nowMs: number): string;
+  /** Prometheus text; outbox gauges come from the snapshot read at scrape time (undefined: outbox down). */
+  render(outbox: OutboxStats | undefined, nowMs: number, deadLetters?: readonly FailedEvent[]): Promise<string>;
+  readonly contentType: string;
 }
 
-const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+/** Label values are bounded: Prometheus stores every distinct series. */
+const clip = (value: string, max = 120): string => (value.length > max ? value.slice(0, max) + '…' : value);
 
-type Labels = Readonly<Record<string, string>>;
+export function createRelayMetrics(options: { readonly defaultMetrics?: boolean } = {}): RelayMetrics {
+  const registry = new Registry();
+  // RSS, heap, event-loop lag, GC and handles: what operators expect from a Node service.
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
 
-class Counter {
-  private readonly values = new Map<string, number>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-
-  inc(labels: Labels = {}, by = 1): void {
-    const key = formatLabels(labels);
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
-  }
-
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
-    for (const [labels, value] of this.values) lines.push(`${this.name}${labels} ${value}`);
-    return lines;
-  }
-}
-
-class Histogram {
-  private readonly counts = LATENCY_BUCKETS.map(() => 0);
-  private sum = 0;
-  private count = 0;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-  ) {}
-
-  observe(value: number): void {
-    LATENCY_BUCKETS.forEach((le, i) => {
-      if (value <= le) this.counts[i] = (this.counts[i] ?? 0) + 1;
-    });
-    this.sum += value;
-    this.count += 1;
-  }
-
-  render(): string[] {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
-    LATENCY_BUCKETS.forEach((le, i) => lines.push(`${this.name}_bucket{le="${le}"} ${this.counts[i] ?? 0}`));
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
-    return lines;
-  }
-}
-
-function formatLabels(labels: Labels): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-  return '{' + entries.map(([k, v]) => `${k}="${escape(v)}"`).join(',') + '}';
-}
-
-function gauge(name: string, help: string, value: number, labels: Labels = {}): string[] {
-  return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${formatLabels(labels)} ${value}`];
-}
-
-export function createRelayMetrics(): RelayMetrics {
-  const accepted = new Counter('relay_events_accepted_total', 'Webhook events stored in the outbox.');
-  const duplicates = new Counter('relay_events_duplicate_total', 'Webhook events answered 202 as duplicates.');
-  const rejected = new Counter('relay_events_rejected_total', 'Webhook requests refused, by reason.');
-  const attempts = new Counter('relay_forward_attempts_total', 'Batches POSTed to the web trigger.');
-  const successes = new Counter('relay_forward_successes_total', 'Batches acknowledged by the web trigger.');
-  const forwarded = new Counter('relay_forward_events_total', 'Events acknowledged by the web trigger.');
-  const failures = new Counter('relay_forward_failures_total', 'Forward attempts that failed, by reason.');
-  const failedEvents = new Counter('relay_events_failed_total', 'Events marked failed permanently.');
-  const latency = new Histogram('relay_forward_duration_seconds', 'Time of one POST to the web trigger.');
+  const accepted = new Counter({ name: 'relay_events_accepted_total', help: 'Webhook events stored in the outbox.', labelNames: ['source'], registers });
+  const duplicates = new Counter({ name: 'relay_events_duplicate_total', help: 'Webhook events answered 202 as duplicates.', labelNames: ['source'], registers });
+  const rejected = new Counter({ name: 'relay_events_rejected_total', help: 'Webhook requests refused, by reason.', labelNames: ['source', 'reason'], registers });
+  const attempts = new Counter({ name: 'relay_forward_attempts_total', help: 'Batches POSTed to the web trigger.', registers });
+  const successes = new Counter({ name: 'relay_forward_successes_total', help: 'Batches acknowledged by the web trigger.', registers });
+  const forwarded = new Counter({ name: 'relay_forward_events_total', help: 'Events acknowledged by the web trigger.', registers });
+  const failures = new Counter({ name: 'relay_forward_failures_total', help: 'Forward attempts that failed, by reason.', labelNames: ['reason'], registers });
+  const failedEvents = new Counter({ name: 'relay_events_failed_total', help: 'Events moved to the dead-letter state (outbox failed).', registers });
+  const latency = new Histogram({
+    name: 'relay_forward_duration_seconds',
+    help: 'Time of one POST to the web trigger.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const up = new Gauge({ name: 'relay_outbox_up', help: 'Whether the outbox answered.', registers });
+  const pending = new Gauge({ name: 'relay_outbox_pending', help: 'Events waiting to be forwarded.', registers });
+  const failed = new Gauge({ name: 'relay_outbox_failed', help: 'Dead letters: events kept after a permanent forward failure.', registers });
+  const oldestAge = new Gauge({ name: 'relay_outbox_oldest_pending_age_seconds', help: 'Age of the oldest pending event.', registers });
+  const deadBySourceReason = new Gauge({ name: 'relay_dead_letters', help: 'Dead letters by source and reason.', labelNames: ['source', 'reason'], registers });
+  const deadLetter = new Gauge({
+    name: 'relay_dead_letter_bytes',
+    help: `Size of each dead letter (the ${DEAD_LETTERS_LISTED} most recent), labelled with its source, group key, event id and reason.`,
+    labelNames: ['source', 'group_key', 'event_id', 'reason'],
+    registers,
+  });
 
   return {
     accepted: (source) => accepted.inc({ source }),
@@ -94,22 +65,26 @@ export function createRelayMetrics(): RelayMetrics {
     forwardAttempt: () => attempts.inc(),
     forwardSuccess: (events) => {
       successes.inc();
-      forwarded.inc({}, events);
+      forwarded.inc(events);
     },
     forwardFailure: (reason) => failures.inc({ reason }),
-    eventsFailedPermanently: (count) => failedEvents.inc({}, count),
+    eventsFailedPermanently: (count) => failedEvents.inc(count),
     forwardLatency: (seconds) => latency.observe(seconds),
-    render(outbox, nowMs) {
-      const lines = [accepted, duplicates, rejected, attempts, successes, forwarded, failures, failedEvents].flatMap((c) => c.render());
-      lines.push(...latency.render());
-      lines.push(...gauge('relay_outbox_up', 'Whether the outbox answered.', outbox ? 1 : 0));
+    contentType: registry.contentType,
+    async render(outbox, nowMs, deadLetters = []) {
+      up.set(outbox ? 1 : 0);
+      deadBySourceReason.reset();
+      deadLetter.reset();
       if (outbox) {
-        lines.push(...gauge('relay_outbox_pending', 'Events waiting to be forwarded.', outbox.pending));
-        lines.push(...gauge('relay_outbox_failed', 'Events kept after a permanent forward failure.', outbox.failed));
-        const age = outbox.oldestPendingReceivedMs === null ? 0 : Math.max(0, (nowMs - outbox.oldestPendingReceivedMs) / 1000);
-        lines.push(...gauge('relay_outbox_oldest_pending_age_seconds', 'Age of the oldest pending event.', age));
+        pending.set(outbox.pending);
+        failed.set(outbox.failed);
+        oldestAge.set(outbox.oldestPendingReceivedMs === null ? 0 : Math.max(0, (nowMs - outbox.oldestPendingReceivedMs) / 1000));
+        for (const row of outbox.failedByReason) deadBySourceReason.set({ source: row.source, reason: clip(row.reason) }, row.count);
+        for (const d of deadLetters.slice(0, DEAD_LETTERS_LISTED)) {
+          deadLetter.set({ source: d.source, group_key: clip(d.groupKey), event_id: d.id, reason: clip(d.reason) }, d.sizeBytes);
+        }
       }
-      return lines.join('\n') + '\n';
+      return registry.metrics();
     },
   };
 }

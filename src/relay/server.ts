@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createRelayApp } from './app';
@@ -8,8 +6,7 @@ import { createForwarder, type Forwarder } from './forwarder/forwarder';
 import type { Logger } from './logger';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { Outbox } from './outbox/outbox';
-import { openWorkerOutbox } from './outbox/worker-outbox';
-import { openInProcessOutbox } from './outbox/in-process';
+import { openOutbox } from './outbox/open';
 
 export interface RunningRelay {
   readonly url: string;
@@ -30,10 +27,7 @@ export interface StartRelayOptions {
 export async function startRelay(config: RelayConfig, options: StartRelayOptions): Promise<RunningRelay> {
   const clock = options.clock ?? Date.now;
   const { logger } = options;
-  if (config.dbPath !== ':memory:') mkdirSync(dirname(config.dbPath), { recursive: true });
-  const outboxOptions = { path: config.dbPath, commitWindowMs: config.commitWindowMs };
-  // On a small machine the request thread has room for the fsync; a worker only pays off with spare cores.
-  const outbox = config.outboxThread === 'worker' ? await openWorkerOutbox(outboxOptions) : openInProcessOutbox(outboxOptions);
+  const outbox = await openOutbox(config, logger);
   const metrics = createRelayMetrics();
   const app = createRelayApp({ config, outbox, clock, logger, metrics });
   const forwarder = createForwarder({ config, outbox, fetch: options.fetch ?? globalThis.fetch, clock, logger, metrics });

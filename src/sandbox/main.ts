@@ -2,13 +2,11 @@
  * `npm start`: the product on one machine with its embedded defaults: relay, local Forge host running
  * the real app, the Jira Cloud simulator and the Impact simulator. Prints where everything is and how to send an alert.
  */
-import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { importRulesYaml } from '../forge/domain/alerts';
-import { StorageKeys } from '../forge/constants';
+import { relative } from 'node:path';
 import { createJsonLogger } from '../relay/logger';
 import { sandboxBanner } from './banner';
-import { sandboxOptionsFromEnv, startSandbox, type Sandbox } from './sandbox';
+import { loadExampleRules, SAMPLE_ALERT_FILE } from './example-rules';
+import { sandboxOptionsFromEnv, startSandbox } from './sandbox';
 
 /** A person opens an incident in Impact's UI; bob@example.com is a user of the simulated Jira site too. */
 const SAMPLE_INCIDENT = { title: 'Checkout errors', priority: 2, commander: { email: 'bob@example.com', name: 'Bob Commander' } };
@@ -17,7 +15,7 @@ async function main(): Promise<void> {
   const logger = createJsonLogger((line) => process.stderr.write(line), Date.now);
   const sandbox = await startSandbox(sandboxOptionsFromEnv(process.env, logger));
   const rulesNote = loadExampleRules(sandbox.forge);
-  const example = relative(process.cwd(), join(__dirname, '../../examples/alertmanager-firing.json'));
+  const example = relative(process.cwd(), SAMPLE_ALERT_FILE);
   process.stdout.write(sandboxBanner({ urls: sandbox.urls, example, rulesNote, sampleIncident: SAMPLE_INCIDENT }));
 
   let stopping = false;
@@ -30,18 +28,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-}
-
-/** An empty sandbox gets the example rules, so the sample alert makes an issue; existing rules are kept. */
-function loadExampleRules(forge: Sandbox['forge']): string {
-  const existing = forge.kvs.get({ kind: 'kv' }, StorageKeys.alertRules);
-  if (existing.ok) return 'Alert rules: kept the ones already stored in the sandbox.';
-  const file = join(__dirname, '../../examples/alert-rules.yaml');
-  const rules = importRulesYaml(readFileSync(file, 'utf8'));
-  if (!rules.ok) throw new Error(`examples/alert-rules.yaml: ${rules.error.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-  const stored = forge.kvs.set({ kind: 'kv' }, StorageKeys.alertRules, { version: 1, revision: 1, rules: rules.value });
-  if (!stored.ok) throw new Error(stored.failure.message);
-  return `Alert rules: loaded ${rules.value.length} example rules from examples/alert-rules.yaml (edit them in the settings page).`;
 }
 
 main().catch((error: unknown) => {

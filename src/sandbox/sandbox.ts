@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as forgeApp from '../forge/index';
 import { createForgeHost, jiraSiteFromEnv, type ForgeHost, type JiraTarget } from './forge-host';
-import { createJiraSimulator, seedSandboxSite, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, SANDBOX_USERS, type JiraSimulator } from './jira-sim';
+import { createJiraSimulator, seedSandboxSite, seedSoftwareProject, serveJiraSimulator, DEFAULT_APP_ACCOUNT_ID, SANDBOX_USERS, type JiraSimulator } from './jira-sim';
 import { loadRelayConfig, type RelayConfig } from '../relay/config';
 import { startRelay, type RunningRelay } from '../relay/server';
 import type { Logger } from '../relay/logger';
@@ -13,6 +13,9 @@ import { IncidentKeys } from '../forge/incidents/incident-store';
 import { sandboxIncidentConfig } from './incident-config';
 import { connectWorkflowValidators } from './workflow-validators';
 import { createImpactSimulator, serveImpactSimulator, DEFAULT_IMPACT_SIM_PORT, type ImpactSimulator } from './impact-sim';
+import { persistImpactSimulator } from './impact-sim/persistence';
+import { persistJiraSimulator } from './jira-sim/persistence';
+import { IMPACT_EVENTS, IMPACT_NOTE_EVENTS } from '../shared/impact';
 
 /** The app's API token in the Impact simulator when IMPACT_API_TOKEN is unset. */
 export const DEFAULT_IMPACT_API_TOKEN = 'dev-impact-api-token';
@@ -25,7 +28,10 @@ export interface SandboxOptions {
   readonly relayPort: number;
   readonly forgeHostPort: number;
   readonly jiraPort: number;
-  /** SQLite files live here; `:memory:` keeps the Forge host in memory (the relay still needs a file). */
+  /**
+   * SQLite files live here (relay outbox, Forge host, Jira and Impact simulators), so a restart with the same
+   * directory is the same world; `:memory:` keeps the Forge host and simulators in memory (the relay still needs a file).
+   */
   readonly dataDir: string;
   /** Environment the relay config is read from (tokens, secrets, signing keys); ports and URLs are set here. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -89,17 +95,27 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const inMemory = options.dataDir === ':memory:';
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const realSite = jiraSiteFromEnv(options.env);
+  // `/_sim/` test controls: loopback clients only, unless SIM_CONTROL_TOKEN names a Bearer token.
+  const controlToken = options.env['SIM_CONTROL_TOKEN'] ? { controlToken: options.env['SIM_CONTROL_TOKEN'] } : {};
 
   let jira: JiraSimulator | undefined;
   let jiraTarget: JiraTarget;
   let jiraUrl: string;
   let closeJira = async () => {};
+  let closeJiraState = (): void => undefined;
   if (realSite) {
     jiraTarget = realSite;
     jiraUrl = realSite.kind === 'site' ? realSite.baseUrl : '';
   } else {
-    jira = createJiraSimulator({ baseUrl: `http://${options.host}:${options.jiraPort}`, appAccountId: DEFAULT_APP_ACCOUNT_ID, rateLimits: options.jiraRateLimits ?? true });
-    seedSandboxSite(jira);
+    jira = createJiraSimulator({ baseUrl: `http://${options.host}:${options.jiraPort}`, appAccountId: DEFAULT_APP_ACCOUNT_ID, rateLimits: options.jiraRateLimits ?? true, ...controlToken });
+    // One world across restarts: Jira keeps its site next to the Forge host's database, seeded only when new.
+    const persisted = inMemory ? undefined : persistJiraSimulator(jira, join(options.dataDir, 'jira-sim.sqlite'));
+    if (!persisted?.restored) {
+      seedSandboxSite(jira);
+      seedSoftwareProject(jira);
+      persisted?.saveAll();
+    }
+    closeJiraState = () => persisted?.close();
     const served = await serveJiraSimulator(jira, { port: options.jiraPort, host: options.host });
     jiraUrl = served.url;
     closeJira = served.close;
@@ -146,6 +162,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let impact: ImpactSimulator | undefined;
   let impactUrl: string | undefined;
   let closeImpact = async () => {};
+  let closeImpactState = (): void => undefined;
   if (options.impactSimulator !== false) {
     if (!impactSecret) throw new Error('the Impact simulator needs IMPACT_WEBHOOK_SECRETS (the relay accepts no Impact webhooks)');
     const impactPort = options.impactPort ?? 0;
@@ -156,8 +173,17 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       apiTokens: [{ token: impactApiToken, client: IMPACT_API_CLIENT }],
       // Impact names commanders by email: it knows the people of the simulated Jira site.
       users: Object.values(SANDBOX_USERS).map((u) => ({ email: u.emailAddress, name: u.displayName })),
+      ...controlToken,
+      // The app's subscription: incident and note events (notes become Jira comments).
+      webhookEvents: [...IMPACT_EVENTS, ...IMPACT_NOTE_EVENTS],
       ...(impactPort !== 0 ? { baseUrl: `http://${options.host}:${impactPort}` } : {}),
     });
+    // Webhooks wait until the relay is up (below); restored ones that were still pending are sent then.
+    impact.webhooks.pause();
+    if (!inMemory) {
+      const persisted = persistImpactSimulator(impact, join(options.dataDir, 'impact-sim.sqlite'));
+      closeImpactState = () => persisted.close();
+    }
     const served = await serveImpactSimulator(impact, { port: impactPort, host: options.host });
     impactUrl = served.url;
     closeImpact = served.close;
@@ -177,6 +203,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   let relay = await startRelay(relayConfig, relayOptions);
   let currentRelayConfig = relayConfig;
   impact?.webhooks.setTarget(`${relay.url}/v1/impact`);
+  impact?.webhooks.resume();
 
   return {
     urls: { relay: relay.url, forgeHost: forgeServer.url, jira: jiraUrl, webTrigger, impact: impactUrl },
@@ -207,6 +234,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await forge.close();
       await closeJira();
       await closeImpact();
+      closeJiraState();
+      closeImpactState();
       if (hadLocalFlag === undefined) delete process.env[LOCAL_FORGE_HOST_ENV];
       else process.env[LOCAL_FORGE_HOST_ENV] = hadLocalFlag;
     },

@@ -44,6 +44,8 @@ export function inForgeFrame(): boolean {
 export async function loadBridge(app: LocalApp): Promise<Bridge> {
   if (!inForgeFrame()) return createLocalBridge(app, window.location, window.localStorage);
   const forge = await import('@forge/bridge');
+  // Jira's design tokens (light or dark, as the user chose) for Atlaskit inside the frame.
+  void forge.view.theme.enable().catch(() => undefined);
   return {
     local: false,
     invoke: (functionKey, payload) => forge.invoke(functionKey, payload),

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useState, type DependencyList, type Dispatch, type SetStateAction } from 'react';
 import type { ResolverError, ResolverResult } from '../../src/forge/entry/resolvers/contract';
 import { messageOf } from './client';
+import { useFeedback } from './feedback';
 
 /** A rejected call, shown like a refusal. */
 export function errorOf(e: unknown): ResolverError {
@@ -51,7 +52,7 @@ export function useResolverQuery<T>(load: (refresh: boolean) => Promise<Resolver
 
 export interface OnSuccess<T> {
   /**
-   * The success message, set as soon as the call succeeds (before `then` runs); null for none. An action
+   * The success message, set (and flagged) as soon as the call succeeds (before `then` runs); null for none. An action
    * that has one replaces the last notice when it starts; one without leaves the last notice standing.
    */
   readonly notice?: string | null | ((value: T) => string | null);
@@ -68,13 +69,23 @@ export interface ResolverAction<Job extends string> {
   readonly run: <T>(job: Job, call: () => Promise<ResolverResult<T>>, success?: OnSuccess<T>) => Promise<boolean>;
   /** For problems found before calling (a payload that is not JSON, a file with errors). */
   readonly setError: Dispatch<SetStateAction<ResolverError | null>>;
-  readonly setNotice: Dispatch<SetStateAction<string | null>>;
+  /** Sets the success message and shows it as a flag (null clears it). */
+  readonly setNotice: (notice: string | null) => void;
 }
 
 export function useResolverAction<Job extends string = string>(): ResolverAction<Job> {
   const [busy, setBusy] = useState<Job | null>(null);
   const [error, setError] = useState<ResolverError | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNoticeState] = useState<string | null>(null);
+  const feedback = useFeedback();
+  // Every success message is also shown as a flag: a write always gives visible feedback.
+  const setNotice = useCallback(
+    (next: string | null) => {
+      setNoticeState(next);
+      if (next) feedback.success(next);
+    },
+    [feedback],
+  );
   const run = useCallback(async <T>(job: Job, call: () => Promise<ResolverResult<T>>, success: OnSuccess<T> = {}): Promise<boolean> => {
     setBusy(job);
     setError(null);
@@ -95,6 +106,6 @@ export function useResolverAction<Job extends string = string>(): ResolverAction
     } finally {
       setBusy(null);
     }
-  }, []);
+  }, [setNotice]);
   return { busy, error, notice, run, setError, setNotice };
 }

@@ -1,5 +1,5 @@
 import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
-import type { FailedDeliverySummary, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
+import type { FailedDeliverySummary, IssueIncident, ResolverResult, UserMatchList } from '../../src/forge/entry/resolvers/contract';
 import { IncidentKeys, type IncidentRecord } from '../../src/forge/incidents/incident-store';
 import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { readIssue, transitionAsPerson, type IssueView } from '../support/jira-as-person';
@@ -27,30 +27,22 @@ const humanTransition = (key: string, toStatus: string): Promise<void> => transi
 const bob = { email: 'bob@example.com', name: 'Bob Commander' };
 
 describe('incident sync degrades gracefully and visibly', () => {
-  test('a Jira change Impact refuses is a failed delivery with the reason, its bounce keys are cancelled, and a retry applies it', async () => {
+  test('a Jira change Impact refuses for a moment is retried by its queue job (the trigger only queues it) and applied', async () => {
     env.impact.admin.createIncident({ id: 'INC-300', title: 'Queue backlog', priority: 3, commander: bob });
     await env.settleAll();
     const key = env.issueKeyOf('INC-300');
+    const patches = () => env.impact.callLog.entries().filter((e) => e.surface === 'api' && e.method === 'PATCH' && e.path.endsWith('/INC-300'));
     env.impact.faults.inject('PATCH /api/v1/incidents/*', { kind: 'status', status: 503, times: 1 });
     await humanTransition(key, 'in progress');
-    await env.until(async () => (await failedFor('INC-300')).length > 0, 'a failed delivery for INC-300');
-
-    const [failed] = await failedFor('INC-300');
-    expect(failed).toMatchObject({ failureKind: 'unavailable', attempts: 1 });
-    expect(failed!.reason).toMatch(/updating INC-300 \(status\): Impact unavailable \(HTTP 503\)/);
-    expect(env.impact.store.get('INC-300')?.status).toBe('OPEN');
-    // The write never happened, so no key waits for its echo: a real Impact change to that value would apply.
-    const guard = env.kvsValue<IncidentRecord>(IncidentKeys.record('INC-300'))!.guard;
-    expect(guard.bounces.filter((b) => b.side === 'impact')).toEqual([]);
-
-    const retried = await env.settingsResolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
-    expect(retried.ok).toBe(true);
-    await env.until(() => env.impact.store.get('INC-300')?.status === 'MITIGATING', 'Impact MITIGATING after the retry');
+    await env.until(() => env.impact.store.get('INC-300')?.status === 'MITIGATING', 'Impact MITIGATING after the queue retry');
+    expect(patches().map((e) => e.status)).toEqual([503, 200]);
     expect(await failedFor('INC-300')).toEqual([]);
+    const jobs = env.sandbox.forge.queue.completedEvents().filter((j) => (j.body as { kind?: string; change?: { issueId?: string } }).kind === 'jira-change');
+    expect(jobs.at(-1)?.retryCount).toBe(1);
     expect((await issue(key)).fields.status.name).toBe('in progress');
   });
 
-  test('a Jira change refused with 4xx is recorded with Impact’s words and is not retried by the queue', async () => {
+  test('a Jira change refused with 4xx is recorded with Impact’s words, is not retried by the queue, and an admin’s retry applies it', async () => {
     env.impact.admin.createIncident({ id: 'INC-301', title: 'Cache misses', priority: 3, commander: bob });
     await env.settleAll();
     const key = env.issueKeyOf('INC-301');
@@ -58,8 +50,18 @@ describe('incident sync degrades gracefully and visibly', () => {
     await humanTransition(key, 'in progress');
     await env.until(async () => (await failedFor('INC-301')).length > 0, 'a failed delivery for INC-301');
     const [failed] = await failedFor('INC-301');
-    expect(failed!.failureKind).toBe('rejected');
+    expect(failed).toMatchObject({ failureKind: 'rejected', attempts: 1 });
     expect(failed!.reason).toContain('status cannot change now');
+    expect(env.impact.store.get('INC-301')?.status).toBe('OPEN');
+    // The write never happened, so no key waits for its echo: a real Impact change to that value would apply.
+    const guard = env.kvsValue<IncidentRecord>(IncidentKeys.record('INC-301'))!.guard;
+    expect(guard.bounces.filter((b) => b.side === 'impact')).toEqual([]);
+
+    const retried = await env.settingsResolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed!.key });
+    expect(retried.ok).toBe(true);
+    await env.until(() => env.impact.store.get('INC-301')?.status === 'MITIGATING', 'Impact MITIGATING after the retry');
+    expect(await failedFor('INC-301')).toEqual([]);
+    expect((await issue(key)).fields.status.name).toBe('in progress');
   });
 
   test('a Jira 400 on the edit is recorded with Jira’s text while the status move and assignment still go through', async () => {
@@ -106,6 +108,22 @@ describe('incident sync degrades gracefully and visibly', () => {
     if (!matches.ok) throw new Error(matches.error.message);
     expect(matches.value.unmatched).toEqual([expect.objectContaining({ email: 'zed@elsewhere.example', name: 'Zed Outsider', reason: 'unmatched', source: 'incident-sync-unmatched' })]);
     expect((await failedFor('INC-304'))[0]!.reason).toContain('commander zed@elsewhere.example has no Jira account');
+    // The issue panel says so, with both sides' values, instead of "in sync".
+    const panel = await env.panelResolver<IssueIncident>('getIssueIncident', key);
+    if (!panel.ok) throw new Error(panel.error.message);
+    expect(panel.value.outOfSync).toEqual([{ field: 'commander', impact: 'zed@elsewhere.example', jira: '', reason: "Impact's commander cannot be set in Jira" }]);
+
+    // Dave (not an OPS admin) cannot pick Jira's side; Alice can: Impact is brought to Jira's (no commander).
+    const refused = await env.panelResolver<unknown>('resyncIssueIncident', key, { side: 'jira' }, 'dave');
+    expect(refused.ok).toBe(false);
+    const picked = await env.panelResolver<{ requestId: string }>('resyncIssueIncident', key, { side: 'jira' });
+    expect(picked.ok).toBe(true);
+    await env.until(() => env.impact.store.get('INC-304')?.commander === null, 'Impact commander cleared from Jira');
+    const after = await env.panelResolver<IssueIncident>('getIssueIncident', key);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(after.value.outOfSync).toEqual([]);
+    env.impact.admin.updateIncident('INC-304', { commander: { email: 'zed@elsewhere.example', name: 'Zed Outsider' } });
+    await env.settleAll();
 
     // Cached: the next event naming Zed does not search Jira again, and still syncs.
     const before = searches();

@@ -96,7 +96,7 @@ describe('Impact ⇄ Jira incident sync through the sandbox', () => {
     expect(pm.fields.assignee?.accountId).toBe(SANDBOX_USERS.dave.accountId);
     expect(JSON.stringify(pm.fields['description'])).toContain('Status changed to: Post-mortem');
     // Impact is told where the post-mortem is (a note on the incident).
-    expect(env.impact.store.notesOf('INC-100').some((n) => n.message.includes(postMortemKey))).toBe(true);
+    expect(env.impact.notes.list('INC-100').some((n) => n.message.includes(postMortemKey))).toBe(true);
 
     env.impact.admin.addKeyEvent('INC-100', { kind: 'fix_deployed', message: 'rolled back v42' });
     await env.settleAll();

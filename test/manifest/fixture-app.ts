@@ -17,7 +17,7 @@ export interface ManifestDoc {
   permissions: { scopes: string[]; external?: unknown };
 }
 
-/** Exports all five handlers; calls one Jira read, one Jira write and KVS, like the real app will. */
+/** Exports every handler the manifest names; calls one Jira read, one Jira write and KVS, like the real app will. */
 export const DEFAULT_INDEX_TS = `import api, { route } from '@forge/api';
 import { kvs } from '@forge/kvs';
 import { readIssue } from './jira';
@@ -31,6 +31,9 @@ export const processQueueEvent = async (): Promise<void> => {
 export async function onIssueUpdated(event: { issue: { key: string } }) {
   await readIssue(event.issue.key);
   await api.asApp().requestJira(route\`/rest/api/3/issue/\${event.issue.key}/comment\`, { method: 'POST', body: '{}' });
+}
+export async function onIssueDeleted(event: { issue: { id: string } }) {
+  await kvs.delete(\`pj:issue:\${event.issue.id}\`);
 }
 const runScheduledSync = async () => undefined;
 export { runScheduledSync };

@@ -72,7 +72,7 @@ describe('POST /v1/alertmanager', () => {
       expect(body.error.code).toBe(code);
       expect(typeof body.error.message).toBe('string');
       expect((await relay.rows())).toBe(0);
-      expect(relay.metrics.render(undefined, 0)).toContain(`relay_events_rejected_total{source="alertmanager",reason="${code}"} 1`);
+      expect(await relay.metrics.render(undefined, 0)).toContain(`relay_events_rejected_total{source="alertmanager",reason="${code}"} 1`);
     });
 
     it('answers 401 with a WWW-Authenticate challenge', async () => {
@@ -164,7 +164,7 @@ describe('POST /v1/alertmanager', () => {
       expect(first.duplicate).toBe(false);
       expect(second).toEqual({ accepted: true, id: first.id, duplicate: true });
       expect((await relay.rows())).toBe(1);
-      expect(relay.metrics.render(undefined, 0)).toContain('relay_events_duplicate_total{source="alertmanager"} 1');
+      expect(await relay.metrics.render(undefined, 0)).toContain('relay_events_duplicate_total{source="alertmanager"} 1');
     });
 
     it('treats concurrent identical deliveries (HA replicas) as one event', async () => {

@@ -11,12 +11,16 @@ describe('loadRelayConfig', () => {
       impactToleranceSeconds: 300,
       webTriggerUrl: 'http://127.0.0.1:8788/x1/ingest',
       signingKeys: [{ id: 'dev', secret: 'dev-relay-signing-secret' }],
-      maxBodyBytes: 1024 * 1024,
+      maxBodyBytes: 4 * 1024 * 1024,
+      jsonLimits: { maxDepth: 32, maxObjectKeys: 1000, maxValues: 500_000 },
       dedupWindowSeconds: 10,
       impactDedupRetentionSeconds: 7 * 24 * 3600,
       pollIntervalMs: 5000,
       outboxThread: 'main',
       commitWindowMs: 1,
+      logLevel: 'info',
+      leaseMs: 120_000,
+      dbPoolSize: 8,
     });
   });
 
@@ -61,5 +65,13 @@ describe('loadRelayConfig', () => {
     const described = JSON.stringify(describeConfig(loadRelayConfig({ ALERTMANAGER_TOKENS: 'very-secret-token' })));
     expect(described).not.toContain('very-secret-token');
     expect(described).not.toContain('dev-relay-signing-secret');
+  });
+
+  it('takes a postgres:// RELAY_DB as the shared outbox and never describes its password', () => {
+    const c = loadRelayConfig({ RELAY_DB: 'postgres://relay:hunter2-secret@db.internal:5432/relay', RELAY_LEASE_MS: '30000' });
+    expect([c.dbPath, c.leaseMs, c.dbPoolSize]).toEqual(['postgres://relay:hunter2-secret@db.internal:5432/relay', 30_000, 8]);
+    const described = describeConfig(c);
+    expect(described['dbPath']).toBe('postgres://relay:***@db.internal:5432/relay');
+    expect(JSON.stringify(described)).not.toContain('hunter2');
   });
 });

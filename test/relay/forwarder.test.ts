@@ -4,6 +4,7 @@ import { createForwarder, type ForwarderConfig } from '../../src/relay/forwarder
 import { realSleep, type Sleep } from '../../src/relay/forwarder/retry';
 import { silentLogger } from '../../src/relay/logger';
 import { createRelayMetrics, type RelayMetrics } from '../../src/relay/metrics';
+import { incompressibleGroup } from './large-group';
 import { ackAll, FakeClock, T0, fixture, startFakeWebTrigger, tempOutbox, type FakeWebTrigger, type Responder, type TempOutbox } from './helpers';
 
 const KEYS: [SigningKey, ...SigningKey[]] = [
@@ -123,13 +124,14 @@ describe('forwarder', () => {
     expect((await temp.outbox.stats()).pending).toBe(0);
   });
 
-  it('marks an event that can never fit in a batch as failed, and forwards the rest', async () => {
-    await acceptMany(1, () => ({ pad: 'x'.repeat(MAX_BATCH_BYTES) }));
+  it('marks an event that can never be carried (stored before the accept-time limit) as failed, and forwards the rest', async () => {
+    const [tooBig] = await acceptMany(1, () => JSON.parse(incompressibleGroup(5_000_000)) as Record<string, unknown>);
     await acceptMany(1);
     const f = forwarder();
     while ((await f.forwardOnce()).kind !== 'idle');
-    expect(await temp.outbox.stats()).toMatchObject({ pending: 0, failed: 1, failedByReason: [{ reason: expect.stringMatching(/^too-large/), count: 1 }] });
+    expect(await temp.outbox.stats()).toMatchObject({ pending: 0, failed: 1, failedByReason: [{ reason: expect.stringMatching(/^too-large: \d+ bytes gzip to (6[5-9]|[7-9]\d) parts, over 64$/), count: 1 }] });
     expect(trigger.requests).toHaveLength(1);
+    expect(trigger.requests.flatMap((r) => batchOf(r.body).events.map((e) => e.id))).not.toContain(tooBig);
   });
 
   it('deletes only the ids the ack lists as accepted or duplicate', async () => {
@@ -164,7 +166,7 @@ describe('forwarder', () => {
     expect(backoffs).toEqual([500, 1000, 2000]);
     expect(trigger.requests).toHaveLength(4);
     expect(new Set(trigger.requests.map((r) => r.body)).size).toBe(1);
-    const text = metrics.render(await temp.outbox.stats(), clock.nowMs);
+    const text = await metrics.render(await temp.outbox.stats(), clock.nowMs);
     expect(text).toContain('relay_forward_attempts_total 4');
     expect(text).toContain('relay_forward_failures_total{reason="http-5xx"} 3');
     expect(text).toContain('relay_forward_successes_total 1');
@@ -211,7 +213,7 @@ describe('forwarder', () => {
     const stats = await temp.outbox.stats();
     expect(stats).toMatchObject({ pending: 0, failed: 3 });
     expect(stats.failedByReason[0]?.reason).toMatch(/^http-401/);
-    expect(metrics.render(stats, clock.nowMs)).toContain('relay_outbox_failed 3');
+    expect(await metrics.render(stats, clock.nowMs)).toContain('relay_outbox_failed 3');
     // An operator can put them back once the cause is fixed.
     expect(await temp.outbox.requeueFailed()).toBe(3);
     trigger.fallback = ackAll;

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRelayApp } from '../../src/relay/app';
 import type { RelayAppConfig } from '../../src/relay/app-types';
+import { DEFAULT_JSON_LIMITS } from '../../src/relay/http/json-shape';
 import { silentLogger } from '../../src/relay/logger';
 import { createRelayMetrics, type RelayMetrics } from '../../src/relay/metrics';
 import type { Outbox } from '../../src/relay/outbox/outbox';
@@ -59,6 +60,7 @@ export const TEST_CONFIG: RelayAppConfig = {
   impactSecrets: ['impact-secret-current', 'impact-secret-previous'],
   impactToleranceSeconds: 300,
   maxBodyBytes: 1024 * 1024,
+  jsonLimits: DEFAULT_JSON_LIMITS,
   dedupWindowSeconds: 10,
   impactDedupRetentionSeconds: 7 * 24 * 3600,
 };

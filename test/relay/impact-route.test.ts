@@ -186,7 +186,7 @@ describe('POST /v1/impact', () => {
       expect(body.error.code).toBe(code);
       if (path !== null) expect(body.error.details?.map((d) => d.path)).toContain(path);
       expect(await relay.rows()).toBe(0);
-      expect(relay.metrics.render(undefined, 0)).toContain(`relay_events_rejected_total{source="impact",reason="${code}"} 1`);
+      expect(await relay.metrics.render(undefined, 0)).toContain(`relay_events_rejected_total{source="impact",reason="${code}"} 1`);
     });
 
     it('verifies the signature before parsing: a bad signature on bad JSON is a 401, not a 400', async () => {

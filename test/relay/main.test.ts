@@ -85,6 +85,9 @@ describe('relay main.ts', () => {
       if (listening) await new Promise((r) => setTimeout(r, 50));
     }
     expect(listening).toBe(false);
+    // The line was written before the server closed, but the pipe may deliver it after the refused connection.
+    const logDeadline = Date.now() + 5_000;
+    while (!stderr.includes('relay stopping') && Date.now() < logDeadline) await new Promise((r) => setTimeout(r, 20));
     expect(stderr).toContain('relay stopping');
   }, 45_000);
 });

@@ -85,7 +85,7 @@ describe.each([
       pending: 1,
       failed: 1,
       oldestPendingReceivedMs: T0,
-      failedByReason: [{ reason: 'http-403: forbidden', count: 1 }],
+      failedByReason: [{ source: 'alertmanager', reason: 'http-403: forbidden', count: 1 }],
     });
     await outbox.close();
   });

@@ -46,13 +46,13 @@ test('dave (not an admin) can neither rotate a key nor save the Impact connectio
   const keysBefore = secret(SecretKeys.relaySigningKeys);
   const impactBefore = secret(SecretKeys.impactApi);
   const page = await open('dave');
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await page.getByRole('button', { name: 'Add key' }).click();
-  await page.getByRole('alert').getByText(/you need the Administer Projects permission in OPS/).waitFor();
-  await page.getByLabel('Impact API URL').fill('http://127.0.0.1:1');
-  await page.getByLabel('New API token').fill('dave-token-0123');
-  await page.getByRole('button', { name: 'Save Impact connection' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Impact connection' }).getByText(/Administer Projects/).waitFor();
+  // Read-only from the start, saying why; the server refuses the writes all the same.
+  await page.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+  for (const name of ['Generate', 'Add key', 'Save Impact connection', 'Test connection']) expect(await page.getByRole('button', { name }).isDisabled()).toBe(true);
+  expect(await page.getByLabel('Impact API URL').isDisabled()).toBe(true);
+  expect(await page.getByLabel('New API token').isDisabled()).toBe(true);
+  expect(await ui.invokeSettings('rotateSigningKey', { keyId: 'dave-key', secret: 'dave-secret-0123456789-0123456789-0123' }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
+  expect(await ui.invokeSettings('saveImpactConnection', { baseUrl: 'http://127.0.0.1:1', token: 'dave-token-0123' }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
   expect(secret(SecretKeys.relaySigningKeys)).toEqual(keysBefore);
   expect(secret(SecretKeys.impactApi)).toEqual(impactBefore);
   await page.close();
@@ -87,10 +87,16 @@ test('after the relay restarts with the new key first, the tab shows it in use a
   await keyRow(page, newKeyId).getByText('in use by the relay').waitFor();
   expect(await page.getByTestId('last-accepted').textContent()).toContain(newKeyId);
   await page.getByRole('button', { name: 'Retire key e2e' }).click();
+  // Retiring asks first, saying what it does; nothing changes until confirmed.
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText(/refuse every batch signed with e2e/).waitFor();
+  expect(await keyRow(page, 'e2e').count()).toBe(1);
+  await dialog.getByRole('button', { name: 'Retire key', exact: true }).click();
   await page.getByText('Key e2e retired').waitFor();
   expect(await keyRow(page, 'e2e').count()).toBe(0);
   // The key the relay uses now cannot be retired, and the page says why.
   await page.getByRole('button', { name: `Retire key ${newKeyId}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Retire key', exact: true }).click();
   await page.getByRole('alert').getByText(/only signing key/).waitFor();
   await page.close();
 });

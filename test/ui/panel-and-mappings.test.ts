@@ -82,16 +82,16 @@ describe('issue panel on an alert issue', () => {
     problemKey = problems.value.items[0]!.key;
 
     const dave = await ui.open(`/static/panel-ui/?user=dave&issueKey=${issue.key}`);
-    await dave.getByRole('button', { name: 'Unlink' }).click();
-    await dave.getByRole('button', { name: 'Unlink issue' }).click();
-    await dave.getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    await dave.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    expect(await dave.getByRole('button', { name: 'Unlink' }).isDisabled()).toBe(true);
+    expect(await ui.invokePanel('unlinkIssueAlertGroup', issue.key, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
     expect(kvs(problemKey)).toBeDefined();
     await dave.close();
 
     const alice = await ui.open(`/static/panel-ui/?user=alice&issueKey=${issue.key}`);
     await alice.getByRole('button', { name: 'Unlink' }).click();
     await alice.getByRole('button', { name: 'Unlink issue' }).click();
-    await alice.getByText('This issue was not created from an Alertmanager alert or an Impact incident.').waitFor();
+    await alice.getByTestId('unlinked').getByText(/^Unlinked from the alert group of rule /).waitFor();
     expect(kvs(problemKey)).toBeUndefined();
     expect(kvs(StorageKeys.issueStatus(issue.id))).toBeUndefined();
     expect((await asAlice('GET', `/rest/api/3/issue/${issue.key}/properties/incident-bridge-problem`)).status).toBe(404);
@@ -109,6 +109,10 @@ describe('issue panel on an incident issue', () => {
     expect(await panel.getByTestId('jira-status').textContent()).toBe('Incoming');
     expect(await panel.getByTestId('impact-status').textContent()).toBe('OPEN');
     await panel.getByText('Impact incident INC-700').waitFor();
+    expect(await panel.getByTestId('incident-title').textContent()).toBe('Search latency');
+    // The incident's own url as Impact gave it (the simulator names its configured base, not the bound port).
+    expect(await panel.getByRole('link', { name: /^Open in Impact/ }).getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/incidents\/INC-700$/);
+    expect(await panel.getByTestId('commander').getByText('Bob Commander', { exact: true }).count()).toBe(1);
     await panel.getByText('bob@example.com').waitFor();
     await panel.getByText('in sync').waitFor();
     await panel.getByText('not created yet').waitFor();
@@ -129,9 +133,11 @@ describe('settings: Mappings tab', () => {
   test('a non-admin cannot save', async () => {
     const before = await mappings();
     const page = await ui.open('/static/settings-ui/?user=dave&tab=mappings');
-    await page.getByLabel('Jira status for OPEN').fill('Pending resolution');
-    await page.getByRole('button', { name: 'Save mappings' }).click();
-    await page.getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    await page.getByTestId('read-only').getByText(/you need the Administer Projects permission in OPS/).waitFor();
+    expect(await page.getByLabel('Jira status for OPEN').isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Save mappings' }).isDisabled()).toBe(true);
+    const current = await mappings();
+    expect(await ui.invokeSettings('saveIncidentMappings', { mappings: { ...current, statuses: { ...current.statuses, impactToJira: { ...current.statuses.impactToJira, OPEN: 'Pending resolution' } } } }, 'dave')).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Projects permission in OPS' } });
     expect(await mappings()).toEqual(before);
     await page.close();
   });
@@ -143,6 +149,34 @@ describe('settings: Mappings tab', () => {
     await page.getByRole('button', { name: 'Save mappings' }).click();
     await page.getByText('mappings.fields.priority.fieldId').waitFor();
     expect(await mappings()).toEqual(before);
+    await page.close();
+  });
+
+  test('an empty row is reported in the row, switching the priority target back keeps its field id, and edits survive a tab switch', async () => {
+    const before = await mappings();
+    const page = await ui.open('/static/settings-ui/?user=alice&tab=mappings');
+    await page.getByLabel('Priority field id').fill('customfield_10777');
+    await page.getByLabel('Impact priority goes to').selectOption('jira-priority');
+    await page.getByLabel('Impact priority goes to').selectOption('custom-number');
+    expect(await page.getByLabel('Priority field id').inputValue()).toBe('customfield_10777');
+
+    const table = page.getByRole('table', { name: 'Jira status to Impact status' });
+    await page.getByRole('button', { name: 'Add Jira status' }).click();
+    const rows = await table.locator('tbody tr').count();
+    const emptyRow = table.locator('tbody tr').nth(rows - 1);
+    await emptyRow.getByText('Enter a Jira status name, or remove this row.').waitFor();
+    expect(await page.getByLabel(`Jira status ${rows}`, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.getByRole('button', { name: 'Save mappings' }).click();
+    await page.getByRole('alert').getByText(/some rows are incomplete/).waitFor();
+    expect(await mappings()).toEqual(before);
+
+    // Away to another tab and back (URL follows): the unsaved edits are still there.
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('rules');
+    await page.getByRole('tab', { name: 'Mappings' }).click();
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('mappings');
+    expect(await page.getByLabel('Priority field id').inputValue()).toBe('customfield_10777');
+    expect(await table.locator('tbody tr').count()).toBe(rows);
     await page.close();
   });
 

@@ -29,8 +29,10 @@ export interface BrowserSuite {
   readonly resolverResponses: readonly string[];
   /** A new page at this path of the Forge host (e.g. `/static/settings-ui/?user=alice`). */
   open(path: string): Promise<Page>;
-  /** Calls a settings-page resolver as alice (admin of OPS) over HTTP and returns its `result`. */
-  invokeSettings<T = unknown>(functionKey: string, payload?: Record<string, unknown>): Promise<T>;
+  /** Calls a settings-page resolver (on OPS) as `user`, alice (admin of OPS) by default, over HTTP and returns its `result`. */
+  invokeSettings<T = unknown>(functionKey: string, payload?: Record<string, unknown>, user?: keyof typeof SANDBOX_USERS): Promise<T>;
+  /** Calls an issue panel resolver on `issueKey` as `user` over HTTP and returns its `result`. */
+  invokePanel<T = unknown>(functionKey: string, issueKey: string, user: keyof typeof SANDBOX_USERS, payload?: Record<string, unknown>): Promise<T>;
   /**
    * Saves a screenshot as test-results/screenshots/<suite>/<fileName>, <suite> being the test file's name
    * without `.test.ts`, so no two suites write the same file.
@@ -81,10 +83,18 @@ export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
       await page.goto(`${env.sandbox.urls.forgeHost}${path}`);
       return page;
     },
-    async invokeSettings<T = unknown>(functionKey: string, payload: Record<string, unknown> = {}): Promise<T> {
+    async invokePanel<T = unknown>(functionKey: string, issueKey: string, user: keyof typeof SANDBOX_USERS, payload: Record<string, unknown> = {}): Promise<T> {
+      const response = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-issue-panel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS[user].accountId },
+        body: JSON.stringify({ functionKey, payload, extension: { issue: { key: issueKey }, project: { key: issueKey.split('-')[0] } } }),
+      });
+      return ((await response.json()) as { result: T }).result;
+    },
+    async invokeSettings<T = unknown>(functionKey: string, payload: Record<string, unknown> = {}, user: keyof typeof SANDBOX_USERS = 'alice'): Promise<T> {
       const response = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-settings`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS.alice.accountId },
+        headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS[user].accountId },
         body: JSON.stringify({ functionKey, payload, extension: { project: { key: 'OPS' } } }),
       });
       return ((await response.json()) as { result: T }).result;
@@ -97,12 +107,12 @@ export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
   };
 }
 
-/** Runs axe-core in the page and lists its serious and critical violations as `id: help`. */
+/** Runs axe-core in the page and lists its serious and critical violations as `id: help (where)`. */
 export async function seriousAxeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string }[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown; failureSummary?: string }[] }[] }> } }).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`.trim()).join(' | ')})`);
 }

@@ -1,8 +1,10 @@
 import { fetch } from '@forge/api';
 import { z } from 'zod';
 import {
+  etagOf,
   IMPACT_CONTRACT_VERSION,
   IMPACT_CONTRACT_VERSION_HEADER,
+  IMPACT_IF_MATCH_HEADER,
   ImpactApiPaths,
   apiErrorSchema,
   getIncidentResponseSchema,
@@ -58,7 +60,7 @@ const forgeFetch = (url: string, init: RequestInit): Promise<Response> => fetch(
 export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
   const send = deps.fetch ?? forgeFetch;
 
-  async function call<T>(method: 'GET' | 'PATCH' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<ImpactResult<T>> {
+  async function call<T>(method: 'GET' | 'PATCH' | 'POST', path: string, body: unknown, schema: z.ZodType<T>, ifVersion?: number): Promise<ImpactResult<T>> {
     const connection = await resolveImpactConnection(deps);
     if (!connection) return { ok: false, failure: { kind: 'not-configured', message: `set secret ${SecretKeys.impactApi} or IMPACT_API_URL/IMPACT_API_TOKEN` } };
     let response: Response;
@@ -70,6 +72,7 @@ export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
           accept: 'application/json',
           [IMPACT_CONTRACT_VERSION_HEADER]: String(IMPACT_CONTRACT_VERSION),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(ifVersion === undefined ? {} : { [IMPACT_IF_MATCH_HEADER]: etagOf(ifVersion) }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -94,8 +97,8 @@ export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
       const result = await call('GET', ImpactApiPaths.incident(incidentId), undefined, getIncidentResponseSchema);
       return result.ok ? { ok: true, value: result.value.incident } : result;
     },
-    async updateIncident(incidentId, request: UpdateIncidentRequest) {
-      const result = await call('PATCH', ImpactApiPaths.incident(incidentId), request, updateIncidentResponseSchema);
+    async updateIncident(incidentId, request: UpdateIncidentRequest, options = {}) {
+      const result = await call('PATCH', ImpactApiPaths.incident(incidentId), request, updateIncidentResponseSchema, options.ifVersion);
       return result.ok ? { ok: true, value: result.value.incident } : result;
     },
     async postNote(incidentId, request: PostNoteRequest) {
@@ -119,6 +122,8 @@ export function failureOf(response: { status: number; headers: { get(name: strin
   if (status === 429) return { kind: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response.headers.get('retry-after'), nowMs) };
   if (status >= 500) return { kind: 'unavailable', status, message };
   if (status === 404) return { kind: 'not-found', message };
+  // A failed If-Match names the version Impact holds now (contract §2.1); other 409s stay refusals.
+  if (status === 409 && parsed?.error.current_version !== undefined) return { kind: 'conflict', currentVersion: parsed.error.current_version, message };
   const details = parsed?.error.details?.map((d) => `${d.path}: ${d.message}`) ?? [];
   return { kind: 'rejected', status, code: parsed?.error.code ?? 'unknown', messages: [message, ...details] };
 }

@@ -14,6 +14,9 @@ const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/
 const createdSchema = z.object({ id: z.string(), key: z.string() }).loose();
 const transitionsSchema = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: statusSchema }).loose()) });
 const issueStatusSchema = z.object({ id: z.string(), key: z.string(), fields: z.object({ status: statusSchema }).loose() }).loose();
+const commentCreatedSchema = z.object({ id: z.string() }).loose();
+const foundSchema = z.object({ issues: z.array(z.object({ id: z.string(), key: z.string() }).loose()) }).loose();
+const issueFieldsSchema = z.object({ id: z.string(), fields: z.record(z.string(), z.unknown()) }).loose();
 const linkTypesSchema = z.object({ issueLinkTypes: z.array(z.object({ id: z.string(), name: z.string(), inward: z.string(), outward: z.string() }).loose()) });
 const projectStatusesSchema = z.array(z.object({ statuses: z.array(statusSchema) }).loose());
 const userSchema = z
@@ -40,6 +43,21 @@ export function createJiraIncidentPort(clock: Clock): JiraIncidentPort {
     async getIssueStatus(issue) {
       const result = await call(() => app().requestJira(route`/rest/api/3/issue/${issue}?fields=status`, { method: 'GET', headers: JSON_HEADERS }), issueStatusSchema, clock);
       return result.ok ? { ok: true, value: { id: result.value.id, key: result.value.key, status: result.value.fields.status } } : result;
+    },
+
+    addComment: (issue, body) =>
+      call(() => app().requestJira(route`/rest/api/3/issue/${issue}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ body }) }), commentCreatedSchema, clock),
+
+    async findIssues(jql) {
+      const body = { jql, fields: ['summary'], maxResults: 10 };
+      const result = await call(() => app().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), foundSchema, clock);
+      return result.ok ? { ok: true, value: result.value.issues.map((i) => ({ id: i.id, key: i.key })) } : result;
+    },
+
+    async getIssueFields(issue, fieldIds) {
+      const fields = fieldIds.join(',');
+      const result = await call(() => app().requestJira(route`/rest/api/3/issue/${issue}?fields=${fields}`, { method: 'GET', headers: JSON_HEADERS }), issueFieldsSchema, clock);
+      return result.ok ? { ok: true, value: result.value.fields } : result;
     },
 
     async getTransitions(issue) {

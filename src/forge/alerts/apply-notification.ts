@@ -25,7 +25,8 @@ import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
 import { loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
-import { describeTarget, forgetTransitions, lookUpTransition, placeOf } from './transitions';
+import { transitionChoice } from './transitions';
+import { placeOf, takeTransition } from '../workflow';
 
 export interface AlertsDeps {
   readonly store: KeyValueStore;
@@ -316,34 +317,20 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
 async function transition(issueKey: string, command: Extract<JiraCommand, { kind: 'transition' }>, w: Working | undefined, deps: AlertsDeps): Promise<CommandResult> {
   const mirror = w?.mirror;
   const place = placeOf(issueKey, mirror?.statusId, mirror?.createdAsType);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    const lookup = await lookUpTransition(deps, issueKey, place, command.target, { bypassCache: attempt > 0 });
-    if (!lookup.ok) return lookup;
-    const found = lookup.value;
-    if (found.transition === undefined) {
-      const names = found.available.map((t) => `"${t.name}" → ${t.to.name}`).join(', ') || 'none';
-      return { ok: false, failure: { kind: 'rejected', status: 400, jiraMessages: [`${issueKey} has no ${describeTarget(command.target)} from its current status (available: ${names})`] } };
-    }
-    const result = await deps.jira.transitionIssue(issueKey, found.transition.id);
-    if (result.ok) {
-      const to = found.transition.to;
-      const issueId = w?.record?.issueId;
-      if (issueId && to.id !== '') {
-        const status: TrackedIssueStatus = { issueKey, statusName: to.name, statusCategory: to.category, updatedAt: new Date(deps.clock.now()).toISOString(), statusId: to.id };
-        await writeMirror(deps.store, issueId, status);
-        if (w) w.mirror = status;
-      } else if (issueId) {
-        // Moved by a transition id we could not see the target of: the next decision asks Jira.
-        await deps.store.delete(StorageKeys.issueStatus(issueId));
-        if (w) w.mirror = undefined;
-      }
-      return { ok: true };
-    }
-    // A cached id the workflow no longer offers from this status: drop the cache and look once more.
-    if (!(result.failure.kind === 'rejected' && found.fromCache && command.target.by !== 'id')) return result;
-    await forgetTransitions(deps.store, place);
+  const taken = await takeTransition(deps, issueKey, place, transitionChoice(command.target));
+  if (!taken.ok) return taken;
+  const to = taken.value.to;
+  const issueId = w?.record?.issueId;
+  if (issueId && to.id !== '') {
+    const status: TrackedIssueStatus = { issueKey, statusName: to.name, statusCategory: to.category, updatedAt: new Date(deps.clock.now()).toISOString(), statusId: to.id };
+    await writeMirror(deps.store, issueId, status);
+    if (w) w.mirror = status;
+  } else if (issueId) {
+    // Moved by a transition id we could not see the target of: the next decision asks Jira.
+    await deps.store.delete(StorageKeys.issueStatus(issueId));
+    if (w) w.mirror = undefined;
   }
-  return { ok: false, failure: { kind: 'rejected', status: 400, jiraMessages: [`${issueKey}: Jira refused ${describeTarget(command.target)}`] } };
+  return { ok: true };
 }
 
 /** Some commands ran, a later one failed: remember what is left so a retry finishes it instead of re-deciding. */

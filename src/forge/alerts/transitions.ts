@@ -1,30 +1,17 @@
-import { z } from 'zod';
 import type { TransitionTarget } from '../domain/alerts';
-import { StorageKeys, TRANSITIONS_TTL_SECONDS } from '../constants';
-import type { KeyValueStore } from '../ports/key-value-store';
-import type { AvailableTransition, JiraPort, JiraResult } from '../ports/jira';
+import type { AvailableTransition } from '../ports/jira';
+import type { TransitionChoice } from '../workflow';
 
 /**
- * Finds the transition a rule names (by name or target status category) for one issue. Workflows rarely
- * change, so the list GET …/transitions returns is cached in KVS per project and from-status: a resolve or
- * reopen then costs only the POST. A cached id Jira refuses is dropped and looked up once more.
+ * The alert side's choice of a transition: the one a rule names (by id, by name, or by the category of
+ * its target status). The workflow engine (src/forge/workflow) looks it up, caches and takes it.
  */
-export interface TransitionPlace {
-  readonly projectKey: string;
-  /** Status id, or `initial-<issue type>` for an issue the app created that has not moved since. */
-  readonly fromStatus: string;
-}
-
-const cachedSchema = z.array(
-  z.object({ id: z.string(), name: z.string(), to: z.object({ id: z.string(), name: z.string(), category: z.enum(['new', 'indeterminate', 'done', 'unknown']) }) }),
-);
-
-export function placeOf(issueKey: string, statusId: string | undefined, createdAsType: string | undefined): TransitionPlace | undefined {
-  const projectKey = /^([A-Z][A-Z0-9_]*)-\d+$/.exec(issueKey)?.[1];
-  if (!projectKey) return undefined;
-  if (statusId) return { projectKey, fromStatus: statusId.replace(/[^A-Za-z0-9_-]/g, '_') };
-  if (createdAsType) return { projectKey, fromStatus: `initial-${createdAsType.replace(/[^A-Za-z0-9_-]/g, '_')}` };
-  return undefined;
+export function transitionChoice(target: TransitionTarget): TransitionChoice {
+  return {
+    known: target.by === 'id' ? pickTransition([], target) : undefined,
+    pick: (offered) => pickTransition(offered, target),
+    description: describeTarget(target),
+  };
 }
 
 export function pickTransition(transitions: readonly AvailableTransition[], target: TransitionTarget): AvailableTransition | undefined {
@@ -40,33 +27,6 @@ export function pickTransition(transitions: readonly AvailableTransition[], targ
     default:
       return assertNever(target);
   }
-}
-
-export type TransitionLookup = { readonly transition: AvailableTransition; readonly fromCache: boolean } | { readonly transition: undefined; readonly available: readonly AvailableTransition[] };
-
-export async function lookUpTransition(
-  deps: { readonly store: KeyValueStore; readonly jira: JiraPort },
-  issueKey: string,
-  place: TransitionPlace | undefined,
-  target: TransitionTarget,
-  options: { readonly bypassCache?: boolean } = {},
-): Promise<JiraResult<TransitionLookup>> {
-  if (target.by === 'id') return { ok: true, value: { transition: pickTransition([], target) as AvailableTransition, fromCache: true } };
-  const cacheKey = place ? StorageKeys.transitions(place.projectKey, place.fromStatus) : undefined;
-  if (cacheKey && !options.bypassCache) {
-    const cached = cachedSchema.safeParse(await deps.store.get(cacheKey));
-    const hit = cached.success ? pickTransition(cached.data, target) : undefined;
-    if (hit) return { ok: true, value: { transition: hit, fromCache: true } };
-  }
-  const fresh = await deps.jira.getTransitions(issueKey);
-  if (!fresh.ok) return fresh;
-  if (cacheKey) await deps.store.set(cacheKey, fresh.value, { ttlSeconds: TRANSITIONS_TTL_SECONDS });
-  const picked = pickTransition(fresh.value, target);
-  return { ok: true, value: picked ? { transition: picked, fromCache: false } : { transition: undefined, available: fresh.value } };
-}
-
-export async function forgetTransitions(store: KeyValueStore, place: TransitionPlace | undefined): Promise<void> {
-  if (place) await store.delete(StorageKeys.transitions(place.projectKey, place.fromStatus));
 }
 
 export function describeTarget(target: TransitionTarget): string {

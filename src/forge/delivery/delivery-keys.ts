@@ -3,7 +3,9 @@
  * `beginsWith` only (FORGE-NOTES §4), so newest-first order is built into the keys: the time part is an
  * inverted, zero-padded millisecond count, and every filter is its own key prefix (an index entry per line).
  */
-import { createHash } from 'node:crypto';
+// The pure SHA-256 of the domain, not node:crypto: constants.ts imports these keys and the Custom UI's type
+// check (no Node types) reads constants.ts.
+import { sha256Hex } from '../domain/alerts/problem-key';
 import type { DeliveryRecord } from './delivery-record';
 
 /** 13 nines: inverted timestamps of any date before year 2286 keep 13 digits and sort newest first. */
@@ -17,7 +19,7 @@ export function newestFirst(ms: number): string {
 
 /** A short stable hash for values people choose (group keys): KVS keys allow only `[a-zA-Z0-9:._\s-#]`. */
 export function keyHash(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 32);
+  return sha256Hex(value).slice(0, 32);
 }
 
 /** The filters a delivery log page can be read by; each has its own index prefix. */

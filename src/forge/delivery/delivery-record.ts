@@ -63,6 +63,32 @@ export type FailedDelivery =
   /** A "Resync now" of an incident that failed: retrying queues the resync again (it re-reads Impact). */
   | (FailedDeliveryBase & { readonly event?: undefined; readonly jiraChange?: undefined; readonly resync: Omit<IncidentResyncJob, 'kind'> });
 
+/**
+ * The one word a delivery-log row wears: `applied` when every problem was written to Jira (or an incident
+ * event was synced), `skipped` when there was nothing to do, `partial` when some problems were written and
+ * some failed, `failed`, `rejected` (refused before processing), `recorded` (kept, nothing to apply).
+ */
+export type DeliveryVerdict = 'applied' | 'skipped' | 'partial' | 'failed' | 'rejected' | 'recorded';
+
+export function verdictOf(outcome: DeliveryOutcome): DeliveryVerdict {
+  switch (outcome.kind) {
+    case 'recorded':
+    case 'rejected':
+    case 'failed':
+      return outcome.kind;
+    case 'incident':
+      return 'applied';
+    case 'applied': {
+      const failed = outcome.problems.filter((p) => p.kind === 'failed').length;
+      const done = outcome.problems.filter((p) => p.kind !== 'failed' && p.kind !== 'skipped').length;
+      if (failed > 0) return done > 0 ? 'partial' : 'failed';
+      return done > 0 ? 'applied' : 'skipped';
+    }
+    default:
+      return assertNever(outcome);
+  }
+}
+
 /** One line for people: "created OPS-1", "skipped because nothing changed…", "failed: …". */
 export function describeOutcome(outcome: DeliveryOutcome): string {
   switch (outcome.kind) {

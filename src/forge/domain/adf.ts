@@ -39,7 +39,14 @@ export interface AdfRule {
   readonly type: 'rule';
 }
 
-export type AdfBlock = AdfParagraph | AdfHeading | AdfBulletList | AdfTable | AdfRule;
+/** A collapsible section; the incident sync marks the post-mortem sections it owns with one. */
+export interface AdfExpand {
+  readonly type: 'expand';
+  readonly attrs: { readonly title: string };
+  readonly content: readonly AdfBlock[];
+}
+
+export type AdfBlock = AdfParagraph | AdfHeading | AdfBulletList | AdfTable | AdfRule | AdfExpand;
 
 export interface AdfDoc {
   readonly type: 'doc';

@@ -1,8 +1,16 @@
 import { impactWebhookSchema, type ImpactWebhook } from '../../shared/impact/webhook';
+import type { ImpactIncident } from '../../shared/impact/incident';
 import { describeZodError } from '../../shared/zod-error';
 import {
   GuardValues,
+  POST_MORTEM_PROPERTY_KEY,
+  mergeOwnedSections,
+  postMortemRefreshFields,
+  type AdfDoc,
   cancelWrites,
+  incidentIssueJql,
+  postMortemIssueJql,
+  postMortemProperty,
   guardForSnapshot,
   jiraStatusFor,
   linkTypeCandidates,
@@ -13,17 +21,23 @@ import {
   type IncidentLink,
   type IssueRef,
   type JiraCommand,
+  type SyncPlan,
   type UserLink,
 } from '../domain/incidents';
+import { EMPTY_LEARNED_WORKFLOW, graphOf } from '../domain/workflow';
 import type { Clock } from '../ports/clock';
-import { describeJiraFailure, type JiraFailure } from '../ports/jira';
+import { describeJiraFailure, type JiraFailure, type JiraResult } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
-import { IncidentKeys, loadConfig, loadRecord, loadUsers, saveRecord, type IncidentRecord } from './incident-store';
+import { CONVERGED_FIELDS, observeImpactVersion, observePersonChange, type ConvergenceLedger, EMPTY_LEDGER } from '../domain/incidents/convergence';
+import { writeBestEffort } from './best-effort';
+import { applyImpactNoteEvent, isNoteEvent } from './notes-sync';
+import { convergeIncident, impactValuesOf } from './converge';
+import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
-import { moveIssueToStatus } from './workflow';
+import { locateIssue, moveIssue, moveIssueToStatus, type IssueInWorkflow, type MoveResult } from '../workflow';
 import { closureHold } from './closure-gate';
 
 export interface IncidentDeps {
@@ -64,6 +78,7 @@ export type ImpactEventResult =
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions): Promise<ImpactEventResult | NotLinkedResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions = {}): Promise<ImpactEventResult | NotLinkedResult> {
+  if (isNoteEvent(body)) return applyImpactNoteEvent(body, deps);
   const parsed = impactWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   let webhook = parsed.data;
@@ -83,22 +98,31 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   if (incident.commander && !ownOrigin) users = await ensureUserLink(incident.commander, users, deps.jira, deps.store, deps.clock.now());
 
   const now = deps.clock.now();
-  // The workflow is learned while moving (workflow.ts), so the plan only names the target status.
-  const plan = planImpactToJira({
-    webhook,
-    config,
-    link: record.link,
-    jiraStatusId: null,
-    workflow: { initialStatusId: '', statuses: [], transitions: [] },
-    users,
-    guard: record.guard,
-    now,
-  });
-  const wantsMove = plan.commands.some((c) => c.kind === 'transition-issue') || plan.problems.some((p) => p.kind === 'unknown-status' || p.kind === 'no-transition-path');
+  // Status, priority, commander and title of a linked incident converge (converge.ts): the webhook only
+  // records a person's change and Impact's version; the plan handles the one-way fields and post-mortems.
+  const converging = record.link !== null;
+  // An issue created from the incident starts from Impact's values: they are the last person's so far.
+  const ledger = ledgerAfter(record.ledger ?? EMPTY_LEDGER, webhook, ownOrigin, options.snapshot ? now : null, !converging);
+  const knownImpact = record.impact && record.impact.version > incident.version ? record.impact : { values: impactValuesOf(incident), version: incident.version };
+  const plannedWebhook = converging ? withoutConvergedFields(webhook) : webhook;
+  const targetStatus = jiraStatusFor(config.statuses, incident.status);
+  const planOn = (at: IssueInWorkflow | undefined) =>
+    planImpactToJira({ webhook: plannedWebhook, config, link: record.link, jiraStatusId: at?.status.id ?? null, workflow: graphOf(at?.learned ?? EMPTY_LEARNED_WORKFLOW, at?.status.id ?? ''), users, guard: record.guard, now });
+  const movesStatus = (p: SyncPlan<JiraCommand>) => p.commands.some((c) => c.kind === 'transition-issue') || p.problems.some((x) => x.kind === 'unknown-status' || x.kind === 'no-transition-path');
+  // Planned on no workflow first: only an event that moves the status reads the issue's place and the
+  // learned workflow (src/forge/workflow), and is planned again on them; the engine runs that plan's steps.
+  let plan = planOn(undefined);
+  let located: JiraResult<IssueInWorkflow> | undefined;
+  if (record.link && movesStatus(plan)) {
+    located = await locateIssue(deps, config.fields.projectKey, record.link.issueId, targetStatus);
+    if (located.ok) plan = planOn(located.value);
+  }
+  const planned = plan.commands.find((c) => c.kind === 'transition-issue');
+  const wantsMove = movesStatus(plan);
   let guard = plan.guard;
-  if (wantsMove) guard = planWrites(guard, [{ side: 'jira', entityId: incident.id, field: 'status', value: GuardValues.jiraStatus(jiraStatusFor(config.statuses, incident.status)) }], now, config.guard).state;
-  record = { ...record, guard, known: knownAfter(record, webhook) };
-  await saveRecord(deps.store, incident.id, record);
+  // No path planned yet (a new issue, or one the engine must explore): guard the target status it heads for.
+  if (wantsMove && !planned) guard = planWrites(guard, [{ side: 'jira', entityId: incident.id, field: 'status', value: GuardValues.jiraStatus(targetStatus) }], now, config.guard).state;
+  record = await updateRecord(deps.store, incident.id, (latest) => ({ ...latest, link: mergeLink(latest.link, record.link), guard, known: knownAfter(latest, webhook), ledger, impact: knownImpact }));
 
   // Refusals are noted (delivery summary) and collected as problems (a failed delivery the admin sees).
   const problems: string[] = plan.problems.flatMap((p) => (p.kind === 'unmatched-user' ? [`assignment skipped: commander ${p.email} has no Jira account`] : []));
@@ -113,8 +137,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   let link = record.link;
   const ref = (issue: IssueRef): IncidentLink | null => (issue.kind === 'created' ? link : link && { ...link, issueId: issue.issueId, issueKey: issue.issueKey });
   const save = async () => {
-    record = { ...record, link, guard: cancelWrites(record.guard, failedKeys) };
-    await saveRecord(deps.store, incident.id, record);
+    record = await updateRecord(deps.store, incident.id, (latest) => ({ ...latest, link: mergeLink(latest.link, link), guard: cancelWrites(latest.guard, failedKeys) }));
   };
   const failWith = async (failure: JiraFailure, what: string): Promise<ImpactEventResult> => {
     await save();
@@ -127,23 +150,40 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   // The move goes right after create/edit, before assignment and the post-mortem, as the plan orders them.
   const moveAt = commands.findIndex((c) => c.kind !== 'create-issue' && c.kind !== 'edit-issue');
   const steps: Step[] = [...commands];
+  // The post-mortem's timeline follows every status change after it exists, whoever made it (the plan sees
+  // key events; status is a converged field it no longer sees).
+  const pmLink = record.link?.postMortem;
+  if (pmLink && config.postMortem.enabled && 'status' in webhook.updated_fields && !steps.some((c) => c.kind === 'update-post-mortem')) {
+    const fields = postMortemRefreshFields(config.postMortem, { incident, incidentIssueKey: record.link?.issueKey ?? null });
+    if (Object.keys(fields).length > 0) steps.push({ kind: 'update-post-mortem', postMortemIssueId: pmLink.issueId, fields });
+  }
   if (wantsMove) steps.splice(moveAt < 0 ? steps.length : moveAt, 0, { kind: 'move' });
 
   for (const command of steps) {
     switch (command.kind) {
       case 'create-issue': {
-        const created = await deps.jira.createIssue(command.fields, [command.property]);
-        if (!created.ok) return failWith(created.failure, 'creating the incident issue');
-        link = { incidentId: incident.id, issueId: created.value.id, issueKey: created.value.key, postMortem: null };
-        await deps.store.set(IncidentKeys.byIssue(created.value.id), incident.id);
+        // Idempotent: a retry after a create whose answer was lost finds that issue instead of a second one.
+        const earlier = await claimOrFind(deps, IncidentKeys.creating(incident.id), incidentIssueJql(incident.id));
+        if (earlier.kind === 'failed') return failWith(earlier.failure, 'looking for the issue an earlier attempt created');
+        let issue = earlier.kind === 'found' ? earlier.issue : null;
+        if (issue) notes.push(`found ${issue.key}, created by an earlier attempt`);
+        else {
+          const { result: created, dropped } = await writeBestEffort(command.fields, (fields) => deps.jira.createIssue(fields, [command.property]), CREATE_REQUIRED);
+          for (const d of dropped) problem(`field ${d.field} left out of the new issue: ${d.reason}`);
+          if (!created.ok) return failWith(created.failure, 'creating the incident issue');
+          issue = created.value;
+          notes.push(`created ${issue.key}`);
+        }
+        link = { incidentId: incident.id, issueId: issue.id, issueKey: issue.key, postMortem: null };
+        await deps.store.set(IncidentKeys.byIssue(issue.id), incident.id);
         await save();
-        notes.push(`created ${created.value.key}`);
         break;
       }
       case 'edit-issue': {
         const target = ref(command.issue);
         if (!target) break;
-        const edited = await deps.jira.editIssue(target.issueId, command.fields);
+        const { result: edited, dropped } = await writeBestEffort(command.fields, (fields) => deps.jira.editIssue(target.issueId, fields));
+        for (const d of dropped) problem(`field ${d.field} left out of the edit of ${target.issueKey}: ${d.reason}`);
         if (!edited.ok) {
           if (retryable(edited.failure)) return failWith(edited.failure, `editing ${target.issueKey}`);
           cancel(['title', 'priority']);
@@ -153,7 +193,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       }
       case 'move': {
         if (!link) break;
-        const target = jiraStatusFor(config.statuses, incident.status);
+        const target = targetStatus;
         // CLOSED waits for the post-mortem, as the workflow validator would demand (closure-gate.ts).
         const held = incident.status === 'CLOSED' ? await closureHold(deps.jira, config, link) : null;
         if (held !== null) {
@@ -161,7 +201,11 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
           notes.push(`${link.issueKey} not closed yet: ${held} It closes once the post-mortem is done.`);
           break;
         }
-        const moved = await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target);
+        const moved: MoveResult = !located
+          ? await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target)
+          : located.ok
+            ? await moveIssue(deps, located.value, target, planned?.steps)
+            : { ok: false, failure: located.failure, transitions: 0, steps: [] };
         if (moved.ok) {
           if (moved.transitions > 0) notes.push(`moved to ${target} in ${moved.transitions} step(s)`);
         } else if (moved.failure.kind === 'no-path') {
@@ -188,12 +232,18 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       case 'create-post-mortem': {
         const target = ref(command.incidentIssue);
         if (!target) break;
-        const pm = await deps.jira.createIssue(command.fields, []);
+        const earlierPm = await claimOrFind(deps, IncidentKeys.creatingPostMortem(incident.id), postMortemIssueJql(incident.id));
+        if (earlierPm.kind === 'failed') return failWith(earlierPm.failure, 'looking for the post-mortem an earlier attempt created');
+        const pm =
+          earlierPm.kind === 'found'
+            ? ({ ok: true, value: earlierPm.issue } as const)
+            : await deps.jira.createIssue(command.fields, [{ key: POST_MORTEM_PROPERTY_KEY, value: postMortemProperty(incident.id) }]);
         if (!pm.ok) {
           if (retryable(pm.failure)) return failWith(pm.failure, 'creating the post-mortem');
           problem(`creating the post-mortem refused: ${describeJiraFailure(pm.failure)}`);
           break;
         }
+        if (earlierPm.kind === 'found') notes.push(`found post-mortem ${pm.value.key}, created by an earlier attempt`);
         link = { ...target, postMortem: { issueId: pm.value.id, issueKey: pm.value.key } };
         await save();
         await deps.store.set(IncidentKeys.postMortemOf(pm.value.id), incident.id);
@@ -210,7 +260,21 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
         break;
       }
       case 'update-post-mortem': {
-        const updated = await deps.jira.editIssue(command.postMortemIssueId, command.fields);
+        // Only the owned sections of the description change: it is merged into what Jira holds now.
+        const { description: fresh, ...customFields } = command.fields as { description?: AdfDoc } & Record<string, unknown>;
+        const fields: Record<string, unknown> = { ...customFields };
+        if (fresh) {
+          const current = await deps.jira.getIssueFields(command.postMortemIssueId, ['description']);
+          if (!current.ok) {
+            if (retryable(current.failure)) return failWith(current.failure, 'reading the post-mortem');
+            problem(`reading the post-mortem refused: ${describeJiraFailure(current.failure)}`);
+            break;
+          }
+          const merged = mergeOwnedSections(current.value['description'], fresh);
+          if (merged) fields['description'] = merged;
+        }
+        if (Object.keys(fields).length === 0) break;
+        const updated = await deps.jira.editIssue(command.postMortemIssueId, fields);
         if (!updated.ok) {
           if (retryable(updated.failure)) return failWith(updated.failure, 'refreshing the post-mortem');
           problem(`refreshing the post-mortem refused: ${describeJiraFailure(updated.failure)}`);
@@ -222,10 +286,47 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
     }
   }
   await save();
+  if (link) {
+    const linked = link;
+    const converged = await convergeIncident(
+      { incidentId: incident.id, issueId: linked.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact: record.impact ?? knownImpact, link: record.link ?? linked },
+      deps,
+    );
+    record = await updateRecord(deps.store, incident.id, (latest) => ({
+      ...latest,
+      ledger: converged.ledger,
+      impact: converged.impact,
+      outOfSync: converged.outOfSync,
+      known: converged.incident ? knownOf(converged.incident, now) : latest.known,
+    }));
+    notes.push(...converged.notes);
+    for (const p of converged.problems) problem(p);
+    if (converged.retryableJiraFailure) return { ok: false, kind: 'jira', incidentId: incident.id, failure: converged.retryableJiraFailure, reason: converged.problems.join('; ') };
+  }
   const dropped = plan.dropped.map((d) => `${d.field} (${d.reason})`);
   const summary = [...notes, ...(dropped.length > 0 ? [`dropped ${dropped.join(', ')}`] : [])].join('; ') || 'nothing to do';
   return { ok: true, incidentId: incident.id, summary, problems };
 }
+
+/**
+ * Takes the creation marker, or, when an earlier attempt holds it, looks for what that attempt may have
+ * created (by the indexed entity property): `claimed` → create; `found` → use that issue.
+ */
+async function claimOrFind(
+  deps: IncidentDeps,
+  markerKey: string,
+  jql: string,
+): Promise<{ readonly kind: 'claimed' } | { readonly kind: 'found'; readonly issue: { readonly id: string; readonly key: string } } | { readonly kind: 'failed'; readonly failure: JiraFailure }> {
+  if (await deps.store.setIfAbsent(markerKey, { at: deps.clock.now() }, { ttlSeconds: CREATION_MARKER_TTL_SECONDS })) return { kind: 'claimed' };
+  const found = await deps.jira.findIssues(jql);
+  if (!found.ok) return { kind: 'failed', failure: found.failure };
+  const issue = found.value[0];
+  return issue ? { kind: 'found', issue } : { kind: 'claimed' };
+}
+
+const CREATION_MARKER_TTL_SECONDS = 7 * 24 * 3600;
+/** Fields without which there is no issue: a refusal of one of these fails the create. */
+const CREATE_REQUIRED = ['project', 'issuetype', 'summary'];
 
 /**
  * Tries each preferred link type (Relates → Blocks → "Relates to" by default; never a hierarchy link) until
@@ -244,11 +345,36 @@ async function linkPostMortem(jira: JiraIncidentPort, preference: readonly strin
   return `not linked (${refusals.join('; ') || 'no link type accepted'})`;
 }
 
+/**
+ * The ledger after this webhook: a change by anyone but this app to a converged field is a person change
+ * at `occurred_at` (a resync snapshot is the admin picking Impact's side: dated now).
+ */
+function ledgerAfter(ledger: ConvergenceLedger, webhook: ImpactWebhook, ownOrigin: boolean, snapshotAt: number | null, creating: boolean): ConvergenceLedger {
+  let next = observeImpactVersion(ledger, webhook.incident.version);
+  if (ownOrigin && !creating) return next;
+  const values = impactValuesOf(webhook.incident);
+  const at = snapshotAt ?? Date.parse(webhook.occurred_at);
+  const changed = snapshotAt !== null || creating ? CONVERGED_FIELDS : CONVERGED_FIELDS.filter((f) => f in webhook.updated_fields);
+  for (const field of changed) next = observePersonChange(next, field, { side: 'impact', value: values[field], at });
+  return next;
+}
+
+/** The webhook without the converged fields, for the one-way plan (post-mortems, mapped fields). */
+function withoutConvergedFields(webhook: ImpactWebhook): ImpactWebhook {
+  const rest = Object.fromEntries(Object.entries(webhook.updated_fields).filter(([field]) => !(CONVERGED_FIELDS as readonly string[]).includes(field)));
+  if (webhook.event === 'incident.key_events_updated') return webhook;
+  return { ...webhook, event: 'incident.updated', updated_fields: rest };
+}
+
 function knownAfter(record: IncidentRecord, webhook: ImpactWebhook): IncidentRecord['known'] {
   const at = Date.parse(webhook.occurred_at);
   if (record.known && record.known.updatedAt > at) return record.known;
-  const i = webhook.incident;
-  return { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: at };
+  return knownOf(webhook.incident, at);
+}
+
+/** What the panel shows of Impact's side: the incident as last read, written or reported, and when. */
+export function knownOf(i: ImpactIncident, at: number): NonNullable<IncidentRecord['known']> {
+  return { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email, name: i.commander.name } : null, title: i.title, url: i.url, updatedAt: at };
 }
 
 function assertNever(x: never): never {

@@ -1,8 +1,9 @@
-import { cancelWrites, parseChangelog, planJiraToImpact, type BounceKey, type JiraChangelogItem, type KnownIncident } from '../domain/incidents';
-import type { UpdateIncidentRequest } from '../../shared/impact/api';
+import { cancelWrites, GuardValues, parseChangelog, planJiraToImpact, type JiraChangelogItem } from '../domain/incidents';
+import { EMPTY_LEDGER, observePersonChange, type ConvergedField, type ConvergenceLedger } from '../domain/incidents/convergence';
 import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
-import type { IncidentDeps } from './apply-impact-event';
-import { incidentIdForIssue, loadConfig, loadRecord, loadUsers, saveRecord } from './incident-store';
+import { knownOf, type IncidentDeps } from './apply-impact-event';
+import { convergeIncident, impactValuesOf } from './converge';
+import { incidentIdForIssue, loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
 import { ensureAccountLink } from './users';
 
 export interface JiraChange {
@@ -42,6 +43,7 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
   for (const item of parseChangelog(change.items, config.fields.priority)) {
     if (item.field === 'assignee' && item.accountId) users = await ensureAccountLink(item.accountId, users, deps.jira, deps.store);
   }
+  // Notes for assignees without an Impact user come from the plan; the converged fields from the ledger.
   const plan = planJiraToImpact({
     link: record.link,
     items: change.items,
@@ -53,88 +55,68 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
     guard: record.guard,
     now: deps.clock.now(),
   });
-  record = { ...record, guard: plan.guard };
-  await saveRecord(deps.store, incidentId, record);
+  const ledger = change.actorIsApp ? (record.ledger ?? EMPTY_LEDGER) : ledgerAfter(record.ledger ?? EMPTY_LEDGER, change, config.fields.priority);
+  // The plan's Impact writes are not made here (convergence writes, conditionally): no echo keys for them.
+  const guard = cancelWrites(plan.guard, plan.bounceKeys);
+  record = await updateRecord(deps.store, incidentId, (latest) => ({ ...latest, guard, ledger }));
 
   const failures: string[] = [];
   let failure: ImpactFailure | null = null;
-  const unwritten: BounceKey[] = [];
-  // Fields not written (refused, or left to a newer Impact value) will send no echo: drop their bounce keys.
-  const notWritten = (fields: readonly string[]) => unwritten.push(...plan.bounceKeys.filter((k) => fields.includes(k.field)));
   let writes = 0;
   for (const command of plan.commands) {
-    switch (command.kind) {
-      case 'update-incident': {
-        const request = await withoutClobbering(command.request, record.known, change.occurredAt, command.incidentId, deps);
-        const planned = Object.keys(command.request.changes);
-        notWritten(planned.filter((f) => request === null || !(f in request.changes)));
-        if (request === null) break;
-        const updated = await deps.impact.updateIncident(command.incidentId, request);
-        if (updated.ok) {
-          writes += 1;
-          const i = updated.value;
-          const latest = await loadRecord(deps.store, incidentId);
-          await saveRecord(deps.store, incidentId, {
-            ...latest,
-            known: { status: i.status, priority: i.priority as 1 | 2 | 3 | 4 | 5, commander: i.commander ? { email: i.commander.email } : null, title: i.title, updatedAt: deps.clock.now() },
-          });
-        } else {
-          notWritten(Object.keys(request.changes));
-          failure ??= updated.failure;
-          failures.push(`updating ${incidentId} (${Object.keys(request.changes).join(', ')}): ${describeImpactFailure(updated.failure)}`);
-        }
-        break;
-      }
-      case 'post-note': {
-        const posted = await deps.impact.postNote(command.incidentId, command.request);
-        if (posted.ok) writes += 1;
-        else {
-          failure ??= posted.failure;
-          failures.push(`posting a note on ${incidentId}: ${describeImpactFailure(posted.failure)}`);
-        }
-        break;
-      }
-      default:
-        return assertNever(command);
+    if (command.kind !== 'post-note') continue;
+    const posted = await deps.impact.postNote(command.incidentId, command.request);
+    if (posted.ok) writes += 1;
+    else {
+      failure ??= posted.failure;
+      failures.push(`posting a note on ${incidentId}: ${describeImpactFailure(posted.failure)}`);
     }
   }
-  if (unwritten.length > 0) {
-    const latest = await loadRecord(deps.store, incidentId);
-    await saveRecord(deps.store, incidentId, { ...latest, guard: cancelWrites(latest.guard, unwritten) });
+
+  let impact = record.impact;
+  if (!impact) {
+    // A record from before versions: read Impact once.
+    const read = await deps.impact.getIncident(incidentId);
+    if (!read.ok) {
+      failures.push(`reading ${incidentId}: ${describeImpactFailure(read.failure)}`);
+      return { kind: 'synced', incidentId, writes, failures, failure: failure ?? read.failure, dropped: plan.dropped.length };
+    }
+    impact = { values: impactValuesOf(read.value), version: read.value.version };
   }
+  const converged = await convergeIncident({ incidentId, issueId: change.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact, link: record.link }, deps);
+  await updateRecord(deps.store, incidentId, (latest) => ({
+    ...latest,
+    ledger: converged.ledger,
+    impact: converged.impact,
+    outOfSync: converged.outOfSync,
+    known: converged.incident ? knownOf(converged.incident, deps.clock.now()) : latest.known,
+  }));
+  writes += converged.counts.impactWrites + converged.counts.jiraWrites;
+  failures.push(...converged.problems);
+  failure ??= converged.impactFailure;
   if (failures.length > 0) deps.logger.error('jira change not synced to Impact', { incidentId, failures });
   return { kind: 'synced', incidentId, writes, failures, failure, dropped: plan.dropped.length };
 }
 
-/**
- * A person may have changed the same field in Impact after this Jira change, and that webhook may still be
- * on its way: one read tells, and such fields are left to the newer Impact value (its webhook will bring
- * it to Jira). Returns null when nothing is left to write.
- */
-async function withoutClobbering(
-  request: UpdateIncidentRequest,
-  known: KnownIncident | null,
-  occurredAt: number,
-  incidentId: string,
-  deps: IncidentDeps,
-): Promise<UpdateIncidentRequest | null> {
-  const current = await deps.impact.getIncident(incidentId);
-  if (!current.ok || known === null) return request;
-  const i = current.value;
-  if (Date.parse(i.updated_at) <= occurredAt) return request;
-  const now = { status: i.status, priority: i.priority, title: i.title, commander: i.commander?.email.toLowerCase() ?? null };
-  const was = { status: known.status, priority: known.priority, title: known.title, commander: known.commander?.email.toLowerCase() ?? null };
-  const changes = { ...request.changes };
-  for (const field of ['status', 'priority', 'title', 'commander'] as const) {
-    if (field in changes && now[field] !== was[field]) delete changes[field];
+/** A person's changes of converged fields, at the changelog's time, into the ledger. */
+function ledgerAfter(ledger: ConvergenceLedger, change: JiraChange, priority: Parameters<typeof parseChangelog>[1]): ConvergenceLedger {
+  let next = ledger;
+  const record = (field: ConvergedField, value: string) => (next = observePersonChange(next, field, { side: 'jira', value, at: change.occurredAt }));
+  for (const item of parseChangelog(change.items, priority)) {
+    switch (item.field) {
+      case 'status':
+        record('status', GuardValues.jiraStatus(item.statusName));
+        break;
+      case 'priority':
+        record('priority', item.priority === null ? '' : GuardValues.priority(item.priority));
+        break;
+      case 'assignee':
+        record('commander', GuardValues.jiraAssignee(item.accountId));
+        break;
+      case 'summary':
+        record('title', GuardValues.title(item.summary));
+        break;
+    }
   }
-  if (Object.keys(changes).length === 0) {
-    deps.logger.info('jira change superseded by a newer Impact change', { incidentId });
-    return null;
-  }
-  return { ...request, changes };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`unhandled Impact command ${JSON.stringify(x)}`);
+  return next;
 }

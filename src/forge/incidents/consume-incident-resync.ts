@@ -31,7 +31,7 @@ export async function consumeIncidentResync(
 ): Promise<IncidentResyncOutcome> {
   const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
   const random = deps.random ?? Math.random;
-  const result = await resyncIncident(job.incidentId, job.requestId, deps);
+  const result = await resyncIncident(job.incidentId, job.requestId, deps, job.side ?? 'impact');
   const finish = (outcome: 'synced' | 'failed' | 'not-linked', detail: string) => finishResyncRequest(deps.store, job.incidentId, job.requestId, { outcome, detail, at: deps.clock.now() });
   const delivery = resyncDelivery(job);
   const fail = async (failureKind: string, reason: string) => {
@@ -80,7 +80,8 @@ function resyncDelivery(job: IncidentResyncJob): DeliveryRef & { readonly source
     source: 'impact',
     groupKey: incidentGroupKey(job.incidentId),
     receivedAt: new Date(job.requestedAt).toISOString(),
-    requeue: { resync: { incidentId: job.incidentId, requestId: job.requestId, requestedAt: job.requestedAt } },
+    // The side travels with it: retrying a failed "use Jira's values" does not turn it into Impact's.
+    requeue: { resync: { incidentId: job.incidentId, requestId: job.requestId, requestedAt: job.requestedAt, ...(job.side ? { side: job.side } : {}) } },
   };
 }
 

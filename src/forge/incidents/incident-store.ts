@@ -6,10 +6,11 @@ import {
   type IncidentSyncConfig,
   type KnownIncident,
   type UserLink,
-  type WorkflowStatus,
-  type WorkflowTransition,
 } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
+import type { ConvergenceLedger } from '../domain/incidents/convergence';
+import type { KnownImpactState, OutOfSyncField } from './converge';
+import { updateWithCas } from './record-cas';
 
 /**
  * KVS layout of the incident sync. One record per incident holds the link, the loop-guard state and the
@@ -21,6 +22,15 @@ export const IncidentKeys = {
   record: (incidentId: string) => `incident:${incidentId}`,
   /** issue id → incident id, for the trigger and the workflow validator. */
   byIssue: (issueId: string) => `incident-issue:${issueId}`,
+  /**
+   * Creation markers (FAIL_IF_EXISTS, 7 days): taken before the incident issue / post-mortem is created. A
+   * later attempt that finds one cannot know whether the earlier create reached Jira (its answer may have
+   * been lost), so it looks the issue up by its indexed entity property before creating.
+   */
+  creating: (incidentId: string) => `incident-creating:${incidentId}`,
+  creatingPostMortem: (incidentId: string) => `incident-pm-creating:${incidentId}`,
+  /** Impact note id → the Jira comment the app copied it to (a redelivered note event copies nothing). */
+  noteComment: (incidentId: string, noteId: string) => `incident-note:${incidentId}:${noteId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
   /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */
@@ -32,21 +42,20 @@ export const IncidentKeys = {
   postMortemOf: (issueId: string) => `incident-pm:${issueId}`,
   /** IncidentResyncRequest: the newest "Resync now" of an incident and how it ended (the panel polls it). */
   resync: (incidentId: string) => `incident-resync:${incidentId}`,
-  /** Learned workflow graph of a project (statuses, and transitions seen from each status). */
-  workflow: (projectKey: string) => `incident-workflow:${projectKey}`,
 } as const;
 
 export interface IncidentRecord {
   readonly link: IncidentLink | null;
   readonly guard: GuardState;
   readonly known: (KnownIncident & { readonly updatedAt: number }) | null;
-}
-
-export interface LearnedWorkflow {
-  readonly statuses: readonly WorkflowStatus[];
-  readonly transitions: readonly WorkflowTransition[];
-  /** Status ids whose outgoing transitions were read from Jira. */
-  readonly knownFrom: readonly string[];
+  /** Per converged field: the newest person change and what Jira holds (convergence.ts). */
+  readonly ledger?: ConvergenceLedger;
+  /** What Impact holds as far as the app knows, at a version (writes are conditional on it). */
+  readonly impact?: KnownImpactState;
+  /** Fields the sides disagree on that the app could not settle; the issue panel shows them. */
+  readonly outOfSync?: readonly OutOfSyncField[];
+  /** Compare-and-set revision (record-cas.ts); absent on records written before it. */
+  readonly rev?: number;
 }
 
 export const EMPTY_RECORD: IncidentRecord = { link: null, guard: EMPTY_GUARD_STATE, known: null };
@@ -59,8 +68,19 @@ export async function loadRecord(store: KeyValueStore, incidentId: string): Prom
   return (await store.get<IncidentRecord>(IncidentKeys.record(incidentId))) ?? EMPTY_RECORD;
 }
 
-export async function saveRecord(store: KeyValueStore, incidentId: string, record: IncidentRecord): Promise<void> {
-  await store.set(IncidentKeys.record(incidentId), record);
+/**
+ * Compare-and-set update of the record: `change` gets the record as stored now and returns it changed;
+ * a concurrent writer makes it run again on the fresh record, so no one's change is overwritten blindly.
+ */
+export async function updateRecord(store: KeyValueStore, incidentId: string, change: (latest: IncidentRecord) => IncidentRecord): Promise<IncidentRecord> {
+  return updateWithCas(store, IncidentKeys.record(incidentId), EMPTY_RECORD, change);
+}
+
+/** The link as stored, with what this writer learned added (a post-mortem link is never dropped). */
+export function mergeLink(latest: IncidentLink | null, mine: IncidentLink | null): IncidentLink | null {
+  if (mine === null) return latest;
+  if (latest === null || latest.issueId !== mine.issueId) return mine;
+  return { ...mine, postMortem: mine.postMortem ?? latest.postMortem };
 }
 
 export async function incidentIdForIssue(store: KeyValueStore, issueId: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { KeyValueStore } from '../ports/key-value-store';
-import { IncidentKeys, loadRecord, saveRecord } from './incident-store';
+import { IncidentKeys, loadRecord, updateRecord } from './incident-store';
 
 /**
  * The app forgets that an issue tracks an incident: the record's link (so the next Impact event for the
@@ -11,8 +11,12 @@ export async function forgetIncidentLink(store: KeyValueStore, incidentId: strin
   const record = await loadRecord(store, incidentId);
   if (record.link && record.link.issueId === issueId) {
     if (record.link.postMortem) await store.delete(IncidentKeys.postMortemOf(record.link.postMortem.issueId));
-    await saveRecord(store, incidentId, { ...record, link: null });
+    // The ledger goes with the link: a new issue starts from what it is created with.
+    await updateRecord(store, incidentId, (latest) => (latest.link?.issueId === issueId ? { ...latest, link: null, ledger: undefined, outOfSync: [] } : latest));
   }
   await store.delete(IncidentKeys.byIssue(issueId));
+  // The next issue of the incident is a new one: no earlier attempt to look for.
+  await store.delete(IncidentKeys.creating(incidentId));
+  await store.delete(IncidentKeys.creatingPostMortem(incidentId));
   await store.delete(IncidentKeys.resync(incidentId));
 }

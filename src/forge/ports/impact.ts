@@ -11,6 +11,11 @@ export type ImpactFailure =
   | { readonly kind: 'unavailable'; readonly status: number | undefined; readonly message: string }
   | { readonly kind: 'not-found'; readonly message: string }
   | { readonly kind: 'rejected'; readonly status: number; readonly code: string; readonly messages: readonly string[] }
+  /**
+   * A conditional write (`ifVersion`) found the incident at another version: someone changed it since the
+   * decision was made. Not retryable as is: re-read, re-decide, and write again on `currentVersion`.
+   */
+  | { readonly kind: 'conflict'; readonly currentVersion: number; readonly message: string }
   | { readonly kind: 'not-configured'; readonly message: string };
 
 export type ImpactResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: ImpactFailure };
@@ -20,9 +25,14 @@ export interface ImpactNote {
   readonly message: string;
 }
 
+/** A write that applies only while the incident is still at `ifVersion` (sent as `If-Match`). */
+export interface ImpactWriteOptions {
+  readonly ifVersion?: number;
+}
+
 export interface ImpactPort {
   getIncident(incidentId: string): Promise<ImpactResult<ImpactIncident>>;
-  updateIncident(incidentId: string, request: UpdateIncidentRequest): Promise<ImpactResult<ImpactIncident>>;
+  updateIncident(incidentId: string, request: UpdateIncidentRequest, options?: ImpactWriteOptions): Promise<ImpactResult<ImpactIncident>>;
   postNote(incidentId: string, request: PostNoteRequest): Promise<ImpactResult<ImpactNote>>;
 }
 
@@ -46,6 +56,8 @@ export function describeImpactFailure(failure: ImpactFailure): string {
       return `not found in Impact: ${failure.message}`;
     case 'rejected':
       return `Impact refused the request (HTTP ${failure.status} ${failure.code}): ${failure.messages.join('; ') || 'no message'}`;
+    case 'conflict':
+      return `Impact incident changed meanwhile (now version ${failure.currentVersion}): ${failure.message}`;
     case 'not-configured':
       return `Impact API not configured: ${failure.message}`;
     default:

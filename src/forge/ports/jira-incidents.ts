@@ -1,5 +1,5 @@
 import type { JiraResult, JiraStatus, AvailableTransition, CreatedIssue, IssueLinkRequest, IssueStatus } from './jira';
-import type { IssueLinkType, JiraUser } from '../domain/incidents';
+import type { AdfDoc, IssueLinkType, JiraUser } from '../domain/incidents';
 
 /**
  * The Jira REST calls the Impact incident sync makes, as the app. Same failure union as the alert port
@@ -9,7 +9,13 @@ export interface JiraIncidentPort {
   /** POST /issue with entity properties set in the same request. */
   createIssue(fields: Readonly<Record<string, unknown>>, properties: readonly { key: string; value: unknown }[]): Promise<JiraResult<CreatedIssue>>;
   editIssue(issueIdOrKey: string, fields: Readonly<Record<string, unknown>>): Promise<JiraResult<void>>;
+  /** POST /issue/{id}/comment as the app (its own comment events are dropped by the trigger's ignoreSelf). */
+  addComment(issueIdOrKey: string, body: AdfDoc): Promise<JiraResult<{ readonly id: string }>>;
   getIssueStatus(issueIdOrKey: string): Promise<JiraResult<IssueStatus>>;
+  /** POST /search/jql: the issues (id, key) an entity-property JQL finds, oldest first (at most 10). */
+  findIssues(jql: string): Promise<JiraResult<readonly { readonly id: string; readonly key: string }[]>>;
+  /** GET /issue?fields=…: the raw values of these fields (what a person sees now, before the app writes). */
+  getIssueFields(issueIdOrKey: string, fieldIds: readonly string[]): Promise<JiraResult<Readonly<Record<string, unknown>>>>;
   getTransitions(issueIdOrKey: string): Promise<JiraResult<readonly AvailableTransition[]>>;
   transitionIssue(issueIdOrKey: string, transitionId: string): Promise<JiraResult<void>>;
   assignIssue(issueIdOrKey: string, accountId: string | null): Promise<JiraResult<void>>;

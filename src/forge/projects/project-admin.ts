@@ -1,11 +1,12 @@
 /** Listing, tracking and metrics of projects: what the resolvers call. */
-import { computeMetrics, newTrackedProject, type ProjectMetrics, type TrackedProject } from '../domain/projects';
+import { computeMetrics, isKnownTimeZone, newTrackedProject, type ProjectMetrics, type TrackedProject } from '../domain/projects';
 import type { JobQueue } from '../ports/job-queue';
 import type { JiraResult } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { JiraProjectsPort, ProjectSummary } from '../ports/jira-projects';
-import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, projectIssues, saveProject } from './project-store';
+import { KVS_QUERY_LIMIT, ProjectKeys, getProject, listTrackedProjects, projectIssues, saveProject, type SiteCache } from './project-store';
 import { projectConcurrencyKey, syncJob } from './sync-runner';
+import { clearSeenIssues } from './deleted-issues';
 
 export interface ProjectRow extends ProjectSummary {
   readonly tracked: boolean;
@@ -54,6 +55,8 @@ export async function untrackProject(store: KeyValueStore, projectId: string): P
     for (const r of page.results) await store.delete(r.key);
     deleted += page.results.length;
   }
+  // A full sync's seen lists, if one was under way.
+  await clearSeenIssues(store, projectId);
   return deleted;
 }
 
@@ -63,8 +66,14 @@ export async function syncNow(store: KeyValueStore, queue: JobQueue, projectId: 
   return true;
 }
 
-export async function projectMetrics(store: KeyValueStore, projectId: string): Promise<ProjectMetrics> {
+/**
+ * Weeks are the site's: the time zone the sync read from `/myself` (UTC until a sync has run); the weekly series
+ * runs up to `nowMs`'s week.
+ */
+export async function projectMetrics(store: KeyValueStore, projectId: string, nowMs?: number): Promise<ProjectMetrics> {
   const all = [];
   for await (const issue of projectIssues(store, projectId)) all.push(issue);
-  return computeMetrics(all);
+  const site = await store.get<SiteCache>(ProjectKeys.site);
+  const timeZone = site && isKnownTimeZone(site.timeZone) ? site.timeZone : 'UTC';
+  return computeMetrics(all, { timeZone, nowMs });
 }

@@ -4,15 +4,18 @@
  */
 import type { SiteFields, StatusCategoryKey, SyncedIssue, TrackedProject } from '../domain/projects';
 import type { KeyValueStore } from '../ports/key-value-store';
+import { KVS_QUERY_LIMIT } from '../constants';
 
-/** Forge KVS list queries take a limit of 1–20. */
-export const KVS_QUERY_LIMIT = 20;
+export { KVS_QUERY_LIMIT };
 
 export const ProjectKeys = {
   projectPrefix: 'pj:project:',
   project: (projectId: string) => `pj:project:${projectId}`,
   issuePrefix: (projectId: string) => `pj:issue:${projectId}:`,
   issue: (projectId: string, issueId: string) => `pj:issue:${projectId}:${issueId}`,
+  /** Issue ids one page of a running full sync saw (projects/deleted-issues.ts). */
+  seenPrefix: (projectId: string) => `pj:seen:${projectId}:`,
+  seen: (projectId: string, page: number) => `pj:seen:${projectId}:${String(page).padStart(6, '0')}`,
   site: 'pj:site',
   statuses: (projectId: string) => `pj:statuses:${projectId}`,
   settings: 'pj:settings',

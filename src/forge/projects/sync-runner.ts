@@ -33,6 +33,7 @@ import type { Logger } from '../ports/logger';
 import type { JiraProjectsPort } from '../ports/jira-projects';
 import { ProjectKeys, getProject, getSettings, saveProject, type SiteCache, type StatusCache } from './project-store';
 import { fetchStatusHistories } from './status-history-fetch';
+import { clearSeenIssues, recordSeenIssues, sweepUnseenIssues } from './deleted-issues';
 
 export interface ProjectSyncOptions {
   /** Stop reading and requeue after this long (Forge consumer timeout is 300 s here). */
@@ -156,9 +157,13 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
   const jqlFor = (p: TrackedProject, sinceMs: number | undefined, lookbackMs: number) => buildSyncJql({ projectKey: p.key, sinceMs, lookbackMs, timeZone: site.timeZone });
 
   if (project.status !== 'syncing' || !project.cursor) {
-    project = beginSync(project, deps.clock.now(), jqlFor(project, job.mode === 'full' ? undefined : project.lastSyncStartMs, options.lookbackMs));
+    const full = job.mode === 'full';
+    // A full run sweeps the records of issues it does not see (deleted, or moved to another project).
+    if (full) await clearSeenIssues(deps.store, project.projectId);
+    project = beginSync(project, deps.clock.now(), jqlFor(project, full ? undefined : project.lastSyncStartMs, options.lookbackMs), full);
     await saveProject(deps.store, project);
   }
+  let sweepAtEnd = false;
 
   for (;;) {
     const cursor = project.cursor;
@@ -195,6 +200,11 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
       if (!histories.ok) return onFailure(histories.failure, 'changelog');
       mapped = mapped.map((m) => (m.ok && m.needsFullHistory ? withFullStatusHistory(m, statuses, histories.value.get(m.issue.id) ?? []) : m));
     }
+    if (cursor.sweep) {
+      sweepAtEnd = true;
+      // Issues that failed to map exist too: only issues Jira no longer returns are swept.
+      await recordSeenIssues(deps.store, project.projectId, cursor.pages, mapped.map((m) => (m.ok ? m.issue.id : m.issueId)));
+    }
     const good = mapped.flatMap((m) => (m.ok ? [m.issue] : []));
     const now = deps.clock.now();
     const errors: IssueSyncError[] = mapped.flatMap((m) => (m.ok ? [] : [{ issueId: m.issueId, issueKey: m.issueKey, error: m.error, atMs: now }]));
@@ -205,6 +215,12 @@ export async function runProjectSync(job: ProjectSyncJob, retryCount: number, de
     await saveProject(deps.store, project);
     pages += 1;
     issues += result.value.issues.length;
+  }
+  if (sweepAtEnd) {
+    const sweep = await sweepUnseenIssues(deps.store, project.projectId);
+    project = { ...project, issueCount: sweep.kept };
+    await saveProject(deps.store, project);
+    deps.logger.info('full sync swept deleted issues', { project: project.key, removed: sweep.removed, kept: sweep.kept, storageCalls: sweep.storageCalls });
   }
   deps.logger.info('project sync complete', { project: project.key, pages: project.lastRun?.pages, issues: project.lastRun?.issuesSeen, errors: project.lastRun?.issueErrors });
   return { status: 'complete', pages, issues };

@@ -21,9 +21,15 @@ export function consumerDeps() {
   return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits), createMeta: createCreateMetaPort(systemClock, 'app') };
 }
 
-/** `issue-updated-fn`: a trigger has 25 s and is not retried, so a smaller waiting budget. */
+/** `issue-updated-fn`: only queues (a linked incident's change goes to its lane) and mirrors statuses. */
 export function issueUpdatedDeps() {
-  return { ...platform(), incidents: incidentPorts(briefWaits(5)), queue: bridgeQueue() };
+  return { ...platform(), queue: bridgeQueue() };
+}
+
+/** `issue-deleted-fn`: removes the deleted issue's project sync record (KVS only). */
+export function issueDeletedDeps() {
+  const { store, logger } = platform();
+  return { store, logger };
 }
 
 /** `closure-validator-fn`: reads the incident record and the issue as the app. */

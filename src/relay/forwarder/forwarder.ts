@@ -3,7 +3,7 @@ import { signRequest, type SigningKey } from '../../shared/signing';
 import type { Logger } from '../logger';
 import type { ForwardFailureReason, RelayMetrics } from '../metrics';
 import type { Outbox, StoredEvent } from '../outbox/outbox';
-import { buildBatch } from './batch';
+import { buildBatch, spanningBatches, type WireEvent } from './batch';
 import { fullJitterDelay, parseRetryAfter, realSleep, type Sleep } from './retry';
 
 export interface ForwarderConfig {
@@ -106,12 +106,13 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
 
   /** Sends `events` as one batch; on a splittable refusal, halves it until the bad event stands alone. */
   async function send(events: readonly StoredEvent[]): Promise<ForwardOutcome> {
-    const { batch } = buildBatch(events, events.length, maxBytes);
+    const { batch } = buildBatch(events, maxEvents, maxBytes);
     if (!batch) return { kind: 'progress', delivered: 0, failed: 0 };
     const result = await post(batch.body);
     switch (result.kind) {
       case 'acked': {
-        const acked = batch.events.filter((e) => result.ids.has(e.id)).map((e) => e.id);
+        // An event in parts is delivered once the web trigger has acknowledged every part.
+        const acked = batch.events.filter((w) => w.wireIds.every((id) => result.ids.has(id))).map((w) => w.event.id);
         const removed = acked.length > 0 ? await outbox.remove(acked) : 0;
         metrics.forwardSuccess(removed);
         if (acked.length < batch.events.length) {
@@ -127,14 +128,15 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
       case 'rejected': {
         metrics.forwardFailure('http-4xx');
         if (SPLITTABLE.has(result.status) && batch.events.length > 1) {
-          const middle = Math.ceil(batch.events.length / 2);
-          const first = await send(batch.events.slice(0, middle));
+          const stored = batch.events.map((w) => w.event);
+          const middle = Math.ceil(stored.length / 2);
+          const first = await send(stored.slice(0, middle));
           if (first.kind !== 'progress') return first;
-          const second = await send(batch.events.slice(middle));
+          const second = await send(stored.slice(middle));
           if (second.kind !== 'progress') return second;
           return { kind: 'progress', delivered: first.delivered + second.delivered, failed: first.failed + second.failed };
         }
-        const failed = await outbox.markFailed(batch.events.map((e) => e.id), `http-${result.status}: ${result.detail}`, clock());
+        const failed = await outbox.markFailed(batch.events.map((w) => w.event.id), `http-${result.status}: ${result.detail}`, clock());
         metrics.eventsFailedPermanently(failed);
         logger.error('web trigger refused events; kept as failed', { status: result.status, events: failed });
         return { kind: 'progress', delivered: 0, failed };
@@ -142,18 +144,50 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
     }
   }
 
+  /** An event whose parts need several batches: sends them in order; removes it once every part is acknowledged. */
+  async function sendSpanning(wire: WireEvent): Promise<ForwardOutcome> {
+    for (const batch of spanningBatches(wire, maxEvents, maxBytes)) {
+      const result = await post(batch.body);
+      switch (result.kind) {
+        case 'acked':
+          if (batch.ids.every((id) => result.ids.has(id))) continue;
+          metrics.forwardFailure('bad-ack');
+          logger.warn('web trigger did not acknowledge every part', { eventId: wire.event.id, sent: batch.ids.length });
+          return { kind: 'retry', reason: 'bad-ack', retryAfterMs: undefined };
+        case 'retry':
+          metrics.forwardFailure(result.reason);
+          return result;
+        case 'rejected': {
+          metrics.forwardFailure('http-4xx');
+          const failed = await outbox.markFailed([wire.event.id], `http-${result.status}: ${result.detail}`, clock());
+          metrics.eventsFailedPermanently(failed);
+          logger.error('web trigger refused a part; event kept as failed', { status: result.status, eventId: wire.event.id });
+          return { kind: 'progress', delivered: 0, failed };
+        }
+      }
+    }
+    const removed = await outbox.remove([wire.event.id]);
+    metrics.forwardSuccess(removed);
+    return { kind: 'progress', delivered: removed, failed: 0 };
+  }
+
   async function forwardOnce(): Promise<ForwardOutcome> {
     woken = false;
-    const { batch, tooLarge } = buildBatch(await outbox.pending(maxEvents), maxEvents, maxBytes);
+    const { batch, spanning, tooLarge } = buildBatch(await outbox.pending(maxEvents), maxEvents, maxBytes);
     let failed = 0;
-    if (tooLarge.length > 0) {
-      failed = await outbox.markFailed(tooLarge.map((e) => e.id), `too-large: over ${maxBytes} bytes as a batch`, clock());
+    for (const { event, reason } of tooLarge) {
+      const n = await outbox.markFailed([event.id], reason, clock());
+      failed += n;
       metrics.forwardFailure('too-large');
-      metrics.eventsFailedPermanently(failed);
-      logger.error('event too large to forward; kept as failed', { events: failed });
+      metrics.eventsFailedPermanently(n);
+      logger.error('event too large to forward; kept as failed', { eventId: event.id, source: event.source, groupKey: event.groupKey, bytes: Buffer.byteLength(event.bodyJson), reason });
+    }
+    if (spanning) {
+      const outcome = await sendSpanning(spanning);
+      return outcome.kind === 'progress' ? { ...outcome, failed: outcome.failed + failed } : outcome;
     }
     if (!batch) return failed > 0 ? { kind: 'progress', delivered: 0, failed } : { kind: 'idle' };
-    const outcome = await send(batch.events);
+    const outcome = await send(batch.events.map((w) => w.event));
     return outcome.kind === 'progress' ? { ...outcome, failed: outcome.failed + failed } : outcome;
   }
 

@@ -74,7 +74,8 @@ export function createOutbox(executor: StoreExecutor, options: GroupCommitOption
     pending: (limit) => executor.call({ op: 'pending', limit }),
     remove: (ids) => (ids.length === 0 ? Promise.resolve(0) : executor.call({ op: 'remove', ids })),
     markFailed: (ids, reason, nowMs) => (ids.length === 0 ? Promise.resolve(0) : executor.call({ op: 'markFailed', ids, reason, nowMs })),
-    requeueFailed: () => executor.call({ op: 'requeueFailed' }),
+    requeueFailed: (ids) => (ids === undefined ? executor.call({ op: 'requeueFailed' }) : ids.length === 0 ? Promise.resolve(0) : executor.call({ op: 'requeueFailed', ids })),
+    failed: (limit) => executor.call({ op: 'failed', limit }),
     stats: () => executor.call({ op: 'stats' }),
     pruneDedup: (nowMs) => executor.call({ op: 'pruneDedup', nowMs }),
     onAccepted(listener) {

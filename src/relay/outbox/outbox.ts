@@ -32,11 +32,23 @@ export interface StoredEvent {
   readonly bodyJson: string;
 }
 
+/** A dead letter: an event the web trigger can never take, kept with why until an operator re-queues it. */
+export interface FailedEvent {
+  readonly id: string;
+  readonly source: EventSource;
+  readonly groupKey: string;
+  readonly sequence: number;
+  /** Bytes of the stored body. */
+  readonly sizeBytes: number;
+  readonly reason: string;
+  readonly failedAt: string;
+}
+
 export interface OutboxStats {
   readonly pending: number;
   readonly failed: number;
   readonly oldestPendingReceivedMs: number | null;
-  readonly failedByReason: readonly { readonly reason: string; readonly count: number }[];
+  readonly failedByReason: readonly { readonly source: EventSource; readonly reason: string; readonly count: number }[];
 }
 
 /** Durable store of accepted events between the 202 and the web trigger's ack. */
@@ -49,8 +61,10 @@ export interface Outbox {
   remove(ids: readonly string[]): Promise<number>;
   /** Keeps the events but stops forwarding them, recording why. */
   markFailed(ids: readonly string[], reason: string, nowMs: number): Promise<number>;
-  /** Puts every failed event back in the queue (operator action after fixing the cause). */
-  requeueFailed(): Promise<number>;
+  /** Puts failed events back in the queue: these ids, or every one (operator action after fixing the cause). */
+  requeueFailed(ids?: readonly string[]): Promise<number>;
+  /** Failed events, most recently failed first. */
+  failed(limit: number): Promise<FailedEvent[]>;
   stats(): Promise<OutboxStats>;
   /** Forgets duplicate-suppression keys whose window has passed. */
   pruneDedup(nowMs: number): Promise<number>;
@@ -65,7 +79,8 @@ export type StoreRequest =
   | { readonly op: 'pending'; readonly limit: number }
   | { readonly op: 'remove'; readonly ids: readonly string[] }
   | { readonly op: 'markFailed'; readonly ids: readonly string[]; readonly reason: string; readonly nowMs: number }
-  | { readonly op: 'requeueFailed' }
+  | { readonly op: 'requeueFailed'; readonly ids?: readonly string[] }
+  | { readonly op: 'failed'; readonly limit: number }
   | { readonly op: 'stats' }
   | { readonly op: 'pruneDedup'; readonly nowMs: number };
 
@@ -75,6 +90,7 @@ export interface StoreResults {
   remove: number;
   markFailed: number;
   requeueFailed: number;
+  failed: FailedEvent[];
   stats: OutboxStats;
   pruneDedup: number;
 }

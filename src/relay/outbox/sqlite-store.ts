@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { eventSourceSchema } from '../../shared/relay-envelope';
 import { createIdFactory, type IdFactory } from '../ids';
-import type { AcceptResult, NewEvent, OutboxStats, StoredEvent, StoreRequest, StoreResults } from './outbox';
+import type { AcceptResult, FailedEvent, NewEvent, OutboxStats, StoredEvent, StoreRequest, StoreResults } from './outbox';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -74,11 +74,15 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     "UPDATE events SET state = 'failed', failed_reason = ?, failed_ms = ? WHERE id = ? AND state = 'pending'",
   );
   const requeue = db.prepare("UPDATE events SET state = 'pending', failed_reason = NULL, failed_ms = NULL WHERE state = 'failed'");
+  const requeueOne = db.prepare<[string]>("UPDATE events SET state = 'pending', failed_reason = NULL, failed_ms = NULL WHERE id = ? AND state = 'failed'");
+  const selectFailed = db.prepare<[number], { seq: number; id: string; source: string; group_key: string; size: number; failed_reason: string | null; failed_ms: number | null }>(
+    "SELECT seq, id, source, group_key, length(CAST(body AS BLOB)) AS size, failed_reason, failed_ms FROM events WHERE state = 'failed' ORDER BY failed_ms DESC, seq DESC LIMIT ?",
+  );
   const countByState = db.prepare<[], { state: string; n: number; oldest: number | null }>(
     'SELECT state, COUNT(*) AS n, MIN(received_ms) AS oldest FROM events GROUP BY state',
   );
-  const failedReasons = db.prepare<[], { reason: string; n: number }>(
-    "SELECT failed_reason AS reason, COUNT(*) AS n FROM events WHERE state = 'failed' GROUP BY failed_reason ORDER BY n DESC LIMIT 20",
+  const failedReasons = db.prepare<[], { source: string; reason: string; n: number }>(
+    "SELECT source, failed_reason AS reason, COUNT(*) AS n FROM events WHERE state = 'failed' GROUP BY source, failed_reason ORDER BY n DESC LIMIT 20",
   );
   const pruneDedup = db.prepare<[number]>('DELETE FROM dedup WHERE expires_ms <= ?');
 
@@ -94,6 +98,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     }),
   );
   const removeAll = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + deleteEvent.run(id).changes, 0));
+  const requeueSome = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + requeueOne.run(id).changes, 0));
   const failAll = db.transaction((ids: readonly string[], reason: string, nowMs: number) =>
     ids.reduce((n, id) => n + failEvent.run(reason, nowMs, id).changes, 0),
   );
@@ -110,7 +115,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
         failed = row.n;
       }
     }
-    const failedByReason = failed === 0 ? [] : failedReasons.all().map((r) => ({ reason: r.reason, count: r.n }));
+    const failedByReason = failed === 0 ? [] : failedReasons.all().map((r) => ({ source: eventSourceSchema.parse(r.source), reason: r.reason, count: r.n }));
     return { pending, failed, oldestPendingReceivedMs, failedByReason };
   }
 
@@ -143,7 +148,19 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
       case 'markFailed':
         return failAll(request.ids, request.reason, request.nowMs);
       case 'requeueFailed':
-        return requeue.run().changes;
+        return request.ids === undefined ? requeue.run().changes : requeueSome(request.ids);
+      case 'failed':
+        return selectFailed.all(request.limit).map(
+          (row): FailedEvent => ({
+            id: row.id,
+            source: eventSourceSchema.parse(row.source),
+            groupKey: row.group_key,
+            sequence: row.seq,
+            sizeBytes: row.size,
+            reason: row.failed_reason ?? 'unknown',
+            failedAt: new Date(row.failed_ms ?? 0).toISOString(),
+          }),
+        );
       case 'stats':
         return stats();
       case 'pruneDedup':

@@ -2,7 +2,7 @@ import type { Handler } from 'hono';
 import { alertmanagerWebhookSchema } from '../../shared/alertmanager-webhook';
 import { createBearerCheck } from '../auth/bearer';
 import { createHash } from 'node:crypto';
-import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
+import { parseJsonBody, readRawBody, requireIdentityEncoding, requireJsonContentType } from '../http/read-body';
 import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
 import { storeEvent } from './store';
@@ -20,8 +20,9 @@ export function alertmanagerRoute(deps: RelayAppDeps): Handler<RelayEnv> {
     const receivedMs = deps.clock();
     checkBearer(c.req.header('authorization'));
     requireJsonContentType(c.req.header('content-type'));
+    requireIdentityEncoding(c.req.header('content-encoding'));
     const raw = await readRawBody(c.req.raw, deps.config.maxBodyBytes);
-    const json = parseJsonBody(raw);
+    const json = parseJsonBody(raw, deps.config.jsonLimits);
     const body = parseBody(alertmanagerWebhookSchema, json.value, 'Alertmanager webhook (version 4)');
     const answer = await storeEvent(deps, {
       source: 'alertmanager',

@@ -1,8 +1,8 @@
 import type { Handler } from 'hono';
 import { incidentGroupKey } from '../../shared/impact';
 import { createImpactVerifier, IMPACT_SIGNATURE_HEADER, IMPACT_TIMESTAMP_HEADER } from '../auth/impact-signature';
-import { parseJsonBody, readRawBody, requireJsonContentType } from '../http/read-body';
-import { impactWebhookSchema } from '../schemas/impact-webhook';
+import { parseJsonBody, readRawBody, requireIdentityEncoding, requireJsonContentType } from '../http/read-body';
+import { anyImpactWebhookSchema } from '../schemas/impact-webhook';
 import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
 import { storeEvent } from './store';
@@ -18,6 +18,7 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
     c.set('source', 'impact');
     const receivedMs = deps.clock();
     requireJsonContentType(c.req.header('content-type'));
+    requireIdentityEncoding(c.req.header('content-encoding'));
     const raw = await readRawBody(c.req.raw, deps.config.maxBodyBytes);
     verify({
       signature: c.req.header(IMPACT_SIGNATURE_HEADER),
@@ -25,8 +26,9 @@ export function impactRoute(deps: RelayAppDeps): Handler<RelayEnv> {
       rawBody: raw,
       nowSeconds: Math.floor(receivedMs / 1000),
     });
-    const json = parseJsonBody(raw);
-    const body = parseBody(impactWebhookSchema, json.value, 'Impact webhook (contract v1)');
+    const json = parseJsonBody(raw, deps.config.jsonLimits);
+    // Every event the contract defines (incident, note and follow-up events), whatever the app consumes.
+    const body = parseBody(anyImpactWebhookSchema, json.value, 'Impact webhook (contract v1)');
     const answer = await storeEvent(deps, {
       source: 'impact',
       receivedMs,

@@ -1,17 +1,25 @@
 /** `createImpactSimulator(options)`: the Hono app and the handles tests, the sandbox and benchmarks use. */
-import { Hono, type MiddlewareHandler } from 'hono';
-import { IMPACT_API_PREFIX, type ImpactUser } from '../../shared/impact';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { IMPACT_API_PREFIX, type AnyImpactEventName, type ImpactUser } from '../../shared/impact';
 import { createAdmin, type ImpactAdmin } from './admin';
 import { createTokenMatcher, type ImpactApiClient } from './auth';
 import { ImpactCallLog } from './call-log';
 import { codeForStatus, ImpactApiFailure, ImpactConnectionDrop } from './errors';
 import { ImpactFaultRegistry } from './faults';
+import { FollowUpBoard } from './follow-ups';
 import { routeTemplate, type ImpactSimEnv } from './http';
+import { NoteBook } from './notes';
 import { IncidentOps } from './ops';
 import { registerAdminRoutes } from './routes/admin';
 import { registerApiRoutes } from './routes/api';
+import { registerFollowUpRoutes } from './routes/follow-ups';
+import { registerNoteRoutes } from './routes/notes';
 import { ImpactStore } from './store';
 import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryPolicy } from './webhooks';
+import { faultDelayMs } from '../shared/fault-registry';
+import { SimClock } from '../shared/sim-clock';
+import { isSimControlPath, registerCommonControls, SimControlError, simControlGuard } from '../shared/sim-controls';
+import { registerSimControlRoutes } from './routes/sim-controls';
 
 export interface ImpactSimulatorOptions {
   /** Simulator clock (ms since epoch): timestamps, `occurred_at`, webhook signature timestamps. */
@@ -35,6 +43,10 @@ export interface ImpactSimulatorOptions {
   readonly incidentIdPrefix?: string;
   readonly firstIncidentNumber?: number;
   readonly onWebhookError?: (error: unknown) => void;
+  /** Bearer token for `/_sim/` (test controls); without one only loopback clients may use them. */
+  readonly controlToken?: string;
+  /** The webhook subscription's events (default: the incident events, `DEFAULT_WEBHOOK_EVENTS`). */
+  readonly webhookEvents?: readonly AnyImpactEventName[];
 }
 
 export interface ImpactSimulator {
@@ -42,69 +54,112 @@ export interface ImpactSimulator {
   readonly store: ImpactStore;
   /** Create/update incidents and key events as a person in Impact would (fires webhooks). */
   readonly admin: ImpactAdmin;
+  /** Incident notes (people and API clients write them; `incident.note_*` webhooks). */
+  readonly notes: NoteBook;
+  /** Follow-ups / action items (`incident.follow_up_*` webhooks). */
+  readonly followUps: FollowUpBoard;
   readonly webhooks: WebhookDispatcher;
   readonly callLog: ImpactCallLog;
   readonly faults: ImpactFaultRegistry;
   readonly now: () => number;
+  /** The simulator clock's offset (`/_sim/clock`). */
+  readonly clock: SimClock;
+  /** Called after every write request that succeeded (persistence hooks in here). */
+  onMutation(listener: () => void): () => void;
 }
 
 export const DEFAULT_IMPACT_SIM_PORT = 8790;
 
 export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSimulator {
-  const now = options.now ?? (() => Date.now());
+  // Webhook signatures use the base clock: the relay checks them against real time, whatever the simulated date.
+  const baseNow = options.now ?? (() => Date.now());
+  const clock = new SimClock(baseNow);
+  const now = clock.now;
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const store = new ImpactStore(options.baseUrl ?? `http://127.0.0.1:${DEFAULT_IMPACT_SIM_PORT}`, options.firstIncidentNumber ?? 1, options.incidentIdPrefix ?? 'INC-');
   for (const user of options.users ?? []) store.upsertUser(user);
   const webhooks = new WebhookDispatcher({
     url: options.webhookUrl,
     secret: options.webhookSecret,
-    now,
+    now: baseNow,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     retry: { ...DEFAULT_WEBHOOK_RETRY, ...options.webhookRetry },
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    ...(options.webhookEvents ? { events: options.webhookEvents } : {}),
   });
   const ops = new IncidentOps(store, webhooks, now);
   const admin = createAdmin(store, ops, now);
+  const notes = new NoteBook(store, webhooks, now);
+  const followUps = new FollowUpBoard(store, webhooks, now);
   const callLog = new ImpactCallLog();
   const faults = new ImpactFaultRegistry();
   const app = new Hono<ImpactSimEnv>();
+  const mutationListeners = new Set<() => void>();
+  const notifyMutation = (): void => {
+    for (const listener of [...mutationListeners]) listener();
+  };
 
   // Outermost: faults act like the network in front of Impact; every outcome is logged.
   const logAndFaults: MiddlewareHandler<ImpactSimEnv> = async (c, next) => {
+    if (isSimControlPath(c.req.path)) return next();
     const at = now();
     const { method, path } = c.req;
     const log = (status: number): void => {
       const client = c.get('client') as ImpactApiClient | undefined;
       callLog.record({ method, path, route: routeTemplate(path), surface: path.startsWith(`${IMPACT_API_PREFIX}/`) ? 'api' : 'admin', status, client: client?.client ?? null, at });
     };
+    let dropResponse = false;
     for (const fault of faults.take(method, path)) {
+      const delay = faultDelayMs(fault);
+      if (delay > 0) await sleep(delay);
       switch (fault.kind) {
         case 'latency':
-          await sleep(fault.ms);
           break;
         case 'drop':
           log(0);
           throw new ImpactConnectionDrop(`${method} ${path}`);
+        case 'drop-response':
+          dropResponse = true;
+          break;
         case 'status': {
           log(fault.status);
           const failure = new ImpactApiFailure(codeForStatus(fault.status), `impact-sim: injected ${fault.status} fault`, undefined, {}, fault.status);
-          if (fault.status === 429) c.header('Retry-After', String(fault.retryAfterSeconds ?? 1));
+          if (fault.retryAfterSeconds !== undefined || fault.status === 429) c.header('Retry-After', String(fault.retryAfterSeconds ?? 1));
           return c.json(fault.body ?? failure.body(), fault.status as 500);
         }
       }
     }
     await next();
+    if (dropResponse) {
+      // Impact did the work (and fired its webhook); the caller never hears of it.
+      log(0);
+      throw new ImpactConnectionDrop(`${method} ${path} (after Impact answered ${c.res.status})`);
+    }
     log(c.res.status);
+    if (method !== 'GET' && method !== 'HEAD' && c.res.status < 400) notifyMutation();
   };
 
+  const noRoute = (c: Context) => c.json(new ImpactApiFailure('not_found', `impact-sim: no route for ${c.req.method} ${c.req.path}`).body(), 404);
+  const guard = simControlGuard({ token: options.controlToken }, noRoute);
+  app.use('*', async (c, next) => {
+    if (!isSimControlPath(c.req.path)) return next();
+    const refused = await guard(c, next);
+    if (refused) return refused;
+    if (c.req.method !== 'GET' && c.res.status < 400) notifyMutation();
+  });
   app.use('*', logAndFaults);
+  registerCommonControls(app, { faults, callLog, clock });
+  registerSimControlRoutes(app, { store, admin, webhooks });
   registerApiRoutes(app, { store, ops, now, authenticate: createTokenMatcher(options.apiTokens) });
-  registerAdminRoutes(app, { admin, store, webhooks });
+  registerNoteRoutes(app, { notes, webhooks });
+  registerFollowUpRoutes(app, { followUps, store, webhooks });
+  registerAdminRoutes(app, { admin, store, webhooks, notes, followUps });
 
-  app.notFound((c) => c.json(new ImpactApiFailure('not_found', `impact-sim: no route for ${c.req.method} ${c.req.path}`).body(), 404));
+  app.notFound(noRoute);
   app.onError((error, c) => {
     if (error instanceof ImpactConnectionDrop) throw error;
+    if (error instanceof SimControlError) return c.json(new ImpactApiFailure(codeForStatus(error.status), error.message, undefined, {}, error.status).body(), error.status);
     if (error instanceof ImpactApiFailure) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       return c.json(error.body(), error.status as 400);
@@ -113,5 +168,22 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
     return c.json(new ImpactApiFailure('unavailable', 'internal error', undefined, {}, 500).body(), 500);
   });
 
-  return { app, store, admin, webhooks, callLog, faults, now };
+  return {
+    app,
+    store,
+    admin,
+    notes,
+    followUps,
+    webhooks,
+    callLog,
+    faults,
+    now,
+    clock,
+    onMutation(listener) {
+      mutationListeners.add(listener);
+      return () => {
+        mutationListeners.delete(listener);
+      };
+    },
+  };
 }

@@ -1,3 +1,5 @@
+import { SequencedLog } from '../shared/call-log';
+
 /** Every request the simulator answered (or dropped), for tests and benchmarks (Impact calls per change). */
 export interface ImpactCallLogEntry {
   readonly method: string;
@@ -14,25 +16,5 @@ export interface ImpactCallLogEntry {
   readonly at: number;
 }
 
-export class ImpactCallLog {
-  private readonly items: ImpactCallLogEntry[] = [];
-
-  constructor(private readonly capacity = 100_000) {}
-
-  record(entry: ImpactCallLogEntry): void {
-    this.items.push(entry);
-    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
-  }
-
-  entries(): readonly ImpactCallLogEntry[] {
-    return [...this.items];
-  }
-
-  clear(): void {
-    this.items.length = 0;
-  }
-
-  count(filter: (entry: ImpactCallLogEntry) => boolean = () => true): number {
-    return this.items.filter(filter).length;
-  }
-}
+/** Sequenced (`seq`), so `/_sim/calls?after=<cursor>` can page it. */
+export class ImpactCallLog extends SequencedLog<ImpactCallLogEntry> {}

@@ -7,6 +7,7 @@ export type ImpactErrorCode = ImpactApiError['error']['code'];
 
 const STATUS: Record<ImpactErrorCode, number> = {
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   invalid_request: 422,
@@ -36,7 +37,8 @@ export class ImpactApiFailure extends Error {
 
 /** The contract's error code for an HTTP status (used by injected status faults). */
 export function codeForStatus(status: number): ImpactErrorCode {
-  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
   if (status === 409) return 'conflict';
   if (status === 429) return 'rate_limited';

@@ -29,12 +29,16 @@ export const ImpactAdminRoutes = {
   incidents: `${ADMIN_PREFIX}/incidents`,
   incident: `${ADMIN_PREFIX}/incidents/:id`,
   keyEvents: `${ADMIN_PREFIX}/incidents/:id/key-events`,
+  notes: `${ADMIN_PREFIX}/incidents/:id/notes`,
+  note: `${ADMIN_PREFIX}/incidents/:id/notes/:noteId`,
+  followUps: `${ADMIN_PREFIX}/incidents/:id/follow-ups`,
+  followUp: `${ADMIN_PREFIX}/incidents/:id/follow-ups/:followUpId`,
   users: `${ADMIN_PREFIX}/users`,
   webhooks: `${ADMIN_PREFIX}/webhooks`,
   redeliver: `${ADMIN_PREFIX}/webhooks/:eventId/redeliver`,
 } as const;
 
-const TEMPLATES = [ImpactApiRoutes.incident, ImpactApiRoutes.notes, ...Object.values(ImpactAdminRoutes)].map((template) => ({
+const TEMPLATES = [...Object.values(ImpactApiRoutes), ...Object.values(ImpactAdminRoutes)].map((template) => ({
   template,
   regex: new RegExp(`^${template.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
 }));

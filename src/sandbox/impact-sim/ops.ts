@@ -83,7 +83,7 @@ export class IncidentOps {
       comment,
       eventId,
     });
-    const delivery = this.webhooks.enqueue(body);
+    const delivery = this.webhooks.dispatch(body);
     return { incident, eventId, delivery };
   }
 }

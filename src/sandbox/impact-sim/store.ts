@@ -1,6 +1,6 @@
 /**
- * The simulator's state: incidents, the user directory (Impact names commanders by email), notes and the
- * audit trail of changes. Every mutation returns what changed, with previous values, so the caller can fire
+ * The simulator's state: incidents, the user directory (Impact names commanders by email) and the audit
+ * trail of changes (notes and follow-ups live in notes.ts and follow-ups.ts). Every mutation returns what changed, with previous values, so the caller can fire
  * the webhook; a change to the current value reports nothing (no webhook, as the contract says).
  */
 import { IMPACT_UPDATABLE_FIELDS, type ImpactIncident, type ImpactOrigin, type ImpactStatus, type ImpactUser, type KeyEvent, type UpdatedFields } from '../../shared/impact';
@@ -19,15 +19,7 @@ export interface IncidentPatch {
   readonly key_events?: readonly KeyEvent[];
 }
 
-export type NewIncident = Omit<ImpactIncident, 'status_history' | 'created_at' | 'updated_at' | 'url'>;
-
-export interface Note {
-  readonly id: string;
-  readonly incident_id: string;
-  readonly message: string;
-  readonly origin: string | null;
-  readonly created_at: string;
-}
+export type NewIncident = Omit<ImpactIncident, 'status_history' | 'created_at' | 'updated_at' | 'url' | 'version'>;
 
 /** One accepted change, as Impact's activity feed would show it. */
 export interface IncidentUpdateRecord {
@@ -59,13 +51,19 @@ function canonical(value: unknown): string {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
+/** Everything the store holds, as plain JSON (persistence). */
+export interface ImpactStoreSnapshot {
+  readonly incidents: ImpactIncident[];
+  readonly users: ImpactUser[];
+  readonly updates: IncidentUpdateRecord[];
+  readonly nextIncident: number;
+}
+
 export class ImpactStore {
   private readonly incidents = new Map<string, ImpactIncident>();
   private readonly users = new Map<string, ImpactUser>();
-  private readonly notes: Note[] = [];
   private readonly updates: IncidentUpdateRecord[] = [];
   private nextIncident: number;
-  private nextNote = 1;
 
   constructor(
     private readonly baseUrl: string,
@@ -73,6 +71,25 @@ export class ImpactStore {
     private readonly idPrefix: string,
   ) {
     this.nextIncident = firstIncidentNumber;
+  }
+
+  snapshot(): ImpactStoreSnapshot {
+    return clone({
+      incidents: [...this.incidents.values()],
+      users: [...this.users.values()],
+      updates: this.updates,
+      nextIncident: this.nextIncident,
+    });
+  }
+
+  restore(snapshot: ImpactStoreSnapshot): void {
+    const copy = clone(snapshot);
+    this.incidents.clear();
+    for (const incident of copy.incidents) this.incidents.set(incident.id, incident);
+    this.users.clear();
+    for (const user of copy.users) this.users.set(user.email.toLowerCase(), user);
+    this.updates.splice(0, this.updates.length, ...copy.updates);
+    this.nextIncident = copy.nextIncident;
   }
 
   /** The next free generated id (`INC-<n>`). */
@@ -104,13 +121,17 @@ export class ImpactStore {
       created_at: at,
       updated_at: at,
       url: `${this.baseUrl}/incidents/${encodeURIComponent(input.id)}`,
+      version: 1,
     };
     if (incident.commander) this.upsertUser(incident.commander);
     this.incidents.set(incident.id, incident);
     return clone(incident);
   }
 
-  /** Applies the fields that differ; `null` when nothing differs. A status change extends the history. */
+  /**
+   * Applies the fields that differ; `null` when nothing differs. A status change extends the history; any
+   * change moves the version on by one (a no-op leaves it).
+   */
   apply(id: string, patch: IncidentPatch, at: string): AppliedChange | null {
     const before = this.incidents.get(id);
     if (!before) return null;
@@ -125,6 +146,7 @@ export class ImpactStore {
     if (Object.keys(updated).length === 0) return null;
     if (after.status !== before.status) after.status_history = [...before.status_history, { status: after.status, at }];
     after.updated_at = at;
+    after.version = before.version + 1;
     if (after.commander) this.upsertUser(after.commander);
     this.incidents.set(id, after);
     return { before: clone(before), after: clone(after), updatedFields: updated as UpdatedFields };
@@ -141,16 +163,6 @@ export class ImpactStore {
 
   listUsers(): ImpactUser[] {
     return [...this.users.values()].map((u) => ({ ...u }));
-  }
-
-  addNote(incidentId: string, message: string, origin: string | null, at: string): Note {
-    const note: Note = { id: `note_${this.nextNote++}`, incident_id: incidentId, message, origin, created_at: at };
-    this.notes.push(note);
-    return { ...note };
-  }
-
-  notesOf(incidentId: string): Note[] {
-    return this.notes.filter((n) => n.incident_id === incidentId).map((n) => ({ ...n }));
   }
 
   recordUpdate(record: IncidentUpdateRecord): void {

@@ -6,12 +6,13 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import {
+  anyImpactWebhookSchema,
+  IMPACT_EVENTS,
   IMPACT_SIGNATURE_HEADER,
   IMPACT_TIMESTAMP_HEADER,
   impactSignedPayload,
-  impactWebhookSchema,
-  type ImpactEventName,
-  type ImpactWebhook,
+  type AnyImpactEventName,
+  type AnyImpactWebhook,
 } from '../../shared/impact';
 
 export interface WebhookRetryPolicy {
@@ -47,9 +48,9 @@ export interface WebhookDelivery {
   /** Delivery number, unique per simulator (a redelivery gets a new one; the event_id stays). */
   readonly seq: number;
   readonly eventId: string;
-  readonly event: ImpactEventName;
+  readonly event: AnyImpactEventName;
   readonly incidentId: string;
-  readonly body: ImpactWebhook;
+  readonly body: AnyImpactWebhook;
   /** The exact bytes sent (and signed). */
   readonly rawBody: string;
   readonly createdAt: number;
@@ -65,6 +66,13 @@ interface MutableDelivery extends Omit<WebhookDelivery, 'state' | 'attempts'> {
   resolveSettled(): void;
 }
 
+/** The dispatcher's deliveries and counters as plain JSON (persistence). */
+export interface WebhookSnapshot {
+  readonly deliveries: WebhookDelivery[];
+  readonly seq: number;
+  readonly eventSeq: number;
+}
+
 export interface WebhookDispatcherOptions {
   readonly url: string | undefined;
   readonly secret: string;
@@ -74,7 +82,16 @@ export interface WebhookDispatcherOptions {
   /** How backoff waits; tests may inject an instant or recording one. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onError?: (error: unknown) => void;
+  /** The subscription: events sent to the URL (default: the incident events, DEFAULT_WEBHOOK_EVENTS). */
+  readonly events?: readonly AnyImpactEventName[];
 }
+
+/**
+ * What a subscription carries unless it names its events: the three incident events of contract v1's
+ * first revision. Note and follow-up events go only to subscriptions that ask for them, so a receiver
+ * written before they existed never gets an event it cannot parse (docs/impact-contract.md §1).
+ */
+export const DEFAULT_WEBHOOK_EVENTS: readonly AnyImpactEventName[] = IMPACT_EVENTS;
 
 /** Sign exactly as the contract says: `sha256=` hex HMAC over `${timestamp}.${rawBody}`. */
 export function signImpactWebhook(secret: string, timestampSeconds: number, rawBody: string): string {
@@ -119,12 +136,30 @@ export class WebhookDispatcher {
   private readonly running = new Set<Promise<void>>();
   private readonly stopController = new AbortController();
   private url: string | undefined;
+  private events: ReadonlySet<AnyImpactEventName>;
   private paused = false;
+  private readonly changeListeners = new Set<() => void>();
   private seq = 0;
   private eventSeq = 0;
 
   constructor(private readonly options: WebhookDispatcherOptions) {
     this.url = options.url;
+    this.events = new Set(options.events ?? DEFAULT_WEBHOOK_EVENTS);
+  }
+
+  /** The events the subscription carries. */
+  subscription(): AnyImpactEventName[] {
+    return [...this.events];
+  }
+
+  /** Replaces the subscription's event list (like editing the webhook in Impact's settings). */
+  subscribe(events: readonly AnyImpactEventName[]): void {
+    this.events = new Set(events);
+  }
+
+  /** Queues the webhook if the subscription carries its event; null when it does not (nothing is sent). */
+  dispatch(body: AnyImpactWebhook): WebhookDelivery | null {
+    return this.events.has(body.event) ? this.enqueue(body) : null;
   }
 
   /** A fresh event id: a counter for readability plus randomness, so a restarted simulator never reuses one. */
@@ -133,9 +168,50 @@ export class WebhookDispatcher {
     return `evt_${String(this.eventSeq).padStart(6, '0')}_${randomBytes(6).toString('hex')}`;
   }
 
+  /** Called after a delivery was added or changed state (persistence); returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  /** Changes made while stopping (queued deliveries abandoned) are not reported: a restart sends them again. */
+  private changed(): void {
+    if (this.stopController.signal.aborted) return;
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  snapshot(): WebhookSnapshot {
+    return { deliveries: this.records.map(snapshot), seq: this.seq, eventSeq: this.eventSeq };
+  }
+
+  /**
+   * Loads persisted deliveries: final ones become history; those that were queued, sending or retrying when the
+   * simulator stopped are queued again (same event_id and bytes, as Impact's retry would send them), so a restart
+   * loses no webhook. Call before anything is enqueued.
+   */
+  restore(saved: WebhookSnapshot): void {
+    if (this.records.length > 0) throw new Error('impact-sim: restore() must come before any delivery');
+    this.seq = saved.seq;
+    this.eventSeq = saved.eventSeq;
+    for (const d of saved.deliveries) {
+      let resolveSettled = (): void => undefined;
+      const settled = new Promise<void>((resolve) => {
+        resolveSettled = resolve;
+      });
+      const pending = d.state === 'queued' || d.state === 'sending' || d.state === 'retrying';
+      const record: MutableDelivery = { ...d, body: structuredClone(d.body), state: pending ? 'queued' : d.state, attempts: [...d.attempts], settled, resolveSettled };
+      this.records.push(record);
+      if (pending) this.queue.push(record);
+      else resolveSettled();
+    }
+    this.pump();
+  }
+
   /** Queues a webhook (checked against the contract first: a simulator bug must not reach the relay). */
-  enqueue(body: ImpactWebhook): WebhookDelivery {
-    const checked = impactWebhookSchema.parse(body);
+  enqueue(body: AnyImpactWebhook): WebhookDelivery {
+    const checked = anyImpactWebhookSchema.parse(body);
     return snapshot(this.add(checked, JSON.stringify(checked)));
   }
 
@@ -159,7 +235,7 @@ export class WebhookDispatcher {
   }
 
   /** Bodies of delivered webhooks, in delivery order. */
-  delivered(): ImpactWebhook[] {
+  delivered(): AnyImpactWebhook[] {
     return this.records.filter((r) => r.state === 'delivered').map((r) => structuredClone(r.body));
   }
 
@@ -176,8 +252,29 @@ export class WebhookDispatcher {
     this.paused = true;
   }
 
-  /** Releases held deliveries; `reverse` sends them newest first, to test out-of-order arrival. */
-  resume(options: { reverse?: boolean } = {}): void {
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Deliveries waiting to be sent (held while paused), in the order they would go out. */
+  held(): WebhookDelivery[] {
+    return this.queue.map(snapshot);
+  }
+
+  /**
+   * Releases held deliveries; `reverse` sends them newest first, to test out-of-order arrival; `order` names the
+   * held deliveries' `seq`s to send first, in that order (the others follow in their queued order). Deliveries
+   * of one incident still go one at a time, in the resulting order.
+   */
+  resume(options: { reverse?: boolean; order?: readonly number[] } = {}): void {
+    if (options.order) {
+      const bySeq = new Map(this.queue.map((r) => [r.seq, r]));
+      const unknown = options.order.filter((seq) => !bySeq.has(seq));
+      if (unknown.length > 0) throw new Error(`impact-sim: deliveries ${unknown.join(', ')} are not held`);
+      const first = options.order.map((seq) => bySeq.get(seq)).filter((r): r is MutableDelivery => r !== undefined);
+      const rest = this.queue.filter((r) => !options.order?.includes(r.seq));
+      this.queue.splice(0, this.queue.length, ...first, ...rest);
+    }
     this.paused = false;
     if (options.reverse) this.queue.reverse();
     this.pump();
@@ -195,7 +292,7 @@ export class WebhookDispatcher {
     await this.settle();
   }
 
-  private add(body: ImpactWebhook, rawBody: string): MutableDelivery {
+  private add(body: AnyImpactWebhook, rawBody: string): MutableDelivery {
     this.seq += 1;
     let resolveSettled = (): void => undefined;
     const settled = new Promise<void>((resolve) => {
@@ -218,6 +315,7 @@ export class WebhookDispatcher {
     if (this.stopController.signal.aborted) this.finish(record, 'failed');
     else {
       this.queue.push(record);
+      this.changed();
       this.pump();
     }
     return record;
@@ -247,6 +345,7 @@ export class WebhookDispatcher {
   private finish(record: MutableDelivery, state: 'delivered' | 'failed' | 'skipped'): void {
     record.state = state;
     record.resolveSettled();
+    this.changed();
   }
 
   private async deliver(record: MutableDelivery): Promise<void> {
@@ -265,6 +364,7 @@ export class WebhookDispatcher {
       if (outcome.status !== null && outcome.status < 300) return this.finish(record, 'delivered');
       if (delay === null) return this.finish(record, 'failed');
       record.state = 'retrying';
+      this.changed();
       await this.wait(delay);
     }
   }

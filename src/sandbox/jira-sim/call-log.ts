@@ -1,3 +1,5 @@
+import { SequencedLog } from '../shared/call-log';
+
 /** Every request the simulator answered (or dropped), for tests and benchmarks. */
 export interface CallLogEntry {
   readonly method: string;
@@ -14,25 +16,5 @@ export interface CallLogEntry {
   readonly rateLimitReason?: string;
 }
 
-export class CallLog {
-  private readonly items: CallLogEntry[] = [];
-
-  constructor(private readonly capacity = 100_000) {}
-
-  record(entry: CallLogEntry): void {
-    this.items.push(entry);
-    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
-  }
-
-  entries(): readonly CallLogEntry[] {
-    return [...this.items];
-  }
-
-  clear(): void {
-    this.items.length = 0;
-  }
-
-  count(filter: (entry: CallLogEntry) => boolean = () => true): number {
-    return this.items.filter(filter).length;
-  }
-}
+/** Sequenced (`seq`), so `/_sim/calls?after=<cursor>` can page it. */
+export class CallLog extends SequencedLog<CallLogEntry> {}

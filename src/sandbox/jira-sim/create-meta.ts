@@ -29,6 +29,16 @@ export class RequiredFields {
   of(projectKey: string, issueTypeId: string): ReadonlySet<string> {
     return this.byType.get(requiredKey(projectKey, issueTypeId)) ?? new Set();
   }
+
+  /** `[project/issueTypeId, fieldIds]` pairs, for the simulator's persistence (persistence.ts). */
+  snapshot(): [string, string[]][] {
+    return [...this.byType].map(([key, ids]) => [key, [...ids]]);
+  }
+
+  restore(entries: readonly (readonly [string, readonly string[]])[]): void {
+    this.byType.clear();
+    for (const [key, ids] of entries) this.byType.set(key, new Set(ids));
+  }
 }
 
 const CUSTOM_SCHEMA: Readonly<Record<CustomFieldDef['kind'], { type: string; items?: string; custom: string }>> = {

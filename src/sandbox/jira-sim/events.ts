@@ -1,11 +1,11 @@
 /**
  * Forge product events for issue changes, shaped like the payloads in Atlassian's Forge events reference
- * (`avi:jira:created:issue`, `avi:jira:updated:issue`, `avi:jira:commented:issue`), plus `actorIsApp`
+ * (`avi:jira:created:issue`, `avi:jira:updated:issue`, `avi:jira:commented:issue`, `avi:jira:deleted:issue`), plus `actorIsApp`
  * (not part of Forge's payload) so the local Forge host can honour a trigger's `ignoreSelf`.
  */
 import type { ChangeItem } from './model';
 
-export type IssueEventType = 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:commented:issue';
+export type IssueEventType = 'avi:jira:created:issue' | 'avi:jira:updated:issue' | 'avi:jira:commented:issue' | 'avi:jira:deleted:issue';
 
 export interface IssueEventIssue {
   readonly id: string;
@@ -25,6 +25,8 @@ interface IssueEventBase {
 
 export type IssueEvent =
   | (IssueEventBase & { readonly eventType: 'avi:jira:created:issue' })
+  /** The issue as it was just before it was deleted. */
+  | (IssueEventBase & { readonly eventType: 'avi:jira:deleted:issue' })
   | (IssueEventBase & {
       readonly eventType: 'avi:jira:updated:issue';
       readonly changelog: { readonly id: string; readonly items: readonly ChangeItem[] };

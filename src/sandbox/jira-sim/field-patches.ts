@@ -133,7 +133,7 @@ function patchFor(state: SimState, project: ProjectRecord, fieldId: string, valu
     }
     default: {
       const def = state.customFields.get(fieldId);
-      return def ? customPatch(def, value) : NOT_ON_SCREEN(fieldId);
+      return def ? customPatch(state, def, value) : NOT_ON_SCREEN(fieldId);
     }
   }
 }
@@ -144,11 +144,12 @@ function priorityItems(state: SimState, from: string | null, to: string | null):
   return [item('priority', 'priority', from, name(from), to, name(to))];
 }
 
-function customPatch(def: CustomFieldDef, value: unknown): FieldPatch | string {
+function customPatch(state: SimState, def: CustomFieldDef, value: unknown): FieldPatch | string {
   const clear: FieldPatch = {
     apply: (i) => { i.custom.delete(def.id); },
     items: (i) => (i.custom.has(def.id) ? [item(def.name, def.id, currentRaw(def, i), currentString(def, i), null, null, 'custom')] : []),
   };
+  if (def.kind === 'sprint') return sprintPatch(state, def, value);
   if (value === null) return clear;
   switch (def.kind) {
     case 'select': {
@@ -176,10 +177,40 @@ function customPatch(def: CustomFieldDef, value: unknown): FieldPatch | string {
         items: (i) => (currentString(def, i) === String(value) ? [] : [item(def.name, def.id, null, currentString(def, i), null, String(value), 'custom')]),
       };
     }
-    case 'sprint':
-      // Sprints are set through the Agile API, which the simulator does not have; seed them instead.
-      return `Field '${def.name}' cannot be set by jira-sim; seed sprints with the seed helpers`;
   }
+}
+
+/**
+ * The Sprint field takes a sprint id (or null): the issue joins that open sprint, leaving the open one it was
+ * in; closed sprints stay in the field, as Jira keeps them. Unknown and closed sprints are refused.
+ */
+function sprintPatch(state: SimState, def: Extract<CustomFieldDef, { kind: 'sprint' }>, value: unknown): FieldPatch | string {
+  if (value !== null && (typeof value !== 'number' || !Number.isInteger(value))) return `Number value expected as the Sprint id.`;
+  const sprint = value === null ? undefined : state.sprints.get(value);
+  if (value !== null && !sprint) return `Sprint with id ${String(value)} does not exist.`;
+  if (sprint?.state === 'closed') return 'Issues can be assigned only to active or future sprints.';
+  const current = (i: IssueRecord) => {
+    const v = i.custom.get(def.id);
+    return v?.kind === 'sprint' ? v.sprints : [];
+  };
+  const next = (i: IssueRecord) => {
+    const kept = current(i).filter((sp) => (state.sprints.get(sp.id)?.state ?? sp.state) === 'closed');
+    return sprint ? [...kept, { id: sprint.id, name: sprint.name, state: sprint.state, boardId: sprint.originBoardId }] : kept;
+  };
+  const ids = (list: readonly { id: number }[]) => (list.length > 0 ? list.map((sp) => sp.id).join(', ') : null);
+  const names = (list: readonly { name: string }[]) => (list.length > 0 ? list.map((sp) => sp.name).join(', ') : null);
+  return {
+    apply: (i) => {
+      const after = next(i);
+      if (after.length > 0) i.custom.set(def.id, { kind: 'sprint', sprints: after });
+      else i.custom.delete(def.id);
+    },
+    items: (i) => {
+      const before = current(i);
+      const after = next(i);
+      return ids(before) === ids(after) ? [] : [item(def.name, def.id, ids(before), names(before), ids(after), names(after), 'custom')];
+    },
+  };
 }
 
 function currentRaw(def: CustomFieldDef, issue: IssueRecord): string | null {

@@ -1,11 +1,11 @@
 /** Public surface of the Jira Cloud REST v3 simulator. */
 export { createJiraSimulator, DEFAULT_APP_ACCOUNT_ID, FORGE_ACTOR_HEADER } from './app';
-export type { JiraSimulator, JiraSimulatorOptions } from './app';
+export type { JiraSimulator, JiraSimulatorOptions, MutationListener } from './app';
 export { serveJiraSimulator } from './serve';
 export type { ServeOptions, ServedSimulator } from './serve';
-export { seedSandboxSite, SANDBOX_USERS, SANDBOX_PRIORITY_IMPACT_FIELD } from './seed';
+export { seedSandboxSite, seedSoftwareProject, SANDBOX_USERS, SANDBOX_PRIORITY_IMPACT_FIELD, SANDBOX_STORY_POINTS_FIELD, SANDBOX_SPRINT_FIELD } from './seed';
 export type { SeedHelpers, UserSeed, ProjectSeed } from './seed';
-export { INCIDENT_STATUS, POSTMORTEM_STATUS } from './workflows';
+export { INCIDENT_STATUS, POSTMORTEM_STATUS, SOFTWARE_STATUS, NAMED_WORKFLOWS, softwareWorkflow } from './workflows';
 export type { IssueEvent, IssueEventListener, IssueEventType } from './events';
 export type { CallLogEntry } from './call-log';
 export type { FaultSpec } from './faults';
@@ -17,6 +17,9 @@ export { JiraError, SimulatedConnectionDrop } from './errors';
 export type { SimState } from './state';
 export { seedBulkIssues, mulberry32 } from './bulk-seed';
 export type { BulkIssueOptions } from './bulk-seed';
-export type { SprintValue, IssueRecord } from './model';
+export type { SprintValue, IssueRecord, BoardRecord, SprintRecord } from './model';
+export { RESOLUTIONS } from './model';
+export { persistJiraSimulator } from './persistence';
+export type { PersistentJiraSimulator } from './persistence';
 export { WorkflowValidators, VALIDATOR_FAILED_MESSAGE } from './workflow-validators';
 export type { WorkflowValidatorCall, WorkflowValidatorPayload, WorkflowValidatorRunner } from './workflow-validators';

@@ -4,7 +4,7 @@ import { JiraError, badRequest, fieldErrors, issueNotFound } from './errors';
 import type { IssueEvent, IssueEventBus } from './events';
 import { buildPatches, type FieldPatch } from './field-patches';
 import { missingRequiredFields } from './create-meta';
-import type { ChangeItem, CommentRecord, IssueRecord, ProjectRecord, TransitionRecord } from './model';
+import { RESOLUTIONS, type ChangeItem, type CommentRecord, type IssueRecord, type ProjectRecord, type SprintRecord, type TransitionRecord } from './model';
 import { renderAllFields } from './render';
 import type { SimState } from './state';
 import { jiraTimestamp } from './time';
@@ -71,6 +71,7 @@ function commitChange(ctx: OpContext, issue: IssueRecord, actor: Actor, items: C
   const entry = { id: ctx.state.nextId('changelog'), authorId: actor.accountId, created: at, items };
   issue.changelog.push(entry);
   issue.updated = at;
+  ctx.state.touch(issue.id);
   emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:updated:issue', changelog: { id: entry.id, items } }));
 }
 
@@ -206,14 +207,18 @@ export function transitionIssue(ctx: OpContext, actor: Actor, issue: IssueRecord
   issue.statusId = to.id;
   if (from.category !== to.category) issue.statusCategoryChangedAt = at;
   // Resolution follows the done category (what a standard post-function does), so resolutiondate is meaningful.
+  // The transition names it ("Won't Do", "Duplicate"); moving between done statuses keeps the first one.
+  const resolutionId = (name: string): string => RESOLUTIONS.find((r) => r.name === name)?.id ?? '10000';
   if (to.category === 'done' && issue.resolution === null) {
-    issue.resolution = 'Done';
+    const name = transition.resolution ?? 'Done';
+    issue.resolution = name;
     issue.resolutionDate = at;
-    items.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: null, fromString: null, to: '10000', toString: 'Done' });
+    items.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: null, fromString: null, to: resolutionId(name), toString: name });
   } else if (to.category !== 'done' && issue.resolution !== null) {
+    const name = issue.resolution;
     issue.resolution = null;
     issue.resolutionDate = null;
-    items.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: '10000', fromString: 'Done', to: null, toString: null });
+    items.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: resolutionId(name), fromString: name, to: null, toString: null });
   }
   commitChange(ctx, issue, actor, items);
 }
@@ -224,6 +229,7 @@ export function addComment(ctx: OpContext, actor: Actor, issue: IssueRecord, bod
   const comment: CommentRecord = { id: ctx.state.nextId('comment'), authorId: actor.accountId, body, created: at, updated: at };
   issue.comments.push(comment);
   issue.updated = at;
+  ctx.state.touch(issue.id);
   emit(ctx, issue, actor, (base) => ({
     ...base,
     eventType: 'avi:jira:commented:issue',
@@ -248,8 +254,62 @@ export function linkIssues(ctx: OpContext, actor: Actor, typeRef: { id?: string 
       items: [{ field: 'Link', fieldtype: 'jira', fieldId: 'issuelinks', from: null, fromString: null, to: other.key, toString: `This issue ${phrase} ${other.key}` }],
     });
     issue.updated = at;
+    ctx.state.touch(issue.id);
   };
   // Jira's REST semantics: the request's inwardIssue is the source, so "inwardIssue <outward> outwardIssue".
   record(inward, outward, type.outward);
   record(outward, inward, type.inward);
+}
+
+/**
+ * `DELETE /rest/api/3/issue/{id}`: the issue, its links and its key are gone (a later GET is a 404) and
+ * `avi:jira:deleted:issue` goes to the app with the issue as it was. Permission: *Delete issues*, which Jira's
+ * default permission scheme grants to the project's administrators (and apps, through the
+ * atlassian-addons-project-access role).
+ */
+export function deleteIssue(ctx: OpContext, actor: Actor, issue: IssueRecord): void {
+  const { state } = ctx;
+  if (!actor.isApp && !state.isProjectAdmin(actor.accountId, issue.projectKey)) {
+    throw new JiraError(403, ['You do not have permission to delete issues in this project.']);
+  }
+  const fields = eventFields(ctx, issue);
+  state.issues.delete(issue.id);
+  state.issueKeys.delete(issue.key);
+  for (let i = state.links.length - 1; i >= 0; i -= 1) {
+    const link = state.links[i];
+    if (link && (link.inwardIssueId === issue.id || link.outwardIssueId === issue.id)) state.links.splice(i, 1);
+  }
+  ctx.bus.emit({
+    eventType: 'avi:jira:deleted:issue',
+    issue: { id: issue.id, key: issue.key, fields },
+    atlassianId: actor.accountId,
+    associatedUsers: [{ accountId: actor.accountId }],
+    actorIsApp: actor.isApp,
+    timestamp: ctx.now(),
+  });
+}
+
+/**
+ * Moves issues into a sprint (`POST /rest/agile/1.0/sprint/{id}/issue`): an issue is in at most one open
+ * (future or active) sprint, so the open one it was in is replaced; closed sprints stay in the field, as in Jira.
+ */
+export function moveToSprint(ctx: OpContext, actor: Actor, issue: IssueRecord, sprintFieldId: string, sprint: SprintRecord): void {
+  const current = issue.custom.get(sprintFieldId);
+  const before = current?.kind === 'sprint' ? current.sprints : [];
+  if (before.some((s) => s.id === sprint.id)) return;
+  const kept = before.filter((s) => (ctx.state.sprints.get(s.id)?.state ?? s.state) === 'closed');
+  const after = [...kept, { id: sprint.id, name: sprint.name, state: sprint.state, boardId: sprint.originBoardId }];
+  issue.custom.set(sprintFieldId, { kind: 'sprint', sprints: after });
+  const field = ctx.state.customFields.get(sprintFieldId);
+  commitChange(ctx, issue, actor, [
+    {
+      field: field?.name ?? 'Sprint',
+      fieldtype: 'custom',
+      fieldId: sprintFieldId,
+      from: before.length > 0 ? before.map((s) => s.id).join(', ') : null,
+      fromString: before.length > 0 ? before.map((s) => s.name).join(', ') : null,
+      to: after.map((s) => s.id).join(', '),
+      toString: after.map((s) => s.name).join(', '),
+    },
+  ]);
 }

@@ -40,6 +40,11 @@ export interface TransitionRecord {
   /** Status ids it may start from; empty means global (from any status). */
   readonly from: readonly string[];
   readonly to: string;
+  /**
+   * Resolution a transition into a done status sets (a transition screen or post-function does this in Jira);
+   * default "Done". E.g. "Won't Do" and "Duplicate" in the software workflow.
+   */
+  readonly resolution?: string;
 }
 
 export interface WorkflowRecord {
@@ -149,12 +154,42 @@ export interface IssueRecord {
   readonly creatorId: string;
   readonly created: number;
   updated: number;
-  resolution: 'Done' | null;
+  /** Resolution name ("Done", "Won't Do", "Duplicate", …; ids in RESOLUTIONS), null while unresolved. */
+  resolution: string | null;
   resolutionDate: number | null;
   readonly custom: Map<string, CustomFieldValue>;
   readonly properties: Map<string, unknown>;
   readonly comments: CommentRecord[];
   readonly changelog: ChangelogRecord[];
+}
+
+/** Jira Cloud's default resolutions and their ids (a new site's Settings → Issues → Resolutions). */
+export const RESOLUTIONS: readonly { readonly id: string; readonly name: string; readonly description: string }[] = [
+  { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' },
+  { id: '10001', name: "Won't Do", description: 'This issue won\'t be actioned.' },
+  { id: '10002', name: 'Duplicate', description: 'The problem is a duplicate of an existing issue.' },
+  { id: '10003', name: 'Cannot Reproduce', description: 'This issue could not be reproduced.' },
+];
+
+/** A Jira Software board (`/rest/agile/1.0/board`): one project's board in this simulator. */
+export interface BoardRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly type: 'scrum' | 'kanban';
+  readonly projectKey: string;
+}
+
+/** A sprint (`/rest/agile/1.0/sprint`): future → active (start and end dates set) → closed (completeDate). */
+export interface SprintRecord {
+  readonly id: number;
+  name: string;
+  state: 'future' | 'active' | 'closed';
+  readonly originBoardId: number;
+  goal: string;
+  startDate: number | null;
+  endDate: number | null;
+  completeDate: number | null;
+  readonly createdDate: number;
 }
 
 export interface IssueLinkTypeRecord {

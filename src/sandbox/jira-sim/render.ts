@@ -1,6 +1,6 @@
 /** Turns records into the JSON shapes of Jira Cloud REST v3 responses. */
 import type { SimState } from './state';
-import { STATUS_CATEGORIES } from './model';
+import { RESOLUTIONS, STATUS_CATEGORIES } from './model';
 import type { CommentRecord, IssueRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, StatusRecord, UserRecord, ChangelogRecord, IssueLinkTypeRecord } from './model';
 import { jiraTimestamp } from './time';
 
@@ -104,6 +104,12 @@ export function renderLinkType(state: SimState, type: IssueLinkTypeRecord): Obj 
   return { id: type.id, name: type.name, inward: type.inward, outward: type.outward, self: `${state.baseUrl}/rest/api/3/issueLinkType/${type.id}` };
 }
 
+export function renderResolution(state: SimState, name: string | null): Obj | null {
+  if (name === null) return null;
+  const known = RESOLUTIONS.find((r) => r.name === name) ?? { id: '10000', name, description: '' };
+  return { self: `${state.baseUrl}/rest/api/3/resolution/${known.id}`, id: known.id, description: known.description, name: known.name };
+}
+
 export function renderComment(state: SimState, issue: IssueRecord, comment: CommentRecord): Obj {
   const author = renderUserId(state, comment.authorId);
   return {
@@ -179,7 +185,7 @@ export function renderAllFields(state: SimState, issue: IssueRecord): Obj {
     creator: renderUserId(state, issue.creatorId),
     created: jiraTimestamp(issue.created),
     updated: jiraTimestamp(issue.updated),
-    resolution: issue.resolution === null ? null : { self: `${state.baseUrl}/rest/api/3/resolution/10000`, id: '10000', description: 'Work has been completed on this issue.', name: issue.resolution },
+    resolution: renderResolution(state, issue.resolution),
     resolutiondate: issue.resolutionDate === null ? null : jiraTimestamp(issue.resolutionDate),
     issuelinks: issueLinks(state, issue),
     comment: {
@@ -208,7 +214,11 @@ export function renderAllFields(state: SimState, issue: IssueRecord): Obj {
         fields[def.id] = value.value;
         break;
       case 'sprint':
-        fields[def.id] = value.sprints.map((sp) => ({ id: sp.id, name: sp.name, state: sp.state, boardId: sp.boardId }));
+        // A sprint's name and state are read live: the field shows a sprint closed since the issue joined it as closed.
+        fields[def.id] = value.sprints.map((sp) => {
+          const live = state.sprints.get(sp.id);
+          return live ? { id: live.id, name: live.name, state: live.state, boardId: live.originBoardId } : { id: sp.id, name: sp.name, state: sp.state, boardId: sp.boardId };
+        });
         break;
     }
   }

@@ -25,6 +25,13 @@ export const ROUTE_TEMPLATES = [
   '/rest/api/3/changelog/bulkfetch',
   '/rest/api/3/search',
   '/rest/api/2/search',
+  '/rest/agile/1.0/board',
+  '/rest/agile/1.0/board/{boardId}',
+  '/rest/agile/1.0/board/{boardId}/configuration',
+  '/rest/agile/1.0/board/{boardId}/sprint',
+  '/rest/agile/1.0/sprint',
+  '/rest/agile/1.0/sprint/{sprintId}',
+  '/rest/agile/1.0/sprint/{sprintId}/issue',
 ] as const;
 
 const compiled = ROUTE_TEMPLATES.map((template) => ({

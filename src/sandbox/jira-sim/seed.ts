@@ -1,7 +1,7 @@
 /** Seed helpers, and the sandbox site the local stack runs against. */
-import type { CustomFieldDef, IssueLinkTypeRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, UserRecord, WorkflowRecord } from './model';
+import type { BoardRecord, CustomFieldDef, IssueLinkTypeRecord, IssueTypeRecord, PriorityRecord, ProjectRecord, SprintRecord, UserRecord, WorkflowRecord } from './model';
 import type { SimState } from './state';
-import { incidentWorkflow, postmortemWorkflow } from './workflows';
+import { incidentWorkflow, postmortemWorkflow, softwareWorkflow } from './workflows';
 
 export interface UserSeed {
   readonly accountId: string;
@@ -31,6 +31,10 @@ export interface SeedHelpers {
   /** Jira Software's Sprint field. */
   addSprintField(id: string, name?: string): CustomFieldDef;
   addLinkType(name: string, inward: string, outward: string): IssueLinkTypeRecord;
+  /** A Jira Software board of one project. */
+  addBoard(input: { readonly name: string; readonly projectKey: string; readonly type: BoardRecord['type'] }): BoardRecord;
+  /** A future sprint on a scrum board (start it with `POST /rest/agile/1.0/sprint/{id}`). */
+  addSprint(input: { readonly boardId: number; readonly name: string; readonly goal?: string; readonly createdDate: number }): SprintRecord;
   /** ADMINISTER_PROJECTS for one project, or for every project when projectKey is omitted. */
   grantProjectAdmin(accountId: string, projectKey?: string): void;
   revokeProjectAdmin(accountId: string, projectKey?: string): void;
@@ -56,6 +60,7 @@ export function createSeedHelpers(state: SimState): SeedHelpers {
     },
     addProject(seed) {
       // Issue types are site-wide in Jira: the same name keeps the same id across projects.
+      for (const existing of state.projects.values()) for (const t of existing.issueTypes) if (!issueTypeIds.has(t.name)) issueTypeIds.set(t.name, t.id);
       const issueTypes: IssueTypeRecord[] = seed.issueTypes.map((t) => {
         const id = issueTypeIds.get(t.name) ?? state.nextId('issuetype', 10001);
         issueTypeIds.set(t.name, id);
@@ -108,6 +113,29 @@ export function createSeedHelpers(state: SimState): SeedHelpers {
       const type: IssueLinkTypeRecord = { id: state.nextId('linktype'), name, inward, outward };
       state.linkTypes.push(type);
       return type;
+    },
+    addBoard(input) {
+      if (!state.findProject(input.projectKey)) throw new Error(`unknown project ${input.projectKey}`);
+      const board: BoardRecord = { id: Number(state.nextId('board', 1)), name: input.name, type: input.type, projectKey: input.projectKey };
+      state.boards.set(board.id, board);
+      return board;
+    },
+    addSprint(input) {
+      const board = state.boards.get(input.boardId);
+      if (board?.type !== 'scrum') throw new Error(`board ${input.boardId} is not a scrum board`);
+      const sprint: SprintRecord = {
+        id: Number(state.nextId('sprint', 1)),
+        name: input.name,
+        state: 'future',
+        originBoardId: board.id,
+        goal: input.goal ?? '',
+        startDate: null,
+        endDate: null,
+        completeDate: null,
+        createdDate: input.createdDate,
+      };
+      state.sprints.set(sprint.id, sprint);
+      return sprint;
     },
     grantProjectAdmin(accountId, projectKey) {
       if (projectKey === undefined) state.siteAdmins.add(accountId);
@@ -183,4 +211,38 @@ export function seedSandboxSite(sim: SeedTarget): void {
 
   seed.grantProjectAdmin(SANDBOX_USERS.alice.accountId);
   seed.grantProjectAdmin(SANDBOX_USERS.bob.accountId, 'OPS');
+}
+
+/**
+ * Story points on this site live in a field whose id is NOT one of the usual ones (customfield_10016, 10004,
+ * 10034), as on many real sites, so the app must discover it by name and schema rather than assume an id.
+ */
+export const SANDBOX_STORY_POINTS_FIELD = 'customfield_10428';
+/** Jira Software's Sprint field (Cloud's usual id). */
+export const SANDBOX_SPRINT_FIELD = 'customfield_10020';
+
+/**
+ * The Jira Software part of the sandbox site (what `npm start` runs, next to `seedSandboxSite`): project DEV with
+ * the software workflow (done statuses Done, Won't Do and Duplicate), a "Story Points" number field with a
+ * non-default id, the Sprint field, scrum board 1 "DEV board" and its first sprint (future). Bob administers DEV.
+ */
+export function seedSoftwareProject(sim: SeedTarget & { readonly now: () => number }): { readonly board: BoardRecord; readonly sprint: SprintRecord } {
+  const { seed } = sim;
+  seed.addNumberField(SANDBOX_STORY_POINTS_FIELD, 'Story Points');
+  seed.addSprintField(SANDBOX_SPRINT_FIELD);
+  seed.addProject({
+    key: 'DEV',
+    name: 'Development',
+    leadAccountId: SANDBOX_USERS.alice.accountId,
+    issueTypes: [
+      { name: 'Story', description: 'Functionality or a feature expressed as a user goal.' },
+      { name: 'Task', description: 'A small, distinct piece of work.' },
+      { name: 'Bug', description: 'A problem or error.' },
+    ],
+    workflow: softwareWorkflow(),
+  });
+  seed.grantProjectAdmin(SANDBOX_USERS.bob.accountId, 'DEV');
+  const board = seed.addBoard({ name: 'DEV board', projectKey: 'DEV', type: 'scrum' });
+  const sprint = seed.addSprint({ boardId: board.id, name: 'DEV Sprint 1', createdDate: sim.now() });
+  return { board, sprint };
 }

@@ -1,15 +1,33 @@
 import { createHash } from 'node:crypto';
 import { RequiredFields } from './create-meta';
 import type {
+  BoardRecord,
   CustomFieldDef,
   IssueLinkRecord,
   IssueLinkTypeRecord,
   IssueRecord,
   PriorityRecord,
   ProjectRecord,
+  SprintRecord,
   StatusRecord,
   UserRecord,
 } from './model';
+
+/** The issue map remembers which ids were added, replaced or removed since the last `takeDirty()`. */
+class TrackedIssueMap extends Map<string, IssueRecord> {
+  readonly dirty = new Set<string>();
+
+  override set(key: string, value: IssueRecord): this {
+    // Map's constructor calls set before the field exists.
+    (this.dirty as Set<string> | undefined)?.add(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    this.dirty.add(key);
+    return super.delete(key);
+  }
+}
 
 /** Everything the simulated site holds. Plain maps so tests can inspect and seed directly. */
 export class SimState {
@@ -17,7 +35,7 @@ export class SimState {
   readonly projects = new Map<string, ProjectRecord>();
   readonly priorities: PriorityRecord[] = [];
   readonly customFields = new Map<string, CustomFieldDef>();
-  readonly issues = new Map<string, IssueRecord>();
+  readonly issues: Map<string, IssueRecord> = new TrackedIssueMap();
   readonly issueKeys = new Map<string, string>();
   readonly linkTypes: IssueLinkTypeRecord[] = [];
   readonly links: IssueLinkRecord[] = [];
@@ -26,6 +44,8 @@ export class SimState {
   readonly projectAdmins = new Map<string, Set<string>>();
   /** Fields a seed made required per project + issue type (create metadata, POST /issue). */
   readonly requiredFields = new RequiredFields();
+  readonly boards = new Map<number, BoardRecord>();
+  readonly sprints = new Map<number, SprintRecord>();
   private readonly counters = new Map<string, number>();
 
   constructor(
@@ -38,6 +58,35 @@ export class SimState {
     const next = (this.counters.get(sequence) ?? start - 1) + 1;
     this.counters.set(sequence, next);
     return String(next);
+  }
+
+  /** Id sequences, for a snapshot of the site (persistence); `restoreCounters` puts them back. */
+  counterSnapshot(): Record<string, number> {
+    return Object.fromEntries(this.counters);
+  }
+
+  restoreCounters(counters: Readonly<Record<string, number>>): void {
+    this.counters.clear();
+    for (const [name, value] of Object.entries(counters)) this.counters.set(name, value);
+  }
+
+  /** Marks an issue changed in place (persistence writes it); additions and removals are tracked by the map. */
+  touch(issueId: string): void {
+    (this.issues as TrackedIssueMap).dirty.add(issueId);
+  }
+
+  /** The issue ids changed since the last call (present ones to write, absent ones to delete). */
+  takeDirty(): string[] {
+    const dirty = (this.issues as TrackedIssueMap).dirty;
+    const ids = [...dirty];
+    dirty.clear();
+    return ids;
+  }
+
+  /** The first Sprint field (Jira Software's `gh-sprint`) on the site. */
+  sprintFieldId(): string | undefined {
+    for (const def of this.customFields.values()) if (def.kind === 'sprint') return def.id;
+    return undefined;
   }
 
   nextIssueNumber(projectKey: string): number {

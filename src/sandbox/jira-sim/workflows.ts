@@ -17,6 +17,11 @@
  * Transition ids are unique per (from, to) pair; callers must look them up with GET .../transitions.
  *
  * Post-mortem workflow (project PM): To Do ⇄ In Progress → Done, Done → To Do ("Reopen"), To Do → Done.
+ *
+ * Software workflow (project DEV, added by `seedSoftwareProject`): several done statuses, as real teams have:
+ * To Do → In Progress ⇄ In Review → Done; "Won't do" and "Mark as duplicate" from any open status into the done
+ * statuses Won't Do and Duplicate (setting the resolutions of the same names); Reopen from any done status.
+ * Statuses are site-wide in Jira, so To Do / In Progress / Done are the same statuses (ids) as in PM.
  */
 import type { StatusRecord, TransitionRecord, WorkflowRecord } from './model';
 
@@ -75,3 +80,40 @@ export function postmortemWorkflow(): WorkflowRecord {
     ],
   };
 }
+
+export const SOFTWARE_STATUS = {
+  todo: POSTMORTEM_STATUS.todo,
+  inProgress: POSTMORTEM_STATUS.inProgress,
+  inReview: status('10021', 'In Review', 'indeterminate', 'Done by the author; a reviewer checks it.'),
+  done: POSTMORTEM_STATUS.done,
+  wontDo: status('10022', "Won't Do", 'done', 'Closed without doing the work.'),
+  duplicate: status('10023', 'Duplicate', 'done', 'Closed as a duplicate of another issue.'),
+} as const;
+
+export function softwareWorkflow(): WorkflowRecord {
+  const s = SOFTWARE_STATUS;
+  const open = [s.todo, s.inProgress, s.inReview];
+  const closed = [s.done, s.wontDo, s.duplicate];
+  return {
+    name: 'DEV: Software workflow',
+    initialStatusId: s.todo.id,
+    statuses: [s.todo, s.inProgress, s.inReview, s.done, s.wontDo, s.duplicate],
+    transitions: [
+      t('11', 'Start progress', [s.todo], s.inProgress),
+      t('21', 'Review', [s.inProgress], s.inReview),
+      t('31', 'Back to in progress', [s.inReview], s.inProgress),
+      t('41', 'Done', [s.todo, s.inProgress, s.inReview], s.done),
+      { ...t('51', "Won't do", open, s.wontDo), resolution: "Won't Do" },
+      { ...t('61', 'Mark as duplicate', open, s.duplicate), resolution: 'Duplicate' },
+      t('71', 'Reopen', closed, s.todo),
+      t('81', 'Back to To Do', [s.inProgress, s.inReview], s.todo),
+    ],
+  };
+}
+
+/** The named workflows `/_sim/projects` accepts (`workflow: "software"`). */
+export const NAMED_WORKFLOWS: Readonly<Record<'incident' | 'postmortem' | 'software', () => WorkflowRecord>> = {
+  incident: incidentWorkflow,
+  postmortem: postmortemWorkflow,
+  software: softwareWorkflow,
+};

@@ -2,11 +2,22 @@
  * Fault injection per route pattern, shared by the simulators: the next N matching requests fail with a
  * status, get extra latency, or lose their connection. Patterns are `METHOD /path` or `/path` (any
  * method), where `*` matches one path segment and `**` any rest, e.g. `POST /rest/api/3/issue/*\/transitions`.
+ * A failure may wait `delayMs` first (a slow 503, a connection that hangs and then resets).
  */
 export type FaultSpec =
-  | { readonly kind: 'status'; readonly status: number; readonly times?: number; readonly body?: unknown; readonly retryAfterSeconds?: number }
+  | { readonly kind: 'status'; readonly status: number; readonly times?: number; readonly body?: unknown; readonly retryAfterSeconds?: number; readonly delayMs?: number }
   | { readonly kind: 'latency'; readonly ms: number; readonly times?: number }
-  | { readonly kind: 'drop'; readonly times?: number };
+  | { readonly kind: 'drop'; readonly times?: number; readonly delayMs?: number }
+  /**
+   * The request is carried out, then the connection drops before the answer: the caller cannot tell
+   * whether it happened (a timeout after the server committed). What makes creates need idempotency.
+   */
+  | { readonly kind: 'drop-response'; readonly times?: number; readonly delayMs?: number };
+
+/** How long a fault holds the request before it acts (`latency`'s ms, or a failure's `delayMs`). */
+export function faultDelayMs(spec: FaultSpec): number {
+  return spec.kind === 'latency' ? spec.ms : (spec.delayMs ?? 0);
+}
 
 export interface ActiveFault {
   readonly id: number;

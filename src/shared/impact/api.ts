@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IMPACT_CONTRACT_VERSION, impactIncidentIdSchema, impactIncidentSchema, impactPrioritySchema, impactStatusSchema } from './incident';
+import { originMarkerSchema } from './origin';
+import { IMPACT_CONTRACT_VERSION, impactIncidentSchema, impactPrioritySchema, impactStatusSchema, impactVersionSchema } from './incident';
 
 /**
  * Impact REST API the Forge app calls, contract version 1 (docs/impact-contract.md).
@@ -9,18 +10,28 @@ import { IMPACT_CONTRACT_VERSION, impactIncidentIdSchema, impactIncidentSchema, 
 export const IMPACT_API_PREFIX = '/api/v1';
 export const IMPACT_CONTRACT_VERSION_HEADER = 'x-impact-contract-version';
 
+const incidentPath = (id: string): string => `${IMPACT_API_PREFIX}/incidents/${encodeURIComponent(id)}`;
+
 export const ImpactApiPaths = {
-  incident: (id: string) => `${IMPACT_API_PREFIX}/incidents/${encodeURIComponent(id)}`,
-  notes: (id: string) => `${IMPACT_API_PREFIX}/incidents/${encodeURIComponent(id)}/notes`,
+  incident: incidentPath,
+  notes: (id: string) => `${incidentPath(id)}/notes`,
+  note: (id: string, noteId: string) => `${incidentPath(id)}/notes/${encodeURIComponent(noteId)}`,
+  followUps: (id: string) => `${incidentPath(id)}/follow-ups`,
+  followUp: (id: string, followUpId: string) => `${incidentPath(id)}/follow-ups/${encodeURIComponent(followUpId)}`,
 } as const;
 
 /** Route templates, for servers (Hono syntax). */
 export const ImpactApiRoutes = {
   incident: `${IMPACT_API_PREFIX}/incidents/:id`,
   notes: `${IMPACT_API_PREFIX}/incidents/:id/notes`,
+  note: `${IMPACT_API_PREFIX}/incidents/:id/notes/:noteId`,
+  followUps: `${IMPACT_API_PREFIX}/incidents/:id/follow-ups`,
+  followUp: `${IMPACT_API_PREFIX}/incidents/:id/follow-ups/:followUpId`,
 } as const;
 
-export const originMarkerSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'origin must be 1-128 characters of [A-Za-z0-9_.:-]');
+export { originMarkerSchema } from './origin';
+/** Notes moved to notes.ts; re-exported here for the clients that import them from the API module. */
+export { noteSchema, postNoteRequestSchema, postNoteResponseSchema, type PostNoteRequest, type PostNoteResponse } from './notes';
 
 /** GET /api/v1/incidents/{id} → 200 */
 export const getIncidentResponseSchema = z.object({
@@ -32,7 +43,7 @@ export type GetIncidentResponse = z.infer<typeof getIncidentResponseSchema>;
 /**
  * PATCH /api/v1/incidents/{id} → 200 with the updated incident. At least one change. The commander is
  * named by email (Impact's user key); null clears it. A change to the current value is a no-op and fires
- * no webhook.
+ * no webhook. With `If-Match: "<version>"` (conditional.ts) a stale write is refused with 409 instead.
  */
 export const updateIncidentRequestSchema = z.object({
   origin: originMarkerSchema,
@@ -54,33 +65,20 @@ export type UpdateIncidentRequest = z.infer<typeof updateIncidentRequestSchema>;
 export const updateIncidentResponseSchema = getIncidentResponseSchema;
 export type UpdateIncidentResponse = GetIncidentResponse;
 
-/** POST /api/v1/incidents/{id}/notes → 201 */
-export const postNoteRequestSchema = z.object({
-  origin: originMarkerSchema,
-  message: z.string().trim().min(1).max(10_000),
-});
-export type PostNoteRequest = z.infer<typeof postNoteRequestSchema>;
-
-export const noteSchema = z.object({
-  id: z.string().min(1).max(64),
-  incident_id: impactIncidentIdSchema,
-  message: z.string(),
-  origin: originMarkerSchema.nullable(),
-  created_at: z.iso.datetime({ offset: true }),
-});
-export const postNoteResponseSchema = z.object({ note: noteSchema });
-export type PostNoteResponse = z.infer<typeof postNoteResponseSchema>;
-
 /**
- * Any 4xx/5xx. 401 bad or missing token, 404 unknown incident, 409 the change is not allowed now,
- * 422 invalid body (details name the paths), 429 with `Retry-After` seconds, 5xx retry later.
+ * Any 4xx/5xx. 401 bad or missing token, 403 the client may not change this resource (a note someone
+ * else wrote), 404 unknown incident, 409 the change is not allowed now (with `current_version` when an
+ * `If-Match` precondition failed), 422 invalid body (details name the paths), 429 with `Retry-After`
+ * seconds, 5xx retry later.
  */
-export const IMPACT_API_ERROR_CODES = ['unauthorized', 'not_found', 'conflict', 'invalid_request', 'rate_limited', 'unavailable'] as const;
+export const IMPACT_API_ERROR_CODES = ['unauthorized', 'forbidden', 'not_found', 'conflict', 'invalid_request', 'rate_limited', 'unavailable'] as const;
 export const apiErrorSchema = z.object({
   error: z.object({
     code: z.enum(IMPACT_API_ERROR_CODES),
     message: z.string(),
     details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    /** On a 409 for a failed `If-Match`: the resource's version now (re-read, re-decide, retry). */
+    current_version: impactVersionSchema.optional(),
   }),
 });
 export type ImpactApiError = z.infer<typeof apiErrorSchema>;

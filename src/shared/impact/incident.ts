@@ -19,6 +19,13 @@ export const impactIncidentIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 
 
 const isoTime = z.iso.datetime({ offset: true });
 
+/**
+ * A per-resource change counter: 1 when created, +1 on every accepted change. It orders an incident's
+ * states (a webhook or read with a lower version is older, whatever the clocks say) and is what a
+ * conditional write names in `If-Match` (docs/impact-contract.md §2.1).
+ */
+export const impactVersionSchema = z.number().int().min(1);
+
 export const impactUserSchema = z.object({
   email: z.email(),
   name: z.string().trim().min(1).max(255),
@@ -60,6 +67,8 @@ export const impactIncidentSchema = z.object({
   updated_at: isoTime,
   /** Human link to the incident in Impact. */
   url: z.url().nullable(),
+  /** +1 on every change of the fields above (notes and follow-ups have their own versions). */
+  version: impactVersionSchema,
 });
 export type ImpactIncident = z.infer<typeof impactIncidentSchema>;
 

@@ -7,6 +7,8 @@ import {
   impactUserSchema,
   keyEventSchema,
 } from './incident';
+import { externalIssueSchema, followUpSchema, followUpStatusSchema } from './follow-ups';
+import { noteSchema } from './notes';
 
 /**
  * Impact → relay webhook, contract version 1 (docs/impact-contract.md).
@@ -68,19 +70,62 @@ const webhookBase = {
   incident: impactIncidentSchema,
 };
 
-export const impactWebhookSchema = z
-  .discriminatedUnion('event', [
-    z.object({ ...webhookBase, event: z.literal('incident.created'), updated_fields: z.object({}).strict() }),
-    z.object({ ...webhookBase, event: z.literal('incident.updated'), updated_fields: updatedFieldsSchema }),
-    z.object({
-      ...webhookBase,
-      event: z.literal('incident.key_events_updated'),
-      updated_fields: z.object({ key_events: previous(z.array(keyEventSchema)) }),
-    }),
-  ])
-  .superRefine((body, ctx) => {
-    if (body.event === 'incident.updated' && Object.keys(body.updated_fields).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['updated_fields'], message: 'incident.updated must name at least one field' });
-    }
-  });
+const incidentCreated = z.object({ ...webhookBase, event: z.literal('incident.created'), updated_fields: z.object({}).strict() });
+const incidentUpdated = z.object({ ...webhookBase, event: z.literal('incident.updated'), updated_fields: updatedFieldsSchema });
+const keyEventsUpdated = z.object({
+  ...webhookBase,
+  event: z.literal('incident.key_events_updated'),
+  updated_fields: z.object({ key_events: previous(z.array(keyEventSchema)) }),
+});
+
+/** `incident.updated` (and `incident.follow_up_updated`) must name at least one field. */
+function requireUpdatedFields(body: { event: string; updated_fields: object }, ctx: z.RefinementCtx): void {
+  if ((body.event === 'incident.updated' || body.event === 'incident.follow_up_updated') && Object.keys(body.updated_fields).length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['updated_fields'], message: `${body.event} must name at least one field` });
+  }
+}
+
+/** The incident's own events (contract v1 from the start): what `applyImpactEvent` turns into Jira writes. */
+export const impactWebhookSchema = z.discriminatedUnion('event', [incidentCreated, incidentUpdated, keyEventsUpdated]).superRefine(requireUpdatedFields);
 export type ImpactWebhook = z.infer<typeof impactWebhookSchema>;
+
+/**
+ * Note events: the note after the change (`deleted_at` set for a deletion) and the incident as it is.
+ * `incident.note_updated` reports the previous message.
+ */
+export const IMPACT_NOTE_EVENTS = ['incident.note_created', 'incident.note_updated', 'incident.note_deleted'] as const;
+const noteCreated = z.object({ ...webhookBase, event: z.literal('incident.note_created'), updated_fields: z.object({}).strict(), note: noteSchema });
+const noteUpdated = z.object({ ...webhookBase, event: z.literal('incident.note_updated'), updated_fields: z.object({ message: previous(z.string()) }), note: noteSchema });
+const noteDeleted = z.object({ ...webhookBase, event: z.literal('incident.note_deleted'), updated_fields: z.object({}).strict(), note: noteSchema });
+export const impactNoteWebhookSchema = z.discriminatedUnion('event', [noteCreated, noteUpdated, noteDeleted]);
+export type ImpactNoteWebhook = z.infer<typeof impactNoteWebhookSchema>;
+
+/** Follow-up field → its value before an `incident.follow_up_updated`. */
+export const followUpUpdatedFieldsSchema = z
+  .object({
+    title: previous(z.string()),
+    description: previous(z.string()),
+    status: previous(followUpStatusSchema),
+    assignee: previous(impactUserSchema.nullable()),
+    external_issue: previous(externalIssueSchema.nullable()),
+  })
+  .partial();
+export type FollowUpUpdatedFields = z.infer<typeof followUpUpdatedFieldsSchema>;
+
+export const IMPACT_FOLLOW_UP_EVENTS = ['incident.follow_up_created', 'incident.follow_up_updated', 'incident.follow_up_deleted'] as const;
+const followUpCreated = z.object({ ...webhookBase, event: z.literal('incident.follow_up_created'), updated_fields: z.object({}).strict(), follow_up: followUpSchema });
+const followUpUpdated = z.object({ ...webhookBase, event: z.literal('incident.follow_up_updated'), updated_fields: followUpUpdatedFieldsSchema, follow_up: followUpSchema });
+const followUpDeleted = z.object({ ...webhookBase, event: z.literal('incident.follow_up_deleted'), updated_fields: z.object({}).strict(), follow_up: followUpSchema });
+export const impactFollowUpWebhookSchema = z.discriminatedUnion('event', [followUpCreated, followUpUpdated, followUpDeleted]).superRefine(requireUpdatedFields);
+export type ImpactFollowUpWebhook = z.infer<typeof impactFollowUpWebhookSchema>;
+
+/** Every event the contract defines; a webhook subscription names the ones it wants (§1). */
+export const ALL_IMPACT_EVENTS = [...IMPACT_EVENTS, ...IMPACT_NOTE_EVENTS, ...IMPACT_FOLLOW_UP_EVENTS] as const;
+export const anyImpactEventNameSchema = z.enum(ALL_IMPACT_EVENTS);
+export type AnyImpactEventName = z.infer<typeof anyImpactEventNameSchema>;
+
+/** Any contract webhook (the relay's view: it stores every event a subscription may send). */
+export const anyImpactWebhookSchema = z
+  .discriminatedUnion('event', [incidentCreated, incidentUpdated, keyEventsUpdated, noteCreated, noteUpdated, noteDeleted, followUpCreated, followUpUpdated, followUpDeleted])
+  .superRefine(requireUpdatedFields);
+export type AnyImpactWebhook = z.infer<typeof anyImpactWebhookSchema>;

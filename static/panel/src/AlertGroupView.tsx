@@ -1,12 +1,15 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
+import { LinkButton } from '@atlaskit/button/new';
 import type { IssueAlertGroup } from '../../../src/forge/entry/resolvers/contract';
+import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
+import { IssueLink } from '../../shared/IssueLink';
 import { useResolverAction } from '../../shared/resolver-hooks';
-import { Lozenge, TableHead, formatTime } from '../../shared/ui';
+import { Lozenge, TableHead, Time } from '../../shared/ui';
 import { IssueActions, type IssueJob } from './IssueActions';
 
 /** The alert problem behind an issue, with Alertmanager links and the resync / unlink actions. */
-export function AlertGroupView({ client, group: initial, onChanged }: { client: ResolverClient; group: IssueAlertGroup; onChanged: () => void }) {
+export function AlertGroupView({ bridge, client, group: initial, onChanged, onUnlinked }: { bridge: Bridge; client: ResolverClient; group: IssueAlertGroup; onChanged: () => void; onUnlinked: (what: string) => void }) {
   const [group, setGroup] = useState(initial);
   const action = useResolverAction<IssueJob>();
   const firing = group.alerts.filter((a) => a.status === 'firing').length;
@@ -32,25 +35,27 @@ export function AlertGroupView({ client, group: initial, onChanged }: { client: 
         leading={
           <>
             {group.alertmanagerUrl && (
-              <a className="button" href={group.alertmanagerUrl} target="_blank" rel="noreferrer">
+              <LinkButton href={group.alertmanagerUrl} target="_blank" rel="noreferrer">
                 Open in Alertmanager
-              </a>
+              </LinkButton>
             )}
             {group.silenceUrl && (
-              <a className="button" href={group.silenceUrl} target="_blank" rel="noreferrer">
+              <LinkButton href={group.silenceUrl} target="_blank" rel="noreferrer">
                 Silence {group.grouping === 'group' ? 'group' : 'alert'}
-              </a>
+              </LinkButton>
             )}
           </>
         }
-        question={
-          <>
-            Unlink {group.issueKey}? The app forgets this issue; the next alert of this {group.grouping === 'group' ? 'group' : 'fingerprint'} opens a new issue.
-          </>
+        question={`Unlink ${group.issueKey}?`}
+        consequence={
+          <p>
+            The app forgets this issue: it gets no more comments or transitions from Alertmanager, and the next alert of this {group.grouping === 'group' ? 'group' : 'fingerprint'} opens a
+            new issue. The issue itself stays as it is.
+          </p>
         }
         onResync={resync}
         unlink={() => client.call('unlinkIssueAlertGroup')}
-        onUnlinked={onChanged}
+        onUnlinked={() => onUnlinked(`Unlinked from the alert ${group.grouping === 'group' ? 'group' : 'fingerprint'} of rule ${group.ruleId}.`)}
       />
       <dl className="facts">
         <dt>{group.grouping === 'group' ? 'Group' : 'Fingerprint'}</dt>
@@ -58,19 +63,28 @@ export function AlertGroupView({ client, group: initial, onChanged }: { client: 
           <code>{group.identity}</code>
         </dd>
         <dt>First seen</dt>
-        <dd>{formatTime(group.firstSeen)}</dd>
+        <dd><Time iso={group.firstSeen} /></dd>
         <dt>Last change</dt>
-        <dd>{formatTime(group.lastSeen)}</dd>
+        <dd><Time iso={group.lastSeen} /></dd>
         {group.currentIssueKey && group.currentIssueKey !== group.issueKey && (
           <>
             <dt>Now tracked on</dt>
-            <dd>{group.currentIssueKey}</dd>
+            <dd>
+              <IssueLink bridge={bridge} issueKey={group.currentIssueKey} />
+            </dd>
           </>
         )}
         {group.previousIssueKeys.length > 0 && (
           <>
             <dt>Earlier issues</dt>
-            <dd>{group.previousIssueKeys.join(', ')}</dd>
+            <dd>
+              {group.previousIssueKeys.map((key, i) => (
+                <Fragment key={key}>
+                  {i > 0 && ', '}
+                  <IssueLink bridge={bridge} issueKey={key} />
+                </Fragment>
+              ))}
+            </dd>
           </>
         )}
       </dl>
@@ -84,8 +98,8 @@ export function AlertGroupView({ client, group: initial, onChanged }: { client: 
                 <code>{a.fingerprint}</code>
               </td>
               <td>{a.status === 'firing' ? <Lozenge tone="removed">firing</Lozenge> : <Lozenge tone="success">resolved</Lozenge>}</td>
-              <td>{formatTime(a.startsAt)}</td>
-              <td>{formatTime(a.endsAt)}</td>
+              <td><Time iso={a.startsAt} /></td>
+              <td><Time iso={a.endsAt} /></td>
               <td className="actions">
                 {a.generatorUrl && (
                   <a href={a.generatorUrl} target="_blank" rel="noreferrer" aria-label={`Source of ${a.name ?? a.fingerprint}`}>

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
+import { LinkButton } from '@atlaskit/button/new';
 import type { IssueIncident } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction } from '../../shared/resolver-hooks';
-import { Lozenge, formatTime } from '../../shared/ui';
+import { Lozenge, Time } from '../../shared/ui';
 import { IssueActions, type IssueJob } from './IssueActions';
-import { IssueLink } from './IssueLink';
+import { syncSummaryForPeople } from './sync-wording';
+import { IssueLink } from '../../shared/IssueLink';
 
 /** The resync runs on the queue: the page asks again every POLL_MS, at most POLL_TRIES times (30 s). */
 const POLL_MS = 750;
@@ -14,7 +16,7 @@ const POLL_TRIES = 40;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The Impact incident behind an incident issue: both sides' status, priority, commander, sync health; resync and unlink. */
-export function IncidentView({ bridge, client, incident: initial, onChanged }: { bridge: Bridge; client: ResolverClient; incident: IssueIncident; onChanged: () => void }) {
+export function IncidentView({ bridge, client, incident: initial, onChanged, onUnlinked }: { bridge: Bridge; client: ResolverClient; incident: IssueIncident; onChanged: () => void; onUnlinked: (what: string) => void }) {
   const [incident, setIncident] = useState(initial);
   const action = useResolverAction<IssueJob>();
   const { setError, setNotice } = action;
@@ -56,7 +58,7 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
       }
       setIncident(next.value);
       // null: a newer request replaced this one; the incident just read shows where it stands.
-      if (!resync || resync.outcome === 'synced') setNotice(`Resynced with Impact: ${resync?.detail ?? 'done'}.`);
+      if (!resync || resync.outcome === 'synced') setNotice(`Resynced with Impact: ${resync?.detail ? syncSummaryForPeople(resync.detail) : 'done'}.`);
       else if (resync.outcome === 'not-linked') onChanged();
       else {
         setNotice(null);
@@ -72,27 +74,68 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
       notice: 'Resync queued: Jira is being brought up to date with Impact…',
       then: (queued) => awaitResync(queued.requestId),
     });
+  /** The other side of an out-of-sync incident: Impact is brought to Jira's values (project admins). */
+  const useJira = () =>
+    action.run('resync', () => client.call('resyncIssueIncident', { side: 'jira' }), {
+      notice: 'Resync queued: Impact is being brought up to date with Jira…',
+      then: (queued) => awaitResync(queued.requestId),
+    });
 
   return (
     <div data-testid="incident">
+      {incident.title && (
+        <h2 className="incident-title" data-testid="incident-title">
+          {incident.title}
+        </h2>
+      )}
       <IssueActions
         action={action}
         leading={
           <>
             <strong>Impact incident {incident.incidentId}</strong>
+            {incident.impactUrl && (
+              <LinkButton href={incident.impactUrl} target="_blank" rel="noreferrer" spacing="compact">
+                Open in Impact
+              </LinkButton>
+            )}
             {incident.priority !== null && <Lozenge tone={incident.priority <= 2 ? 'removed' : 'moved'}>P{incident.priority}</Lozenge>}
-            {failing ? <Lozenge tone="removed">sync failing</Lozenge> : incident.lastSync ? <Lozenge tone="success">in sync</Lozenge> : <Lozenge>not synced yet</Lozenge>}
+            {incident.outOfSync.length > 0 ? (
+              <Lozenge tone="removed">out of sync</Lozenge>
+            ) : failing ? (
+              <Lozenge tone="removed">sync failing</Lozenge>
+            ) : incident.lastSync ? (
+              <Lozenge tone="success">in sync</Lozenge>
+            ) : (
+              <Lozenge>not synced yet</Lozenge>
+            )}
           </>
         }
-        question={
-          <>
-            Unlink {incident.issueKey} from {incident.incidentId}? The app stops syncing this issue; the next change of the incident in Impact opens a new issue.
-          </>
+        question={`Unlink ${incident.issueKey} from ${incident.incidentId}?`}
+        consequence={
+          <p>
+            The app stops syncing this issue with Impact in both directions, and the next change of {incident.incidentId} in Impact opens a new issue. The issue itself stays as it is.
+          </p>
         }
         onResync={resync}
         unlink={() => client.call('unlinkIssueIncident')}
-        onUnlinked={onChanged}
+        onUnlinked={() => onUnlinked(`Unlinked from Impact incident ${incident.incidentId}.`)}
       />
+      {incident.outOfSync.length > 0 && (
+        <div role="alert" data-testid="out-of-sync">
+          <strong>Out of sync.</strong> Resync makes Jira match Impact;{' '}
+          <button type="button" className="link" data-testid="use-jira" onClick={() => void useJira()}>
+            use Jira’s values instead
+          </button>
+          .
+          <ul>
+            {incident.outOfSync.map((f) => (
+              <li key={f.field}>
+                {f.field}: Impact “{f.impact || '(none)'}”, Jira “{f.jira || '(none)'}”. <span className="subtle">{f.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <dl className="facts">
         <dt>Jira status</dt>
         <dd data-testid="jira-status">{incident.jiraStatus ?? '—'}</dd>
@@ -106,14 +149,26 @@ export function IncidentView({ bridge, client, incident: initial, onChanged }: {
         <dt>Priority</dt>
         <dd data-testid="priority">{incident.priority !== null ? `P${incident.priority}` : '—'}</dd>
         <dt>Commander</dt>
-        <dd>{incident.commander ?? <span className="subtle">none</span>}</dd>
+        <dd data-testid="commander">
+          {incident.commander ? (
+            incident.commanderName ? (
+              <>
+                <span>{incident.commanderName}</span> <span className="subtle">{incident.commander}</span>
+              </>
+            ) : (
+              incident.commander
+            )
+          ) : (
+            <span className="subtle">none</span>
+          )}
+        </dd>
         <dt>Last sync</dt>
-        <dd>{formatTime(incident.lastSync)}</dd>
+        <dd><Time iso={incident.lastSync} /></dd>
         <dt>Last error</dt>
         <dd>
           {incident.lastError ? (
             <span role={failing ? 'alert' : undefined}>
-              {formatTime(incident.lastError.at)}: {incident.lastError.reason}
+              <Time iso={incident.lastError.at} />: {incident.lastError.reason}
             </span>
           ) : (
             <span className="subtle">none</span>

@@ -4,7 +4,9 @@ import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
 import { errorOf } from '../../shared/resolver-hooks';
 import type { LocalBridge } from '../../shared/local-bridge';
-import { ErrorMessage, LocalUserBar } from '../../shared/ui';
+import { AccessProvider } from '../../shared/access';
+import { FeedbackProvider } from '../../shared/feedback';
+import { ErrorMessage, InfoMessage, Loading, LocalUserBar } from '../../shared/ui';
 import { AlertGroupView } from './AlertGroupView';
 import { IncidentView } from './IncidentView';
 import { PostMortemView } from './PostMortemView';
@@ -25,6 +27,15 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
   const [generation, setGeneration] = useState(0);
   const [state, setState] = useState<State>({ kind: 'loading' });
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  /** What this page just unlinked the issue from: after an unlink the issue is no longer linked, but it was not "never linked". */
+  const [unlinked, setUnlinked] = useState<string | null>(null);
+  const afterUnlink = useCallback(
+    (what: string) => {
+      setUnlinked(what);
+      reload();
+    },
+    [reload],
+  );
   useEffect(() => {
     let live = true;
     setState({ kind: 'loading' });
@@ -44,17 +55,26 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
   }, [client, generation]);
 
   return (
-    <>
+    <FeedbackProvider>
       {bridge.local && <LocalUserBar bridge={bridge as LocalBridge} onChange={reload} />}
-      <main className="panel">
+      <main className="panel" key={generation}>
+        <AccessProvider client={client}>
         <h1 className="visually-hidden">Incident Bridge</h1>
-        {state.kind === 'loading' && <p className="subtle">Loading…</p>}
+        {state.kind === 'loading' && <Loading label="Loading what this issue is linked to" />}
         {state.kind === 'error' && <ErrorMessage error={state.error} title="Cannot show this issue's link" />}
-        {state.kind === 'none' && <p className="subtle">This issue was not created from an Alertmanager alert or an Impact incident.</p>}
-        {state.kind === 'alert' && <AlertGroupView client={client} group={state.group} onChanged={reload} />}
-        {state.kind === 'incident' && <IncidentView bridge={bridge} client={client} incident={state.incident} onChanged={reload} />}
+        {state.kind === 'none' &&
+          (unlinked ? (
+            <InfoMessage title="Not linked any more">
+              <p data-testid="unlinked">{unlinked} This issue keeps its history but receives no more updates; new alerts or incident changes open a new issue.</p>
+            </InfoMessage>
+          ) : (
+            <p className="subtle">This issue was not created from an Alertmanager alert or an Impact incident.</p>
+          ))}
+        {state.kind === 'alert' && <AlertGroupView bridge={bridge} client={client} group={state.group} onChanged={reload} onUnlinked={afterUnlink} />}
+        {state.kind === 'incident' && <IncidentView bridge={bridge} client={client} incident={state.incident} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'post-mortem' && <PostMortemView bridge={bridge} postMortem={state.postMortem} />}
+        </AccessProvider>
       </main>
-    </>
+    </FeedbackProvider>
   );
 }

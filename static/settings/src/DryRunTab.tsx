@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useState } from 'react';
 import type { RuleVerdict } from '../../../src/forge/domain/alerts/rules';
 import type { DryRunReport } from '../../../src/forge/entry/resolvers/contract';
@@ -81,9 +82,9 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
         <label htmlFor="dry-run-payload">Alertmanager payload (JSON)</label>
         <textarea id="dry-run-payload" className="code" rows={10} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       </div>
-      <button type="button" className="primary" onClick={() => void run()} disabled={running}>
+      <Button appearance="primary" onClick={() => void run()} isDisabled={running}>
         {running ? 'Running…' : 'Run dry run'}
-      </button>
+      </Button>
       {error && (
         <div style={{ marginTop: 16 }}>
           <ErrorMessage error={error} title="Cannot dry-run" />

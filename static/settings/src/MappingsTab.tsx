@@ -1,10 +1,12 @@
-import { useId, type ReactNode } from 'react';
+import Button from '@atlaskit/button/new';
+import { useId, useRef, type ReactNode } from 'react';
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
 import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
 import type { IncidentMappings } from '../../../src/forge/entry/resolvers/contract';
+import { Editable } from '../../shared/access';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ActionMessages, ErrorMessage, Form, TableHead } from '../../shared/ui';
+import { Loading, ActionMessages, ErrorMessage, Form, TableHead } from '../../shared/ui';
 
 /** The Jira → Impact map as editable rows (a record cannot hold a half-typed or empty key). */
 interface Draft {
@@ -44,13 +46,47 @@ function TextField({ id, label, help, placeholder, value, onChange }: { id: stri
   );
 }
 
+/** What is wrong with each editable row, found before saving and shown in the row. */
+export interface RowProblems {
+  readonly jiraToImpact: readonly (string | null)[];
+  readonly customFields: readonly ({ readonly key?: string; readonly fieldId?: string } | null)[];
+}
+
+export function rowProblems(draft: Draft): RowProblems {
+  const seen = new Map<string, number>();
+  const jiraToImpact = draft.jiraToImpact.map(([name]) => {
+    const key = name.trim().toLowerCase();
+    if (key === '') return 'Enter a Jira status name, or remove this row.';
+    const count = (seen.get(key) ?? 0) + 1;
+    seen.set(key, count);
+    return count > 1 ? `“${name.trim()}” is listed above already (names compare case-insensitively).` : null;
+  });
+  const customFields = draft.mappings.fields.customFields.map((f) => {
+    const key = f.source.kind === 'custom_id' && f.source.key.trim() === '' ? 'Enter the Impact custom id key.' : undefined;
+    const fieldId = /^customfield_\d+$/.test(f.fieldId.trim()) ? undefined : 'A Jira custom field id such as customfield_10500.';
+    return key || fieldId ? { ...(key ? { key } : {}), ...(fieldId ? { fieldId } : {}) } : null;
+  });
+  return { jiraToImpact, customFields };
+}
+
+const hasRowProblems = (p: RowProblems) => p.jiraToImpact.some((x) => x !== null) || p.customFields.some((x) => x !== null);
+
+/** An input's problem under it, tied to it for screen readers. */
+function RowError({ id, message }: { id: string; message: string | undefined | null }) {
+  return message ? (
+    <div className="field-error" id={id}>
+      {message}
+    </div>
+  ) : null;
+}
+
 /** The last cell of an editable row. */
 function RemoveCell({ label, onRemove }: { label: string; onRemove: () => void }) {
   return (
     <td className="actions">
-      <button type="button" className="subtle-btn compact" aria-label={label} onClick={onRemove}>
+      <Button appearance="subtle" spacing="compact" aria-label={label} onClick={onRemove}>
         Remove
-      </button>
+      </Button>
     </td>
   );
 }
@@ -64,7 +100,9 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
     return r.ok ? { ok: true, value: draftOf(r.value) } : r;
   }, [client]);
   const action = useResolverAction<'save'>();
-  if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <p className="subtle">Loading…</p>;
+  // What the priority target had before a switch, so switching back restores it instead of wiping it.
+  const remembered = useRef<{ fieldId?: string; names?: Extract<PriorityTarget, { kind: 'jira-priority' }>['names'] }>({});
+  if (!draft) return error ? <ErrorMessage error={error} title="Could not load the mappings" /> : <Loading label="Loading the mappings" />;
 
   const m = draft.mappings;
   const edit = (change: (m: IncidentMappings) => IncidentMappings) => {
@@ -79,175 +117,210 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
     edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.map((f, i) => (i === index ? change(f) : f)) } }));
   const setPriority = (priority: PriorityTarget) => edit((x) => ({ ...x, fields: { ...x.fields, priority } }));
 
-  const save = () => action.run('save', () => client.call('saveIncidentMappings', { mappings: mappingsOf(draft) }), { notice: 'Mappings saved.', then: (saved) => setDraft(draftOf(saved)) });
+  const problems = rowProblems(draft);
+  const invalidRows = hasRowProblems(problems);
+  const save = () =>
+    invalidRows
+      ? action.setError({ code: 'invalid-input', message: 'some rows are incomplete: see the messages in the rows' })
+      : action.run('save', () => client.call('saveIncidentMappings', { mappings: mappingsOf(draft) }), { notice: 'Mappings saved.', then: (saved) => setDraft(draftOf(saved)) });
 
   const priority = m.fields.priority;
   return (
     <Form onSubmit={save}>
-      <p className="subtle">How Impact incidents become Jira issues in this site, and back. Saving needs the Administer Projects permission in every project named here.</p>
+      <Editable>
+        <p className="subtle">How Impact incidents become Jira issues in this site, and back. Saving needs the Administer Projects permission in every project named here.</p>
 
-      <h2>Incident issues</h2>
-      <div className="field-grid">
-        <TextField id={id('project')} label="Incident project key" value={m.fields.projectKey} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, projectKey: v } }))} />
-        <TextField id={id('type')} label="Incident issue type" value={m.fields.issueTypeName} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, issueTypeName: v } }))} />
-        <TextField id={id('label')} label="Label on every incident issue" help="Empty for none." value={m.fields.label ?? ''} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, label: v === '' ? null : v } }))} />
-      </div>
+        <h2>Incident issues</h2>
+        <div className="field-grid">
+          <TextField id={id('project')} label="Incident project key" value={m.fields.projectKey} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, projectKey: v } }))} />
+          <TextField id={id('type')} label="Incident issue type" value={m.fields.issueTypeName} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, issueTypeName: v } }))} />
+          <TextField id={id('label')} label="Label on every incident issue" help="Empty for none." value={m.fields.label ?? ''} onChange={(v) => edit((x) => ({ ...x, fields: { ...x.fields, label: v === '' ? null : v } }))} />
+        </div>
 
-      <h2>Status: Impact → Jira</h2>
-      <table aria-label="Impact status to Jira status">
-        <TableHead columns={['Impact status', 'Jira status']} />
-        <tbody>
-          {IMPACT_STATUSES.map((s) => (
-            <tr key={s}>
-              <td>
-                <label htmlFor={id(`i2j-${s}`)}>{s}</label>
-              </td>
-              <td>
-                <input
-                  id={id(`i2j-${s}`)}
-                  type="text"
-                  aria-label={`Jira status for ${s}`}
-                  value={m.statuses.impactToJira[s]}
-                  onChange={(e) => edit((x) => ({ ...x, statuses: { ...x.statuses, impactToJira: { ...x.statuses.impactToJira, [s]: e.target.value } } }))}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-
-      <h2>Status: Jira → Impact</h2>
-      <p className="field-help">Jira statuses not listed are not sent to Impact. Names compare case-insensitively.</p>
-      <table aria-label="Jira status to Impact status">
-        <TableHead columns={['Jira status', 'Impact status']} hiddenActions />
-        <tbody>
-          {draft.jiraToImpact.map(([name, status], i) => (
-            <tr key={i}>
-              <td>
-                <input type="text" aria-label={`Jira status ${i + 1}`} value={name} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))} />
-              </td>
-              <td>
-                <select aria-label={`Impact status for Jira status ${i + 1}`} value={status} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [r[0], e.target.value as ImpactStatus] : r)))}>
-                  {IMPACT_STATUSES.map((s) => (
-                    <option key={s}>{s}</option>
-                  ))}
-                </select>
-              </td>
-              <RemoveCell label={`Remove Jira status ${i + 1}`} onRemove={() => editRows((rows) => rows.filter((_, j) => j !== i))} />
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <button type="button" onClick={() => editRows((rows) => [...rows, ['', 'OPEN']])}>
-        Add Jira status
-      </button>
-
-      <h2>Priority</h2>
-      <div className="field-grid">
-        <Field id={id('prio-kind')} label="Impact priority goes to">
-          <select
-            id={id('prio-kind')}
-            value={priority.kind}
-            onChange={(e) => {
-              const kind = e.target.value as PriorityTarget['kind'];
-              const fieldId = priority.kind === 'jira-priority' ? 'customfield_' : priority.fieldId;
-              setPriority(kind === 'jira-priority' ? { kind, names: DEFAULT_NAMES } : { kind, fieldId });
-            }}
-          >
-            {PRIORITY_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {k === 'custom-select' ? 'a select custom field (options 1–5)' : k === 'custom-number' ? 'a number custom field' : "Jira's priority field"}
-              </option>
+        <h2>Status: Impact → Jira</h2>
+        <table aria-label="Impact status to Jira status">
+          <TableHead columns={['Impact status', 'Jira status']} />
+          <tbody>
+            {IMPACT_STATUSES.map((s) => (
+              <tr key={s}>
+                <td>
+                  <label htmlFor={id(`i2j-${s}`)}>{s}</label>
+                </td>
+                <td>
+                  <input
+                    id={id(`i2j-${s}`)}
+                    type="text"
+                    aria-label={`Jira status for ${s}`}
+                    value={m.statuses.impactToJira[s]}
+                    onChange={(e) => edit((x) => ({ ...x, statuses: { ...x.statuses, impactToJira: { ...x.statuses.impactToJira, [s]: e.target.value } } }))}
+                  />
+                </td>
+              </tr>
             ))}
-          </select>
-        </Field>
-        {priority.kind !== 'jira-priority' ? (
-          <TextField id={id('prio-field')} label="Priority field id" value={priority.fieldId} onChange={(v) => setPriority({ ...priority, fieldId: v })} />
-        ) : (
-          (['1', '2', '3', '4', '5'] as const).map((p) => (
-            <TextField key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`} value={priority.names[p]} onChange={(v) => setPriority({ ...priority, names: { ...priority.names, [p]: v } })} />
-          ))
-        )}
-      </div>
+          </tbody>
+        </table>
 
-      <h2>Custom fields</h2>
-      <table aria-label="Custom field mapping">
-        <TableHead columns={['Impact value', 'Custom id key', 'Jira field id', 'Field type']} hiddenActions />
-        <tbody>
-          {m.fields.customFields.map((f, i) => (
-            <tr key={i}>
-              <td>
-                <select
-                  aria-label={`Impact value of custom field ${i + 1}`}
-                  value={f.source.kind}
-                  onChange={(e) => {
-                    const kind = e.target.value as CustomFieldSource['kind'];
-                    editField(i, (x) => ({ ...x, source: kind === 'custom_id' ? { kind, key: '' } : { kind } }));
-                  }}
-                >
-                  {SOURCES.map((s) => (
-                    <option key={s}>{s}</option>
-                  ))}
-                </select>
-              </td>
-              <td>
-                {f.source.kind === 'custom_id' ? (
-                  <input type="text" aria-label={`Custom id key of custom field ${i + 1}`} value={f.source.key} onChange={(e) => editField(i, (x) => ({ ...x, source: { kind: 'custom_id', key: e.target.value } }))} />
-                ) : (
-                  <span className="subtle">—</span>
-                )}
-              </td>
-              <td>
-                <input type="text" aria-label={`Jira field id of custom field ${i + 1}`} value={f.fieldId} onChange={(e) => editField(i, (x) => ({ ...x, fieldId: e.target.value }))} />
-              </td>
-              <td>
-                <select aria-label={`Field type of custom field ${i + 1}`} value={f.shape} onChange={(e) => editField(i, (x) => ({ ...x, shape: e.target.value as CustomFieldShape }))}>
-                  {SHAPES.map((s) => (
-                    <option key={s}>{s}</option>
-                  ))}
-                </select>
-              </td>
-              <RemoveCell label={`Remove custom field ${i + 1}`} onRemove={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.filter((_, j) => j !== i) } }))} />
-            </tr>
+        <h2>Status: Jira → Impact</h2>
+        <p className="field-help">Jira statuses not listed are not sent to Impact. Names compare case-insensitively.</p>
+        <table aria-label="Jira status to Impact status">
+          <TableHead columns={['Jira status', 'Impact status']} hiddenActions />
+          <tbody>
+            {draft.jiraToImpact.map(([name, status], i) => (
+              <tr key={i}>
+                <td>
+                  <input
+                    type="text"
+                    aria-label={`Jira status ${i + 1}`}
+                    value={name}
+                    aria-invalid={problems.jiraToImpact[i] ? true : undefined}
+                    aria-describedby={problems.jiraToImpact[i] ? id(`j2i-${i}-error`) : undefined}
+                    onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [e.target.value, r[1]] : r)))}
+                  />
+                  <RowError id={id(`j2i-${i}-error`)} message={problems.jiraToImpact[i]} />
+                </td>
+                <td>
+                  <select aria-label={`Impact status for Jira status ${i + 1}`} value={status} onChange={(e) => editRows((rows) => rows.map((r, j) => (j === i ? [r[0], e.target.value as ImpactStatus] : r)))}>
+                    {IMPACT_STATUSES.map((s) => (
+                      <option key={s}>{s}</option>
+                    ))}
+                  </select>
+                </td>
+                <RemoveCell label={`Remove Jira status ${i + 1}`} onRemove={() => editRows((rows) => rows.filter((_, j) => j !== i))} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Button onClick={() => editRows((rows) => [...rows, ['', 'OPEN']])}>
+          Add Jira status
+        </Button>
+
+        <h2>Priority</h2>
+        <div className="field-grid">
+          <Field id={id('prio-kind')} label="Impact priority goes to">
+            <select
+              id={id('prio-kind')}
+              value={priority.kind}
+              onChange={(e) => {
+                const kind = e.target.value as PriorityTarget['kind'];
+                if (priority.kind === 'jira-priority') remembered.current.names = priority.names;
+                else remembered.current.fieldId = priority.fieldId;
+                const fieldId = priority.kind === 'jira-priority' ? (remembered.current.fieldId ?? 'customfield_') : priority.fieldId;
+                setPriority(kind === 'jira-priority' ? { kind, names: remembered.current.names ?? DEFAULT_NAMES } : { kind, fieldId });
+              }}
+            >
+              {PRIORITY_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {k === 'custom-select' ? 'a select custom field (options 1–5)' : k === 'custom-number' ? 'a number custom field' : "Jira's priority field"}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {priority.kind !== 'jira-priority' ? (
+            <TextField id={id('prio-field')} label="Priority field id" value={priority.fieldId} onChange={(v) => setPriority({ ...priority, fieldId: v })} />
+          ) : (
+            (['1', '2', '3', '4', '5'] as const).map((p) => (
+              <TextField key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`} value={priority.names[p]} onChange={(v) => setPriority({ ...priority, names: { ...priority.names, [p]: v } })} />
+            ))
+          )}
+        </div>
+
+        <h2>Custom fields</h2>
+        <table aria-label="Custom field mapping">
+          <TableHead columns={['Impact value', 'Custom id key', 'Jira field id', 'Field type']} hiddenActions />
+          <tbody>
+            {m.fields.customFields.map((f, i) => (
+              <tr key={i}>
+                <td>
+                  <select
+                    aria-label={`Impact value of custom field ${i + 1}`}
+                    value={f.source.kind}
+                    onChange={(e) => {
+                      const kind = e.target.value as CustomFieldSource['kind'];
+                      editField(i, (x) => ({ ...x, source: kind === 'custom_id' ? { kind, key: '' } : { kind } }));
+                    }}
+                  >
+                    {SOURCES.map((s) => (
+                      <option key={s}>{s}</option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  {f.source.kind === 'custom_id' ? (
+                    <>
+                      <input
+                        type="text"
+                        aria-label={`Custom id key of custom field ${i + 1}`}
+                        value={f.source.key}
+                        aria-invalid={problems.customFields[i]?.key ? true : undefined}
+                        aria-describedby={problems.customFields[i]?.key ? id(`cf-${i}-key-error`) : undefined}
+                        onChange={(e) => editField(i, (x) => ({ ...x, source: { kind: 'custom_id', key: e.target.value } }))}
+                      />
+                      <RowError id={id(`cf-${i}-key-error`)} message={problems.customFields[i]?.key} />
+                    </>
+                  ) : (
+                    <span className="subtle">—</span>
+                  )}
+                </td>
+                <td>
+                  <input
+                    type="text"
+                    aria-label={`Jira field id of custom field ${i + 1}`}
+                    value={f.fieldId}
+                    aria-invalid={problems.customFields[i]?.fieldId ? true : undefined}
+                    aria-describedby={problems.customFields[i]?.fieldId ? id(`cf-${i}-field-error`) : undefined}
+                    onChange={(e) => editField(i, (x) => ({ ...x, fieldId: e.target.value }))}
+                  />
+                  <RowError id={id(`cf-${i}-field-error`)} message={problems.customFields[i]?.fieldId} />
+                </td>
+                <td>
+                  <select aria-label={`Field type of custom field ${i + 1}`} value={f.shape} onChange={(e) => editField(i, (x) => ({ ...x, shape: e.target.value as CustomFieldShape }))}>
+                    {SHAPES.map((s) => (
+                      <option key={s}>{s}</option>
+                    ))}
+                  </select>
+                </td>
+                <RemoveCell label={`Remove custom field ${i + 1}`} onRemove={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: x.fields.customFields.filter((_, j) => j !== i) } }))} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <Button onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: [...x.fields.customFields, { source: { kind: 'platform' }, fieldId: 'customfield_', shape: 'text' }] } }))}>
+          Add custom field
+        </Button>
+
+        <h2>Post-mortems</h2>
+        <label className="checkbox">
+          <input type="checkbox" checked={m.postMortem.enabled} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, enabled: e.target.checked } }))} />
+          Create a post-mortem issue when an incident reaches POST_MORTEM
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={m.postMortem.requirePostMortemToClose} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, requirePostMortemToClose: e.target.checked } }))} />
+          Block closing an incident issue that has no post-mortem
+        </label>
+        <div className="field-grid" style={{ marginTop: 8 }}>
+          <TextField id={id('pm-project')} label="Post-mortem project key" value={m.postMortem.projectKey} onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, projectKey: v } }))} />
+          <TextField id={id('pm-type')} label="Post-mortem issue type" value={m.postMortem.issueTypeName} onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, issueTypeName: v } }))} />
+        </div>
+        <h3>Post-mortem fields</h3>
+        <p className="field-help">A custom field id per section; empty puts the section in the description.</p>
+        <div className="field-grid">
+          {Object.entries(m.postMortem.sectionTargets).map(([key, target]) => (
+            <TextField
+              key={key}
+              id={id(`pm-${key}`)}
+              label={`Field for section ${key}`}
+              placeholder="description"
+              value={target ?? ''}
+              onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: v === '' ? null : v } } }))}
+            />
           ))}
-        </tbody>
-      </table>
-      <button type="button" onClick={() => edit((x) => ({ ...x, fields: { ...x.fields, customFields: [...x.fields.customFields, { source: { kind: 'platform' }, fieldId: 'customfield_', shape: 'text' }] } }))}>
-        Add custom field
-      </button>
+        </div>
 
-      <h2>Post-mortems</h2>
-      <label className="checkbox">
-        <input type="checkbox" checked={m.postMortem.enabled} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, enabled: e.target.checked } }))} />
-        Create a post-mortem issue when an incident reaches POST_MORTEM
-      </label>
-      <label className="checkbox">
-        <input type="checkbox" checked={m.postMortem.requirePostMortemToClose} onChange={(e) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, requirePostMortemToClose: e.target.checked } }))} />
-        Block closing an incident issue that has no post-mortem
-      </label>
-      <div className="field-grid" style={{ marginTop: 8 }}>
-        <TextField id={id('pm-project')} label="Post-mortem project key" value={m.postMortem.projectKey} onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, projectKey: v } }))} />
-        <TextField id={id('pm-type')} label="Post-mortem issue type" value={m.postMortem.issueTypeName} onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, issueTypeName: v } }))} />
-      </div>
-      <h3>Post-mortem fields</h3>
-      <p className="field-help">A custom field id per section; empty puts the section in the description.</p>
-      <div className="field-grid">
-        {Object.entries(m.postMortem.sectionTargets).map(([key, target]) => (
-          <TextField
-            key={key}
-            id={id(`pm-${key}`)}
-            label={`Field for section ${key}`}
-            placeholder="description"
-            value={target ?? ''}
-            onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: v === '' ? null : v } } }))}
-          />
-        ))}
-      </div>
-
-      <ActionMessages error={action.error} notice={action.notice} errorTitle="The mappings were not saved" />
-      <button type="submit" className="primary" disabled={action.busy !== null}>
-        {action.busy ? 'Saving…' : 'Save mappings'}
-      </button>
+        <ActionMessages error={action.error} errorTitle="The mappings were not saved" />
+        <Button appearance="primary" type="submit" isDisabled={action.busy !== null}>
+          {action.busy ? 'Saving…' : 'Save mappings'}
+        </Button>
+      </Editable>
     </Form>
   );
 }

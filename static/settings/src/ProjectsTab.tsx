@@ -3,12 +3,20 @@
  * delivery metrics and the bridge-created issues' response times, and the Impact people no Jira
  * account matched. Track / untrack / sync now are checked server-side (Administer Projects).
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
+import Button from '@atlaskit/button/new';
+import EmptyState from '@atlaskit/empty-state';
 import type { ProjectRow, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ActionMessages, ErrorMessage, Lozenge, TableHead, formatTime, type LozengeTone } from '../../shared/ui';
-import { BarChart, LineChart } from './ProjectCharts';
+import { Editable } from '../../shared/access';
+import { useFeedback } from '../../shared/feedback';
+import { Loading, ActionMessages, ErrorMessage, Form, Lozenge, TableHead, Time, type LozengeTone } from '../../shared/ui';
+import { formatDuration, weeklySeries } from './chart-series';
+
+// The chart library loads with this tab only.
+const BarChart = lazy(() => import('./ProjectCharts').then((m) => ({ default: m.BarChart })));
+const LineChart = lazy(() => import('./ProjectCharts').then((m) => ({ default: m.LineChart })));
 
 /** While a sync runs in the queue the page polls, a bounded number of times. */
 const POLL_MS = 1_000;
@@ -29,7 +37,6 @@ function statusTone(status: ProjectRow['status']): LozengeTone {
   }
 }
 
-const hours = (h: number | undefined) => (h === undefined ? '—' : `${h} h`);
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
 export function ProjectsTab({ client }: { client: ResolverClient }) {
@@ -58,46 +65,63 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
       },
     });
 
+  const feedback = useFeedback();
+  const untrack = async (row: ProjectRow) => {
+    const confirmed = await feedback.confirm({
+      title: `Stop tracking ${row.key}?`,
+      body: (
+        <p>
+          The app stops syncing {row.key} and deletes what it stored for its metrics{row.issueCount ? ` (${row.issueCount} synced issues)` : ''}. Jira issues are not changed.
+          Tracking {row.key} again syncs it from scratch.
+        </p>
+      ),
+      confirmLabel: 'Stop tracking',
+    });
+    if (confirmed) await act(() => client.call('untrackProject', { projectId: row.id, projectKey: row.key }), `${row.key} is no longer tracked.`);
+  };
   const toggle = (row: ProjectRow) =>
     row.tracked
-      ? act(() => client.call('untrackProject', { projectId: row.id, projectKey: row.key }), `${row.key} is no longer tracked.`)
+      ? untrack(row)
       : act(() => client.call('trackProject', { projectId: row.id, projectKey: row.key, name: row.name }), `${row.key} is tracked; its first sync is queued.`);
   const syncNow = (row: ProjectRow) => act(() => client.call('syncProjectNow', { projectId: row.id }), `Sync of ${row.key} queued.`);
 
   // A failed reload is reported where a refused change is.
   const error = action.error ?? projects.error;
-  if (!rows) return error ? <ErrorMessage error={error} /> : <p className="subtle">Loading…</p>;
+  if (!rows) return error ? <ErrorMessage error={error} /> : <Loading label="Loading the tracked projects" />;
   const tracked = rows.filter((r) => r.tracked);
   return (
     <div>
-      <ActionMessages error={error} notice={action.notice} errorTitle="Not changed" />
+      <ActionMessages error={error} errorTitle="Not changed" />
       <h2>Projects</h2>
-      <table aria-label="Projects">
-        <TableHead columns={['Tracked', 'Project', 'Status', 'Last sync', 'Issues', 'Last error', 'Actions']} />
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} data-project-key={row.key}>
-              <td>
-                <input type="checkbox" checked={row.tracked} onChange={() => void toggle(row)} aria-label={`Track ${row.key}`} />
-              </td>
-              <td>
-                <strong>{row.key}</strong> <span className="subtle">{row.name}</span>
-              </td>
-              <td data-testid={`status-${row.key}`}>{row.tracked ? <Lozenge tone={statusTone(row.status)}>{row.status ?? 'pending'}</Lozenge> : <span className="subtle">not tracked</span>}</td>
-              <td>{formatTime(iso(row.lastSyncEndMs))}</td>
-              <td>{row.tracked ? row.issueCount : '—'}</td>
-              <td>{row.lastError ?? '—'}</td>
-              <td className="actions">
-                <button className="compact" disabled={!row.tracked} onClick={() => void syncNow(row)}>
-                  Sync now<span className="visually-hidden"> {row.key}</span>
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Editable>
+        <table aria-label="Projects">
+          <TableHead columns={['Tracked', 'Project', 'Status', 'Last sync', 'Issues', 'Last error', 'Actions']} />
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} data-project-key={row.key}>
+                <td>
+                  <input type="checkbox" checked={row.tracked} onChange={() => void toggle(row)} aria-label={`Track ${row.key}`} />
+                </td>
+                <td>
+                  <strong>{row.key}</strong> <span className="subtle">{row.name}</span>
+                </td>
+                <td data-testid={`status-${row.key}`}>{row.tracked ? <Lozenge tone={statusTone(row.status)}>{row.status ?? 'pending'}</Lozenge> : <span className="subtle">not tracked</span>}</td>
+                <td><Time iso={iso(row.lastSyncEndMs)} /></td>
+                <td>{row.tracked ? row.issueCount : '—'}</td>
+                <td>{row.lastError ?? '—'}</td>
+                <td className="actions">
+                  <Button spacing="compact" isDisabled={!row.tracked} onClick={() => void syncNow(row)}>
+                    Sync now<span className="visually-hidden"> {row.key}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Editable>
+      <SyncSettings client={client} />
       {tracked.length === 0 ? (
-        <p className="subtle">Track a project to see its metrics.</p>
+        <EmptyState headingLevel={3} header="No project tracked" description="Track a project above to see its throughput, cycle time and story points." />
       ) : (
         tracked.map((row) => <ProjectMetricsCard key={`${row.id}-${row.lastSyncEndMs ?? 0}`} client={client} row={row} />)
       )}
@@ -116,7 +140,7 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
         {row.key} metrics <span className="subtle">· {row.name}</span>
       </h2>
       {error && <ErrorMessage error={error} />}
-      {!metrics && !error && <p className="subtle">Loading…</p>}
+      {!metrics && !error && <Loading label="Loading the metrics" />}
       {metrics && (
         <>
           <dl className="facts">
@@ -125,27 +149,35 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
             <dt>Resolved</dt>
             <dd>{metrics.resolved}</dd>
             <dt>Cycle time p50</dt>
-            <dd data-testid={`cycle-p50-${row.key}`}>{hours(metrics.cycleTimeHoursP50)}</dd>
+            <dd data-testid={`cycle-p50-${row.key}`}>{formatDuration(metrics.cycleTimeHoursP50)}</dd>
             <dt>Cycle time p85</dt>
-            <dd>{hours(metrics.cycleTimeHoursP85)}</dd>
+            <dd>{formatDuration(metrics.cycleTimeHoursP85)}</dd>
           </dl>
           <h3>Weekly throughput</h3>
-          <BarChart
-            title={`${row.key}: issues resolved per week (last ${WEEKS_SHOWN} weeks with resolutions)`}
-            unit="issues resolved"
-            testId={`throughput-${row.key}`}
-            points={metrics.weeklyThroughput.slice(-WEEKS_SHOWN).map((w) => ({ label: w.weekStart.slice(5, 10), value: w.resolved }))}
-          />
+          {metrics.weeklyThroughput.length === 0 ? (
+            <p className="subtle">No issue resolved yet: the chart appears with the first resolution.</p>
+          ) : (
+            <Suspense fallback={<Loading label="Loading the chart" />}>
+              <BarChart
+                title={`${row.key}: issues resolved per week (last ${WEEKS_SHOWN} weeks, weeks start on Monday)`}
+                unit="issues"
+                testId={`throughput-${row.key}`}
+                points={weeklySeries(metrics.weeklyThroughput, WEEKS_SHOWN, Date.now())}
+              />
+            </Suspense>
+          )}
           <h3>Story points completed per sprint</h3>
           {metrics.storyPointsPerSprint.length === 0 ? (
             <p className="subtle">No completed issues in a sprint yet.</p>
           ) : (
-            <LineChart
-              title={`${row.key}: story points completed per sprint`}
-              unit="story points"
-              testId={`sprints-${row.key}`}
-              points={metrics.storyPointsPerSprint.map((s) => ({ label: s.sprintName, value: s.completedPoints }))}
-            />
+            <Suspense fallback={<Loading label="Loading the chart" />}>
+              <LineChart
+                title={`${row.key}: story points completed per sprint`}
+                unit="points"
+                testId={`sprints-${row.key}`}
+                points={metrics.storyPointsPerSprint.map((s) => ({ label: s.sprintName, value: s.completedPoints }))}
+              />
+            </Suspense>
           )}
           <h3>Bridge-created issues</h3>
           {metrics.bridge.length === 0 ? (
@@ -161,10 +193,10 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
                     </td>
                     <td>{b.priority}</td>
                     <td>{b.issues}</td>
-                    <td>{hours(b.ackHoursP50)}</td>
-                    <td>{hours(b.ackHoursP85)}</td>
-                    <td>{hours(b.resolveHoursP50)}</td>
-                    <td>{hours(b.resolveHoursP85)}</td>
+                    <td>{formatDuration(b.ackHoursP50)}</td>
+                    <td>{formatDuration(b.ackHoursP85)}</td>
+                    <td>{formatDuration(b.resolveHoursP50)}</td>
+                    <td>{formatDuration(b.resolveHoursP85)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -184,7 +216,7 @@ function UserMatches({ client }: { client: ResolverClient }) {
       <div className="row">
         <h2 id="user-matching">Impact ⇄ Jira users</h2>
         <span className="spacer" />
-        <button onClick={() => void reload(true)}>Match users again</button>
+        <Button onClick={() => void reload(true)}>Match users again</Button>
       </div>
       <p className="subtle">
         Impact people are the incident commanders the app has seen. Each is matched to a Jira account by email where Jira shows it, otherwise by display name.
@@ -193,7 +225,7 @@ function UserMatches({ client }: { client: ResolverClient }) {
       {list && (
         <>
           <p>
-            {list.matched.length} of {list.impactUsersSeen} matched · checked {formatTime(new Date(list.computedAtMs).toISOString())}
+            {list.matched.length} of {list.impactUsersSeen} matched · checked <Time iso={new Date(list.computedAtMs).toISOString()} />
           </p>
           {list.unmatched.length + list.lookupErrors.length === 0 ? (
             <p className="subtle">Every Impact person seen has a Jira account.</p>
@@ -220,6 +252,62 @@ function UserMatches({ client }: { client: ResolverClient }) {
           )}
         </>
       )}
+    </section>
+  );
+}
+
+/** How often the scheduled sync runs and which field holds story points (saveProjectSyncSettings; admins only). */
+function SyncSettings({ client }: { client: ResolverClient }) {
+  const uid = useId();
+  const settings = useResolverQuery(() => client.call('getProjectSyncSettings'), [client]);
+  const action = useResolverAction<'save'>();
+  const [interval, setIntervalText] = useState<string | null>(null);
+  const [field, setField] = useState<string | null>(null);
+  if (!settings.value) return settings.error ? <ErrorMessage error={settings.error} title="Could not load the sync settings" /> : <Loading label="Loading the sync settings" />;
+  const current = settings.value;
+  const intervalText = interval ?? String(current.intervalHours);
+  const fieldText = field ?? current.storyPointsField ?? '';
+  const hours = Number(intervalText);
+  const intervalError = Number.isInteger(hours) && hours >= 1 && hours <= 24 ? null : 'a whole number of hours from 1 to 24';
+  const fieldError = fieldText === '' || /^customfield_\d+$/.test(fieldText.trim()) ? null : 'a custom field id such as customfield_10016, or empty to let the app find it';
+  const save = () =>
+    intervalError || fieldError
+      ? undefined
+      : action.run('save', () => client.call('saveProjectSyncSettings', { intervalHours: hours, storyPointsField: fieldText.trim() === '' ? null : fieldText.trim() }), {
+          notice: `Sync settings saved: every ${hours} h${fieldText.trim() ? `, story points from ${fieldText.trim()}` : ''}.`,
+          then: (saved) => {
+            settings.setValue(saved);
+            setIntervalText(null);
+            setField(null);
+          },
+        });
+  return (
+    <section aria-labelledby={`${uid}-h`}>
+      <h2 id={`${uid}-h`}>Sync settings</h2>
+      <Form className="card" label="Sync settings" onSubmit={save}>
+        <Editable>
+          <div className="field-grid">
+            <div className="field">
+              <label htmlFor={`${uid}-interval`}>Sync every (hours)</label>
+              <input id={`${uid}-interval`} type="text" inputMode="numeric" value={intervalText} onChange={(e) => setIntervalText(e.target.value)} aria-invalid={intervalError !== null} aria-describedby={`${uid}-interval-help`} />
+              <div className={intervalError ? 'field-error' : 'field-help'} id={`${uid}-interval-help`}>
+                {intervalError ?? 'The scheduled trigger syncs every tracked project this often (1 to 24).'}
+              </div>
+            </div>
+            <div className="field">
+              <label htmlFor={`${uid}-points`}>Story points field</label>
+              <input id={`${uid}-points`} type="text" value={fieldText} placeholder="found by the app" spellCheck={false} onChange={(e) => setField(e.target.value)} aria-invalid={fieldError !== null} aria-describedby={`${uid}-points-help`} />
+              <div className={fieldError ? 'field-error' : 'field-help'} id={`${uid}-points-help`}>
+                {fieldError ?? 'Leave empty to use the field the app discovers ("Story point estimate" or "Story Points").'}
+              </div>
+            </div>
+          </div>
+          <ActionMessages error={action.error} errorTitle="Sync settings not saved" />
+          <Button type="submit" appearance="primary" isDisabled={action.busy !== null || intervalError !== null || fieldError !== null}>
+            {action.busy ? 'Saving…' : 'Save sync settings'}
+          </Button>
+        </Editable>
+      </Form>
     </section>
   );
 }

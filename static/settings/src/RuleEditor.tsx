@@ -1,3 +1,4 @@
+import Button from '@atlaskit/button/new';
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList } from '../../../src/forge/entry/resolvers/contract';
@@ -99,7 +100,17 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
           </label>
         </div>
       </div>
-      <Field label="Summary template" id={fid('summaryTemplate')} errors={errors.summaryTemplate}>
+      <Field
+        label="Summary template"
+        id={fid('summaryTemplate')}
+        errors={errors.summaryTemplate}
+        help={
+          <>
+            Placeholders: <code>{'{{ labels.severity }}'}</code>, <code>{'{{ annotations.summary }}'}</code>, <code>{'{{ groupLabels.cluster }}'}</code>, <code>{'{{ status }}'}</code>; filters{' '}
+            <code>{'| default("none")'}</code>, <code>| capitalize</code>, <code>| upper</code>, <code>| lower</code>, <code>| trim</code>. Not Go templates.
+          </>
+        }
+      >
         <input id={fid('summaryTemplate')} type="text" className="code" value={draft.summaryTemplate} onChange={(e) => set('summaryTemplate', e.target.value)} {...aria('summaryTemplate')} />
       </Field>
       <div className="field" aria-live="polite">
@@ -119,12 +130,12 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
       </div>
       {errors.form && <ErrorMessage error={errors.form.join('; ')} title="Check the rule" />}
       <div className="row">
-        <button type="submit" className="primary" disabled={invalid || saving}>
+        <Button appearance="primary" type="submit" isDisabled={invalid || saving}>
           {saving ? 'Saving…' : 'Save rule'}
-        </button>
-        <button type="button" className="subtle-btn" onClick={onCancel}>
+        </Button>
+        <Button appearance="subtle" onClick={onCancel}>
           Cancel
-        </button>
+        </Button>
         {invalid && <span className="subtle">Fix the highlighted fields to save.</span>}
       </div>
     </Form>

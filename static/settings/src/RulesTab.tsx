@@ -1,9 +1,12 @@
+import Button from '@atlaskit/button/new';
 import { useState } from 'react';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
-import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
+import { Editable } from '../../shared/access';
+import { useFeedback } from '../../shared/feedback';
+import { InfoMessage, Loading, ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
 import { RuleEditor } from './RuleEditor';
 import { RulesYaml } from './RulesYaml';
 
@@ -12,13 +15,13 @@ type Editing = { readonly kind: 'none' } | { readonly kind: 'new' } | { readonly
 export function RulesTab({ client, projectKey }: { client: ResolverClient; projectKey: string | undefined }) {
   const { value: list, error: loadError, setValue: setList } = useResolverQuery(async () => okResult(await client.call('listAlertRules')), [client]);
   const action = useResolverAction<'change'>();
-  const { error, notice } = action;
+  const { error } = action;
   const [editing, setEditing] = useState<Editing>({ kind: 'none' });
-  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
+  const feedback = useFeedback();
 
   const apply = (call: () => Promise<ResolverResult<AlertRuleList>>, done: string) => action.run('change', call, { notice: done, then: setList });
 
-  if (!list) return loadError ? <ErrorMessage error={loadError} /> : <p className="subtle">Loading…</p>;
+  if (!list) return loadError ? <ErrorMessage error={loadError} /> : <Loading label="Loading the rules" />;
   const rules = list.rules;
   const move = (index: number, by: -1 | 1) => {
     const ids = rules.map((r) => r.id);
@@ -28,102 +31,101 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
     void apply(() => client.call('reorderAlertRules', { ids, expectedRevision: list.revision }), `Moved ${id} ${by < 0 ? 'up' : 'down'}.`);
   };
 
+  const remove = async (rule: Rule) => {
+    const confirmed = await feedback.confirm({
+      title: `Delete rule ${rule.name}?`,
+      body: (
+        <p>
+          Alerts matching <code>{rule.id}</code> will no longer create or update issues in {rule.target.projectKey}{' '}
+          {rules.length > 1 ? '(a later rule that matches them takes over)' : '(there is no other rule: they are only recorded)'}. Issues it created stay in Jira.
+          Export the rules as YAML first to keep a copy.
+        </p>
+      ),
+      confirmLabel: 'Delete rule',
+    });
+    if (confirmed) await apply(() => client.call('deleteAlertRule', { id: rule.id, expectedRevision: list.revision }), `${rule.name} deleted.`);
+  };
+
   return (
     <div>
-      <div className="row">
-        <h2 style={{ margin: 0 }}>Alert rules</h2>
-        <span className="spacer" />
-        <button type="button" className="primary" onClick={() => setEditing({ kind: 'new' })} disabled={editing.kind !== 'none'}>
-          Create rule
-        </button>
-      </div>
-      <p className="subtle">The first active rule whose matchers all hold decides the Jira project and how the issue is written.</p>
-      {error && <ErrorMessage error={error} title="Not changed" />}
-      <div aria-live="polite" className="visually-hidden">
-        {notice}
-      </div>
-      {editing.kind !== 'none' && (
-        <RuleEditor
-          key={editing.kind === 'edit' ? editing.rule.id : 'new'}
-          client={client}
-          list={list}
-          editing={editing.kind === 'edit' ? editing.rule : undefined}
-          projectKey={projectKey}
-          onSaved={(next) => {
-            setList(next);
-            setEditing({ kind: 'none' });
-            action.setNotice('Rule saved.');
-          }}
-          onCancel={() => setEditing({ kind: 'none' })}
-        />
-      )}
-      {rules.length === 0 ? (
-        <div className="message info">No rules yet: alerts are recorded but create no issues. Create a rule to start.</div>
-      ) : (
-        <table aria-label="Alert rules in order">
-          <TableHead columns={['#', 'Rule', 'Matchers', 'Target', 'State', 'Actions']} />
-          <tbody>
-            {rules.map((rule, i) => (
-              <tr key={rule.id} data-rule-id={rule.id}>
-                <td>{i + 1}</td>
-                <td>
-                  <strong>{rule.name}</strong>
-                  <div className="subtle">
-                    <code>{rule.id}</code>
-                  </div>
-                </td>
-                <td>
-                  {rule.matchers.map((m, j) => (
-                    <div key={j}>
-                      <code>{m}</code>
+      <Editable>
+        <div className="row">
+          <h2 style={{ margin: 0 }}>Alert rules</h2>
+          <span className="spacer" />
+          <Button appearance="primary" onClick={() => setEditing({ kind: 'new' })} isDisabled={editing.kind !== 'none'}>
+            Create rule
+          </Button>
+        </div>
+        <p className="subtle">The first active rule whose matchers all hold decides the Jira project and how the issue is written.</p>
+        {error && <ErrorMessage error={error} title="Not changed" />}
+        {editing.kind !== 'none' && (
+          <RuleEditor
+            key={editing.kind === 'edit' ? editing.rule.id : 'new'}
+            client={client}
+            list={list}
+            editing={editing.kind === 'edit' ? editing.rule : undefined}
+            projectKey={projectKey}
+            onSaved={(next) => {
+              setList(next);
+              setEditing({ kind: 'none' });
+              action.setNotice('Rule saved.');
+            }}
+            onCancel={() => setEditing({ kind: 'none' })}
+          />
+        )}
+        {rules.length === 0 ? (
+          <InfoMessage title="No rules yet">Alerts are recorded but create no issues. Create a rule to start.</InfoMessage>
+        ) : (
+          <table aria-label="Alert rules in order">
+            <TableHead columns={['#', 'Rule', 'Matchers', 'Target', 'State', 'Actions']} />
+            <tbody>
+              {rules.map((rule, i) => (
+                <tr key={rule.id} data-rule-id={rule.id}>
+                  <td>{i + 1}</td>
+                  <td>
+                    <strong>{rule.name}</strong>
+                    <div className="subtle">
+                      <code>{rule.id}</code>
                     </div>
-                  ))}
-                </td>
-                <td>
-                  {rule.target.projectKey} · {rule.target.issueType}
-                </td>
-                <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
-                <td className="actions">
-                  <button type="button" className="compact" aria-label={`Move ${rule.name} up`} disabled={i === 0} onClick={() => move(i, -1)}>
-                    ↑
-                  </button>
-                  <button type="button" className="compact" aria-label={`Move ${rule.name} down`} disabled={i === rules.length - 1} onClick={() => move(i, 1)}>
-                    ↓
-                  </button>
-                  <button type="button" className="compact" aria-label={`Edit ${rule.name}`} onClick={() => setEditing({ kind: 'edit', rule })}>
-                    Edit
-                  </button>
-                  <button
-                    type="button"
-                    className="compact"
-                    aria-label={`${rule.active ? 'Disable' : 'Enable'} ${rule.name}`}
-                    onClick={() => void apply(() => client.call('saveAlertRule', { rule: { ...rule, active: !rule.active }, expectedRevision: list.revision }), `${rule.name} ${rule.active ? 'disabled' : 'enabled'}.`)}
-                  >
-                    {rule.active ? 'Disable' : 'Enable'}
-                  </button>
-                  {confirmDelete === rule.id ? (
-                    <button
-                      type="button"
-                      className="compact danger"
-                      aria-label={`Confirm delete ${rule.name}`}
-                      onClick={() => {
-                        setConfirmDelete(null);
-                        void apply(() => client.call('deleteAlertRule', { id: rule.id, expectedRevision: list.revision }), `${rule.name} deleted.`);
-                      }}
+                  </td>
+                  <td>
+                    {rule.matchers.map((m, j) => (
+                      <div key={j}>
+                        <code>{m}</code>
+                      </div>
+                    ))}
+                  </td>
+                  <td>
+                    {rule.target.projectKey} · {rule.target.issueType}
+                  </td>
+                  <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
+                  <td className="actions">
+                    <Button spacing="compact" aria-label={`Move ${rule.name} up`} isDisabled={i === 0} onClick={() => move(i, -1)}>
+                      ↑
+                    </Button>
+                    <Button spacing="compact" aria-label={`Move ${rule.name} down`} isDisabled={i === rules.length - 1} onClick={() => move(i, 1)}>
+                      ↓
+                    </Button>
+                    <Button spacing="compact" aria-label={`Edit ${rule.name}`} onClick={() => setEditing({ kind: 'edit', rule })}>
+                      Edit
+                    </Button>
+                    <Button
+                      spacing="compact"
+                      aria-label={`${rule.active ? 'Disable' : 'Enable'} ${rule.name}`}
+                      onClick={() => void apply(() => client.call('saveAlertRule', { rule: { ...rule, active: !rule.active }, expectedRevision: list.revision }), `${rule.name} ${rule.active ? 'disabled' : 'enabled'}.`)}
                     >
-                      Confirm delete
-                    </button>
-                  ) : (
-                    <button type="button" className="compact" aria-label={`Delete ${rule.name}`} onClick={() => setConfirmDelete(rule.id)}>
+                      {rule.active ? 'Disable' : 'Enable'}
+                    </Button>
+                    <Button spacing="compact" aria-label={`Delete ${rule.name}`} onClick={() => void remove(rule)}>
                       Delete
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Editable>
       <RulesYaml client={client} list={list} onImported={(next) => setList(next)} />
     </div>
   );

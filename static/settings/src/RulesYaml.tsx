@@ -1,7 +1,9 @@
+import Button from '@atlaskit/button/new';
 import { useState } from 'react';
 import { importRulesYaml } from '../../../src/forge/domain/alerts/rules-yaml';
 import type { Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList } from '../../../src/forge/entry/resolvers/contract';
+import { Editable } from '../../shared/access';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction } from '../../shared/resolver-hooks';
 import { ActionMessages, Lozenge, TableHead } from '../../shared/ui';
@@ -61,9 +63,9 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
     <section aria-labelledby="yaml-heading">
       <h2 id="yaml-heading">YAML export and import</h2>
       <div className="row" style={{ marginBottom: 8 }}>
-        <button type="button" onClick={() => void doExport()}>
+        <Button onClick={() => void doExport()}>
           Export YAML
-        </button>
+        </Button>
         {exported !== null && (
           <a className="button" href={`data:application/yaml;charset=utf-8,${encodeURIComponent(exported)}`} download="incident-bridge-rules.yaml">
             Download
@@ -71,31 +73,33 @@ export function RulesYaml({ client, list, onImported }: { client: ResolverClient
         )}
       </div>
       {exported !== null && <pre data-testid="exported-yaml">{exported}</pre>}
-      <div className="field">
-        <label htmlFor="import-yaml">Paste a rules file to import (replaces every rule)</label>
-        <textarea
-          id="import-yaml"
-          className="code"
-          rows={6}
-          value={text}
-          spellCheck={false}
-          onChange={(e) => {
-            setText(e.target.value);
-            setReview(null);
-          }}
-        />
-      </div>
-      <div className="row" style={{ marginBottom: 8 }}>
-        <button type="button" onClick={doReview} disabled={text.trim() === ''}>
-          Review changes
-        </button>
-        {review && (
-          <button type="button" className="primary" onClick={() => void doImport()}>
-            Import {review.rules.length} rule(s)
-          </button>
-        )}
-      </div>
-      <ActionMessages error={action.error} notice={action.notice} errorTitle="Not imported" />
+      <Editable>
+        <div className="field">
+          <label htmlFor="import-yaml">Paste a rules file to import (replaces every rule)</label>
+          <textarea
+            id="import-yaml"
+            className="code"
+            rows={6}
+            value={text}
+            spellCheck={false}
+            onChange={(e) => {
+              setText(e.target.value);
+              setReview(null);
+            }}
+          />
+        </div>
+        <div className="row" style={{ marginBottom: 8 }}>
+          <Button onClick={doReview} isDisabled={text.trim() === ''}>
+            Review changes
+          </Button>
+          {review && (
+            <Button appearance="primary" onClick={() => void doImport()}>
+              Import {review.rules.length} rule(s)
+            </Button>
+          )}
+        </div>
+      </Editable>
+      <ActionMessages error={action.error} errorTitle="Not imported" />
       {review && (
         <table aria-label="Changes the import would make">
           <TableHead columns={['Rule', 'Change', 'Fields']} />

@@ -4,7 +4,10 @@
  */
 import { parseMatcher } from '../../../src/forge/domain/alerts/matchers';
 import { DEFAULT_DESCRIPTION_TEMPLATE, DEFAULT_SUMMARY_TEMPLATE, ruleSchema, type Rule } from '../../../src/forge/domain/alerts/rules';
-import { renderTemplate, templateWarnings, type TemplateContext } from '../../../src/forge/domain/alerts/templates';
+import { goTemplateError, renderTemplate, templateWarnings, type TemplateContext } from '../../../src/forge/domain/alerts/templates';
+
+/** The editor reports it on the template field (through ruleSchema); re-exported for its tests. */
+export { goTemplateError };
 
 export interface RuleDraft {
   readonly id: string;

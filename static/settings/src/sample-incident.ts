@@ -26,4 +26,5 @@ export const SAMPLE_INCIDENT: ImpactIncident = {
   created_at: '2026-11-19T10:07:00Z',
   updated_at: '2026-11-20T09:00:00Z',
   url: 'https://impact.example.com/incidents/INC-2042',
+  version: 7,
 };

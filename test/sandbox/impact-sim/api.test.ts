@@ -145,12 +145,23 @@ describe('Impact simulator API (contract v1)', () => {
   });
 
   describe('POST /api/v1/incidents/{id}/notes', () => {
-    it('stores the note and answers 201 with it; notes fire no webhook', async () => {
+    it('stores the note and answers 201 with it; the default subscription sends no note webhook', async () => {
       const res = await api(sim, 'POST', ImpactApiPaths.notes(id), { origin: 'incident-bridge', message: 'Post-mortem created in Jira: PM-4' });
       expect(res.status).toBe(201);
       const { note } = postNoteResponseSchema.parse(await res.json());
-      expect(note).toEqual({ id: 'note_1', incident_id: id, message: 'Post-mortem created in Jira: PM-4', origin: 'incident-bridge', created_at: '2026-11-23T06:14:48.106Z' });
-      expect(sim.store.notesOf(id)).toEqual([note]);
+      expect(note).toEqual({
+        id: 'note_1',
+        incident_id: id,
+        message: 'Post-mortem created in Jira: PM-4',
+        origin: 'incident-bridge',
+        author: null,
+        external_id: null,
+        version: 1,
+        created_at: '2026-11-23T06:14:48.106Z',
+        updated_at: '2026-11-23T06:14:48.106Z',
+        deleted_at: null,
+      });
+      expect(sim.notes.list(id)).toEqual([note]);
       expect(sim.webhooks.deliveries()).toHaveLength(1);
     });
 
@@ -162,7 +173,7 @@ describe('Impact simulator API (contract v1)', () => {
       const res = await api(sim, 'POST', ImpactApiPaths.notes(id), body);
       expect(res.status).toBe(422);
       expect((await errorOf(res)).details?.map((d) => d.path)).toContain(path);
-      expect(sim.store.notesOf(id)).toEqual([]);
+      expect(sim.notes.list(id)).toEqual([]);
     });
 
     it('answers 404 for an unknown incident', async () => {
@@ -191,7 +202,7 @@ describe('Impact simulator API (contract v1)', () => {
         expect(res.headers.get('www-authenticate')).toBe('Bearer realm="impact"');
         expect((await errorOf(res)).code).toBe('unauthorized');
         expect(sim.store.get(id)?.status).toBe('OPEN');
-        expect(sim.store.notesOf(id)).toEqual([]);
+        expect(sim.notes.list(id)).toEqual([]);
         expect(sim.webhooks.deliveries()).toHaveLength(1);
       });
     }

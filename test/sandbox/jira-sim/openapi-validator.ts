@@ -157,3 +157,13 @@ export function jiraSpecValidator(): OpenApiValidator {
   if (!shared) shared = new OpenApiValidator(JSON.parse(readFileSync(JIRA_SPEC_PATH, 'utf8')) as JsonObject);
   return shared;
 }
+
+export const JIRA_SOFTWARE_SPEC_PATH = path.resolve(__dirname, '../../../../shared/jira/jira-software.openapi.json');
+
+let software: OpenApiValidator | undefined;
+
+/** The pinned Jira Software (agile) spec, for `/rest/agile/1.0` responses. */
+export function jiraSoftwareSpecValidator(): OpenApiValidator {
+  if (!software) software = new OpenApiValidator(JSON.parse(readFileSync(JIRA_SOFTWARE_SPEC_PATH, 'utf8')) as JsonObject);
+  return software;
+}

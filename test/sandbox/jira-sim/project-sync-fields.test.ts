@@ -33,8 +33,21 @@ describe('story points, sprints and bulk issues', () => {
     expect(withHistory.length).toBeGreaterThan(50);
   });
 
-  it('refuses to edit the Sprint field (the Agile API is not simulated)', async () => {
+  it('refuses a Sprint field edit naming a sprint the site does not have (bulk-seeded sprint values are not sprints)', async () => {
     const res = await call(sim, 'PUT', `/rest/api/3/issue/${issues[0]!.key}`, { fields: { customfield_10020: 7 } });
     expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ errorMessages: [], errors: { customfield_10020: 'Sprint with id 7 does not exist.' } });
+  });
+
+  it('moves an issue into an open sprint by editing the Sprint field, keeping its closed sprints', async () => {
+    const board = sim.seed.addBoard({ name: 'PM board', projectKey: 'PM', type: 'scrum' });
+    const sprint = sim.seed.addSprint({ boardId: board.id, name: 'PM Sprint 9', createdDate: 0 });
+    const key = issues[1]!.key;
+    expect((await call(sim, 'PUT', `/rest/api/3/issue/${key}`, { fields: { customfield_10020: sprint.id } })).status).toBe(204);
+    const json = (await (await call(sim, 'GET', `/rest/api/3/issue/${key}?fields=customfield_10020`)).json()) as { fields: Record<string, unknown> };
+    expect(json.fields['customfield_10020']).toEqual([{ id: 7, name: 'Sprint 7', state: 'closed', boardId: 1 }, { id: sprint.id, name: 'PM Sprint 9', state: 'future', boardId: board.id }]);
+    expect((await call(sim, 'PUT', `/rest/api/3/issue/${key}`, { fields: { customfield_10020: null } })).status).toBe(204);
+    const cleared = (await (await call(sim, 'GET', `/rest/api/3/issue/${key}?fields=customfield_10020`)).json()) as { fields: Record<string, unknown> };
+    expect(cleared.fields['customfield_10020']).toEqual([{ id: 7, name: 'Sprint 7', state: 'closed', boardId: 1 }]);
   });
 });

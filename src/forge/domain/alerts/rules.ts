@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compileMatcher, formatMatcher, labelValue, parseMatcher, parseMatcherSyntax } from './matchers';
 import type { CompiledMatcher, Labels, Matcher, MatcherError } from './matchers';
+import { goTemplateError } from './templates';
 
 /**
  * Alertmanager → Jira rules: which alerts go where, and how the issue is written and kept up to date.
@@ -82,12 +83,19 @@ export const storedRuleSchema = z.object({
   resolve: resolveSchema.default({ policy: 'comment' }),
 });
 
-/** The shape accepted on save: every matcher must parse and every regex must compile. */
+/**
+ * The shape accepted on save: every matcher must parse and every regex must compile, and no template may use
+ * Alertmanager's Go syntax (it would render empty). Rules stored before load as they are.
+ */
 export const ruleSchema = storedRuleSchema.superRefine((rule, ctx) => {
   rule.matchers.forEach((text, i) => {
     const parsed = parseMatcher(text);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', path: ['matchers', i], message: `matcher ${i + 1} (${text}): ${parsed.error.message}` });
   });
+  for (const field of ['summaryTemplate', 'descriptionTemplate'] as const) {
+    const error = goTemplateError(rule[field]);
+    if (error) ctx.addIssue({ code: 'custom', path: [field], message: error });
+  }
 });
 
 export type Rule = z.output<typeof storedRuleSchema>;

@@ -101,3 +101,38 @@ function resolveOperand(s: string, context: TemplateContext): string {
 function own<T>(obj: Readonly<Record<string, T>>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
+
+/** Alertmanager's (Go text/template) names for what this app's templates call by lower-case paths. */
+const GO_NAMES: Readonly<Record<string, string>> = {
+  Labels: 'labels',
+  Annotations: 'annotations',
+  CommonLabels: 'groupLabels',
+  GroupLabels: 'groupLabels',
+  CommonAnnotations: 'annotations',
+  Status: 'status',
+  ExternalURL: 'externalURL',
+  Receiver: 'receiver',
+  Fingerprint: 'fingerprint',
+};
+
+/**
+ * Alertmanager's own notification templates are Go templates (`{{ .Labels.severity }}`, `{{ range .Alerts }}`);
+ * ours are not, and such a placeholder renders empty ("[]  on "). Answers why, with the placeholder to write
+ * instead, for the first Go-style placeholder; null when there is none.
+ */
+export function goTemplateError(template: string): string | null {
+  for (const match of template.matchAll(/\{\{-?\s*([^}]*?)\s*-?\}\}/g)) {
+    const expr = match[1] ?? '';
+    const dotted = /^\.([A-Za-z]+)((?:\.[A-Za-z_][A-Za-z0-9_]*)*)/.exec(expr);
+    const keyword = /^(range|if|else|end|with|define|template|block)\b/.exec(expr);
+    if (!dotted && !keyword) continue;
+    const written = match[0];
+    if (keyword) return `${written} is Go template syntax (Alertmanager's), which these templates do not run: use placeholders such as {{ labels.severity }} and filters such as | default("none")`;
+    const head = dotted?.[1] ?? '';
+    const ours = GO_NAMES[head];
+    const rest = (dotted?.[2] ?? '').replace(/^\./, '');
+    const suggestion = ours ? `{{ ${ours}${rest ? `.${rest}` : ''} }}` : '{{ labels.name }}';
+    return `${written} is Go template syntax (Alertmanager's) and would render empty: write ${suggestion} (no leading dot, lower case)`;
+  }
+  return null;
+}

@@ -63,3 +63,14 @@ export function textToAdf(value: string): AdfDoc {
     });
   return doc(blocks);
 }
+
+/** The plain text of an ADF document (a Jira comment): text nodes joined, one line per block. */
+export function adfPlainText(node: unknown): string {
+  const n = node as { type?: unknown; text?: unknown; content?: unknown } | null | undefined;
+  if (!n || typeof n !== 'object') return typeof node === 'string' ? node : '';
+  if (n.type === 'text' && typeof n.text === 'string') return n.text;
+  if (n.type === 'hardBreak') return '\n';
+  const children = Array.isArray(n.content) ? n.content.map(adfPlainText) : [];
+  const inline = n.type === 'paragraph' || n.type === 'heading';
+  return inline ? children.join('') : children.filter((c) => c !== '').join('\n');
+}

@@ -1,6 +1,6 @@
 import type { UpdateIncidentRequest, PostNoteRequest } from '../../../shared/impact/api';
 import type { IncidentIssueProperty } from './link';
-import type { AvailableTransition, TransitionStep } from './workflow-path';
+import type { AvailableTransition, TransitionStep } from '../workflow/workflow-path';
 
 /**
  * Commands the decisions return and adapters execute in order. Each is self-contained: an adapter needs

@@ -9,7 +9,7 @@ import { postMortemCreateFields, postMortemRefreshFields, renderPostMortem } fro
 import { jiraStatusFor, statusesAgree } from './status-map';
 import { GuardValues, stableValue } from './sync-values';
 import { accountIdForEmail, type UserLink } from './user-matching';
-import { findTransitionPath, type WorkflowGraph } from './workflow-path';
+import { findTransitionPath, type WorkflowGraph } from '../workflow/workflow-path';
 
 export interface ImpactToJiraInput {
   readonly webhook: ImpactWebhook;

@@ -1,6 +1,7 @@
 export * from './adf';
 export * from './commands';
 export * from './config';
+export * from './convergence';
 export * from './field-mapping';
 export * from './impact-to-jira';
 export * from './issue-links';
@@ -15,4 +16,4 @@ export * from './status-map';
 export * from './sync-values';
 export * from './timeline';
 export * from './user-matching';
-export * from './workflow-path';
+export * from '../workflow';

@@ -1,5 +1,5 @@
 import { normalizeName } from './status-map';
-import type { StatusCategoryKey } from './workflow-path';
+import type { StatusCategoryKey } from '../workflow/workflow-path';
 
 /** A Jira issue link type as `GET /rest/api/3/issueLinkType` returns it. */
 export interface IssueLinkType {

@@ -14,8 +14,11 @@ import { impactUserForAccount, normalizeEmail, type UserLink } from './user-matc
 export interface KnownIncident {
   readonly status: ImpactStatus;
   readonly priority: ImpactPriority;
-  readonly commander: Pick<ImpactUser, 'email'> | null;
+  /** `name` (for the issue panel) is absent from records stored before it was kept. */
+  readonly commander: (Pick<ImpactUser, 'email'> & { readonly name?: string }) | null;
   readonly title: string;
+  /** The incident's page in Impact, for the issue panel; absent from older records. */
+  readonly url?: string | null;
 }
 
 export interface JiraToImpactInput {
@@ -124,5 +127,6 @@ export function planJiraToImpact(input: JiraToImpactInput): SyncPlan<ImpactComma
 
 /** Note posted on the incident once its post-mortem issue exists. */
 export function postMortemCreatedNote(incidentId: string, issueKey: string, originMarker: string): ImpactCommand {
-  return { kind: 'post-note', incidentId, request: { origin: originMarker, message: `Post-mortem created in Jira: ${issueKey}` } };
+  // external_id: a repeat (an answer lost on the way back) is the same note, not a second one.
+  return { kind: 'post-note', incidentId, request: { origin: originMarker, message: `Post-mortem created in Jira: ${issueKey}`, external_id: `jira-post-mortem:${issueKey}` } };
 }

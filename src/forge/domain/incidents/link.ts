@@ -20,3 +20,25 @@ export interface IncidentIssueProperty {
 export function incidentProperty(incidentId: string, url: string | null): IncidentIssueProperty {
   return { incidentId, contractVersion: IMPACT_CONTRACT_VERSION, url };
 }
+
+/**
+ * Entity property on a post-mortem issue the app created (indexed like the incident issue's, under its own
+ * key so a lookup of one never finds the other).
+ */
+export const POST_MORTEM_PROPERTY_KEY = 'impact-post-mortem';
+
+export function postMortemProperty(incidentId: string): { readonly incidentId: string } {
+  return { incidentId };
+}
+
+const jqlString = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** JQL for the incident issue of an incident (the `impact-incident` property, indexed by the manifest). */
+export function incidentIssueJql(incidentId: string): string {
+  return `issue.property[${INCIDENT_PROPERTY_KEY}].incidentId = ${jqlString(incidentId)} ORDER BY created ASC`;
+}
+
+/** JQL for the post-mortem issue of an incident (the `impact-post-mortem` property). */
+export function postMortemIssueJql(incidentId: string): string {
+  return `issue.property[${POST_MORTEM_PROPERTY_KEY}].incidentId = ${jqlString(incidentId)} ORDER BY created ASC`;
+}

@@ -56,6 +56,18 @@ export function fillPlaceholders(template: string, ctx: RenderContext): string {
   return template.replace(/\{\{\s*([^}]+?)\s*\}\}/g, (whole, name: string) => placeholderValue(name, ctx) ?? whole);
 }
 
+/**
+ * The description sections the app owns are marked: each block placeholder's output (the timeline table,
+ * the mitigation events) sits in an expand whose title ends with OWNED_MARK. A refresh rewrites only the
+ * content of those expands; every other word of the description is the people's and stays as they left it.
+ */
+export const OWNED_MARK = '· kept up to date by Incident Bridge';
+const OWNED_TITLES: Readonly<Record<string, string>> = { timeline: `Timeline ${OWNED_MARK}`, mitigation_events: `Mitigation events ${OWNED_MARK}` };
+
+function owned(block: string, content: AdfBlock): AdfBlock {
+  return { type: 'expand', attrs: { title: OWNED_TITLES[block] ?? `${block} ${OWNED_MARK}` }, content: [content] };
+}
+
 function timelineTable(ctx: RenderContext): AdfBlock {
   const rows = buildTimeline(ctx.incident).map((e) => [formatUtc(e.at), e.text]);
   return table(['Time', 'Event'], rows);
@@ -69,8 +81,11 @@ function mitigationList(ctx: RenderContext, kinds: readonly string[]): AdfBlock 
   return events.length > 0 ? bulletList(events) : paragraph('No mitigation events recorded.');
 }
 
-/** Renders one section body (see post-mortem-template.ts for the line language). */
-export function renderSectionBody(body: string, ctx: RenderContext, mitigationKinds: readonly string[]): AdfBlock[] {
+/**
+ * Renders one section body (see post-mortem-template.ts for the line language). `marked`: the dynamic
+ * blocks go inside owned expands (description sections; a custom field is the app's as a whole).
+ */
+export function renderSectionBody(body: string, ctx: RenderContext, mitigationKinds: readonly string[], marked = false): AdfBlock[] {
   const blocks: AdfBlock[] = [];
   let para: string[] = [];
   let items: string[] = [];
@@ -85,7 +100,8 @@ export function renderSectionBody(body: string, ctx: RenderContext, mitigationKi
     const block = /^\s*\{\{\s*([a-z_]+)\s*\}\}\s*$/.exec(line)?.[1];
     if (block !== undefined && (BLOCK_PLACEHOLDERS as readonly string[]).includes(block)) {
       flush();
-      blocks.push(block === 'timeline' ? timelineTable(ctx) : mitigationList(ctx, mitigationKinds));
+      const rendered = block === 'timeline' ? timelineTable(ctx) : mitigationList(ctx, mitigationKinds);
+      blocks.push(marked ? owned(block, rendered) : rendered);
     } else if (line.trim() === '') {
       flush();
     } else if (line.startsWith('### ')) {
@@ -109,7 +125,7 @@ export function renderPostMortem(config: PostMortemConfig, ctx: RenderContext, o
   const customFields: Record<string, AdfDoc> = {};
   for (const section of config.sections) {
     if (only && !only(section)) continue;
-    const blocks = renderSectionBody(section.body, ctx, config.mitigationKinds);
+    const blocks = renderSectionBody(section.body, ctx, config.mitigationKinds, section.target.kind === 'description');
     switch (section.target.kind) {
       case 'description':
         description.push(heading(2, section.heading), ...blocks);
@@ -138,12 +154,47 @@ export function postMortemCreateFields(config: PostMortemConfig, render: PostMor
 }
 
 /**
- * Jira `fields` refreshing the key-event sections of an existing post-mortem. A description holding such
- * a section is rewritten whole (the app owns the description sections; humans write in the others).
+ * Jira `fields` refreshing the key-event sections of an existing post-mortem. For the description this is
+ * the freshly rendered document, to be merged into the current one with mergeOwnedSections (never written
+ * as it is: the description is the people's outside the owned sections).
  */
 export function postMortemRefreshFields(config: PostMortemConfig, ctx: RenderContext): Record<string, unknown> {
   const touched = config.sections.filter(dependsOnKeyEvents);
   const inDescription = touched.some((s) => s.target.kind === 'description');
   const refreshed = renderPostMortem(config, ctx, (s) => (s.target.kind === 'description' ? inDescription : dependsOnKeyEvents(s)));
   return { ...(inDescription && refreshed.description ? { description: refreshed.description } : {}), ...refreshed.customFields };
+}
+
+interface LooseNode {
+  readonly type?: unknown;
+  readonly attrs?: { readonly title?: unknown };
+  readonly content?: unknown;
+}
+
+const ownedTitle = (node: LooseNode): string | null =>
+  node.type === 'expand' && typeof node.attrs?.title === 'string' && node.attrs.title.endsWith(OWNED_MARK) ? node.attrs.title : null;
+
+/**
+ * The description as it is in Jira now, with the content of each owned section replaced by the fresh
+ * render's. Nothing else changes: not a word people wrote, nor a section they removed (an owned section a
+ * person deleted stays deleted). null when the description needs no write (nothing owned changed, or it
+ * is not an ADF document).
+ */
+export function mergeOwnedSections(current: unknown, fresh: AdfDoc): AdfDoc | null {
+  const now = current as { type?: unknown; content?: unknown } | null | undefined;
+  if (!now || now.type !== 'doc' || !Array.isArray(now.content)) return null;
+  const replacements = new Map<string, readonly AdfBlock[]>();
+  for (const block of fresh.content) {
+    const title = ownedTitle(block as LooseNode);
+    if (title !== null && block.type === 'expand') replacements.set(title, block.content);
+  }
+  let changed = false;
+  const content = (now.content as LooseNode[]).map((node) => {
+    const title = ownedTitle(node);
+    const next = title === null ? undefined : replacements.get(title);
+    if (next === undefined || JSON.stringify(node.content) === JSON.stringify(next)) return node;
+    changed = true;
+    return { ...node, content: next };
+  });
+  return changed ? ({ ...(now as object), content } as unknown as AdfDoc) : null;
 }

@@ -1,4 +1,7 @@
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../shared/impact/incident';
+import { normalizeName } from '../workflow/status-name';
+
+export { normalizeName };
 
 /**
  * Per-project status maps, held as data. Jira status names are compared case- and
@@ -30,9 +33,6 @@ export const DEFAULT_STATUS_MAP: StatusMapConfig = {
   },
 };
 
-export function normalizeName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
-}
 
 export function jiraStatusFor(map: StatusMapConfig, status: ImpactStatus): string {
   return map.impactToJira[status];

@@ -5,4 +5,5 @@ export * from './status-history';
 export * from './sync-state';
 export * from './errors';
 export * from './metrics';
+export * from './week-buckets';
 export * from './schedule';

@@ -1,10 +1,17 @@
-/** Delivery and incident metrics of one project's synced issues. Pure: the caller passes every issue. */
+/**
+ * Delivery and incident metrics of one project's synced issues. Pure: the caller passes every issue, the site's
+ * time zone and the current time.
+ *
+ * - Lead time: created → resolved (the resolution date), for every resolved issue: how long a request waited.
+ * - Cycle time: first move into an In Progress (indeterminate) status → resolved, for resolved issues that went
+ *   through one: how long the work took once started.
+ * Both as mean, p50, p85 and p95 (nearest rank) in hours; weekly throughput counts resolutions per week, weeks
+ * starting Monday 00:00 in the site's time zone, every week from the first resolution to now (none left out).
+ */
 import type { SyncedIssue } from './issue-mapping';
+import { localWeekStart, weeksBetween } from './week-buckets';
 
 const HOUR = 3_600_000;
-const WEEK = 7 * 24 * HOUR;
-/** 1970-01-05 was a Monday: weeks start on Monday 00:00 UTC. */
-const MONDAY_EPOCH = 4 * 24 * HOUR;
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values; undefined for none. */
 export function percentile(values: readonly number[], p: number): number | undefined {
@@ -14,9 +21,6 @@ export function percentile(values: readonly number[], p: number): number | undef
   return sorted[Math.min(sorted.length, rank) - 1];
 }
 
-export function weekStartMs(ms: number): number {
-  return Math.floor((ms - MONDAY_EPOCH) / WEEK) * WEEK + MONDAY_EPOCH;
-}
 
 export interface WeeklyCount {
   readonly weekStart: string;
@@ -41,9 +45,36 @@ export interface BridgeTimes {
   readonly resolveHoursP85: number | undefined;
 }
 
+/** A duration distribution in hours; the figures are undefined when no issue has the duration. */
+export interface DurationStats {
+  readonly issues: number;
+  readonly meanHours: number | undefined;
+  readonly p50Hours: number | undefined;
+  readonly p85Hours: number | undefined;
+  readonly p95Hours: number | undefined;
+}
+
+export function durationStats(hoursList: readonly number[]): DurationStats {
+  const mean = hoursList.length === 0 ? undefined : Math.round((hoursList.reduce((a, b) => a + b, 0) / hoursList.length) * 100) / 100;
+  return { issues: hoursList.length, meanHours: mean, p50Hours: percentile(hoursList, 50), p85Hours: percentile(hoursList, 85), p95Hours: percentile(hoursList, 95) };
+}
+
+export interface MetricsOptions {
+  /** IANA zone of the site (the app user's profile zone): weeks start on its Mondays. */
+  readonly timeZone: string;
+  /** Now: the weekly series runs up to this week, so recent weeks without resolutions show as 0. */
+  readonly nowMs?: number | undefined;
+}
+
 export interface ProjectMetrics {
   readonly issues: number;
   readonly resolved: number;
+  /** Created → resolved, every resolved issue. */
+  readonly leadTime: DurationStats;
+  /** First In Progress → resolved, resolved issues that were ever in progress. */
+  readonly cycleTime: DurationStats;
+  /** The zone the weeks are in. */
+  readonly timeZone: string;
   readonly cycleTimeHoursP50: number | undefined;
   readonly cycleTimeHoursP85: number | undefined;
   readonly weeklyThroughput: readonly WeeklyCount[];
@@ -53,9 +84,10 @@ export interface ProjectMetrics {
 
 const hours = (ms: number) => Math.round((ms / HOUR) * 100) / 100;
 
-export function computeMetrics(issues: Iterable<SyncedIssue>): ProjectMetrics {
+export function computeMetrics(issues: Iterable<SyncedIssue>, options: MetricsOptions = { timeZone: 'UTC' }): ProjectMetrics {
   const cycle: number[] = [];
-  const weekly = new Map<number, number>();
+  const lead: number[] = [];
+  const weekly = new Map<string, number>();
   const sprints = new Map<number, { name: string; state: string; points: number; issues: number }>();
   const bridge = new Map<string, { ruleId: string; priority: string; ack: number[]; resolve: number[]; issues: number }>();
   let count = 0;
@@ -65,7 +97,8 @@ export function computeMetrics(issues: Iterable<SyncedIssue>): ProjectMetrics {
     if (issue.cycleTimeHours !== null) cycle.push(issue.cycleTimeHours);
     if (issue.resolvedMs !== null) {
       resolved += 1;
-      const week = weekStartMs(issue.resolvedMs);
+      lead.push(hours(issue.resolvedMs - issue.createdMs));
+      const week = localWeekStart(issue.resolvedMs, options.timeZone);
       weekly.set(week, (weekly.get(week) ?? 0) + 1);
     }
     if (issue.sprint && issue.statusCategory === 'done') {
@@ -84,12 +117,19 @@ export function computeMetrics(issues: Iterable<SyncedIssue>): ProjectMetrics {
       bridge.set(key, b);
     }
   }
+  const weeks = [...weekly.keys()].sort();
+  const first = weeks[0];
+  const nowWeek = options.nowMs === undefined ? undefined : localWeekStart(options.nowMs, options.timeZone);
+  const last = [weeks.at(-1), nowWeek].filter((w): w is string => w !== undefined).sort().at(-1);
   return {
     issues: count,
     resolved,
+    leadTime: durationStats(lead),
+    cycleTime: durationStats(cycle),
+    timeZone: options.timeZone,
     cycleTimeHoursP50: percentile(cycle, 50),
     cycleTimeHoursP85: percentile(cycle, 85),
-    weeklyThroughput: [...weekly.entries()].sort(([a], [b]) => a - b).map(([week, n]) => ({ weekStart: new Date(week).toISOString().slice(0, 10), resolved: n })),
+    weeklyThroughput: first === undefined || last === undefined ? [] : weeksBetween(first, last).map((week) => ({ weekStart: week, resolved: weekly.get(week) ?? 0 })),
     storyPointsPerSprint: [...sprints.entries()].sort(([a], [b]) => a - b).map(([id, s]) => ({ sprintId: id, sprintName: s.name, state: s.state, completedPoints: s.points, completedIssues: s.issues })),
     bridge: [...bridge.values()]
       .sort((a, b) => a.ruleId.localeCompare(b.ruleId) || a.priority.localeCompare(b.priority))

@@ -14,6 +14,8 @@ export interface SyncCursor {
   readonly pages: number;
   readonly issuesSeen: number;
   readonly issueErrors: number;
+  /** A full run: each page records the ids it saw, and the records of unseen issues are swept at the end. */
+  readonly sweep?: boolean;
 }
 
 export interface IssueSyncError {
@@ -47,9 +49,9 @@ export function newTrackedProject(p: { projectId: string; key: string; name: str
 }
 
 /** Starts a run, or keeps the current one when a cursor exists (a resumed or duplicate job). */
-export function beginSync(project: TrackedProject, nowMs: number, jql: string): TrackedProject {
+export function beginSync(project: TrackedProject, nowMs: number, jql: string, sweep = false): TrackedProject {
   if (project.status === 'syncing' && project.cursor) return project;
-  return { ...project, status: 'syncing', lastError: undefined, cursor: { jql, nextPageToken: undefined, startedMs: nowMs, highWaterMs: undefined, pages: 0, issuesSeen: 0, issueErrors: 0 } };
+  return { ...project, status: 'syncing', lastError: undefined, cursor: { jql, nextPageToken: undefined, startedMs: nowMs, highWaterMs: undefined, pages: 0, issuesSeen: 0, issueErrors: 0, ...(sweep ? { sweep } : {}) } };
 }
 
 export interface PageOutcome {

@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { applyJiraComment } from '../../incidents/notes-sync';
+import { isRetryableImpactFailure } from '../../ports/impact';
+import { impactRetryRequest } from '../../delivery/retry-policy';
+import { MAX_QUEUE_RETRIES } from '../../constants';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { describeZodError } from '../../../shared/zod-error';
+import type { RelayEvent } from '../../../shared/relay-envelope';
 import type { JiraPort } from '../../ports/jira';
 import { recordDelivery, relayDelivery } from '../../delivery/delivery-log';
 import { APPLIED_EVENT_TTL_DAYS, StorageKeys } from '../../constants';
@@ -17,6 +22,7 @@ import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
 import type { CreateMetaPort } from '../../ports/create-meta';
+import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -74,6 +80,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return jiraChange(job, retry, deps);
     case 'incident-resync':
       return incidentResync(job, retry, deps);
+    case 'jira-comment':
+      return jiraComment(job, retry, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -92,6 +100,28 @@ async function incidentResync(job: IncidentResyncJob, retry: { retryCount: numbe
   const result = await consumeIncidentResync(job, retry, { ...deps, ...deps.incidents });
   deps.logger.info('incident resync done', { incidentId: job.incidentId, applied: result.applied, failed: result.failed, retry: result.retry?.retryAfterSeconds });
   return { applied: result.applied, duplicates: 0, failed: result.failed, ...(result.retry ? { retry: result.retry } : {}) };
+}
+
+/** A person's Jira comment → an Impact note; Impact rate limits and outages ask the queue again. */
+async function jiraComment(job: JiraCommentJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.incidents) {
+    deps.logger.error('jira comment job without the incident sync configured', { commentId: job.comment.commentId });
+    return { applied: 0, duplicates: 0 };
+  }
+  const result = await applyJiraComment(job.comment, { ...deps, ...deps.incidents });
+  switch (result.kind) {
+    case 'not-linked':
+      return { applied: 0, duplicates: 0 };
+    case 'copied':
+      deps.logger.info('jira comment copied to Impact', { incidentId: result.incidentId, summary: result.summary });
+      return { applied: 1, duplicates: 0 };
+    case 'failed':
+      if (isRetryableImpactFailure(result.failure) && retry.retryCount < MAX_QUEUE_RETRIES) {
+        return { applied: 0, duplicates: 0, retry: impactRetryRequest(result.failure, retry.retryCount, deps.random ?? Math.random) };
+      }
+      deps.logger.error('jira comment not copied to Impact', { incidentId: result.incidentId, reason: result.reason });
+      return { applied: 0, duplicates: 0, failed: 1 };
+  }
 }
 
 /** A retried Jira → Impact change (from retryFailedDelivery). */
@@ -116,7 +146,11 @@ async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retry
 }
 
 /** Alertmanager notifications go to Jira; other sources are recorded until their feature handles them. */
-async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+async function relayEvents(wireJob: RelayEventsJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  // Large events come in parts: an event is applied once its last part is here (relay-intake/assemble-parts).
+  const assembled = await assembleRelayEvents(wireJob.events, deps);
+  if (assembled.events.length === 0) return { applied: 0, duplicates: 0, ...(assembled.broken.length > 0 ? { failed: assembled.broken.length } : {}) };
+  const job = { ...wireJob, events: assembled.events };
   // The relay groups by source (Impact groups are one incident each), so a job is all-Impact or none.
   const incidents = deps.incidents;
   if (incidents && job.events.every((e) => e.source === 'impact')) {
@@ -137,7 +171,7 @@ async function relayEvents(job: RelayEventsJob, retry: { retryCount: number; ret
  * Records each event once: the `applied:<eventId>` marker written with FAIL_IF_EXISTS is the exactly-once
  * guard against redelivery (the delivery log folds repeats, so its keys no longer name every event).
  */
-async function recordRelayEvents(job: RelayEventsJob, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
+async function recordRelayEvents(job: RelayEventsJob & { readonly events: readonly RelayEvent[] }, attempt: number, deps: ConsumerDeps): Promise<ConsumerResult> {
   let applied = 0;
   let duplicates = 0;
   for (const event of job.events) {

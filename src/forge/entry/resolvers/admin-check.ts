@@ -44,3 +44,24 @@ export async function requireSettingsAdmin(jira: JiraUserPort, caller: CallerCon
   const denied = await requireProjectAdmin(jira, caller, extraProjectKeys);
   return denied ? { ok: false, error: denied } : null;
 }
+
+/** What the page may change, asked once when it opens, so a read-only form says why before anyone types. */
+export interface ViewerAccess {
+  readonly canAdminister: boolean;
+  /** Why not, in the words a refused write would use; null when the caller may change things. */
+  readonly reason: string | null;
+}
+
+/**
+ * The same check the writes make (Administer Projects in the settings page's project, or in the issue's
+ * project on the issue panel). Each write still checks for itself: this only lets the page show read-only
+ * forms up front instead of refusing at Save.
+ */
+export async function viewerAccess(jira: JiraUserPort, caller: CallerContext, issueKey: string | undefined): Promise<ViewerAccess> {
+  if (issueKey) {
+    const denied = await requireProjectAdmin(jira, { ...caller, projectKey: undefined }, [issueKey.split('-')[0] ?? '']);
+    return denied ? { canAdminister: false, reason: denied.message } : { canAdminister: true, reason: null };
+  }
+  const refused = await requireSettingsAdmin(jira, caller);
+  return refused && !refused.ok ? { canAdminister: false, reason: refused.error.message } : { canAdminister: true, reason: null };
+}

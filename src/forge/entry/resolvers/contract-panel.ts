@@ -19,13 +19,25 @@ export interface IssueIncident {
   /** What Jira status that Impact status maps to, to show whether the two sides agree. */
   readonly expectedJiraStatus: string | null;
   readonly priority: number | null;
+  /** The incident's title as the sync last saw it; null before the first sync. */
+  readonly title: string | null;
+  /** The incident's page in Impact (http or https only); null when unknown. */
+  readonly impactUrl: string | null;
+  /** The commander's email. */
   readonly commander: string | null;
+  /** The commander's name in Impact; null when unknown (records stored before names were kept). */
+  readonly commanderName: string | null;
   readonly lastSync: string | null;
   /** The newest failed delivery for this incident, if any. */
   readonly lastError: { readonly at: string; readonly reason: string } | null;
   readonly postMortem: { readonly issueKey: string } | null;
   /** The newest "Resync now" of this incident and how it ended; null when none is on record. */
   readonly resync: IncidentResyncStatus | null;
+  /**
+   * Fields (status, priority, commander, title) on which the sides disagree and the sync could not settle
+   * them, with both values as each side holds them (Jira's commander as an accountId) and why. Empty: in sync.
+   */
+  readonly outOfSync: readonly { readonly field: string; readonly impact: string; readonly jira: string; readonly reason: string }[];
 }
 
 export interface IncidentResyncStatus {
@@ -77,10 +89,11 @@ export type PanelAndMappingResolverDefinitions = {
   /** null: the issue is neither an incident issue nor a post-mortem the sync created. */
   getIssueIncident: () => ResolverResult<IssueIncident | PostMortemIssue | null>;
   /**
-   * Queues a resync of the issue's incident (Jira made to match Impact) and answers at once; poll
-   * getIssueIncidentResync with the request id until its outcome is no longer pending.
+   * Queues a resync of the issue's incident and answers at once; poll getIssueIncidentResync with the
+   * request id until its outcome is no longer pending. `side`: whose values win, Impact's (default: Jira is
+   * made to match Impact) or Jira's (Impact is made to match Jira; project admins only).
    */
-  resyncIssueIncident: () => ResolverResult<{ readonly queued: true; readonly requestId: string; readonly requestedAt: string }>;
+  resyncIssueIncident: (input?: { side?: 'impact' | 'jira' }) => ResolverResult<{ readonly queued: true; readonly requestId: string; readonly requestedAt: string }>;
   /** That request's status; null when a newer request replaced it. */
   getIssueIncidentResync: (input: { requestId: string }) => ResolverResult<IncidentResyncStatus | null>;
   /** Forgets the incident ⇄ issue link both ways (the next Impact event opens a new issue). Project admins only. */

@@ -1,7 +1,7 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
 import type { PreflightReport } from '../../domain/preflight';
 export type { PreflightFinding, PreflightReport } from '../../domain/preflight';
-import type { FailedDeliveryBase } from '../../delivery/delivery-record';
+import type { DeliveryVerdict, FailedDeliveryBase } from '../../delivery/delivery-record';
 import type { ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
 import type { ProjectSyncSettings } from '../../projects/project-store';
@@ -13,6 +13,8 @@ import type { UserMatchList } from '../../projects/user-directory';
  * only whether they are set.
  */
 import type { ConnectionResolverDefinitions } from './contract-connection';
+import type { ViewerAccess } from './admin-check';
+export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
 
 export interface DeliverySummary {
@@ -20,7 +22,10 @@ export interface DeliverySummary {
   readonly source: string;
   readonly groupKey: string;
   readonly receivedAt: string;
+  /** The record's kind: recorded, rejected, applied, failed, incident. */
   readonly outcome: string;
+  /** What the row says: applied / skipped / partial / failed / rejected / recorded (delivery-record verdictOf). */
+  readonly verdict: DeliveryVerdict;
   /** One line for people: "created OPS-1", "skipped because …", "failed: …". */
   readonly detail: string;
   // Added by issue 14 (all present on every item):
@@ -62,6 +67,8 @@ export interface DeliveryLogQuery {
 
 export type ResolverDefinitions = {
   listRecentDeliveries: (input: DeliveryLogQuery) => RecentDeliveries;
+  /** Whether the caller may change what the page shows (both pages); writes still check for themselves. */
+  getMyAccess: () => ViewerAccess;
 } & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------

@@ -40,28 +40,39 @@ async function linkedIssue(issueKey: string | undefined, caller: CallerContext, 
   return { ok: true, issue, incidentId };
 }
 
+const resyncInput = z.object({ side: z.enum(['impact', 'jira']).default('impact') }).strict();
+
 /**
  * "Resync now": queues an `incident-resync` job in the incident's relay lane and answers at once. Anyone
- * who can see the issue may ask: the job writes nothing a person chooses, only Impact's current values
- * (the system of record) to the one linked issue, as the next webhook would. A pending request is reused.
+ * who can see the issue may bring Jira to Impact's current values (the system of record), as the next
+ * webhook would. Picking Jira's side writes Impact, a choice between two people's values: project admins
+ * only. A pending request is reused.
  */
 export async function resyncIssueIncident(
   issueKey: string | undefined,
   caller: CallerContext,
   deps: IncidentPanelActionDeps,
+  input?: unknown,
 ): Promise<ResolverResult<{ queued: true; requestId: string; requestedAt: string }>> {
+  const parsed = resyncInput.safeParse(input ?? {});
+  if (!parsed.success) return invalidZodInput(parsed.error);
+  const { side } = parsed.data;
   const linked = await linkedIssue(issueKey, caller, deps);
   if (!linked.ok) return { ok: false, error: linked.error };
+  if (side === 'jira') {
+    const denied = await requireProjectAdmin(deps.userJira, { ...caller, projectKey: undefined }, [linked.issue.key.split('-')[0] ?? '']);
+    if (denied) return { ok: false, error: denied };
+  }
   const now = deps.now();
   const pending = await loadResyncRequest(deps.store, linked.incidentId);
-  if (pending && pending.outcome === 'pending' && now - pending.requestedAt < RESYNC_DEDUPE_MS) {
+  if (side === 'impact' && pending && pending.outcome === 'pending' && now - pending.requestedAt < RESYNC_DEDUPE_MS) {
     return { ok: true, value: { queued: true, requestId: pending.requestId, requestedAt: new Date(pending.requestedAt).toISOString() } };
   }
   const request: IncidentResyncRequest = { requestId: deps.newRequestId(), requestedAt: now, finishedAt: null, outcome: 'pending', detail: null };
   await deps.store.set(IncidentKeys.resync(linked.incidentId), request);
   await deps.queue.push([
     {
-      body: { kind: 'incident-resync', incidentId: linked.incidentId, requestId: request.requestId, requestedAt: now },
+      body: { kind: 'incident-resync', incidentId: linked.incidentId, requestId: request.requestId, requestedAt: now, ...(side === 'jira' ? { side } : {}) },
       concurrencyKey: concurrencyKeyFor(incidentGroupKey(linked.incidentId)),
     },
   ]);

@@ -32,6 +32,9 @@ async function lastFailure(store: KeyValueStore, incidentId: string, issueId: st
   return newest ? { at: newest.failedAt, reason: newest.reason } : null;
 }
 
+/** Only http(s) links reach the page: the panel renders it as a link. */
+const safeUrl = (url: string | null | undefined): string | null => (url && /^https?:\/\//.test(url) ? url : null);
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function resyncStatus(request: IncidentResyncRequest | undefined): IncidentResyncStatus | null {
@@ -67,11 +70,15 @@ export async function getIssueIncident(issueKey: string | undefined, deps: Incid
       impactStatus: known?.status ?? null,
       expectedJiraStatus: known ? jiraStatusFor(config.statuses, known.status) : null,
       priority: known?.priority ?? null,
+      title: known?.title ?? null,
+      impactUrl: safeUrl(known?.url),
       commander: known?.commander?.email ?? null,
+      commanderName: known?.commander?.name ?? null,
       lastSync: known ? new Date(known.updatedAt).toISOString() : null,
       lastError: await lastFailure(deps.store, incidentId, issue.id),
       postMortem: record.link?.postMortem ? { issueKey: record.link.postMortem.issueKey } : null,
       resync: resyncStatus(await loadResyncRequest(deps.store, incidentId)),
+      outOfSync: (record.outOfSync ?? []).map((f) => ({ field: f.field, impact: f.impact, jira: f.jira, reason: f.reason })),
     },
   };
 }

@@ -65,7 +65,7 @@ export async function projectMetricsResolver(input: unknown, deps: ProjectResolv
   const parsed = z.object({ projectId: z.string().regex(/^\d+$/) }).safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
   if (!(await getProject(deps.store, parsed.data.projectId))) return { ok: false, error: { code: 'not-found', message: 'that project is not tracked' } };
-  return { ok: true, value: await projectMetrics(deps.store, parsed.data.projectId) };
+  return { ok: true, value: await projectMetrics(deps.store, parsed.data.projectId, deps.now()) };
 }
 
 export async function getProjectSyncSettings(deps: ProjectResolverDeps): Promise<ResolverResult<ProjectSyncSettings>> {

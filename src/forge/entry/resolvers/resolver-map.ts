@@ -3,7 +3,7 @@
  * handing its payload to the resolver with dependencies built per request. index.ts passes this map to
  * @forge/resolver's `makeResolver<ResolverDefinitions>`, which checks names, payloads and results.
  */
-import { callerOf, type CallerContext } from './admin-check';
+import { callerOf, viewerAccess, type CallerContext } from './admin-check';
 import { deleteAlertRule, exportAlertRules, importAlertRules, listAlertRules, reorderAlertRules, saveAlertRule, type RuleResolverDeps } from './alert-rules';
 import { getConnectionStatus, retireSigningKey, rotateSigningKey, type ConnectionStatusDeps, type SigningResolverDeps } from './connection';
 import { saveImpactConnection, testImpactConnection, type ImpactConnectionDeps } from './connection-impact';
@@ -51,6 +51,7 @@ const issueKey = (call: ResolverCall): string | undefined => issueKeyOf(call.con
 
 export function resolverMap(w: ResolverWiring) {
   return {
+    getMyAccess: (c: ResolverCall) => viewerAccess(w.alertPanelActions().userJira, caller(c), issueKey(c)),
     getConnectionStatus: () => getConnectionStatus(w.connectionStatus()),
     rotateSigningKey: (c: ResolverCall) => rotateSigningKey(c.payload, caller(c), w.connection()),
     retireSigningKey: (c: ResolverCall) => retireSigningKey(c.payload, caller(c), w.connection()),
@@ -79,7 +80,7 @@ export function resolverMap(w: ResolverWiring) {
     resyncIssueAlertGroup: (c: ResolverCall) => resyncIssueAlertGroup(issueKey(c), w.alertPanelActions()),
     unlinkIssueAlertGroup: (c: ResolverCall) => unlinkIssueAlertGroup(issueKey(c), caller(c), w.alertPanelActions()),
     getIssueIncident: (c: ResolverCall) => getIssueIncident(issueKey(c), w.incidentPanel()),
-    resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
+    resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions(), c.payload),
     getIssueIncidentResync: (c: ResolverCall) => getIssueIncidentResync(issueKey(c), caller(c), c.payload, w.incidentPanelActions()),
     unlinkIssueIncident: (c: ResolverCall) => unlinkIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
     getIncidentMappings: () => getIncidentMappings(w.mappings()),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventSourceSchema } from '../../../shared/relay-envelope';
 import type { KeyValueStore, SecretStore, StoredEntry } from '../../ports/key-value-store';
-import { describeOutcome, type DeliveryRecord } from '../../delivery/delivery-record';
+import { describeOutcome, verdictOf, type DeliveryRecord } from '../../delivery/delivery-record';
 import { DeliveryKeys, type DeliveryFacets, type DeliveryIndex, type DeliveryIndexRef } from '../../delivery/delivery-keys';
 import { CursorError, readPage, MAX_CURSOR_CHARS, type PageRequest } from '../../delivery/delivery-pages';
 import { deliveryLogRetention } from '../../delivery/retention';
@@ -83,6 +83,7 @@ function summary(key: string, value: DeliveryRecord): DeliverySummary {
     processedAt: value.processedAt,
     attempt: value.attempt,
     outcome: value.outcome.kind,
+    verdict: verdictOf(value.outcome),
     detail: describeOutcome(value.outcome),
     count: value.count ?? 1,
     lastAt: value.lastAt ?? value.processedAt,

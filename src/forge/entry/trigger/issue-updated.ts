@@ -3,11 +3,13 @@ import { StorageKeys } from '../../constants';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
-import type { JiraIncidentPort } from '../../ports/jira-incidents';
-import type { ImpactPort } from '../../ports/impact';
-import { jiraChangeId, syncJiraChange } from '../../incidents/sync-jira-change';
-import { mirrorIssueStatus } from '../../alerts/status-mirror';
 import type { JobQueue } from '../../ports/job-queue';
+import { incidentGroupKey } from '../../../shared/impact';
+import { incidentIdForIssue } from '../../incidents/incident-store';
+import { jiraChangeId } from '../../incidents/sync-jira-change';
+import { concurrencyKeyFor } from '../webtrigger/ingest';
+import { adfPlainText } from '../../domain/incidents';
+import { mirrorIssueStatus } from '../../alerts/status-mirror';
 import { closeAfterPostMortem } from './post-mortem-done';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
@@ -42,23 +44,37 @@ export const issueUpdatedEventSchema = z
   .loose();
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
+/** Forge's `avi:jira:commented:issue`: the fields the comment copy reads. */
+export const issueCommentedEventSchema = z
+  .object({
+    eventType: z.literal('avi:jira:commented:issue'),
+    issue: z.object({ id: z.string(), key: z.string() }).loose(),
+    comment: z.object({ id: z.string(), body: z.unknown(), author: z.object({ accountId: z.string() }).loose() }).loose(),
+  })
+  .loose();
+
 export interface IssueUpdatedDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Impact incident sync (Jira → Impact) for issues linked to an incident. */
-  readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
-  /** Queues the resync that closes an incident issue held open for its post-mortem (post-mortem-done.ts). */
-  readonly queue?: JobQueue;
+  /** Where a Jira change of an issue linked to an incident is queued (in the incident's lane), and the resync
+   * that closes an incident issue held open for its post-mortem (post-mortem-done.ts). */
+  readonly queue: JobQueue;
 }
 
-export type IssueUpdatedResult = 'incident-synced' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
+export type IssueUpdatedResult = 'incident-queued' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
 
 /**
- * A Jira change of an issue linked to an incident goes to Impact (incidents/sync-jira-change.ts); a status
- * change of an issue the app created updates its status mirror (alerts/status-mirror.ts).
+ * A Jira change of an issue linked to an incident is queued as a `jira-change` job with the concurrency
+ * key of the incident's Impact webhooks, so both directions of one incident run one at a time in its lane
+ * (the consumer runs incidents/sync-jira-change.ts). The trigger only enqueues: a queued job is retried on
+ * a rate limit or outage, a trigger is not. A post-mortem issue reaching done queues the resync that closes
+ * its incident's issue held open by Impact CLOSED (post-mortem-done.ts). A status change of an issue the app
+ * created updates its status mirror (alerts/status-mirror.ts).
  */
 export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
+  const commented = issueCommentedEventSchema.safeParse(input);
+  if (commented.success) return queueComment(commented.data, deps);
   const parsed = issueUpdatedEventSchema.safeParse(input);
   if (!parsed.success) {
     deps.logger.warn('issue event ignored: unexpected shape', { problems: parsed.error.issues.length });
@@ -67,16 +83,31 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   const event = parsed.data;
   const nowIso = new Date(deps.clock.now()).toISOString();
   await deps.store.set(StorageKeys.lastReceived('jira'), { receivedAt: nowIso });
-  if (deps.incidents && event.changelog) {
-    const updated = Date.parse(String(event.issue.fields?.['updated'] ?? ''));
-    const occurredAt = event.timestamp ?? (Number.isNaN(updated) ? deps.clock.now() : updated);
-    const change = { issueId: event.issue.id, items: event.changelog.items, actorIsApp: false, occurredAt };
-    // A trigger is not retried: a refused Impact write is recorded as a failed delivery an admin can retry.
-    const synced = await syncJiraChange(change, jiraChangeId(change), null, { ...deps, ...deps.incidents });
-    if (synced.kind !== 'not-linked') return 'incident-synced';
+  if (event.changelog) {
+    const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
+    if (incidentId !== undefined) {
+      const updated = Date.parse(String(event.issue.fields?.['updated'] ?? ''));
+      const occurredAt = event.timestamp ?? (Number.isNaN(updated) ? deps.clock.now() : updated);
+      const change = { issueId: event.issue.id, items: event.changelog.items.map((item) => ({ ...item })), actorIsApp: false, occurredAt };
+      await deps.queue.push([{ body: { kind: 'jira-change', id: jiraChangeId(change), change }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
+      return 'incident-queued';
+    }
+    // A post-mortem issue reaching done releases its incident's issue held open by Impact CLOSED.
     const statusChanged = event.changelog.items.some((i) => i.field === 'status');
-    if (deps.queue) await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, { ...deps, queue: deps.queue });
+    await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, deps);
   }
 
   return mirrorIssueStatus(event, deps.store, nowIso);
+}
+
+/**
+ * A person's comment on an incident issue: queued in the incident's lane to become an Impact note
+ * (incidents/notes-sync.ts). The app's own comments never arrive here (`ignoreSelf`).
+ */
+async function queueComment(event: z.infer<typeof issueCommentedEventSchema>, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
+  const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
+  if (incidentId === undefined) return 'not-tracked';
+  const comment = { issueId: event.issue.id, commentId: event.comment.id, authorAccountId: event.comment.author.accountId, text: adfPlainText(event.comment.body).slice(0, 20_000) };
+  await deps.queue.push([{ body: { kind: 'jira-comment', comment }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
+  return 'incident-queued';
 }

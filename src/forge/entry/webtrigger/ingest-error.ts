@@ -7,6 +7,7 @@ export type IngestErrorCode =
   | 'payload_too_large'
   | 'invalid_json'
   | 'invalid_body'
+  | 'unqueueable_event'
   | 'unauthorized'
   | 'not_configured'
   | 'queue_unavailable';
@@ -17,6 +18,7 @@ const STATUS: Record<IngestErrorCode, number> = {
   payload_too_large: 413,
   invalid_json: 400,
   invalid_body: 400,
+  unqueueable_event: 422,
   unauthorized: 401,
   not_configured: 503,
   queue_unavailable: 503,

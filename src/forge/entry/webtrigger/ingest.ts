@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import { relayBatchSchema, type IngestAck, type RelayEvent, MAX_BATCH_BYTES } from '../../../shared/relay-envelope';
+import { relayBatchSchema, type IngestAck, type RelayWireEvent, MAX_BATCH_BYTES } from '../../../shared/relay-envelope';
+import { jobsFor, unqueueableEvents } from '../../relay-intake/queue-jobs';
 import { KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../../shared/signing';
 import { describeZodError } from '../../../shared/zod-error';
 import { SEEN_EVENT_TTL_DAYS, StorageKeys } from '../../constants';
-import type { RelayEventsJob } from '../../jobs';
 import { loadSigningKeys } from '../../adapters/signing-keys';
 import type { Clock } from '../../ports/clock';
-import type { JobQueue, JobToPush } from '../../ports/job-queue';
+import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { safeKeyId, type LastReceivedRecord, type RejectedBatchRecord } from '../../domain/connection';
@@ -28,10 +27,7 @@ export interface RejectionLog {
   record(rejection: Omit<RejectedBatchRecord, 'at'>, nowMs: number): Promise<void>;
 }
 
-/** Events of one alert group or incident run one at a time, in order, on the queue. */
-export function concurrencyKeyFor(groupKey: string): string {
-  return 'g-' + createHash('sha256').update(groupKey).digest('hex').slice(0, 40);
-}
+export { concurrencyKeyFor, jobsFor } from '../../relay-intake/queue-jobs';
 
 /**
  * The ingest web trigger: verify the relay's signature on the raw body, parse, drop replays by event
@@ -81,6 +77,13 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
   const parsed = relayBatchSchema.safeParse(json);
   if (!parsed.success) throw new IngestError('invalid_body', 'body is not a relay batch', describeZodError(parsed.error));
 
+  // An event the queue can never take is refused by id (4xx), so the relay splits the batch, dead-letters
+  // that event and forwards the rest, instead of retrying a 5xx on the whole batch forever.
+  const unqueueable = unqueueableEvents(parsed.data.events);
+  if (unqueueable.length > 0) {
+    throw new IngestError('unqueueable_event', `events that can never be queued: ${unqueueable.map((u) => `${u.id} (${u.reason})`).join('; ')}`, unqueueable);
+  }
+
   const unique = uniqueById(parsed.data.events);
   const seen = await deps.store.getMany<unknown>(unique.map((event) => StorageKeys.seenEvent(event.id)));
   const fresh = unique.filter((event) => !seen.has(StorageKeys.seenEvent(event.id)));
@@ -106,28 +109,14 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
   return jsonResponse(202, ack);
 }
 
-function uniqueById(events: readonly RelayEvent[]): RelayEvent[] {
-  const byId = new Map<string, RelayEvent>();
+function uniqueById(events: readonly RelayWireEvent[]): RelayWireEvent[] {
+  const byId = new Map<string, RelayWireEvent>();
   for (const event of events) if (!byId.has(event.id)) byId.set(event.id, event);
   return [...byId.values()];
 }
 
-/** One job per group, events in relay order, so a group's notifications are applied in sequence. */
-export function jobsFor(events: readonly RelayEvent[]): JobToPush[] {
-  const groups = new Map<string, RelayEvent[]>();
-  for (const event of events) {
-    const group = groups.get(event.groupKey) ?? [];
-    group.push(event);
-    groups.set(event.groupKey, group);
-  }
-  return [...groups.entries()].map(([groupKey, groupEvents]) => {
-    const body: RelayEventsJob = { kind: 'relay-events', groupKey, events: groupEvents };
-    return { body, concurrencyKey: concurrencyKeyFor(groupKey) };
-  });
-}
-
 /** The same one write per source as before; it also says which key signed the batch, for key rotation. */
-async function recordLastReceived(events: readonly RelayEvent[], batch: { keyId: string; acceptedAt: string }, store: KeyValueStore): Promise<void> {
+async function recordLastReceived(events: readonly RelayWireEvent[], batch: { keyId: string; acceptedAt: string }, store: KeyValueStore): Promise<void> {
   const latest = new Map<string, string>();
   for (const event of events) {
     const previous = latest.get(event.source);

@@ -10,8 +10,6 @@ import {
   IMPACT_CONTRACT_VERSION_HEADER,
   ImpactApiRoutes,
   impactIncidentIdSchema,
-  postNoteRequestSchema,
-  postNoteResponseSchema,
   updateIncidentRequestSchema,
   updateIncidentResponseSchema,
   type ImpactUser,
@@ -21,6 +19,7 @@ import { ImpactApiFailure, invalidRequest, notFound, parseOrFail } from '../erro
 import { readJson, type ImpactSimEnv } from '../http';
 import type { IncidentOps } from '../ops';
 import type { IncidentPatch, ImpactStore } from '../store';
+import { readIfMatch, requireVersion, setEtag } from '../versioning';
 
 export interface ApiRouteDeps {
   readonly store: ImpactStore;
@@ -30,7 +29,7 @@ export interface ApiRouteDeps {
 }
 
 /** A path id that is not a valid incident id cannot name an incident: 404, like any unknown id. */
-function incidentId(raw: string): string {
+export function incidentId(raw: string): string {
   if (!impactIncidentIdSchema.safeParse(raw).success) throw notFound(raw);
   return raw;
 }
@@ -58,13 +57,18 @@ export function registerApiRoutes(app: Hono<ImpactSimEnv>, deps: ApiRouteDeps): 
     const id = incidentId(c.req.param('id'));
     const incident = store.get(id);
     if (!incident) throw notFound(id);
+    setEtag(c, incident.version);
     return c.json(getIncidentResponseSchema.parse({ contract_version: IMPACT_CONTRACT_VERSION, incident }), 200);
   });
 
   app.patch(ImpactApiRoutes.incident, async (c) => {
     const id = incidentId(c.req.param('id'));
+    const ifMatch = readIfMatch(c);
     const body = parseOrFail(updateIncidentRequestSchema, await readJson(c), 'update request');
-    if (!store.has(id)) throw notFound(id);
+    // From here to ops.update nothing awaits: the version checked is the version written over.
+    const current = store.get(id);
+    if (!current) throw notFound(id);
+    requireVersion(ifMatch, `incident ${id}`, current.version);
     const { changes } = body;
     const patch: IncidentPatch = {
       ...(changes.status !== undefined ? { status: changes.status } : {}),
@@ -74,21 +78,14 @@ export function registerApiRoutes(app: Hono<ImpactSimEnv>, deps: ApiRouteDeps): 
     };
     const origin = { type: 'api', client: c.get('client').client, marker: body.origin } as const;
     const result = ops.update(id, patch, origin, body.comment ?? null);
+    setEtag(c, result.incident.version);
     return c.json(updateIncidentResponseSchema.parse({ contract_version: IMPACT_CONTRACT_VERSION, incident: result.incident }), 200);
-  });
-
-  app.post(ImpactApiRoutes.notes, async (c) => {
-    const id = incidentId(c.req.param('id'));
-    const body = parseOrFail(postNoteRequestSchema, await readJson(c), 'note');
-    if (!store.has(id)) throw notFound(id);
-    const note = store.addNote(id, body.message, body.origin, new Date(deps.now()).toISOString());
-    return c.json(postNoteResponseSchema.parse({ note }), 201);
   });
 }
 
-/** Impact names commanders by email; only people it knows can command. */
-function commanderByEmail(store: ImpactStore, email: string): ImpactUser {
+/** Impact names commanders (and assignees) by email; only people it knows qualify. */
+export function commanderByEmail(store: ImpactStore, email: string, path = 'changes.commander.email', what = 'commander'): ImpactUser {
   const user = store.userByEmail(email);
-  if (!user) throw invalidRequest('unknown commander', [{ path: 'changes.commander.email', message: `no Impact user with email ${email}` }]);
+  if (!user) throw invalidRequest(`unknown ${what}`, [{ path, message: `no Impact user with email ${email}` }]);
   return user;
 }

@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { JiraError, badRequest, issueNotFound } from '../errors';
 import { listQuery, paging, parseBody, type RouteDeps, type SimEnv } from '../http';
-import { addComment, assignIssue, availableTransitions, checkPropertyInput, createIssue, editIssue, linkIssues, requireIssue, transitionIssue } from '../issue-ops';
+import { addComment, assignIssue, availableTransitions, checkPropertyInput, createIssue, deleteIssue, editIssue, linkIssues, requireIssue, transitionIssue } from '../issue-ops';
 import { ISSUE_CHANGELOG_LIMIT, renderComment, renderIssue, renderStatus } from '../render';
 
 const propertySchema = z.object({ key: z.string(), value: z.unknown() });
@@ -43,6 +43,17 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     if (body.update && Object.keys(body.update).length > 0) throw badRequest(["jira-sim: 'update' is not supported on create; use 'fields'."]);
     const issue = createIssue(deps, c.get('actor'), { fields: body.fields, properties: body.properties });
     return c.json({ id: issue.id, key: issue.key, self: `${state.baseUrl}/rest/api/3/issue/${issue.id}` }, 201);
+  });
+
+  app.delete('/rest/api/3/issue/:issueIdOrKey', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const deleteSubtasks = c.req.query('deleteSubtasks');
+    if (deleteSubtasks !== undefined && deleteSubtasks !== 'true' && deleteSubtasks !== 'false') {
+      throw badRequest([`The value '${deleteSubtasks}' is not valid for deleteSubtasks: use true or false.`]);
+    }
+    // The simulated projects have no subtask issue types, so there is never a subtask to refuse for.
+    deleteIssue(deps, c.get('actor'), issue);
+    return c.body(null, 204);
   });
 
   app.get('/rest/api/3/issue/:issueIdOrKey', (c) => {
@@ -142,6 +153,7 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     checkPropertyInput(key, value);
     const existed = issue.properties.has(key);
     issue.properties.set(key, value);
+    state.touch(issue.id);
     return c.body(null, existed ? 200 : 201);
   });
 
@@ -149,6 +161,7 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const issue = requireIssue(state, c.req.param('issueIdOrKey'));
     const key = c.req.param('propertyKey');
     if (!issue.properties.delete(key)) throw new JiraError(404, [`The property with key '${key}' does not exist.`]);
+    state.touch(issue.id);
     return c.body(null, 204);
   });
 

@@ -1,7 +1,8 @@
 /** Site metadata endpoints: fields and options, projects and statuses, users, permissions, link types. */
 import type { Hono } from 'hono';
 import { JiraError, badRequest } from '../errors';
-import { paging, type RouteDeps, type SimEnv } from '../http';
+import { z } from 'zod';
+import { paging, parseBody, type RouteDeps, type SimEnv } from '../http';
 import type { CustomFieldDef } from '../model';
 import { renderLinkType, renderProject, renderStatus, renderUser } from '../render';
 
@@ -33,6 +34,39 @@ const CUSTOM_TYPE: Readonly<Record<CustomFieldDef['kind'], { type: string; custo
   sprint: { type: 'array', custom: 'com.pyxis.greenhopper.jira:gh-sprint' },
 };
 
+function renderCustomField(def: CustomFieldDef): Record<string, unknown> {
+  const numericId = Number(def.id.replace('customfield_', ''));
+  return {
+    id: def.id,
+    key: def.id,
+    name: def.name,
+    custom: true,
+    orderable: true,
+    navigable: true,
+    searchable: true,
+    clauseNames: [`cf[${numericId}]`, def.name],
+    schema: def.kind === 'sprint'
+      ? { type: 'array', items: 'json', custom: CUSTOM_TYPE.sprint.custom, customId: numericId }
+      : { type: CUSTOM_TYPE[def.kind].type, custom: CUSTOM_TYPE[def.kind].custom, customId: numericId },
+  };
+}
+
+/** Custom field types `POST /rest/api/3/field` may create here, by Jira's type key. */
+const CREATABLE: Readonly<Record<string, 'select' | 'string' | 'number'>> = {
+  [CUSTOM_TYPE.select.custom]: 'select',
+  [CUSTOM_TYPE.string.custom]: 'string',
+  [CUSTOM_TYPE.number.custom]: 'number',
+};
+/** Jira Software's own fields are locked: a site has exactly one of each and nobody can create another. */
+const LOCKED_TYPES = new Set(['com.pyxis.greenhopper.jira:gh-sprint', 'com.pyxis.greenhopper.jira:jsw-story-points', 'com.pyxis.greenhopper.jira:gh-epic-link']);
+
+const createFieldSchema = z.looseObject({
+  name: z.string(),
+  type: z.string(),
+  description: z.string().optional(),
+  searcherKey: z.string().optional(),
+});
+
 /** `isLast`/`nextPage` for Jira's PageBean responses. */
 function pageBean<T>(self: string, all: readonly T[], startAt: number, maxResults: number): Record<string, unknown> {
   const values = all.slice(startAt, startAt + maxResults);
@@ -57,23 +91,31 @@ export function registerMetaRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
       clauseNames: [f.id],
       schema: f.items === undefined ? { type: f.type, system: f.id } : { type: f.type, items: f.items, system: f.id },
     }));
-    const custom = [...state.customFields.values()].map((def) => {
-      const numericId = Number(def.id.replace('customfield_', ''));
-      return {
-        id: def.id,
-        key: def.id,
-        name: def.name,
-        custom: true,
-        orderable: true,
-        navigable: true,
-        searchable: true,
-        clauseNames: [`cf[${numericId}]`, def.name],
-        schema: def.kind === 'sprint'
-          ? { type: 'array', items: 'json', custom: CUSTOM_TYPE.sprint.custom, customId: numericId }
-          : { type: CUSTOM_TYPE[def.kind].type, custom: CUSTOM_TYPE[def.kind].custom, customId: numericId },
-      };
-    });
+    const custom = [...state.customFields.values()].map(renderCustomField);
     return c.json([...system, ...custom]);
+  });
+
+  app.post('/rest/api/3/field', async (c) => {
+    const body = await parseBody(c, createFieldSchema);
+    const actor = c.get('actor');
+    // Administer Jira (global). The published spec declares 400, not 403, for a caller without it.
+    if (!actor.isApp && !state.siteAdmins.has(actor.accountId)) throw badRequest(['Only Jira administrators can create custom fields.']);
+    const errors: Record<string, string> = {};
+    if (body.name.trim().length === 0) errors['name'] = 'The custom field name must not be empty.';
+    else if (body.name.length > 255) errors['name'] = 'The custom field name must be at most 255 characters.';
+    const kind = CREATABLE[body.type];
+    if (LOCKED_TYPES.has(body.type)) errors['type'] = `The custom field type '${body.type}' is locked and cannot be created.`;
+    else if (kind === undefined) errors['type'] = `jira-sim supports the custom field types ${Object.keys(CREATABLE).join(', ')}; got '${body.type}'.`;
+    if (Object.keys(errors).length > 0 || kind === undefined) throw new JiraError(400, [], errors);
+    let id: string;
+    do id = `customfield_${state.nextId('customfield', 10100)}`;
+    while (state.customFields.has(id));
+    const def: CustomFieldDef =
+      kind === 'select'
+        ? { kind, id, name: body.name, contextId: state.nextId('fieldcontext'), options: [] }
+        : { kind, id, name: body.name };
+    state.customFields.set(id, def);
+    return c.json(renderCustomField(def), 201);
   });
 
   const selectField = (fieldId: string): Extract<CustomFieldDef, { kind: 'select' }> => {
@@ -176,6 +218,9 @@ export function registerMetaRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     ADD_COMMENTS: { name: 'Add Comments', type: 'PROJECT', adminOnly: false },
     ASSIGN_ISSUES: { name: 'Assign Issues', type: 'PROJECT', adminOnly: false },
     LINK_ISSUES: { name: 'Link Issues', type: 'PROJECT', adminOnly: false },
+    // Jira's default permission scheme grants these to the Administrators project role (and apps).
+    DELETE_ISSUES: { name: 'Delete Issues', type: 'PROJECT', adminOnly: true },
+    MANAGE_SPRINTS_PERMISSION: { name: 'Manage sprints', type: 'PROJECT', adminOnly: true },
   };
 
   app.get('/rest/api/3/mypermissions', (c) => {

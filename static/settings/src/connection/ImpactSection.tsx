@@ -1,8 +1,9 @@
+import Button from '@atlaskit/button/new';
 import { useId, useState } from 'react';
 import type { ImpactConnectionStatus, ImpactTestResult } from '../../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../../shared/client';
 import { useResolverAction } from '../../../shared/resolver-hooks';
-import { ActionMessages, Form, Lozenge, formatTime } from '../../../shared/ui';
+import { ActionMessages, Form, Lozenge, Time } from '../../../shared/ui';
 
 const SOURCE_LABEL: Record<ImpactConnectionStatus['source'], string> = {
   'secret-storage': 'Forge secret storage',
@@ -50,7 +51,7 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
         <dt>Token</dt>
         <dd data-testid="impact-token">
           {impact.token === 'set' ? <Lozenge tone="success">set</Lozenge> : <Lozenge tone="removed">not set</Lozenge>}
-          {impact.updatedAt && <span className="subtle"> updated {formatTime(impact.updatedAt)}</span>}
+          {impact.updatedAt && <span className="subtle"> updated <Time iso={impact.updatedAt} /></span>}
         </dd>
         <dt>From</dt>
         <dd>{SOURCE_LABEL[impact.source]}</dd>
@@ -68,14 +69,14 @@ export function ImpactSection({ client, impact, onChange }: { client: ResolverCl
             <div className="field-help">Leave empty to keep the stored token. It is never shown again.</div>
           </div>
         </div>
-        <ActionMessages error={action.error} notice={action.notice} errorTitle="Impact connection" />
+        <ActionMessages error={action.error} errorTitle="Impact connection" />
         <div className="row">
-          <button type="submit" className="primary" disabled={busy}>
+          <Button appearance="primary" type="submit" isDisabled={busy}>
             Save Impact connection
-          </button>
-          <button type="button" disabled={busy} onClick={() => void runTest()}>
+          </Button>
+          <Button isDisabled={busy} onClick={() => void runTest()}>
             Test connection
-          </button>
+          </Button>
         </div>
         {test && (
           <div className={`message ${test.outcome === 'ok' ? 'success' : 'error'}`} role="status" data-testid="impact-test">

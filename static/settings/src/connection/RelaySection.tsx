@@ -1,5 +1,5 @@
 import type { ConnectionStatus } from '../../../../src/forge/entry/resolvers/contract';
-import { Lozenge, TableHead, formatTime } from '../../../shared/ui';
+import { Lozenge, TableHead, Time } from '../../../shared/ui';
 
 const REASONS: Record<string, string> = {
   'missing-headers': 'the request had no signature headers',
@@ -26,7 +26,7 @@ export function RelaySection({ status }: { status: ConnectionStatus }) {
         <dd data-testid="last-accepted">
           {signing.lastAcceptedAt ? (
             <>
-              {formatTime(signing.lastAcceptedAt)}, signed with key <code>{signing.relayKeyId}</code>
+              <Time iso={signing.lastAcceptedAt} />, signed with key <code>{signing.relayKeyId}</code>
             </>
           ) : (
             <span className="subtle">none since key ids were recorded</span>
@@ -36,7 +36,7 @@ export function RelaySection({ status }: { status: ConnectionStatus }) {
         <dd data-testid="last-rejected">
           {rejected ? (
             <>
-              <Lozenge tone="removed">rejected</Lozenge> {formatTime(rejected.at)}: {REASONS[rejected.reason] ?? rejected.reason}
+              <Lozenge tone="removed">rejected</Lozenge> <Time iso={rejected.at} />: {REASONS[rejected.reason] ?? rejected.reason}
               {rejected.keyId && (
                 <>
                   {' '}
@@ -49,7 +49,7 @@ export function RelaySection({ status }: { status: ConnectionStatus }) {
           )}
         </dd>
         <dt>Scheduled project sync</dt>
-        <dd>{formatTime(status.lastScheduledRun)}</dd>
+        <dd><Time iso={status.lastScheduledRun} /></dd>
       </dl>
       <h3>Last event per source</h3>
       <table aria-label="Last event per source">
@@ -58,7 +58,7 @@ export function RelaySection({ status }: { status: ConnectionStatus }) {
           {(['alertmanager', 'impact', 'jira'] as const).map((source) => (
             <tr key={source}>
               <td>{source === 'alertmanager' ? 'Alertmanager' : source === 'impact' ? 'Impact' : 'Jira issue events'}</td>
-              <td>{status.lastReceived[source] ? formatTime(status.lastReceived[source]) : <span className="subtle">never</span>}</td>
+              <td>{status.lastReceived[source] ? <Time iso={status.lastReceived[source]} /> : <span className="subtle">never</span>}</td>
             </tr>
           ))}
         </tbody>

@@ -1,8 +1,10 @@
+import Button from '@atlaskit/button/new';
 import { useId, useState } from 'react';
 import type { ResolverResult, SigningStatus } from '../../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../../shared/client';
 import { useResolverAction } from '../../../shared/resolver-hooks';
-import { ErrorMessage, Form, Lozenge, Notice, TableHead, formatTime } from '../../../shared/ui';
+import { useFeedback } from '../../../shared/feedback';
+import { ErrorMessage, Form, Lozenge, TableHead, Time } from '../../../shared/ui';
 import { generateSigningSecret, relayEnvLine, suggestKeyId } from './secret';
 
 const SOURCE_LABEL: Record<SigningStatus['source'], string> = {
@@ -22,7 +24,7 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
   const busy = action.busy !== null;
   const { error } = action;
   const [rotated, setRotated] = useState<{ keyId: string; line: string } | null>(null);
-  const [retired, setRetired] = useState<string | null>(null);
+  const feedback = useFeedback();
 
   const run = (job: 'rotate' | 'retire', call: () => Promise<ResolverResult<SigningStatus>>, done: (s: SigningStatus) => void) =>
     action.run(job, call, {
@@ -39,28 +41,42 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
       (s) => {
         // The line keeps the secret only on this page; the server never sends it back.
         setRotated({ keyId, line: relayEnvLine(keyId, secret, ids) });
-        setRetired(null);
+        feedback.success(`Key ${keyId} added`, 'Batches signed with it are accepted from now on.');
         setSecret('');
         setShown(false);
         setKeyId(suggestKeyId(Date.now(), s.keys.map((k) => k.id)));
       },
     );
-  const retire = (id: string) =>
-    run(
+  const retire = async (id: string) => {
+    const confirmed = await feedback.confirm({
+      title: `Retire key ${id}?`,
+      body: (
+        <p>
+          The app will refuse every batch signed with <code>{id}</code> from now on. A relay still signing with it stops delivering alerts and incidents until it
+          signs with another key listed here.
+        </p>
+      ),
+      confirmLabel: 'Retire key',
+    });
+    if (!confirmed) return;
+    await run(
       'retire',
       () => client.call('retireSigningKey', { keyId: id }),
       () => {
-        setRetired(id);
+        feedback.success(`Key ${id} retired`, 'Batches signed with it are now refused.');
         setRotated(null);
       },
     );
+  };
 
   return (
     <section aria-labelledby={`${uid}-h`}>
       <h2 id={`${uid}-h`}>Signing keys</h2>
       <p className="subtle">
         The relay signs every batch with its first key; the app accepts any key listed here, by id. Keys come from {SOURCE_LABEL[signing.source]}. Last rotated:{' '}
-        <span data-testid="last-rotated">{formatTime(signing.lastRotatedAt)}</span>.
+        <span data-testid="last-rotated">
+          <Time iso={signing.lastRotatedAt} />
+        </span>.
       </p>
       <table aria-label="Signing keys">
         <TableHead columns={['Key id', 'Added', 'Last used by the relay']} hiddenActions />
@@ -70,18 +86,17 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
               <td>
                 <code>{k.id}</code> {k.inUseByRelay && <Lozenge tone="success">in use by the relay</Lozenge>}
               </td>
-              <td>{k.addedAt ? formatTime(k.addedAt) : <span className="subtle">before rotation</span>}</td>
-              <td>{k.lastUsedAt ? formatTime(k.lastUsedAt) : <span className="subtle">not recently</span>}</td>
+              <td>{k.addedAt ? <Time iso={k.addedAt} /> : <span className="subtle">before rotation</span>}</td>
+              <td>{k.lastUsedAt ? <Time iso={k.lastUsedAt} /> : <span className="subtle">not recently</span>}</td>
               <td className="actions">
-                <button type="button" className="subtle-btn compact" disabled={busy} aria-label={`Retire key ${k.id}`} onClick={() => void retire(k.id)}>
+                <Button appearance="subtle" spacing="compact" isDisabled={busy} aria-label={`Retire key ${k.id}`} onClick={() => void retire(k.id)}>
                   Retire
-                </button>
+                </Button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      <Notice>{retired && <>Key <code>{retired}</code> retired: batches signed with it are now refused.</>}</Notice>
 
       <h3>Rotate</h3>
       <Form className="card" label="Rotate the signing key" onSubmit={rotate}>
@@ -95,12 +110,12 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
             <label htmlFor={`${uid}-secret`}>New secret</label>
             <div className="row">
               <input id={`${uid}-secret`} type={shown ? 'text' : 'password'} value={secret} autoComplete="new-password" spellCheck={false} onChange={(e) => setSecret(e.target.value)} />
-              <button type="button" onClick={() => setSecret(generateSigningSecret())}>
+              <Button onClick={() => setSecret(generateSigningSecret())}>
                 Generate
-              </button>
-              <button type="button" className="subtle-btn" aria-pressed={shown} onClick={() => setShown((v) => !v)}>
+              </Button>
+              <Button appearance="subtle" aria-pressed={shown} onClick={() => setShown((v) => !v)}>
                 {shown ? 'Hide' : 'Show'}
-              </button>
+              </Button>
             </div>
             <div className="field-help">32–256 printable characters without "," or spaces. Generate makes 32 random bytes in this browser.</div>
           </div>
@@ -113,9 +128,9 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
           </div>
         )}
         {error && <ErrorMessage error={error} title="The keys were not changed" />}
-        <button type="submit" className="primary" disabled={busy || !secret || !keyId}>
+        <Button appearance="primary" type="submit" isDisabled={busy || !secret || !keyId}>
           {busy ? 'Saving…' : 'Add key'}
-        </button>
+        </Button>
       </Form>
       {rotated && (
         <div className="message success" role="status" data-testid="rotated">
@@ -131,9 +146,9 @@ export function SigningKeysSection({ client, signing, onChange }: { client: Reso
           </ol>
           <label htmlFor={`${uid}-copy`}>Relay setting</label>
           <input id={`${uid}-copy`} type="password" readOnly value={rotated.line} onFocus={(e) => e.target.select()} />
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(rotated.line)}>
+          <Button onClick={() => void navigator.clipboard?.writeText(rotated.line)}>
             Copy
-          </button>
+          </Button>
         </div>
       )}
     </section>

@@ -1,6 +1,6 @@
 import type { ImpactIncident } from '../../../../src/shared/impact/incident';
 import type { ImpactWebhook } from '../../../../src/shared/impact/webhook';
-import type { WorkflowGraph } from '../../../../src/forge/domain/incidents/workflow-path';
+import type { WorkflowGraph } from '../../../../src/forge/domain/workflow/workflow-path';
 
 /** Seed 004's statuses, with a multi-step path and a done-category shortcut that must not be used. */
 export const incidentWorkflow: WorkflowGraph = {
@@ -42,6 +42,7 @@ export function incident(overrides: Partial<ImpactIncident> = {}): ImpactInciden
     created_at: '2025-11-19T10:00:00Z',
     updated_at: '2025-11-19T10:00:00Z',
     url: 'https://impact.example.com/incidents/INC-7',
+    version: 1,
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { adfProblem, adfToText } from '../../../../src/sandbox/jira-sim/adf';
-import { renderPostMortem, postMortemRefreshFields, renderSectionBody } from '../../../../src/forge/domain/incidents/post-mortem';
+import { mergeOwnedSections, OWNED_MARK, renderPostMortem, postMortemRefreshFields, renderSectionBody } from '../../../../src/forge/domain/incidents/post-mortem';
 import { DEFAULT_POST_MORTEM_CONFIG, checkPostMortemConfig, inDescription } from '../../../../src/forge/domain/incidents/post-mortem-template';
 import { buildTimeline, formatUtc } from '../../../../src/forge/domain/incidents/timeline';
 import { linkTypeCandidates, mayCloseIncidentIssue, closureMessage } from '../../../../src/forge/domain/incidents/issue-links';
@@ -137,5 +137,37 @@ describe('links and closure gate', () => {
 
   it('explains a refusal', () => {
     expect(closureMessage(mayCloseIncidentIssue({ postMortem: { issueKey: 'PM-1', statusCategory: 'new' }, requirePostMortem: false }))).toBe('Close the post-mortem PM-1 before closing this incident.');
+  });
+});
+
+describe('owned sections of a post-mortem description', () => {
+  const config = inDescription(DEFAULT_POST_MORTEM_CONFIG);
+  const at = (keyEvents: { kind: string; time: string; message: string | null }[]) => renderPostMortem(config, { incident: incident({ status: 'POST_MORTEM', key_events: keyEvents }), incidentIssueKey: 'OPS-1' }).description!;
+  const first = at([]);
+
+  it('marks the dynamic blocks of description sections as owned expands, and custom-field sections not', () => {
+    const owned = first.content.filter((b) => b.type === 'expand').map((b) => (b.type === 'expand' ? b.attrs.title : ''));
+    expect(owned).toEqual([`Timeline ${OWNED_MARK}`, `Mitigation events ${OWNED_MARK}`]);
+    expect(adfProblem(first)).toBeNull();
+    const inFields = renderPostMortem(DEFAULT_POST_MORTEM_CONFIG, { incident: incident(), incidentIssueKey: null });
+    expect(JSON.stringify(inFields.customFields)).not.toContain('expand');
+  });
+
+  it('replaces only the owned content: a person’s words, headings and edits elsewhere stay as they are', () => {
+    const edited = { ...first, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Dave: a config flag flipped in v42.' }] }, ...first.content.slice(1)] };
+    const fresh = at([{ kind: 'detected', time: '2025-11-19T10:10:00Z', message: 'Alert fired' }]);
+    const merged = mergeOwnedSections(edited, fresh)!;
+    expect(merged.content[0]).toEqual(edited.content[0]);
+    expect(merged.content.filter((b) => b.type !== 'expand')).toEqual(edited.content.filter((b) => b.type !== 'expand'));
+    expect(adfToText(merged)).toContain('Detected - Alert fired');
+  });
+
+  it('writes nothing when nothing owned changed, leaves a deleted owned section deleted, and ignores a non-ADF value', () => {
+    expect(mergeOwnedSections(first, at([]))).toBeNull();
+    const withoutTimeline = { ...first, content: first.content.filter((b) => !(b.type === 'expand' && b.attrs.title.startsWith('Timeline'))) };
+    const merged = mergeOwnedSections(withoutTimeline, at([{ kind: 'recovered', time: '2025-11-19T11:00:00Z', message: null }]));
+    expect(merged?.content.filter((b) => b.type === 'expand')).toHaveLength(1);
+    expect(mergeOwnedSections('plain text', first)).toBeNull();
+    expect(mergeOwnedSections(null, first)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { findTransitionPath, type WorkflowGraph, type StatusCategoryKey } from '../../../../src/forge/domain/incidents/workflow-path';
+import { findTransitionPath, type WorkflowGraph, type StatusCategoryKey } from '../../../../src/forge/domain/workflow/workflow-path';
 import { incidentWorkflow } from './fixtures';
 
 const ids = (graph: WorkflowGraph, from: string, to: string) => {

@@ -1,5 +1,5 @@
 import { useEffect, useState, type MouseEvent } from 'react';
-import type { Bridge } from '../../shared/bridge';
+import type { Bridge } from './bridge';
 
 /**
  * A link to another issue: a real `<a href>` (its accessible name is the key) whose plain click navigates

@@ -1,4 +1,4 @@
-import { normalizeName } from './status-map';
+import { normalizeName } from './status-name';
 
 /**
  * A project's workflow as a graph, read from Jira once and cached by the adapter.

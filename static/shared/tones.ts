@@ -1,0 +1,2 @@
+/** Atlaskit lozenge appearances, by the names both pages use (a plain module: pure code can import it). */
+export type LozengeTone = 'default' | 'success' | 'removed' | 'moved' | 'inprogress';
