@@ -11,6 +11,7 @@ import { LOCAL_FORGE_HOST_ENV, SecretKeys, StorageKeys } from '../forge/constant
 import type { HandlersModule } from './forge-host';
 import { IncidentKeys } from '../forge/incidents/incident-store';
 import { sandboxIncidentConfig } from './incident-config';
+import { connectWorkflowValidators } from './workflow-validators';
 import { createImpactSimulator, serveImpactSimulator, DEFAULT_IMPACT_SIM_PORT, type ImpactSimulator } from './impact-sim';
 import { persistImpactSimulator } from './impact-sim/persistence';
 import { persistJiraSimulator } from './jira-sim/persistence';
@@ -156,6 +157,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
   });
 
+  // Jira runs the app's workflow validators on transitions through the host (OPS closing transitions).
+  const disconnectValidators = jira ? connectWorkflowValidators(jira, forge) : undefined;
+
   const relayConfig = loadRelayConfig({
     ...options.env,
     RELAY_HOST: options.host,
@@ -237,6 +241,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       await impact?.webhooks.stop();
       await relay.close();
       unsubscribe?.();
+      disconnectValidators?.();
       await forge.close();
       await closeJira();
       await closeImpact();

@@ -69,10 +69,13 @@ describe('Alertmanager fixtures to Jira', () => {
     expect(calls['03-checkout-group-grows.json']).toEqual(['POST /rest/api/3/issue/{issueIdOrKey}/comment 201']);
     expect(calls['04-checkout-one-resolved.json']).toEqual(['POST /rest/api/3/issue/{issueIdOrKey}/comment 201']);
     expect(calls['05-disk-repeat-unchanged.json']).toEqual([]);
-    // First resolve in this project and status: one transitions lookup, cached from then on.
+    // First resolve in this project and status: one transitions lookup, cached from then on. OPS's closing
+    // transitions carry the app's workflow validator, which Jira invokes with the issue key only, so the
+    // validator reads the issue once (GET by key) before the transition completes.
     expect(calls['06-checkout-all-resolved.json']).toEqual([
       'POST /rest/api/3/issue/{issueIdOrKey}/comment 201',
       'GET /rest/api/3/issue/{issueIdOrKey}/transitions 200',
+      'GET /rest/api/3/issue/{issueIdOrKey} 200',
       'POST /rest/api/3/issue/{issueIdOrKey}/transitions 204',
     ]);
     expect(calls['07-disk-resolved.json']).toEqual(['POST /rest/api/3/issue/{issueIdOrKey}/comment 201']);
@@ -86,7 +89,7 @@ describe('Alertmanager fixtures to Jira', () => {
     expect(s.state.links).toHaveLength(1);
     const resolvedAgain = JSON.parse(refire(sequence[5]!.body)) as { alerts: { endsAt: string }[] };
     time.at(70_000);
-    expect(await deliver(env, JSON.stringify(resolvedAgain))).toEqual(['POST /rest/api/3/issue/{issueIdOrKey}/comment 201', 'POST /rest/api/3/issue/{issueIdOrKey}/transitions 204']);
+    expect(await deliver(env, JSON.stringify(resolvedAgain))).toEqual(['POST /rest/api/3/issue/{issueIdOrKey}/comment 201', 'GET /rest/api/3/issue/{issueIdOrKey} 200', 'POST /rest/api/3/issue/{issueIdOrKey}/transitions 204']);
     expect(statusName(s, again!)).toBe('Closed');
 
     // The delivery log says what happened to each notification.

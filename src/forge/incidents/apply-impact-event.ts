@@ -38,6 +38,7 @@ import { convergeIncident, impactValuesOf } from './converge';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
 import { locateIssue, moveIssue, moveIssueToStatus, type IssueInWorkflow, type MoveResult } from '../workflow';
+import { closureHold } from './closure-gate';
 
 export interface IncidentDeps {
   readonly store: KeyValueStore;
@@ -193,6 +194,13 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
       case 'move': {
         if (!link) break;
         const target = targetStatus;
+        // CLOSED waits for the post-mortem, as the workflow validator would demand (closure-gate.ts).
+        const held = incident.status === 'CLOSED' ? await closureHold(deps.jira, config, link) : null;
+        if (held !== null) {
+          cancel(['status']);
+          notes.push(`${link.issueKey} not closed yet: ${held} It closes once the post-mortem is done.`);
+          break;
+        }
         const moved: MoveResult = !located
           ? await moveIssueToStatus(deps, config.fields.projectKey, link.issueId, target)
           : located.ok
@@ -281,7 +289,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   if (link) {
     const linked = link;
     const converged = await convergeIncident(
-      { incidentId: incident.id, issueId: linked.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact: record.impact ?? knownImpact },
+      { incidentId: incident.id, issueId: linked.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact: record.impact ?? knownImpact, link: record.link ?? linked },
       deps,
     );
     record = await updateRecord(deps.store, incident.id, (latest) => ({

@@ -83,7 +83,7 @@ export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): P
     }
     impact = { values: impactValuesOf(read.value), version: read.value.version };
   }
-  const converged = await convergeIncident({ incidentId, issueId: change.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact }, deps);
+  const converged = await convergeIncident({ incidentId, issueId: change.issueId, config, users, ledger: record.ledger ?? EMPTY_LEDGER, impact, link: record.link }, deps);
   await updateRecord(deps.store, incidentId, (latest) => ({
     ...latest,
     ledger: converged.ledger,

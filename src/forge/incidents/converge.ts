@@ -21,6 +21,7 @@ import {
   type ConvergenceLedger,
   type CurrentValues,
   type FieldDecision,
+  type IncidentLink,
   type IncidentSyncConfig,
   type SideValues,
   type UserLink,
@@ -31,6 +32,7 @@ import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import { describeJiraFailure, type JiraFailure, type JiraStatus } from '../ports/jira';
 import type { IncidentDeps } from './apply-impact-event';
 import { moveIssueToStatus } from '../workflow';
+import { closureHold } from './closure-gate';
 
 /** What the app knows Impact holds: the converged fields at a version. */
 export interface KnownImpactState {
@@ -52,6 +54,8 @@ export interface ConvergeInput {
   readonly users: readonly UserLink[];
   readonly ledger: ConvergenceLedger;
   readonly impact: KnownImpactState;
+  /** The incident's link as stored (its post-mortem): Impact CLOSED waits for it (closure-gate.ts). */
+  readonly link: IncidentLink | null;
 }
 
 export interface ConvergeResult {
@@ -206,6 +210,17 @@ export async function convergeIncident(input: ConvergeInput, deps: IncidentDeps)
     }
 
     for (const write of toJira) {
+      // Impact CLOSED waits for the post-mortem, as the workflow validator would demand (closure-gate.ts):
+      // the close is not attempted, the delivery log says why, and the field stays out of sync until the
+      // post-mortem reaches done (entry/trigger/post-mortem-done.ts queues the resync that closes it).
+      if (write.field === 'status' && impact.values.status === GuardValues.impactStatus('CLOSED') && input.link) {
+        const held = await closureHold(deps.jira, config, input.link);
+        if (held !== null) {
+          notes.push(`${input.link.issueKey} not closed yet: ${held} It closes once the post-mortem is done.`);
+          refused.set('status', `held open: ${held}`);
+          continue;
+        }
+      }
       const done = await writeJira(write.field, write.value, { ...input, from: readStatus }, deps, (failure, what) => {
         jiraFailed(failure, what);
         refused.set(write.field, `${what}: ${describeJiraFailure(failure)}`);

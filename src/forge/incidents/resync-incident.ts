@@ -51,7 +51,7 @@ async function resyncFromJira(incidentId: string, issueId: string, deps: Inciden
     if (!read.ok) return { kind: 'impact-failed', failure: read.failure, reason: `reading ${incidentId} from Impact: ${describeImpactFailure(read.failure)}` };
     impact = { values: impactValuesOf(read.value), version: read.value.version };
   }
-  const converged = await convergeIncident({ incidentId, issueId, config, users: await loadUsers(deps.store), ledger, impact }, deps);
+  const converged = await convergeIncident({ incidentId, issueId, config, users: await loadUsers(deps.store), ledger, impact, link: record.link }, deps);
   await updateRecord(deps.store, incidentId, (latest) => ({ ...latest, ledger: converged.ledger, impact: converged.impact, outOfSync: converged.outOfSync, known: converged.incident ? knownOf(converged.incident, now) : latest.known }));
   if (converged.impactFailure) return { kind: 'impact-failed', failure: converged.impactFailure, reason: converged.problems.join('; ') };
   const summary = converged.notes.join('; ') || 'Impact already matched Jira';

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createJiraRestPort, createJiraUserPort } from '../adapters/jira-rest';
 import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
+import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
 import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser } from '../adapters/jira-panel-rest';
 import { deleteIncidentPropertyAsApp } from '../adapters/incident-property-rest';
 import { egressFetch, ingestWebTriggerUrl } from '../adapters/forge-runtime';
@@ -24,10 +25,10 @@ export const resolverWiring = {
     const { store, secrets, env } = platform();
     return { store, secrets, env, userJira: createJiraUserPort(systemClock), now, egress: IMPACT_EGRESS_PATTERNS, allowLoopback: env[LOCAL_FORGE_HOST_ENV] === '1', fetch: egressFetch };
   },
-  /** Alert rules, dry run and failed deliveries. */
+  /** Alert rules, dry run (with pre-flight: create metadata as the user) and failed deliveries. */
   alerts: () => {
     const { store, logger } = platform();
-    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now };
+    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user') };
   },
   /** Projects & metrics: Jira read as the app, admin checks asked as the user. */
   projects: () => ({
@@ -58,5 +59,5 @@ export const resolverWiring = {
     deleteIncidentProperty: deleteIncidentPropertyAsApp,
   }),
   /** Incident mappings and post-mortem templates. */
-  mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock) }),
+  mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

@@ -86,6 +86,11 @@ export interface ForgeHost {
    */
   installApp(options?: { readonly reinstall?: boolean; readonly installerAccountId?: string }): Promise<TriggerDelivery[]>;
   runScheduledTrigger(key: string): Promise<InvocationResult>;
+  /**
+   * Invokes the function of the `jira:workflowValidator` module `key` with Jira's payload, as Jira does on a
+   * transition that carries it. The function runs as the app (no principal: asUser is unavailable to it).
+   */
+  runWorkflowValidator(key: string, payload: unknown): Promise<InvocationResult>;
 }
 
 const INTERVAL_MS: Record<ManifestScheduledTrigger['interval'], number> = { fiveMinute: 300_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
@@ -244,5 +249,12 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
       });
     },
     runScheduledTrigger,
+    async runWorkflowValidator(key: string, payload: unknown) {
+      const validator = manifest.workflowValidators.find((v) => v.key === key);
+      if (!validator) throw new Error(`unknown jira:workflowValidator '${key}'`);
+      if (!validator.function) throw new Error(`jira:workflowValidator '${key}' is an expression validator; the local host runs only function validators`);
+      // The payload goes as Jira documents it (issue key, from/to status ids); the second argument is the invocation context.
+      return invoker.invoke({ functionKey: validator.function, moduleKey: key, kind: 'workflowValidator', accountId: undefined, args: [payload, invocationContext()] });
+    },
   };
 }

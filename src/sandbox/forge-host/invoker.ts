@@ -8,7 +8,7 @@ export type HandlersModule = Readonly<Record<string, unknown>>;
 
 /** Time limits in milliseconds; omitted entries use Forge's published values. */
 export interface TimeLimitOverrides {
-  /** Resolvers and product triggers: 25 s. */
+  /** Resolvers, product triggers and workflow validators: 25 s. */
   readonly defaultMs?: number;
   /** Web triggers: 55 s. */
   readonly webTriggerMs?: number;
@@ -65,6 +65,7 @@ export class Invoker {
       }
       case 'trigger':
       case 'resolver':
+      case 'workflowValidator':
         return limits.defaultMs ?? FORGE_DEFAULT_LIMIT_MS;
     }
   }

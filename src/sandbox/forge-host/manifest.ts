@@ -33,6 +33,8 @@ const scheduledSchema = z.object({
   function: z.string().min(1),
   interval: z.enum(['fiveMinute', 'hour', 'day', 'week']),
 });
+/** `jira:workflowValidator`: exactly one of `function` | `expression` (FORGE-NOTES §1). */
+const workflowValidatorSchema = z.object({ key: z.string().min(1), function: z.string().min(1).optional(), expression: z.string().optional() }).loose();
 const resourceSchema = z.object({ key: z.string().min(1), path: z.string().min(1) });
 
 const manifestSchema = z.object({
@@ -48,6 +50,7 @@ export type ManifestConsumer = z.infer<typeof consumerSchema>;
 export type ManifestTrigger = z.infer<typeof triggerSchema>;
 export type ManifestScheduledTrigger = z.infer<typeof scheduledSchema>;
 export type ManifestResource = z.infer<typeof resourceSchema>;
+export type ManifestWorkflowValidator = z.infer<typeof workflowValidatorSchema>;
 
 /** A UI module (jira:issuePanel, jira:projectSettingsPage, ...) that has a resolver. */
 export interface ManifestUiModule {
@@ -70,6 +73,7 @@ export interface ForgeManifest {
   readonly triggers: readonly ManifestTrigger[];
   readonly scheduledTriggers: readonly ManifestScheduledTrigger[];
   readonly uiModules: readonly ManifestUiModule[];
+  readonly workflowValidators: readonly ManifestWorkflowValidator[];
   readonly resources: readonly ManifestResource[];
   readonly scopes: readonly string[];
 }
@@ -105,6 +109,7 @@ export function parseManifest(yamlText: string, rootDir: string): ForgeManifest 
     triggers: list('trigger', triggerSchema),
     scheduledTriggers: list('scheduledTrigger', scheduledSchema),
     uiModules,
+    workflowValidators: list('jira:workflowValidator', workflowValidatorSchema),
     resources: raw.resources,
     scopes: raw.permissions?.scopes ?? [],
   };
@@ -119,6 +124,7 @@ function checkFunctionReferences(m: ForgeManifest): void {
     ...m.triggers.map((t) => t.function),
     ...m.scheduledTriggers.map((s) => s.function),
     ...m.uiModules.flatMap((u) => (u.resolverFunction ? [u.resolverFunction] : [])),
+    ...m.workflowValidators.flatMap((v) => (v.function ? [v.function] : [])),
   ];
   for (const ref of refs) {
     if (!m.functions.has(ref)) throw new Error(`manifest references unknown function '${ref}'`);
@@ -132,7 +138,7 @@ export function handlerExportName(fn: ManifestFunction): string {
 }
 
 /** Module types that invoke a function; used to pick its time limit. */
-export type InvocationKind = 'webtrigger' | 'consumer' | 'trigger' | 'scheduledTrigger' | 'resolver';
+export type InvocationKind = 'webtrigger' | 'consumer' | 'trigger' | 'scheduledTrigger' | 'resolver' | 'workflowValidator';
 
 /** True when only consumer/scheduledTrigger modules use the function (then `timeoutSeconds` applies). */
 export function isAsyncOnlyFunction(m: ForgeManifest, functionKey: string): boolean {
@@ -140,6 +146,7 @@ export function isAsyncOnlyFunction(m: ForgeManifest, functionKey: string): bool
   const otherUse =
     m.webtriggers.some((w) => w.function === functionKey) ||
     m.triggers.some((t) => t.function === functionKey) ||
-    m.uiModules.some((u) => u.resolverFunction === functionKey);
+    m.uiModules.some((u) => u.resolverFunction === functionKey) ||
+    m.workflowValidators.some((v) => v.function === functionKey);
   return asyncUse && !otherUse;
 }

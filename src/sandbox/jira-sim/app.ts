@@ -9,11 +9,13 @@ import type { Actor } from './issue-ops';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitConfig } from './rate-limit';
 import { matchRoute } from './route-templates';
 import { registerChangelogRoutes } from './routes/changelog';
+import { registerCreateMetaRoutes } from './routes/createmeta';
 import { registerIssueRoutes } from './routes/issues';
 import { registerMetaRoutes } from './routes/meta';
 import { registerSearchRoutes } from './routes/search';
 import { createSeedHelpers, type SeedHelpers } from './seed';
 import { SimState } from './state';
+import { WorkflowValidators } from './workflow-validators';
 import { faultDelayMs } from '../shared/fault-registry';
 import { SimClock } from '../shared/sim-clock';
 import { isSimControlPath, registerCommonControls, SimControlError, simControlGuard } from '../shared/sim-controls';
@@ -43,6 +45,8 @@ export interface JiraSimulator {
   readonly faults: FaultRegistry;
   readonly rateLimits: RateLimiter;
   readonly seed: SeedHelpers;
+  /** Forge workflow validators on transitions and the app that runs them (workflow-validators.ts). */
+  readonly workflowValidators: WorkflowValidators;
   readonly now: () => number;
   /** The simulator clock's offset (`/_sim/clock`): back-dates or forwards every timestamp Jira writes. */
   readonly clock: SimClock;
@@ -95,7 +99,8 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   // Rate-limit windows run on the base clock: moving the simulated date does not refill or drain them.
   const rateLimits = new RateLimiter(rateConfig(options.rateLimits), baseNow);
   const bus = new IssueEventBus(options.onListenerError ?? ((error) => console.error('jira-sim: issue event listener failed', error)));
-  const deps: RouteDeps = { state, now, bus, searchPages: new SearchPageStore() };
+  const workflowValidators = new WorkflowValidators();
+  const deps: RouteDeps = { state, now, bus, searchPages: new SearchPageStore(), validators: workflowValidators };
   const app = new Hono<SimEnv>();
   const mutationListeners = new Set<MutationListener>();
   const notifyMutation = (issueRefs: readonly string[]): void => {
@@ -185,6 +190,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
   registerMetaRoutes(app, deps);
   registerSearchRoutes(app, deps);
   registerChangelogRoutes(app, deps);
+  registerCreateMetaRoutes(app, deps);
   registerAgileRoutes(app, deps);
 
   app.notFound(noRoute);
@@ -206,6 +212,7 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
     faults,
     rateLimits,
     seed: createSeedHelpers(state),
+    workflowValidators,
     now,
     clock,
     onMutation: (listener) => {

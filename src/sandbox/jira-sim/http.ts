@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { badRequest } from './errors';
 import type { Actor, OpContext } from './issue-ops';
 import type { SimState } from './state';
+import type { WorkflowValidators } from './workflow-validators';
 
 export interface SimEnv {
   Variables: { actor: Actor };
@@ -12,6 +13,7 @@ export interface SimEnv {
 export interface RouteDeps extends OpContext {
   readonly state: SimState;
   readonly searchPages: SearchPageStore;
+  readonly validators: WorkflowValidators;
 }
 
 /** Reads a JSON body and checks it with zod; both failures are Jira-shaped 400s. */

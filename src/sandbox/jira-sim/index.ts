@@ -21,3 +21,5 @@ export type { SprintValue, IssueRecord, BoardRecord, SprintRecord } from './mode
 export { RESOLUTIONS } from './model';
 export { persistJiraSimulator } from './persistence';
 export type { PersistentJiraSimulator } from './persistence';
+export { WorkflowValidators, VALIDATOR_FAILED_MESSAGE } from './workflow-validators';
+export type { WorkflowValidatorCall, WorkflowValidatorPayload, WorkflowValidatorRunner } from './workflow-validators';

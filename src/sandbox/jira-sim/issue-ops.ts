@@ -3,6 +3,7 @@ import { adfProblem } from './adf';
 import { JiraError, badRequest, fieldErrors, issueNotFound } from './errors';
 import type { IssueEvent, IssueEventBus } from './events';
 import { buildPatches, type FieldPatch } from './field-patches';
+import { missingRequiredFields } from './create-meta';
 import { RESOLUTIONS, type ChangeItem, type CommentRecord, type IssueRecord, type ProjectRecord, type SprintRecord, type TransitionRecord } from './model';
 import { renderAllFields } from './render';
 import type { SimState } from './state';
@@ -98,6 +99,7 @@ export function createIssue(ctx: OpContext, actor: Actor, input: CreateInput): I
   if (input.fields['issuetype'] === undefined) errors['issuetype'] = 'Specify an issue type';
   if (input.fields['summary'] === undefined) errors['summary'] = 'You must specify a summary of the issue.';
   const patches = buildPatches(state, project, input.fields, 'create', errors);
+  Object.assign(errors, missingRequiredFields(state, project, input.fields['issuetype'], input.fields, state.requiredFields));
   for (const p of input.properties ?? []) checkPropertyInput(p.key, p.value);
   if (Object.keys(errors).length > 0) throw fieldErrors(errors);
 

@@ -1,7 +1,7 @@
 /**
  * Keeps a Jira simulator's site in SQLite (see ../shared/sim-database for why and how durable): one row per
- * issue, written when it changed, and one "site" document (users, projects and workflows, fields, links, boards,
- * sprints, permissions, id sequences, the clock offset). Every REST or `/_sim/` write is committed before its
+ * issue, written when it changed, and one "site" document (users, projects and workflows, fields and the ones a
+ * seed made required, links, boards, sprints, permissions, id sequences, the clock offset). Every REST or `/_sim/` write is committed before its
  * response is returned; in-process changes (seed helpers, bulk seeding) are committed by `flush()` or `close()`.
  * Not kept: the call log, active faults, search page tokens and rate-limit windows (a restarted Jira forgets
  * those too).
@@ -36,6 +36,8 @@ interface SiteDocument {
   readonly projectAdmins: [string, string[]][];
   readonly boards: BoardRecord[];
   readonly sprints: SprintRecord[];
+  /** Fields a seed made required per project + issue type (absent in documents written before them). */
+  readonly requiredFields?: [string, string[]][];
   readonly counters: Record<string, number>;
   readonly clockOffsetMs: number;
 }
@@ -59,6 +61,7 @@ function siteDocument(sim: JiraSimulator): SiteDocument {
     projectAdmins: [...state.projectAdmins].map(([key, ids]) => [key, [...ids]]),
     boards: [...state.boards.values()],
     sprints: [...state.sprints.values()],
+    requiredFields: state.requiredFields.snapshot(),
     counters: state.counterSnapshot(),
     clockOffsetMs: sim.clock.offsetMs,
   };
@@ -85,6 +88,7 @@ function restore(sim: JiraSimulator, site: SiteDocument, issues: readonly Stored
   refill(state.projectAdmins, site.projectAdmins.map(([key, ids]) => [key, new Set(ids)]));
   refill(state.boards, site.boards.map((b) => [b.id, b]));
   refill(state.sprints, site.sprints.map((s) => [s.id, s]));
+  state.requiredFields.restore(site.requiredFields ?? []);
   state.restoreCounters(site.counters);
   sim.clock.setOffset(site.clockOffsetMs);
   state.issues.clear();

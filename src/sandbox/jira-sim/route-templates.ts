@@ -1,6 +1,8 @@
 /** The REST routes the simulator serves, as OpenAPI path templates: used for burst limits and the call log. */
 export const ROUTE_TEMPLATES = [
   '/rest/api/3/issue',
+  '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes',
+  '/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}',
   '/rest/api/3/issue/{issueIdOrKey}',
   '/rest/api/3/issue/{issueIdOrKey}/assignee',
   '/rest/api/3/issue/{issueIdOrKey}/comment',

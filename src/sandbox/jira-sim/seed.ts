@@ -38,6 +38,8 @@ export interface SeedHelpers {
   /** ADMINISTER_PROJECTS for one project, or for every project when projectKey is omitted. */
   grantProjectAdmin(accountId: string, projectKey?: string): void;
   revokeProjectAdmin(accountId: string, projectKey?: string): void;
+  /** Makes a field required on the create screen of one project + issue type (create metadata, POST /issue). */
+  requireField(projectKey: string, issueTypeName: string, fieldId: string): void;
 }
 
 export function createSeedHelpers(state: SimState): SeedHelpers {
@@ -142,6 +144,12 @@ export function createSeedHelpers(state: SimState): SeedHelpers {
     revokeProjectAdmin(accountId, projectKey) {
       if (projectKey === undefined) state.siteAdmins.delete(accountId);
       else state.projectAdmins.get(projectKey)?.delete(accountId);
+    },
+    requireField(projectKey, issueTypeName, fieldId) {
+      const project = state.findProject(projectKey);
+      const type = project?.issueTypes.find((t) => t.name === issueTypeName);
+      if (!project || !type) throw new Error(`requireField: no issue type ${issueTypeName} in ${projectKey}`);
+      state.requiredFields.add(project.key, type.id, fieldId);
     },
   };
 }

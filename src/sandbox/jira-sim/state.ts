@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { RequiredFields } from './create-meta';
 import type {
   BoardRecord,
   CustomFieldDef,
@@ -41,6 +42,8 @@ export class SimState {
   /** accountIds with ADMINISTER_PROJECTS on every project, plus per-project grants. */
   readonly siteAdmins = new Set<string>();
   readonly projectAdmins = new Map<string, Set<string>>();
+  /** Fields a seed made required per project + issue type (create metadata, POST /issue). */
+  readonly requiredFields = new RequiredFields();
   readonly boards = new Map<number, BoardRecord>();
   readonly sprints = new Map<number, SprintRecord>();
   private readonly counters = new Map<string, number>();

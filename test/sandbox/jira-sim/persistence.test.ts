@@ -84,3 +84,18 @@ it('commits a REST write before the response returns (a reader of the file sees 
   view2.close();
   persisted.close();
 });
+
+it('keeps the fields a seed made required (create metadata and POST /issue) across a restart', async () => {
+  const first = open();
+  first.sim.seed.addSelectField('customfield_10050', 'Team', ['SRE', 'Payments']);
+  first.sim.seed.requireField('OPS', 'Incident', 'customfield_10050');
+  first.persisted.saveAll();
+  first.persisted.close();
+
+  const second = open();
+  expect(second.persisted.restored).toBe(true);
+  const refused = await call(second.sim, 'POST', '/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Incident' }, summary: 'no team' } });
+  expect(refused.status).toBe(400);
+  expect(await refused.json()).toEqual({ errorMessages: [], errors: { customfield_10050: 'Team is required.' } });
+  second.persisted.close();
+});

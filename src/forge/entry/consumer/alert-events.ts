@@ -8,8 +8,10 @@ import { recordDelivery, recordFailedDelivery, relayDelivery } from '../../deliv
 import { alertTargetProjects } from '../../delivery/target-projects';
 import { appliedBefore, retryRequest, type RetryRequest, type RetryState } from '../../delivery/retry-policy';
 import { isQuotaLimit, jiraPausedForMs, pauseJira, requeueDelaySeconds } from '../../alerts/jira-pause';
+import { explainAlertRefusal, type RefusalExplainerDeps } from '../../preflight/explain-refusal';
+import type { CompiledRules } from '../../domain/alerts';
 
-export interface AlertConsumerDeps extends AlertsDeps {
+export interface AlertConsumerDeps extends AlertsDeps, RefusalExplainerDeps {
   /** Jitter source; Math.random in production. */
   readonly random?: () => number;
 }
@@ -55,7 +57,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
       deps.logger.warn('alert notification will be retried', { eventId: event.id, failure: result.failure.kind, retryCount: retry.retryCount });
       return { applied, failed, retry: retryRequest(result.failure, retry.retryCount, done, deps.random ?? Math.random) };
     } else {
-      await recordFailure(event, alertTargetProjects(event, rules), retry.retryCount, result.failure, result.outcomes, deps);
+      await recordFailure(event, rules, retry.retryCount, result.failure, result.outcomes, deps);
       failed += 1;
     }
     done.add(event.id);
@@ -63,8 +65,11 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
   return { applied, failed };
 }
 
-async function recordFailure(event: RelayEvent, targetProjects: readonly string[], retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
-  const reason = describeFailure(failure);
+async function recordFailure(event: RelayEvent, rules: CompiledRules, retryCount: number, failure: ApplyFailure, outcomes: readonly ProblemOutcome[], deps: AlertConsumerDeps): Promise<void> {
+  const targetProjects = alertTargetProjects(event, rules);
+  // A 400 is explained in the pre-flight's words (issue 16): which field or value of which rule Jira refuses.
+  const explained = await explainAlertRefusal(event, rules, failure, deps);
+  const reason = explained === null ? describeFailure(failure) : `${describeFailure(failure)} — ${explained}`;
   // The rules' target projects: a retry needs Administer Projects in each (failed-deliveries resolver).
   const delivery = relayDelivery(event, targetProjects);
   await recordFailedDelivery(delivery, retryCount, failure.kind, reason, deps);

@@ -24,6 +24,7 @@ import type { ImpactPort } from '../../ports/impact';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
+import type { CreateMetaPort } from '../../ports/create-meta';
 import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
@@ -47,6 +48,8 @@ export interface ConsumerDeps {
   readonly incidents?: { readonly jira: JiraIncidentPort; readonly impact: ImpactPort };
   /** The app's queue: jobs paused by Jira's quota are pushed again, delayed (alerts/jira-pause.ts). */
   readonly queue?: JobQueue;
+  /** Jira's create metadata as the app: explains a refused (400) alert issue in the delivery log. */
+  readonly createMeta?: CreateMetaPort;
 }
 
 export interface ConsumerResult {

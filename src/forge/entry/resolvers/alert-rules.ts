@@ -4,11 +4,12 @@ import { loadRules, saveRules, type RuleList } from '../../alerts/rule-store';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { JiraUserPort } from '../../ports/jira';
 import type { Logger } from '../../ports/logger';
-import type { AlertRuleList, ResolverResult } from './contract';
+import type { AlertRuleList, AlertRuleSaveResult, ResolverResult } from './contract';
+import { preflightForSave, type PreflightResolverDeps } from './preflight';
 import { requireProjectAdmin, type CallerContext } from './admin-check';
 import { invalidZodInput } from './resolver-errors';
 
-export interface RuleResolverDeps {
+export interface RuleResolverDeps extends PreflightResolverDeps {
   readonly store: KeyValueStore;
   readonly logger: Logger;
   /** Jira as the calling user, for permission checks. */
@@ -38,7 +39,7 @@ export async function listAlertRules(deps: RuleResolverDeps): Promise<AlertRuleL
 }
 
 /** Adds a rule or replaces the one with the same id. */
-export async function saveAlertRule(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleList>> {
+export async function saveAlertRule(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleSaveResult>> {
   const parsedInput = saveInputSchema.safeParse(input ?? {});
   if (!parsedInput.success) return invalidZodInput(parsedInput.error);
   const rule = ruleSchema.safeParse(parsedInput.data.rule);
@@ -49,7 +50,11 @@ export async function saveAlertRule(input: unknown, caller: CallerContext, deps:
   const existing = list.rules.find((r) => r.id === rule.data.id);
   const denied = await requireProjectAdmin(deps.userJira, caller, [rule.data.target.projectKey, ...(existing ? [existing.target.projectKey] : [])]);
   if (denied) return { ok: false, error: denied };
-  return store(deps, list, [...list.rules.filter((r) => r.id !== rule.data.id), rule.data]);
+  // Pre-flight (issue 16): Jira's create metadata for the target, read as this admin, before anything is stored.
+  const preflight = await preflightForSave(rule.data, deps);
+  if (preflight.refusal) return { ok: false, error: preflight.refusal };
+  const saved = await store(deps, list, [...list.rules.filter((r) => r.id !== rule.data.id), rule.data]);
+  return saved.ok && preflight.report ? { ok: true, value: { ...saved.value, preflight: preflight.report } } : saved;
 }
 
 export async function deleteAlertRule(input: unknown, caller: CallerContext, deps: RuleResolverDeps): Promise<ResolverResult<AlertRuleList>> {

@@ -4,6 +4,7 @@
  */
 import type { ImpactStatus } from '../../../shared/impact/incident';
 import type { FieldMappingConfig, PostMortemConfig, StatusMapConfig } from '../../domain/incidents';
+import type { PreflightReport } from '../../domain/preflight';
 import type { IssueAlertGroup, ResolverResult } from './contract';
 
 /** The incident behind an incident issue, both sides as last seen. */
@@ -56,6 +57,15 @@ export interface PostMortemIssue {
 }
 
 /** The parts of the incident sync config the Mappings tab edits (guard timing and origin stay server-side). */
+/**
+ * saveIncidentMappings' answer: the stored mappings and what Jira's create metadata (read as the admin) says of the
+ * incident issue and, when enabled, the post-mortem issue (issue 16 pre-flight). Mappings are saved even when Jira
+ * would refuse them (screens are often changed afterwards); the report says what to fix, field by field.
+ */
+export interface IncidentMappingsSaveResult extends IncidentMappings {
+  readonly preflight?: { readonly incident: PreflightReport; readonly postMortem: PreflightReport | null };
+}
+
 export interface IncidentMappings {
   readonly statuses: StatusMapConfig;
   readonly fields: FieldMappingConfig;
@@ -89,7 +99,7 @@ export type PanelAndMappingResolverDefinitions = {
   /** Forgets the incident ⇄ issue link both ways (the next Impact event opens a new issue). Project admins only. */
   unlinkIssueIncident: () => ResolverResult<{ readonly incidentId: string }>;
   getIncidentMappings: () => ResolverResult<IncidentMappings>;
-  saveIncidentMappings: (input: { mappings: unknown }) => ResolverResult<IncidentMappings>;
+  saveIncidentMappings: (input: { mappings: unknown }) => ResolverResult<IncidentMappingsSaveResult>;
   getPostMortemTemplates: () => ResolverResult<PostMortemTemplates>;
   savePostMortemTemplates: (input: { templates: unknown }) => ResolverResult<PostMortemTemplates>;
 };

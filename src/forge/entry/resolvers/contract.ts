@@ -1,4 +1,6 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
+import type { PreflightReport } from '../../domain/preflight';
+export type { PreflightFinding, PreflightReport } from '../../domain/preflight';
 import type { DeliveryVerdict, FailedDeliveryBase, RelayDeadLetter } from '../../delivery/delivery-record';
 import type { DrillQuery, ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
@@ -96,6 +98,20 @@ export interface AlertRuleList {
   readonly rules: readonly Rule[];
 }
 
+/**
+ * saveAlertRule's answer: the list, and what Jira's create metadata says of the saved rule (issue 16
+ * pre-flight; absent when not checked). An active rule Jira would refuse is not saved: the answer is then
+ * `invalid-input` with one problem per finding, at `rule.<path>`.
+ */
+export interface AlertRuleSaveResult extends AlertRuleList {
+  readonly preflight?: PreflightReport;
+}
+
+/** A rule's pre-flight in the Dry run: one per rule that wins an alert. */
+export interface RulePreflight extends PreflightReport {
+  readonly ruleId: string;
+}
+
 export interface PlannedJiraCall {
   readonly method: 'GET' | 'POST';
   readonly path: string;
@@ -128,6 +144,8 @@ export interface DryRunReport {
   readonly alerts: readonly DryRunAlert[];
   readonly skipped: readonly SkippedAlert[];
   readonly problems: readonly DryRunProblem[];
+  /** What Jira's create metadata says of each winning rule's target (read as the user; absent when not checked). */
+  readonly preflight?: readonly RulePreflight[];
 }
 
 /** A failed delivery as listed: its storage key (for Retry) and what every failed delivery records. */
@@ -149,7 +167,9 @@ export type FailedDeliveryPage = {
 
 export type AlertResolverDefinitions = {
   listAlertRules: () => AlertRuleList;
-  saveAlertRule: (input: { rule: unknown; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
+  saveAlertRule: (input: { rule: unknown; expectedRevision?: number }) => ResolverResult<AlertRuleSaveResult>;
+  /** Pre-flight of a rule (saved or not) against Jira's create metadata, read as the user; saves nothing. */
+  preflightRule: (input: { rule: unknown }) => ResolverResult<PreflightReport>;
   deleteAlertRule: (input: { id: string; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
   reorderAlertRules: (input: { ids: string[]; expectedRevision?: number }) => ResolverResult<AlertRuleList>;
   exportAlertRules: () => { yaml: string };
@@ -191,7 +211,7 @@ export interface IssueAlertGroup {
 }
 
 import type { PanelAndMappingResolverDefinitions } from './contract-panel';
-export type { IncidentMappings, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
+export type { IncidentMappings, IncidentMappingsSaveResult, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
 
 export type IssuePanelResolverDefinitions = {
   /** null: the issue was not created by an alert. */

@@ -7,8 +7,10 @@ import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import type { DryRunReport, PlannedJiraCall, ResolverResult } from './contract';
 import { invalidZodInput } from './resolver-errors';
+import type { PreflightResolverDeps } from './preflight';
+import { preflightRule } from '../../preflight/preflight-rule';
 
-export interface DryRunDeps {
+export interface DryRunDeps extends PreflightResolverDeps {
   readonly store: KeyValueStore;
   readonly logger: Logger;
   readonly now: () => number;
@@ -63,7 +65,11 @@ export async function dryRunAlerts(input: unknown, deps: DryRunDeps): Promise<Re
       jiraCalls: decision.commands.flatMap(callsFor),
     };
   });
-  return { ok: true, value: { alerts, skipped: plan.skipped, problems } };
+  // Pre-flight of each winning rule's target (issue 16), read as the user: 1–2 Jira calls per distinct rule.
+  const winners = [...new Map(plan.problems.map(({ rule }) => [rule.id, rule])).values()];
+  const port = deps.createMeta;
+  const preflight = port ? await Promise.all(winners.map(async (rule) => ({ ruleId: rule.id, ...(await preflightRule(rule, port)) }))) : undefined;
+  return { ok: true, value: { alerts, skipped: plan.skipped, problems, ...(preflight ? { preflight } : {}) } };
 }
 
 function ref(issue: IssueRef): string {

@@ -3,6 +3,8 @@
  * value for the site) that people edit. Reads are open to anyone who can open the settings page; writes
  * need ADMINISTER_PROJECTS in the page's project and in every project the config names.
  */
+import type { CreateMetaPort } from '../../ports/create-meta';
+import { preflightIncidentMapping, preflightPostMortem } from '../../preflight/preflight-rule';
 import { z } from 'zod';
 import { IMPACT_STATUSES, impactStatusSchema, type ImpactStatus } from '../../../shared/impact/incident';
 import { checkPostMortemConfig, checkStatusMap, type IncidentSyncConfig, type PostMortemConfig } from '../../domain/incidents';
@@ -10,12 +12,14 @@ import { IncidentKeys, loadConfig } from '../../incidents/incident-store';
 import type { JiraUserPort } from '../../ports/jira';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import { requireSettingsAdmin, type CallerContext } from './admin-check';
-import type { IncidentMappings, PostMortemTemplates, ResolverResult } from './contract';
+import type { IncidentMappings, IncidentMappingsSaveResult, PostMortemTemplates, ResolverResult } from './contract';
 import { invalidInput, invalidZodInput } from './resolver-errors';
 
 export interface MappingResolverDeps {
   readonly store: KeyValueStore;
   readonly userJira: JiraUserPort;
+  /** Jira's create metadata as the admin, for the pre-flight report on save (absent: not checked). */
+  readonly createMeta?: CreateMetaPort;
 }
 
 const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'a Jira project key such as OPS');
@@ -99,7 +103,7 @@ export async function getIncidentMappings(deps: MappingResolverDeps): Promise<Re
   return { ok: true, value: mappingsOf(await loadConfig(deps.store)) };
 }
 
-export async function saveIncidentMappings(input: unknown, caller: CallerContext, deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappings>> {
+export async function saveIncidentMappings(input: unknown, caller: CallerContext, deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappingsSaveResult>> {
   const parsed = z.object({ mappings: mappingsSchema }).safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
   const m = parsed.data.mappings;
@@ -125,7 +129,11 @@ export async function saveIncidentMappings(input: unknown, caller: CallerContext
   const denied = (await allowed(caller, current, deps)) ?? (await allowed(caller, next, deps));
   if (denied) return denied;
   await deps.store.set(IncidentKeys.config, next);
-  return { ok: true, value: mappingsOf(next) };
+  // Pre-flight (issue 16): reported, not enforced, for mappings (see IncidentMappingsSaveResult).
+  const port = deps.createMeta;
+  if (!port) return { ok: true, value: mappingsOf(next) };
+  const [incident, postMortemReport] = await Promise.all([preflightIncidentMapping(next.fields, port), next.postMortem.enabled ? preflightPostMortem(next.postMortem, port) : Promise.resolve(null)]);
+  return { ok: true, value: { ...mappingsOf(next), preflight: { incident, postMortem: postMortemReport } } };
 }
 
 export async function getPostMortemTemplates(deps: MappingResolverDeps): Promise<ResolverResult<PostMortemTemplates>> {

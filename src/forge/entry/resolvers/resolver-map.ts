@@ -8,6 +8,7 @@ import { deleteAlertRule, exportAlertRules, importAlertRules, listAlertRules, re
 import { getConnectionStatus, retireSigningKey, rotateSigningKey, type ConnectionStatusDeps, type SigningResolverDeps } from './connection';
 import { saveImpactConnection, testImpactConnection, type ImpactConnectionDeps } from './connection-impact';
 import { dryRunAlerts, type DryRunDeps } from './dry-run';
+import { preflightRuleResolver } from './preflight';
 import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } from './failed-deliveries';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
@@ -65,6 +66,7 @@ export function resolverMap(w: ResolverWiring) {
     exportAlertRules: () => exportAlertRules(w.alerts()),
     importAlertRules: (c: ResolverCall) => importAlertRules(c.payload, caller(c), w.alerts()),
     dryRunAlerts: (c: ResolverCall) => dryRunAlerts(c.payload, w.alerts()),
+    preflightRule: (c: ResolverCall) => preflightRuleResolver(c.payload, w.alerts()),
     listFailedDeliveries: (c: ResolverCall) => listFailedDeliveries(c.payload, w.alerts()),
     retryFailedDelivery: (c: ResolverCall) => retryFailedDelivery(c.payload, caller(c), w.alerts()),
     listProjects: () => listProjectsResolver(w.projects()),

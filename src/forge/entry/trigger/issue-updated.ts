@@ -10,6 +10,7 @@ import { jiraChangeId } from '../../incidents/sync-jira-change';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { adfPlainText } from '../../domain/incidents';
 import { mirrorIssueStatus } from '../../alerts/status-mirror';
+import { closeAfterPostMortem } from './post-mortem-done';
 
 /** The fields of Forge's `avi:jira:updated:issue` event the app reads; everything else is ignored. */
 export const issueUpdatedEventSchema = z
@@ -56,7 +57,8 @@ export interface IssueUpdatedDeps {
   readonly store: KeyValueStore;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Where a Jira change of an issue linked to an incident is queued (in the incident's lane). */
+  /** Where a Jira change of an issue linked to an incident is queued (in the incident's lane), and the resync
+   * that closes an incident issue held open for its post-mortem (post-mortem-done.ts). */
   readonly queue: JobQueue;
 }
 
@@ -98,8 +100,9 @@ async function noteJiraActivity(store: KeyValueStore, nowMs: number): Promise<vo
  * A Jira change of an issue linked to an incident is queued as a `jira-change` job with the concurrency
  * key of the incident's Impact webhooks, so both directions of one incident run one at a time in its lane
  * (the consumer runs incidents/sync-jira-change.ts). The trigger only enqueues: a queued job is retried on
- * a rate limit or outage, a trigger is not. A status change of an issue the app created updates its
- * status mirror (alerts/status-mirror.ts).
+ * a rate limit or outage, a trigger is not. A post-mortem issue reaching done queues the resync that closes
+ * its incident's issue held open by Impact CLOSED (post-mortem-done.ts). A status change of an issue the app
+ * created updates its status mirror (alerts/status-mirror.ts).
  */
 export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
   const commented = issueCommentedEventSchema.safeParse(input);
@@ -124,6 +127,9 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
       await deps.queue.push([{ body: { kind: 'jira-change', id: jiraChangeId(change), change }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
       return 'incident-queued';
     }
+    // A post-mortem issue reaching done releases its incident's issue held open by Impact CLOSED.
+    const statusChanged = event.changelog.items.some((i) => i.field === 'status');
+    await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, deps);
   }
 
   return mirrorIssueStatus(event, deps.store, nowIso);

@@ -120,6 +120,10 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const id = body.transition?.id;
     if (id === undefined) throw badRequest(["'transition' identifier must be specified."]);
     if (body.update && Object.keys(body.update).length > 0) throw badRequest(["jira-sim: 'update' on transitions is not supported."]);
+    // Validators run before the transition is performed (workflow-validators.ts); a refusal leaves the issue as it was.
+    const transition = availableTransitions(state, issue).find((t) => t.id === String(id));
+    const project = state.findProject(issue.projectKey);
+    if (transition && project) await deps.validators.check(project, issue, transition, c.get('actor'));
     transitionIssue(deps, c.get('actor'), issue, String(id), body.fields ?? {});
     return c.body(null, 204);
   });

@@ -1,0 +1,3 @@
+export * from './create-meta';
+export * from './preflight';
+export * from './rule-plan';
