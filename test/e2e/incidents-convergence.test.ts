@@ -7,7 +7,7 @@
  * equal millisecond Impact's edit wins (the documented tie rule, convergence.ts).
  */
 import { DEFAULT_STATUS_MAP, impactStatusFor, statusesAgree } from '../../src/forge/domain/incidents';
-import { SANDBOX_USERS } from '../../src/sandbox/jira-sim';
+import { mulberry32, SANDBOX_USERS } from '../../src/sandbox/jira-sim';
 import type { ImpactStatus } from '../../src/shared/impact';
 import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { jiraRequest, readIssue } from '../support/jira-as-person';
@@ -29,19 +29,9 @@ const PEOPLE = [SANDBOX_USERS.alice, SANDBOX_USERS.bob, SANDBOX_USERS.dave];
 const IMPACT_STATUSES: readonly ImpactStatus[] = ['OPEN', 'INVESTIGATING', 'MITIGATING', 'MITIGATED'];
 const JIRA_STATUSES = ['Incoming', 'Pending resolution', 'in progress', 'Reporter validation'];
 
-/** Deterministic: a failing round can be replayed (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env['CONVERGENCE_SEED'] ?? 15);
-const random = prng(SEED);
+/** Deterministic: a failing round can be replayed (the simulator's seedable mulberry32). */
+const random = mulberry32(SEED);
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

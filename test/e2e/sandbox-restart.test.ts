@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadExampleRules, SAMPLE_ALERT_FILE } from '../../src/sandbox/example-rules';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/sandbox';
-import { silentLogger } from '../../src/relay/logger';
-import { ALERTMANAGER_TOKEN, consumerRecords, postAlertmanager, settle, settleWithImpact } from '../support/sandbox-harness';
+import { consumerRecords, postAlertmanager, settle, settleWithImpact, testSandboxOptions } from '../support/sandbox-harness';
 
 jest.setTimeout(60_000);
 
@@ -29,19 +28,8 @@ afterEach(async () => {
 });
 
 async function start(overrides: Partial<SandboxOptions> = {}): Promise<Sandbox> {
-  running = await startSandbox({
-    host: '127.0.0.1',
-    relayPort: 0,
-    forgeHostPort: 0,
-    jiraPort: 0,
-    impactPort: 0,
-    dataDir,
-    env: { ALERTMANAGER_TOKENS: ALERTMANAGER_TOKEN, RELAY_SIGNING_KEYS: 'e2e:e2e-signing-secret-0123456789', RELAY_POLL_INTERVAL_MS: '200' },
-    logger: silentLogger,
-    forgeQueue: { eventsPerMinute: null },
-    jiraRateLimits: false,
-    ...overrides,
-  });
+  // The harness's options, on a data directory this test keeps across restarts (startTestSandbox makes a fresh one).
+  running = await startSandbox({ ...testSandboxOptions(dataDir), jiraRateLimits: false, ...overrides });
   loadExampleRules(running.forge);
   return running;
 }

@@ -6,10 +6,10 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freeTcpPort } from './free-port';
 
 export interface TestPostgres {
   /** postgres://relay@127.0.0.1:<port>/relay */
@@ -34,18 +34,6 @@ export function findPostgresBin(name: 'initdb' | 'postgres'): string {
     if (existsSync(candidate)) return candidate;
   }
   throw new Error(`PostgreSQL's ${name} not found on PATH or in /usr/lib/postgresql/*/bin: run scripts/ensure-system-packages.sh (Debian package postgresql)`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The unprivileged user to run PostgreSQL as when we are root. */
@@ -96,7 +84,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   }
   const [initCmd, initArgs] = command(user, initdb, ['-D', data, '-U', 'relay', '-A', 'trust', '-E', 'UTF8', '--no-locale', '--no-instructions']);
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
-  const port = await freePort();
+  const port = await freeTcpPort();
   const base = `postgres://relay@127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   let log = '';

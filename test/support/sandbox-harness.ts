@@ -26,9 +26,9 @@ export interface TestSandbox {
   close(): Promise<void>;
 }
 
-export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
-  const sandbox = await startSandbox({
+/** The options every e2e sandbox starts with: loopback, ephemeral ports, the test tokens, a quiet logger, no queue cap. */
+export function testSandboxOptions(dataDir: string): SandboxOptions {
+  return {
     host: '127.0.0.1',
     relayPort: 0,
     forgeHostPort: 0,
@@ -38,8 +38,12 @@ export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}):
     env: { ALERTMANAGER_TOKENS: ALERTMANAGER_TOKEN, RELAY_SIGNING_KEYS: 'e2e:e2e-signing-secret-0123456789', RELAY_POLL_INTERVAL_MS: '200' },
     logger: silentLogger,
     forgeQueue: { eventsPerMinute: null },
-    ...overrides,
-  });
+  };
+}
+
+export async function startTestSandbox(overrides: Partial<SandboxOptions> = {}): Promise<TestSandbox> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bridge-e2e-'));
+  const sandbox = await startSandbox({ ...testSandboxOptions(dataDir), ...overrides });
   return {
     sandbox,
     async close() {

@@ -198,3 +198,15 @@ export function registerCommonControls<E extends Env, T extends { readonly metho
     return c.json(clockJson());
   });
 }
+
+/** The routes registerCommonControls serves, as a simulator's `GET /_sim` index lists them. */
+const COMMON_CONTROL_ROUTES = [
+  'GET /_sim/faults', 'POST /_sim/faults', 'DELETE /_sim/faults', 'DELETE /_sim/faults/{id}',
+  'GET /_sim/calls?after=&limit=&method=&route=', 'GET /_sim/calls/cursor', 'DELETE /_sim/calls',
+  'GET /_sim/clock', 'PUT /_sim/clock',
+] as const;
+
+/** `GET /_sim`: names the simulator and lists its control routes, the common ones first, then `ownRoutes`. */
+export function registerSimIndex<E extends Env>(app: Hono<E>, simulator: string, ownRoutes: readonly string[]): void {
+  app.get(SIM_PREFIX, (c) => c.json({ simulator, routes: [...COMMON_CONTROL_ROUTES, ...ownRoutes] }));
+}

@@ -1,18 +1,10 @@
-import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
+import { freeTcpPort } from '../free-port';
 
 /** A loopback port free for TCP (asked from the kernel) and, when `udp` is set, for UDP too (memberlist gossips on both). */
 export async function freeLoopbackPort(udp = false): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        const chosen = typeof address === 'object' && address ? address.port : 0;
-        server.close(() => resolve(chosen));
-      });
-    });
+    const port = await freeTcpPort();
     if (!udp || (await udpPortFree(port))) return port;
   }
   throw new Error('no free loopback port for TCP and UDP after 20 attempts');

@@ -5,7 +5,7 @@
  */
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { controlBody, SIM_PREFIX, SimControlError } from '../../shared/sim-controls';
+import { controlBody, registerSimIndex, SIM_PREFIX, SimControlError } from '../../shared/sim-controls';
 import type { AdminFromJson } from '../admin';
 import type { ImpactSimEnv } from '../http';
 import type { ImpactStore } from '../store';
@@ -59,16 +59,8 @@ export function registerSimControlRoutes(app: Hono<ImpactSimEnv>, deps: SimContr
     return c.json({ user: admin.addUser(raw) }, 201);
   });
 
-  app.get(SIM_PREFIX, (c) =>
-    c.json({
-      simulator: 'impact-sim',
-      routes: [
-        'GET /_sim/faults', 'POST /_sim/faults', 'DELETE /_sim/faults', 'DELETE /_sim/faults/{id}',
-        'GET /_sim/calls?after=&limit=&method=&route=', 'GET /_sim/calls/cursor', 'DELETE /_sim/calls',
-        'GET /_sim/clock', 'PUT /_sim/clock',
-        'GET /_sim/webhooks', 'POST /_sim/webhooks/pause', 'POST /_sim/webhooks/resume', 'POST /_sim/webhooks/settle',
-        'GET /_sim/users', 'POST /_sim/users',
-      ],
-    }),
-  );
+  registerSimIndex(app, 'impact-sim', [
+    'GET /_sim/webhooks', 'POST /_sim/webhooks/pause', 'POST /_sim/webhooks/resume', 'POST /_sim/webhooks/settle',
+    'GET /_sim/users', 'POST /_sim/users',
+  ]);
 }

@@ -11,7 +11,7 @@ import type { RouteDeps, SimEnv } from '../http';
 import type { StatusRecord, TransitionRecord, WorkflowRecord } from '../model';
 import type { SeedHelpers } from '../seed';
 import { mulberry32 } from '../bulk-seed';
-import { controlBody, SIM_PREFIX, SimControlError } from '../../shared/sim-controls';
+import { controlBody, registerSimIndex, SIM_PREFIX, SimControlError } from '../../shared/sim-controls';
 import { NAMED_WORKFLOWS } from '../workflows';
 
 const userSchema = z.strictObject({
@@ -238,16 +238,8 @@ export function registerSimSeedRoutes(app: Hono<SimEnv>, deps: RouteDeps, helper
     return c.json({ created: issues.length, firstKey: first?.key ?? null, lastKey: last?.key ?? null }, 201);
   });
 
-  app.get(SIM_PREFIX, (c) =>
-    c.json({
-      simulator: 'jira-sim',
-      routes: [
-        'GET /_sim/faults', 'POST /_sim/faults', 'DELETE /_sim/faults', 'DELETE /_sim/faults/{id}',
-        'GET /_sim/calls?after=&limit=&method=&route=', 'GET /_sim/calls/cursor', 'DELETE /_sim/calls',
-        'GET /_sim/clock', 'PUT /_sim/clock',
-        'GET /_sim/workflows', 'POST /_sim/users', 'PATCH /_sim/users/{accountId}', 'POST /_sim/projects', 'POST /_sim/fields',
-        'POST /_sim/project-admins', 'DELETE /_sim/project-admins', 'POST /_sim/boards', 'POST /_sim/issues/bulk',
-      ],
-    }),
-  );
+  registerSimIndex(app, 'jira-sim', [
+    'GET /_sim/workflows', 'POST /_sim/users', 'PATCH /_sim/users/{accountId}', 'POST /_sim/projects', 'POST /_sim/fields',
+    'POST /_sim/project-admins', 'DELETE /_sim/project-admins', 'POST /_sim/boards', 'POST /_sim/issues/bulk',
+  ]);
 }
