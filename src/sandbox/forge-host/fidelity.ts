@@ -4,6 +4,8 @@
  * where nothing is published (a figure to replace when one is).
  */
 
+import { mulberry32 } from '../shared/seeded-random';
+
 /** Forge's delivery behaviour ('forge', the default) or FIFO with no waits (for a test that needs it). */
 export type FidelityMode = 'forge' | 'deterministic';
 
@@ -73,17 +75,8 @@ export function concurrencyBackoffMs(postponements: number, random: () => number
   return seconds * 1000 * (0.5 + random() * 0.5);
 }
 
-/** Small seeded PRNG (mulberry32): the same seed replays the same delivery order. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Small seeded PRNG: the same seed replays the same delivery order. */
+export const seededRandom = mulberry32;
 
 /** A sample of a log-normal distribution with the given median and 99th percentile. */
 export function sampleLatencyMs(d: LatencyDistribution, random: () => number): number {

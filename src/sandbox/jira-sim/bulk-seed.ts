@@ -21,17 +21,7 @@ export interface BulkIssueOptions {
   readonly sprints?: readonly SprintValue[];
 }
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../shared/seeded-random';
 
 const HOUR = 3_600_000;
 const POINTS = [1, 2, 3, 5, 8, 13] as const;
