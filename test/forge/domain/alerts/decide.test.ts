@@ -6,7 +6,7 @@ import { groupIdentity, problemKey } from '../../../../src/forge/domain/alerts/p
 import type { Rule, RuleInput } from '../../../../src/forge/domain/alerts/rules';
 import { settleState, type ProblemState } from '../../../../src/forge/domain/alerts/state';
 import { adfProblem } from '../../../../src/sandbox/jira-sim/adf';
-import { fixture, fixtureSequence, makeRule, type Delivery } from './helpers';
+import { fixture, fixtureSequence, makeRule, ruleVariants, type Delivery } from './helpers';
 import { deliver, emptyWorld, jiraView, type World } from './jira-model';
 
 const kinds = (cs: readonly Command[]): string[] => cs.map((c) => (c.kind === 'nothing' ? `nothing:${c.reason}` : c.kind));
@@ -42,16 +42,7 @@ function refire(): Delivery {
   return { name: 'refire', receivedAt: '2026-11-23T07:00:01.000Z', body: { ...d.body, alerts: [{ ...alert, startsAt: '2026-11-23T07:00:00.5Z' }] } };
 }
 
-const rules = {
-  group: makeRule(),
-  groupTransition: makeRule({ resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } } }),
-  fingerprint: makeRule({ grouping: 'fingerprint' }),
-  fingerprintTransition: makeRule({ grouping: 'fingerprint', resolve: { policy: 'comment-and-transition', transition: { by: 'id', id: '31' } } }),
-  reopen: makeRule({
-    resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } },
-    reFire: { policy: 'reopen', transition: { by: 'name', name: 'Reopen' } },
-  }),
-};
+const rules = ruleVariants;
 
 describe('the real Alertmanager sequence 01→07, state threaded through', () => {
   it('group grouping, resolve by comment: 1,1,1,1,0,1,1 Jira calls', () => {

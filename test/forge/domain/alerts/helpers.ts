@@ -38,3 +38,15 @@ export function makeRule(overrides: Partial<RuleInput> = {}): Rule {
     ...overrides,
   });
 }
+
+/** One rule per resolve and re-fire policy the alert tests cover. */
+export const ruleVariants = {
+  group: makeRule(),
+  groupTransition: makeRule({ resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } } }),
+  fingerprint: makeRule({ grouping: 'fingerprint' }),
+  fingerprintTransition: makeRule({ grouping: 'fingerprint', resolve: { policy: 'comment-and-transition', transition: { by: 'id', id: '31' } } }),
+  reopen: makeRule({
+    resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } },
+    reFire: { policy: 'reopen', transition: { by: 'name', name: 'Reopen' } },
+  }),
+};

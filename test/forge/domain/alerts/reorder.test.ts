@@ -6,19 +6,10 @@
 import fc from 'fast-check';
 import type { AlertmanagerWebhook } from '../../../../src/shared/alertmanager-webhook';
 import type { Rule } from '../../../../src/forge/domain/alerts/rules';
-import { fixture, makeRule } from './helpers';
+import { fixture, ruleVariants } from './helpers';
 import { deliver, emptyWorld, type World } from './jira-model';
 
-const rules: Record<string, Rule> = {
-  group: makeRule(),
-  groupTransition: makeRule({ resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } } }),
-  fingerprint: makeRule({ grouping: 'fingerprint' }),
-  fingerprintTransition: makeRule({ grouping: 'fingerprint', resolve: { policy: 'comment-and-transition', transition: { by: 'id', id: '31' } } }),
-  reopen: makeRule({
-    resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } },
-    reFire: { policy: 'reopen', transition: { by: 'name', name: 'Reopen' } },
-  }),
-};
+const rules: Record<string, Rule> = ruleVariants;
 
 const ZERO = '0001-01-01T00:00:00Z';
 const at = (minute: number): string => new Date(Date.UTC(2026, 10, 23, 6, 0, 0) + minute * 60_000).toISOString();
