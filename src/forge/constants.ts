@@ -36,6 +36,12 @@ export const StorageKeys = {
   lastRejectedBatch: 'relay-rejected-batch',
   /** Status category mirror of issues the app tracks: `issue-status:<issueId>`. */
   issueStatus: (issueId: string) => `issue-status:${issueId}`,
+  /**
+   * Issue key → issue id of an issue the app created (alert and incident issues): `issue-id:<KEY>`. Jira never gives a
+   * key to another issue (a moved issue keeps its old key as an alias), so the pair stays true; it lets the closure
+   * validator, which Forge passes only the key, find the issue id without a Jira read (incidents/closure-validator.ts).
+   */
+  issueIdByKey: (issueKey: string) => `issue-id:${issueKey}`,
   lastScheduledRun: (triggerKey: string) => `scheduled-run:${triggerKey}`,
   /** The ordered Alertmanager → Jira rule list, one value (see MAX_RULES_BYTES). */
   alertRules: 'alert-rules',

@@ -4,6 +4,7 @@
  * Jira CLOSED path holds the issue open until the post-mortem is done (incidents/closure-gate.ts).
  */
 import { FORGE_ACTOR_HEADER } from '../../src/sandbox/jira-sim';
+import { StorageKeys } from '../../src/forge/constants';
 import { IncidentKeys, type IncidentRecord } from '../../src/forge/incidents/incident-store';
 import { impactSandboxForSuite } from '../support/impact-sandbox';
 import { jiraRequest, readIssue, transitionAsPerson } from '../support/jira-as-person';
@@ -77,6 +78,30 @@ describe('the closure validator runs on real simulator transitions', () => {
     await transitionAsPerson(env.sandbox.urls.jira, key, 'Incoming');
     expect(await status(key)).toBe('Incoming');
     expect(validatorRuns()).toBe(runs);
+    await env.settleAll();
+  });
+});
+
+describe('which issues the validator reads', () => {
+  const appReadsByKey = (key: string) => env.jira.callLog.entries().filter((e) => e.method === 'GET' && e.route === '/rest/api/3/issue/{issueIdOrKey}' && e.actorIsApp && e.path.endsWith(`/issue/${key}`)).length;
+
+  test('the incident issue is found by the key → id pair the app wrote at create: no read of the issue itself', async () => {
+    const { key } = await incidentWithPostMortem('INC-302');
+    expect(env.kvsValue<string>(StorageKeys.issueIdByKey(key))).toBe((await readIssue(env.sandbox.urls.jira, key)).id);
+    const reads = appReadsByKey(key);
+    const response = await jiraRequest(env.sandbox.urls.jira, 'bob@example.com', 'POST', `/rest/api/3/issue/${key}/transitions`, { transition: { id: await closeTransitionId(key) } });
+    expect(response.status).toBe(400);
+    expect(appReadsByKey(key)).toBe(reads);
+  });
+
+  test('an issue the app did not create is read by key once and closes (it is no incident issue)', async () => {
+    const created = await jiraRequest(env.sandbox.urls.jira, 'alice@example.com', 'POST', '/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'a person\'s task' } });
+    const { key } = (await created.json()) as { key: string };
+    const runs = validatorRuns();
+    await transitionAsPerson(env.sandbox.urls.jira, key, 'Closed');
+    expect(await status(key)).toBe('Closed');
+    expect(validatorRuns()).toBe(runs + 1);
+    expect(appReadsByKey(key)).toBe(1);
     await env.settleAll();
   });
 });

@@ -330,6 +330,8 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
       if (!result.ok) return result;
       const status: TrackedIssueStatus = { issueKey: result.value.key, statusName: '', statusCategory: 'new', updatedAt: new Date(deps.clock.now()).toISOString(), createdAsType: issueType };
       await writeMirror(deps.store, result.value.id, status);
+      // The closure validator on a shared workflow learns from this that the issue is not an incident's, without a GET.
+      await deps.store.set(StorageKeys.issueIdByKey(result.value.key), result.value.id);
       w.mirror = status;
       return { ok: true, created: { id: result.value.id, key: result.value.key } };
     }

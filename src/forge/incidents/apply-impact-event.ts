@@ -36,6 +36,7 @@ import { writeBestEffort } from './best-effort';
 import { applyImpactNoteEvent, isNoteEvent } from './notes-sync';
 import { convergeIncident, impactValuesOf } from './converge';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
+import { StorageKeys } from '../constants';
 import { ensureUserLink } from './users';
 import { locateIssue, moveIssue, moveIssueToStatus, type IssueInWorkflow, type MoveResult } from '../workflow';
 import { closureHold } from './closure-gate';
@@ -175,7 +176,10 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
           notes.push(`created ${issue.key}`);
         }
         link = { incidentId: incident.id, issueId: issue.id, issueKey: issue.key, postMortem: null };
-        await deps.store.set(IncidentKeys.byIssue(issue.id), incident.id);
+        await deps.store.setMany([
+          { key: IncidentKeys.byIssue(issue.id), value: incident.id },
+          { key: StorageKeys.issueIdByKey(issue.key), value: issue.id },
+        ]);
         await save();
         break;
       }

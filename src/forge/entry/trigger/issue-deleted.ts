@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StorageKeys } from '../../constants';
 import type { Clock } from '../../ports/clock';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
@@ -34,7 +35,18 @@ export async function handleIssueDeleted(input: unknown, deps: IssueDeletedDeps)
     return 'ignored';
   }
   const { issue } = parsed.data;
+  await forgetIssueKey(deps.store, issue.key, issue.id);
   const outcome = await removeDeletedIssue(deps.store, issue.fields?.project?.id, issue.id, deps.clock.now());
   if (outcome === 'removed') deps.logger.info('deleted issue removed from project sync', { issue: issue.key });
   return outcome;
+}
+
+/**
+ * The issue's key → id pair (StorageKeys.issueIdByKey) leaves with it: a key can only be given out again after its
+ * project is deleted for good, and the closure validator must then not take the new issue for the old one. A read
+ * first, so a deleted issue the app never created costs no KVS write.
+ */
+async function forgetIssueKey(store: KeyValueStore, key: string, id: string): Promise<void> {
+  const pairKey = StorageKeys.issueIdByKey(key);
+  if ((await store.get<string>(pairKey)) === id) await store.delete(pairKey);
 }
