@@ -55,6 +55,8 @@ export const StorageKeys = {
   parkedEvent: (eventId: string) => `parked:${eventId}`,
   /** What the app found when it was (re)installed (InstallRecord): whether Jira already held issues of an earlier install. */
   installRecord: 'install-record',
+  /** Waiting Alertmanager notifications of one group, for coalescing (alerts/pending-slot.ts): `alert-pending:<concurrency key>:<inverted sequence>`. */
+  alertPending: (concurrencyKey: string) => `alert-pending:${concurrencyKey}:`,
   /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */
   creating: (problemKey: string) => `creating:${problemKey}`,
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */

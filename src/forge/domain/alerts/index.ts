@@ -2,6 +2,7 @@
 export * as adf from './adf';
 export type { AdfBlock, AdfDoc, AdfInline, AdfMark } from './adf';
 export * from './changes';
+export * from './coalesce';
 export * from './commands';
 export * from './content';
 export * from './decide';

@@ -3,6 +3,7 @@ import { compileRules } from '../../domain/alerts';
 import { applyNotification, type AlertsDeps } from '../../alerts/apply-notification';
 import { describeFailure, isRetryable, type ApplyFailure, type ProblemOutcome } from '../../alerts/outcomes';
 import { loadRules } from '../../alerts/rule-store';
+import { coveringNotification, loadPendingSlot } from '../../alerts/pending-slot';
 import { MAX_QUEUE_RETRIES } from '../../constants';
 import { recordDelivery, recordFailedDelivery, relayDelivery } from '../../delivery/delivery-log';
 import { alertTargetProjects } from '../../delivery/target-projects';
@@ -10,6 +11,9 @@ import { appliedBefore, retryRequest, type RetryRequest, type RetryState } from 
 import { isQuotaLimit, jiraPausedForMs, pauseJira, requeueDelaySeconds } from '../../alerts/jira-pause';
 import { explainAlertRefusal, type RefusalExplainerDeps } from '../../preflight/explain-refusal';
 import type { CompiledRules } from '../../domain/alerts';
+
+/** One text for every superseded copy, so the delivery log folds them into one line (delivery-log.ts). */
+const SUPERSEDED = 'a newer waiting notification of the group carries all of it (superseded)';
 
 export interface AlertConsumerDeps extends AlertsDeps, RefusalExplainerDeps {
   /** Jitter source; Math.random in production. */
@@ -39,10 +43,22 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
   if (paused > 0) return { applied: 0, failed: 0, requeue: { eventIds: notDone(), delayInSeconds: requeueDelaySeconds(paused) } };
   const rules = compileRules((await loadRules(deps.store, deps.logger)).rules);
   const lastAttempt = retry.retryCount >= MAX_QUEUE_RETRIES;
+  const groupKey = events[0]?.groupKey;
+  const slot = groupKey === undefined ? [] : await loadPendingSlot(deps.store, groupKey);
   let applied = 0;
   let failed = 0;
   for (const event of events) {
     if (done.has(event.id)) continue;
+    // A newer waiting notification of the group carries all of this one, each alert unchanged: it alone
+    // makes the Jira changes (alerts/pending-slot.ts). Logged as applied, with why nothing was done.
+    const coveredBy = coveringNotification(event, slot);
+    if (coveredBy !== undefined) {
+      await recordDelivery(relayDelivery(event, alertTargetProjects(event, rules)), retry.retryCount, { kind: 'applied', problems: [{ kind: 'skipped', reason: SUPERSEDED }] }, deps);
+      deps.logger.info('alert notification superseded', { eventId: event.id, by: coveredBy });
+      applied += 1;
+      done.add(event.id);
+      continue;
+    }
     const result = await applyNotification(event, rules, deps);
     if (result.ok) {
       await recordDelivery(relayDelivery(event, alertTargetProjects(event, rules)), retry.retryCount, { kind: 'applied', problems: result.outcomes }, deps);

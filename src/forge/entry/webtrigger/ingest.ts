@@ -11,6 +11,7 @@ import type { KeyValueStore, SecretStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import { safeKeyId, type LastReceivedRecord, type RejectedBatchRecord } from '../../domain/connection';
 import { IngestError } from './ingest-error';
+import { notePendingNotifications } from '../../alerts/pending-slot';
 import { PARKING, parkOversized } from '../../delivery/parked-events';
 import { header, jsonResponse, type WebTriggerRequest, type WebTriggerResponse } from './web-trigger-types';
 
@@ -112,6 +113,8 @@ async function ingest(request: WebTriggerRequest, deps: IngestDeps): Promise<Web
       deps.logger.warn('queue push failed', { error: error instanceof Error ? error.message : String(error) });
       throw new IngestError('queue_unavailable', 'the queue refused the batch; retry later', undefined, 5);
     }
+    // After the push, so a noted notification is one that will run (domain/alerts/coalesce.ts).
+    await notePendingNotifications(fresh, deps.store, deps.logger);
     const nowMs = deps.clock.now();
     await deps.store.setMany(
       fresh.map((event) => ({ key: StorageKeys.seenEvent(event.id), value: nowMs })),

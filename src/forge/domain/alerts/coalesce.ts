@@ -1,0 +1,70 @@
+import { alertState, type AlertInput } from './problems';
+
+/**
+ * Coalescing a group's waiting notifications (issue 13). On Forge, events of a busy concurrency key wait out a
+ * backoff and then run in any order, so in a storm several notifications of one Alertmanager group wait at once.
+ * The web trigger notes what each accepted notification says in a per-group "pending" slot; a consumer about to
+ * apply a notification that a newer one in the slot already covers skips it as superseded, so the group's Jira
+ * work is done once, for the newest state.
+ *
+ * "Covers" is decided by Alertmanager's own per-alert state and times, never by arrival order or the relay's
+ * sequence alone (an HA replica that lags sends an older state later): the newer notification must carry every
+ * alert of the skipped one in the same state with the same startsAt (a group that grew, or an unchanged repeat).
+ * Applying it alone then ends in the state applying both in order ends in: every alert of the skipped one is in it
+ * unchanged, and it infers no less from an absent alert. A notification whose alert resolved or fired again since is
+ * not covered: in order it would have made its own issue or comment (a flap that resolved while waiting still gets
+ * its issue, as a late firing does, see decide.ts). Of copies that cover each other (HA duplicates), only the one
+ * with the highest relay sequence runs, so exactly one of them does.
+ */
+
+/** One waiting notification as the slot keeps it: per fingerprint, `<state>|<startsAt>`. */
+export interface PendingDigest {
+  readonly id: string;
+  readonly sequence: number;
+  readonly alerts: Readonly<Record<string, string>>;
+}
+
+/** A notification is noted only up to this many alerts (a digest is ~60 bytes an alert; the slot is one KVS value). */
+export const MAX_DIGEST_ALERTS = 600;
+/** The slot keeps the newest few notifications by sequence: enough to cover any waiting one, bounded in size. */
+export const MAX_PENDING_DIGESTS = 4;
+
+export interface NotificationAlerts {
+  readonly alerts: readonly AlertInput[];
+}
+
+function observation(alert: AlertInput): string {
+  return `${alertState(alert)}|${alert.startsAt}`;
+}
+
+/** The digest of a notification, or null when it cannot cover another (too many alerts, an alert without fingerprint). */
+export function digestOf(id: string, sequence: number, notification: NotificationAlerts): PendingDigest | null {
+  if (notification.alerts.length === 0 || notification.alerts.length > MAX_DIGEST_ALERTS) return null;
+  const alerts: Record<string, string> = {};
+  for (const alert of notification.alerts) {
+    if (typeof alert.fingerprint !== 'string' || alert.fingerprint === '' || Object.hasOwn(alerts, alert.fingerprint)) return null;
+    alerts[alert.fingerprint] = observation(alert);
+  }
+  return { id, sequence, alerts };
+}
+
+/**
+ * The slot's notification that covers this one, if any: a different notification with a higher relay sequence
+ * that carries each of this one's alerts unchanged. Such a notification is applied (or was, or is a failed
+ * delivery to retry), so this one adds nothing.
+ */
+export function supersededBy(id: string, sequence: number, notification: NotificationAlerts, slot: readonly PendingDigest[]): PendingDigest | undefined {
+  const mine = digestOf(id, sequence, notification);
+  if (!mine) return undefined;
+  return slot.find((other) => other.id !== id && other.sequence > sequence && Object.entries(mine.alerts).every(([fp, seen]) => {
+    const theirs = Object.hasOwn(other.alerts, fp) ? other.alerts[fp] : undefined;
+    return theirs === seen;
+  }));
+}
+
+/** The slot with these digests added: newest by sequence first, one per id, at most MAX_PENDING_DIGESTS. */
+export function withPending(slot: readonly PendingDigest[], added: readonly PendingDigest[]): PendingDigest[] {
+  const byId = new Map<string, PendingDigest>();
+  for (const d of [...added, ...slot]) if (!byId.has(d.id)) byId.set(d.id, d);
+  return [...byId.values()].sort((a, b) => b.sequence - a.sequence).slice(0, MAX_PENDING_DIGESTS);
+}
