@@ -62,3 +62,42 @@ it('retryFailedDelivery of an old firing after its resolve was applied leaves no
   expect(openCheckoutIssues(host.sim)).toEqual([]);
   expect(issues(host.sim).length).toBeLessThanOrEqual(1);
 });
+
+/**
+ * Item 3 of issue 13's follow-up: a retried old notification (retryFailedDelivery, the relay's retry of an old copy)
+ * after a newer one was applied. The relay's `sequence` is not needed to drop it: Alertmanager's per-alert times say
+ * the old firing is older than the resolve already applied (changes.ts classify → stale), the same on every HA
+ * replica. README, "Delivery order does not matter", says why sequence is not used to pick a winner.
+ */
+it('retryFailedDelivery of an old firing after a newer resolve was applied to its issue is dropped: no Jira call, the issue stays done', async () => {
+  const host = await startAlertHost({ fidelity: { ...CHAOS, seed: 12 } });
+  t = host;
+  seedRules(host.host, fixtureRules());
+  await host.post([relayEvent(fixtureBody('01-checkout-first-firing.json'))]);
+  await host.advance(60_000);
+  expect(issues(host.sim)).toHaveLength(1);
+  // The group grows while Jira refuses comments: that notification ends as a failed delivery.
+  const outage = host.sim.faults.inject('POST /rest/api/3/issue/*/comment', { kind: 'status', status: 503, times: Infinity });
+  await host.post([relayEvent(fixtureBody('03-checkout-group-grows.json'))]);
+  for (let i = 0; i < 6; i += 1) await host.advance(900_000);
+  const failed = await host.resolver<{ items: FailedDeliverySummary[] }>('listFailedDeliveries', {}, ADMIN);
+  expect(failed.items).toHaveLength(1);
+  host.sim.faults.remove(outage);
+  // Alertmanager goes on: the new alert resolves (04), then the first one (06): comments, and the issue is closed.
+  await host.post([relayEvent(fixtureBody('04-checkout-one-resolved.json'))]);
+  await host.advance(60_000);
+  await host.post([relayEvent(fixtureBody('06-checkout-all-resolved.json'))]);
+  for (let i = 0; i < 4; i += 1) await host.advance(60_000);
+  expect(openCheckoutIssues(host.sim)).toEqual([]);
+  const calls = host.sim.callLog.count((c) => c.actorIsApp);
+  const comments = issues(host.sim)[0]!.comments.length;
+
+  const retried = await host.resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed.items[0]!.key }, ADMIN);
+  expect(retried.ok).toBe(true);
+  for (let i = 0; i < 4; i += 1) await host.advance(60_000);
+  expect(host.sim.callLog.count((c) => c.actorIsApp)).toBe(calls);
+  expect(issues(host.sim)).toHaveLength(1);
+  expect(issues(host.sim)[0]!.comments).toHaveLength(comments);
+  expect(openCheckoutIssues(host.sim)).toEqual([]);
+  expect(host.host.queue.stats().failed).toBe(0);
+});
