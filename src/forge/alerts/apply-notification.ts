@@ -158,7 +158,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   }
 
   let known: ProblemState | null = w.record ? withMirror(w.record.state, w.mirror) : null;
-  let decision = decide({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt });
+  let decision = decide({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt, sequence: event.sequence });
 
   // No issue yet (no state, or only alerts seen resolved): creating takes the marker first.
   if (!known?.issue && decision.commands.some((c) => c.kind === 'create')) {
@@ -173,7 +173,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
       case 'stored':
         w.record = guard.record;
         known = withMirror(guard.record.state, undefined);
-        decision = decide({ problem, rule, known, receivedAt: event.receivedAt });
+        decision = decide({ problem, rule, known, receivedAt: event.receivedAt, sequence: event.sequence });
         break;
       case 'adopt': {
         w.mirror = mirrorOf(guard.issue, deps.clock, undefined);
@@ -181,7 +181,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
         known = adoptedState(problem.key, guard.issue, guard.alerts, event.receivedAt);
         w.record = { version: 1, state: known, issueId: guard.issue.id };
         deps.logger.info('problem state recovered from Jira', { problemKey: problem.key, issueKey: guard.issue.key });
-        decision = decide({ problem, rule, known, receivedAt: event.receivedAt });
+        decision = decide({ problem, rule, known, receivedAt: event.receivedAt, sequence: event.sequence });
         break;
       }
       default:
@@ -193,7 +193,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   if (!run.ok && run.failure.kind === 'not-found' && run.doneCount === 0 && run.onExistingIssue && !w.issueNotFound && known?.issue) {
     // The issue was deleted (or moved out of reach): forget it and start over with a new one.
     w.issueNotFound = true;
-    decision = decide({ problem, rule, known, issueNotFound: true, receivedAt: event.receivedAt });
+    decision = decide({ problem, rule, known, issueNotFound: true, receivedAt: event.receivedAt, sequence: event.sequence });
     run = await execute(decision, w, rule.target.issueType, deps);
   }
   if (!run.ok) {

@@ -23,6 +23,8 @@ export interface DecideInput {
   readonly issueNotFound?: boolean;
   /** When the relay received the notification (ISO 8601). */
   readonly receivedAt: string;
+  /** The relay's accept order of the notification (RelayEvent.sequence), when it came through the relay. */
+  readonly sequence?: number;
 }
 
 export interface Decision {
@@ -64,8 +66,14 @@ export function decide(input: DecideInput): Decision {
   const current = currentView(problem, merged);
   // An alert missing from this notification has left the group, unless what we know of it is newer than
   // anything in the notification (by Alertmanager's own times, shared by HA replicas): then the notification
-  // is an older one delivered late, and the alert still counts as what we last saw.
-  const firingNow = current.alerts.some((a) => a.status === 'firing') || laterThan(problem.alerts, merged).some((a) => a.status === 'firing');
+  // is an older one delivered late, and the alert still counts as what we last saw. A notification the relay
+  // accepted before the one that last changed this state (a retry or redelivery of an older event) says nothing
+  // by leaving an alert out, whatever the alerts' times (HA Prometheus pairs with skewed clocks send alerts whose
+  // startsAt says little about when they joined the group). A lagging HA replica's copy is accepted later, so this
+  // never makes it count: for it, and for every alert present, Alertmanager's times decide.
+  const acceptedBefore = isAcceptedBefore(input.sequence, receivedAt, input.known?.lastApplied);
+  const absentStill = acceptedBefore ? absentFrom(problem.alerts, merged) : laterThan(problem.alerts, merged);
+  const firingNow = current.alerts.some((a) => a.status === 'firing') || absentStill.some((a) => a.status === 'firing');
   const quietReason: NothingReason = problem.alerts.length === 0 ? 'no-alerts' : real.length === 0 && changes.some((c) => c.kind === 'stale') ? 'stale' : 'unchanged';
 
   const times = (first: string | undefined): ProblemTimes => ({ firstSeen: first ?? earliestStart(current.alerts) ?? receivedAt, lastSeen: receivedAt });
@@ -149,6 +157,7 @@ export function decide(input: DecideInput): Decision {
           alerts: capAlerts(merged, problem.alerts),
           firstSeen: firstSeen ?? earliestStart(current.alerts) ?? receivedAt,
           updatedAt: stateChanged ? receivedAt : (input.known?.updatedAt ?? receivedAt),
+          ...lastAppliedAfter(input, stateChanged),
         };
   // With nothing to store, the only write is deleting a record that exists.
   return { problemKey: problem.key, ruleId: rule.id, commands, next, stateChanged: next === null ? input.known !== null : stateChanged, changes };
@@ -160,10 +169,11 @@ export function decideNotification(
   rules: CompiledRules | readonly Rule[],
   known: (problemKey: string) => { readonly state: ProblemState | null; readonly issueNotFound?: boolean },
   receivedAt: string,
+  sequence?: number,
 ): Decision[] {
   return planNotification(notification, rules).problems.map(({ problem, rule }) => {
     const k = known(problem.key);
-    return decide({ problem, rule, known: k.state, issueNotFound: k.issueNotFound ?? false, receivedAt });
+    return decide({ problem, rule, known: k.state, issueNotFound: k.issueNotFound ?? false, receivedAt, ...(sequence === undefined ? {} : { sequence }) });
   });
 }
 
@@ -208,6 +218,29 @@ function laterThan(inNotification: readonly ObservedAlert[], merged: Readonly<Re
   return Object.entries(merged)
     .filter(([fp, a]) => !present.has(fp) && compareInstants(a.status === 'resolved' && !isZeroTime(a.endsAt) ? a.endsAt : a.startsAt, latest) > 0)
     .map(([, a]) => a);
+}
+
+/** Remembered alerts absent from the notification. */
+function absentFrom(inNotification: readonly ObservedAlert[], merged: Readonly<Record<string, SeenAlert>>): SeenAlert[] {
+  const present = new Set(inNotification.map((a) => a.fingerprint));
+  return Object.entries(merged)
+    .filter(([fp]) => !present.has(fp))
+    .map(([, a]) => a);
+}
+
+/**
+ * Accepted by the relay before the notification that last changed the state: a lower sequence AND a receivedAt no
+ * later (both, so a relay whose database was reset, which numbers from 1 again, is not taken for the past).
+ */
+function isAcceptedBefore(sequence: number | undefined, receivedAt: string, last: ProblemState['lastApplied']): boolean {
+  return sequence !== undefined && last !== undefined && sequence < last.sequence && compareInstants(receivedAt, last.receivedAt) <= 0;
+}
+
+/** The state's lastApplied after this decision: moved forward only by a change (an unchanged repeat writes nothing). */
+function lastAppliedAfter(input: DecideInput, stateChanged: boolean): Pick<ProblemState, 'lastApplied'> {
+  const last = input.known?.lastApplied;
+  if (!stateChanged || input.sequence === undefined || (last && last.sequence >= input.sequence)) return last ? { lastApplied: last } : {};
+  return { lastApplied: { sequence: input.sequence, receivedAt: input.receivedAt } };
 }
 
 /** A firing copy of an activation (same startsAt) we already saw resolved: not news, unless no issue told it. */

@@ -25,6 +25,12 @@ export const problemStateSchema = z.object({
   firstSeen: z.string(),
   /** receivedAt of the notification that last changed this state. */
   updatedAt: z.string(),
+  /**
+   * The relay's accept order (sequence) and time of the notification that last changed this state: a delivery
+   * accepted before it (a retry, a redelivery, a reordered event) says nothing by leaving an alert out (decide.ts).
+   * Absent in records written before it.
+   */
+  lastApplied: z.object({ sequence: z.number().int().positive(), receivedAt: z.string() }).optional(),
 });
 export type ProblemState = z.infer<typeof problemStateSchema>;
 

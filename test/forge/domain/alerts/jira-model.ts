@@ -27,7 +27,7 @@ export interface World {
 export const emptyWorld: World = { issues: {}, store: {}, nextId: 1, calls: [] };
 
 /** Delivers one notification: decide for each problem, run the commands against the model, store state. */
-export function deliver(world: World, body: NotificationInput, rules: readonly Rule[], receivedAt: string): { world: World; decisions: Decision[] } {
+export function deliver(world: World, body: NotificationInput, rules: readonly Rule[], receivedAt: string, sequence?: number): { world: World; decisions: Decision[] } {
   const decisions = decideNotification(
     body,
     rules,
@@ -40,6 +40,7 @@ export function deliver(world: World, body: NotificationInput, rules: readonly R
       return { state: { ...state, issue: { ...state.issue, statusCategory: issue.statusCategory } } };
     },
     receivedAt,
+    sequence,
   );
   let w = world;
   let calls = 0;
