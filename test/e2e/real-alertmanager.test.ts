@@ -287,3 +287,35 @@ describe('real Alertmanager 0.25: a large group (issue 14)', () => {
     expect(await env.sandbox.relay.outbox.stats()).toMatchObject({ pending: 0, failed: 0 });
   });
 });
+
+describe('real Alertmanager 0.25: the routing tree changes under a firing alert (issue 13)', () => {
+  it('a sub-route with the same receiver and group_by keeps the one issue, which ends resolved when the alert resolves', async () => {
+    const { env, recorder, am } = await startRig(1);
+    const sim = jiraOf(env);
+    const alert = { ...FIXTURE_ALERTS.checkoutA, startsAt: new Date(Date.now() - 60_000).toISOString() };
+    const groupKeys = () => new Set(recorder.deliveries().map((d) => alertmanagerWebhookSchema.parse(d.body).groupKey));
+    await am.postAlerts([alert]);
+    await waitUntil(async () => { await settle(env.sandbox); return issues(sim).length === 1; }, { timeoutMs: 30_000, what: 'the first issue', detail: () => am.logs(10) });
+    expect(groupKeys()).toEqual(new Set([CHECKOUT_KEY]));
+    const issueKey = issues(sim)[0]!.key;
+
+    // The operator adds a child route for the same alerts, same receiver, same group_by: Alertmanager's group key
+    // now holds the route path, so the group is a new one to Alertmanager and it notifies again.
+    await am.reload([{ matchers: ['alertname="HighErrorRate"'], groupBy: ['alertname', 'cluster'] }]);
+    await am.postAlerts([alert]);
+    const routedKey = '{}/{alertname="HighErrorRate"}:{alertname="HighErrorRate", cluster="prod-eu"}';
+    await waitUntil(async () => { await settle(env.sandbox); return groupKeys().has(routedKey); }, { timeoutMs: 30_000, what: 'a notification under the new route', detail: () => am.logs(10) });
+    await settle(env.sandbox);
+    expect(issues(sim).map((i) => i.key)).toEqual([issueKey]);
+    expect(statusName(sim, issues(sim)[0]!)).not.toBe('Closed');
+
+    // The alert resolves: Alertmanager reports it under the new route only, and that closes the same issue.
+    await am.postAlerts([{ ...alert, endsAt: new Date(Date.now() - 1_000).toISOString() }]);
+    await waitUntil(async () => { await settle(env.sandbox); return statusName(sim, issues(sim)[0]!) === 'Closed'; }, { timeoutMs: 30_000, what: 'the issue to be resolved', detail: () => am.logs(10) });
+    expect(issues(sim).map((i) => i.key)).toEqual([issueKey]);
+    for (const d of recorder.deliveries()) expect(d.status).toBe(202);
+    const resolvedUnder = recorder.deliveries().map((d) => alertmanagerWebhookSchema.parse(d.body)).filter((b) => b.status === 'resolved').map((b) => b.groupKey);
+    expect(resolvedUnder).toEqual([routedKey]);
+    expect(env.sandbox.forge.kvs.query(StorageKeys.failedDeliveryPrefix, 20, undefined)).toMatchObject({ ok: true, value: { items: [] } });
+  });
+});

@@ -1,6 +1,6 @@
 /** Harness for end-to-end tests against a real Prometheus Alertmanager (Debian prometheus-alertmanager 0.25). */
 export { startAlertmanager, FAST_CLUSTER, type ClusterTimings, type PostableAlert, type RunningAlertmanager, type StartAlertmanagerOptions } from './start';
-export { FIXTURE_TIMINGS, renderAlertmanagerConfig, type RouteTimings } from './config';
+export { FIXTURE_TIMINGS, renderAlertmanagerConfig, type RouteTimings, type SubRoute } from './config';
 export { findAlertmanagerBinary } from './binary';
 export { FIXTURE_ALERTS, STEP_ORDER, fixtureAlertSequence, type AlertSequence, type NotificationState, type ScenarioStep, type StepName } from './alert-sequence';
 export { notificationState, progression, stateKey, withoutTimes } from './notifications';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findAlertmanagerBinary } from './binary';
-import { FIXTURE_TIMINGS, renderAlertmanagerConfig, type RouteTimings } from './config';
+import { FIXTURE_TIMINGS, renderAlertmanagerConfig, type RouteTimings, type SubRoute } from './config';
 import { freeLoopbackPorts } from './ports';
 import { spawnManaged, type ManagedProcess } from './process';
 import { fetchWithTimeout, waitForValue, waitUntil } from './wait';
@@ -64,6 +64,11 @@ export interface RunningAlertmanager {
   readonly workDir: string;
   /** Posts to /api/v2/alerts of every replica, as Prometheus does with an HA Alertmanager set. */
   postAlerts(alerts: readonly PostableAlert[]): Promise<void>;
+  /**
+   * Rewrites every replica's config with these child routes and reloads it (POST /-/reload, as `kill -HUP` does),
+   * as an operator changing the routing tree does.
+   */
+  reload(subRoutes: readonly SubRoute[]): Promise<void>;
   /** Log tails of every replica, for failure messages. */
   logs(lines?: number): string;
   /** Kills every replica and removes the working directory. Safe to call twice. */
@@ -96,12 +101,17 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
     if (failures.length > 0) throw new AggregateError(failures, 'some alertmanager replicas could not be stopped');
   };
 
+  const writeConfig = (i: number, subRoutes: readonly SubRoute[]): string => {
+    const dir = join(workDir, `replica-${i}`);
+    const webhookUrl = typeof options.webhookUrl === 'function' ? options.webhookUrl(i) : options.webhookUrl;
+    writeFileSync(join(dir, 'alertmanager.yml'), renderAlertmanagerConfig({ webhookUrl, bearerToken: options.bearerToken, timings, subRoutes }));
+    return dir;
+  };
+
   try {
     for (let i = 0; i < replicas; i++) {
-      const dir = join(workDir, `replica-${i}`);
-      mkdirSync(join(dir, 'data'), { recursive: true });
-      const webhookUrl = typeof options.webhookUrl === 'function' ? options.webhookUrl(i) : options.webhookUrl;
-      writeFileSync(join(dir, 'alertmanager.yml'), renderAlertmanagerConfig({ webhookUrl, bearerToken: options.bearerToken, timings }));
+      mkdirSync(join(workDir, `replica-${i}`, 'data'), { recursive: true });
+      const dir = writeConfig(i, []);
       const args = [
         `--config.file=${join(dir, 'alertmanager.yml')}`,
         `--storage.path=${join(dir, 'data')}`,
@@ -127,6 +137,13 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
     workDir,
     async postAlerts(alerts) {
       await Promise.all(urls.map((url) => postTo(url, alerts)));
+    },
+    async reload(subRoutes) {
+      for (let i = 0; i < urls.length; i++) {
+        writeConfig(i, subRoutes);
+        const response = await fetchWithTimeout(`${urls[i]}/-/reload`, { method: 'POST' }, 5_000);
+        if (!response.ok) throw new Error(`POST ${urls[i]}/-/reload: ${response.status} ${await response.text()}\n${logs(10)}`);
+      }
     },
     logs,
     stop,
