@@ -159,26 +159,39 @@ export interface StormResult {
   readonly acceptToJiraP99Ms: number;
   readonly postponements: number;
   readonly redeliveries: number;
+  /** Notifications skipped because a newer waiting one of the group carried all of them (coalescing). */
+  readonly superseded: number;
   /** KVS requests the host refused with 429 (4,000 write units/min per install). */
   readonly kvs429s: number;
+  readonly kvs429sBy: Readonly<Record<string, number>>;
   readonly seed: number;
 }
 
-/** processedAt − receivedAt of every applied Alertmanager delivery in the delivery log, sorted. */
-function acceptToJiraMs(sandbox: Sandbox): number[] {
-  const out: number[] = [];
+/** Every Alertmanager delivery-log line, newest first. */
+function alertDeliveries(sandbox: Sandbox): DeliveryRecord[] {
+  const out: DeliveryRecord[] = [];
   let cursor: string | undefined;
   for (;;) {
     const page = sandbox.forge.kvs.query(StorageKeys.deliveryPrefix, 20, cursor);
     if (!page.ok) throw new Error(page.failure.message);
     for (const item of page.value.items) {
       const r = item.value as DeliveryRecord;
-      if (r.source === 'alertmanager' && r.outcome.kind === 'applied') out.push(Date.parse(r.processedAt) - Date.parse(r.receivedAt));
+      if (r.source === 'alertmanager') out.push(r);
     }
     if (page.value.cursor === undefined) break;
     cursor = page.value.cursor;
   }
-  return out.sort((a, b) => a - b);
+  return out;
+}
+
+/** processedAt − receivedAt of every applied Alertmanager delivery in the delivery log, sorted. */
+function acceptToJiraMs(records: readonly DeliveryRecord[]): number[] {
+  return records.filter((r) => r.outcome.kind === 'applied').map((r) => Date.parse(r.processedAt) - Date.parse(r.receivedAt)).sort((a, b) => a - b);
+}
+
+/** Lines whose notification was skipped as superseded (a folded line counts its count). */
+function supersededCount(records: readonly DeliveryRecord[]): number {
+  return records.filter((r) => r.outcome.kind === 'applied' && JSON.stringify(r.outcome).includes('(superseded)')).reduce((n, r) => n + (r.count ?? 1), 0);
 }
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -235,14 +248,17 @@ export async function benchStorm(groups = 200, perGroup = 50, firstWave = 25): P
     const invocations = sandbox.forge.invocations.counters().total - invocationsBefore;
     const writes = sandbox.forge.kvs.writes() - writesBefore;
     const failed = sandbox.forge.kvs.query(StorageKeys.failedDeliveryPrefix, 20, undefined);
-    const latencies = acceptToJiraMs(sandbox);
+    const records = alertDeliveries(sandbox);
+    const latencies = acceptToJiraMs(records);
     const queue = sandbox.forge.queue.stats();
     return {
       acceptToJiraP50Ms: percentile(latencies, 50),
       acceptToJiraP99Ms: percentile(latencies, 99),
       postponements: queue.postponements,
       redeliveries: queue.duplicates,
+      superseded: supersededCount(records),
       kvs429s: sandbox.forge.kvsQuota?.rejections() ?? 0,
+      kvs429sBy: sandbox.forge.kvsQuota?.rejectionsByQuota() ?? {},
       seed: sandbox.forge.fidelity.seed,
       alerts,
       groups,
@@ -294,9 +310,10 @@ export async function benchAlerts(): Promise<void> {
   console.log(`  time to drain            ${fmt(s.drainSeconds, 1)} s`);
   console.log(`  relay accept → Jira      p50 ${fmt(s.acceptToJiraP50Ms)} ms, p99 ${fmt(s.acceptToJiraP99Ms)} ms (wall clock on this machine, host waits scaled as above)`);
   console.log(`  postponed (busy key) / redelivered  ${s.postponements} / ${s.redeliveries}`);
+  console.log(`  superseded (coalesced, no Jira work)  ${s.superseded} of ${s.notifications} notifications`);
   console.log(`  Jira calls / 429s        ${s.jiraCalls} / ${s.jira429s}`);
   console.log(`  Forge invocations        ${s.forgeInvocations} (${fmt(s.invocationsPerAlert, 3)} per alert; target ≤ 0.05)`);
-  console.log(`  KVS writes               ${s.kvsWrites} (${fmt(s.kvsWritesPerAlert, 3)} per alert; target ≤ 3); KVS 429s (quota) ${s.kvs429s}`);
+  console.log(`  KVS writes               ${s.kvsWrites} (${fmt(s.kvsWritesPerAlert, 3)} per alert; target ≤ 3); KVS 429s (quota) ${s.kvs429s} ${JSON.stringify(s.kvs429sBy)}`);
   console.log(`  issues created/expected  ${s.issuesCreated}/${s.issuesExpected}, duplicates ${s.duplicates} (must be 0), failed deliveries ${s.failedDeliveries}`);
 }
 

@@ -50,16 +50,17 @@ export class KvsQuota {
   private readonly reads = new Window(60_000);
   private readonly writes = new Window(60_000);
   private rejected = 0;
+  private readonly rejectedBy: Record<KvsOpKind | 'perSecond', number> = { read: 0, write: 0, perSecond: 0 };
 
   constructor(private readonly clock: () => number) {}
 
   /** Writes are charged before they run (by request size); reads after (by response size), if admitted. */
   admit(kind: KvsOpKind, units: number): boolean {
     const now = this.clock();
-    if (this.perSecond.total(now) + 1 > KVS_QUOTA.requestsPerSecond) return this.reject();
+    if (this.perSecond.total(now) + 1 > KVS_QUOTA.requestsPerSecond) return this.reject('perSecond');
     const window = kind === 'read' ? this.reads : this.writes;
     const limit = kind === 'read' ? KVS_QUOTA.readUnitsPerMinute : KVS_QUOTA.writeUnitsPerMinute;
-    if (window.total(now) + units > limit) return this.reject();
+    if (window.total(now) + units > limit) return this.reject(kind);
     this.perSecond.add(now, 1);
     window.add(now, units);
     return true;
@@ -75,8 +76,14 @@ export class KvsQuota {
     return this.rejected;
   }
 
-  private reject(): false {
+  /** Requests refused so far, by the quota they met (for benches: which one a workload runs into). */
+  rejectionsByQuota(): Readonly<Record<KvsOpKind | 'perSecond', number>> {
+    return { ...this.rejectedBy };
+  }
+
+  private reject(quota: KvsOpKind | 'perSecond'): false {
     this.rejected += 1;
+    this.rejectedBy[quota] += 1;
     return false;
   }
 }
