@@ -43,6 +43,8 @@ async function withSandbox<T>(fn: (sandbox: Sandbox) => Promise<T>, fidelity: Pa
     logger: silentLogger,
     jiraRateLimits: true,
     forgeFidelity: fidelity,
+    // As `npm start` and Forge do: the install trigger records the install (alerts/install-record.ts).
+    installApp: true,
   });
   // The app logs every notification to the console (Forge's log sink); keep the bench output readable.
   const original = { log: console.log, warn: console.warn, error: console.error };

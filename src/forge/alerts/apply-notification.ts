@@ -27,7 +27,7 @@ import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes'
 import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
-import { stateWasLost } from './install-record';
+import { readInstallRecord, stateWasLost, type InstallRecord } from './install-record';
 
 export interface AlertsDeps {
   readonly store: KeyValueStore;
@@ -58,11 +58,13 @@ export async function applyNotification(event: RelayEvent, rules: CompiledRules,
   if (plan.problems.length === 0) return { ok: true, outcomes: outcomes.length > 0 ? outcomes : [{ kind: 'skipped', reason: 'the notification has no alerts to act on' }] };
 
   const loaded = await loadProblems(deps.store, plan.problems.map((p) => p.problem.key));
-  await carryOverLegacy(plan.problems, loaded, deps.store);
+  // A problem with no record needs the install record (legacy keys? state lost?): read it once here.
+  const install = plan.problems.some((p) => !loaded.get(p.problem.key)?.record) ? { record: await readInstallRecord(deps.store) } : undefined;
+  await carryOverLegacy(plan.problems, loaded, deps.store, install?.record);
   let retryable: ApplyFailure | undefined;
   let final: ApplyFailure | undefined;
   for (const planned of plan.problems) {
-    const result = await applyProblem(planned, loaded.get(planned.problem.key) ?? { record: undefined, mirror: undefined }, event, deps);
+    const result = await applyProblem(planned, loaded.get(planned.problem.key) ?? { record: undefined, mirror: undefined }, event, deps, install && { stateLost: install.record?.stateLost ?? false });
     if (result.ok) {
       outcomes.push(result.outcome);
       continue;
@@ -80,7 +82,8 @@ export async function applyNotification(event: RelayEvent, rules: CompiledRules,
  * problem with no record under its key may have one under the old key: read those (one batch read, only when
  * some problem has no record), write each under the new key, then delete the old one.
  */
-async function carryOverLegacy(problems: readonly PlannedProblem[], loaded: Map<string, LoadedProblem>, store: KeyValueStore): Promise<void> {
+async function carryOverLegacy(problems: readonly PlannedProblem[], loaded: Map<string, LoadedProblem>, store: KeyValueStore, install: InstallRecord | undefined): Promise<void> {
+  if (install?.problemIdentity === 'rule-labels') return;
   const missing = problems.filter((p) => p.problem.legacyKey && p.problem.legacyKey !== p.problem.key && !loaded.get(p.problem.key)?.record);
   if (missing.length === 0) return;
   const old = await loadProblems(store, missing.map((p) => p.problem.legacyKey as string));
@@ -132,7 +135,7 @@ interface Working {
   issueNotFound: boolean;
 }
 
-async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, event: RelayEvent, deps: AlertsDeps): Promise<ProblemResult> {
+async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, event: RelayEvent, deps: AlertsDeps, install: { readonly stateLost: boolean } | undefined): Promise<ProblemResult> {
   const { problem, rule } = planned;
   const w: Working = { record: loaded.record, mirror: loaded.mirror, issueNotFound: false };
 
@@ -162,7 +165,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
 
   // No issue yet (no state, or only alerts seen resolved): creating takes the marker first.
   if (!known?.issue && decision.commands.some((c) => c.kind === 'create')) {
-    const guard = await guardCreation(problem.key, event.id, decision.next?.alerts ?? {}, deps);
+    const guard = await guardCreation(problem.key, event.id, decision.next?.alerts ?? {}, deps, install?.stateLost);
     switch (guard.kind) {
       case 'create':
         break;
@@ -226,13 +229,13 @@ type GuardResult =
  * lost state): then KVS is read again and Jira searched by the issue's entity property before creating.
  * The marker carries the alerts the issue was created with, so an adopted issue is not told them again.
  */
-async function guardCreation(problemKey: string, eventId: string, alerts: ProblemState['alerts'], deps: AlertsDeps): Promise<GuardResult> {
+async function guardCreation(problemKey: string, eventId: string, alerts: ProblemState['alerts'], deps: AlertsDeps, stateLost: boolean | undefined): Promise<GuardResult> {
   const now = deps.clock.now();
   const marker = { startedAt: now, eventId, alerts };
   if (await deps.store.setIfAbsent(StorageKeys.creating(problemKey), marker)) {
     // First create of this problem since the install. After a reinstall (install-record.ts) its issue may
     // exist from before: one JQL search, only for problems that have neither a record nor a marker.
-    if (!(await stateWasLost(deps.store))) return { kind: 'create' };
+    if (!(stateLost ?? (await stateWasLost(deps.store)))) return { kind: 'create' };
     const found = await deps.jira.findByProblemKey(problemKey);
     if (!found.ok) {
       await deps.store.delete(StorageKeys.creating(problemKey));

@@ -14,7 +14,16 @@ import type { Logger } from '../ports/logger';
  * A site with no earlier issues (a first install), or an install that predates this record, looks nothing up:
  * in steady state a first fire costs one Jira call.
  */
-const installRecordSchema = z.object({ installedAt: z.string(), stateLost: z.boolean() });
+const installRecordSchema = z.object({
+  installedAt: z.string(),
+  stateLost: z.boolean(),
+  /**
+   * How problems were keyed when this install began: `rule-labels` (rule + group labels, not Alertmanager's groupKey).
+   * KVS starts empty on install, so such an install holds no record under an old groupKey-based key and never
+   * looks one up (one KVS read less for each new problem). Absent on installs made before: they still carry over.
+   */
+  problemIdentity: z.literal('rule-labels').optional(),
+});
 export type InstallRecord = z.infer<typeof installRecordSchema>;
 
 export interface InstallDeps {
@@ -27,14 +36,19 @@ export interface InstallDeps {
 export async function recordInstall(deps: InstallDeps): Promise<{ readonly ok: true; readonly record: InstallRecord } | { readonly ok: false; readonly failure: JiraFailure }> {
   const found = await deps.jira.hasProblemIssues();
   if (!found.ok) return found;
-  const record: InstallRecord = { installedAt: new Date(deps.clock.now()).toISOString(), stateLost: found.value };
+  const record: InstallRecord = { installedAt: new Date(deps.clock.now()).toISOString(), stateLost: found.value, problemIdentity: 'rule-labels' };
   await deps.store.set(StorageKeys.installRecord, record);
   deps.logger.info('app installed', { stateLost: record.stateLost });
   return { ok: true, record };
 }
 
+/** The install record, or undefined for an install that predates it. */
+export async function readInstallRecord(store: KeyValueStore): Promise<InstallRecord | undefined> {
+  const parsed = installRecordSchema.safeParse(await store.get(StorageKeys.installRecord));
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** True when the install found issues of an earlier install: problems without a record must be looked up. */
 export async function stateWasLost(store: KeyValueStore): Promise<boolean> {
-  const parsed = installRecordSchema.safeParse(await store.get(StorageKeys.installRecord));
-  return parsed.success && parsed.data.stateLost;
+  return (await readInstallRecord(store))?.stateLost ?? false;
 }

@@ -10,12 +10,13 @@ import { alertState, type AlertInput } from './problems';
  *
  * "Covers" is decided by Alertmanager's own per-alert state and times, never by arrival order or the relay's
  * sequence alone (an HA replica that lags sends an older state later): the newer notification must carry every
- * alert of the skipped one in the same state with the same startsAt (a group that grew, or an unchanged repeat).
+ * alert of the skipped one in the same state with the same startsAt, and more (a group that grew).
  * Applying it alone then ends in the state applying both in order ends in: every alert of the skipped one is in it
  * unchanged, and it infers no less from an absent alert. A notification whose alert resolved or fired again since is
  * not covered: in order it would have made its own issue or comment (a flap that resolved while waiting still gets
- * its issue, as a late firing does, see decide.ts). Of copies that cover each other (HA duplicates), only the one
- * with the highest relay sequence runs, so exactly one of them does.
+ * its issue, as a late firing does, see decide.ts). Identical copies (HA replicas, repeats) cover nothing: each
+ * runs and finds nothing changed, at no Jira call; the covering one always has a higher sequence, so no two
+ * notifications skip each other.
  */
 
 /**
@@ -58,14 +59,16 @@ export function digestOf(id: string, sequence: number, notification: Notificatio
 
 /**
  * The slot's notification that covers this one, if any: a different notification with a higher relay sequence
- * that carries each of this one's alerts unchanged. Such a notification is applied (or was, or is a failed
+ * that carries each of this one's alerts unchanged, and more. Such a notification is applied (or was, or is a failed
  * delivery to retry), so this one adds nothing.
  */
 export function supersededBy(id: string, sequence: number, notification: NotificationAlerts, slot: readonly PendingDigest[]): PendingDigest | undefined {
   const mine = digestOf(id, sequence, notification);
   if (!mine) return undefined;
   return slot.find((other) => {
-    if (other.id === id || other.sequence <= sequence || other.alerts.length < mine.alerts.length) return false;
+    // Strictly more alerts: an identical copy (HA replica, repeat) is left to run, as it costs no Jira call anyway
+    // ("unchanged") and its delivery-log line folds with the others.
+    if (other.id === id || other.sequence <= sequence || other.alerts.length <= mine.alerts.length) return false;
     const theirs = new Set(other.alerts);
     return mine.alerts.every((seen) => theirs.has(seen));
   });

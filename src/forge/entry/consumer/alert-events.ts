@@ -49,7 +49,7 @@ export async function applyAlertEvents(events: readonly RelayEvent[], retry: Ret
   let failed = 0;
   for (const event of events) {
     if (done.has(event.id)) continue;
-    // A newer waiting notification of the group carries all of this one, each alert unchanged: it alone
+    // A newer waiting notification of the group carries all of this one, each alert unchanged, and more: it alone
     // makes the Jira changes (alerts/pending-slot.ts). Logged as applied, with why nothing was done.
     const coveredBy = coveringNotification(event, slot);
     if (coveredBy !== undefined) {
