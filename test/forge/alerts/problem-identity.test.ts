@@ -66,4 +66,15 @@ describe('problem identity on the host', () => {
     expect(t.host.kvs.get({ kind: 'kv' }, StorageKeys.problem(legacy)).ok).toBe(false);
     expect(t.host.kvs.get({ kind: 'kv' }, StorageKeys.problem(key))).toMatchObject({ ok: true, value: { value: { state: { problemKey: key } } } });
   });
+
+  it('an install made with this identity looks no legacy key up (its KVS started empty): one read less per new problem', async () => {
+    t.host.kvs.set({ kind: 'kv' }, StorageKeys.installRecord, { installedAt: new Date().toISOString(), stateLost: false, problemIdentity: 'rule-labels' });
+    const body = fixtureBody('01-checkout-first-firing.json');
+    const legacy = problemKey({ grouping: 'group', source: String(body['groupKey']) });
+    // A record under the old key could only come from an install of an earlier version: here it is not carried over.
+    t.host.kvs.set({ kind: 'kv' }, StorageKeys.problem(legacy), { version: 1, state: { version: 1, problemKey: legacy, issue: { key: 'OPS-999', statusCategory: 'new' }, previousIssueKeys: [], alerts: {}, firstSeen: '2026-11-23T06:00:00Z', updatedAt: '2026-11-23T06:00:00Z' }, issueId: null });
+    await t.post([relayEvent(body)]);
+    expect(issues(t.sim)).toHaveLength(1);
+    expect(t.host.kvs.get({ kind: 'kv' }, StorageKeys.problem(legacy)).ok).toBe(true);
+  });
 });
