@@ -44,7 +44,7 @@ export function issueKeysOf(outcome: DeliveryRecord['outcome']): string[] {
   const keys: string[] = [];
   if (outcome.kind === 'applied' || outcome.kind === 'failed') {
     for (const p of outcome.problems) {
-      if (p.kind === 'created' || p.kind === 'commented' || p.kind === 'transitioned') keys.push(p.issueKey);
+      if (p.kind === 'created' || p.kind === 'commented' || p.kind === 'transitioned' || p.kind === 'rolled') keys.push(p.issueKey);
       if (p.kind === 'created' && p.linkedTo) keys.push(p.linkedTo);
     }
   }
