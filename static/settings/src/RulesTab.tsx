@@ -1,6 +1,6 @@
 import Button from '@atlaskit/button/new';
 import { useState } from 'react';
-import type { Rule } from '../../../src/forge/domain/alerts/rules';
+import { describeStormGuard, type Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
@@ -97,6 +97,11 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
                   </td>
                   <td>
                     {rule.target.projectKey} · {rule.target.issueType}
+                    {rule.stormGuard && (
+                      <div className="subtle" data-storm-guard={rule.id} title="Storm guard: past this many new issues in a window, new problems roll into one storm issue">
+                        Storm guard: {describeStormGuard(rule.stormGuard)}
+                      </div>
+                    )}
                   </td>
                   <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
                   <td className="actions">

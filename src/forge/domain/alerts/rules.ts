@@ -104,6 +104,11 @@ export const ruleSchema = storedRuleSchema.superRefine((rule, ctx) => {
 });
 
 export type Rule = z.output<typeof storedRuleSchema>;
+
+/** "≤ 50 new issues / 60 min": how the rule list and the dry run name a storm guard (domain/alerts/storm.ts). */
+export function describeStormGuard(guard: NonNullable<Rule['stormGuard']>): string {
+  return `≤ ${guard.maxNewIssues} new issue${guard.maxNewIssues === 1 ? '' : 's'} / ${guard.windowMinutes} min`;
+}
 export type RuleInput = z.input<typeof storedRuleSchema>;
 export type CustomFieldValue = Json;
 

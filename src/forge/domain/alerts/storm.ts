@@ -172,11 +172,6 @@ export function stormResolveCommands(rule: Rule, stormIssueKey: string, rolledCo
   return commands;
 }
 
-/** "≤ 50 new issues / 60 min": the rule list's words for a storm guard. */
-export function describeStormGuard(guard: StormGuard): string {
-  return `≤ ${guard.maxNewIssues} new issue${guard.maxNewIssues === 1 ? '' : 's'} / ${guard.windowMinutes} min`;
-}
-
 function rolledInComment(summary: string, description: AdfDoc, problemKey: string): AdfDoc {
   return adf.doc([adf.paragraph(adf.strong('Rolled into this storm: '), adf.text(summary), adf.text(' ('), adf.code(problemKey), adf.text(')')), ...description.content]);
 }

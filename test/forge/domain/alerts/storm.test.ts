@@ -3,7 +3,6 @@ import {
   MAX_STORM_WINDOW_PROBLEMS,
   admitProblem,
   decideRolled,
-  describeStormGuard,
   emptyStormWindow,
   markRolled,
   stormIssueBody,
@@ -14,7 +13,7 @@ import {
   type StormGuard,
   type StormWindow,
 } from '../../../../src/forge/domain/alerts/storm';
-import { problemKey, type Problem, type ProblemState } from '../../../../src/forge/domain/alerts';
+import { describeStormGuard, problemKey, type Problem, type ProblemState } from '../../../../src/forge/domain/alerts';
 import { importRulesYaml, exportRulesYaml } from '../../../../src/forge/domain/alerts/rules-yaml';
 import { makeRule, ruleVariants } from './helpers';
 
