@@ -24,6 +24,7 @@ import {
   type StormWindowRef,
 } from '../domain/alerts';
 import { admitToWindow, markRolledInWindow } from './storm-store';
+import { RecordConflictError } from '../incidents/record-cas';
 import { CREATION_GRACE_MS, StorageKeys } from '../constants';
 import type { Clock } from '../ports/clock';
 import type { IssueStatus, JiraFailure, JiraPort } from '../ports/jira';
@@ -176,7 +177,11 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   if (rule.stormGuard && decision.commands.some((c) => c.kind === 'create')) {
     // A new issue: count it in the rule's window first; past maxNewIssues it rolls into the storm issue.
     const ref = stormWindowOf(rule.id, rule.stormGuard, event.receivedAt);
-    const admission = await admitToWindow(deps.store, ref, problem.key, rule.stormGuard);
+    const admission = await admitToWindow(deps.store, ref, problem.key, rule.stormGuard).catch((e: unknown) => {
+      if (e instanceof RecordConflictError) return 'busy' as const;
+      throw e;
+    });
+    if (admission === 'busy') return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
     if (admission === 'window-full') return { ok: false, failure: { kind: 'invalid', message: `storm guard: the window of rule ${rule.id} holds as many problems as it can record; this one is not applied` } };
     if (admission === 'rolled') return rollIn(planned, w, known ? { ...known, issue: null } : null, ref, event, deps);
   }
@@ -300,7 +305,12 @@ async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemSt
   const settled = decision.next ? settleState(decision.next) : undefined;
   if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled) });
   const firing = Object.values(settled?.alerts ?? {}).some((a) => a.status === 'firing');
-  const marked = await markRolledInWindow(deps.store, ref, problem.key, firing);
+  // Run on every notification, changed or not, so a retry after a lost race here still records the status.
+  const marked = await markRolledInWindow(deps.store, ref, problem.key, firing).catch((e: unknown) => {
+    if (e instanceof RecordConflictError) return undefined;
+    throw e;
+  });
+  if (!marked) return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
   let stormResolved = false;
   if (marked.allResolved) {
     const resolve = await execute({ ...decision, commands: stormResolveCommands(rule, stormKey, marked.rolledCount) }, w, rule.target.issueType, deps);

@@ -22,6 +22,9 @@ import type { KeyValueStore } from '../ports/key-value-store';
  */
 export const stormWindowKey = (ref: StormWindowRef): string => `storm-window:${ref.ruleId}:${ref.windowStartMs}`;
 
+/** Each lost round means another writer won one; past this many the caller answers busy and the queue retries. */
+export const STORM_CAS_ATTEMPTS = DEFAULT_CAS_ATTEMPTS * 4;
+
 /** Windows are kept a day past their longest length (24 h), for late deliveries and the rolled problems' resolves. */
 const WINDOW_TTL_SECONDS = 7 * 86_400;
 
@@ -31,7 +34,7 @@ async function updateWindow<R extends { readonly window: StormWindow; readonly c
     const parsed = stormWindowSchema.safeParse(await store.get(key));
     return parsed.success ? parsed.data : emptyStormWindow(ref);
   };
-  for (let attempt = 1; attempt <= DEFAULT_CAS_ATTEMPTS * 4; attempt += 1) {
+  for (let attempt = 1; attempt <= STORM_CAS_ATTEMPTS; attempt += 1) {
     const current = await read();
     const result = change(current);
     if (!result.changed) return result;
@@ -43,7 +46,7 @@ async function updateWindow<R extends { readonly window: StormWindow; readonly c
       }
     }
   }
-  throw new RecordConflictError(key, DEFAULT_CAS_ATTEMPTS * 4);
+  throw new RecordConflictError(key, STORM_CAS_ATTEMPTS);
 }
 
 /** Counts a new problem in its window: its own issue, rolled into the storm issue, or the window is full. */
