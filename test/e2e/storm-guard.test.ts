@@ -85,9 +85,15 @@ describe('storm guard', () => {
     expect(comments()).toHaveLength(1);
     expect(comments()[0]).toContain('Rolled into this storm');
     expect(comments()[0]).toContain(`svc-${rolledGroup}`);
+    // Exactly once despite duplicated and reordered deliveries: 51 creates (50 + the storm issue), one comment on it.
+    const firstPhase = appCalls(sim);
+    expect(firstPhase.filter((c) => c.method === 'POST' && c.route === '/rest/api/3/issue')).toHaveLength(51);
+    expect(firstPhase.filter((c) => c.method === 'POST' && c.route === '/rest/api/3/issue/{issueIdOrKey}/comment')).toHaveLength(1);
     // The delivery log says so.
     const lines = consumerRecords(env.sandbox).map((r) => describeOutcome(r.outcome));
     expect(lines.filter((l) => l.includes(`rolled into storm issue ${storm.key}`))).toHaveLength(1);
+    // A redelivery that changed nothing keeps its line's "created" (delivery-log.ts).
+    expect(lines.filter((l) => /^created OPS-\d+$/.test(l))).toHaveLength(50);
 
     // The rolled group grows: its notification comments on the storm issue, no new issue.
     const before = sim.callLog.entries().length;
