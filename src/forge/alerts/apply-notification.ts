@@ -289,7 +289,26 @@ async function rollIn(planned: PlannedProblem, w: Working, known: ProblemState |
   if (!run.ok) return { ok: false, failure: run.failure };
   const settled = rolled.decision.next ? settleState(rolled.decision.next) : undefined;
   if (settled) await saveProblem(deps.store, { version: 1, state: settled, issueId: storm.id, links: problemLinks(problem, w.record?.links, settled) });
-  return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: storm.key, action: 'rolled-in', stormResolved: false } };
+  // Admission counted it firing; a problem that rolled in already resolved (a late firing) is recorded so.
+  const storming = await settleStorm(planned, ref, settled, storm.key, { record: settled ? { version: 1, state: settled, issueId: storm.id } : w.record, mirror: undefined, issueNotFound: false }, deps);
+  if (!storming.ok) return storming;
+  return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: storm.key, action: 'rolled-in', stormResolved: storming.stormResolved } };
+}
+
+/** Records whether a rolled problem fires; when that resolved the last one, the storm issue resolves by the rule. */
+async function settleStorm(planned: PlannedProblem, ref: StormWindowRef, settled: ProblemState | undefined, stormKey: string, w: Working, deps: AlertsDeps): Promise<{ ok: true; stormResolved: boolean } | { ok: false; failure: ApplyFailure }> {
+  const { problem, rule } = planned;
+  const firing = Object.values(settled?.alerts ?? {}).some((a) => a.status === 'firing');
+  // Run on every notification, changed or not, so a retry after a lost race here still records the status.
+  const marked = await markRolledInWindow(deps.store, ref, problem.key, firing).catch((e: unknown) => {
+    if (e instanceof RecordConflictError) return undefined;
+    throw e;
+  });
+  if (!marked) return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
+  if (!marked.allResolved) return { ok: true, stormResolved: false };
+  const commands = stormResolveCommands(rule, stormKey, marked.rolledCount);
+  const resolve = await execute({ problemKey: problem.key, ruleId: rule.id, commands, next: null, stateChanged: false, changes: [] }, w, rule.target.issueType, deps);
+  return resolve.ok ? { ok: true, stormResolved: true } : { ok: false, failure: resolve.failure };
 }
 
 /** A problem already rolled into a storm issue: comment there; when the last rolled problem resolves, resolve the storm. */
@@ -304,19 +323,9 @@ async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemSt
   if (!run.ok) return { ok: false, failure: run.failure };
   const settled = decision.next ? settleState(decision.next) : undefined;
   if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled) });
-  const firing = Object.values(settled?.alerts ?? {}).some((a) => a.status === 'firing');
-  // Run on every notification, changed or not, so a retry after a lost race here still records the status.
-  const marked = await markRolledInWindow(deps.store, ref, problem.key, firing).catch((e: unknown) => {
-    if (e instanceof RecordConflictError) return undefined;
-    throw e;
-  });
-  if (!marked) return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
-  let stormResolved = false;
-  if (marked.allResolved) {
-    const resolve = await execute({ ...decision, commands: stormResolveCommands(rule, stormKey, marked.rolledCount) }, w, rule.target.issueType, deps);
-    if (!resolve.ok) return { ok: false, failure: resolve.failure };
-    stormResolved = true;
-  }
+  const storming = await settleStorm(planned, ref, settled, stormKey, w, deps);
+  if (!storming.ok) return storming;
+  const stormResolved = storming.stormResolved;
   if (run.doneCount === 0 && !stormResolved) return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
   return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved } };
 }
