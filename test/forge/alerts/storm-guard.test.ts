@@ -10,6 +10,7 @@ import { describeOutcome, type DeliveryRecord } from '../../../src/forge/deliver
 import { StorageKeys } from '../../../src/forge/constants';
 import { issues, seedRules, statusName } from './support';
 import { relayEvent, startAlertHost, type AlertHost } from './host-harness';
+import type { DryRunReport, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 
 jest.setTimeout(60_000);
 
@@ -20,6 +21,8 @@ afterEach(async () => {
 });
 
 const HOUR = 3_600_000;
+/** An OPS administrator of the sandbox site (the Dry run needs Administer Projects). */
+const DRY_RUN_USER = '5b10a2844c20165700ede21a';
 const W0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
 const at = (ms: number) => new Date(W0 + ms).toISOString();
 
@@ -77,6 +80,23 @@ describe('storm guard on the Forge host', () => {
     expect(issues(sim)).toHaveLength(2);
     expect(storm!.comments).toHaveLength(2);
     expect(lines(t).filter((l) => l === `rolled into storm issue ${storm!.key}`)).toHaveLength(2);
+
+    // The Dry run says what the guard would do now, executing nothing.
+    const dryRun = async (group: number, receivedAt: string) => {
+      const report = await t!.resolver<ResolverResult<DryRunReport>>('dryRunAlerts', { notification: notification(group, 'firing', start), receivedAt }, DRY_RUN_USER);
+      if (!report.ok) throw new Error(report.error.message);
+      return report.value.problems[0]!;
+    };
+    const calls = sim.callLog.entries().length;
+    const fourth = await dryRun(4, at(30 * 60_000));
+    expect(fourth.storm).toMatchObject({ guard: '≤ 1 new issue / 60 min', used: 1, maxNewIssues: 1, verdict: 'rolled', stormIssueKey: storm!.key });
+    expect(fourth.jiraCalls.map((c) => `${c.method} ${c.path}`)).toEqual([`POST /rest/api/3/issue/${storm!.key}/comment`]);
+    const later = await dryRun(4, at(90 * 60_000));
+    expect(later.storm).toMatchObject({ used: 0, verdict: 'own-issue', stormIssueKey: null });
+    expect(later.jiraCalls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /rest/api/3/issue']);
+    expect((await dryRun(2, at(30 * 60_000))).storm).toMatchObject({ verdict: 'rolled', stormIssueKey: storm!.key });
+    expect(sim.callLog.entries().slice(calls).filter((c) => c.actorIsApp)).toHaveLength(0);
+    expect(issues(sim)).toHaveLength(2);
 
     // One rolled group resolves: a comment, the storm stays open.
     await t.post([relayEvent(notification(2, 'resolved', start), at(20 * 60_000))]);

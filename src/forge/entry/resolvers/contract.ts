@@ -138,6 +138,22 @@ export interface DryRunProblem {
   readonly description: unknown;
   readonly commands: readonly Command[];
   readonly jiraCalls: readonly PlannedJiraCall[];
+  /** The rule's storm guard, when it decides: this window's count and whether the problem would roll (absent otherwise). */
+  readonly storm?: DryRunStorm;
+}
+
+export interface DryRunStorm {
+  /** "≤ 50 new issues / 60 min". */
+  readonly guard: string;
+  /** Start of the fixed window (ISO). */
+  readonly windowStart: string;
+  /** New issues the window has opened so far (before this problem), of `maxNewIssues`. */
+  readonly used: number;
+  readonly maxNewIssues: number;
+  /** `rolled`: listed on the storm issue instead of an issue of its own (already, or it would be). */
+  readonly verdict: 'own-issue' | 'rolled' | 'window-full';
+  /** The storm issue, when it exists. */
+  readonly stormIssueKey: string | null;
 }
 
 export interface DryRunReport {
