@@ -1,7 +1,7 @@
 /**
  * Storm guard (feature row 39) in a real browser against the sandbox: the Rules tab shows a rule's storm guard
  * ("≤ 2 new issues / 60 min"), and after three new groups under it the Delivery log shows the third one's
- * line "rolled into storm issue KEY", the key a link to the issue.
+ * line "rolled into storm issue KEY", the key a link to the issue; the Dry run says a fourth group would roll.
  */
 import { storedRuleSchema } from '../../src/forge/domain/alerts';
 import { issues, seedRules } from '../forge/alerts/support';
@@ -78,5 +78,18 @@ test('the rule list shows the storm guard, and the Delivery log the rolled line 
   await line.getByRole('link', { name: storm!.key }).waitFor();
   expect(await seriousAxeViolations(page)).toEqual([]);
   await ui.screenshot(page, 'delivery-log-rolled.png');
+  await page.close();
+});
+
+test('the Dry run says a fourth new group would roll into the storm issue', async () => {
+  const storm = issues(ui.sandbox.jira!).find((i) => i.summary.startsWith('[Storm] UI storm alerts'))!;
+  const page = await ui.open('/static/settings-ui/?user=alice&tab=dry-run');
+  await page.locator('#dry-run-payload').fill(notification(4));
+  await page.getByRole('button', { name: 'Run dry run' }).click();
+  await page.getByTestId('dry-run-report').waitFor();
+  await page.getByTestId('dry-run-storm').getByText(`Storm guard ≤ 2 new issues / 60 min: 2 of 2 new issues used`).waitFor();
+  await page.getByTestId('dry-run-storm').getByText(`rolls into the storm issue ${storm.key}`).waitFor();
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await ui.screenshot(page, 'dry-run-storm.png');
   await page.close();
 });

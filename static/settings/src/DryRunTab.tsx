@@ -142,6 +142,16 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
                 Rule <strong>{p.ruleId}</strong> · one issue per {p.grouping === 'group' ? 'Alertmanager group' : 'alert'}
                 {p.knownIssueKey ? ` · already tracked as ${p.knownIssueKey}` : ' · no issue yet'}
               </p>
+              {p.storm && (
+                <p data-testid="dry-run-storm">
+                  Storm guard {p.storm.guard}: {p.storm.used} of {p.storm.maxNewIssues} new issues used in the window from {p.storm.windowStart} ·{' '}
+                  {p.storm.verdict === 'own-issue'
+                    ? 'this problem gets its own issue'
+                    : p.storm.verdict === 'rolled'
+                      ? `rolls into the storm issue ${p.storm.stormIssueKey ?? '(created first)'}`
+                      : 'the window is full: the delivery would fail'}
+                </p>
+              )}
               <label>Summary</label>
               <div className="preview" data-testid="dry-run-summary">
                 {p.summary}
