@@ -5,6 +5,8 @@
 import type { ImpactStatus } from '../../../shared/impact/incident';
 import type { FieldMappingConfig, PostMortemConfig, StatusMapConfig } from '../../domain/incidents';
 import type { PreflightReport } from '../../domain/preflight';
+import type { AlertGroupSearch } from '../../domain/alerts/link-issue';
+export type { AlertGroupHit, AlertGroupSearch } from '../../domain/alerts/link-issue';
 import type { IssueAlertGroup, ResolverResult } from './contract';
 
 /** The incident behind an incident issue, both sides as last seen. */
@@ -98,6 +100,15 @@ export type PanelAndMappingResolverDefinitions = {
   getIssueIncidentResync: (input: { requestId: string }) => ResolverResult<IncidentResyncStatus | null>;
   /** Forgets the incident ⇄ issue link both ways (the next Impact event opens a new issue). Project admins only. */
   unlinkIssueIncident: () => ResolverResult<{ readonly incidentId: string }>;
+  /**
+   * Link by hand (issue 16, row 37), project admins of the issue's project only: open alert groups the app
+   * tracks whose rule id or labels contain every word of `query`, newest first.
+   */
+  searchAlertGroups: (input: { query?: string; limit?: number }) => ResolverResult<AlertGroupSearch>;
+  /** Makes this issue the issue of that open alert group (refused when either side is linked already). */
+  linkIssueAlertGroup: (input: { problemKey: string }) => ResolverResult<{ readonly problemKey: string; readonly previousIssueKey: string | null }>;
+  /** Makes this issue the incident issue of that Impact incident (refused for unknown or closed incidents). */
+  linkIssueIncident: (input: { incidentId: string }) => ResolverResult<{ readonly incidentId: string; readonly title: string }>;
   getIncidentMappings: () => ResolverResult<IncidentMappings>;
   saveIncidentMappings: (input: { mappings: unknown }) => ResolverResult<IncidentMappingsSaveResult>;
   getPostMortemTemplates: () => ResolverResult<PostMortemTemplates>;
