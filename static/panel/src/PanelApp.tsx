@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { IssueAlertGroup, IssueIncident, PostMortemIssue, ResolverError, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
@@ -10,7 +10,10 @@ import { ErrorMessage, InfoMessage, Loading, LocalUserBar } from '../../shared/u
 import { AlertGroupView } from './AlertGroupView';
 import { IncidentView } from './IncidentView';
 import { PostMortemView } from './PostMortemView';
-import { LinkIssueView } from './LinkIssueView';
+
+
+/** Linking by hand pulls in Atlaskit Select: loaded only on an issue that is linked to nothing. */
+const LinkIssueView = lazy(() => import('./LinkIssueView').then((m) => ({ default: m.LinkIssueView })));
 
 /** What the issue is linked to: an alert problem (by its property), an Impact incident (by the sync's link), or it is an incident's post-mortem. */
 type State =
@@ -90,7 +93,9 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
                 This issue is not linked to an Alertmanager alert group or an Impact incident.
               </p>
             )}
-            <LinkIssueView client={client} issueKey={issueKey} onLinked={afterLink} />
+            <Suspense fallback={<Loading label="Loading the link form" />}>
+              <LinkIssueView client={client} issueKey={issueKey} onLinked={afterLink} />
+            </Suspense>
           </>
         )}
         {state.kind === 'alert' && <AlertGroupView bridge={bridge} client={client} group={state.group} onChanged={reload} onUnlinked={afterUnlink} />}
