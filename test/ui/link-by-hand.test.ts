@@ -83,6 +83,10 @@ test('link → the next notification comments on the issue → unlink', async ()
   await page.getByRole('button', { name: 'Link to alert group' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByText(`Link ${mine} to this alert group?`).waitFor();
+  // The confirmation fits the column too, and says what will happen.
+  const box = await dialog.boundingBox();
+  expect(box && box.x >= 0 && box.x + box.width <= 320).toBe(true);
+  await dialog.getByText(/The next notification of checkout · alertname=HighErrorRate, cluster=prod-eu · 1 firing · was OPS-\d+ \(done\) comments on/).waitFor();
   await dialog.getByRole('button', { name: 'Link issue' }).click();
   await page.getByTestId('alert-group').waitFor();
   await page.getByText('Linked to the alert group of rule checkout.').first().waitFor();
