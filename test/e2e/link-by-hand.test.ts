@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageKeys } from '../../src/forge/constants';
-import type { AlertGroupSearch } from '../../src/forge/entry/resolvers/contract';
+import type { AlertGroupSearch, AlertLinkAnswer } from '../../src/forge/entry/resolvers/contract';
 import { IncidentKeys } from '../../src/forge/incidents/incident-store';
 import { fixtureRules, seedRules } from '../forge/alerts/support';
 import { impactSandboxForSuite } from '../support/impact-sandbox';
@@ -68,7 +68,12 @@ describe('link an existing issue to a firing alert group', () => {
     expect(await env.panelResolver('linkIssueAlertGroup', issueKey, { problemKey: 'checkout' })).toMatchObject({ ok: false, error: { code: 'invalid-input', problems: [{ path: 'problemKey' }] } });
     expect(await env.panelResolver('linkIssueAlertGroup', issueKey, { problemKey: 'am:grp:00000000000000000000000000000000' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
 
-    expect(await env.panelResolver('linkIssueAlertGroup', issueKey, { problemKey })).toEqual({ ok: true, value: { problemKey, previousIssueKey: first } });
+    // Checked at once; stored by a job in the group's queue lane, so it never races the group's notifications.
+    const asked = await env.panelResolver<AlertLinkAnswer>('linkIssueAlertGroup', issueKey, { problemKey });
+    expect(asked).toEqual({ ok: true, value: { problemKey, previousIssueKey: first, outcome: 'pending', requestId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    if (!asked.ok) throw new Error(asked.error.message);
+    await env.settleAll();
+    expect(await env.panelResolver('getIssueAlertLink', issueKey, { requestId: asked.value.requestId })).toEqual({ ok: true, value: { requestId: asked.value.requestId, problemKey, requestedAt: expect.any(String), outcome: 'linked', detail: null } });
     expect(issueOfProblem(problemKey)).toBe(issueKey);
     // The property the app's own issues carry, so the lookup after a reinstall finds this issue too.
     expect(await property(issueKey, 'incident-bridge-problem')).toEqual({ problemKey, source: 'alertmanager', grouping: 'group', identity: 'checkout:{alertname="HighErrorRate", cluster="prod-eu"}', ruleId: 'checkout' });
@@ -104,7 +109,9 @@ describe('link an existing issue to a firing alert group', () => {
     await transitionAsPerson(env.sandbox.urls.jira, disk.issueKey!, 'Closed');
     await env.settleAll();
     const mine = await createIssueAsAlice('Disk filling (by hand)');
-    expect(await env.panelResolver('linkIssueAlertGroup', mine.key, { problemKey: disk.problemKey })).toMatchObject({ ok: true });
+    expect(await env.panelResolver('linkIssueAlertGroup', mine.key, { problemKey: disk.problemKey })).toMatchObject({ ok: true, value: { outcome: 'pending' } });
+    await env.settleAll();
+    expect(issueOfProblem(disk.problemKey)).toBe(mine.key);
     expect(await property(mine.key, 'incident-bridge-problem')).toMatchObject({ grouping: 'fingerprint', ruleId: 'disk' });
     expect(await env.panelResolver('unlinkIssueAlertGroup', mine.key)).toEqual({ ok: true, value: { problemKey: disk.problemKey } });
     expect(await property(mine.key, 'incident-bridge-problem')).toBe(404);

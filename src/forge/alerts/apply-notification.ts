@@ -197,7 +197,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     run = await execute(decision, w, rule.target.issueType, deps);
   }
   if (!run.ok) {
-    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem, originOf(planned));
+    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem, originOf(planned, event.groupKey));
     else if (w.record && w.record !== loaded.record) await saveProblem(deps.store, w.record);
     return { ok: false, failure: run.failure };
   }
@@ -206,7 +206,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
   if (settled) {
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned) });
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
@@ -214,8 +214,8 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
 }
 
 /** What the issue's entity property says of the problem (the same values `decide`'s create writes). */
-function originOf(planned: PlannedProblem): ProblemOrigin {
-  return { ruleId: planned.rule.id, grouping: planned.problem.grouping, identity: planned.problem.source };
+function originOf(planned: PlannedProblem, groupKey: string): ProblemOrigin {
+  return { ruleId: planned.rule.id, grouping: planned.problem.grouping, identity: planned.problem.source, groupKey };
 }
 
 type GuardResult =

@@ -8,13 +8,16 @@ import {
   type AlertGroupCandidate,
   type AlertGroupHit,
   type AlertGroupSearch,
+  type AlertLinkRequest,
   type ExistingIssueLink,
   type LinkRefusal,
   type ProblemProperty,
+  type ProblemState,
   type Rule,
 } from '../domain/alerts';
 import type { IssueStatus } from '../ports/jira';
 import type { KeyValueStore } from '../ports/key-value-store';
+export type { AlertLinkRequest };
 import { loadProblems, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemOrigin, type ProblemRecord } from './problem-store';
 
 /**
@@ -100,18 +103,30 @@ export interface LinkProblemDeps {
   readonly deleteProblemProperty: (issueKey: string) => Promise<void>;
 }
 
-export type LinkProblemResult = { readonly ok: true; readonly problemKey: string; readonly previousIssueKey: string | null } | { readonly ok: false; readonly error: LinkRefusal };
+/** A finished request is kept a day: long enough for the panel that asked. */
+const LINK_REQUEST_TTL_SECONDS = 24 * 3600;
+
+export type LinkProblemResult =
+  | { readonly ok: true; readonly problemKey: string; readonly previousIssueKey: string | null; readonly outcome: 'linked' }
+  /** Checked and prepared: the record is written by a job in the group's queue lane (`groupKey`). */
+  | { readonly ok: true; readonly problemKey: string; readonly previousIssueKey: string | null; readonly outcome: 'queued'; readonly groupKey: string; readonly request: AlertLinkRequest }
+  | { readonly ok: false; readonly error: LinkRefusal };
+
+async function loadState(store: KeyValueStore, problemKey: string): Promise<{ record: ProblemRecord | undefined; state: ProblemState | null }> {
+  const loaded = (await loadProblems(store, [problemKey])).get(problemKey);
+  const record = loaded?.record;
+  return { record, state: record ? withMirror(record.state, loaded.mirror) : null };
+}
 
 /**
- * Links `issue` (as Jira reports it now, read as the app) to the problem. The property is written first (a Jira
- * refusal leaves KVS untouched; it is also what the reinstall-safe lookup finds), then the status mirror and the
- * record. Before the record is written it is read again: a notification that changed it meanwhile (the consumer
- * writes problem records without compare-and-set) makes the link refuse instead of overwriting that change.
+ * Links `issue` (as Jira reports it now, read as the app) to the problem, as Unlink undoes it: the decision on the
+ * record as stored, then the property (a Jira refusal leaves KVS untouched; it is also what the reinstall-safe
+ * lookup finds) and the status mirror. The consumer writes problem records without compare-and-set, inside the
+ * group's queue lane, so the record itself is written there too (`applyAlertLink`, queued by the caller with the
+ * answer's `groupKey`); only a record stored before records named their group is written here directly.
  */
-export async function linkProblem(issue: IssueStatus, existing: ExistingIssueLink | null, problemKey: string, rules: readonly Pick<Rule, 'id'>[], now: string, deps: LinkProblemDeps): Promise<LinkProblemResult> {
-  const loaded = (await loadProblems(deps.store, [problemKey])).get(problemKey);
-  const record = loaded?.record;
-  const state = record ? withMirror(record.state, loaded.mirror) : null;
+export async function linkProblem(issue: IssueStatus, existing: ExistingIssueLink | null, problemKey: string, rules: readonly Pick<Rule, 'id'>[], now: string, requestId: string, deps: LinkProblemDeps): Promise<LinkProblemResult> {
+  const { record, state } = await loadState(deps.store, problemKey);
   const decision = decideAlertLink({ issue: { key: issue.key, statusCategory: issue.status.category }, existing, problemKey, problem: state, now });
   if (!decision.ok) return decision;
   if (!record) return { ok: false, error: { code: 'not-found', message: `no alert group ${problemKey} is tracked by the app` } };
@@ -121,12 +136,50 @@ export async function linkProblem(issue: IssueStatus, existing: ExistingIssueLin
   const property: ProblemProperty = { problemKey, source: 'alertmanager', grouping: origin.grouping, identity: origin.identity, ruleId: origin.ruleId };
   await deps.setProblemProperty(issue.key, property);
   await writeMirror(deps.store, issue.id, { issueKey: issue.key, statusName: issue.status.name, statusCategory: issue.status.category, updatedAt: now, statusId: issue.status.id });
-  const again = (await loadProblems(deps.store, [problemKey])).get(problemKey)?.record;
-  if (!again || JSON.stringify(again.state) !== JSON.stringify(record.state)) {
+  const previousIssueKey = record.state.issue?.key ?? null;
+  if (origin.groupKey) {
+    const request: AlertLinkRequest = { requestId, problemKey, requestedAt: now, outcome: 'pending', detail: null };
+    await deps.store.set(StorageKeys.alertLink(issue.key), request, { ttlSeconds: LINK_REQUEST_TTL_SECONDS });
+    return { ok: true, problemKey, previousIssueKey, outcome: 'queued', groupKey: origin.groupKey, request };
+  }
+  const applied = await storeLink(issue, problemKey, origin, now, deps);
+  return applied.ok ? { ok: true, problemKey, previousIssueKey, outcome: 'linked' } : applied;
+}
+
+/**
+ * The record's half, in the group's lane: decided again on the record as it is now (a notification may have given
+ * the group an open issue, or resolved it, since the panel asked); a refusal takes the property and mirror back.
+ */
+async function storeLink(issue: IssueStatus, problemKey: string, origin: ProblemOrigin, now: string, deps: Pick<LinkProblemDeps, 'store' | 'deleteProblemProperty'>): Promise<{ ok: true } | { ok: false; error: LinkRefusal }> {
+  const { record, state } = await loadState(deps.store, problemKey);
+  const decision = decideAlertLink({ issue: { key: issue.key, statusCategory: issue.status.category }, existing: null, problemKey, problem: state, now });
+  const refusal = !decision.ok ? decision.error : !record ? { code: 'not-found' as const, message: `no alert group ${problemKey} is tracked by the app` } : record.pending ? { code: 'conflict' as const, message: 'a notification of that alert group is half applied; try again in a minute' } : null;
+  if (refusal || !decision.ok || !record) {
     await deps.store.delete(StorageKeys.issueStatus(issue.id));
     await deps.deleteProblemProperty(issue.key);
-    return { ok: false, error: { code: 'conflict', message: 'a notification changed that alert group just now; search again and link once more' } };
+    return { ok: false, error: refusal ?? { code: 'conflict', message: 'the alert group changed' } };
   }
-  await saveProblem(deps.store, { ...record, state: decision.state, issueId: issue.id, origin });
-  return { ok: true, problemKey, previousIssueKey: record.state.issue?.key ?? null };
+  await saveProblem(deps.store, { ...record, state: decision.state, issueId: issue.id, origin: { ...origin, ...record.origin } });
+  return { ok: true };
+}
+
+/** The queued half of a link by hand (job `alert-link`): stores the link, or takes it back, and says so to the panel. */
+export async function applyAlertLink(job: { readonly problemKey: string; readonly issue: IssueStatus; readonly requestId: string }, rules: readonly Pick<Rule, 'id'>[], now: string, deps: Pick<LinkProblemDeps, 'store' | 'deleteProblemProperty'>): Promise<AlertLinkRequest['outcome']> {
+  const request = await deps.store.get<AlertLinkRequest>(StorageKeys.alertLink(job.issue.key));
+  // Unlinked (or linked again) since: this job is not the panel's newest request.
+  if (!request || request.requestId !== job.requestId || request.outcome !== 'pending') return 'refused';
+  const { record } = await loadState(deps.store, job.problemKey);
+  const origin = record ? originOf(record, rules) : null;
+  const stored = origin ? await storeLink(job.issue, job.problemKey, origin, now, deps) : { ok: false as const, error: { code: 'not-found' as const, message: `no alert group ${job.problemKey} is tracked by the app any more` } };
+  if (!origin) {
+    await deps.store.delete(StorageKeys.issueStatus(job.issue.id));
+    await deps.deleteProblemProperty(job.issue.key);
+  }
+  const done: AlertLinkRequest = { ...request, outcome: stored.ok ? 'linked' : 'refused', detail: stored.ok ? null : stored.error.message };
+  await deps.store.set(StorageKeys.alertLink(job.issue.key), done, { ttlSeconds: LINK_REQUEST_TTL_SECONDS });
+  return done.outcome;
+}
+
+export async function loadAlertLinkRequest(store: KeyValueStore, issueKey: string): Promise<AlertLinkRequest | undefined> {
+  return store.get<AlertLinkRequest>(StorageKeys.alertLink(issueKey));
 }

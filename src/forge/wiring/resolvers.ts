@@ -74,6 +74,8 @@ export const resolverWiring = {
       deleteProblemProperty: deleteProblemPropertyAsApp,
       setIncidentProperty: setIncidentPropertyAsApp,
       deleteIncidentProperty: deleteIncidentPropertyAsApp,
+      queue: bridgeQueue(),
+      newRequestId: () => randomUUID().replace(/-/g, ''),
     };
   },
   /** Incident mappings and post-mortem templates. */

@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import Select from '@atlaskit/select';
 import Textfield from '@atlaskit/textfield';
-import type { AlertGroupHit, AlertGroupSearch } from '../../../src/forge/entry/resolvers/contract';
+import type { AlertGroupHit, AlertGroupSearch, AlertLinkRequest, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { useReadOnlyReason } from '../../shared/access';
 import { useFeedback } from '../../shared/feedback';
@@ -25,6 +25,25 @@ function describeHit(hit: AlertGroupHit): string {
   const what = hit.grouping === 'group' ? labels || '(no group labels)' : `${hit.alertNames.join(', ') || 'alert'} (one alert)`;
   const issue = hit.issueKey ? (hit.issueDone ? ` · was ${hit.issueKey} (done)` : ` · on ${hit.issueKey}`) : '';
   return `${hit.ruleId ?? 'rule unknown'} · ${what} · ${hit.firing} firing${issue}`;
+}
+
+const POLL_MS = 400;
+const POLL_LIMIT_MS = 30_000;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The group's queue lane stores the link: ask until the request has ended. */
+async function untilLinked(client: ResolverClient, requestId: string): Promise<ResolverResult<AlertLinkRequest>> {
+  const deadline = Date.now() + POLL_LIMIT_MS;
+  while (Date.now() < deadline) {
+    const status = await client.call('getIssueAlertLink', { requestId });
+    if (!status.ok) return status;
+    const request = status.value;
+    if (!request) return { ok: false, error: { code: 'conflict', message: 'the issue was unlinked, or linked again, before this link was stored' } };
+    if (request.outcome === 'linked') return { ok: true, value: request };
+    if (request.outcome === 'refused') return { ok: false, error: { code: 'conflict', message: request.detail ?? 'the link was refused' } };
+    await wait(POLL_MS);
+  }
+  return { ok: false, error: { code: 'jira-error', message: 'the link is still queued behind the group\'s notifications; open the panel again in a minute' } };
 }
 
 /**
@@ -73,7 +92,13 @@ export function LinkIssueView({ client, issueKey, onLinked }: { client: Resolver
       ),
       confirmLabel: 'Link issue',
     });
-    if (ok) await action.run('link-alert', () => client.call('linkIssueAlertGroup', { problemKey: chosen.value }), { notice: `Linked to the alert group of rule ${chosen.hit.ruleId ?? 'unknown'}.`, then: onLinked });
+    if (!ok) return;
+    const problemKey = chosen.value;
+    const linkAndWait = async (): Promise<ResolverResult<unknown>> => {
+      const asked = await client.call('linkIssueAlertGroup', { problemKey });
+      return !asked.ok || asked.value.outcome === 'linked' ? asked : untilLinked(client, asked.value.requestId);
+    };
+    await action.run('link-alert', linkAndWait, { notice: `Linked to the alert group of rule ${chosen.hit.ruleId ?? 'unknown'}.`, then: onLinked });
   };
 
   const linkIncident = async () => {

@@ -3,7 +3,7 @@
  * after a reinstall (KVS wiped, Jira keeps the issues) the reinstall-safe lookup finds it: the next notification
  * comments on the linked issue instead of opening a duplicate.
  */
-import { SecretKeys } from '../../../src/forge/constants';
+import { SecretKeys, StorageKeys } from '../../../src/forge/constants';
 import { SANDBOX_USERS } from '../../../src/sandbox/jira-sim';
 import { fixtureRules, issues, seedRules } from './support';
 import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from './host-harness';
@@ -48,7 +48,9 @@ it('after a reinstall the next notification finds the issue linked by hand by it
   const mine = (await (await asPerson('alice@example.com', 'POST', '/rest/api/3/issue', { fields: { project: { key: 'OPS' }, issuetype: { name: 'Task' }, summary: 'by hand' } })).json()) as { key: string };
   const search = await panel<{ ok: true; value: { hits: { problemKey: string }[] } }>('searchAlertGroups', mine.key, { query: 'checkout' });
   const problemKey = search.value.hits[0]?.problemKey;
-  expect(await panel('linkIssueAlertGroup', mine.key, { problemKey })).toEqual({ ok: true, value: { problemKey, previousIssueKey: created.key } });
+  expect(await panel('linkIssueAlertGroup', mine.key, { problemKey })).toMatchObject({ ok: true, value: { problemKey, previousIssueKey: created.key, outcome: 'pending' } });
+  await t.host.queue.drain();
+  expect(t.host.kvs.get({ kind: 'kv' }, StorageKeys.problem(problemKey ?? ''))).toMatchObject({ ok: true, value: { value: { state: { issue: { key: mine.key } } } } });
 
   await t.host.installApp({ reinstall: true });
   t.host.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, [{ id: 'test', secret: 'test-signing-secret-0123456789' }]);

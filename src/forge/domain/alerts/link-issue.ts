@@ -89,6 +89,24 @@ export interface AlertGroupSearch {
   readonly truncated: boolean;
 }
 
+/** The newest link by hand of an issue, as the panel polls it. */
+export interface AlertLinkRequest {
+  readonly requestId: string;
+  readonly problemKey: string;
+  readonly requestedAt: string;
+  readonly outcome: 'pending' | 'linked' | 'refused';
+  /** Why it was refused; null otherwise. */
+  readonly detail: string | null;
+}
+
+/** linkIssueAlertGroup's answer: linked at once, or pending until the group's queue lane stores it (poll `requestId`). */
+export interface AlertLinkAnswer {
+  readonly problemKey: string;
+  readonly previousIssueKey: string | null;
+  readonly outcome: 'pending' | 'linked';
+  readonly requestId: string;
+}
+
 /** What a search hit shows of an open problem. */
 export interface AlertGroupCandidate {
   readonly problemKey: string;

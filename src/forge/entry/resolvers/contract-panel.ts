@@ -5,8 +5,8 @@
 import type { ImpactStatus } from '../../../shared/impact/incident';
 import type { FieldMappingConfig, PostMortemConfig, StatusMapConfig } from '../../domain/incidents';
 import type { PreflightReport } from '../../domain/preflight';
-import type { AlertGroupSearch } from '../../domain/alerts/link-issue';
-export type { AlertGroupHit, AlertGroupSearch } from '../../domain/alerts/link-issue';
+import type { AlertGroupSearch, AlertLinkAnswer, AlertLinkRequest } from '../../domain/alerts/link-issue';
+export type { AlertGroupHit, AlertGroupSearch, AlertLinkAnswer, AlertLinkRequest } from '../../domain/alerts/link-issue';
 import type { IssueAlertGroup, ResolverResult } from './contract';
 
 /** The incident behind an incident issue, both sides as last seen. */
@@ -105,8 +105,13 @@ export type PanelAndMappingResolverDefinitions = {
    * tracks whose rule id or labels contain every word of `query`, newest first.
    */
   searchAlertGroups: (input: { query?: string; limit?: number }) => ResolverResult<AlertGroupSearch>;
-  /** Makes this issue the issue of that open alert group (refused when either side is linked already). */
-  linkIssueAlertGroup: (input: { problemKey: string }) => ResolverResult<{ readonly problemKey: string; readonly previousIssueKey: string | null }>;
+  /**
+   * Makes this issue the issue of that open alert group (refused when either side is linked already). Checked at
+   * once; the record is stored in the group's queue lane: `pending` until getIssueAlertLink says how it ended.
+   */
+  linkIssueAlertGroup: (input: { problemKey: string }) => ResolverResult<AlertLinkAnswer>;
+  /** That link request's state (null: not this issue's newest request). */
+  getIssueAlertLink: (input: { requestId: string }) => ResolverResult<AlertLinkRequest | null>;
   /** Makes this issue the incident issue of that Impact incident (refused for unknown or closed incidents). */
   linkIssueIncident: (input: { incidentId: string }) => ResolverResult<{ readonly incidentId: string; readonly title: string }>;
   getIncidentMappings: () => ResolverResult<IncidentMappings>;

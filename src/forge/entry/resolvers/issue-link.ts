@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { impactIncidentIdSchema } from '../../../shared/impact/incident';
-import { linkProblem, searchOpenProblems, type LinkProblemDeps } from '../../alerts/link-problem';
+import { linkProblem, loadAlertLinkRequest, searchOpenProblems, type AlertLinkRequest, type LinkProblemDeps } from '../../alerts/link-problem';
+import type { JobQueue } from '../../ports/job-queue';
+import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { loadRules } from '../../alerts/rule-store';
-import type { AlertGroupSearch, ExistingIssueLink } from '../../domain/alerts';
+import type { AlertGroupSearch, AlertLinkAnswer, ExistingIssueLink } from '../../domain/alerts';
 import { IncidentKeys, incidentIdForIssue } from '../../incidents/incident-store';
 import { linkIncident, type LinkIncidentDeps } from '../../incidents/link-incident';
 import type { Clock } from '../../ports/clock';
@@ -24,6 +26,9 @@ export interface IssueLinkDeps extends LinkProblemDeps, LinkIncidentDeps {
   readonly jira: Pick<JiraPort, 'getIssueStatus'>;
   readonly userJira: JiraUserPort;
   readonly clock: Clock;
+  readonly queue: JobQueue;
+  /** A fresh request id (8-64 url-safe characters). */
+  readonly newRequestId: () => string;
 }
 
 type Allowed = { readonly ok: true; readonly issue: VisibleIssue } | { readonly ok: false; readonly error: ResolverError };
@@ -62,8 +67,12 @@ export async function searchAlertGroups(issueKey: string | undefined, caller: Ca
 
 const linkAlertInput = z.object({ problemKey: z.string().regex(/^am:(fp|grp):[0-9a-f]{32}$/, 'an alert group key such as am:grp:<32 hex>') }).strict();
 
-/** Links the issue to an open alert group: its next notification comments on (and may resolve) this issue. */
-export async function linkIssueAlertGroup(issueKey: string | undefined, caller: CallerContext, input: unknown, deps: IssueLinkDeps): Promise<ResolverResult<{ problemKey: string; previousIssueKey: string | null }>> {
+/**
+ * Links the issue to an open alert group: its next notification comments on (and may resolve) this issue. Checked
+ * and refused here; the record is written by an `alert-link` job in the group's queue lane (so it never races the
+ * group's notifications): the answer is `pending` with the request id to poll (getIssueAlertLink) until it ends.
+ */
+export async function linkIssueAlertGroup(issueKey: string | undefined, caller: CallerContext, input: unknown, deps: IssueLinkDeps): Promise<ResolverResult<AlertLinkAnswer>> {
   const parsed = linkAlertInput.safeParse(input ?? {});
   if (!parsed.success) return invalidZodInput(parsed.error);
   const allowed = await adminIssue(issueKey, caller, deps);
@@ -73,8 +82,28 @@ export async function linkIssueAlertGroup(issueKey: string | undefined, caller: 
   const status = await deps.jira.getIssueStatus(allowed.issue.key);
   if (!status.ok) return { ok: false, error: { code: status.failure.kind === 'not-found' ? 'not-found' : 'jira-error', message: describeJiraFailure(status.failure) } };
   const rules = (await loadRules(deps.store)).rules;
-  const linked = await linkProblem(status.value, existing, parsed.data.problemKey, rules, new Date(deps.clock.now()).toISOString(), deps);
-  return linked.ok ? { ok: true, value: { problemKey: linked.problemKey, previousIssueKey: linked.previousIssueKey } } : linked;
+  const requestId = deps.newRequestId();
+  const linked = await linkProblem(status.value, existing, parsed.data.problemKey, rules, new Date(deps.clock.now()).toISOString(), requestId, deps);
+  if (!linked.ok) return linked;
+  if (linked.outcome === 'queued') {
+    const issue = status.value;
+    await deps.queue.push([{ body: { kind: 'alert-link', problemKey: linked.problemKey, issue: { id: issue.id, key: issue.key, status: issue.status }, requestId }, concurrencyKey: concurrencyKeyFor(linked.groupKey) }]);
+  }
+  return { ok: true, value: { problemKey: linked.problemKey, previousIssueKey: linked.previousIssueKey, outcome: linked.outcome === 'queued' ? 'pending' : 'linked', requestId } };
+}
+
+
+const linkStatusInput = z.object({ requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/, 'the request id linkIssueAlertGroup answered') }).strict();
+
+/** How that link by hand ended (pending, linked, refused with why); null when it is not this issue's newest request. */
+export async function getIssueAlertLink(issueKey: string | undefined, input: unknown, deps: Pick<IssueLinkDeps, 'store' | 'readIssueAsUser'>): Promise<ResolverResult<AlertLinkRequest | null>> {
+  const parsed = linkStatusInput.safeParse(input ?? {});
+  if (!parsed.success) return invalidZodInput(parsed.error);
+  if (!issueKey) return { ok: false, error: { code: 'invalid-input', message: 'open the panel on an issue' } };
+  const issue = await deps.readIssueAsUser(issueKey);
+  if (!issue) return { ok: false, error: { code: 'not-found', message: `${issueKey} does not exist or you cannot see it` } };
+  const request = await loadAlertLinkRequest(deps.store, issue.key);
+  return { ok: true, value: request?.requestId === parsed.data.requestId ? request : null };
 }
 
 const linkIncidentInput = z.object({ incidentId: z.string().trim().pipe(impactIncidentIdSchema) }).strict();

@@ -13,7 +13,7 @@ import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } fr
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
 import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
-import { linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
+import { getIssueAlertLink, linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
 import {
   getProjectSyncSettings,
@@ -90,6 +90,7 @@ export function resolverMap(w: ResolverWiring) {
     unlinkIssueIncident: (c: ResolverCall) => unlinkIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
     searchAlertGroups: (c: ResolverCall) => searchAlertGroups(issueKey(c), caller(c), c.payload, w.issueLink()),
     linkIssueAlertGroup: (c: ResolverCall) => linkIssueAlertGroup(issueKey(c), caller(c), c.payload, w.issueLink()),
+    getIssueAlertLink: (c: ResolverCall) => getIssueAlertLink(issueKey(c), c.payload, w.issueLink()),
     linkIssueIncident: (c: ResolverCall) => linkIssueIncident(issueKey(c), caller(c), c.payload, w.issueLink()),
     getIncidentMappings: () => getIncidentMappings(w.mappings()),
     saveIncidentMappings: (c: ResolverCall) => saveIncidentMappings(c.payload, caller(c), w.mappings()),
