@@ -4,6 +4,8 @@ import type { ImpactIncident } from '../../shared/impact/incident';
 import { describeImpactFailure, type ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
 import { IncidentKeys, loadConfig, loadRecord, updateRecord } from './incident-store';
+import { CREATION_GRACE_MS } from '../constants';
+import type { Clock } from '../ports/clock';
 
 /**
  * "Link by hand" of an existing issue to an Impact incident (issue 16, row 37), the mirror of
@@ -17,7 +19,11 @@ export interface LinkIncidentDeps {
   /** Writes the issue's `impact-incident` property as the app. */
   readonly setIncidentProperty: (issueId: string, value: IncidentIssueProperty) => Promise<void>;
   readonly deleteIncidentProperty: (issueId: string) => Promise<void>;
+  readonly clock: Clock;
 }
+
+/** Kept as long as the sync keeps its own creation markers (apply-impact-event.ts). */
+const MARKER_TTL_SECONDS = 7 * 24 * 3600;
 
 export type LinkIncidentResult =
   | { readonly ok: true; readonly incidentId: string; readonly title: string }
@@ -36,6 +42,17 @@ export async function linkIncident(issue: { readonly id: string; readonly key: s
   const decision = decideIncidentLink({ issue, existing, incidentId, incident, link: record.link, incidentProjectKey: config.fields.projectKey });
   if (!decision.ok || !incident) return decision.ok ? { ok: false, error: { code: 'not-found', message: `Impact has no incident ${incidentId}` } } : decision;
   await deps.setIncidentProperty(issue.id, incidentProperty(incidentId, incident.url));
+  // The sync's creation marker, so an Impact event that finds no link now looks the issue up by its property (this
+  // one) instead of creating another. A fresh marker of someone else means the sync is creating an issue right now.
+  const now = deps.clock.now();
+  const key = IncidentKeys.creating(incidentId);
+  if (!(await deps.store.setIfAbsent(key, { at: now }, { ttlSeconds: MARKER_TTL_SECONDS }))) {
+    const marker = await deps.store.get<{ at?: unknown }>(key);
+    if (typeof marker?.at === 'number' && now - marker.at < CREATION_GRACE_MS) {
+      await deps.deleteIncidentProperty(issue.id);
+      return { ok: false, error: { code: 'conflict', message: `the sync is creating an issue for Impact incident ${incidentId} right now; try again in a minute` } };
+    }
+  }
   let raced: string | null = null;
   await updateRecord(deps.store, incidentId, (latest) => {
     // An Impact event may have created an issue meanwhile: that link stands, this one is refused.
@@ -47,7 +64,5 @@ export async function linkIncident(issue: { readonly id: string; readonly key: s
     return { ok: false, error: { code: 'conflict', message: `Impact incident ${incidentId} already has an issue, ${raced as string}; unlink it first` } };
   }
   await deps.store.set(IncidentKeys.byIssue(issue.id), incidentId);
-  // A marker of an earlier create would make a lost-state retry look for an issue by property: this one now.
-  await deps.store.delete(IncidentKeys.creating(incidentId));
   return { ok: true, incidentId, title: incident.title };
 }
