@@ -153,7 +153,13 @@ export async function linkProblem(issue: IssueStatus, existing: ExistingIssueLin
 async function storeLink(issue: IssueStatus, problemKey: string, origin: ProblemOrigin, now: string, deps: Pick<LinkProblemDeps, 'store' | 'deleteProblemProperty'>): Promise<{ ok: true } | { ok: false; error: LinkRefusal }> {
   const { record, state } = await loadState(deps.store, problemKey);
   const decision = decideAlertLink({ issue: { key: issue.key, statusCategory: issue.status.category }, existing: null, problemKey, problem: state, now });
-  const refusal = !decision.ok ? decision.error : !record ? { code: 'not-found' as const, message: `no alert group ${problemKey} is tracked by the app` } : record.pending ? { code: 'conflict' as const, message: 'a notification of that alert group is half applied; try again in a minute' } : null;
+  const refusal: LinkRefusal | null = !decision.ok
+    ? decision.error
+    : !record
+      ? { code: 'not-found', message: `no alert group ${problemKey} is tracked by the app` }
+      : record.pending
+        ? { code: 'conflict', message: 'a notification of that alert group is half applied; try again in a minute' }
+        : null;
   if (refusal || !decision.ok || !record) {
     await deps.store.delete(StorageKeys.issueStatus(issue.id));
     await deps.deleteProblemProperty(issue.key);
