@@ -13,7 +13,7 @@ import {
   type StormGuard,
   type StormWindow,
 } from '../../../../src/forge/domain/alerts/storm';
-import { describeStormGuard, problemKey, type Problem, type ProblemState } from '../../../../src/forge/domain/alerts';
+import { decideAlertLink, describeStormGuard, problemKey, type Problem, type ProblemState } from '../../../../src/forge/domain/alerts';
 import { importRulesYaml, exportRulesYaml } from '../../../../src/forge/domain/alerts/rules-yaml';
 import { makeRule, ruleVariants } from './helpers';
 
@@ -137,6 +137,15 @@ describe('decideRolled', () => {
     if (r.escape) throw new Error('escaped');
     expect(r.decision.commands.filter((c) => c.kind !== 'nothing').map((c) => c.kind)).toEqual(kinds);
     expect(r.decision.next?.storm).toEqual({ ruleId: 'r1', windowStartMs: ref.windowStartMs });
+  });
+
+  it('linked by hand to an issue (its storm issue Done), the problem leaves the storm', () => {
+    const problemState = { ...rolledState(), issue: { key: 'OPS-9', statusCategory: 'done' as const } };
+    const linked = decideAlertLink({ issue: { key: 'OPS-77', statusCategory: 'new' }, existing: null, problemKey: keyOf(3), problem: problemState, now: T0 });
+    if (!linked.ok) throw new Error(linked.error.message);
+    expect(linked.state.issue?.key).toBe('OPS-77');
+    expect(linked.state.storm).toBeUndefined();
+    expect(linked.state.previousIssueKeys).toEqual(['OPS-9']);
   });
 
   it('escapes when the storm issue is Done and the problem fires again (re-fire makes a new issue)', () => {
