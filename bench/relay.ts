@@ -8,6 +8,10 @@
  * /v1/alertmanager with the real fixture body for the max-throughput figure; autocannon drives the warm-up and the
  * fixed 1,000 req/s phase (wrk has no fixed rate).
  *
+ * Besides acks/s it prints the relay's CPU per ack against the bare server's CPU per request (what a machine shared
+ * with other work moves least), and the disk's flush latency with the ceiling it sets on durable acks at 50
+ * connections (see fsyncLatencyMs).
+ *
  * Every request carries a unique `benchId` field so each one is a new durable outbox row (identical bodies
  * would be answered as duplicates, which writes nothing and would flatter the numbers).
  */
