@@ -65,10 +65,12 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
             list={list}
             editing={editing.kind === 'edit' ? editing.rule : undefined}
             projectKey={projectKey}
-            onSaved={(next) => {
+            onSaved={(next, warnings) => {
               setList(next);
               setEditing({ kind: 'none' });
-              action.setNotice('Rule saved.');
+              // What Jira's pre-flight still says of the saved rule (templated values, a disabled rule it would refuse).
+              if (warnings.length > 0) feedback.warning('Rule saved, with warnings from Jira', warnings.join(' '));
+              else action.setNotice('Rule saved.');
             }}
             onCancel={() => setEditing({ kind: 'none' })}
           />
@@ -97,6 +99,11 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
                   </td>
                   <td>
                     {rule.target.projectKey} · {rule.target.issueType}
+                    {rule.stormGuard && (
+                      <div className="subtle">
+                        storm guard: at most {rule.stormGuard.maxNewIssues} new issues per {rule.stormGuard.windowMinutes} min
+                      </div>
+                    )}
                   </td>
                   <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
                   <td className="actions">

@@ -1,6 +1,6 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
 import type { PreflightReport } from '../../domain/preflight';
-export type { PreflightFinding, PreflightReport } from '../../domain/preflight';
+export type { CreateMetaField, CreateMetaIssueType, PreflightFinding, PreflightReport } from '../../domain/preflight';
 import type { PickerProjects, RuleTargetOptions } from './rule-pickers';
 export type { PickerProjects, RuleTargetOptions };
 import type { DeliveryVerdict, FailedDeliveryBase, RelayDeadLetter } from '../../delivery/delivery-record';
