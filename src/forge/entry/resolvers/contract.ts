@@ -66,6 +66,8 @@ export interface DeliveryLogQuery {
   projectKey?: string;
   groupKey?: string;
   issueKey?: string;
+  /** The row's word: applied / skipped / partial / failed / rejected / recorded. */
+  verdict?: DeliveryVerdict;
 }
 
 export type ResolverDefinitions = {
