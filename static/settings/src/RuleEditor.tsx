@@ -34,8 +34,8 @@ interface Props {
   readonly list: AlertRuleList;
   readonly editing: Rule | undefined;
   readonly projectKey: string | undefined;
-  /** `warnings`: what the pre-flight still says of the saved rule, for the success flag. */
-  readonly onSaved: (list: AlertRuleList, warnings: readonly string[]) => void;
+  /** `preflight`: what Jira's create metadata says of the saved rule (a disabled rule may be saved with errors). */
+  readonly onSaved: (list: AlertRuleList, preflight: PreflightReport | null) => void;
   readonly onCancel: () => void;
 }
 
@@ -72,8 +72,8 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
   const [draft, setDraftState] = useState<RuleDraft>(() => (editing ? draftOf(editing) : newDraft(projectKey, nextOrder)));
   const { run, busy, error: serverError, setError } = useResolverAction<'save' | 'dry-run'>();
   const [checking, setChecking] = useState(false);
-  /** The last pre-flight answer and why it was asked (refused save, saved, or none). */
-  const [preflight, setPreflight] = useState<{ report: PreflightReport; when: 'refused' | 'saved' } | null>(null);
+  /** The pre-flight answer that stopped the last Save (shown until the next edit). */
+  const [preflight, setPreflight] = useState<{ report: PreflightReport; when: 'refused' } | null>(null);
   const [dryRun, setDryRun] = useState<{ report: DryRunReport; labels: Record<string, string> } | null>(null);
   const [projectQuery, setProjectQuery] = useState('');
   const projects = useProjects(client, projectQuery);
@@ -84,7 +84,7 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
   const local = validateDraft(effective, editing);
   const invalid = hasErrors(local);
   // What Jira (pre-flight) or the server said at the last Save, shown at the fields until the next edit.
-  const remote = merge(preflight?.when === 'refused' ? errorsAt(preflight.report.findings.filter((f) => f.severity === 'error')) : {}, errorsAt(serverError?.problems ?? []));
+  const remote = merge(preflight ? errorsAt(preflight.report.findings.filter((f) => f.severity === 'error')) : {}, errorsAt(serverError?.problems ?? []));
   const errors = merge(local, remote);
   const summary = preview(draft.summaryTemplate);
   const description = preview(draft.descriptionTemplate);
@@ -126,14 +126,7 @@ export function RuleEditor({ client, list, editing, projectKey, onSaved, onCance
       return;
     }
     await run('save', () => client.call('saveAlertRule', { rule, expectedRevision: list.revision }), {
-      then: (saved: AlertRuleSaveResult) => {
-        const final = saved.preflight ?? report;
-        if (final && !final.ok) {
-          // Saved disabled: stay in the editor and say why Jira would refuse it.
-          setPreflight({ report: final, when: 'saved' });
-        }
-        onSaved(saved, (final?.findings ?? []).map((f) => f.message));
-      },
+      then: (saved: AlertRuleSaveResult) => onSaved(saved, saved.preflight ?? report),
     });
   };
 

@@ -2,8 +2,8 @@
 import SectionMessage from '@atlaskit/section-message';
 import type { PreflightReport } from '../../../../src/forge/entry/resolvers/contract';
 
-/** `when`: the save was refused for it, the rule was saved (inactive) with it, or a dry run reports it. */
-export function PreflightMessage({ report, when }: { report: PreflightReport; when: 'refused' | 'saved' | 'dry-run' }) {
+/** `when`: the save was refused for it, or a dry run reports it. */
+export function PreflightMessage({ report, when }: { report: PreflightReport; when: 'refused' | 'dry-run' }) {
   const errors = report.findings.filter((f) => f.severity === 'error');
   const warnings = report.findings.filter((f) => f.severity === 'warning');
   if (errors.length === 0 && warnings.length === 0) {
@@ -19,9 +19,7 @@ export function PreflightMessage({ report, when }: { report: PreflightReport; wh
     errors.length > 0
       ? when === 'refused'
         ? `Not saved: Jira would refuse issues from this rule in ${report.projectKey}`
-        : when === 'saved'
-          ? `Saved (disabled), but Jira would refuse issues from this rule in ${report.projectKey}`
-          : `Jira would refuse issues from this rule in ${report.projectKey}`
+        : `Jira would refuse issues from this rule in ${report.projectKey}`
       : report.checked
         ? `Jira accepts this rule in ${report.projectKey}, with ${warnings.length === 1 ? 'a warning' : 'warnings'}`
         : 'Not checked against Jira';
