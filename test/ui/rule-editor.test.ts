@@ -58,7 +58,7 @@ async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; vi
   });
 }
 
-test('an admin creates a rule with every field through pickers; the pre-flight first refuses the missing required field; then dry-runs it', async () => {
+test('an admin creates a rule with every field through pickers; the pre-flight first refuses the missing required field and a component Jira lacks; then dry-runs it', async () => {
   const before = await stored();
   const page = await ui.open('/static/settings-ui/?user=alice&tab=rules');
   await page.getByRole('button', { name: 'Create rule' }).click();
@@ -82,15 +82,22 @@ test('an admin creates a rule with every field through pickers; the pre-flight f
   await page.getByLabel('Copy alert labels').fill('service, cluster');
   await choose(page, 'Components', 'Payments');
   await choose(page, 'Components', 'API');
+  // A component typed by hand that OPS does not have.
+  await choose(page, 'Components', 'Use “Billing”', 'Billing');
 
-  // Save asks Jira first: the Team field is required and nothing fills it.
+  // Save asks Jira first: the Team field is required and nothing fills it, and Billing is no component of OPS.
   await page.getByRole('button', { name: 'Save rule' }).click();
   const refusal = page.getByTestId('preflight');
   await refusal.getByText('Not saved: Jira would refuse issues from this rule in OPS').waitFor();
   await refusal.getByText('Jira requires "Team" (customfield_10050) for Incident issues in OPS, and nothing fills it; add it to the custom fields.').waitFor();
   await page.getByTestId('custom-field-errors').getByText(/Jira requires "Team"/).waitFor();
+  const billing = 'Jira will not accept "Billing" for "Components" in OPS Incident issues; it accepts "API", "Payments", "Search".';
+  await refusal.getByText(billing).waitFor();
+  expect(await page.locator('.field-error').getByText(billing).count()).toBe(1);
   expect(await stored()).toEqual(before);
   await ui.screenshot(page, 'preflight-missing-required-field.png');
+  await page.getByLabel('Components', { exact: true }).focus();
+  await page.keyboard.press('Backspace'); // removes the last component, Billing
 
   await page.getByRole('button', { name: 'Add custom field' }).click();
   await choose(page, 'Custom field 1', /^Team \(required\) · customfield_10050$/, 'Team');
