@@ -24,7 +24,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
-import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
+import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemOrigin, type ProblemRecord } from './problem-store';
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
 import { stateWasLost } from './install-record';
@@ -197,7 +197,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     run = await execute(decision, w, rule.target.issueType, deps);
   }
   if (!run.ok) {
-    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem);
+    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem, originOf(planned, event.groupKey));
     else if (w.record && w.record !== loaded.record) await saveProblem(deps.store, w.record);
     return { ok: false, failure: run.failure };
   }
@@ -206,11 +206,16 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
   if (settled) {
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled) });
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
   return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
+}
+
+/** What the issue's entity property says of the problem (the same values `decide`'s create writes). */
+function originOf(planned: PlannedProblem, groupKey: string): ProblemOrigin {
+  return { ruleId: planned.rule.id, grouping: planned.problem.grouping, identity: planned.problem.source, groupKey };
 }
 
 type GuardResult =
@@ -368,12 +373,12 @@ async function transition(issueKey: string, command: Extract<JiraCommand, { kind
 }
 
 /** Some commands ran, a later one failed: remember what is left so a retry finishes it instead of re-deciding. */
-async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps, problem: Problem): Promise<void> {
+async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps, problem: Problem, origin: ProblemOrigin): Promise<void> {
   const next = decision.next ? (settleState(decision.next, run.created?.key) ?? null) : null;
   const remaining = decision.commands.slice(run.failedAt).filter((c): c is JiraCommand => c.kind !== 'nothing' && c.kind !== 'forget').map((c) => resolveRefs(c, run.created?.key));
   const state = next ?? w.record?.state;
   if (!state) return;
-  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state) });
+  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state), origin });
 }
 
 function resolveRefs(command: JiraCommand, createdKey: string | undefined): JiraCommand {
@@ -403,7 +408,7 @@ async function runPending(record: ProblemRecord, deps: AlertsDeps): Promise<{ ok
       return result;
     }
   }
-  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId, ...(record.links ? { links: record.links } : {}) };
+  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId, ...(record.links ? { links: record.links } : {}), ...(record.origin ? { origin: record.origin } : {}) };
   await saveProblem(deps.store, done);
   return { ok: true, record: done };
 }

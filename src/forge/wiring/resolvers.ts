@@ -9,8 +9,9 @@ import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
 import { createJiraPickerPort } from '../adapters/jira-pickers-rest';
-import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser } from '../adapters/jira-panel-rest';
-import { deleteIncidentPropertyAsApp } from '../adapters/incident-property-rest';
+import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser, setProblemPropertyAsApp } from '../adapters/jira-panel-rest';
+import { deleteIncidentPropertyAsApp, setIncidentPropertyAsApp } from '../adapters/incident-property-rest';
+import { createImpactApiPort } from '../adapters/impact-api';
 import { egressFetch, ingestWebTriggerUrl } from '../adapters/forge-runtime';
 import { systemClock } from '../adapters/system-clock';
 import { IMPACT_EGRESS_PATTERNS, LOCAL_FORGE_HOST_ENV } from '../constants';
@@ -59,6 +60,25 @@ export const resolverWiring = {
     newRequestId: () => randomUUID().replace(/-/g, ''),
     deleteIncidentProperty: deleteIncidentPropertyAsApp,
   }),
+  /** Link by hand: issue read and permission asked as the user; properties written and statuses read as the app; Impact by egress fetch. */
+  issueLink: () => {
+    const { store, secrets, env, clock } = platform();
+    return {
+      store,
+      clock,
+      readIssueAsUser,
+      readProblemProperty: readProblemPropertyAsUser,
+      jira: createJiraRestPort(systemClock),
+      userJira: createJiraUserPort(systemClock),
+      impact: createImpactApiPort({ secrets, env, clock: systemClock }),
+      setProblemProperty: setProblemPropertyAsApp,
+      deleteProblemProperty: deleteProblemPropertyAsApp,
+      setIncidentProperty: setIncidentPropertyAsApp,
+      deleteIncidentProperty: deleteIncidentPropertyAsApp,
+      queue: bridgeQueue(),
+      newRequestId: () => randomUUID().replace(/-/g, ''),
+    };
+  },
   /** Incident mappings and post-mortem templates. */
   mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

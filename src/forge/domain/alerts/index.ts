@@ -12,3 +12,4 @@ export * from './rules';
 export * from './rules-yaml';
 export * from './state';
 export * from './templates';
+export * from './link-issue';

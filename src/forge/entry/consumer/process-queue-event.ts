@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type AlertLinkJob, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import { applyJiraComment } from '../../incidents/notes-sync';
 import { isRetryableImpactFailure } from '../../ports/impact';
 import { impactRetryRequest } from '../../delivery/retry-policy';
@@ -26,6 +26,8 @@ import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
 import type { CreateMetaPort } from '../../ports/create-meta';
 import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
+import { applyAlertLink } from '../../alerts/link-problem';
+import { loadRules } from '../../alerts/rule-store';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -50,6 +52,8 @@ export interface ConsumerDeps {
   readonly queue?: JobQueue;
   /** Jira's create metadata as the app: explains a refused (400) alert issue in the delivery log. */
   readonly createMeta?: CreateMetaPort;
+  /** Takes back the problem property of an issue whose link by hand is refused in the group's lane. */
+  readonly deleteProblemProperty?: (issueKey: string) => Promise<void>;
 }
 
 export interface ConsumerResult {
@@ -87,6 +91,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return incidentResync(job, retry, deps);
     case 'jira-comment':
       return jiraComment(job, retry, deps);
+    case 'alert-link':
+      return alertLink(job, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -94,6 +100,19 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
 
 function assertNever(kind: never): never {
   throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/** Link by hand of an issue to an alert problem, the record's half, in the group's lane (queued by linkIssueAlertGroup). */
+async function alertLink(job: AlertLinkJob, deps: ConsumerDeps): Promise<ConsumerResult> {
+  const deleteProblemProperty = deps.deleteProblemProperty;
+  if (!deleteProblemProperty) {
+    deps.logger.error('alert link job without a way to remove the problem property', { problemKey: job.problemKey });
+    return { applied: 0, duplicates: 0 };
+  }
+  const rules = (await loadRules(deps.store, deps.logger)).rules;
+  const outcome = await applyAlertLink(job, rules, new Date(deps.clock.now()).toISOString(), { store: deps.store, deleteProblemProperty });
+  deps.logger.info('alert link done', { problemKey: job.problemKey, issueKey: job.issue.key, outcome });
+  return { applied: outcome === 'linked' ? 1 : 0, duplicates: 0 };
 }
 
 /** "Resync now" on an incident issue (queued by resyncIssueIncident, or a failed resync retried). */

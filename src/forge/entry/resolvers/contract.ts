@@ -218,7 +218,7 @@ export interface IssueAlertGroup {
 }
 
 import type { PanelAndMappingResolverDefinitions } from './contract-panel';
-export type { IncidentMappings, IncidentMappingsSaveResult, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
+export type { AlertGroupHit, AlertGroupSearch, AlertLinkAnswer, AlertLinkRequest, IncidentMappings, IncidentMappingsSaveResult, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
 
 export type IssuePanelResolverDefinitions = {
   /** null: the issue was not created by an alert. */

@@ -14,6 +14,7 @@ import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } fr
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
 import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
+import { getIssueAlertLink, linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
 import {
   getProjectSyncSettings,
@@ -39,6 +40,8 @@ export interface ResolverWiring {
   readonly alertPanelActions: () => IssuePanelActionDeps;
   readonly incidentPanel: () => IncidentPanelDeps;
   readonly incidentPanelActions: () => IncidentPanelActionDeps;
+  /** Link by hand: both features' stores and properties, Impact, the user's permission. */
+  readonly issueLink: () => IssueLinkDeps;
   readonly mappings: () => MappingResolverDeps;
 }
 
@@ -88,6 +91,10 @@ export function resolverMap(w: ResolverWiring) {
     resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions(), c.payload),
     getIssueIncidentResync: (c: ResolverCall) => getIssueIncidentResync(issueKey(c), caller(c), c.payload, w.incidentPanelActions()),
     unlinkIssueIncident: (c: ResolverCall) => unlinkIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
+    searchAlertGroups: (c: ResolverCall) => searchAlertGroups(issueKey(c), caller(c), c.payload, w.issueLink()),
+    linkIssueAlertGroup: (c: ResolverCall) => linkIssueAlertGroup(issueKey(c), caller(c), c.payload, w.issueLink()),
+    getIssueAlertLink: (c: ResolverCall) => getIssueAlertLink(issueKey(c), c.payload, w.issueLink()),
+    linkIssueIncident: (c: ResolverCall) => linkIssueIncident(issueKey(c), caller(c), c.payload, w.issueLink()),
     getIncidentMappings: () => getIncidentMappings(w.mappings()),
     saveIncidentMappings: (c: ResolverCall) => saveIncidentMappings(c.payload, caller(c), w.mappings()),
     getPostMortemTemplates: () => getPostMortemTemplates(w.mappings()),
