@@ -81,6 +81,8 @@ export const storedRuleSchema = z.object({
   grouping: z.enum(['fingerprint', 'group']).default('group'),
   reFire: reFireSchema.default({ policy: 'new-linked-issue', linkType: 'Relates' }),
   resolve: resolveSchema.default({ policy: 'comment' }),
+  /** Storm guard (issue 16, row 39): at most `maxNewIssues` new issues per rule per `windowMinutes`. */
+  stormGuard: z.object({ maxNewIssues: z.number().int().min(1).max(10_000), windowMinutes: z.number().int().min(1).max(1440) }).optional(),
 });
 
 /**
