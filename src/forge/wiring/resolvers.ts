@@ -8,6 +8,7 @@ import { createJiraRestPort, createJiraUserPort } from '../adapters/jira-rest';
 import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
+import { createJiraPickerPort } from '../adapters/jira-pickers-rest';
 import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser, setProblemPropertyAsApp } from '../adapters/jira-panel-rest';
 import { deleteIncidentPropertyAsApp, setIncidentPropertyAsApp } from '../adapters/incident-property-rest';
 import { createImpactApiPort } from '../adapters/impact-api';
@@ -29,7 +30,7 @@ export const resolverWiring = {
   /** Alert rules, dry run (with pre-flight: create metadata as the user) and failed deliveries. */
   alerts: () => {
     const { store, logger } = platform();
-    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user') };
+    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user'), pickers: createJiraPickerPort(systemClock) };
   },
   /** Projects & metrics: Jira read as the app, admin checks asked as the user. */
   projects: () => ({

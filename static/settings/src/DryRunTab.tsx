@@ -6,6 +6,7 @@ import { AdfView } from '../../shared/adf';
 import { messageOf, type ResolverClient } from '../../shared/client';
 import { useResolverAction } from '../../shared/resolver-hooks';
 import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
+import { PreflightMessage } from './rule-editor/Preflight';
 
 const SAMPLE = JSON.stringify(
   {
@@ -133,6 +134,19 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
             <p>
               Skipped: {report.skipped.map((s) => `${s.fingerprint} (${s.reason})`).join(', ')}
             </p>
+          )}
+          {report.preflight && report.preflight.length > 0 && (
+            <>
+              <h3>What Jira says of the winning rules</h3>
+              {report.preflight.map((p) => (
+                <div key={p.ruleId} data-testid={`dry-run-preflight-${p.ruleId}`}>
+                  <p className="subtle" style={{ marginBottom: 4 }}>
+                    Rule <strong>{p.ruleId}</strong> ({p.projectKey} · {p.issueType})
+                  </p>
+                  <PreflightMessage report={p} when="dry-run" />
+                </div>
+              ))}
+            </>
           )}
           <h3>Jira issues</h3>
           {report.problems.length === 0 && <p className="subtle">No issue would be created or changed.</p>}

@@ -65,10 +65,14 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
             list={list}
             editing={editing.kind === 'edit' ? editing.rule : undefined}
             projectKey={projectKey}
-            onSaved={(next) => {
+            onSaved={(next, preflight) => {
               setList(next);
               setEditing({ kind: 'none' });
-              action.setNotice('Rule saved.');
+              // What Jira's pre-flight still says of the saved rule: a disabled rule it would refuse, templated values.
+              const findings = preflight?.findings ?? [];
+              if (preflight && !preflight.ok) feedback.warning('Rule saved disabled: Jira would refuse its issues', findings.filter((f) => f.severity === 'error').map((f) => f.message).join(' '));
+              else if (findings.length > 0) feedback.warning('Rule saved, with warnings from Jira', findings.map((f) => f.message).join(' '));
+              else action.setNotice('Rule saved.');
             }}
             onCancel={() => setEditing({ kind: 'none' })}
           />

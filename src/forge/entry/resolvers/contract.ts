@@ -1,6 +1,8 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
 import type { PreflightReport } from '../../domain/preflight';
-export type { PreflightFinding, PreflightReport } from '../../domain/preflight';
+export type { CreateMetaField, CreateMetaIssueType, PreflightFinding, PreflightReport } from '../../domain/preflight';
+import type { PickerProjects, RuleTargetOptions } from './rule-pickers';
+export type { PickerProjects, RuleTargetOptions };
 import type { DeliveryVerdict, FailedDeliveryBase, RelayDeadLetter } from '../../delivery/delivery-record';
 import type { DrillQuery, ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
@@ -64,6 +66,8 @@ export interface DeliveryLogQuery {
   projectKey?: string;
   groupKey?: string;
   issueKey?: string;
+  /** The row's word: applied / skipped / partial / failed / rejected / recorded. */
+  verdict?: DeliveryVerdict;
 }
 
 export type ResolverDefinitions = {
@@ -192,6 +196,9 @@ export type AlertResolverDefinitions = {
   importAlertRules: (input: { yaml: string }) => ResolverResult<AlertRuleList>;
   dryRunAlerts: (input: { notification: unknown; rules?: unknown[]; receivedAt?: string }) => ResolverResult<DryRunReport>;
   listFailedDeliveries: (input: { cursor?: string; limit?: number }) => FailedDeliveryPage;
+  /** Rule editor pickers (issue 16), read from Jira as the signed-in user. */
+  listJiraProjects: (input: { query?: string }) => ResolverResult<PickerProjects>;
+  getRuleTargetOptions: (input: { projectKey: string; issueType?: string }) => ResolverResult<RuleTargetOptions>;
   retryFailedDelivery: (input: { key: string }) => ResolverResult<{ eventId: string }>;
 };
 

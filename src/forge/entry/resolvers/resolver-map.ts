@@ -9,6 +9,7 @@ import { getConnectionStatus, retireSigningKey, rotateSigningKey, type Connectio
 import { saveImpactConnection, testImpactConnection, type ImpactConnectionDeps } from './connection-impact';
 import { dryRunAlerts, type DryRunDeps } from './dry-run';
 import { preflightRuleResolver } from './preflight';
+import { getRuleTargetOptions, listJiraProjects, type RulePickerDeps } from './rule-pickers';
 import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } from './failed-deliveries';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
@@ -33,7 +34,7 @@ import { listRecentDeliveries, type ResolverDeps } from './resolvers';
 export interface ResolverWiring {
   readonly connectionStatus: () => ConnectionStatusDeps & ResolverDeps;
   readonly connection: () => SigningResolverDeps & ImpactConnectionDeps;
-  readonly alerts: () => RuleResolverDeps & DryRunDeps & FailedDeliveryDeps;
+  readonly alerts: () => RuleResolverDeps & DryRunDeps & FailedDeliveryDeps & RulePickerDeps;
   readonly projects: () => ProjectResolverDeps;
   readonly alertPanel: () => IssuePanelDeps;
   readonly alertPanelActions: () => IssuePanelActionDeps;
@@ -70,6 +71,8 @@ export function resolverMap(w: ResolverWiring) {
     importAlertRules: (c: ResolverCall) => importAlertRules(c.payload, caller(c), w.alerts()),
     dryRunAlerts: (c: ResolverCall) => dryRunAlerts(c.payload, w.alerts()),
     preflightRule: (c: ResolverCall) => preflightRuleResolver(c.payload, w.alerts()),
+    listJiraProjects: (c: ResolverCall) => listJiraProjects(c.payload, w.alerts()),
+    getRuleTargetOptions: (c: ResolverCall) => getRuleTargetOptions(c.payload, w.alerts()),
     listFailedDeliveries: (c: ResolverCall) => listFailedDeliveries(c.payload, w.alerts()),
     retryFailedDelivery: (c: ResolverCall) => retryFailedDelivery(c.payload, caller(c), w.alerts()),
     listProjects: () => listProjectsResolver(w.projects()),
