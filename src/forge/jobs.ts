@@ -55,10 +55,20 @@ export const incidentResyncJobSchema = z.object({
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 
-/** A person's comment on an incident issue, to copy to Impact as a note (queued in the incident's lane). */
+/**
+ * A person's comment on an incident issue written (created or edited) or deleted, to copy to its Impact note
+ * (queued in the incident's lane). `action` and `updated` are optional: jobs queued before edits were copied.
+ */
 export const jiraCommentJobSchema = z.object({
   kind: z.literal('jira-comment'),
-  comment: z.object({ issueId: z.string().min(1), commentId: z.string().min(1), authorAccountId: z.string().min(1), text: z.string().max(20_000) }),
+  comment: z.object({
+    issueId: z.string().min(1),
+    commentId: z.string().min(1),
+    authorAccountId: z.string().min(1),
+    text: z.string().max(20_000),
+    action: z.enum(['written', 'deleted']).optional(),
+    updated: z.number().optional(),
+  }),
 });
 export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
 

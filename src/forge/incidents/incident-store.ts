@@ -5,6 +5,7 @@ import {
   type IncidentLink,
   type IncidentSyncConfig,
   type KnownIncident,
+  type NotePair,
   type UserLink,
 } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
@@ -29,7 +30,10 @@ export const IncidentKeys = {
    */
   creating: (incidentId: string) => `incident-creating:${incidentId}`,
   creatingPostMortem: (incidentId: string) => `incident-pm-creating:${incidentId}`,
-  /** Impact note id → the Jira comment the app copied it to (a redelivered note event copies nothing). */
+  /**
+   * Impact note id → the Jira comment the app copied it to, as written before the pairs moved into the
+   * incident record (`IncidentRecord.notes`): still read, never written.
+   */
   noteComment: (incidentId: string, noteId: string) => `incident-note:${incidentId}:${noteId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
@@ -54,6 +58,8 @@ export interface IncidentRecord {
   readonly impact?: KnownImpactState;
   /** Fields the sides disagree on that the app could not settle; the issue panel shows them. */
   readonly outOfSync?: readonly OutOfSyncField[];
+  /** Jira comment ⇄ Impact note pairs (domain/incidents/notes.ts), with the side a person wrote. */
+  readonly notes?: readonly NotePair[];
   /** Compare-and-set revision (record-cas.ts); absent on records written before it. */
   readonly rev?: number;
 }

@@ -9,6 +9,7 @@ export * from './jira-changelog';
 export * from './jira-to-impact';
 export * from './link';
 export * from './loop-guard';
+export * from './notes';
 export * from './post-mortem';
 export * from './post-mortem-template';
 export * from './resync';

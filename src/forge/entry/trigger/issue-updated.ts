@@ -8,7 +8,7 @@ import { incidentGroupKey } from '../../../shared/impact';
 import { incidentIdForIssue } from '../../incidents/incident-store';
 import { jiraChangeId } from '../../incidents/sync-jira-change';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
-import { adfPlainText } from '../../domain/incidents';
+import { adfPlainText, jiraCommentTime } from '../../domain/incidents';
 import { mirrorIssueStatus } from '../../alerts/status-mirror';
 import { closeAfterPostMortem } from './post-mortem-done';
 
@@ -44,12 +44,19 @@ export const issueUpdatedEventSchema = z
   .loose();
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
-/** Forge's `avi:jira:commented:issue`: the fields the comment copy reads. */
+/**
+ * Forge's `avi:jira:commented:issue` (a new comment, and an edited one: Forge has no `avi:jira:updated:comment`)
+ * and `avi:jira:deleted:comment` (the comment as it was): the fields the comment copy reads.
+ * [D developer.atlassian.com/platform/forge/events-reference/jira; @forge/events JiraCommentedIssueEvent, JiraDeletedCommentEvent]
+ */
 export const issueCommentedEventSchema = z
   .object({
-    eventType: z.literal('avi:jira:commented:issue'),
+    eventType: z.enum(['avi:jira:commented:issue', 'avi:jira:deleted:comment']),
+    atlassianId: z.string().optional(),
     issue: z.object({ id: z.string(), key: z.string() }).loose(),
-    comment: z.object({ id: z.string(), body: z.unknown(), author: z.object({ accountId: z.string() }).loose() }).loose(),
+    comment: z
+      .object({ id: z.string(), body: z.unknown(), author: z.object({ accountId: z.string() }).loose().optional(), updated: z.string().optional() })
+      .loose(),
   })
   .loose();
 
@@ -136,13 +143,23 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
 }
 
 /**
- * A person's comment on an incident issue: queued in the incident's lane to become an Impact note
- * (incidents/notes-sync.ts). The app's own comments never arrive here (`ignoreSelf`).
+ * A person's comment on an incident issue, written or deleted: queued in the incident's lane to become, change
+ * or remove an Impact note (incidents/notes-sync.ts). The app's own comment writes never arrive here (`ignoreSelf`).
  */
 async function queueComment(event: z.infer<typeof issueCommentedEventSchema>, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
   const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
   if (incidentId === undefined) return 'not-tracked';
-  const comment = { issueId: event.issue.id, commentId: event.comment.id, authorAccountId: event.comment.author.accountId, text: adfPlainText(event.comment.body).slice(0, 20_000) };
+  const deleted = event.eventType === 'avi:jira:deleted:comment';
+  const updated = jiraCommentTime(event.comment.updated);
+  const comment = {
+    issueId: event.issue.id,
+    commentId: event.comment.id,
+    // The editor of an edit is in `updateAuthor`; the note names the comment's author, as Jira shows it.
+    authorAccountId: event.comment.author?.accountId ?? event.atlassianId ?? 'unknown',
+    text: deleted ? '' : adfPlainText(event.comment.body).slice(0, 20_000),
+    action: deleted ? ('deleted' as const) : ('written' as const),
+    ...(updated === null ? {} : { updated }),
+  };
   await deps.queue.push([{ body: { kind: 'jira-comment', comment }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
   return 'incident-queued';
 }
