@@ -72,6 +72,15 @@ export const jiraCommentJobSchema = z.object({
 });
 export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema]);
+/** A follow-up issue's status changed in Jira: bring its Impact follow-up's status along (the incident's lane). */
+export const followUpStatusJobSchema = z.object({
+  kind: z.literal('follow-up-status'),
+  incidentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  followUpId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  issueId: z.string().min(1),
+});
+export type FollowUpStatusJob = z.infer<typeof followUpStatusJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema, followUpStatusJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

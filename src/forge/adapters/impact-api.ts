@@ -8,10 +8,12 @@ import {
   ImpactApiPaths,
   apiErrorSchema,
   getIncidentResponseSchema,
+  followUpResponseSchema,
   noteResponseSchema,
   postNoteResponseSchema,
   updateIncidentResponseSchema,
   type PostNoteRequest,
+  type UpdateFollowUpRequest,
   type UpdateNoteRequest,
   type UpdateIncidentRequest,
 } from '../../shared/impact';
@@ -116,6 +118,14 @@ export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
     async updateNote(incidentId, noteId, request: UpdateNoteRequest, options = {}) {
       const result = await call('PATCH', ImpactApiPaths.note(incidentId, noteId), request, noteResponseSchema, options.ifVersion);
       return result.ok ? { ok: true, value: noteOf(result.value.note) } : result;
+    },
+    async getFollowUp(incidentId, followUpId) {
+      const result = await call('GET', ImpactApiPaths.followUp(incidentId, followUpId), undefined, followUpResponseSchema);
+      return result.ok ? { ok: true, value: result.value.follow_up } : result;
+    },
+    async updateFollowUp(incidentId, followUpId, request: UpdateFollowUpRequest, options = {}) {
+      const result = await call('PATCH', ImpactApiPaths.followUp(incidentId, followUpId), request, followUpResponseSchema, options.ifVersion);
+      return result.ok ? { ok: true, value: result.value.follow_up } : result;
     },
     async deleteNote(incidentId, noteId, origin) {
       return call('DELETE', `${ImpactApiPaths.note(incidentId, noteId)}?origin=${encodeURIComponent(origin)}`, undefined, z.undefined());

@@ -3,6 +3,7 @@ export * from './commands';
 export * from './config';
 export * from './convergence';
 export * from './field-mapping';
+export * from './follow-ups';
 export * from './impact-to-jira';
 export * from './issue-links';
 export * from './jira-changelog';

@@ -5,7 +5,8 @@ import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import type { JobQueue } from '../../ports/job-queue';
 import { incidentGroupKey } from '../../../shared/impact';
-import { incidentIdForIssue } from '../../incidents/incident-store';
+import { IncidentKeys, incidentIdForIssue } from '../../incidents/incident-store';
+import type { FollowUpIssueIndex } from '../../incidents/follow-ups-sync';
 import { jiraChangeId } from '../../incidents/sync-jira-change';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { adfPlainText, jiraCommentTime } from '../../domain/incidents';
@@ -137,6 +138,15 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
     // A post-mortem issue reaching done releases its incident's issue held open by Impact CLOSED.
     const statusChanged = event.changelog.items.some((i) => i.field === 'status');
     await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, deps);
+    // A follow-up issue's status goes to its Impact follow-up, in the incident's lane (incidents/follow-ups-sync.ts).
+    if (statusChanged) {
+      const followUp = await deps.store.get<FollowUpIssueIndex>(IncidentKeys.followUpIssue(event.issue.id));
+      if (followUp) {
+        const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id };
+        await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(incidentGroupKey(followUp.incidentId)) }]);
+        return 'incident-queued';
+      }
+    }
   }
 
   return mirrorIssueStatus(event, deps.store, nowIso);
