@@ -60,18 +60,24 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
   if (webhook.origin.marker === config.originMarker) return done(`own change of follow-up ${followUp.id}: not copied back`);
   const record = await loadRecord(deps.store, incidentId);
   const link = record.link;
-  // The incident's own events make its issue; a follow-up event seen before that is applied by the next one.
-  if (!link) return done(`follow-up ${followUp.id}: the incident has no issue yet`);
   const kind = webhook.event === 'incident.follow_up_created' ? 'created' : webhook.event === 'incident.follow_up_updated' ? 'updated' : 'deleted';
+  // The incident's own events make its issue (the queue may run this one first): try again later, as for an
+  // outage, so the follow-up is not lost; on the last attempt it is a failed delivery saying why.
+  if (!link && kind !== 'deleted') {
+    const message = `incident ${incidentId} has no Jira issue yet to link follow-up ${followUp.id} to`;
+    return { ok: false, kind: 'jira', incidentId, failure: { kind: 'unavailable', status: undefined, message }, reason: message };
+  }
   const decision = decideFollowUpChange(
     record.followUps?.find((p) => p.followUpId === followUp.id),
     { kind, followUp, changed: Object.keys(webhook.updated_fields) },
   );
   const failed = (failure: JiraFailure, what: string): ImpactEventResult => ({ ok: false, kind: 'jira', incidentId, failure, reason: `${what} of follow-up ${followUp.id}: ${describeJiraFailure(failure)}` });
+  if (decision.kind === 'skip') {
+    if (decision.pair) await storePair(deps, incidentId, decision.pair);
+    return done(decision.reason);
+  }
+  if (!link) return done(`follow-up ${followUp.id}: the incident has no issue`);
   switch (decision.kind) {
-    case 'skip':
-      if (decision.pair) await storePair(deps, incidentId, decision.pair);
-      return done(decision.reason);
     case 'edit-issue': {
       const fields = {
         ...(decision.fields.summary !== undefined ? { summary: decision.fields.summary } : {}),
