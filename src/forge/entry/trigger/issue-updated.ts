@@ -110,7 +110,8 @@ async function noteJiraActivity(store: KeyValueStore, nowMs: number): Promise<vo
  * (the consumer runs incidents/sync-jira-change.ts). The trigger only enqueues: a queued job is retried on
  * a rate limit or outage, a trigger is not. A post-mortem issue reaching done queues the resync that closes
  * its incident's issue held open by Impact CLOSED (post-mortem-done.ts). A status change of an issue the app
- * created updates its status mirror (alerts/status-mirror.ts).
+ * created updates its status mirror (alerts/status-mirror.ts); of a follow-up issue, it queues a
+ * `follow-up-status` job in its incident's lane. Comment events go to the comment ⇄ note copy (queueComment).
  */
 export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
   const commented = issueCommentedEventSchema.safeParse(input);
@@ -138,18 +139,20 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
     // A post-mortem issue reaching done releases its incident's issue held open by Impact CLOSED.
     const statusChanged = event.changelog.items.some((i) => i.field === 'status');
     await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, deps);
-    // A follow-up issue's status goes to its Impact follow-up, in the incident's lane (incidents/follow-ups-sync.ts).
-    if (statusChanged) {
-      const followUp = await deps.store.get<FollowUpIssueIndex>(IncidentKeys.followUpIssue(event.issue.id));
-      if (followUp) {
-        const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id };
-        await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(incidentGroupKey(followUp.incidentId)) }]);
-        return 'incident-queued';
-      }
-    }
   }
 
-  return mirrorIssueStatus(event, deps.store, nowIso);
+  const mirrored = await mirrorIssueStatus(event, deps.store, nowIso);
+  // A follow-up issue's status goes to its Impact follow-up, in the incident's lane (incidents/follow-ups-sync.ts).
+  // Asked only of a status change of an issue the alerts do not track: alert issues pay no extra read.
+  if (mirrored === 'not-tracked') {
+    const followUp = await deps.store.get<FollowUpIssueIndex>(IncidentKeys.followUpIssue(event.issue.id));
+    if (followUp) {
+      const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id };
+      await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(incidentGroupKey(followUp.incidentId)) }]);
+      return 'incident-queued';
+    }
+  }
+  return mirrored;
 }
 
 /**
