@@ -43,4 +43,4 @@ describe.each([1, 3, 7])('seed %i', (seed) => {
     const texts = ((await response.json()) as { comments: { body: unknown }[] }).comments.map((c) => adfToText(c.body).trim());
     expect(texts.sort()).toEqual(['Jane Doe in Impact: v3 from Impact', 'v3 from Jira']);
   });
-  });
+});
