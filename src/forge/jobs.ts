@@ -55,10 +55,20 @@ export const incidentResyncJobSchema = z.object({
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 
-/** A person's comment on an incident issue, to copy to Impact as a note (queued in the incident's lane). */
+/**
+ * A person's comment on an incident issue written (created or edited) or deleted, to copy to its Impact note
+ * (queued in the incident's lane). `action` and `updated` are optional: jobs queued before edits were copied.
+ */
 export const jiraCommentJobSchema = z.object({
   kind: z.literal('jira-comment'),
-  comment: z.object({ issueId: z.string().min(1), commentId: z.string().min(1), authorAccountId: z.string().min(1), text: z.string().max(20_000) }),
+  comment: z.object({
+    issueId: z.string().min(1),
+    commentId: z.string().min(1),
+    authorAccountId: z.string().min(1),
+    text: z.string().max(20_000),
+    action: z.enum(['written', 'deleted']).optional(),
+    updated: z.number().optional(),
+  }),
 });
 export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
 
@@ -76,6 +86,15 @@ export const alertLinkJobSchema = z.object({
 });
 export type AlertLinkJob = z.infer<typeof alertLinkJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema, alertLinkJobSchema]);
+/** A follow-up issue's status changed in Jira: bring its Impact follow-up's status along (the incident's lane). */
+export const followUpStatusJobSchema = z.object({
+  kind: z.literal('follow-up-status'),
+  incidentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  followUpId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  issueId: z.string().min(1),
+});
+export type FollowUpStatusJob = z.infer<typeof followUpStatusJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema, alertLinkJobSchema, followUpStatusJobSchema]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

@@ -34,6 +34,7 @@ import type { Logger } from '../ports/logger';
 import { CONVERGED_FIELDS, observeImpactVersion, observePersonChange, type ConvergenceLedger, EMPTY_LEDGER } from '../domain/incidents/convergence';
 import { writeBestEffort } from './best-effort';
 import { applyImpactNoteEvent, isNoteEvent } from './notes-sync';
+import { applyImpactFollowUpEvent, isFollowUpEvent } from './follow-ups-sync';
 import { convergeIncident, impactValuesOf } from './converge';
 import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
 import { ensureUserLink } from './users';
@@ -79,6 +80,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promi
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions): Promise<ImpactEventResult | NotLinkedResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions = {}): Promise<ImpactEventResult | NotLinkedResult> {
   if (isNoteEvent(body)) return applyImpactNoteEvent(body, deps);
+  if (isFollowUpEvent(body)) return applyImpactFollowUpEvent(body, deps);
   const parsed = impactWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   let webhook = parsed.data;

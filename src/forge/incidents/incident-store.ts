@@ -5,6 +5,8 @@ import {
   type IncidentLink,
   type IncidentSyncConfig,
   type KnownIncident,
+  type FollowUpPair,
+  type NotePair,
   type UserLink,
 } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
@@ -29,8 +31,15 @@ export const IncidentKeys = {
    */
   creating: (incidentId: string) => `incident-creating:${incidentId}`,
   creatingPostMortem: (incidentId: string) => `incident-pm-creating:${incidentId}`,
-  /** Impact note id → the Jira comment the app copied it to (a redelivered note event copies nothing). */
+  /**
+   * Impact note id → the Jira comment the app copied it to, as written before the pairs moved into the
+   * incident record (`IncidentRecord.notes`): still read, never written.
+   */
   noteComment: (incidentId: string, noteId: string) => `incident-note:${incidentId}:${noteId}`,
+  /** follow-up issue id → `{ incidentId, followUpId }`: the trigger finds a follow-up issue's incident lane. */
+  followUpIssue: (issueId: string) => `incident-fu-issue:${issueId}`,
+  /** Creation marker of a follow-up's issue (as `creating`: a later attempt looks the issue up first). */
+  creatingFollowUp: (incidentId: string, followUpId: string) => `incident-fu-creating:${incidentId}:${followUpId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
   /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */
@@ -54,6 +63,10 @@ export interface IncidentRecord {
   readonly impact?: KnownImpactState;
   /** Fields the sides disagree on that the app could not settle; the issue panel shows them. */
   readonly outOfSync?: readonly OutOfSyncField[];
+  /** Impact follow-up ⇄ Jira issue pairs (domain/incidents/follow-ups.ts). */
+  readonly followUps?: readonly FollowUpPair[];
+  /** Jira comment ⇄ Impact note pairs (domain/incidents/notes.ts), with the side a person wrote. */
+  readonly notes?: readonly NotePair[];
   /** Compare-and-set revision (record-cas.ts); absent on records written before it. */
   readonly rev?: number;
 }

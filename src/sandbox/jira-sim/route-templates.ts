@@ -6,6 +6,7 @@ export const ROUTE_TEMPLATES = [
   '/rest/api/3/issue/{issueIdOrKey}',
   '/rest/api/3/issue/{issueIdOrKey}/assignee',
   '/rest/api/3/issue/{issueIdOrKey}/comment',
+  '/rest/api/3/issue/{issueIdOrKey}/comment/{id}',
   '/rest/api/3/issue/{issueIdOrKey}/transitions',
   '/rest/api/3/issue/{issueIdOrKey}/properties',
   '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { queueJobSchema, type AlertLinkJob, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type AlertLinkJob, type FollowUpStatusJob, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import { applyJiraComment } from '../../incidents/notes-sync';
+import { applyJiraFollowUpStatus } from '../../incidents/follow-ups-sync';
 import { isRetryableImpactFailure } from '../../ports/impact';
 import { impactRetryRequest } from '../../delivery/retry-policy';
 import { MAX_QUEUE_RETRIES } from '../../constants';
@@ -20,7 +21,7 @@ import type { RetryRequest } from '../../delivery/retry-policy';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { syncJiraChange } from '../../incidents/sync-jira-change';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
-import type { ImpactPort } from '../../ports/impact';
+import type { ImpactFailure, ImpactPort } from '../../ports/impact';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
@@ -93,6 +94,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return jiraComment(job, retry, deps);
     case 'alert-link':
       return alertLink(job, deps);
+    case 'follow-up-status':
+      return followUpStatus(job, retry, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -146,6 +149,27 @@ async function jiraComment(job: JiraCommentJob, retry: { retryCount: number; ret
       deps.logger.error('jira comment not copied to Impact', { incidentId: result.incidentId, reason: result.reason });
       return { applied: 0, duplicates: 0, failed: 1 };
   }
+}
+
+/** A follow-up issue's Jira status → its Impact follow-up; rate limits and outages ask the queue again. */
+async function followUpStatus(job: FollowUpStatusJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.incidents) {
+    deps.logger.error('follow-up status job without the incident sync configured', { incidentId: job.incidentId });
+    return { applied: 0, duplicates: 0 };
+  }
+  const result = await applyJiraFollowUpStatus(job, { ...deps, ...deps.incidents });
+  if (result.kind === 'applied') {
+    deps.logger.info('follow-up status synced', { incidentId: job.incidentId, summary: result.summary });
+    return { applied: 1, duplicates: 0 };
+  }
+  // Both sides' failure unions share the retryable kinds (a rate limit with its Retry-After, an outage).
+  const failure = result.failure;
+  if ((failure.kind === 'rate-limited' || failure.kind === 'unavailable') && retry.retryCount < MAX_QUEUE_RETRIES) {
+    const asImpact: ImpactFailure = failure.kind === 'rate-limited' ? { kind: 'rate-limited', retryAfterSeconds: failure.retryAfterSeconds } : { kind: 'unavailable', status: failure.status, message: failure.message };
+    return { applied: 0, duplicates: 0, retry: impactRetryRequest(asImpact, retry.retryCount, deps.random ?? Math.random) };
+  }
+  deps.logger.error('follow-up status not synced', { incidentId: job.incidentId, reason: result.reason });
+  return { applied: 0, duplicates: 0, failed: 1 };
 }
 
 /** A retried Jira → Impact change (from retryFailedDelivery). */
