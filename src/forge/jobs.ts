@@ -62,6 +62,19 @@ export const jiraCommentJobSchema = z.object({
 });
 export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema]);
+/** A user-directory run (people/run-directory.ts): daily from the people trigger, or an admin's "Run now". */
+export const userDirectoryJobSchema = z.object({ kind: z.literal('user-directory') });
+/** MTTA/MTTR of Impact incidents recomputed (people/incident-metrics.ts): hourly, or "Recompute now". */
+export const incidentMetricsJobSchema = z.object({ kind: z.literal('incident-metrics') });
+
+export const queueJobSchema = z.discriminatedUnion('kind', [
+  relayEventsJobSchema,
+  projectSyncJobSchema,
+  jiraChangeJobSchema,
+  incidentResyncJobSchema,
+  jiraCommentJobSchema,
+  userDirectoryJobSchema,
+  incidentMetricsJobSchema,
+]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

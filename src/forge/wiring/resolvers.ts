@@ -12,6 +12,7 @@ import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser 
 import { deleteIncidentPropertyAsApp } from '../adapters/incident-property-rest';
 import { egressFetch, ingestWebTriggerUrl } from '../adapters/forge-runtime';
 import { systemClock } from '../adapters/system-clock';
+import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
 import { IMPACT_EGRESS_PATTERNS, LOCAL_FORGE_HOST_ENV } from '../constants';
 import { bridgeQueue, platform } from './platform';
 
@@ -57,6 +58,15 @@ export const resolverWiring = {
     now,
     newRequestId: () => randomUUID().replace(/-/g, ''),
     deleteIncidentProperty: deleteIncidentPropertyAsApp,
+  }),
+  /** User directory and incident response times: Jira as the app for data, as the user for the admin check. */
+  people: () => ({
+    store: platform().store,
+    userJira: createJiraUserPort(systemClock),
+    queue: bridgeQueue(),
+    userSearch: createJiraUserSearchPort(systemClock),
+    accounts: createJiraIncidentPort(systemClock),
+    now,
   }),
   /** Incident mappings and post-mortem templates. */
   mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
