@@ -111,7 +111,7 @@ it('keeps manual matches and unmatches across a second run; only admins make the
   const page = await resolver<DirectoryPage>('getUserDirectory', { list: 'unmatched' });
   if (!page.ok) throw new Error(page.error.message);
   expect(page.value.computedAtMs).toBeGreaterThan(0);
-  expect(page.value.entries.map((u) => [u.email, u.reason])).toEqual([['ann.lee@example.com', 'manual'], ['zoe@example.com', 'no-account']]);
+  expect((page.value.entries as UnmatchedPerson[]).map((u) => [u.email, u.reason])).toEqual([['ann.lee@example.com', 'manual'], ['zoe@example.com', 'no-account']]);
   const matched = await wholeList('matched');
   expect(matched.find((m) => m.email === 'sam@example.com')).toMatchObject({ account: { accountId: 'acc-sam-2' }, by: 'manual' });
   expect(matched.find((m) => m.email === 'ann.lee@example.com')).toBeUndefined();
