@@ -49,6 +49,8 @@ export const StorageKeys = {
   parkedEvent: (eventId: string) => `parked:${eventId}`,
   /** What the app found when it was (re)installed (InstallRecord): whether Jira already held issues of an earlier install. */
   installRecord: 'install-record',
+  /** The newest "link by hand" of an issue to an alert problem and how it ended (alerts/link-problem.ts; a day). */
+  alertLink: (issueKey: string) => `alert-link:${issueKey}`,
   /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */
   creating: (problemKey: string) => `creating:${problemKey}`,
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */

@@ -67,12 +67,27 @@ export const userDirectoryJobSchema = z.object({ kind: z.literal('user-directory
 /** MTTA/MTTR of Impact incidents recomputed (people/incident-metrics.ts): hourly, or "Recompute now". */
 export const incidentMetricsJobSchema = z.object({ kind: z.literal('incident-metrics') });
 
+/**
+ * "Link by hand" of an issue to an open alert problem (issue panel): the record is written in the problem's
+ * relay lane (the concurrency key of its Alertmanager group), so it never races that group's notifications.
+ */
+export const alertLinkJobSchema = z.object({
+  kind: z.literal('alert-link'),
+  problemKey: z.string().regex(/^am:(fp|grp):[0-9a-f]{32}$/),
+  /** The issue as the app read it when the link was asked for. */
+  issue: z.object({ id: z.string().min(1), key: z.string().min(1), status: z.object({ id: z.string(), name: z.string(), category: z.enum(['new', 'indeterminate', 'done', 'unknown']) }) }),
+  /** Matches the request the panel polls for (alert-link:<issueId>). */
+  requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/),
+});
+export type AlertLinkJob = z.infer<typeof alertLinkJobSchema>;
+
 export const queueJobSchema = z.discriminatedUnion('kind', [
   relayEventsJobSchema,
   projectSyncJobSchema,
   jiraChangeJobSchema,
   incidentResyncJobSchema,
   jiraCommentJobSchema,
+  alertLinkJobSchema,
   userDirectoryJobSchema,
   incidentMetricsJobSchema,
 ]);

@@ -5,6 +5,7 @@ import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
 import { recordRejectedBatch } from '../adapters/signing-keys';
 import { systemClock } from '../adapters/system-clock';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
+import { deleteProblemPropertyAsApp } from '../adapters/jira-panel-rest';
 import { bridgeQueue, briefWaits, incidentPorts, peoplePorts, platform } from './platform';
 
 /** `ingest-fn`: verify, validate, enqueue; rejected batches are recorded for the Connection tab. */
@@ -18,7 +19,16 @@ export function consumerDeps() {
   const waits = briefWaits();
   const base = platform();
   const projects = { store: base.store, clock: base.clock, logger: base.logger, jira: createJiraProjectsRestPort(systemClock), queue: bridgeQueue() };
-  return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits), queue: bridgeQueue(), createMeta: createCreateMetaPort(systemClock, 'app'), people: peoplePorts() };
+  return {
+    ...base,
+    jira: waits.wrap(createJiraRestPort(systemClock)),
+    projects,
+    incidents: incidentPorts(waits),
+    queue: bridgeQueue(),
+    createMeta: createCreateMetaPort(systemClock, 'app'),
+    deleteProblemProperty: deleteProblemPropertyAsApp,
+    people: peoplePorts(),
+  };
 }
 
 /** `issue-updated-fn`: only queues (a linked incident's change goes to its lane) and mirrors statuses. */

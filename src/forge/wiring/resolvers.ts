@@ -8,8 +8,10 @@ import { createJiraRestPort, createJiraUserPort } from '../adapters/jira-rest';
 import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
-import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser } from '../adapters/jira-panel-rest';
-import { deleteIncidentPropertyAsApp } from '../adapters/incident-property-rest';
+import { createJiraPickerPort } from '../adapters/jira-pickers-rest';
+import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser, setProblemPropertyAsApp } from '../adapters/jira-panel-rest';
+import { deleteIncidentPropertyAsApp, setIncidentPropertyAsApp } from '../adapters/incident-property-rest';
+import { createImpactApiPort } from '../adapters/impact-api';
 import { egressFetch, ingestWebTriggerUrl } from '../adapters/forge-runtime';
 import { systemClock } from '../adapters/system-clock';
 import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
@@ -29,7 +31,7 @@ export const resolverWiring = {
   /** Alert rules, dry run (with pre-flight: create metadata as the user) and failed deliveries. */
   alerts: () => {
     const { store, logger } = platform();
-    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user') };
+    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user'), pickers: createJiraPickerPort(systemClock) };
   },
   /** Projects & metrics: Jira read as the app, admin checks asked as the user. */
   projects: () => ({
@@ -68,6 +70,25 @@ export const resolverWiring = {
     accounts: createJiraIncidentPort(systemClock),
     now,
   }),
+  /** Link by hand: issue read and permission asked as the user; properties written and statuses read as the app; Impact by egress fetch. */
+  issueLink: () => {
+    const { store, secrets, env, clock } = platform();
+    return {
+      store,
+      clock,
+      readIssueAsUser,
+      readProblemProperty: readProblemPropertyAsUser,
+      jira: createJiraRestPort(systemClock),
+      userJira: createJiraUserPort(systemClock),
+      impact: createImpactApiPort({ secrets, env, clock: systemClock }),
+      setProblemProperty: setProblemPropertyAsApp,
+      deleteProblemProperty: deleteProblemPropertyAsApp,
+      setIncidentProperty: setIncidentPropertyAsApp,
+      deleteIncidentProperty: deleteIncidentPropertyAsApp,
+      queue: bridgeQueue(),
+      newRequestId: () => randomUUID().replace(/-/g, ''),
+    };
+  },
   /** Incident mappings and post-mortem templates. */
   mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

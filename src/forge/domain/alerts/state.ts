@@ -25,6 +25,8 @@ export const problemStateSchema = z.object({
   firstSeen: z.string(),
   /** receivedAt of the notification that last changed this state. */
   updatedAt: z.string(),
+  /** Rolled into the storm issue of this rule and window (`issue` is that storm issue): domain/alerts/storm.ts. */
+  storm: z.object({ ruleId: z.string(), windowStartMs: z.number().int() }).optional(),
 });
 export type ProblemState = z.infer<typeof problemStateSchema>;
 

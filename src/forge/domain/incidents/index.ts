@@ -17,3 +17,4 @@ export * from './sync-values';
 export * from './timeline';
 export * from './user-matching';
 export * from '../workflow';
+export * from './link-issue';

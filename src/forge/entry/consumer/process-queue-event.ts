@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type AlertLinkJob, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import { applyJiraComment } from '../../incidents/notes-sync';
 import { isRetryableImpactFailure } from '../../ports/impact';
 import { impactRetryRequest } from '../../delivery/retry-policy';
@@ -29,6 +29,8 @@ import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
 import type { ImpactDirectoryPort, JiraUserDirectoryPort } from '../../ports/people';
 import { runUserDirectory } from '../../people/run-directory';
 import { runIncidentMetrics } from '../../people/incident-metrics';
+import { applyAlertLink } from '../../alerts/link-problem';
+import { loadRules } from '../../alerts/rule-store';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -55,6 +57,8 @@ export interface ConsumerDeps {
   readonly createMeta?: CreateMetaPort;
   /** User directory and incident response times (jobs `user-directory`, `incident-metrics`). */
   readonly people?: { readonly jira: JiraUserDirectoryPort; readonly impact: ImpactDirectoryPort };
+  /** Takes back the problem property of an issue whose link by hand is refused in the group's lane. */
+  readonly deleteProblemProperty?: (issueKey: string) => Promise<void>;
 }
 
 export interface ConsumerResult {
@@ -95,6 +99,8 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
     case 'user-directory':
     case 'incident-metrics':
       return peopleJob(job.kind, deps);
+    case 'alert-link':
+      return alertLink(job, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
@@ -117,6 +123,19 @@ async function peopleJob(kind: 'user-directory' | 'incident-metrics', deps: Cons
 
 function assertNever(kind: never): never {
   throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/** Link by hand of an issue to an alert problem, the record's half, in the group's lane (queued by linkIssueAlertGroup). */
+async function alertLink(job: AlertLinkJob, deps: ConsumerDeps): Promise<ConsumerResult> {
+  const deleteProblemProperty = deps.deleteProblemProperty;
+  if (!deleteProblemProperty) {
+    deps.logger.error('alert link job without a way to remove the problem property', { problemKey: job.problemKey });
+    return { applied: 0, duplicates: 0 };
+  }
+  const rules = (await loadRules(deps.store, deps.logger)).rules;
+  const outcome = await applyAlertLink(job, rules, new Date(deps.clock.now()).toISOString(), { store: deps.store, deleteProblemProperty });
+  deps.logger.info('alert link done', { problemKey: job.problemKey, issueKey: job.issue.key, outcome });
+  return { applied: outcome === 'linked' ? 1 : 0, duplicates: 0 };
 }
 
 /** "Resync now" on an incident issue (queued by resyncIssueIncident, or a failed resync retried). */

@@ -9,10 +9,12 @@ import { getConnectionStatus, retireSigningKey, rotateSigningKey, type Connectio
 import { saveImpactConnection, testImpactConnection, type ImpactConnectionDeps } from './connection-impact';
 import { dryRunAlerts, type DryRunDeps } from './dry-run';
 import { preflightRuleResolver } from './preflight';
+import { getRuleTargetOptions, listJiraProjects, type RulePickerDeps } from './rule-pickers';
 import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } from './failed-deliveries';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
 import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
+import { getIssueAlertLink, linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
 import {
   getProjectSyncSettings,
@@ -42,12 +44,14 @@ import {
 export interface ResolverWiring {
   readonly connectionStatus: () => ConnectionStatusDeps & ResolverDeps;
   readonly connection: () => SigningResolverDeps & ImpactConnectionDeps;
-  readonly alerts: () => RuleResolverDeps & DryRunDeps & FailedDeliveryDeps;
+  readonly alerts: () => RuleResolverDeps & DryRunDeps & FailedDeliveryDeps & RulePickerDeps;
   readonly projects: () => ProjectResolverDeps;
   readonly alertPanel: () => IssuePanelDeps;
   readonly alertPanelActions: () => IssuePanelActionDeps;
   readonly incidentPanel: () => IncidentPanelDeps;
   readonly incidentPanelActions: () => IncidentPanelActionDeps;
+  /** Link by hand: both features' stores and properties, Impact, the user's permission. */
+  readonly issueLink: () => IssueLinkDeps;
   readonly mappings: () => MappingResolverDeps;
   readonly people: () => PeopleResolverDeps;
 }
@@ -78,6 +82,8 @@ export function resolverMap(w: ResolverWiring) {
     importAlertRules: (c: ResolverCall) => importAlertRules(c.payload, caller(c), w.alerts()),
     dryRunAlerts: (c: ResolverCall) => dryRunAlerts(c.payload, w.alerts()),
     preflightRule: (c: ResolverCall) => preflightRuleResolver(c.payload, w.alerts()),
+    listJiraProjects: (c: ResolverCall) => listJiraProjects(c.payload, w.alerts()),
+    getRuleTargetOptions: (c: ResolverCall) => getRuleTargetOptions(c.payload, w.alerts()),
     listFailedDeliveries: (c: ResolverCall) => listFailedDeliveries(c.payload, w.alerts()),
     retryFailedDelivery: (c: ResolverCall) => retryFailedDelivery(c.payload, caller(c), w.alerts()),
     listProjects: () => listProjectsResolver(w.projects()),
@@ -103,6 +109,10 @@ export function resolverMap(w: ResolverWiring) {
     resyncIssueIncident: (c: ResolverCall) => resyncIssueIncident(issueKey(c), caller(c), w.incidentPanelActions(), c.payload),
     getIssueIncidentResync: (c: ResolverCall) => getIssueIncidentResync(issueKey(c), caller(c), c.payload, w.incidentPanelActions()),
     unlinkIssueIncident: (c: ResolverCall) => unlinkIssueIncident(issueKey(c), caller(c), w.incidentPanelActions()),
+    searchAlertGroups: (c: ResolverCall) => searchAlertGroups(issueKey(c), caller(c), c.payload, w.issueLink()),
+    linkIssueAlertGroup: (c: ResolverCall) => linkIssueAlertGroup(issueKey(c), caller(c), c.payload, w.issueLink()),
+    getIssueAlertLink: (c: ResolverCall) => getIssueAlertLink(issueKey(c), c.payload, w.issueLink()),
+    linkIssueIncident: (c: ResolverCall) => linkIssueIncident(issueKey(c), caller(c), c.payload, w.issueLink()),
     getIncidentMappings: () => getIncidentMappings(w.mappings()),
     saveIncidentMappings: (c: ResolverCall) => saveIncidentMappings(c.payload, caller(c), w.mappings()),
     getPostMortemTemplates: () => getPostMortemTemplates(w.mappings()),
