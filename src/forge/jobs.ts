@@ -72,6 +72,11 @@ export const jiraCommentJobSchema = z.object({
 });
 export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
 
+/** A user-directory run (people/run-directory.ts): daily from the people trigger, or an admin's "Run now". */
+export const userDirectoryJobSchema = z.object({ kind: z.literal('user-directory') });
+/** MTTA/MTTR of Impact incidents recomputed (people/incident-metrics.ts): hourly, or "Recompute now". */
+export const incidentMetricsJobSchema = z.object({ kind: z.literal('incident-metrics') });
+
 /**
  * "Link by hand" of an issue to an open alert problem (issue panel): the record is written in the problem's
  * relay lane (the concurrency key of its Alertmanager group), so it never races that group's notifications.
@@ -95,6 +100,16 @@ export const followUpStatusJobSchema = z.object({
 });
 export type FollowUpStatusJob = z.infer<typeof followUpStatusJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema, alertLinkJobSchema, followUpStatusJobSchema]);
+export const queueJobSchema = z.discriminatedUnion('kind', [
+  relayEventsJobSchema,
+  projectSyncJobSchema,
+  jiraChangeJobSchema,
+  incidentResyncJobSchema,
+  jiraCommentJobSchema,
+  alertLinkJobSchema,
+  userDirectoryJobSchema,
+  incidentMetricsJobSchema,
+  followUpStatusJobSchema,
+]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

@@ -14,6 +14,7 @@ import { deleteIncidentPropertyAsApp, setIncidentPropertyAsApp } from '../adapte
 import { createImpactApiPort } from '../adapters/impact-api';
 import { egressFetch, ingestWebTriggerUrl } from '../adapters/forge-runtime';
 import { systemClock } from '../adapters/system-clock';
+import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
 import { IMPACT_EGRESS_PATTERNS, LOCAL_FORGE_HOST_ENV } from '../constants';
 import { bridgeQueue, platform } from './platform';
 
@@ -59,6 +60,15 @@ export const resolverWiring = {
     now,
     newRequestId: () => randomUUID().replace(/-/g, ''),
     deleteIncidentProperty: deleteIncidentPropertyAsApp,
+  }),
+  /** User directory and incident response times: Jira as the app for data, as the user for the admin check. */
+  people: () => ({
+    store: platform().store,
+    userJira: createJiraUserPort(systemClock),
+    queue: bridgeQueue(),
+    userSearch: createJiraUserSearchPort(systemClock),
+    accounts: createJiraIncidentPort(systemClock),
+    now,
   }),
   /** Link by hand: issue read and permission asked as the user; properties written and statuses read as the app; Impact by egress fetch. */
   issueLink: () => {

@@ -20,6 +20,7 @@ export const ROUTE_TEMPLATES = [
   '/rest/api/3/project/{projectIdOrKey}/statuses',
   '/rest/api/3/user',
   '/rest/api/3/user/search',
+  '/rest/api/3/users/search',
   '/rest/api/3/myself',
   '/rest/api/3/mypermissions',
   '/rest/api/3/search/jql',

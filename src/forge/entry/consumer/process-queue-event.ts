@@ -27,6 +27,9 @@ import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
 import type { CreateMetaPort } from '../../ports/create-meta';
 import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
+import type { ImpactDirectoryPort, JiraUserDirectoryPort } from '../../ports/people';
+import { runUserDirectory } from '../../people/run-directory';
+import { runIncidentMetrics } from '../../people/incident-metrics';
 import { applyAlertLink } from '../../alerts/link-problem';
 import { loadRules } from '../../alerts/rule-store';
 
@@ -53,6 +56,8 @@ export interface ConsumerDeps {
   readonly queue?: JobQueue;
   /** Jira's create metadata as the app: explains a refused (400) alert issue in the delivery log. */
   readonly createMeta?: CreateMetaPort;
+  /** User directory and incident response times (jobs `user-directory`, `incident-metrics`). */
+  readonly people?: { readonly jira: JiraUserDirectoryPort; readonly impact: ImpactDirectoryPort };
   /** Takes back the problem property of an issue whose link by hand is refused in the group's lane. */
   readonly deleteProblemProperty?: (issueKey: string) => Promise<void>;
 }
@@ -92,6 +97,9 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return incidentResync(job, retry, deps);
     case 'jira-comment':
       return jiraComment(job, retry, deps);
+    case 'user-directory':
+    case 'incident-metrics':
+      return peopleJob(job.kind, deps);
     case 'alert-link':
       return alertLink(job, deps);
     case 'follow-up-status':
@@ -99,6 +107,21 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
+}
+
+/** A directory run or an MTTA/MTTR recount; a failure is recorded where the page shows it, never retried blindly. */
+async function peopleJob(kind: 'user-directory' | 'incident-metrics', deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.people) {
+    deps.logger.error(`${kind} job without people dependencies`, {});
+    return { applied: 0, duplicates: 0 };
+  }
+  const common = { store: deps.store, logger: deps.logger, now: () => deps.clock.now() };
+  if (kind === 'user-directory') {
+    const run = await runUserDirectory({ ...common, jira: deps.people.jira, impact: deps.people.impact });
+    return { applied: run.outcome === 'ok' ? 1 : 0, duplicates: 0 };
+  }
+  const stored = await runIncidentMetrics({ ...common, impact: deps.people.impact });
+  return { applied: stored.lastRun.outcome === 'ok' ? 1 : 0, duplicates: 0 };
 }
 
 function assertNever(kind: never): never {

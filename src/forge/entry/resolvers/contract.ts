@@ -16,6 +16,8 @@ import type { DrillDownPage, DrillIssue } from '../../projects/metrics-store';
  * only whether they are set.
  */
 import type { ConnectionResolverDefinitions } from './contract-connection';
+import type { PeopleResolverDefinitions } from './contract-people';
+export type { AccountRef, DirectoryPage, DirectoryRun, IncidentResponseTimes, IncidentResponseView, MatchedPerson, PeopleResolverDefinitions, UnmatchedPerson } from './contract-people';
 import type { ViewerAccess } from './admin-check';
 export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
@@ -74,7 +76,7 @@ export type ResolverDefinitions = {
   listRecentDeliveries: (input: DeliveryLogQuery) => RecentDeliveries;
   /** Whether the caller may change what the page shows (both pages); writes still check for themselves. */
   getMyAccess: () => ViewerAccess;
-} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions & PeopleResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)

@@ -29,6 +29,16 @@ import {
   type ProjectResolverDeps,
 } from './projects';
 import { listRecentDeliveries, type ResolverDeps } from './resolvers';
+import {
+  getIncidentResponseTimes,
+  getUserDirectory,
+  matchUser,
+  recomputeIncidentResponseTimes,
+  runUserDirectoryNow,
+  searchJiraAccounts,
+  unmatchUser,
+  type PeopleResolverDeps,
+} from './people';
 
 /** One builder per resolver group, called per request (wiring/resolvers.ts in production). */
 export interface ResolverWiring {
@@ -43,6 +53,7 @@ export interface ResolverWiring {
   /** Link by hand: both features' stores and properties, Impact, the user's permission. */
   readonly issueLink: () => IssueLinkDeps;
   readonly mappings: () => MappingResolverDeps;
+  readonly people: () => PeopleResolverDeps;
 }
 
 /** What @forge/resolver hands each resolver: the UI's payload and the invocation context. */
@@ -84,6 +95,13 @@ export function resolverMap(w: ResolverWiring) {
     getProjectSyncSettings: () => getProjectSyncSettings(w.projects()),
     saveProjectSyncSettings: (c: ResolverCall) => saveProjectSyncSettings(c.payload, caller(c), w.projects()),
     listUserMatches: (c: ResolverCall) => listUserMatchesResolver(c.payload, w.projects()),
+    getUserDirectory: (c: ResolverCall) => getUserDirectory(c.payload, w.people()),
+    runUserDirectoryNow: (c: ResolverCall) => runUserDirectoryNow(caller(c), w.people()),
+    searchJiraAccounts: (c: ResolverCall) => searchJiraAccounts(c.payload, caller(c), w.people()),
+    matchUser: (c: ResolverCall) => matchUser(c.payload, caller(c), w.people()),
+    unmatchUser: (c: ResolverCall) => unmatchUser(c.payload, caller(c), w.people()),
+    getIncidentResponseTimes: () => getIncidentResponseTimes(w.people()),
+    recomputeIncidentResponseTimes: (c: ResolverCall) => recomputeIncidentResponseTimes(caller(c), w.people()),
     getIssueAlertGroup: (c: ResolverCall) => getIssueAlertGroup(issueKey(c), w.alertPanel()),
     resyncIssueAlertGroup: (c: ResolverCall) => resyncIssueAlertGroup(issueKey(c), w.alertPanelActions()),
     unlinkIssueAlertGroup: (c: ResolverCall) => unlinkIssueAlertGroup(issueKey(c), caller(c), w.alertPanelActions()),
