@@ -14,6 +14,7 @@ import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import { describeJiraFailure } from '../ports/jira';
 import type { ImpactEventResult, IncidentDeps } from './apply-impact-event';
 import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord, loadUsers } from './incident-store';
+import { incidentSyncEnabled } from './incident-settings';
 
 /** Whether a webhook body is a note event (the consumer's incident path hands those here). */
 export const isNoteEvent = (body: unknown): boolean => typeof (body as { event?: unknown } | null)?.event === 'string' && String((body as { event: string }).event).startsWith('incident.note_');
@@ -50,12 +51,15 @@ export interface JiraComment {
 export type JiraCommentResult =
   | { readonly kind: 'not-linked' }
   | { readonly kind: 'copied'; readonly incidentId: string; readonly summary: string }
+  /** The incident sync is off: the comment was not copied. */
+  | { readonly kind: 'sync-off'; readonly incidentId: string }
   | { readonly kind: 'failed'; readonly incidentId: string; readonly failure: ImpactFailure; readonly reason: string };
 
 /** A person's Jira comment on an incident issue → an Impact note (idempotent by external_id). */
 export async function applyJiraComment(comment: JiraComment, deps: IncidentDeps): Promise<JiraCommentResult> {
   const incidentId = await incidentIdForIssue(deps.store, comment.issueId);
   if (!incidentId) return { kind: 'not-linked' };
+  if (!(await incidentSyncEnabled(deps.store))) return { kind: 'sync-off', incidentId };
   const config = await loadConfig(deps.store);
   const user = impactUserForAccount(await loadUsers(deps.store), comment.authorAccountId);
   let name = user?.name ?? null;

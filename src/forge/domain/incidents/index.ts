@@ -11,6 +11,7 @@ export * from './link';
 export * from './loop-guard';
 export * from './post-mortem';
 export * from './post-mortem-template';
+export * from './project-settings';
 export * from './resync';
 export * from './status-map';
 export * from './sync-values';
