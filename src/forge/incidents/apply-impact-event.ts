@@ -72,7 +72,7 @@ async function loadRecordOf(body: unknown, deps: IncidentDeps): Promise<Incident
 function skippedWhileOff(body: unknown): ImpactEventResult {
   const named = incidentIdOnly.safeParse(body);
   if (!named.success) return { ok: false, kind: 'invalid', reason: describeZodError(named.error).join('; ') };
-  return { ok: true, incidentId: named.data.incident.id, summary: SYNC_OFF_SUMMARY, problems: [] };
+  return { ok: true, incidentId: named.data.incident.id, summary: SYNC_OFF_SUMMARY, problems: [], skipped: true };
 }
 
 /** A snapshot of an incident that has no issue (any more): nothing was written. */
@@ -84,7 +84,7 @@ export interface NotLinkedResult {
 
 export type ImpactEventResult =
   /** `problems`: what Jira refused (with its reason) while the rest of the event went through. */
-  | { readonly ok: true; readonly incidentId: string; readonly summary: string; readonly problems: readonly string[] }
+  | { readonly ok: true; readonly incidentId: string; readonly summary: string; readonly problems: readonly string[]; readonly skipped?: true }
   | { readonly ok: false; readonly kind: 'invalid'; readonly reason: string }
   | { readonly ok: false; readonly kind: 'jira'; readonly incidentId: string; readonly failure: JiraFailure; readonly reason: string };
 

@@ -31,6 +31,8 @@ export interface ProjectIncidentSettings {
   readonly customFields?: readonly CustomFieldMapping[];
   readonly label?: string | null;
   readonly postMortem?: PostMortemTargetOverride;
+  /** Compare-and-set revision (record-cas.ts). */
+  readonly rev?: number;
 }
 
 export const OVERRIDABLE_FIELDS = ['statuses', 'issueTypeName', 'priority', 'customFields', 'label', 'postMortem'] as const;

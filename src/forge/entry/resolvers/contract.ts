@@ -14,6 +14,8 @@ import type { DrillDownPage, DrillIssue } from '../../projects/metrics-store';
  * only whether they are set.
  */
 import type { ConnectionResolverDefinitions } from './contract-connection';
+import type { IncidentSettingsResolverDefinitions } from './contract-incident-settings';
+export type { CategoryRule, IncidentRoutingView, IncidentSettingsResolverDefinitions, IncidentSettingsScope, IncidentSettingsView, OverridableField } from './contract-incident-settings';
 import type { ViewerAccess } from './admin-check';
 export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
@@ -70,7 +72,7 @@ export type ResolverDefinitions = {
   listRecentDeliveries: (input: DeliveryLogQuery) => RecentDeliveries;
   /** Whether the caller may change what the page shows (both pages); writes still check for themselves. */
   getMyAccess: () => ViewerAccess;
-} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions & IncidentSettingsResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)

@@ -1,23 +1,27 @@
 /**
- * Mappings and Post-mortem templates tabs: read and write the parts of the incident sync config (one KVS
- * value for the site) that people edit. Reads are open to anyone who can open the settings page; writes
- * need ADMINISTER_PROJECTS in the page's project and in every project the config names.
+ * Mappings and Post-mortem templates tabs: read and write the parts of the site default incident sync
+ * config (`incident-config`) that people edit. Reads are open to anyone who can open the settings page;
+ * writes need ADMINISTER_PROJECTS in the page's project and in every project the config names, and Jira's
+ * ADMINISTER (Administer Jira): the site default applies in every project without settings of its own.
+ * Per-project settings, the switch and the category mapping are in incident-settings.ts.
  */
 import type { CreateMetaPort } from '../../ports/create-meta';
 import { preflightIncidentMapping, preflightPostMortem } from '../../preflight/preflight-rule';
 import { z } from 'zod';
 import { IMPACT_STATUSES, impactStatusSchema, type ImpactStatus } from '../../../shared/impact/incident';
-import { checkPostMortemConfig, checkStatusMap, type IncidentSyncConfig, type PostMortemConfig } from '../../domain/incidents';
+import { DEFAULT_INCIDENT_SYNC_CONFIG, checkPostMortemConfig, checkStatusMap, type IncidentSyncConfig, type PostMortemConfig } from '../../domain/incidents';
 import { IncidentKeys, loadConfig } from '../../incidents/incident-store';
-import type { JiraUserPort } from '../../ports/jira';
+import { updateWithCas, type Versioned } from '../../incidents/record-cas';
+import type { JiraSitePermissionPort, JiraUserPort } from '../../ports/jira';
 import type { KeyValueStore } from '../../ports/key-value-store';
-import { requireSettingsAdmin, type CallerContext } from './admin-check';
+import { requireSettingsAdmin, requireSiteAdmin, type CallerContext } from './admin-check';
 import type { IncidentMappings, IncidentMappingsSaveResult, PostMortemTemplates, ResolverResult } from './contract';
 import { invalidInput, invalidZodInput } from './resolver-errors';
 
 export interface MappingResolverDeps {
   readonly store: KeyValueStore;
   readonly userJira: JiraUserPort;
+  readonly siteJira: JiraSitePermissionPort;
   /** Jira's create metadata as the admin, for the pre-flight report on save (absent: not checked). */
   readonly createMeta?: CreateMetaPort;
 }
@@ -29,7 +33,7 @@ const slug = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a lower-case slug such 
 
 const impactToJiraSchema = z.object(Object.fromEntries(IMPACT_STATUSES.map((s) => [s, name])) as Record<ImpactStatus, typeof name>);
 
-const mappingsSchema = z.object({
+export const mappingsSchema = z.object({
   statuses: z.object({
     impactToJira: impactToJiraSchema,
     jiraToImpact: z.record(name, impactStatusSchema).refine((m) => Object.keys(m).length <= 100, 'at most 100 Jira statuses'),
@@ -94,9 +98,9 @@ export function templatesOf(config: IncidentSyncConfig): PostMortemTemplates {
   return { summary: config.postMortem.summary, sections: config.postMortem.sections.map(({ key, heading, body }) => ({ key, heading, body })) };
 }
 
-/** The config's projects are touched by a change to it, on top of the settings page's project. */
-function allowed(caller: CallerContext, config: IncidentSyncConfig, deps: MappingResolverDeps): Promise<ResolverResult<never> | null> {
-  return requireSettingsAdmin(deps.userJira, caller, [config.fields.projectKey, config.postMortem.projectKey]);
+/** The config's projects are touched by a change to it, on top of the settings page's project; then the site. */
+async function allowed(caller: CallerContext, config: IncidentSyncConfig, deps: MappingResolverDeps): Promise<ResolverResult<never> | null> {
+  return (await requireSettingsAdmin(deps.userJira, caller, [config.fields.projectKey, config.postMortem.projectKey])) ?? requireSiteAdmin(deps.siteJira, caller, 'change the site default incident settings');
 }
 
 export async function getIncidentMappings(deps: MappingResolverDeps): Promise<ResolverResult<IncidentMappings>> {
@@ -128,7 +132,7 @@ export async function saveIncidentMappings(input: unknown, caller: CallerContext
   // Both the old and the new projects: moving the sync away from a project is a change to it too.
   const denied = (await allowed(caller, current, deps)) ?? (await allowed(caller, next, deps));
   if (denied) return denied;
-  await deps.store.set(IncidentKeys.config, next);
+  await saveSiteConfig(deps.store, next);
   // Pre-flight (issue 16): reported, not enforced, for mappings (see IncidentMappingsSaveResult).
   const port = deps.createMeta;
   if (!port) return { ok: true, value: mappingsOf(next) };
@@ -156,6 +160,11 @@ export async function savePostMortemTemplates(input: unknown, caller: CallerCont
   const denied = await allowed(caller, current, deps);
   if (denied) return denied;
   const next: IncidentSyncConfig = { ...current, postMortem };
-  await deps.store.set(IncidentKeys.config, next);
+  await saveSiteConfig(deps.store, next);
   return { ok: true, value: templatesOf(next) };
+}
+
+/** The site default is edited from two tabs: compare-and-set, so one tab's save never reverts the other's. */
+async function saveSiteConfig(store: KeyValueStore, next: IncidentSyncConfig): Promise<void> {
+  await updateWithCas<IncidentSyncConfig & Versioned>(store, IncidentKeys.config, DEFAULT_INCIDENT_SYNC_CONFIG, () => next);
 }

@@ -12,6 +12,7 @@ import { preflightRuleResolver } from './preflight';
 import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } from './failed-deliveries';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
+import { getIncidentSettings, saveIncidentCategories, saveProjectIncidentSettings, setIncidentSyncEnabled } from './incident-settings';
 import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
 import { getIssueAlertLink, linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
@@ -96,5 +97,9 @@ export function resolverMap(w: ResolverWiring) {
     saveIncidentMappings: (c: ResolverCall) => saveIncidentMappings(c.payload, caller(c), w.mappings()),
     getPostMortemTemplates: () => getPostMortemTemplates(w.mappings()),
     savePostMortemTemplates: (c: ResolverCall) => savePostMortemTemplates(c.payload, caller(c), w.mappings()),
+    getIncidentSettings: (c: ResolverCall) => getIncidentSettings(c.payload, caller(c), w.mappings()),
+    saveProjectIncidentSettings: (c: ResolverCall) => saveProjectIncidentSettings(c.payload, caller(c), w.mappings()),
+    setIncidentSyncEnabled: (c: ResolverCall) => setIncidentSyncEnabled(c.payload, caller(c), w.mappings()),
+    saveIncidentCategories: (c: ResolverCall) => saveIncidentCategories(c.payload, caller(c), w.mappings()),
   };
 }
