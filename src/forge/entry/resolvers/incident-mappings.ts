@@ -116,23 +116,28 @@ export async function saveIncidentMappings(input: unknown, caller: CallerContext
   const current = await loadConfig(deps.store);
   const unknownSections = Object.keys(m.postMortem.sectionTargets).filter((key) => !current.postMortem.sections.some((s) => s.key === key));
   if (unknownSections.length > 0) return invalidInput(unknownSections.map((key) => ({ path: `mappings.postMortem.sectionTargets.${key}`, message: 'no post-mortem section has this key' })));
-  const postMortem: PostMortemConfig = {
-    ...current.postMortem,
-    enabled: m.postMortem.enabled,
-    projectKey: m.postMortem.projectKey,
-    issueTypeName: m.postMortem.issueTypeName,
-    requirePostMortemToClose: m.postMortem.requirePostMortemToClose,
-    sections: current.postMortem.sections.map((s) => {
-      const target = m.postMortem.sectionTargets[s.key];
-      if (target === undefined) return s;
-      return { ...s, target: target === null ? { kind: 'description' } : { kind: 'custom-field', fieldId: target } };
-    }),
-  };
-  const next: IncidentSyncConfig = { ...current, statuses: m.statuses, fields: m.fields, postMortem };
+  // A function of the stored config, so a compare-and-set retry applies this edit to a concurrent one's result.
+  const edit = (latest: IncidentSyncConfig): IncidentSyncConfig => ({
+    ...latest,
+    statuses: m.statuses,
+    fields: m.fields,
+    postMortem: {
+      ...latest.postMortem,
+      enabled: m.postMortem.enabled,
+      projectKey: m.postMortem.projectKey,
+      issueTypeName: m.postMortem.issueTypeName,
+      requirePostMortemToClose: m.postMortem.requirePostMortemToClose,
+      sections: latest.postMortem.sections.map((s) => {
+        const target = m.postMortem.sectionTargets[s.key];
+        if (target === undefined) return s;
+        return { ...s, target: target === null ? { kind: 'description' } : { kind: 'custom-field', fieldId: target } };
+      }),
+    },
+  });
   // Both the old and the new projects: moving the sync away from a project is a change to it too.
-  const denied = (await allowed(caller, current, deps)) ?? (await allowed(caller, next, deps));
+  const denied = (await allowed(caller, current, deps)) ?? (await allowed(caller, edit(current), deps));
   if (denied) return denied;
-  await saveSiteConfig(deps.store, next);
+  const next = await saveSiteConfig(deps.store, edit);
   // Pre-flight (issue 16): reported, not enforced, for mappings (see IncidentMappingsSaveResult).
   const port = deps.createMeta;
   if (!port) return { ok: true, value: mappingsOf(next) };
@@ -150,21 +155,23 @@ export async function savePostMortemTemplates(input: unknown, caller: CallerCont
   if (!parsed.success) return invalidZodInput(parsed.error);
   const current = await loadConfig(deps.store);
   const t = parsed.data.templates;
-  const postMortem: PostMortemConfig = {
-    ...current.postMortem,
+  const withTemplates = (latest: PostMortemConfig): PostMortemConfig => ({
+    ...latest,
     summary: t.summary,
-    sections: t.sections.map((s) => ({ ...s, target: current.postMortem.sections.find((c) => c.key === s.key)?.target ?? { kind: 'description' } })),
-  };
-  const problems = checkPostMortemConfig(postMortem);
+    sections: t.sections.map((s) => ({ ...s, target: latest.sections.find((c) => c.key === s.key)?.target ?? { kind: 'description' } })),
+  });
+  const problems = checkPostMortemConfig(withTemplates(current.postMortem));
   if (problems.length > 0) return invalidInput(problems.map((p) => ({ path: `templates.${p.section}`, message: p.message })), 'the templates have errors; nothing was saved');
   const denied = await allowed(caller, current, deps);
   if (denied) return denied;
-  const next: IncidentSyncConfig = { ...current, postMortem };
-  await saveSiteConfig(deps.store, next);
+  const next = await saveSiteConfig(deps.store, (latest) => ({ ...latest, postMortem: withTemplates(latest.postMortem) }));
   return { ok: true, value: templatesOf(next) };
 }
 
-/** The site default is edited from two tabs: compare-and-set, so one tab's save never reverts the other's. */
-async function saveSiteConfig(store: KeyValueStore, next: IncidentSyncConfig): Promise<void> {
-  await updateWithCas<IncidentSyncConfig & Versioned>(store, IncidentKeys.config, DEFAULT_INCIDENT_SYNC_CONFIG, () => next);
+/**
+ * The site default is edited from two tabs (Mappings, Post-mortem templates): compare-and-set, each save's
+ * edit applied to the config as stored, so one tab's save never reverts the other's.
+ */
+function saveSiteConfig(store: KeyValueStore, edit: (latest: IncidentSyncConfig) => IncidentSyncConfig): Promise<IncidentSyncConfig> {
+  return updateWithCas<IncidentSyncConfig & Versioned>(store, IncidentKeys.config, DEFAULT_INCIDENT_SYNC_CONFIG, edit);
 }
