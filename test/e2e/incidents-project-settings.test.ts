@@ -163,5 +163,11 @@ describe('incident settings per project, category mapping and the on/off switch'
     expect(again.value.inheritance.label).toBe('own');
     expect(again.value.projects).toEqual(['OPS', 'SEC']);
     expect(env.kvsValue<{ enabled: boolean }>(IncidentKeys.routing)?.enabled).toBe(true);
+
+    // Picker options come from Jira as the user; a bad project key is refused before Jira is asked.
+    const options = await asBob('listMappingPickerOptions', { projectKey: 'SEC' });
+    expect(options).toMatchObject({ ok: true, value: { statuses: [{ name: 'To Do', category: 'new' }, { name: 'In Progress' }, { name: 'Done', category: 'done' }], problems: [] } });
+    expect((options as { value: { projects: { key: string }[] } }).value.projects.map((p) => p.key)).toEqual(expect.arrayContaining(['OPS', 'PM', 'SEC']));
+    expect(await asBob('listMappingPickerOptions', { projectKey: 'sec' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
   });
 });

@@ -24,8 +24,11 @@ beforeAll(() => {
 describe('settings: incident settings per project, switch and categories', () => {
   test('an admin overrides one field for a project; the others keep inheriting the site default', async () => {
     const page = await ui.open('/static/settings-ui/?user=alice&tab=mappings');
-    await page.getByLabel('Project key to add').fill('sec');
-    await page.getByRole('button', { name: 'Add project settings' }).click();
+    // Projects come from Jira as the user; picking one opens its settings.
+    await page.getByLabel('Pick a project to add').click();
+    await page.getByRole('option', { name: 'Security (SEC)' }).click();
+    await page.getByLabel('Settings for').waitFor();
+    expect(await page.getByLabel('Settings for').inputValue()).toBe('SEC');
     const statuses = page.getByLabel('Own statuses for this project');
     await statuses.waitFor();
     expect(await statuses.isChecked()).toBe(false);
@@ -36,6 +39,14 @@ describe('settings: incident settings per project, switch and categories', () =>
     await statuses.check();
     await page.locator('[data-field="statuses"]').getByText('own value').waitFor();
     await page.getByLabel('Jira status for OPEN').fill('To Do');
+    // Status names are suggested from SEC's workflow (read from Jira as the user).
+    expect(await page.locator(`datalist#${await page.getByLabel('Jira status for OPEN').getAttribute('list')} option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['To Do', 'In Progress', 'Done']);
+    // A custom field picked by name fills in its id.
+    await page.getByLabel('Own custom fields for this project').check();
+    await page.getByRole('button', { name: 'Add custom field' }).click();
+    await page.getByLabel('Jira field by name of custom field 1').click();
+    await page.getByRole('option', { name: /Priority \(Impact\) \(customfield_11064/ }).click();
+    expect(await page.getByLabel('Jira field id of custom field 1').inputValue()).toBe('customfield_11064');
     await page.getByRole('button', { name: 'Save settings for SEC' }).click();
     await page.getByText('Settings for SEC saved.').first().waitFor();
     expect(await page.locator('[data-field="priority"]').getByText('inherits the site default').count()).toBe(1);
@@ -46,7 +57,8 @@ describe('settings: incident settings per project, switch and categories', () =>
 
     const stored = kvs(IncidentKeys.projectConfig('SEC')) as Record<string, unknown> & { statuses: { impactToJira: Record<string, string> } };
     expect(stored.statuses.impactToJira['OPEN']).toBe('To Do');
-    expect(Object.keys(stored).filter((k) => k !== 'rev')).toEqual(['statuses']);
+    expect(Object.keys(stored).filter((k) => k !== 'rev')).toEqual(['statuses', 'customFields']);
+    expect(stored['customFields']).toEqual([{ source: { kind: 'platform' }, fieldId: 'customfield_11064', shape: 'text' }]);
     // The site default is untouched.
     expect((kvs(IncidentKeys.config) as { statuses: { impactToJira: Record<string, string> } }).statuses.impactToJira['OPEN']).toBe('Incoming');
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createJiraRestPort, createJiraSitePermissionPort, createJiraUserPort } from '../adapters/jira-rest';
+import { createJiraMappingPickersPort } from '../adapters/jira-pickers-rest';
 import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
@@ -79,5 +80,6 @@ export const resolverWiring = {
     };
   },
   /** Incident mappings and post-mortem templates. */
+  mappingPickers: () => ({ pickers: createJiraMappingPickersPort(systemClock) }),
   mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), siteJira: createJiraSitePermissionPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

@@ -2,10 +2,11 @@ import Button from '@atlaskit/button/new';
 import { useId, useRef, useState, type ReactNode } from 'react';
 import { IMPACT_STATUSES, type ImpactStatus } from '../../../src/shared/impact/incident';
 import type { CustomFieldMapping, CustomFieldShape, CustomFieldSource, PriorityTarget } from '../../../src/forge/domain/incidents/field-mapping';
-import type { IncidentMappings, IncidentRoutingView, IncidentSettingsView, OverridableField } from '../../../src/forge/entry/resolvers/contract';
+import type { IncidentMappings, IncidentRoutingView, IncidentSettingsView, MappingPickerOptions, OverridableField } from '../../../src/forge/entry/resolvers/contract';
 import { Editable } from '../../shared/access';
 import { CategoryMapping } from './CategoryMapping';
 import { IncidentSyncSwitch } from './IncidentSyncSwitch';
+import { FieldPicker, ProjectPicker, StatusSuggestions } from './MappingPickers';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
 import { Loading, ActionMessages, ErrorMessage, Form, Lozenge, TableHead } from '../../shared/ui';
@@ -117,6 +118,12 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
   const [scope, setScope] = useState<string | null>(null);
   const [adding, setAdding] = useState('');
   const { value: site, error, setValue: setSite } = useResolverQuery(() => client.call('getIncidentSettings', {}), [client]);
+  // Picker options as the user: statuses of the project shown (the site default's incident project for the site).
+  const pickerProject = scope ?? site?.mappings.fields.projectKey ?? null;
+  const { value: options } = useResolverQuery<MappingPickerOptions | null>(
+    async () => (pickerProject === null ? { ok: true, value: null } : client.call('listMappingPickerOptions', { projectKey: pickerProject })),
+    [client, pickerProject],
+  );
   if (!site) return error ? <ErrorMessage error={error} title="Could not load the incident settings" /> : <Loading label="Loading the incident settings" />;
   const setRouting = (routing: IncidentRoutingView) => setSite((v) => (v ? { ...v, routing } : v));
   const projects = [...new Set([...site.projects, ...(scope ? [scope] : [])])].sort();
@@ -135,8 +142,8 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
       <div className="field-grid">
         <div className="field">
           <label htmlFor={`${uid}-scope`}>Settings for</label>
-          <select id={`${uid}-scope`} value={scope ?? ''} onChange={(e) => setScope(e.target.value === '' ? null : e.target.value)}>
-            <option value="">Site default (every project without settings of its own)</option>
+          <select id={`${uid}-scope`} style={{ maxWidth: '100%' }} value={scope ?? ''} onChange={(e) => setScope(e.target.value === '' ? null : e.target.value)}>
+            <option value="">Site default</option>
             {projects.map((p) => (
               <option key={p} value={p}>
                 Project {p}
@@ -149,8 +156,12 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
           <input id={`${uid}-add`} type="text" placeholder="e.g. SEC" value={adding} onChange={(e) => setAdding(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && (e.preventDefault(), addProject())} />
           <Button onClick={addProject}>Add project settings</Button>
         </div>
+        <div className="field">
+          <div className="field-help">Or pick one of the projects you can see in Jira:</div>
+          <ProjectPicker label="Pick a project to add" options={options} exclude={projects} onPick={(key) => setScope(key)} />
+        </div>
       </div>
-      <MappingsForm key={scope ?? ''} client={client} projectKey={scope} onProjects={(list) => setSite((v) => (v ? { ...v, projects: list } : v))} />
+      <MappingsForm key={scope ?? ''} client={client} projectKey={scope} options={options} onProjects={(list) => setSite((v) => (v ? { ...v, projects: list } : v))} />
     </>
   );
 }
@@ -192,7 +203,17 @@ function OwnField({
 const SITE_OWN: ReadonlySet<OverridableField> = new Set();
 
 /** Impact ⇄ Jira mappings: statuses both ways, priority, custom fields and where post-mortems go. */
-function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClient; projectKey: string | null; onProjects: (projects: readonly string[]) => void }) {
+function MappingsForm({
+  client,
+  projectKey,
+  options,
+  onProjects,
+}: {
+  client: ResolverClient;
+  projectKey: string | null;
+  options: MappingPickerOptions | null;
+  onProjects: (projects: readonly string[]) => void;
+}) {
   const uid = useId();
   const id = (name: string) => `${uid}-${name}`;
   const { value: draft, error, setValue: setDraft } = useResolverQuery(async () => {
@@ -267,6 +288,7 @@ function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClie
           </p>
         )}
 
+        <StatusSuggestions id={id('statuses')} options={options} />
         <h2>Incident issues</h2>
         <div className="field-grid">
           {projectKey === null && (
@@ -295,6 +317,7 @@ function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClie
                     id={id(`i2j-${s}`)}
                     type="text"
                     aria-label={`Jira status for ${s}`}
+                    list={id('statuses')}
                     value={m.statuses.impactToJira[s]}
                     onChange={(e) => edit((x) => ({ ...x, statuses: { ...x.statuses, impactToJira: { ...x.statuses.impactToJira, [s]: e.target.value } } }))}
                   />
@@ -315,6 +338,7 @@ function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClie
                   <input
                     type="text"
                     aria-label={`Jira status ${i + 1}`}
+                    list={id('statuses')}
                     value={name}
                     aria-invalid={problems.jiraToImpact[i] ? true : undefined}
                     aria-describedby={problems.jiraToImpact[i] ? id(`j2i-${i}-error`) : undefined}
@@ -365,7 +389,10 @@ function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClie
             </select>
           </Field>
           {priority.kind !== 'jira-priority' ? (
-            <TextField id={id('prio-field')} label="Priority field id" value={priority.fieldId} onChange={(v) => setPriority({ ...priority, fieldId: v })} />
+            <div>
+              <TextField id={id('prio-field')} label="Priority field id" value={priority.fieldId} onChange={(v) => setPriority({ ...priority, fieldId: v })} />
+              <FieldPicker label="Priority field by name" fieldId={priority.fieldId} options={options} onPick={(fieldId) => setPriority({ ...priority, fieldId })} />
+            </div>
           ) : (
             (['1', '2', '3', '4', '5'] as const).map((p) => (
               <TextField key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`} value={priority.names[p]} onChange={(v) => setPriority({ ...priority, names: { ...priority.names, [p]: v } })} />
@@ -426,6 +453,7 @@ function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClie
                     onChange={(e) => editField(i, (x) => ({ ...x, fieldId: e.target.value }))}
                   />
                   <RowError id={id(`cf-${i}-field-error`)} message={problems.customFields[i]?.fieldId} />
+                  <FieldPicker label={`Jira field by name of custom field ${i + 1}`} fieldId={f.fieldId} options={options} onPick={(fieldId) => editField(i, (x) => ({ ...x, fieldId }))} />
                 </td>
                 <td>
                   <select aria-label={`Field type of custom field ${i + 1}`} value={f.shape} onChange={(e) => editField(i, (x) => ({ ...x, shape: e.target.value as CustomFieldShape }))}>
@@ -464,16 +492,15 @@ function MappingsForm({ client, projectKey, onProjects }: { client: ResolverClie
         <h3>Post-mortem fields</h3>
         <p className="field-help">A custom field id per section; empty puts the section in the description.</p>
         <div className="field-grid">
-          {Object.entries(m.postMortem.sectionTargets).map(([key, target]) => (
-            <TextField
-              key={key}
-              id={id(`pm-${key}`)}
-              label={`Field for section ${key}`}
-              placeholder="description"
-              value={target ?? ''}
-              onChange={(v) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: v === '' ? null : v } } }))}
-            />
-          ))}
+          {Object.entries(m.postMortem.sectionTargets).map(([key, target]) => {
+            const setTarget = (v: string) => edit((x) => ({ ...x, postMortem: { ...x.postMortem, sectionTargets: { ...x.postMortem.sectionTargets, [key]: v === '' ? null : v } } }));
+            return (
+              <div key={key}>
+                <TextField id={id(`pm-${key}`)} label={`Field for section ${key}`} placeholder="description" value={target ?? ''} onChange={setTarget} />
+                <FieldPicker label={`Field by name for section ${key}`} fieldId={target ?? ''} options={options} onPick={setTarget} />
+              </div>
+            );
+          })}
         </div>
           </>,
           'Post-mortems',

@@ -3,6 +3,7 @@
  * (issue 15, item 7). Joined into ResolverDefinitions by contract.ts.
  */
 import type { CategoryRule, OverridableField } from '../../domain/incidents';
+import type { PickerField, PickerProject, PickerStatus } from '../../ports/jira-pickers';
 import type { IncidentMappings } from './contract-panel';
 import type { ResolverResult } from './contract';
 
@@ -30,7 +31,17 @@ export interface IncidentSettingsView {
   readonly access: { readonly site: boolean; readonly project: boolean | null };
 }
 
+/** What the Mappings tab's pickers offer (read as the user); `problems` says which part Jira refused. */
+export interface MappingPickerOptions {
+  readonly projects: readonly PickerProject[];
+  readonly statuses: readonly PickerStatus[];
+  readonly customFields: readonly PickerField[];
+  readonly problems: readonly string[];
+}
+
 export type IncidentSettingsResolverDefinitions = {
+  /** Picker options: projects (filtered by `query`), the statuses of `projectKey`, custom fields by name. */
+  listMappingPickerOptions: (input: { projectKey: string; query?: string }) => ResolverResult<MappingPickerOptions>;
   /** No projectKey: the site default. */
   getIncidentSettings: (input?: { projectKey?: string }) => ResolverResult<IncidentSettingsView>;
   /**

@@ -15,7 +15,7 @@ import type { DrillDownPage, DrillIssue } from '../../projects/metrics-store';
  */
 import type { ConnectionResolverDefinitions } from './contract-connection';
 import type { IncidentSettingsResolverDefinitions } from './contract-incident-settings';
-export type { CategoryRule, IncidentRoutingView, IncidentSettingsResolverDefinitions, IncidentSettingsScope, IncidentSettingsView, OverridableField } from './contract-incident-settings';
+export type { CategoryRule, IncidentRoutingView, IncidentSettingsResolverDefinitions, IncidentSettingsScope, IncidentSettingsView, MappingPickerOptions, OverridableField } from './contract-incident-settings';
 import type { ViewerAccess } from './admin-check';
 export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';

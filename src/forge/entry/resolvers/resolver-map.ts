@@ -13,6 +13,7 @@ import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } fr
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
 import { getIncidentSettings, saveIncidentCategories, saveProjectIncidentSettings, setIncidentSyncEnabled } from './incident-settings';
+import { listMappingPickerOptions, type MappingPickerDeps } from './jira-pickers-mappings';
 import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
 import { getIssueAlertLink, linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
@@ -43,6 +44,7 @@ export interface ResolverWiring {
   /** Link by hand: both features' stores and properties, Impact, the user's permission. */
   readonly issueLink: () => IssueLinkDeps;
   readonly mappings: () => MappingResolverDeps;
+  readonly mappingPickers: () => MappingPickerDeps;
 }
 
 /** What @forge/resolver hands each resolver: the UI's payload and the invocation context. */
@@ -101,5 +103,6 @@ export function resolverMap(w: ResolverWiring) {
     saveProjectIncidentSettings: (c: ResolverCall) => saveProjectIncidentSettings(c.payload, caller(c), w.mappings()),
     setIncidentSyncEnabled: (c: ResolverCall) => setIncidentSyncEnabled(c.payload, caller(c), w.mappings()),
     saveIncidentCategories: (c: ResolverCall) => saveIncidentCategories(c.payload, caller(c), w.mappings()),
+    listMappingPickerOptions: (c: ResolverCall) => listMappingPickerOptions(c.payload, w.mappingPickers()),
   };
 }
