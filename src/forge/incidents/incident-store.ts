@@ -19,8 +19,15 @@ import { updateWithCas } from './record-cas';
  * last known Impact values, so an event costs one read and one write of it.
  */
 export const IncidentKeys = {
-  /** IncidentSyncConfig (one for the site; the default is used when absent). */
+  /**
+   * IncidentSyncConfig of the site default (the default is used when absent). Before per-project settings
+   * this was the only config; it is read unchanged as the site default, so an old install keeps working.
+   */
   config: 'incident-config',
+  /** ProjectIncidentSettings: a project's own values; absent fields (or no value) inherit the site default. */
+  projectConfig: (projectKey: string) => `incident-project-config:${projectKey}`,
+  /** IncidentRouting: the on/off switch and the category → project mapping (absent: on, no categories). */
+  routing: 'incident-routing',
   record: (incidentId: string) => `incident:${incidentId}`,
   /** issue id → incident id, for the trigger and the workflow validator. */
   byIssue: (issueId: string) => `incident-issue:${issueId}`,

@@ -1,9 +1,10 @@
-import { decideIncidentLink, incidentProperty, type IncidentIssueProperty } from '../domain/incidents';
+import { OVERRIDABLE_FIELDS, decideIncidentLink, incidentProperty, projectOfIssueKey, routedProjects, type IncidentIssueProperty } from '../domain/incidents';
 import type { ExistingIssueLink, LinkRefusal } from '../domain/alerts';
 import type { ImpactIncident } from '../../shared/impact/incident';
 import { describeImpactFailure, type ImpactPort } from '../ports/impact';
 import type { KeyValueStore } from '../ports/key-value-store';
-import { IncidentKeys, loadConfig, loadRecord, updateRecord } from './incident-store';
+import { IncidentKeys, loadRecord, updateRecord } from './incident-store';
+import { loadProjectSettings, loadSiteSettings } from './incident-settings';
 import { CREATION_GRACE_MS } from '../constants';
 import type { Clock } from '../ports/clock';
 
@@ -30,16 +31,16 @@ export type LinkIncidentResult =
   | { readonly ok: false; readonly error: LinkRefusal | { readonly code: 'jira-error'; readonly message: string } };
 
 export async function linkIncident(issue: { readonly id: string; readonly key: string }, existing: ExistingIssueLink | null, incidentId: string, deps: LinkIncidentDeps): Promise<LinkIncidentResult> {
-  const config = await loadConfig(deps.store);
+  const incidentProjectKey = await incidentProjectFor(issue.key, deps.store);
   let incident: ImpactIncident | null = null;
   // Only an issue linked to nothing, in the incident project, is worth asking Impact about.
-  const early = decideIncidentLink({ issue, existing, incidentId, incident: { status: 'OPEN' }, link: null, incidentProjectKey: config.fields.projectKey });
+  const early = decideIncidentLink({ issue, existing, incidentId, incident: { status: 'OPEN' }, link: null, incidentProjectKey });
   if (!early.ok) return early;
   const read = await deps.impact.getIncident(incidentId);
   if (read.ok) incident = read.value;
   else if (read.failure.kind !== 'not-found') return { ok: false, error: { code: 'jira-error', message: `could not read incident ${incidentId}: ${describeImpactFailure(read.failure)}` } };
   const record = await loadRecord(deps.store, incidentId);
-  const decision = decideIncidentLink({ issue, existing, incidentId, incident, link: record.link, incidentProjectKey: config.fields.projectKey });
+  const decision = decideIncidentLink({ issue, existing, incidentId, incident, link: record.link, incidentProjectKey });
   if (!decision.ok || !incident) return decision.ok ? { ok: false, error: { code: 'not-found', message: `Impact has no incident ${incidentId}` } } : decision;
   await deps.setIncidentProperty(issue.id, incidentProperty(incidentId, incident.url));
   // The sync's creation marker, so an Impact event that finds no link now looks the issue up by its property (this
@@ -65,4 +66,16 @@ export async function linkIncident(issue: { readonly id: string; readonly key: s
   }
   await deps.store.set(IncidentKeys.byIssue(issue.id), incidentId);
   return { ok: true, incidentId, title: incident.title };
+}
+
+/**
+ * Incident issues live in the site default's project, in the projects the category mapping sends incidents
+ * to, and in projects with incident settings of their own (their status map is meant for their workflow): the
+ * issue's project when it is one of them, else the site default's (the refusal names it).
+ */
+async function incidentProjectFor(issueKey: string, store: KeyValueStore): Promise<string> {
+  const projectKey = projectOfIssueKey(issueKey);
+  const [{ site, routing }, own] = await Promise.all([loadSiteSettings(store), loadProjectSettings(store, projectKey)]);
+  const hasOwn = own !== undefined && OVERRIDABLE_FIELDS.some((f) => own[f] !== undefined);
+  return projectKey === site.fields.projectKey || hasOwn || routedProjects(routing).includes(projectKey) ? projectKey : site.fields.projectKey;
 }

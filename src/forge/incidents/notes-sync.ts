@@ -27,6 +27,7 @@ import { describeImpactFailure, type ImpactFailure, type ImpactNote, type Impact
 import { describeJiraFailure, type JiraResult } from '../ports/jira';
 import type { ImpactEventResult, IncidentDeps } from './apply-impact-event';
 import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
+import { incidentSyncEnabled } from './incident-settings';
 
 /** Whether a webhook body is a note event (the consumer's incident path hands those here). */
 export const isNoteEvent = (body: unknown): boolean => typeof (body as { event?: unknown } | null)?.event === 'string' && String((body as { event: string }).event).startsWith('incident.note_');
@@ -110,12 +111,15 @@ export interface JiraComment {
 export type JiraCommentResult =
   | { readonly kind: 'not-linked' }
   | { readonly kind: 'copied'; readonly incidentId: string; readonly summary: string }
+  /** The incident sync is off: the comment was not copied. */
+  | { readonly kind: 'sync-off'; readonly incidentId: string }
   | { readonly kind: 'failed'; readonly incidentId: string; readonly failure: ImpactFailure; readonly reason: string };
 
 /** A person's Jira comment created, edited or deleted → the same on its Impact note. */
 export async function applyJiraComment(comment: JiraComment, deps: IncidentDeps): Promise<JiraCommentResult> {
   const incidentId = await incidentIdForIssue(deps.store, comment.issueId);
   if (!incidentId) return { kind: 'not-linked' };
+  if (!(await incidentSyncEnabled(deps.store))) return { kind: 'sync-off', incidentId };
   const config = await loadConfig(deps.store);
   const record = await loadRecord(deps.store, incidentId);
   const id = comment.commentId;

@@ -4,7 +4,8 @@
  * the calling user for permission checks.
  */
 import { randomUUID } from 'node:crypto';
-import { createJiraRestPort, createJiraUserPort } from '../adapters/jira-rest';
+import { createJiraRestPort, createJiraSitePermissionPort, createJiraUserPort } from '../adapters/jira-rest';
+import { createJiraMappingPickersPort } from '../adapters/jira-mapping-pickers-rest';
 import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
@@ -90,5 +91,6 @@ export const resolverWiring = {
     };
   },
   /** Incident mappings and post-mortem templates. */
-  mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
+  mappingPickers: () => ({ pickers: createJiraMappingPickersPort(systemClock) }),
+  mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), siteJira: createJiraSitePermissionPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

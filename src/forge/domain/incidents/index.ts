@@ -13,6 +13,7 @@ export * from './loop-guard';
 export * from './notes';
 export * from './post-mortem';
 export * from './post-mortem-template';
+export * from './project-settings';
 export * from './resync';
 export * from './status-map';
 export * from './sync-values';

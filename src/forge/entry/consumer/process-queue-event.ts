@@ -162,6 +162,9 @@ async function jiraComment(job: JiraCommentJob, retry: { retryCount: number; ret
   switch (result.kind) {
     case 'not-linked':
       return { applied: 0, duplicates: 0 };
+    case 'sync-off':
+      deps.logger.info('jira comment not copied: incident sync is off', { incidentId: result.incidentId, commentId: job.comment.commentId });
+      return { applied: 0, duplicates: 0 };
     case 'copied':
       deps.logger.info('jira comment copied to Impact', { incidentId: result.incidentId, summary: result.summary });
       return { applied: 1, duplicates: 0 };
@@ -207,6 +210,9 @@ async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retry
     case 'not-linked':
     case 'synced':
       return { applied: result.kind === 'synced' ? 1 : 0, duplicates: 0 };
+    case 'sync-off':
+      deps.logger.info('jira change not pushed: incident sync is off', { id: job.id, incidentId: result.incidentId });
+      return { applied: 0, duplicates: 0 };
     case 'failed':
       return { applied: 0, duplicates: 0, failed: 1 };
     case 'retry':

@@ -18,6 +18,8 @@ import type { DrillDownPage, DrillIssue } from '../../projects/metrics-store';
 import type { ConnectionResolverDefinitions } from './contract-connection';
 import type { PeopleResolverDefinitions } from './contract-people';
 export type { AccountRef, DirectoryPage, DirectoryRun, IncidentResponseTimes, IncidentResponseView, MatchedPerson, PeopleResolverDefinitions, UnmatchedPerson } from './contract-people';
+import type { IncidentSettingsResolverDefinitions } from './contract-incident-settings';
+export type { CategoryRule, IncidentRoutingView, IncidentSettingsResolverDefinitions, IncidentSettingsScope, IncidentSettingsView, MappingPickerOptions, OverridableField } from './contract-incident-settings';
 import type { ViewerAccess } from './admin-check';
 export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
@@ -76,7 +78,7 @@ export type ResolverDefinitions = {
   listRecentDeliveries: (input: DeliveryLogQuery) => RecentDeliveries;
   /** Whether the caller may change what the page shows (both pages); writes still check for themselves. */
   getMyAccess: () => ViewerAccess;
-} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions & PeopleResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions & PeopleResolverDefinitions & IncidentSettingsResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)

@@ -13,6 +13,8 @@ import { getRuleTargetOptions, listJiraProjects, type RulePickerDeps } from './r
 import { listFailedDeliveries, retryFailedDelivery, type FailedDeliveryDeps } from './failed-deliveries';
 import { getIncidentMappings, getPostMortemTemplates, saveIncidentMappings, savePostMortemTemplates, type MappingResolverDeps } from './incident-mappings';
 import { getIssueIncident, type IncidentPanelDeps } from './incident-panel';
+import { getIncidentSettings, saveIncidentCategories, saveProjectIncidentSettings, setIncidentSyncEnabled } from './incident-settings';
+import { listMappingPickerOptions, type MappingPickerDeps } from './jira-pickers-mappings';
 import { getIssueIncidentResync, resyncIssueIncident, unlinkIssueIncident, type IncidentPanelActionDeps } from './incident-panel-actions';
 import { getIssueAlertLink, linkIssueAlertGroup, linkIssueIncident, searchAlertGroups, type IssueLinkDeps } from './issue-link';
 import { getIssueAlertGroup, issueKeyOf, resyncIssueAlertGroup, unlinkIssueAlertGroup, type IssuePanelActionDeps, type IssuePanelDeps } from './issue-panel';
@@ -54,6 +56,7 @@ export interface ResolverWiring {
   readonly issueLink: () => IssueLinkDeps;
   readonly mappings: () => MappingResolverDeps;
   readonly people: () => PeopleResolverDeps;
+  readonly mappingPickers: () => MappingPickerDeps;
 }
 
 /** What @forge/resolver hands each resolver: the UI's payload and the invocation context. */
@@ -117,5 +120,10 @@ export function resolverMap(w: ResolverWiring) {
     saveIncidentMappings: (c: ResolverCall) => saveIncidentMappings(c.payload, caller(c), w.mappings()),
     getPostMortemTemplates: () => getPostMortemTemplates(w.mappings()),
     savePostMortemTemplates: (c: ResolverCall) => savePostMortemTemplates(c.payload, caller(c), w.mappings()),
+    getIncidentSettings: (c: ResolverCall) => getIncidentSettings(c.payload, caller(c), w.mappings()),
+    saveProjectIncidentSettings: (c: ResolverCall) => saveProjectIncidentSettings(c.payload, caller(c), w.mappings()),
+    setIncidentSyncEnabled: (c: ResolverCall) => setIncidentSyncEnabled(c.payload, caller(c), w.mappings()),
+    saveIncidentCategories: (c: ResolverCall) => saveIncidentCategories(c.payload, caller(c), w.mappings()),
+    listMappingPickerOptions: (c: ResolverCall) => listMappingPickerOptions(c.payload, w.mappingPickers()),
   };
 }
