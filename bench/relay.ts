@@ -8,11 +8,15 @@
  * /v1/alertmanager with the real fixture body for the max-throughput figure; autocannon drives the warm-up and the
  * fixed 1,000 req/s phase (wrk has no fixed rate).
  *
+ * Besides acks/s it prints the relay's CPU per ack against the bare server's CPU per request (what a machine shared
+ * with other work moves least), and the disk's flush latency with the ceiling it sets on durable acks at 50
+ * connections (see fsyncLatencyMs).
+ *
  * Every request carries a unique `benchId` field so each one is a new durable outbox row (identical bodies
  * would be answered as duplicates, which writes nothing and would flatter the numbers).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -55,6 +59,8 @@ export interface RelayBenchResult {
   /** Driven by wrk: the relay's own capacity (the load generator needs a fraction of a core). */
   readonly maxThroughput: PhaseResult;
   readonly fixedRate: PhaseResult;
+  /** CPU time (user + system, every thread of the relay process) per ack in the wrk phase, forwarding included. */
+  readonly cpuUsPerAck: number;
   /** VmHWM of the relay's node process (the largest among the child's process tree). */
   readonly peakRssMb: number;
   /** Events the fake web trigger received (forwarding keeps up with accepting when this equals acks). */
@@ -146,6 +152,54 @@ function peakRssMb(rootPid: number): number {
   return Math.round((peakKb / 1024) * 10) / 10;
 }
 
+/** Kernel clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`; 100 on Linux). */
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/**
+ * CPU milliseconds (user + system) the process has used so far, summed over its threads (the outbox worker and
+ * libuv's pool included). On a machine shared with other work this is the figure that moves least: acks/s
+ * falls when other processes take the cores, CPU per ack much less.
+ */
+function cpuMs(pid: number): number {
+  let ticks = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The thread ended while we looked.
+    }
+  }
+  return (ticks * 1000) / CLK_TCK;
+}
+
+/**
+ * Median time of one 4 KiB write + fdatasync in the bench directory: the disk's flush latency, which every
+ * durable commit pays once (SQLite WAL with synchronous=FULL syncs the WAL at each commit). A request's ack
+ * waits for at least one whole flush that starts after it arrived, so with N connections each waiting for
+ * its answer (wrk) no durable server can ack more than N / flush-latency per second, however fast its code.
+ */
+function fsyncLatencyMs(dir: string, samples = 40): number {
+  const path = join(dir, 'fsync-probe');
+  const fd = openSync(path, 'w');
+  const page = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const started = process.hrtime.bigint();
+      writeSync(fd, page, 0, page.length, (i % 8) * page.length);
+      fdatasyncSync(fd);
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  return Math.round((times[Math.floor(times.length / 2)] ?? 0) * 100) / 100;
+}
+
 let nextSeq = 0;
 
 async function phase(name: string, url: string, body: (seq: number) => string, connections: number, rate: number | null, duration: number): Promise<PhaseResult> {
@@ -175,15 +229,22 @@ async function phase(name: string, url: string, body: (seq: number) => string, c
 }
 
 /** The bare Hono server under the same wrk load: the machine's HTTP ceiling for this body. */
-async function bareCeiling(dir: string): Promise<number> {
+interface Bare {
+  readonly acksPerSecond: number;
+  readonly cpuUsPerRequest: number;
+}
+
+async function bareCeiling(dir: string): Promise<Bare> {
   const bundle = join(dir, 'bare-hono-server.js');
   execFileSync('npx', ['esbuild', 'bench/bare-hono-server.ts', '--bundle', '--platform=node', '--target=node20', `--outfile=${bundle}`, '--log-level=warning'], { cwd: ROOT, stdio: 'inherit' });
   const bare = await startRelay({}, bundle, /bare listening on (http:\/\/\S+)/);
   try {
     await wrkPhase('bare-warmup', bare.baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 2, workDir: dir });
+    const cpuBefore = cpuMs(bare.child.pid ?? -1);
     const max = await wrkPhase('bare-max', bare.baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 10, workDir: dir });
-    console.log(`bare Hono server (parse JSON, answer 202), 50 connections, wrk: ${max.acksPerSecond}/s, p99 ${max.latencyP99Ms} ms`);
-    return max.acksPerSecond;
+    const cpuUsPerRequest = Math.round(((cpuMs(bare.child.pid ?? -1) - cpuBefore) * 1000) / Math.max(1, max.acks));
+    console.log(`bare Hono server (parse JSON, answer 202), 50 connections, wrk: ${max.acksPerSecond}/s, p99 ${max.latencyP99Ms} ms, ${cpuUsPerRequest} µs CPU per request`);
+    return { acksPerSecond: max.acksPerSecond, cpuUsPerRequest };
   } finally {
     await stop(bare.child);
   }
@@ -200,7 +261,7 @@ async function stop(child: ChildProcess): Promise<void> {
   await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
 }
 
-async function benchEngine(engine: 'sqlite' | 'postgres', db: string, bare: number, dir: string): Promise<RelayBenchResult> {
+async function benchEngine(engine: 'sqlite' | 'postgres', db: string, bare: Bare, dir: string): Promise<RelayBenchResult> {
   const trigger = await startFakeWebTrigger();
   const fixture = readFileSync(FIXTURE, 'utf8').trimEnd();
   const body = (seq: number) => fixture.slice(0, -1) + `,"benchId":${seq}}`;
@@ -217,20 +278,23 @@ async function benchEngine(engine: 'sqlite' | 'postgres', db: string, bare: numb
     child = relay.child;
     // Short warm-up so JIT and database caches are not part of the measurement.
     const warmup = await phase('warmup', relay.baseUrl, body, 10, null, 2);
+    const cpuBefore = cpuMs(child.pid ?? -1);
     const maxThroughput = await wrkPhase('max-throughput', relay.baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 10, workDir: dir });
+    const cpuUsPerAck = Math.round(((cpuMs(child.pid ?? -1) - cpuBefore) * 1000) / Math.max(1, maxThroughput.acks));
     const fixedRate = await phase('fixed-1000rps', relay.baseUrl, body, 20, 1000, 10);
     const peakRssMbValue = peakRssMb(child.pid ?? -1);
     // Let the forwarder drain what it can in a few seconds.
     const total = warmup.acks + maxThroughput.acks + fixedRate.acks;
     const deadline = Date.now() + 15_000;
     while (trigger.received() < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const ratio = Math.round((maxThroughput.acksPerSecond / bare) * 100) / 100;
+    const ratio = Math.round((maxThroughput.acksPerSecond / bare.acksPerSecond) * 100) / 100;
     const result: RelayBenchResult = {
       engine,
       outboxThread: process.env['RELAY_OUTBOX_THREAD'] ?? 'default',
       ratioToBare: ratio,
       maxThroughput,
       fixedRate,
+      cpuUsPerAck,
       peakRssMb: Math.max(peakRssMbValue, peakRssMb(child.pid ?? -1)),
       forwardedEvents: trigger.received(),
       targets: { ratio: ratio >= 0.5, p99At1000: fixedRate.latencyP99Ms < 20, rss: peakRssMbValue < 150 },
@@ -238,6 +302,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', db: string, bare: numb
     const mark = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
     console.log(`\n[${engine}] outbox thread: ${result.outboxThread}; the load generators' in-flight requests at the end of a phase are stored but not counted as acks`);
     console.log(`[${engine}] durable acks, 50 connections, wrk: ${maxThroughput.acksPerSecond}/s = ${ratio}x the bare server, p50 ${maxThroughput.latencyP50Ms} ms, p99 ${maxThroughput.latencyP99Ms} ms, ${maxThroughput.non2xx} non-2xx, ${maxThroughput.errors} socket errors (target >= 0.5x: ${engine === 'sqlite' ? mark(result.targets.ratio) : 'none for PostgreSQL'})`);
+    console.log(`[${engine}] relay CPU per ack at 50 connections: ${cpuUsPerAck} µs (forwarding included) = ${Math.round((cpuUsPerAck / Math.max(1, bare.cpuUsPerRequest)) * 10) / 10}x the bare server's ${bare.cpuUsPerRequest} µs per request`);
     console.log(`[${engine}] at a fixed ${fixedRate.targetRate} req/s: ${fixedRate.acksPerSecond}/s, p50 ${fixedRate.latencyP50Ms} ms, p99 ${fixedRate.latencyP99Ms} ms (target p99 < 20 ms: ${mark(result.targets.p99At1000)})`);
     console.log(`[${engine}] peak RSS: ${result.peakRssMb} MB (target < 150 MB: ${mark(result.targets.rss)})`);
     console.log(`[${engine}] forwarded to the web trigger: ${result.forwardedEvents} of ${total} acknowledged events within 15 s of the load ending`);
@@ -254,7 +319,13 @@ export async function benchRelay(): Promise<RelayBenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   let pg: TestPostgres | undefined;
   try {
+    const flushMs = fsyncLatencyMs(dir);
     const bare = await bareCeiling(dir);
+    const ceiling = Math.round(50 / (flushMs / 1000));
+    console.log(
+      `disk flush (4 KiB write + fdatasync, median of 40): ${flushMs} ms, so at most 50 / ${flushMs} ms = ${ceiling} durable acks/s ` +
+        `with 50 connections waiting for their answers = ${Math.round((ceiling / bare.acksPerSecond) * 100) / 100}x the bare server, whatever the relay's code`,
+    );
     const sqlite = await benchEngine('sqlite', join(dir, 'relay.sqlite'), bare, dir);
     pg = await startTestPostgres();
     const postgres = await benchEngine('postgres', await pg.createDatabase('bench'), bare, dir);

@@ -5,6 +5,7 @@
 import { benchRelay } from './relay';
 import { benchAlerts } from './alerts';
 import { benchProjects } from './projects';
+import { benchPeople } from './people';
 import { benchIncidents } from './incidents';
 import { benchUi } from './ui';
 
@@ -18,6 +19,7 @@ const benchmarks: Benchmark[] = [
   { name: 'relay', run: benchRelay },
   { name: 'alerts', run: benchAlerts },
   { name: 'projects', run: benchProjects },
+  { name: 'people', run: benchPeople },
   { name: 'incidents', run: benchIncidents },
   { name: 'ui', run: benchUi },
 ];

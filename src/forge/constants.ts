@@ -57,6 +57,8 @@ export const StorageKeys = {
   installRecord: 'install-record',
   /** Waiting Alertmanager notifications of one group, for coalescing (alerts/pending-slot.ts): `alert-pending:<concurrency key>:<inverted sequence>`. */
   alertPending: (concurrencyKey: string) => `alert-pending:${concurrencyKey}:`,
+  /** The newest "link by hand" of an issue to an alert problem and how it ended (alerts/link-problem.ts; a day). */
+  alertLink: (issueKey: string) => `alert-link:${issueKey}`,
   /** FAIL_IF_EXISTS creation guard for a problem; kept, so a later missing state means "look it up in Jira". */
   creating: (problemKey: string) => `creating:${problemKey}`,
   /** Transitions available from one status of a project's workflow: `transitions:<project>:<statusId|initial:<type>>`. */

@@ -13,10 +13,11 @@ import { handleIssueUpdated } from './entry/trigger/issue-updated';
 import { handleIssueDeleted } from './entry/trigger/issue-deleted';
 import { handleAppInstalled } from './entry/trigger/app-installed';
 import { handleScheduledSync } from './entry/scheduled/project-sync';
+import { handleScheduledPeople } from './entry/scheduled/people';
 import type { ResolverDefinitions } from './entry/resolvers/contract';
 import { resolverMap } from './entry/resolvers/resolver-map';
 import { validateClosure, type ValidatorResult } from './incidents/closure-validator';
-import { appInstalledDeps, closureValidatorDeps, consumerDeps, ingestDeps, issueDeletedDeps, issueUpdatedDeps, scheduledSyncDeps } from './wiring/functions';
+import { appInstalledDeps, closureValidatorDeps, consumerDeps, ingestDeps, issueDeletedDeps, issueUpdatedDeps, scheduledPeopleDeps, scheduledSyncDeps } from './wiring/functions';
 import { resolverWiring } from './wiring/resolvers';
 
 /** webtrigger `ingest` → function `ingest-fn`. */
@@ -57,6 +58,11 @@ export async function validateIncidentClosure(input: unknown): Promise<Validator
 /** scheduledTrigger `project-sync` → function `scheduled-sync-fn`. */
 export async function runScheduledSync(): Promise<void> {
   await handleScheduledSync(scheduledSyncDeps());
+}
+
+/** scheduledTrigger `people-directory` → function `scheduled-people-fn`: queues the directory run and the MTTA/MTTR recount. */
+export async function runScheduledPeople(): Promise<void> {
+  await handleScheduledPeople(scheduledPeopleDeps());
 }
 
 /** jira:projectSettingsPage `bridge-settings` and jira:issuePanel `bridge-issue-panel` → function `resolver-fn`. */

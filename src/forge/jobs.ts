@@ -55,13 +55,61 @@ export const incidentResyncJobSchema = z.object({
 });
 export type IncidentResyncJob = z.infer<typeof incidentResyncJobSchema>;
 
-/** A person's comment on an incident issue, to copy to Impact as a note (queued in the incident's lane). */
+/**
+ * A person's comment on an incident issue written (created or edited) or deleted, to copy to its Impact note
+ * (queued in the incident's lane). `action` and `updated` are optional: jobs queued before edits were copied.
+ */
 export const jiraCommentJobSchema = z.object({
   kind: z.literal('jira-comment'),
-  comment: z.object({ issueId: z.string().min(1), commentId: z.string().min(1), authorAccountId: z.string().min(1), text: z.string().max(20_000) }),
+  comment: z.object({
+    issueId: z.string().min(1),
+    commentId: z.string().min(1),
+    authorAccountId: z.string().min(1),
+    text: z.string().max(20_000),
+    action: z.enum(['written', 'deleted']).optional(),
+    updated: z.number().optional(),
+  }),
 });
 export type JiraCommentJob = z.infer<typeof jiraCommentJobSchema>;
 
-export const queueJobSchema = z.discriminatedUnion('kind', [relayEventsJobSchema, projectSyncJobSchema, jiraChangeJobSchema, incidentResyncJobSchema, jiraCommentJobSchema]);
+/** A user-directory run (people/run-directory.ts): daily from the people trigger, or an admin's "Run now". */
+export const userDirectoryJobSchema = z.object({ kind: z.literal('user-directory') });
+/** MTTA/MTTR of Impact incidents recomputed (people/incident-metrics.ts): hourly, or "Recompute now". */
+export const incidentMetricsJobSchema = z.object({ kind: z.literal('incident-metrics') });
+
+/**
+ * "Link by hand" of an issue to an open alert problem (issue panel): the record is written in the problem's
+ * relay lane (the concurrency key of its Alertmanager group), so it never races that group's notifications.
+ */
+export const alertLinkJobSchema = z.object({
+  kind: z.literal('alert-link'),
+  problemKey: z.string().regex(/^am:(fp|grp):[0-9a-f]{32}$/),
+  /** The issue as the app read it when the link was asked for. */
+  issue: z.object({ id: z.string().min(1), key: z.string().min(1), status: z.object({ id: z.string(), name: z.string(), category: z.enum(['new', 'indeterminate', 'done', 'unknown']) }) }),
+  /** Matches the request the panel polls for (alert-link:<issueId>). */
+  requestId: z.string().regex(/^[0-9A-Za-z_-]{8,64}$/),
+});
+export type AlertLinkJob = z.infer<typeof alertLinkJobSchema>;
+
+/** A follow-up issue's status changed in Jira: bring its Impact follow-up's status along (the incident's lane). */
+export const followUpStatusJobSchema = z.object({
+  kind: z.literal('follow-up-status'),
+  incidentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  followUpId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  issueId: z.string().min(1),
+});
+export type FollowUpStatusJob = z.infer<typeof followUpStatusJobSchema>;
+
+export const queueJobSchema = z.discriminatedUnion('kind', [
+  relayEventsJobSchema,
+  projectSyncJobSchema,
+  jiraChangeJobSchema,
+  incidentResyncJobSchema,
+  jiraCommentJobSchema,
+  alertLinkJobSchema,
+  userDirectoryJobSchema,
+  incidentMetricsJobSchema,
+  followUpStatusJobSchema,
+]);
 export type QueueJob = z.infer<typeof queueJobSchema>;
 export type RelayEventsJob = z.infer<typeof relayEventsJobSchema>;

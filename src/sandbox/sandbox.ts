@@ -15,7 +15,7 @@ import { connectWorkflowValidators } from './workflow-validators';
 import { createImpactSimulator, serveImpactSimulator, DEFAULT_IMPACT_SIM_PORT, type ImpactSimulator } from './impact-sim';
 import { persistImpactSimulator } from './impact-sim/persistence';
 import { persistJiraSimulator } from './jira-sim/persistence';
-import { IMPACT_EVENTS, IMPACT_NOTE_EVENTS } from '../shared/impact';
+import { ALL_IMPACT_EVENTS } from '../shared/impact';
 
 /** The app's API token in the Impact simulator when IMPACT_API_TOKEN is unset. */
 export const DEFAULT_IMPACT_API_TOKEN = 'dev-impact-api-token';
@@ -185,8 +185,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       // Impact names commanders by email: it knows the people of the simulated Jira site.
       users: Object.values(SANDBOX_USERS).map((u) => ({ email: u.emailAddress, name: u.displayName })),
       ...controlToken,
-      // The app's subscription: incident and note events (notes become Jira comments).
-      webhookEvents: [...IMPACT_EVENTS, ...IMPACT_NOTE_EVENTS],
+      // The app's subscription: every event of the contract (notes become comments, follow-ups issues).
+      webhookEvents: [...ALL_IMPACT_EVENTS],
       ...(impactPort !== 0 ? { baseUrl: `http://${options.host}:${impactPort}` } : {}),
     });
     // Webhooks wait until the relay is up (below); restored ones that were still pending are sent then.

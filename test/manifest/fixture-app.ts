@@ -37,6 +37,7 @@ export async function onIssueDeleted(event: { issue: { id: string } }) {
 }
 const runScheduledSync = async () => undefined;
 export { runScheduledSync };
+export const runScheduledPeople = async () => undefined;
 export const resolver = { getDefinitions: () => [] };
 export const validateIncidentClosure = async () => ({ result: true });
 export const onAppInstalled = async () => undefined;

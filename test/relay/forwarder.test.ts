@@ -255,6 +255,27 @@ describe('forwarder', () => {
     expect(trigger.requests).toHaveLength(1);
   });
 
+  it('after a wake it gathers what else is accepted meanwhile into the same batch (one POST, not one per commit)', async () => {
+    const f = forwarder({ gatherMs: 1000 });
+    f.start();
+    // Five commits in a row: the first wakes the forwarder, the rest arrive during its gather wait.
+    const ids = await acceptMany(5);
+    await waitFor(async () => (await temp.outbox.stats()).pending === 0);
+    await f.stop();
+    expect(trigger.requests).toHaveLength(1);
+    expect(batchOf(trigger.requests[0]?.body ?? '').events.map((e) => e.id)).toEqual(ids);
+  });
+
+  it('stop() ends a gather wait at once', async () => {
+    const f = forwarder({ gatherMs: 3_600_000 });
+    f.start();
+    await acceptMany(1);
+    await new Promise((r) => setTimeout(r, 20));
+    await f.stop();
+    expect(trigger.requests).toHaveLength(0);
+    expect((await temp.outbox.stats()).pending).toBe(1);
+  });
+
   it('stop() waits for the batch in flight and applies its ack', async () => {
     await acceptMany(2);
     let release: () => void = () => undefined;

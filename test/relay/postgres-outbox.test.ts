@@ -76,6 +76,24 @@ describe('PostgreSQL outbox (real server)', () => {
     expect(await a.pruneDedup(T0 + 30_000)).toBe(1);
   });
 
+  it('one group commit of distinct keys (one statement): new keys stored in accept order, live keys answered with their holder, expired keys stored again', async () => {
+    const o = await instance('a');
+    const live = await o.accept(event('live', T0));
+    const expired = await o.accept(event('expired', T0 - 20_000));
+    // Accepted together, these share one transaction (the group commit takes what one tick queued).
+    const batch = await Promise.all([event('n1', T0 + 1), event('live', T0 + 1), event('n2', T0 + 1), event('expired', T0 + 1), event('n3', T0 + 1)].map((e) => o.accept(e)));
+    expect(batch.map((r) => r.duplicate)).toEqual([false, true, false, false, false]);
+    expect(batch[1]?.id).toBe(live.id);
+    expect(batch[3]?.id).not.toBe(expired.id);
+    const pending = await o.pending(10);
+    expect(pending.map((e) => e.groupKey)).toEqual(['g-live', 'g-expired', 'g-n1', 'g-n2', 'g-expired', 'g-n3']);
+    expect(pending.map((e) => e.id).slice(2)).toEqual([batch[0]?.id, batch[2]?.id, batch[3]?.id, batch[4]?.id]);
+    expect(pending.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(JSON.parse(pending[3]?.bodyJson ?? '')).toEqual({ key: 'n2' });
+    // The claimed dedup row now names the new event: a repeat inside its window answers with it.
+    expect(await o.accept(event('expired', T0 + 2))).toEqual({ id: batch[3]?.id, duplicate: true });
+  });
+
   it('claims disjoint events per instance (SKIP LOCKED + lease); a dead instance\'s events go to the others when its lease ends', async () => {
     const [a, b] = await Promise.all([instance('a', 5_000), instance('b', 5_000)]);
     for (let i = 0; i < 10; i++) await a.accept(event(`k${i}`));

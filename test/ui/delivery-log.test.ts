@@ -68,15 +68,58 @@ test('recent events page by 20, newest first, and the outcome filter narrows the
   const recent = page.getByRole('table', { name: 'Recent events' });
   await recent.getByText('alertname=Paging24').waitFor();
   expect(await recent.locator('tbody tr').count()).toBe(20);
-  // 25 seeded + the events of the first test, newest first: page 2 holds the rest.
-  await page.getByRole('navigation').getByRole('button', { name: /^(page )?2$/i }).click();
+  // 25 seeded + the events of the first test, newest first: the next page (the backend's cursor) holds the rest,
+  // and the previous one comes back the same.
+  const pages = page.getByRole('navigation', { name: 'Delivery log pages' });
+  expect(await pages.getByRole('button', { name: 'Newer events' }).isDisabled()).toBe(true);
+  await pages.getByRole('button', { name: 'Older events' }).click();
   await recent.getByText('alertname=Paging0', { exact: true }).waitFor();
   expect(await recent.getByText('alertname=Paging24').count()).toBe(0);
+  await pages.getByText('Page 2').waitFor();
+  expect(await pages.getByRole('button', { name: 'Older events' }).isDisabled()).toBe(true);
+  await pages.getByRole('button', { name: 'Newer events' }).click();
+  await recent.getByText('alertname=Paging24').waitFor();
+  expect(await recent.locator('tbody tr').count()).toBe(20);
+  await pages.getByRole('button', { name: 'Older events' }).click();
+  await recent.getByText('alertname=Paging0', { exact: true }).waitFor();
 
   await page.getByLabel('Outcome').selectOption('skipped');
   await recent.getByText('alertname=Paging20').waitFor();
   const rows = await recent.locator('tbody tr').allInnerTexts();
   expect(rows).toHaveLength(5);
   expect(rows.every((r) => /skipped because nothing changed/.test(r) && !/applied/.test(r))).toBe(true);
+  await page.close();
+});
+
+test('filters by group (from a row), issue key and source use the backend’s filters; issue keys are links; times show the exact time on hover', async () => {
+  const page = await ui.open('/static/settings-ui/?user=alice&tab=deliveries');
+  const recent = page.getByRole('table', { name: 'Recent events' });
+  await recent.getByText('alertname=Paging24').waitFor();
+  // The group of the first test's real event: one line (the retried delivery rewrote its own line).
+  await recent.getByRole('button', { name: 'alertname=HighErrorRate · cluster=prod-eu' }).click();
+  await page.getByTestId('group-filter').getByText('alertname=HighErrorRate · cluster=prod-eu').waitFor();
+  await recent.getByText('alertname=Paging24').waitFor({ state: 'detached' });
+  const rows = await recent.locator('tbody tr').allInnerTexts();
+  expect(rows).toHaveLength(1);
+  const link = recent.getByRole('link', { name: /^OPS-\d+$/ });
+  const issueKey = (await link.textContent()) ?? '';
+  expect(issueKey).toMatch(/^OPS-\d+$/);
+  await page.getByRole('button', { name: 'Show every group' }).click();
+  await recent.getByText('alertname=Paging24').waitFor();
+
+  await page.getByLabel('Issue key').fill(issueKey.toLowerCase());
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await recent.getByText('alertname=Paging24').waitFor({ state: 'detached' });
+  expect(await recent.locator('tbody tr').count()).toBe(1);
+  await recent.getByRole('link', { name: issueKey }).waitFor();
+  // Exact time on hover.
+  await recent.locator('time').first().hover();
+  await page.getByRole('tooltip').getByText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/).waitFor();
+
+  await page.getByLabel('Source').selectOption('impact');
+  await page.getByText('No events match these filters').waitFor();
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await recent.getByText('alertname=Paging24').waitFor();
+  expect(await seriousAxeViolations(page)).toEqual([]);
   await page.close();
 });

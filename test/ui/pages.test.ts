@@ -89,7 +89,10 @@ test('the rules editor works with the keyboard alone', async () => {
   await page.keyboard.type('Disk alerts');
   for (let i = 0; i < 4; i++) await page.keyboard.press('Tab'); // id, project, issue type, matchers
   await page.keyboard.type('alertname="DiskFilling"');
-  for (let i = 0; i < 5; i++) await page.keyboard.press('Tab'); // grouping, active, summary, description, save
+  // grouping, active, summary, description; priority label, default priority, "Add priority row"; Jira labels,
+  // copy labels, components; "Add custom field"; resolve and re-fire policies, link type; order, the storm
+  // guard's two numbers; save.
+  for (let i = 0; i < 18; i++) await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Save rule');
   await page.keyboard.press('Enter');
   await page.locator('tr[data-rule-id="disk-alerts"]').waitFor();

@@ -1,10 +1,11 @@
 /**
  * The settings page's Projects & metrics tab in a real browser against the sandbox: an admin tracks OPS
  * and syncs it through the real queue and consumer, the metrics charts render from the synced issues, a
- * non-admin cannot track, unmatched Impact people are listed, and the tab has no serious axe findings.
+ * non-admin cannot track, the user directory lists unmatched Impact people, and the tab has no serious axe findings.
  */
 import type { Page } from 'playwright-core';
 import { mulberry32, seedBulkIssues, SANDBOX_USERS } from '../../src/sandbox/jira-sim';
+import { settleWithImpact } from '../support/sandbox-harness';
 import { browserSuite, seriousAxeViolations } from './support';
 
 jest.setTimeout(60_000);
@@ -15,13 +16,15 @@ const ALICE = SANDBOX_USERS.alice.accountId;
 const ui = browserSuite();
 let seeded = 0;
 
-beforeAll(() => {
+beforeAll(async () => {
   const jira = ui.sandbox.jira;
   if (!jira) throw new Error('the sandbox runs without its Jira simulator');
   // Resolved and open OPS issues over the last ten weeks, so the throughput chart has bars.
   seeded = seedBulkIssues(jira.state, { projectKey: 'OPS', count: 40, startMs: Date.now() - 70 * DAY, spanMs: 60 * DAY, random: mulberry32(11), authorId: SANDBOX_USERS.dave.accountId, assigneeIds: [ALICE] }).length;
-  // An Impact commander the app has seen whom no Jira account matches.
-  ui.sandbox.forge.kvs.set({ kind: 'kv' }, 'incident-unmatched-users', [{ email: 'zed@example.com', name: 'Zed Nobody', reason: 'unmatched', candidates: [], checkedAt: 1 }]);
+  // An Impact person whom no Jira account matches, in the user directory's first run.
+  ui.impact.admin.addUser({ email: 'zed@example.com', name: 'Zed Nobody' });
+  await ui.sandbox.forge.runScheduledTrigger('people-directory');
+  await settleWithImpact(ui.sandbox);
 });
 
 async function open(user: string): Promise<Page> {
@@ -68,7 +71,7 @@ test('an admin tracks OPS, syncs it now, and sees it complete with its charts', 
   expect(weeks).toHaveLength(12);
   expect(weeks.every((w) => /^[A-Z][a-z]{2} \d{1,2}: \d+ issues$/.test(w))).toBe(true);
   expect(await metrics.getByTestId('cycle-p50-OPS').textContent()).toMatch(/^\d+(\.\d)? (d|h)$/);
-  await page.getByRole('table', { name: 'Unmatched users' }).getByText('zed@example.com').waitFor();
+  await page.getByRole('table', { name: 'Unmatched people' }).getByRole('cell', { name: 'zed@example.com' }).waitFor();
 
   expect(await seriousAxeViolations(page)).toEqual([]);
   await ui.screenshot(page, 'settings-projects.png', { fullPage: true });

@@ -8,9 +8,13 @@ import {
   ImpactApiPaths,
   apiErrorSchema,
   getIncidentResponseSchema,
+  followUpResponseSchema,
+  noteResponseSchema,
   postNoteResponseSchema,
   updateIncidentResponseSchema,
   type PostNoteRequest,
+  type UpdateFollowUpRequest,
+  type UpdateNoteRequest,
   type UpdateIncidentRequest,
 } from '../../shared/impact';
 import { SecretKeys } from '../constants';
@@ -55,12 +59,14 @@ export async function resolveImpactConnection(deps: Pick<ImpactApiDeps, 'secrets
   return c.source === 'none' ? null : { baseUrl: c.baseUrl, token: c.token };
 }
 
+const noteOf = (note: { id: string; message: string; version: number }) => ({ id: note.id, message: note.message, version: note.version });
+
 const forgeFetch = (url: string, init: RequestInit): Promise<Response> => fetch(url, init as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;
 
 export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
   const send = deps.fetch ?? forgeFetch;
 
-  async function call<T>(method: 'GET' | 'PATCH' | 'POST', path: string, body: unknown, schema: z.ZodType<T>, ifVersion?: number): Promise<ImpactResult<T>> {
+  async function call<T>(method: 'GET' | 'PATCH' | 'POST' | 'DELETE', path: string, body: unknown, schema: z.ZodType<T>, ifVersion?: number): Promise<ImpactResult<T>> {
     const connection = await resolveImpactConnection(deps);
     if (!connection) return { ok: false, failure: { kind: 'not-configured', message: `set secret ${SecretKeys.impactApi} or IMPACT_API_URL/IMPACT_API_TOKEN` } };
     let response: Response;
@@ -81,6 +87,10 @@ export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
     }
     const text = await response.text().catch(() => '');
     if (response.status < 200 || response.status > 299) return { ok: false, failure: failureOf(response, text, deps.clock.now()) };
+    if (response.status === 204) {
+      const parsed = schema.safeParse(undefined);
+      if (parsed.success) return { ok: true, value: parsed.data };
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -103,7 +113,22 @@ export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
     },
     async postNote(incidentId, request: PostNoteRequest) {
       const result = await call('POST', ImpactApiPaths.notes(incidentId), request, postNoteResponseSchema);
-      return result.ok ? { ok: true, value: { id: result.value.note.id, message: result.value.note.message } } : result;
+      return result.ok ? { ok: true, value: noteOf(result.value.note) } : result;
+    },
+    async updateNote(incidentId, noteId, request: UpdateNoteRequest, options = {}) {
+      const result = await call('PATCH', ImpactApiPaths.note(incidentId, noteId), request, noteResponseSchema, options.ifVersion);
+      return result.ok ? { ok: true, value: noteOf(result.value.note) } : result;
+    },
+    async getFollowUp(incidentId, followUpId) {
+      const result = await call('GET', ImpactApiPaths.followUp(incidentId, followUpId), undefined, followUpResponseSchema);
+      return result.ok ? { ok: true, value: result.value.follow_up } : result;
+    },
+    async updateFollowUp(incidentId, followUpId, request: UpdateFollowUpRequest, options = {}) {
+      const result = await call('PATCH', ImpactApiPaths.followUp(incidentId, followUpId), request, followUpResponseSchema, options.ifVersion);
+      return result.ok ? { ok: true, value: result.value.follow_up } : result;
+    },
+    async deleteNote(incidentId, noteId, origin) {
+      return call('DELETE', `${ImpactApiPaths.note(incidentId, noteId)}?origin=${encodeURIComponent(origin)}`, undefined, z.undefined());
     },
   };
 }

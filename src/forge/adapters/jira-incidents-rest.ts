@@ -48,6 +48,14 @@ export function createJiraIncidentPort(clock: Clock): JiraIncidentPort {
     addComment: (issue, body) =>
       call(() => app().requestJira(route`/rest/api/3/issue/${issue}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ body }) }), commentCreatedSchema, clock),
 
+    async editComment(issue, commentId, body) {
+      return voided(await call(() => app().requestJira(route`/rest/api/3/issue/${issue}/comment/${commentId}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ body }) }), empty, clock));
+    },
+
+    async deleteComment(issue, commentId) {
+      return voided(await call(() => app().requestJira(route`/rest/api/3/issue/${issue}/comment/${commentId}`, { method: 'DELETE', headers: JSON_HEADERS }), empty, clock));
+    },
+
     async findIssues(jql) {
       const body = { jql, fields: ['summary'], maxResults: 10 };
       const result = await call(() => app().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), foundSchema, clock);

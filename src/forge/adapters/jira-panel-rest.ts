@@ -1,5 +1,5 @@
 import api, { route } from '@forge/api';
-import { PROBLEM_PROPERTY_KEY } from '../domain/alerts';
+import { PROBLEM_PROPERTY_KEY, type ProblemProperty } from '../domain/alerts';
 import type { VisibleIssue } from '../ports/visible-issue';
 
 /** The issue's key, id and status as the calling user sees it (404: no such issue, or no permission). */
@@ -25,4 +25,10 @@ export async function readProblemPropertyAsUser(issueKey: string): Promise<unkno
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`Jira answered ${response.status} reading the issue's problem property`);
   return ((await response.json()) as { value?: unknown }).value ?? null;
+}
+
+/** Writes the problem property as the app, as the app's own create does (link by hand). */
+export async function setProblemPropertyAsApp(issueKey: string, value: ProblemProperty): Promise<void> {
+  const response = await api.asApp().requestJira(route`/rest/api/3/issue/${issueKey}/properties/${PROBLEM_PROPERTY_KEY}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+  if (!response.ok) throw new Error(`Jira answered ${response.status} writing the problem property of ${issueKey}`);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PROBLEM_PROPERTY_KEY } from '../domain/alerts';
 import type { AdfDoc, CreateCommand } from '../domain/alerts';
 import type { Clock } from '../ports/clock';
-import type { AvailableTransition, CreatedIssue, IssueLinkRequest, IssueStatus, JiraPort, JiraResult, JiraUserPort } from '../ports/jira';
+import type { AvailableTransition, CreatedIssue, IssueLinkRequest, IssueStatus, JiraPort, JiraResult, JiraSitePermissionPort, JiraUserPort } from '../ports/jira';
 import { callJira, statusSchema, type JiraHttpResponse } from './jira-response';
 
 /**
@@ -83,6 +83,16 @@ export function createJiraRestPort(clock: Clock): JiraPort {
       const body = { jql: `issue.property[${PROBLEM_PROPERTY_KEY}].problemKey IS NOT EMPTY`, fields: ['status'], maxResults: 1 };
       const result = await call(() => app().requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), searchSchema, clock);
       return result.ok ? { ok: true, value: result.value.issues.length > 0 } : result;
+    },
+  };
+}
+
+/** GET /rest/api/3/mypermissions without a project: global permissions (ADMINISTER is "Administer Jira"). */
+export function createJiraSitePermissionPort(clock: Clock): JiraSitePermissionPort {
+  return {
+    async canAdministerJira(): Promise<JiraResult<boolean>> {
+      const result = await call(() => api.asUser().requestJira(route`/rest/api/3/mypermissions?permissions=ADMINISTER`, { method: 'GET', headers: JSON_HEADERS }), permissionsSchema, clock);
+      return result.ok ? { ok: true, value: result.value.permissions['ADMINISTER']?.havePermission === true } : result;
     },
   };
 }

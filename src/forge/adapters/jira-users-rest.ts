@@ -6,11 +6,20 @@ import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
 import type { JiraRequester } from './jira-projects-rest';
 import type { JiraUserSearchPort } from '../ports/jira-projects';
+import type { JiraUserDirectoryPort } from '../ports/people';
 
 /** GET /rest/api/3/user/search as the app (scope read:jira-user), written literally for the manifest check. */
 const userSchema = z
   .object({ accountId: z.string(), displayName: z.string().default(''), emailAddress: z.string().nullable().optional(), active: z.boolean().optional(), accountType: z.string().optional() })
   .loose();
+
+const toJiraUser = (u: z.infer<typeof userSchema>): JiraUser => ({
+  accountId: u.accountId,
+  displayName: u.displayName,
+  emailAddress: u.emailAddress ?? null,
+  ...(u.active === undefined ? {} : { active: u.active }),
+  ...(u.accountType === undefined ? {} : { accountType: u.accountType }),
+});
 
 export function createJiraUserSearchPort(clock: Clock, asApp: () => JiraRequester = () => api.asApp()): JiraUserSearchPort {
   return {
@@ -24,16 +33,25 @@ export function createJiraUserSearchPort(clock: Clock, asApp: () => JiraRequeste
       if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
       const parsed = await parseSuccess(response, z.array(userSchema));
       if (!parsed.ok) return parsed;
-      return {
-        ok: true,
-        value: parsed.value.map((u) => ({
-          accountId: u.accountId,
-          displayName: u.displayName,
-          emailAddress: u.emailAddress ?? null,
-          ...(u.active === undefined ? {} : { active: u.active }),
-          ...(u.accountType === undefined ? {} : { accountType: u.accountType }),
-        })),
-      };
+      return { ok: true, value: parsed.value.map(toJiraUser) };
+    },
+  };
+}
+
+/** GET /rest/api/3/users/search as the app (scope read:jira-user): every user, one page at a time. */
+export function createJiraUserDirectoryPort(clock: Clock, asApp: () => JiraRequester = () => api.asApp()): JiraUserDirectoryPort {
+  return {
+    async usersPage(startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>> {
+      let response;
+      try {
+        response = await asApp().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, { method: 'GET', headers: { Accept: 'application/json' } });
+      } catch (error) {
+        return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
+      }
+      if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
+      const parsed = await parseSuccess(response, z.array(userSchema));
+      if (!parsed.ok) return parsed;
+      return { ok: true, value: parsed.value.map(toJiraUser) };
     },
   };
 }

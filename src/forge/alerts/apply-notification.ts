@@ -16,7 +16,15 @@ import {
   type Problem,
   type ProblemState,
   type SkippedAlert,
+  decideRolled,
+  stormIssueBody,
+  stormProblemKey,
+  stormResolveCommands,
+  stormWindowOf,
+  type StormWindowRef,
 } from '../domain/alerts';
+import { admitToWindow, markRolledInWindow } from './storm-store';
+import { RecordConflictError } from '../incidents/record-cas';
 import { CREATION_GRACE_MS, StorageKeys } from '../constants';
 import type { Clock } from '../ports/clock';
 import type { IssueStatus, JiraFailure, JiraPort } from '../ports/jira';
@@ -24,7 +32,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
-import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemRecord } from './problem-store';
+import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemOrigin, type ProblemRecord } from './problem-store';
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
 import { readInstallRecord, stateWasLost, type InstallRecord } from './install-record';
@@ -161,7 +169,25 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   }
 
   let known: ProblemState | null = w.record ? withMirror(w.record.state, w.mirror) : null;
+  if (known?.storm && known.issue) {
+    // Rolled into a storm issue: its changes go there (storm guard, domain/alerts/storm.ts).
+    const rolled = await applyRolled(planned, w, known, known.storm, event, deps);
+    if (rolled !== 'escape') return rolled;
+    known = withoutStorm(known);
+  }
   let decision = decide({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt, sequence: event.sequence });
+
+  if (rule.stormGuard && decision.commands.some((c) => c.kind === 'create')) {
+    // A new issue: count it in the rule's window first; past maxNewIssues it rolls into the storm issue.
+    const ref = stormWindowOf(rule.id, rule.stormGuard, event.receivedAt);
+    const admission = await admitToWindow(deps.store, ref, problem.key, rule.stormGuard).catch((e: unknown) => {
+      if (e instanceof RecordConflictError) return 'busy' as const;
+      throw e;
+    });
+    if (admission === 'busy') return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
+    if (admission === 'window-full') return { ok: false, failure: { kind: 'invalid', message: `storm guard: the window of rule ${rule.id} holds as many problems as it can record; this one is not applied` } };
+    if (admission === 'rolled') return rollIn(planned, w, known ? { ...known, issue: null } : null, ref, event, deps);
+  }
 
   // No issue yet (no state, or only alerts seen resolved): creating takes the marker first.
   if (!known?.issue && decision.commands.some((c) => c.kind === 'create')) {
@@ -200,7 +226,7 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     run = await execute(decision, w, rule.target.issueType, deps);
   }
   if (!run.ok) {
-    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem);
+    if (run.doneCount > 0) await savePartial(decision, run, w, event.id, deps, problem, originOf(planned, event.groupKey));
     else if (w.record && w.record !== loaded.record) await saveProblem(deps.store, w.record);
     return { ok: false, failure: run.failure };
   }
@@ -209,11 +235,114 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
   if (settled) {
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled) });
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
   return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Storm guard
+
+/** The storm issue of a rule and window: read its record, else create it under the same creation guard as a problem. */
+async function ensureStormIssue(planned: PlannedProblem, ref: StormWindowRef, event: RelayEvent, deps: AlertsDeps): Promise<{ ok: true; key: string; id: string | null } | { ok: false; failure: ApplyFailure }> {
+  const { rule, problem } = planned;
+  const guard = rule.stormGuard;
+  if (!guard) throw new Error('ensureStormIssue without a storm guard');
+  const stormKey = stormProblemKey(ref);
+  const existing = (await loadProblems(deps.store, [stormKey])).get(stormKey)?.record;
+  if (existing?.state.issue) return { ok: true, key: existing.state.issue.key, id: existing.issueId };
+  const save = async (issue: { key: string; id: string }): Promise<{ ok: true; key: string; id: string }> => {
+    const state: ProblemState = { version: 1, problemKey: stormKey, issue: { key: issue.key, statusCategory: 'new' }, previousIssueKeys: [], alerts: {}, firstSeen: event.receivedAt, updatedAt: event.receivedAt };
+    await saveProblem(deps.store, { version: 1, state, issueId: issue.id });
+    return { ok: true, ...issue };
+  };
+  const taken = await guardCreation(stormKey, event.id, {}, deps, undefined);
+  switch (taken.kind) {
+    case 'create': {
+      const created = await deps.jira.createIssue(stormIssueBody(rule, guard, ref, problem, { firstSeen: event.receivedAt, lastSeen: event.receivedAt }));
+      if (!created.ok) return { ok: false, failure: created.failure };
+      await writeMirror(deps.store, created.value.id, { issueKey: created.value.key, statusName: '', statusCategory: 'new', updatedAt: new Date(deps.clock.now()).toISOString(), createdAsType: rule.target.issueType });
+      await deps.store.set(StorageKeys.issueIdByKey(created.value.key), created.value.id);
+      return save(created.value);
+    }
+    case 'stored':
+      if (taken.record.state.issue) return { ok: true, key: taken.record.state.issue.key, id: taken.record.issueId };
+      return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `another delivery is creating the storm issue of rule ${rule.id}` } };
+    case 'adopt':
+      await writeMirror(deps.store, taken.issue.id, mirrorOf(taken.issue, deps.clock, undefined));
+      return save({ key: taken.issue.key, id: taken.issue.id });
+    case 'busy':
+      return { ok: false, failure: { kind: 'busy', retryAfterSeconds: taken.retryAfterSeconds, message: `another delivery is creating the storm issue of rule ${rule.id}` } };
+    case 'failed':
+      return { ok: false, failure: taken.failure };
+    default:
+      return assertNever(taken);
+  }
+}
+
+/** A new problem past the window's limit: list it on the storm issue (one comment) and remember it is rolled. */
+async function rollIn(planned: PlannedProblem, w: Working, known: ProblemState | null, ref: StormWindowRef, event: RelayEvent, deps: AlertsDeps): Promise<ProblemResult> {
+  const { problem, rule } = planned;
+  const storm = await ensureStormIssue(planned, ref, event, deps);
+  if (!storm.ok) return storm;
+  const rolled = decideRolled({ problem, rule, known, receivedAt: event.receivedAt }, storm.key, ref);
+  if (rolled.escape) throw new Error('a problem rolling in cannot escape its storm issue');
+  const run = await execute(rolled.decision, w, rule.target.issueType, deps);
+  if (!run.ok) return { ok: false, failure: run.failure };
+  const settled = rolled.decision.next ? settleState(rolled.decision.next) : undefined;
+  if (settled) await saveProblem(deps.store, { version: 1, state: settled, issueId: storm.id, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
+  // Admission counted it firing; a problem that rolled in already resolved (a late firing) is recorded so.
+  const storming = await settleStorm(planned, ref, settled, storm.key, { record: settled ? { version: 1, state: settled, issueId: storm.id } : w.record, mirror: undefined, issueNotFound: false }, deps);
+  if (!storming.ok) return storming;
+  return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: storm.key, action: 'rolled-in', stormResolved: storming.stormResolved } };
+}
+
+/** Records whether a rolled problem fires; when that resolved the last one, the storm issue resolves by the rule. */
+async function settleStorm(planned: PlannedProblem, ref: StormWindowRef, settled: ProblemState | undefined, stormKey: string, w: Working, deps: AlertsDeps): Promise<{ ok: true; stormResolved: boolean } | { ok: false; failure: ApplyFailure }> {
+  const { problem, rule } = planned;
+  const firing = Object.values(settled?.alerts ?? {}).some((a) => a.status === 'firing');
+  // Run on every notification, changed or not, so a retry after a lost race here still records the status.
+  const marked = await markRolledInWindow(deps.store, ref, problem.key, firing).catch((e: unknown) => {
+    if (e instanceof RecordConflictError) return undefined;
+    throw e;
+  });
+  if (!marked) return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
+  if (!marked.allResolved) return { ok: true, stormResolved: false };
+  const commands = stormResolveCommands(rule, stormKey, marked.rolledCount);
+  const resolve = await execute({ problemKey: problem.key, ruleId: rule.id, commands, next: null, stateChanged: false, changes: [] }, w, rule.target.issueType, deps);
+  return resolve.ok ? { ok: true, stormResolved: true } : { ok: false, failure: resolve.failure };
+}
+
+/** A problem already rolled into a storm issue: comment there; when the last rolled problem resolves, resolve the storm. */
+async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemState, ref: StormWindowRef, event: RelayEvent, deps: AlertsDeps): Promise<ProblemResult | 'escape'> {
+  const { problem, rule } = planned;
+  const stormKey = known.issue?.key;
+  if (!stormKey) return 'escape';
+  const rolled = decideRolled({ problem, rule, known, issueNotFound: w.issueNotFound, receivedAt: event.receivedAt }, stormKey, ref);
+  if (rolled.escape) return 'escape';
+  const decision = rolled.decision;
+  const run = await execute(decision, w, rule.target.issueType, deps);
+  if (!run.ok) return { ok: false, failure: run.failure };
+  const settled = decision.next ? settleState(decision.next) : undefined;
+  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
+  const storming = await settleStorm(planned, ref, settled, stormKey, w, deps);
+  if (!storming.ok) return storming;
+  const stormResolved = storming.stormResolved;
+  if (run.doneCount === 0 && !stormResolved) return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
+  return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved } };
+}
+
+function withoutStorm(state: ProblemState): ProblemState {
+  const copy = { ...state };
+  delete copy.storm;
+  return copy;
+}
+
+/** What the issue's entity property says of the problem (the same values `decide`'s create writes). */
+function originOf(planned: PlannedProblem, groupKey: string): ProblemOrigin {
+  return { ruleId: planned.rule.id, grouping: planned.problem.grouping, identity: planned.problem.source, groupKey };
 }
 
 type GuardResult =
@@ -373,12 +502,12 @@ async function transition(issueKey: string, command: Extract<JiraCommand, { kind
 }
 
 /** Some commands ran, a later one failed: remember what is left so a retry finishes it instead of re-deciding. */
-async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps, problem: Problem): Promise<void> {
+async function savePartial(decision: Decision, run: Extract<RunResult, { ok: false }>, w: Working, eventId: string, deps: AlertsDeps, problem: Problem, origin: ProblemOrigin): Promise<void> {
   const next = decision.next ? (settleState(decision.next, run.created?.key) ?? null) : null;
   const remaining = decision.commands.slice(run.failedAt).filter((c): c is JiraCommand => c.kind !== 'nothing' && c.kind !== 'forget').map((c) => resolveRefs(c, run.created?.key));
   const state = next ?? w.record?.state;
   if (!state) return;
-  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state) });
+  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state), origin });
 }
 
 function resolveRefs(command: JiraCommand, createdKey: string | undefined): JiraCommand {
@@ -408,7 +537,7 @@ async function runPending(record: ProblemRecord, deps: AlertsDeps): Promise<{ ok
       return result;
     }
   }
-  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId, ...(record.links ? { links: record.links } : {}) };
+  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId, ...(record.links ? { links: record.links } : {}), ...(record.origin ? { origin: record.origin } : {}) };
   await saveProblem(deps.store, done);
   return { ok: true, record: done };
 }

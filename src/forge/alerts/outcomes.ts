@@ -6,6 +6,8 @@ export type ProblemOutcome =
   | { readonly kind: 'created'; readonly problemKey: string; readonly issueKey: string; readonly linkedTo?: string }
   | { readonly kind: 'commented'; readonly problemKey: string; readonly issueKey: string; readonly transitioned: boolean }
   | { readonly kind: 'transitioned'; readonly problemKey: string; readonly issueKey: string }
+  /** Storm guard: listed on the rule's storm issue instead of an issue of its own, or a rolled problem's update there. */
+  | { readonly kind: 'rolled'; readonly problemKey: string; readonly issueKey: string; readonly action: 'rolled-in' | 'commented'; readonly stormResolved: boolean }
   | { readonly kind: 'skipped'; readonly problemKey?: string; readonly reason: string }
   | { readonly kind: 'failed'; readonly problemKey: string; readonly reason: string };
 
@@ -45,6 +47,8 @@ export function describeProblemOutcome(outcome: ProblemOutcome): string {
       return `commented ${outcome.issueKey}${outcome.transitioned ? ' and transitioned it' : ''}`;
     case 'transitioned':
       return `transitioned ${outcome.issueKey}`;
+    case 'rolled':
+      return `${outcome.action === 'rolled-in' ? 'rolled into' : 'commented on'} storm issue ${outcome.issueKey}${outcome.stormResolved ? ' (all its problems resolved: storm resolved)' : ''}`;
     case 'skipped':
       return `skipped because ${outcome.reason}`;
     case 'failed':

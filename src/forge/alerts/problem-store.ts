@@ -36,7 +36,21 @@ export const problemRecordSchema = z.object({
   pending: pendingSchema.optional(),
   /** Absent on records written before the panel showed links. */
   links: linksSchema.optional(),
+  /**
+   * The rule and identity the problem came from, as its issue's entity property carries them: what a by-hand
+   * link (alerts/link-problem.ts) writes on the issue it links. Absent on records written before it.
+   */
+  origin: z
+    .object({
+      ruleId: z.string().max(64),
+      grouping: z.enum(['fingerprint', 'group']),
+      identity: z.string().max(20_000),
+      /** Alertmanager's groupKey of the last notification: the queue lane its notifications are applied in. */
+      groupKey: z.string().max(20_000).optional(),
+    })
+    .optional(),
 });
+export type ProblemOrigin = NonNullable<ProblemRecord['origin']>;
 export type ProblemRecord = z.infer<typeof problemRecordSchema>;
 export type PendingWork = z.infer<typeof pendingSchema>;
 

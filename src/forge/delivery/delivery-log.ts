@@ -44,7 +44,7 @@ export function issueKeysOf(outcome: DeliveryRecord['outcome']): string[] {
   const keys: string[] = [];
   if (outcome.kind === 'applied' || outcome.kind === 'failed') {
     for (const p of outcome.problems) {
-      if (p.kind === 'created' || p.kind === 'commented' || p.kind === 'transitioned') keys.push(p.issueKey);
+      if (p.kind === 'created' || p.kind === 'commented' || p.kind === 'transitioned' || p.kind === 'rolled') keys.push(p.issueKey);
       if (p.kind === 'created' && p.linkedTo) keys.push(p.linkedTo);
     }
   }
@@ -79,6 +79,10 @@ const samenessOf = (record: DeliveryRecord): string => JSON.stringify([record.so
  * Only deliveries that changed nothing in Jira fold: every problem skipped (an Alertmanager repeat), the same
  * failure or refusal again, an event only recorded. Two comments on an issue stay two lines.
  */
+function changedNothing(outcome: DeliveryRecord['outcome']): boolean {
+  return outcome.kind === 'applied' && outcome.problems.every((p) => p.kind === 'skipped');
+}
+
 export function foldable(outcome: DeliveryRecord['outcome']): boolean {
   switch (outcome.kind) {
     case 'applied':
@@ -172,6 +176,9 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
   }
   let key = line.key;
   const existing = await deps.store.get<DeliveryRecord>(key);
+  // A redelivery (Forge delivers at least once) that changed nothing keeps the line of what the event did
+  // ("created OPS-1", "rolled into storm issue OPS-51"), instead of "skipped because nothing changed".
+  if (existing && existing.eventId === line.entry.eventId && !foldable(existing.outcome) && changedNothing(line.entry.outcome)) return;
   if (existing) await clearRelayDeadLetter(existing, line.entry, deps.store);
   if (existing && (existing.count ?? 1) > 1) {
     // Others folded into this event's old line: keep it, and give the new outcome a line of its own.

@@ -15,7 +15,7 @@ export type DeliveryOutcome =
   /** `relayDeadLetter`: the relay gave up on the event (its dead-letter notice), so the app never had it. */
   | { readonly kind: 'failed'; readonly reason: string; readonly problems: readonly ProblemOutcome[]; readonly relayDeadLetter?: true }
   /** An Impact incident event synced to Jira (or dropped by the loop guard); `summary` says what happened. */
-  | { readonly kind: 'incident'; readonly incidentId: string; readonly summary: string };
+  | { readonly kind: 'incident'; readonly incidentId: string; readonly summary: string; readonly skipped?: true };
 
 export interface DeliveryRecord {
   readonly eventId: string;
@@ -120,7 +120,8 @@ export function verdictOf(outcome: DeliveryOutcome): DeliveryVerdict {
     case 'failed':
       return outcome.kind;
     case 'incident':
-      return 'applied';
+      // Acknowledged without applying it (the incident sync was switched off).
+      return outcome.skipped ? 'skipped' : 'applied';
     case 'applied': {
       const failed = outcome.problems.filter((p) => p.kind === 'failed').length;
       const done = outcome.problems.filter((p) => p.kind !== 'failed' && p.kind !== 'skipped').length;

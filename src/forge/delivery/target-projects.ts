@@ -7,7 +7,9 @@ import { alertmanagerWebhookSchema } from '../../shared/alertmanager-webhook';
 import type { RelayEvent } from '../../shared/relay-envelope';
 import { compileRules, planNotification, type CompiledRules } from '../domain/alerts';
 import { loadRules } from '../alerts/rule-store';
-import { loadConfig } from '../incidents/incident-store';
+import { incidentIdForIssue, loadRecord } from '../incidents/incident-store';
+import { loadSiteSettings } from '../incidents/incident-settings';
+import { projectOfIssueKey, routeIncident } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { FailedDelivery } from './delivery-record';
 
@@ -21,5 +23,16 @@ export function alertTargetProjects(event: RelayEvent, rules: CompiledRules): st
 export async function targetProjectsOf(failed: FailedDelivery, store: KeyValueStore): Promise<string[]> {
   if (failed.projectKeys && failed.projectKeys.length > 0) return [...failed.projectKeys];
   if (failed.event?.source === 'alertmanager') return alertTargetProjects(failed.event, compileRules((await loadRules(store)).rules));
-  return [(await loadConfig(store)).fields.projectKey];
+  return [await incidentTargetProject(failed, store)];
+}
+
+/** The project the incident's issue is in; before it has one, where its category routes it. */
+async function incidentTargetProject(failed: FailedDelivery, store: KeyValueStore): Promise<string> {
+  const body = (failed.event?.body ?? null) as { incident?: { id?: unknown; category?: unknown } } | null;
+  const incidentId =
+    typeof body?.incident?.id === 'string' ? body.incident.id : failed.jiraChange ? await incidentIdForIssue(store, failed.jiraChange.issueId) : failed.resync?.incidentId;
+  const [settings, record] = await Promise.all([loadSiteSettings(store), incidentId === undefined ? null : loadRecord(store, incidentId)]);
+  if (record?.link) return projectOfIssueKey(record.link.issueKey);
+  const category = typeof body?.incident?.category === 'string' ? body.incident.category : null;
+  return routeIncident(category, settings.routing, settings.site).projectKey;
 }

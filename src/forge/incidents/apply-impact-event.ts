@@ -34,8 +34,12 @@ import type { Logger } from '../ports/logger';
 import { CONVERGED_FIELDS, observeImpactVersion, observePersonChange, type ConvergenceLedger, EMPTY_LEDGER } from '../domain/incidents/convergence';
 import { writeBestEffort } from './best-effort';
 import { applyImpactNoteEvent, isNoteEvent } from './notes-sync';
+import { applyImpactFollowUpEvent, isFollowUpEvent } from './follow-ups-sync';
 import { convergeIncident, impactValuesOf } from './converge';
-import { IncidentKeys, loadConfig, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
+import { IncidentKeys, loadRecord, loadUsers, mergeLink, updateRecord, type IncidentRecord } from './incident-store';
+import { SYNC_OFF_SUMMARY, configForIncident, loadSiteSettings } from './incident-settings';
+import { impactIncidentIdSchema } from '../../shared/impact/incident';
+import { z } from 'zod';
 import { StorageKeys } from '../constants';
 import { ensureUserLink } from './users';
 import { locateIssue, moveIssue, moveIssueToStatus, type IssueInWorkflow, type MoveResult } from '../workflow';
@@ -58,6 +62,21 @@ export interface ApplyImpactOptions {
   readonly snapshot?: boolean;
 }
 
+const incidentIdOnly = z.object({ incident: z.object({ id: impactIncidentIdSchema }) });
+
+/** The record is read alongside the settings when the body names an incident (one round trip less). */
+async function loadRecordOf(body: unknown, deps: IncidentDeps): Promise<IncidentRecord | null> {
+  if (isNoteEvent(body)) return null;
+  const named = incidentIdOnly.safeParse(body);
+  return named.success ? loadRecord(deps.store, named.data.incident.id) : null;
+}
+
+function skippedWhileOff(body: unknown): ImpactEventResult {
+  const named = incidentIdOnly.safeParse(body);
+  if (!named.success) return { ok: false, kind: 'invalid', reason: describeZodError(named.error).join('; ') };
+  return { ok: true, incidentId: named.data.incident.id, summary: SYNC_OFF_SUMMARY, problems: [], skipped: true };
+}
+
 /** A snapshot of an incident that has no issue (any more): nothing was written. */
 export interface NotLinkedResult {
   readonly ok: false;
@@ -67,7 +86,7 @@ export interface NotLinkedResult {
 
 export type ImpactEventResult =
   /** `problems`: what Jira refused (with its reason) while the rest of the event went through. */
-  | { readonly ok: true; readonly incidentId: string; readonly summary: string; readonly problems: readonly string[] }
+  | { readonly ok: true; readonly incidentId: string; readonly summary: string; readonly problems: readonly string[]; readonly skipped?: true }
   | { readonly ok: false; readonly kind: 'invalid'; readonly reason: string }
   | { readonly ok: false; readonly kind: 'jira'; readonly incidentId: string; readonly failure: JiraFailure; readonly reason: string };
 
@@ -79,13 +98,18 @@ export type ImpactEventResult =
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions): Promise<ImpactEventResult | NotLinkedResult>;
 export async function applyImpactEvent(body: unknown, deps: IncidentDeps, options: ApplyImpactOptions = {}): Promise<ImpactEventResult | NotLinkedResult> {
+  const [settings, record0] = await Promise.all([loadSiteSettings(deps.store), loadRecordOf(body, deps)]);
+  // The switch is off: acknowledged and logged as skipped, nothing written anywhere (not half-applied).
+  if (!settings.routing.enabled) return skippedWhileOff(body);
   if (isNoteEvent(body)) return applyImpactNoteEvent(body, deps);
+  if (isFollowUpEvent(body)) return applyImpactFollowUpEvent(body, deps);
   const parsed = impactWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   let webhook = parsed.data;
   const incident = webhook.incident;
-  const config = await loadConfig(deps.store);
-  let record = await loadRecord(deps.store, incident.id);
+  let record = record0 ?? (await loadRecord(deps.store, incident.id));
+  // A linked incident follows its issue's project; a new one goes where its category routes it.
+  const config = await configForIncident(deps.store, settings, record.link, incident.category);
   if (options.snapshot) {
     if (!record.link) return { ok: false, kind: 'not-linked', incidentId: incident.id };
     // A read of Impact, not an event: dated and guarded against the record as it is now (guardForSnapshot).

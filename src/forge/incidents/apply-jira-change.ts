@@ -3,7 +3,9 @@ import { EMPTY_LEDGER, observePersonChange, type ConvergedField, type Convergenc
 import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import { knownOf, type IncidentDeps } from './apply-impact-event';
 import { convergeIncident, impactValuesOf } from './converge';
-import { incidentIdForIssue, loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
+import { incidentIdForIssue, loadRecord, loadUsers, updateRecord } from './incident-store';
+import { configForProject, loadSiteSettings } from './incident-settings';
+import { projectOfIssueKey } from '../domain/incidents';
 import { ensureAccountLink } from './users';
 
 export interface JiraChange {
@@ -16,6 +18,8 @@ export interface JiraChange {
 
 export type JiraChangeResult =
   | { readonly kind: 'not-linked' }
+  /** The incident sync is switched off: nothing was pushed to Impact. */
+  | { readonly kind: 'sync-off'; readonly incidentId: string }
   | {
       readonly kind: 'synced';
       readonly incidentId: string;
@@ -35,9 +39,12 @@ export type JiraChangeResult =
 export async function applyJiraChange(change: JiraChange, deps: IncidentDeps): Promise<JiraChangeResult> {
   const incidentId = await incidentIdForIssue(deps.store, change.issueId);
   if (!incidentId) return { kind: 'not-linked' };
-  const config = await loadConfig(deps.store);
-  let record = await loadRecord(deps.store, incidentId);
+  const [settings, loaded] = await Promise.all([loadSiteSettings(deps.store), loadRecord(deps.store, incidentId)]);
+  let record = loaded;
   if (!record.link || record.link.issueId !== change.issueId) return { kind: 'not-linked' };
+  if (!settings.routing.enabled) return { kind: 'sync-off', incidentId };
+  // The settings of the project the issue is in (its status map and priority field read the changelog).
+  const config = await configForProject(deps.store, settings.site, projectOfIssueKey(record.link.issueKey));
 
   let users = await loadUsers(deps.store);
   for (const item of parseChangelog(change.items, config.fields.priority)) {

@@ -4,7 +4,8 @@ import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import { StorageKeys } from '../constants';
-import { incidentIdForIssue, loadConfig, loadRecord } from './incident-store';
+import { incidentIdForIssue, loadRecord } from './incident-store';
+import { configForIssueKey } from './incident-settings';
 
 /** What Jira sends a function-based `jira:workflowValidator` (only the parts read here). */
 const validatorInputSchema = z
@@ -41,7 +42,9 @@ export async function validateClosure(input: unknown, deps: { readonly store: Ke
   if (issueId === undefined) return { result: true };
   const incidentId = await incidentIdForIssue(deps.store, issueId);
   if (!incidentId) return { result: true };
-  const [config, record] = await Promise.all([loadConfig(deps.store), loadRecord(deps.store, incidentId)]);
+  const record = await loadRecord(deps.store, incidentId);
+  // "Post-mortem required" is a setting of the project the incident issue is in.
+  const config = await configForIssueKey(deps.store, record.link?.issueKey ?? parsed.data.issue.key ?? '');
   let postMortem: { issueKey: string; statusCategory: StatusCategoryKey } | null = null;
   if (record.link?.postMortem) {
     const status = await deps.jira.getIssueStatus(record.link.postMortem.issueId);

@@ -5,6 +5,8 @@ import {
   type IncidentLink,
   type IncidentSyncConfig,
   type KnownIncident,
+  type FollowUpPair,
+  type NotePair,
   type UserLink,
 } from '../domain/incidents';
 import type { KeyValueStore } from '../ports/key-value-store';
@@ -17,8 +19,15 @@ import { updateWithCas } from './record-cas';
  * last known Impact values, so an event costs one read and one write of it.
  */
 export const IncidentKeys = {
-  /** IncidentSyncConfig (one for the site; the default is used when absent). */
+  /**
+   * IncidentSyncConfig of the site default (the default is used when absent). Before per-project settings
+   * this was the only config; it is read unchanged as the site default, so an old install keeps working.
+   */
   config: 'incident-config',
+  /** ProjectIncidentSettings: a project's own values; absent fields (or no value) inherit the site default. */
+  projectConfig: (projectKey: string) => `incident-project-config:${projectKey}`,
+  /** IncidentRouting: the on/off switch and the category → project mapping (absent: on, no categories). */
+  routing: 'incident-routing',
   record: (incidentId: string) => `incident:${incidentId}`,
   /** issue id → incident id, for the trigger and the workflow validator. */
   byIssue: (issueId: string) => `incident-issue:${issueId}`,
@@ -29,8 +38,15 @@ export const IncidentKeys = {
    */
   creating: (incidentId: string) => `incident-creating:${incidentId}`,
   creatingPostMortem: (incidentId: string) => `incident-pm-creating:${incidentId}`,
-  /** Impact note id → the Jira comment the app copied it to (a redelivered note event copies nothing). */
+  /**
+   * Impact note id → the Jira comment the app copied it to, as written before the pairs moved into the
+   * incident record (`IncidentRecord.notes`): still read, never written.
+   */
   noteComment: (incidentId: string, noteId: string) => `incident-note:${incidentId}:${noteId}`,
+  /** follow-up issue id → `{ incidentId, followUpId }`: the trigger finds a follow-up issue's incident lane. */
+  followUpIssue: (issueId: string) => `incident-fu-issue:${issueId}`,
+  /** Creation marker of a follow-up's issue (as `creating`: a later attempt looks the issue up first). */
+  creatingFollowUp: (incidentId: string, followUpId: string) => `incident-fu-creating:${incidentId}:${followUpId}`,
   /** UserLink[]: Impact user ⇄ Jira account pairs found so far. */
   users: 'incident-users',
   /** UnmatchedCommander[]: Impact commanders with no (or no single) Jira account, for the settings page. */
@@ -54,6 +70,10 @@ export interface IncidentRecord {
   readonly impact?: KnownImpactState;
   /** Fields the sides disagree on that the app could not settle; the issue panel shows them. */
   readonly outOfSync?: readonly OutOfSyncField[];
+  /** Impact follow-up ⇄ Jira issue pairs (domain/incidents/follow-ups.ts). */
+  readonly followUps?: readonly FollowUpPair[];
+  /** Jira comment ⇄ Impact note pairs (domain/incidents/notes.ts), with the side a person wrote. */
+  readonly notes?: readonly NotePair[];
   /** Compare-and-set revision (record-cas.ts); absent on records written before it. */
   readonly rev?: number;
 }

@@ -1,62 +1,179 @@
 /**
- * Comments ⇄ notes (issue 15 item 8), creation in both directions, without echo:
- * - an Impact note a person wrote becomes a comment on the incident issue, written as the app (the comment
- *   event Jira fires for it is dropped by the trigger's `ignoreSelf`);
- * - a comment a person wrote on the incident issue becomes an Impact note, written with the app's origin
- *   marker and `external_id: jira-comment:<id>` (idempotent; its `incident.note_created` webhook carries our
- *   marker and is dropped as our own).
- * Each copy names its source ("Jane Doe in Impact: …"). Edits and deletions are not copied yet.
+ * Comments ⇄ notes (issue 15 item 8): creations, edits and deletions in both directions, without echo.
+ * - A note a person writes, edits or deletes in Impact becomes, changes or removes a comment on the incident
+ *   issue, written as the app (the comment events Jira fires for it are dropped by the trigger's `ignoreSelf`).
+ * - A comment a person writes, edits or deletes on the incident issue does the same to an Impact note, written
+ *   with the app's origin marker (`external_id: jira-comment:<id>` makes the create idempotent); the
+ *   `incident.note_*` webhook of each write carries the marker and is dropped as our own.
+ * Each copy names its source ("Jane Doe in Impact: …"). Which write a change asks for is decided by
+ * domain/incidents/notes.ts on the comment ⇄ note pair kept in the incident record (compare-and-set); both
+ * directions run in the incident's queue lane.
  */
 import { impactNoteWebhookSchema } from '../../shared/impact/webhook';
 import { describeZodError } from '../../shared/zod-error';
-import { doc, impactUserForAccount, paragraph } from '../domain/incidents';
-import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
-import { describeJiraFailure } from '../ports/jira';
+import {
+  decideCommentChange,
+  decideNoteChange,
+  doc,
+  impactUserForAccount,
+  pairOfComment,
+  pairOfNote,
+  paragraph,
+  upsertPair,
+  type IncidentSyncConfig,
+  type NotePair,
+} from '../domain/incidents';
+import { describeImpactFailure, type ImpactFailure, type ImpactNote, type ImpactResult } from '../ports/impact';
+import { describeJiraFailure, type JiraResult } from '../ports/jira';
 import type { ImpactEventResult, IncidentDeps } from './apply-impact-event';
-import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord, loadUsers } from './incident-store';
+import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
+import { incidentSyncEnabled } from './incident-settings';
 
 /** Whether a webhook body is a note event (the consumer's incident path hands those here). */
 export const isNoteEvent = (body: unknown): boolean => typeof (body as { event?: unknown } | null)?.event === 'string' && String((body as { event: string }).event).startsWith('incident.note_');
 
-/** An Impact note event → a Jira comment (created notes only). */
+const MAX_NOTE_CHARS = 10_000;
+
+async function storePair(deps: IncidentDeps, incidentId: string, pair: NotePair): Promise<void> {
+  await updateRecord(deps.store, incidentId, (latest) => ({ ...latest, notes: upsertPair(latest.notes ?? [], pair) }));
+}
+
+/** An Impact note event → a Jira comment created, edited or deleted. */
 export async function applyImpactNoteEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult> {
   const parsed = impactNoteWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   const webhook = parsed.data;
   const incidentId = webhook.incident.id;
+  const note = webhook.note;
   const config = await loadConfig(deps.store);
   const done = (summary: string): ImpactEventResult => ({ ok: true, incidentId, summary, problems: [] });
-  if (webhook.origin.marker === config.originMarker) return done(`own note ${webhook.note.id} (from Jira): not copied back`);
-  if (webhook.event !== 'incident.note_created') return done(`${webhook.event} of ${webhook.note.id}: edits and deletions of notes are not copied`);
-  const link = (await loadRecord(deps.store, incidentId)).link;
-  if (!link) return done(`note ${webhook.note.id}: the incident has no issue yet`);
-  const key = IncidentKeys.noteComment(incidentId, webhook.note.id);
-  const copied = await deps.store.get<string>(key);
-  if (copied) return done(`note ${webhook.note.id} is comment ${copied} already`);
-  const who = webhook.note.author?.name ?? (webhook.origin.type === 'api' ? webhook.origin.client : 'Impact');
-  const comment = await deps.jira.addComment(link.issueId, doc([paragraph(`${who} in Impact: ${webhook.note.message}`)]));
-  if (!comment.ok) return { ok: false, kind: 'jira', incidentId, failure: comment.failure, reason: `copying note ${webhook.note.id} to ${link.issueKey}: ${describeJiraFailure(comment.failure)}` };
-  await deps.store.set(key, comment.value.id);
-  return done(`note ${webhook.note.id} → comment ${comment.value.id} on ${link.issueKey}`);
+  if (webhook.origin.marker === config.originMarker) return done(`own note ${note.id} (from Jira): not copied back`);
+  const record = await loadRecord(deps.store, incidentId);
+  const link = record.link;
+  if (!link) return done(`note ${note.id}: the incident has no issue yet`);
+  const pair = pairOfNote(record.notes, note.id) ?? (await legacyPair(deps, incidentId, note.id));
+  const kind = webhook.event === 'incident.note_created' ? 'created' : webhook.event === 'incident.note_updated' ? 'updated' : 'deleted';
+  const decision = decideNoteChange(pair, { kind, noteId: note.id, version: note.version });
+  const jiraFailed = (failure: Extract<JiraResult<unknown>, { ok: false }>['failure'], what: string): ImpactEventResult => ({
+    ok: false,
+    kind: 'jira',
+    incidentId,
+    failure,
+    reason: `${what} note ${note.id} on ${link.issueKey}: ${describeJiraFailure(failure)}`,
+  });
+  const who = note.author?.name ?? (webhook.origin.type === 'api' ? webhook.origin.client : 'Impact');
+  const text = () => doc([paragraph(`${who} in Impact: ${note.message}`)]);
+  switch (decision.kind) {
+    case 'skip':
+      if (decision.pair) await storePair(deps, incidentId, decision.pair);
+      return done(decision.reason);
+    case 'add-comment': {
+      const comment = await deps.jira.addComment(link.issueId, text());
+      if (!comment.ok) return jiraFailed(comment.failure, 'copying');
+      await storePair(deps, incidentId, { commentId: comment.value.id, noteId: note.id, origin: 'impact', noteVersion: note.version });
+      return done(`note ${note.id} → comment ${comment.value.id} on ${link.issueKey}`);
+    }
+    case 'edit-comment': {
+      const edited = await deps.jira.editComment(link.issueId, decision.commentId, text());
+      // The copy was deleted in Jira meanwhile (its event may still be on the way): nothing to edit any more.
+      const gone = !edited.ok && edited.failure.kind === 'not-found';
+      if (!edited.ok && !gone) return jiraFailed(edited.failure, 'editing the copy of');
+      await storePair(deps, incidentId, { commentId: decision.commentId, noteId: note.id, origin: 'impact', noteVersion: note.version, ...(gone ? { deleted: true as const } : {}) });
+      return done(gone ? `note ${note.id} edited, its comment ${decision.commentId} is gone` : `note ${note.id} edited → comment ${decision.commentId} on ${link.issueKey}`);
+    }
+    case 'delete-comment': {
+      const deleted = await deps.jira.deleteComment(link.issueId, decision.commentId);
+      if (!deleted.ok && deleted.failure.kind !== 'not-found') return jiraFailed(deleted.failure, 'deleting the copy of');
+      await storePair(deps, incidentId, { commentId: decision.commentId, noteId: note.id, origin: 'impact', noteVersion: note.version, deleted: true });
+      return done(`note ${note.id} deleted → comment ${decision.commentId} deleted on ${link.issueKey}`);
+    }
+  }
 }
 
+/** A pair written before pairs lived in the record (the `incident-note:` key): an Impact note and its comment. */
+async function legacyPair(deps: IncidentDeps, incidentId: string, noteId: string): Promise<NotePair | undefined> {
+  const commentId = await deps.store.get<string>(IncidentKeys.noteComment(incidentId, noteId));
+  return commentId ? { commentId, noteId, origin: 'impact' } : undefined;
+}
+
+/** A person's comment on an incident issue, written (created or edited) or deleted, as the trigger queued it. */
 export interface JiraComment {
   readonly issueId: string;
   readonly commentId: string;
   readonly authorAccountId: string;
   readonly text: string;
+  /** `deleted`: the comment is gone; absent (jobs queued before edits were copied) = written. */
+  readonly action?: 'written' | 'deleted';
+  /** The comment's `updated` time (ms): orders edits that arrive out of order. */
+  readonly updated?: number;
 }
 
 export type JiraCommentResult =
   | { readonly kind: 'not-linked' }
   | { readonly kind: 'copied'; readonly incidentId: string; readonly summary: string }
+  /** The incident sync is off: the comment was not copied. */
+  | { readonly kind: 'sync-off'; readonly incidentId: string }
   | { readonly kind: 'failed'; readonly incidentId: string; readonly failure: ImpactFailure; readonly reason: string };
 
-/** A person's Jira comment on an incident issue → an Impact note (idempotent by external_id). */
+/** A person's Jira comment created, edited or deleted → the same on its Impact note. */
 export async function applyJiraComment(comment: JiraComment, deps: IncidentDeps): Promise<JiraCommentResult> {
   const incidentId = await incidentIdForIssue(deps.store, comment.issueId);
   if (!incidentId) return { kind: 'not-linked' };
+  if (!(await incidentSyncEnabled(deps.store))) return { kind: 'sync-off', incidentId };
   const config = await loadConfig(deps.store);
+  const record = await loadRecord(deps.store, incidentId);
+  const id = comment.commentId;
+  const change = comment.action === 'deleted' ? { kind: 'deleted' as const, commentId: id } : { kind: 'written' as const, commentId: id, updated: comment.updated ?? null };
+  const decision = decideCommentChange(pairOfComment(record.notes, id), change);
+  const copied = (summary: string): JiraCommentResult => ({ kind: 'copied', incidentId, summary });
+  const failed = (failure: ImpactFailure, what: string): JiraCommentResult => ({ kind: 'failed', incidentId, failure, reason: `${what} comment ${id} to ${incidentId}: ${describeImpactFailure(failure)}` });
+  const written = (note: ImpactNote): NotePair => ({ commentId: id, noteId: note.id, origin: 'jira', noteVersion: note.version, ...(comment.updated === undefined ? {} : { commentUpdated: comment.updated }) });
+  switch (decision.kind) {
+    case 'skip':
+      if (decision.pair) await storePair(deps, incidentId, decision.pair);
+      return copied(decision.reason);
+    case 'create-note': {
+      const message = await noteText(comment, deps);
+      const posted = await deps.impact.postNote(incidentId, { origin: config.originMarker, message, external_id: `jira-comment:${id}` });
+      if (!posted.ok) return failed(posted.failure, 'copying');
+      // A repeat of an earlier create (its answer or its pair was lost) answers the note as it was: bring it up to date.
+      const note = posted.value.message === message ? posted : await editNote(deps, config, incidentId, posted.value.id, message, posted.value.version);
+      if (!note.ok) return failed(note.failure, 'copying');
+      await storePair(deps, incidentId, written(note.value));
+      return copied(`comment ${id} → note ${note.value.id}`);
+    }
+    case 'edit-note': {
+      const message = await noteText(comment, deps);
+      const note = await editNote(deps, config, incidentId, decision.noteId, message, decision.ifVersion);
+      if (!note.ok && note.failure.kind === 'not-found') {
+        await storePair(deps, incidentId, { commentId: id, noteId: decision.noteId, origin: 'jira', deleted: true });
+        return copied(`comment ${id} edited, its note ${decision.noteId} is gone`);
+      }
+      if (!note.ok) return failed(note.failure, 'copying the edit of');
+      await storePair(deps, incidentId, written(note.value));
+      return copied(`comment ${id} edited → note ${note.value.id}`);
+    }
+    case 'delete-note': {
+      const deleted = await deps.impact.deleteNote(incidentId, decision.noteId, config.originMarker);
+      if (!deleted.ok && deleted.failure.kind !== 'not-found') return failed(deleted.failure, 'deleting the copy of');
+      await storePair(deps, incidentId, { commentId: id, noteId: decision.noteId, origin: 'jira', deleted: true });
+      return copied(`comment ${id} deleted → note ${decision.noteId} deleted`);
+    }
+  }
+}
+
+/**
+ * PATCH the app's note, conditional on the version the app last saw. Only the app writes its notes, so a
+ * 409 means one of its own writes was not recorded (a lost answer): once more on the version Impact names.
+ */
+async function editNote(deps: IncidentDeps, config: IncidentSyncConfig, incidentId: string, noteId: string, message: string, ifVersion: number | undefined): Promise<ImpactResult<ImpactNote>> {
+  const request = { origin: config.originMarker, message };
+  const first = await deps.impact.updateNote(incidentId, noteId, request, ifVersion === undefined ? {} : { ifVersion });
+  if (first.ok || first.failure.kind !== 'conflict') return first;
+  return deps.impact.updateNote(incidentId, noteId, request, { ifVersion: first.failure.currentVersion });
+}
+
+async function noteText(comment: JiraComment, deps: IncidentDeps): Promise<string> {
   const user = impactUserForAccount(await loadUsers(deps.store), comment.authorAccountId);
   let name = user?.name ?? null;
   if (name === null) {
@@ -64,7 +181,5 @@ export async function applyJiraComment(comment: JiraComment, deps: IncidentDeps)
     name = jiraUser.ok ? jiraUser.value.displayName : comment.authorAccountId;
   }
   const text = comment.text.trim() || '(empty comment)';
-  const posted = await deps.impact.postNote(incidentId, { origin: config.originMarker, message: `${name} in Jira: ${text}`.slice(0, 10_000), external_id: `jira-comment:${comment.commentId}` });
-  if (!posted.ok) return { kind: 'failed', incidentId, failure: posted.failure, reason: `copying comment ${comment.commentId} to ${incidentId}: ${describeImpactFailure(posted.failure)}` };
-  return { kind: 'copied', incidentId, summary: `comment ${comment.commentId} → note ${posted.value.id}` };
+  return `${name} in Jira: ${text}`.slice(0, MAX_NOTE_CHARS);
 }

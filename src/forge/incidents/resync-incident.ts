@@ -4,7 +4,8 @@ import { CONVERGED_FIELDS, EMPTY_LEDGER, observeJiraWrite, observePersonChange, 
 import { describeJiraFailure } from '../ports/jira';
 import { applyImpactEvent, knownOf, type ImpactEventResult, type IncidentDeps } from './apply-impact-event';
 import { convergeIncident, impactValuesOf, jiraValuesOf } from './converge';
-import { loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
+import { loadRecord, loadUsers, updateRecord } from './incident-store';
+import { SYNC_OFF_SUMMARY, configForIssueKey, incidentSyncEnabled } from './incident-settings';
 
 export type ResyncResult =
   | { readonly kind: 'not-linked' }
@@ -20,7 +21,11 @@ export async function resyncIncident(incidentId: string, requestId: string, deps
   // Only to spare Impact a read for an incident that has no issue; the sync checks the link again.
   const record = await loadRecord(deps.store, incidentId);
   if (!record.link) return { kind: 'not-linked' };
-  if (side === 'jira') return resyncFromJira(incidentId, record.link.issueId, deps);
+  if (side === 'jira') {
+    // Off: Jira's values are not pushed to Impact (the Impact side is skipped by applyImpactEvent).
+    if (!(await incidentSyncEnabled(deps.store))) return { kind: 'applied', result: { ok: true, incidentId, summary: SYNC_OFF_SUMMARY, problems: [] } };
+    return resyncFromJira(incidentId, record.link.issueId, record.link.issueKey, deps);
+  }
   const fetched = await deps.impact.getIncident(incidentId);
   if (!fetched.ok) return { kind: 'impact-failed', failure: fetched.failure, reason: `reading ${incidentId} from Impact: ${describeImpactFailure(fetched.failure)}` };
   // Undated here: the snapshot option dates it against the record as the sync loads it (guardForSnapshot).
@@ -33,8 +38,8 @@ export async function resyncIncident(incidentId: string, requestId: string, deps
  * "Use Jira's values": the issue's current status, priority, assignee and summary count as the newest person
  * change (now), and convergence brings Impact to them (conditional writes, as for any Jira change).
  */
-async function resyncFromJira(incidentId: string, issueId: string, deps: IncidentDeps): Promise<ResyncResult> {
-  const config = await loadConfig(deps.store);
+async function resyncFromJira(incidentId: string, issueId: string, issueKey: string, deps: IncidentDeps): Promise<ResyncResult> {
+  const config = await configForIssueKey(deps.store, issueKey);
   const fields = await deps.jira.getIssueFields(issueId, ['status', 'assignee', 'summary', priorityFieldId(config.fields.priority)]);
   if (!fields.ok) return { kind: 'applied', result: { ok: false, kind: 'jira', incidentId, failure: fields.failure, reason: `reading the issue: ${describeJiraFailure(fields.failure)}` } };
   const onJira = jiraValuesOf(fields.value, config);

@@ -8,6 +8,8 @@ import { impactRetryRequest, type RetryRequest, type RetryState } from '../deliv
 
 export type JiraChangeSyncResult =
   | { readonly kind: 'not-linked' }
+  /** The incident sync is off: the change was not pushed to Impact. */
+  | { readonly kind: 'sync-off'; readonly incidentId: string }
   | { readonly kind: 'synced'; readonly incidentId: string }
   | { readonly kind: 'failed'; readonly incidentId: string; readonly reason: string }
   | { readonly kind: 'retry'; readonly incidentId: string; readonly retry: RetryRequest };
@@ -28,7 +30,7 @@ export async function syncJiraChange(
   deps: IncidentDeps & { readonly random?: () => number },
 ): Promise<JiraChangeSyncResult> {
   const result = await applyJiraChange(change, deps);
-  if (result.kind === 'not-linked') return result;
+  if (result.kind === 'not-linked' || result.kind === 'sync-off') return result;
   const { incidentId, failure } = result;
   if (failure === null) return { kind: 'synced', incidentId };
   const retryCount = retry?.retryCount ?? 0;

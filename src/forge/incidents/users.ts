@@ -3,6 +3,7 @@ import { asCheckedPairs, matchUsers, normalizeEmail, recordUserMatches, type Che
 import type { KeyValueStore } from '../ports/key-value-store';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
 import { IncidentKeys, loadUsers } from './incident-store';
+import { directoryVerdict } from '../people/directory-store';
 
 /**
  * The one Impact ⇄ Jira user pair store: `incident-users` (pairs) and `incident-unmatched-users` (people with
@@ -46,6 +47,12 @@ export async function saveUserMatches(store: KeyValueStore, found: UserPairs, be
 export async function ensureUserLink(user: ImpactUser, links: UserLink[], jira: JiraIncidentPort, store: KeyValueStore, now: number): Promise<UserLink[]> {
   const email = normalizeEmail(user.email);
   if (links.some((l) => l.email === email)) return links;
+  // The user directory (people/directory-store.ts) decides first: its match, or an admin's manual unmatch.
+  const verdict = await directoryVerdict(store, email);
+  if (verdict?.kind === 'manual-unmatch') return links;
+  if (verdict?.kind === 'matched') {
+    return saveUserMatches(store, { links: [{ email, name: user.name || verdict.name, accountId: verdict.accountId, by: 'email' }], unmatched: [] }, { links, unmatched: await loadUnmatchedUsers(store) });
+  }
   const unmatched = await loadUnmatchedUsers(store);
   const known = unmatched.find((u) => normalizeEmail(u.email) === email);
   if (known && now - known.checkedAt < UNMATCHED_RECHECK_MS && known.name === user.name) return links;

@@ -1,5 +1,7 @@
 import type { ImpactIncident } from '../../shared/impact/incident';
 import type { PostNoteRequest, UpdateIncidentRequest } from '../../shared/impact/api';
+import type { UpdateNoteRequest } from '../../shared/impact/notes';
+import type { ImpactFollowUp, UpdateFollowUpRequest } from '../../shared/impact/follow-ups';
 
 /**
  * The Impact API calls the app makes (docs/impact-contract.md §2). Failures form a closed union, like
@@ -23,6 +25,8 @@ export type ImpactResult<T> = { readonly ok: true; readonly value: T } | { reado
 export interface ImpactNote {
   readonly id: string;
   readonly message: string;
+  /** The note's own version (If-Match of an edit). */
+  readonly version: number;
 }
 
 /** A write that applies only while the incident is still at `ifVersion` (sent as `If-Match`). */
@@ -34,6 +38,13 @@ export interface ImpactPort {
   getIncident(incidentId: string): Promise<ImpactResult<ImpactIncident>>;
   updateIncident(incidentId: string, request: UpdateIncidentRequest, options?: ImpactWriteOptions): Promise<ImpactResult<ImpactIncident>>;
   postNote(incidentId: string, request: PostNoteRequest): Promise<ImpactResult<ImpactNote>>;
+  /** PATCH a note the app wrote (`ifVersion` = the note's version); a 409 is a `conflict` naming the current one. */
+  updateNote(incidentId: string, noteId: string, request: UpdateNoteRequest, options?: ImpactWriteOptions): Promise<ImpactResult<ImpactNote>>;
+  /** DELETE a note the app wrote; a note already gone is `not-found`. */
+  deleteNote(incidentId: string, noteId: string, origin: string): Promise<ImpactResult<void>>;
+  getFollowUp(incidentId: string, followUpId: string): Promise<ImpactResult<ImpactFollowUp>>;
+  /** PATCH a follow-up (`ifVersion` = its version; a 409 is a `conflict` naming the current one). */
+  updateFollowUp(incidentId: string, followUpId: string, request: UpdateFollowUpRequest, options?: ImpactWriteOptions): Promise<ImpactResult<ImpactFollowUp>>;
 }
 
 /** Where the app reaches Impact: secret storage `SecretKeys.impactApi`, else env IMPACT_API_URL / IMPACT_API_TOKEN. */

@@ -11,6 +11,10 @@ export interface JiraIncidentPort {
   editIssue(issueIdOrKey: string, fields: Readonly<Record<string, unknown>>): Promise<JiraResult<void>>;
   /** POST /issue/{id}/comment as the app (its own comment events are dropped by the trigger's ignoreSelf). */
   addComment(issueIdOrKey: string, body: AdfDoc): Promise<JiraResult<{ readonly id: string }>>;
+  /** PUT /issue/{id}/comment/{commentId}: the app's own copy of an Impact note, after the note changed. */
+  editComment(issueIdOrKey: string, commentId: string, body: AdfDoc): Promise<JiraResult<void>>;
+  /** DELETE /issue/{id}/comment/{commentId} (a comment already gone is a `not-found` failure). */
+  deleteComment(issueIdOrKey: string, commentId: string): Promise<JiraResult<void>>;
   getIssueStatus(issueIdOrKey: string): Promise<JiraResult<IssueStatus>>;
   /** POST /search/jql: the issues (id, key) an entity-property JQL finds, oldest first (at most 10). */
   findIssues(jql: string): Promise<JiraResult<readonly { readonly id: string; readonly key: string }[]>>;

@@ -61,6 +61,12 @@ export interface JiraUserPort {
   canAdministerProject(projectKey: string): Promise<JiraResult<boolean>>;
 }
 
+/** The signed-in user's global permission (asked as the user). */
+export interface JiraSitePermissionPort {
+  /** Jira's global ADMINISTER ("Administer Jira"). */
+  canAdministerJira(): Promise<JiraResult<boolean>>;
+}
+
 export function describeJiraFailure(failure: JiraFailure): string {
   switch (failure.kind) {
     case 'rate-limited':

@@ -5,7 +5,8 @@ import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
 import { recordRejectedBatch } from '../adapters/signing-keys';
 import { systemClock } from '../adapters/system-clock';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
-import { bridgeQueue, briefWaits, incidentPorts, platform } from './platform';
+import { deleteProblemPropertyAsApp } from '../adapters/jira-panel-rest';
+import { bridgeQueue, briefWaits, incidentPorts, peoplePorts, platform } from './platform';
 
 /** `ingest-fn`: verify, validate, enqueue; rejected batches are recorded for the Connection tab. */
 export function ingestDeps() {
@@ -18,7 +19,16 @@ export function consumerDeps() {
   const waits = briefWaits();
   const base = platform();
   const projects = { store: base.store, clock: base.clock, logger: base.logger, jira: createJiraProjectsRestPort(systemClock), queue: bridgeQueue() };
-  return { ...base, jira: waits.wrap(createJiraRestPort(systemClock)), projects, incidents: incidentPorts(waits), queue: bridgeQueue(), createMeta: createCreateMetaPort(systemClock, 'app') };
+  return {
+    ...base,
+    jira: waits.wrap(createJiraRestPort(systemClock)),
+    projects,
+    incidents: incidentPorts(waits),
+    queue: bridgeQueue(),
+    createMeta: createCreateMetaPort(systemClock, 'app'),
+    deleteProblemProperty: deleteProblemPropertyAsApp,
+    people: peoplePorts(),
+  };
 }
 
 /** `issue-updated-fn`: only queues (a linked incident's change goes to its lane) and mirrors statuses. */
@@ -41,6 +51,11 @@ export function appInstalledDeps() {
 export function closureValidatorDeps() {
   const { store, logger } = platform();
   return { store, logger, jira: createJiraIncidentPort(systemClock) };
+}
+
+/** `scheduled-people-fn`: queues the directory run (daily) and the MTTA/MTTR recount (hourly). */
+export function scheduledPeopleDeps() {
+  return { ...platform(), queue: bridgeQueue() };
 }
 
 /** `scheduled-sync-fn`: queues one job per due project. */

@@ -7,6 +7,8 @@ import { createForgeKvsStore } from '../adapters/forge-kvs-store';
 import { createForgeJobQueue } from '../adapters/forge-job-queue';
 import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
 import { createImpactApiPort } from '../adapters/impact-api';
+import { createImpactDirectoryPort } from '../adapters/impact-directory-api';
+import { createJiraUserDirectoryPort } from '../adapters/jira-users-rest';
 import { systemClock } from '../adapters/system-clock';
 import { consoleLogger } from '../ports/logger';
 import { QUEUE_KEY } from '../constants';
@@ -32,4 +34,10 @@ export function briefWaits(budgetSeconds = BRIEF_WAITS.budgetSeconds): BriefWait
 export function incidentPorts(waits: BriefWaits) {
   const { secrets, env } = platform();
   return { jira: waits.wrap(createJiraIncidentPort(systemClock)), impact: createImpactApiPort({ secrets, env, clock: systemClock }) };
+}
+
+/** User directory and MTTA/MTTR: Jira's users/search as the app, Impact's lists by egress fetch. */
+export function peoplePorts() {
+  const { secrets, env } = platform();
+  return { jira: createJiraUserDirectoryPort(systemClock), impact: createImpactDirectoryPort({ secrets, env, clock: systemClock }) };
 }

@@ -4,14 +4,18 @@
  * the calling user for permission checks.
  */
 import { randomUUID } from 'node:crypto';
-import { createJiraRestPort, createJiraUserPort } from '../adapters/jira-rest';
+import { createJiraRestPort, createJiraSitePermissionPort, createJiraUserPort } from '../adapters/jira-rest';
+import { createJiraMappingPickersPort } from '../adapters/jira-mapping-pickers-rest';
 import { createJiraProjectsRestPort } from '../adapters/jira-projects-rest';
 import { createJiraUserSearchPort } from '../adapters/jira-users-rest';
 import { createCreateMetaPort } from '../adapters/jira-create-meta-rest';
-import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser } from '../adapters/jira-panel-rest';
-import { deleteIncidentPropertyAsApp } from '../adapters/incident-property-rest';
+import { createJiraPickerPort } from '../adapters/jira-pickers-rest';
+import { deleteProblemPropertyAsApp, readIssueAsUser, readProblemPropertyAsUser, setProblemPropertyAsApp } from '../adapters/jira-panel-rest';
+import { deleteIncidentPropertyAsApp, setIncidentPropertyAsApp } from '../adapters/incident-property-rest';
+import { createImpactApiPort } from '../adapters/impact-api';
 import { egressFetch, ingestWebTriggerUrl } from '../adapters/forge-runtime';
 import { systemClock } from '../adapters/system-clock';
+import { createJiraIncidentPort } from '../adapters/jira-incidents-rest';
 import { IMPACT_EGRESS_PATTERNS, LOCAL_FORGE_HOST_ENV } from '../constants';
 import { bridgeQueue, platform } from './platform';
 
@@ -28,7 +32,7 @@ export const resolverWiring = {
   /** Alert rules, dry run (with pre-flight: create metadata as the user) and failed deliveries. */
   alerts: () => {
     const { store, logger } = platform();
-    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user') };
+    return { store, logger, userJira: createJiraUserPort(systemClock), queue: bridgeQueue(), now, createMeta: createCreateMetaPort(systemClock, 'user'), pickers: createJiraPickerPort(systemClock) };
   },
   /** Projects & metrics: Jira read as the app, admin checks asked as the user. */
   projects: () => ({
@@ -58,6 +62,35 @@ export const resolverWiring = {
     newRequestId: () => randomUUID().replace(/-/g, ''),
     deleteIncidentProperty: deleteIncidentPropertyAsApp,
   }),
+  /** User directory and incident response times: Jira as the app for data, as the user for the admin check. */
+  people: () => ({
+    store: platform().store,
+    userJira: createJiraUserPort(systemClock),
+    queue: bridgeQueue(),
+    userSearch: createJiraUserSearchPort(systemClock),
+    accounts: createJiraIncidentPort(systemClock),
+    now,
+  }),
+  /** Link by hand: issue read and permission asked as the user; properties written and statuses read as the app; Impact by egress fetch. */
+  issueLink: () => {
+    const { store, secrets, env, clock } = platform();
+    return {
+      store,
+      clock,
+      readIssueAsUser,
+      readProblemProperty: readProblemPropertyAsUser,
+      jira: createJiraRestPort(systemClock),
+      userJira: createJiraUserPort(systemClock),
+      impact: createImpactApiPort({ secrets, env, clock: systemClock }),
+      setProblemProperty: setProblemPropertyAsApp,
+      deleteProblemProperty: deleteProblemPropertyAsApp,
+      setIncidentProperty: setIncidentPropertyAsApp,
+      deleteIncidentProperty: deleteIncidentPropertyAsApp,
+      queue: bridgeQueue(),
+      newRequestId: () => randomUUID().replace(/-/g, ''),
+    };
+  },
   /** Incident mappings and post-mortem templates. */
-  mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
+  mappingPickers: () => ({ pickers: createJiraMappingPickersPort(systemClock) }),
+  mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), siteJira: createJiraSitePermissionPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

@@ -42,6 +42,8 @@ export const adminCreateIncidentSchema = z
     business_impact: shape.business_impact.default(null),
     custom_ids: shape.custom_ids.default({}),
     key_events: shape.key_events.default([]),
+    /** Impact's incident type, chosen when the incident is declared (contract revision 3). */
+    category: z.string().trim().min(1).max(64).nullable().default(null),
     /** Default: DEFAULT_ADMIN_USER. */
     actor: adminActorSchema.optional(),
   })

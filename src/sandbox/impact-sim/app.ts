@@ -12,6 +12,7 @@ import { NoteBook } from './notes';
 import { IncidentOps } from './ops';
 import { registerAdminRoutes } from './routes/admin';
 import { registerApiRoutes } from './routes/api';
+import { registerDirectoryRoutes } from './routes/directory';
 import { registerFollowUpRoutes } from './routes/follow-ups';
 import { registerNoteRoutes } from './routes/notes';
 import { ImpactStore } from './store';
@@ -152,6 +153,7 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
   registerCommonControls(app, { faults, callLog, clock });
   registerSimControlRoutes(app, { store, admin, webhooks });
   registerApiRoutes(app, { store, ops, now, authenticate: createTokenMatcher(options.apiTokens) });
+  registerDirectoryRoutes(app, { store });
   registerNoteRoutes(app, { notes, webhooks });
   registerFollowUpRoutes(app, { followUps, store, webhooks });
   registerAdminRoutes(app, { admin, store, webhooks, notes, followUps });

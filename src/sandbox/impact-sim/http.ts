@@ -1,6 +1,6 @@
 /** Shared pieces of the HTTP layer: the Hono env, JSON bodies, and route templates for the call log. */
 import type { Context } from 'hono';
-import { ImpactApiRoutes } from '../../shared/impact';
+import { ImpactApiRoutes, ImpactDirectoryRoutes } from '../../shared/impact';
 import type { ImpactApiClient } from './auth';
 import { invalidRequest } from './errors';
 
@@ -38,7 +38,7 @@ export const ImpactAdminRoutes = {
   redeliver: `${ADMIN_PREFIX}/webhooks/:eventId/redeliver`,
 } as const;
 
-const TEMPLATES = [...Object.values(ImpactApiRoutes), ...Object.values(ImpactAdminRoutes)].map((template) => ({
+const TEMPLATES = [...Object.values(ImpactApiRoutes), ...Object.values(ImpactDirectoryRoutes), ...Object.values(ImpactAdminRoutes)].map((template) => ({
   template,
   regex: new RegExp(`^${template.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`),
 }));

@@ -117,6 +117,8 @@ export class ImpactStore {
     if (this.incidents.has(input.id)) throw new Error(`incident ${input.id} exists`);
     const incident: ImpactIncident = {
       ...clone(input),
+      // Revision 3: always sent, null when the incident has none.
+      category: input.category ?? null,
       status_history: [{ status: input.status, at }],
       created_at: at,
       updated_at: at,

@@ -1,7 +1,7 @@
 /** State changes on issues: each one validates first, then commits, records a changelog and emits an event. */
 import { adfProblem } from './adf';
 import { JiraError, badRequest, fieldErrors, issueNotFound } from './errors';
-import type { IssueEvent, IssueEventBus } from './events';
+import type { EventComment, IssueEvent, IssueEventBus } from './events';
 import { buildPatches, type FieldPatch } from './field-patches';
 import { missingRequiredFields } from './create-meta';
 import { RESOLUTIONS, type ChangeItem, type CommentRecord, type IssueRecord, type ProjectRecord, type SprintRecord, type TransitionRecord } from './model';
@@ -223,6 +223,15 @@ export function transitionIssue(ctx: OpContext, actor: Actor, issue: IssueRecord
   commitChange(ctx, issue, actor, items);
 }
 
+const eventComment = (comment: CommentRecord): EventComment => ({
+  id: comment.id,
+  body: comment.body,
+  author: { accountId: comment.authorId },
+  updateAuthor: { accountId: comment.updateAuthorId ?? comment.authorId },
+  created: jiraTimestamp(comment.created),
+  updated: jiraTimestamp(comment.updated),
+});
+
 export function addComment(ctx: OpContext, actor: Actor, issue: IssueRecord, body: unknown): CommentRecord {
   if (adfProblem(body) !== null) throw fieldErrors({ comment: 'Comment body is not valid!' });
   const at = ctx.now();
@@ -230,12 +239,49 @@ export function addComment(ctx: OpContext, actor: Actor, issue: IssueRecord, bod
   issue.comments.push(comment);
   issue.updated = at;
   ctx.state.touch(issue.id);
-  emit(ctx, issue, actor, (base) => ({
-    ...base,
-    eventType: 'avi:jira:commented:issue',
-    comment: { id: comment.id, body, author: { accountId: actor.accountId }, created: jiraTimestamp(at), updated: jiraTimestamp(at) },
-  }));
+  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:commented:issue', comment: eventComment(comment) }));
   return comment;
+}
+
+/** 404 for a comment the issue does not have (Jira answers the same for one the caller may not see). */
+export function requireComment(issue: IssueRecord, commentId: string): CommentRecord {
+  const comment = issue.comments.find((c) => c.id === commentId);
+  if (!comment) throw new JiraError(404, [`Can not find a comment for the id: ${commentId}.`]);
+  return comment;
+}
+
+/**
+ * *Edit own comments* / *Delete own comments* for everyone, the *all comments* ones for project
+ * administrators and apps (the app user's project role holds every project permission). Refused with 400,
+ * as the spec says for updateComment and deleteComment ("the user does not have permission").
+ */
+function requireCommentRight(ctx: OpContext, actor: Actor, issue: IssueRecord, comment: CommentRecord, verb: 'edit' | 'delete'): void {
+  if (actor.isApp || actor.accountId === comment.authorId || ctx.state.isProjectAdmin(actor.accountId, issue.projectKey)) return;
+  throw badRequest([verb === 'edit' ? 'You do not have the permission to edit this comment.' : 'You do not have permission to delete this comment.']);
+}
+
+/** PUT /issue/{id}/comment/{commentId}: a new body; fires `avi:jira:commented:issue` again (events.ts). */
+export function editComment(ctx: OpContext, actor: Actor, issue: IssueRecord, commentId: string, body: unknown): CommentRecord {
+  const current = requireComment(issue, commentId);
+  requireCommentRight(ctx, actor, issue, current, 'edit');
+  if (adfProblem(body) !== null) throw fieldErrors({ comment: 'Comment body is not valid!' });
+  const at = ctx.now();
+  const comment: CommentRecord = { ...current, body, updated: at, updateAuthorId: actor.accountId };
+  issue.comments[issue.comments.indexOf(current)] = comment;
+  issue.updated = at;
+  ctx.state.touch(issue.id);
+  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:commented:issue', comment: eventComment(comment) }));
+  return comment;
+}
+
+/** DELETE /issue/{id}/comment/{commentId}: fires `avi:jira:deleted:comment` with the comment as it was. */
+export function deleteComment(ctx: OpContext, actor: Actor, issue: IssueRecord, commentId: string): void {
+  const comment = requireComment(issue, commentId);
+  requireCommentRight(ctx, actor, issue, comment, 'delete');
+  issue.comments.splice(issue.comments.indexOf(comment), 1);
+  issue.updated = ctx.now();
+  ctx.state.touch(issue.id);
+  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:deleted:comment', comment: eventComment(comment) }));
 }
 
 export function linkIssues(ctx: OpContext, actor: Actor, typeRef: { id?: string | undefined; name?: string | undefined }, inward: IssueRecord, outward: IssueRecord): void {

@@ -135,6 +135,8 @@ export interface CommentRecord {
   readonly body: unknown;
   readonly created: number;
   readonly updated: number;
+  /** Who last edited it (absent: never edited, the author). */
+  readonly updateAuthorId?: string;
 }
 
 export interface IssueRecord {

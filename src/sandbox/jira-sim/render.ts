@@ -117,7 +117,7 @@ export function renderComment(state: SimState, issue: IssueRecord, comment: Comm
     id: comment.id,
     author,
     body: comment.body,
-    updateAuthor: author,
+    updateAuthor: comment.updateAuthorId === undefined ? author : renderUserId(state, comment.updateAuthorId),
     created: jiraTimestamp(comment.created),
     updated: jiraTimestamp(comment.updated),
     jsdPublic: true,

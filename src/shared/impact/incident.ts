@@ -65,6 +65,11 @@ export const impactIncidentSchema = z.object({
   status_history: z.array(statusHistoryEntrySchema).min(1).max(500),
   created_at: isoTime,
   updated_at: isoTime,
+  /**
+   * The incident's category (Impact's "incident type", e.g. "Security", "Database"), chosen when the
+   * incident is declared; null when none. Revision 3 of v1: absent from older senders, read as null.
+   */
+  category: z.string().trim().min(1).max(64).nullable().optional(),
   /** Human link to the incident in Impact. */
   url: z.url().nullable(),
   /** +1 on every change of the fields above (notes and follow-ups have their own versions). */

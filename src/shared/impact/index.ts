@@ -6,3 +6,4 @@ export * from './conditional';
 export * from './notes';
 export * from './follow-ups';
 export * from './group-key';
+export * from './directory';

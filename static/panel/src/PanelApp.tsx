@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { IssueAlertGroup, IssueIncident, PostMortemIssue, ResolverError, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { Bridge } from '../../shared/bridge';
 import { createResolverClient } from '../../shared/client';
@@ -10,6 +10,10 @@ import { ErrorMessage, InfoMessage, Loading, LocalUserBar } from '../../shared/u
 import { AlertGroupView } from './AlertGroupView';
 import { IncidentView } from './IncidentView';
 import { PostMortemView } from './PostMortemView';
+
+
+/** Linking by hand pulls in Atlaskit Select: loaded only on an issue that is linked to nothing. */
+const LinkIssueView = lazy(() => import('./LinkIssueView').then((m) => ({ default: m.LinkIssueView })));
 
 /** What the issue is linked to: an alert problem (by its property), an Impact incident (by the sync's link), or it is an incident's post-mortem. */
 type State =
@@ -36,6 +40,22 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
     },
     [reload],
   );
+  const [issueKey, setIssueKey] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    bridge.getContext().then(
+      (context) => live && setIssueKey(context.extension.issue?.key ?? null),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [bridge]);
+  /** A link made from this page: the "unlinked" note no longer applies. */
+  const afterLink = useCallback(() => {
+    setUnlinked(null);
+    reload();
+  }, [reload]);
   useEffect(() => {
     let live = true;
     setState({ kind: 'loading' });
@@ -62,14 +82,22 @@ export function PanelApp({ bridge }: { bridge: Bridge }) {
         <h1 className="visually-hidden">Incident Bridge</h1>
         {state.kind === 'loading' && <Loading label="Loading what this issue is linked to" />}
         {state.kind === 'error' && <ErrorMessage error={state.error} title="Cannot show this issue's link" />}
-        {state.kind === 'none' &&
-          (unlinked ? (
-            <InfoMessage title="Not linked any more">
-              <p data-testid="unlinked">{unlinked} This issue keeps its history but receives no more updates; new alerts or incident changes open a new issue.</p>
-            </InfoMessage>
-          ) : (
-            <p className="subtle">This issue was not created from an Alertmanager alert or an Impact incident.</p>
-          ))}
+        {state.kind === 'none' && (
+          <>
+            {unlinked ? (
+              <InfoMessage title="Not linked any more">
+                <p data-testid="unlinked">{unlinked} This issue keeps its history but receives no more updates; new alerts or incident changes open a new issue.</p>
+              </InfoMessage>
+            ) : (
+              <p className="subtle" data-testid="not-linked">
+                This issue is not linked to an Alertmanager alert group or an Impact incident.
+              </p>
+            )}
+            <Suspense fallback={<Loading label="Loading the link form" />}>
+              <LinkIssueView client={client} issueKey={issueKey} onLinked={afterLink} />
+            </Suspense>
+          </>
+        )}
         {state.kind === 'alert' && <AlertGroupView bridge={bridge} client={client} group={state.group} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'incident' && <IncidentView bridge={bridge} client={client} incident={state.incident} onChanged={reload} onUnlinked={afterUnlink} />}
         {state.kind === 'post-mortem' && <PostMortemView bridge={bridge} postMortem={state.postMortem} />}

@@ -6,6 +6,7 @@ import { AdfView } from '../../shared/adf';
 import { messageOf, type ResolverClient } from '../../shared/client';
 import { useResolverAction } from '../../shared/resolver-hooks';
 import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
+import { PreflightMessage } from './rule-editor/Preflight';
 
 const SAMPLE = JSON.stringify(
   {
@@ -134,6 +135,19 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
               Skipped: {report.skipped.map((s) => `${s.fingerprint} (${s.reason})`).join(', ')}
             </p>
           )}
+          {report.preflight && report.preflight.length > 0 && (
+            <>
+              <h3>What Jira says of the winning rules</h3>
+              {report.preflight.map((p) => (
+                <div key={p.ruleId} data-testid={`dry-run-preflight-${p.ruleId}`}>
+                  <p className="subtle" style={{ marginBottom: 4 }}>
+                    Rule <strong>{p.ruleId}</strong> ({p.projectKey} · {p.issueType})
+                  </p>
+                  <PreflightMessage report={p} when="dry-run" />
+                </div>
+              ))}
+            </>
+          )}
           <h3>Jira issues</h3>
           {report.problems.length === 0 && <p className="subtle">No issue would be created or changed.</p>}
           {report.problems.map((p) => (
@@ -142,6 +156,16 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
                 Rule <strong>{p.ruleId}</strong> · one issue per {p.grouping === 'group' ? 'Alertmanager group' : 'alert'}
                 {p.knownIssueKey ? ` · already tracked as ${p.knownIssueKey}` : ' · no issue yet'}
               </p>
+              {p.storm && (
+                <p data-testid="dry-run-storm">
+                  Storm guard {p.storm.guard}: {p.storm.used} of {p.storm.maxNewIssues} new issues used in the window from {p.storm.windowStart} ·{' '}
+                  {p.storm.verdict === 'own-issue'
+                    ? 'this problem gets its own issue'
+                    : p.storm.verdict === 'rolled'
+                      ? `rolls into the storm issue ${p.storm.stormIssueKey ?? '(created first)'}`
+                      : 'the window is full: the delivery would fail'}
+                </p>
+              )}
               <label>Summary</label>
               <div className="preview" data-testid="dry-run-summary">
                 {p.summary}

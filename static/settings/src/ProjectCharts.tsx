@@ -17,6 +17,17 @@ interface ChartProps {
   readonly points: readonly ChartPoint[];
   readonly unit: string;
   readonly testId?: string;
+  /** Called with the index of the bar or point clicked (the drill-down); the page offers a keyboard way too. */
+  readonly onSelect?: (index: number) => void;
+}
+
+/** recharts 3 hands chart clicks the index of the category under the pointer (a string or number). */
+function clickHandler(onSelect: ((index: number) => void) | undefined) {
+  if (!onSelect) return undefined;
+  return (state: { activeTooltipIndex?: unknown } | null | undefined) => {
+    const index = Number(state?.activeTooltipIndex);
+    if (Number.isInteger(index) && index >= 0) onSelect(index);
+  };
 }
 
 const HEIGHT = 220;
@@ -53,9 +64,9 @@ function xAxis(points: readonly ChartPoint[]) {
 const yAxis = (unit: string) => <YAxis allowDecimals={false} width={44} tick={{ fontSize: 11, fill: SUBTLE }} tickLine={false} axisLine={false} label={{ value: unit, angle: -90, position: 'insideLeft', fontSize: 11, fill: SUBTLE, dy: 40 }} />;
 
 /** recharts draws one <svg role="img"> named by its <title>, described by its <desc>. */
-function Frame({ testId, children }: ChartProps & { children: React.ReactElement }) {
+function Frame({ testId, onSelect, children }: ChartProps & { children: React.ReactElement }) {
   return (
-    <div data-testid={testId} className="chart">
+    <div data-testid={testId} className="chart" style={onSelect ? { cursor: 'pointer' } : undefined}>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         {children}
       </ResponsiveContainer>
@@ -68,7 +79,7 @@ export function BarChart(props: ChartProps) {
   const data = points.map((p) => ({ ...p }));
   return (
     <Frame {...props}>
-      <ReBarChart data={data} title={title} desc={describe(points, unit)} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+      <ReBarChart data={data} title={title} desc={describe(points, unit)} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} onClick={clickHandler(props.onSelect)}>
         <CartesianGrid vertical={false} stroke={GRID} />
         {xAxis(points)}
         {yAxis(unit)}
@@ -85,7 +96,7 @@ export function LineChart(props: ChartProps) {
   const data = points.map((p) => ({ ...p }));
   return (
     <Frame {...props}>
-      <ReLineChart data={data} title={title} desc={describe(points, unit)} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+      <ReLineChart data={data} title={title} desc={describe(points, unit)} accessibilityLayer={false} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} onClick={clickHandler(props.onSelect)}>
         <CartesianGrid vertical={false} stroke={GRID} />
         {xAxis(points)}
         {yAxis(unit)}

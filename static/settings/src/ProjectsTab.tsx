@@ -6,7 +6,8 @@
 import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import Button from '@atlaskit/button/new';
 import EmptyState from '@atlaskit/empty-state';
-import type { ProjectRow, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { DrillQuery, ProjectMetrics, ProjectRow, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
+import type { Bridge } from '../../shared/bridge';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
 import { Editable } from '../../shared/access';
@@ -17,6 +18,9 @@ import { formatDuration, weeklySeries } from './chart-series';
 // The chart library loads with this tab only.
 const BarChart = lazy(() => import('./ProjectCharts').then((m) => ({ default: m.BarChart })));
 const LineChart = lazy(() => import('./ProjectCharts').then((m) => ({ default: m.LineChart })));
+const PeopleSection = lazy(() => import('./PeopleSection').then((m) => ({ default: m.PeopleSection })));
+const DrillDown = lazy(() => import('./DrillDown').then((m) => ({ default: m.DrillDown })));
+const IncidentResponseTimes = lazy(() => import('./IncidentResponseTimes').then((m) => ({ default: m.IncidentResponseTimes })));
 
 /** While a sync runs in the queue the page polls, a bounded number of times. */
 const POLL_MS = 1_000;
@@ -39,7 +43,7 @@ function statusTone(status: ProjectRow['status']): LozengeTone {
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-export function ProjectsTab({ client }: { client: ResolverClient }) {
+export function ProjectsTab({ client, bridge }: { client: ResolverClient; bridge?: Bridge }) {
   const projects = useResolverQuery(() => client.call('listProjects'), [client]);
   const { reload } = projects;
   const rows = projects.value;
@@ -123,15 +127,82 @@ export function ProjectsTab({ client }: { client: ResolverClient }) {
       {tracked.length === 0 ? (
         <EmptyState headingLevel={3} header="No project tracked" description="Track a project above to see its throughput, cycle time and story points." />
       ) : (
-        tracked.map((row) => <ProjectMetricsCard key={`${row.id}-${row.lastSyncEndMs ?? 0}`} client={client} row={row} />)
+        tracked.map((row) => <ProjectMetricsCard key={`${row.id}-${row.lastSyncEndMs ?? 0}`} client={client} bridge={bridge} row={row} />)
       )}
-      <UserMatches client={client} />
+      <Suspense fallback={<Loading label="Loading the incident response times" />}>
+        <IncidentResponseTimes client={client} />
+      </Suspense>
+      <Suspense fallback={<Loading label="Loading the user directory" />}>
+        <PeopleSection client={client} />
+      </Suspense>
     </div>
   );
 }
 
-function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: ProjectRow }) {
+interface Drill {
+  readonly query: DrillQuery;
+  readonly title: string;
+}
+
+const PERCENTILES = [50, 85, 95] as const;
+
+/** Lead and cycle time side by side, each percentile a button that lists the issues it covers. */
+function DurationTable({ row, metrics, onDrill }: { row: ProjectRow; metrics: ProjectMetrics; onDrill: (drill: Drill) => void }) {
+  const measures = [
+    { measure: 'lead', label: 'Lead time', stats: metrics.leadTime },
+    { measure: 'cycle', label: 'Cycle time', stats: metrics.cycleTime },
+  ] as const;
+  return (
+    <>
+      <table aria-label={`${row.key}: lead and cycle time`}>
+        <TableHead columns={['Measure', 'Issues', 'Mean', 'p50', 'p85', 'p95']} />
+        <tbody>
+          {measures.map(({ measure, label, stats }) => (
+            <tr key={measure}>
+              <th scope="row">{label}</th>
+              <td>{stats.issues}</td>
+              <td data-testid={`${measure}-mean-${row.key}`}>{formatDuration(stats.meanHours)}</td>
+              {PERCENTILES.map((p) => {
+                const value = p === 50 ? stats.p50Hours : p === 85 ? stats.p85Hours : stats.p95Hours;
+                return (
+                  <td key={p}>
+                    {value === undefined ? (
+                      '—'
+                    ) : (
+                      <Button appearance="subtle" spacing="compact" onClick={() => onDrill({ query: { kind: 'percentile', measure, p, side: 'within' }, title: `${row.key}: issues within ${label.toLowerCase()} p${p} (≤ ${formatDuration(value)})` })}>
+                        <span data-testid={`${measure}-p${p}-${row.key}`}>{formatDuration(value)}</span>
+                        <span className="visually-hidden"> — list the issues within {label.toLowerCase()} p{p}</span>
+                      </Button>
+                    )}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="subtle" data-testid={`definitions-${row.key}`}>
+        <strong>Lead time</strong>: from the issue&apos;s creation to its resolution (Jira&apos;s resolution date), for every resolved issue.{' '}
+        <strong>Cycle time</strong>: from the first time the issue entered an In Progress status (status category) to its resolution, for resolved issues that
+        were ever in progress. Percentiles are nearest-rank; select one to list the issues it covers. Weeks start on Monday in {metrics.timeZone}.
+      </p>
+    </>
+  );
+}
+
+function ProjectMetricsCard({ client, bridge, row }: { client: ResolverClient; bridge: Bridge | undefined; row: ProjectRow }) {
   const { value: metrics, error } = useResolverQuery(() => client.call('getProjectMetrics', { projectId: row.id }), [client, row.id]);
+  const [drill, setDrill] = useState<Drill | null>(null);
+  const weeks = metrics ? weeklySeries(metrics.weeklyThroughput, WEEKS_SHOWN, Date.now()) : [];
+  const sprints = metrics?.storyPointsPerSprint ?? [];
+  const showWeek = (index: number) => {
+    const week = weeks[index];
+    if (week) setDrill({ query: { kind: 'week', weekStart: week.weekStart }, title: `${row.key}: issues resolved in the week of ${week.label}` });
+  };
+  const showSprint = (index: number) => {
+    const sprint = sprints[index];
+    if (sprint) setDrill({ query: { kind: 'sprint', sprintId: sprint.sprintId }, title: `${row.key}: issues done in ${sprint.sprintName}` });
+  };
 
   const headingId = `metrics-${row.key}`;
   return (
@@ -148,35 +219,37 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
             <dd>{metrics.issues}</dd>
             <dt>Resolved</dt>
             <dd>{metrics.resolved}</dd>
-            <dt>Cycle time p50</dt>
-            <dd data-testid={`cycle-p50-${row.key}`}>{formatDuration(metrics.cycleTimeHoursP50)}</dd>
-            <dt>Cycle time p85</dt>
-            <dd>{formatDuration(metrics.cycleTimeHoursP85)}</dd>
           </dl>
+          <DurationTable row={row} metrics={metrics} onDrill={setDrill} />
           <h3>Weekly throughput</h3>
           {metrics.weeklyThroughput.length === 0 ? (
             <p className="subtle">No issue resolved yet: the chart appears with the first resolution.</p>
           ) : (
-            <Suspense fallback={<Loading label="Loading the chart" />}>
-              <BarChart
-                title={`${row.key}: issues resolved per week (last ${WEEKS_SHOWN} weeks, weeks start on Monday)`}
-                unit="issues"
-                testId={`throughput-${row.key}`}
-                points={weeklySeries(metrics.weeklyThroughput, WEEKS_SHOWN, Date.now())}
+            <>
+              <Suspense fallback={<Loading label="Loading the chart" />}>
+                <BarChart title={`${row.key}: issues resolved per week (last ${WEEKS_SHOWN} weeks, weeks start on Monday)`} unit="issues" testId={`throughput-${row.key}`} points={weeks} onSelect={showWeek} />
+              </Suspense>
+              <PickList
+                label={`${row.key}: list the issues resolved in the week of`}
+                options={weeks.flatMap((w, i) => (w.value > 0 ? [{ index: i, label: `${w.label} (${w.value})` }] : []))}
+                onPick={showWeek}
               />
-            </Suspense>
+            </>
           )}
           <h3>Story points completed per sprint</h3>
-          {metrics.storyPointsPerSprint.length === 0 ? (
+          {sprints.length === 0 ? (
             <p className="subtle">No completed issues in a sprint yet.</p>
           ) : (
-            <Suspense fallback={<Loading label="Loading the chart" />}>
-              <LineChart
-                title={`${row.key}: story points completed per sprint`}
-                unit="points"
-                testId={`sprints-${row.key}`}
-                points={metrics.storyPointsPerSprint.map((s) => ({ label: s.sprintName, value: s.completedPoints }))}
-              />
+            <>
+              <Suspense fallback={<Loading label="Loading the chart" />}>
+                <LineChart title={`${row.key}: story points completed per sprint`} unit="points" testId={`sprints-${row.key}`} points={sprints.map((s) => ({ label: s.sprintName, value: s.completedPoints }))} onSelect={showSprint} />
+              </Suspense>
+              <PickList label={`${row.key}: list the issues done in sprint`} options={sprints.map((s, i) => ({ index: i, label: `${s.sprintName} (${s.completedIssues})` }))} onPick={showSprint} />
+            </>
+          )}
+          {drill && (
+            <Suspense fallback={<Loading label="Loading the issues" />}>
+              <DrillDown key={JSON.stringify(drill.query)} client={client} bridge={bridge} projectId={row.id} query={drill.query} title={drill.title} onClose={() => setDrill(null)} onQuery={(query, title) => setDrill({ query, title })} />
             </Suspense>
           )}
           <h3>Bridge-created issues</h3>
@@ -208,51 +281,26 @@ function ProjectMetricsCard({ client, row }: { client: ResolverClient; row: Proj
   );
 }
 
-function UserMatches({ client }: { client: ResolverClient }) {
-  const { value: list, error, reload } = useResolverQuery((refresh) => client.call('listUserMatches', { refresh }), [client]);
-
+/** The keyboard way to a chart's drill-down: a select of its weeks or sprints and a button. */
+function PickList({ label, options, onPick }: { label: string; options: readonly { index: number; label: string }[]; onPick: (index: number) => void }) {
+  const id = useId();
+  const [picked, setPicked] = useState<string>('');
+  if (options.length === 0) return null;
   return (
-    <section aria-labelledby="user-matching">
-      <div className="row">
-        <h2 id="user-matching">Impact ⇄ Jira users</h2>
-        <span className="spacer" />
-        <Button onClick={() => void reload(true)}>Match users again</Button>
-      </div>
-      <p className="subtle">
-        Impact people are the incident commanders the app has seen. Each is matched to a Jira account by email where Jira shows it, otherwise by display name.
-      </p>
-      {error && <ErrorMessage error={error} />}
-      {list && (
-        <>
-          <p>
-            {list.matched.length} of {list.impactUsersSeen} matched · checked <Time iso={new Date(list.computedAtMs).toISOString()} />
-          </p>
-          {list.unmatched.length + list.lookupErrors.length === 0 ? (
-            <p className="subtle">Every Impact person seen has a Jira account.</p>
-          ) : (
-            <table aria-label="Unmatched users">
-              <TableHead columns={['Impact user', 'Email', 'Why']} />
-              <tbody>
-                {list.unmatched.map((u) => (
-                  <tr key={u.email}>
-                    <td>{u.name || '—'}</td>
-                    <td>{u.email}</td>
-                    <td>{u.reason === 'ambiguous' ? `${u.candidates.length} Jira accounts have this name` : 'no Jira account with this email or name'}</td>
-                  </tr>
-                ))}
-                {list.lookupErrors.map((u) => (
-                  <tr key={`err-${u.email}`}>
-                    <td>—</td>
-                    <td>{u.email}</td>
-                    <td>{u.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </>
-      )}
-    </section>
+    <div className="row">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={picked} onChange={(e) => setPicked(e.target.value)}>
+        <option value="">choose…</option>
+        {options.map((o) => (
+          <option key={o.index} value={String(o.index)}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      <Button spacing="compact" isDisabled={picked === ''} onClick={() => onPick(Number(picked))}>
+        List issues
+      </Button>
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import Button from '@atlaskit/button/new';
 import { useState } from 'react';
-import type { Rule } from '../../../src/forge/domain/alerts/rules';
+import { describeStormGuard, type Rule } from '../../../src/forge/domain/alerts/rules';
 import type { AlertRuleList, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 import type { ResolverClient } from '../../shared/client';
 import { okResult, useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
@@ -65,10 +65,14 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
             list={list}
             editing={editing.kind === 'edit' ? editing.rule : undefined}
             projectKey={projectKey}
-            onSaved={(next) => {
+            onSaved={(next, preflight) => {
               setList(next);
               setEditing({ kind: 'none' });
-              action.setNotice('Rule saved.');
+              // What Jira's pre-flight still says of the saved rule: a disabled rule it would refuse, templated values.
+              const findings = preflight?.findings ?? [];
+              if (preflight && !preflight.ok) feedback.warning('Rule saved disabled: Jira would refuse its issues', findings.filter((f) => f.severity === 'error').map((f) => f.message).join(' '));
+              else if (findings.length > 0) feedback.warning('Rule saved, with warnings from Jira', findings.map((f) => f.message).join(' '));
+              else action.setNotice('Rule saved.');
             }}
             onCancel={() => setEditing({ kind: 'none' })}
           />
@@ -97,6 +101,11 @@ export function RulesTab({ client, projectKey }: { client: ResolverClient; proje
                   </td>
                   <td>
                     {rule.target.projectKey} · {rule.target.issueType}
+                    {rule.stormGuard && (
+                      <div className="subtle" data-storm-guard={rule.id} title="Storm guard: past this many new issues in a window, new problems roll into one storm issue">
+                        Storm guard: {describeStormGuard(rule.stormGuard)}
+                      </div>
+                    )}
                   </td>
                   <td>{rule.active ? <Lozenge tone="success">active</Lozenge> : <Lozenge>disabled</Lozenge>}</td>
                   <td className="actions">

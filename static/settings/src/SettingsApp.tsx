@@ -75,7 +75,7 @@ export function SettingsApp({ bridge }: { bridge: Bridge }) {
       case 'postmortems':
         return <PostMortemTab client={client} />;
       case 'projects':
-        return <ProjectsTab client={client} />;
+        return <ProjectsTab client={client} bridge={bridge} />;
       default:
         return null;
     }

@@ -189,6 +189,30 @@ describe('delivery log', () => {
     expect(await ids({ issueKey: 'OPS-3' })).toEqual([]);
   });
 
+  it('filters by the row’s word (verdict), alone or with an indexed filter: skipped and partial lines are not applied', async () => {
+    const f = fixture();
+    const applied = await record(f, 'checkout', { kind: 'applied', problems: [created('OPS-1')] });
+    f.now += 1;
+    const skipped = await record(f, 'disk', { kind: 'applied', problems: [unchanged] });
+    f.now += 1;
+    const partial = await record(f, 'api', { kind: 'applied', problems: [created('OPS-2'), { kind: 'failed', problemKey: 'am:grp:y', reason: 'Jira refused' }] });
+    f.now += 1;
+    const incident = await record(f, 'inc-1', { kind: 'incident', incidentId: 'inc-1', summary: 'created OPS-3' }, { source: 'impact', projectKeys: ['OPS'] });
+    f.now += 1;
+    const failed = await record(f, 'db', { kind: 'failed', reason: 'Jira unavailable', problems: [] }, { projectKeys: ['OPS'] });
+    const ids = async (input: Record<string, unknown>) => (await all(f, input)).map((x) => x.eventId);
+    expect(await ids({ verdict: 'applied' })).toEqual([incident, applied]);
+    expect(await ids({ verdict: 'skipped' })).toEqual([skipped]);
+    expect(await ids({ verdict: 'partial' })).toEqual([partial]);
+    expect(await ids({ verdict: 'failed' })).toEqual([failed]);
+    expect(await ids({ verdict: 'rejected' })).toEqual([]);
+    expect(await ids({ verdict: 'applied', projectKey: 'OPS' })).toEqual([incident, applied]);
+    expect(await ids({ verdict: 'partial', groupKey: 'api' })).toEqual([partial]);
+    expect(await ids({ verdict: 'skipped', groupKey: 'api' })).toEqual([]);
+    expect((await all(f, { verdict: 'skipped' })).map((x) => x.verdict)).toEqual(['skipped']);
+    expect(await listRecentDeliveries({ verdict: 'done' }, { store: f.counted.store, env: f.env })).toMatchObject({ ok: false, error: { code: 'invalid-input', problems: [{ path: 'verdict' }] } });
+  });
+
   it('rewrites a retried delivery’s own line, and its filters follow the new outcome', async () => {
     const f = fixture();
     const ref = { eventId: 'evt-retried-1', groupKey: 'g', receivedAt: new Date(T0).toISOString(), source: 'alertmanager' as const };

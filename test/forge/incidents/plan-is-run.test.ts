@@ -34,6 +34,10 @@ const noImpact: ImpactPort = {
   getIncident: () => Promise.reject(new Error('unexpected Impact call')),
   updateIncident: () => Promise.reject(new Error('unexpected Impact call')),
   postNote: () => Promise.reject(new Error('unexpected Impact call')),
+  updateNote: () => Promise.reject(new Error('unexpected Impact call')),
+  deleteNote: () => Promise.reject(new Error('unexpected Impact call')),
+  getFollowUp: () => Promise.reject(new Error('unexpected Impact call')),
+  updateFollowUp: () => Promise.reject(new Error('unexpected Impact call')),
 };
 
 /** The real Jira port, noting each transition id the app POSTs (the call still goes to the simulator). */

@@ -217,7 +217,8 @@ describe('Impact simulator API (contract v1)', () => {
     });
 
     it('answers unknown API paths with a contract 404', async () => {
-      const res = await api(sim, 'GET', '/api/v1/incidents');
+      // (`GET /api/v1/incidents` became the incident list in contract revision 3.)
+      const res = await api(sim, 'GET', '/api/v1/escalations');
       expect(res.status).toBe(404);
       expect((await errorOf(res)).code).toBe('not_found');
     });

@@ -178,6 +178,11 @@ describe('metadata endpoints conform to the spec', () => {
     const second = (await checked('GET', '/rest/api/3/project/search?startAt=1&maxResults=1')).json as { values: { key: string }[]; isLast: boolean };
     expect(second.values.map((p) => p.key)).toEqual(['PM']);
     expect(second.isLast).toBe(true);
+    // The rule editor's project picker: `query` matches key or name, case-insensitively (pinned spec), ordered by key.
+    const keysFor = async (query: string) => ((await checked('GET', `/rest/api/3/project/search?query=${query}&orderBy=key&maxResults=50`)).json as { values: { key: string }[] }).values.map((p) => p.key);
+    expect(await keysFor('POST')).toEqual(['PM']);
+    expect(await keysFor('op')).toEqual(['OPS']);
+    expect(await keysFor('zzz')).toEqual([]);
     expect((await checked('GET', '/rest/api/3/project/PM')).json).toMatchObject({ key: 'PM', name: 'Post-mortems' });
     expect((await checked('GET', '/rest/api/3/project/NOPE')).status).toBe(404);
     const statuses = (await checked('GET', '/rest/api/3/project/OPS/statuses')).json as { name: string; statuses: { name: string; statusCategory: { key: string } }[] }[];

@@ -13,3 +13,5 @@ export * from './rules';
 export * from './rules-yaml';
 export * from './state';
 export * from './templates';
+export * from './link-issue';
+export * from './storm';

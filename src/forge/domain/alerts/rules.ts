@@ -81,6 +81,11 @@ export const storedRuleSchema = z.object({
   grouping: z.enum(['fingerprint', 'group']).default('group'),
   reFire: reFireSchema.default({ policy: 'new-linked-issue', linkType: 'Relates' }),
   resolve: resolveSchema.default({ policy: 'comment' }),
+  /**
+   * Storm guard: at most `maxNewIssues` new issues per rule per fixed window of `windowMinutes`; past that, new
+   * problems roll into one storm issue of the rule and window (domain/alerts/storm.ts).
+   */
+  stormGuard: z.object({ maxNewIssues: z.number().int().min(1).max(10000), windowMinutes: z.number().int().min(1).max(1440) }).optional(),
 });
 
 /**
@@ -99,6 +104,11 @@ export const ruleSchema = storedRuleSchema.superRefine((rule, ctx) => {
 });
 
 export type Rule = z.output<typeof storedRuleSchema>;
+
+/** "≤ 50 new issues / 60 min": how the rule list and the dry run name a storm guard (domain/alerts/storm.ts). */
+export function describeStormGuard(guard: NonNullable<Rule['stormGuard']>): string {
+  return `≤ ${guard.maxNewIssues} new issue${guard.maxNewIssues === 1 ? '' : 's'} / ${guard.windowMinutes} min`;
+}
 export type RuleInput = z.input<typeof storedRuleSchema>;
 export type CustomFieldValue = Json;
 

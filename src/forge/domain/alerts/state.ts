@@ -31,6 +31,8 @@ export const problemStateSchema = z.object({
    * Absent in records written before it.
    */
   lastApplied: z.object({ sequence: z.number().int().positive(), receivedAt: z.string() }).optional(),
+  /** Rolled into the storm issue of this rule and window (`issue` is that storm issue): domain/alerts/storm.ts. */
+  storm: z.object({ ruleId: z.string(), windowStartMs: z.number().int() }).optional(),
 });
 export type ProblemState = z.infer<typeof problemStateSchema>;
 

@@ -1,3 +1,4 @@
+import type { FollowUpSettings } from './follow-ups';
 import { DEFAULT_FIELD_MAPPING, type FieldMappingConfig } from './field-mapping';
 import { DEFAULT_GUARD_TIMING, type GuardTiming } from './loop-guard';
 import { DEFAULT_POST_MORTEM_CONFIG, type PostMortemConfig } from './post-mortem-template';
@@ -11,6 +12,8 @@ export interface IncidentSyncConfig {
   /** Sent as `origin` on every Impact write; Impact webhooks carrying it are our own echoes. */
   readonly originMarker: string;
   readonly guard: GuardTiming;
+  /** Where Impact follow-ups become Jira issues (follow-ups.ts); absent: DEFAULT_FOLLOW_UP_SETTINGS. */
+  readonly followUps?: FollowUpSettings;
 }
 
 export const DEFAULT_ORIGIN_MARKER = 'incident-bridge';

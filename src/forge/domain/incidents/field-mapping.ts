@@ -41,6 +41,8 @@ export interface FieldMappingConfig {
   readonly customFields: readonly CustomFieldMapping[];
   /** Jira label added to every incident issue (helps JQL and triggers); null for none. */
   readonly label: string | null;
+  /** Labels added on top of `label` at create (a category rule's label, project-settings.ts); not stored. */
+  readonly extraLabels?: readonly string[];
 }
 
 /** Seed 004 defaults. */
@@ -171,6 +173,11 @@ export function createOnlyFields(config: FieldMappingConfig): Record<string, unk
   return {
     project: { key: config.projectKey },
     issuetype: { name: config.issueTypeName },
-    ...(config.label === null ? {} : { labels: [config.label] }),
+    ...labelsOf(config),
   };
+}
+
+function labelsOf(config: FieldMappingConfig): { labels?: string[] } {
+  const labels = [...new Set([...(config.label === null ? [] : [config.label]), ...(config.extraLabels ?? [])])];
+  return labels.length === 0 ? {} : { labels };
 }

@@ -25,7 +25,7 @@ export async function applyImpactEvents(events: readonly RelayEvent[], retry: Re
     const result = await applyImpactEvent(event.body, deps);
     const delivery = relayDelivery(event);
     if (result.ok) {
-      await recordDelivery(delivery, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary }, deps);
+      await recordDelivery(delivery, retry.retryCount, { kind: 'incident', incidentId: result.incidentId, summary: result.summary, ...(result.skipped ? { skipped: true as const } : {}) }, deps);
       // Applied, but Jira refused part of it (missing issue, bad field, assignment): visible and retriable.
       if (result.problems.length > 0) await recordFailedDelivery(delivery, retry.retryCount, 'partial', result.problems.join('; '), deps);
       applied += 1;

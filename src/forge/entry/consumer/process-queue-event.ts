@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { queueJobSchema, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
+import { queueJobSchema, type AlertLinkJob, type FollowUpStatusJob, type IncidentResyncJob, type JiraChangeJob, type JiraCommentJob, type QueueJob, type RelayEventsJob } from '../../jobs';
 import { applyJiraComment } from '../../incidents/notes-sync';
+import { applyJiraFollowUpStatus } from '../../incidents/follow-ups-sync';
 import { isRetryableImpactFailure } from '../../ports/impact';
 import { impactRetryRequest } from '../../delivery/retry-policy';
 import { MAX_QUEUE_RETRIES } from '../../constants';
@@ -20,12 +21,17 @@ import type { RetryRequest } from '../../delivery/retry-policy';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
 import { syncJiraChange } from '../../incidents/sync-jira-change';
 import type { JiraIncidentPort } from '../../ports/jira-incidents';
-import type { ImpactPort } from '../../ports/impact';
+import type { ImpactFailure, ImpactPort } from '../../ports/impact';
 import { consumeProjectSync } from '../../projects/consume-project-sync';
 import { consumeIncidentResync } from '../../incidents/consume-incident-resync';
 import type { ProjectSyncDeps } from '../../projects/sync-runner';
 import type { CreateMetaPort } from '../../ports/create-meta';
 import { assembleRelayEvents } from '../../relay-intake/assemble-parts';
+import type { ImpactDirectoryPort, JiraUserDirectoryPort } from '../../ports/people';
+import { runUserDirectory } from '../../people/run-directory';
+import { runIncidentMetrics } from '../../people/incident-metrics';
+import { applyAlertLink } from '../../alerts/link-problem';
+import { loadRules } from '../../alerts/rule-store';
 
 /** The parts of Forge's AsyncEvent the consumer reads. */
 export const asyncEventSchema = z.object({
@@ -50,6 +56,10 @@ export interface ConsumerDeps {
   readonly queue?: JobQueue;
   /** Jira's create metadata as the app: explains a refused (400) alert issue in the delivery log. */
   readonly createMeta?: CreateMetaPort;
+  /** User directory and incident response times (jobs `user-directory`, `incident-metrics`). */
+  readonly people?: { readonly jira: JiraUserDirectoryPort; readonly impact: ImpactDirectoryPort };
+  /** Takes back the problem property of an issue whose link by hand is refused in the group's lane. */
+  readonly deleteProblemProperty?: (issueKey: string) => Promise<void>;
 }
 
 export interface ConsumerResult {
@@ -87,13 +97,48 @@ function dispatch(job: QueueJob, retry: { retryCount: number; retryData: unknown
       return incidentResync(job, retry, deps);
     case 'jira-comment':
       return jiraComment(job, retry, deps);
+    case 'user-directory':
+    case 'incident-metrics':
+      return peopleJob(job.kind, deps);
+    case 'alert-link':
+      return alertLink(job, deps);
+    case 'follow-up-status':
+      return followUpStatus(job, retry, deps);
     default:
       return assertNever((job satisfies never as { kind: never }).kind);
   }
 }
 
+/** A directory run or an MTTA/MTTR recount; a failure is recorded where the page shows it, never retried blindly. */
+async function peopleJob(kind: 'user-directory' | 'incident-metrics', deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.people) {
+    deps.logger.error(`${kind} job without people dependencies`, {});
+    return { applied: 0, duplicates: 0 };
+  }
+  const common = { store: deps.store, logger: deps.logger, now: () => deps.clock.now() };
+  if (kind === 'user-directory') {
+    const run = await runUserDirectory({ ...common, jira: deps.people.jira, impact: deps.people.impact });
+    return { applied: run.outcome === 'ok' ? 1 : 0, duplicates: 0 };
+  }
+  const stored = await runIncidentMetrics({ ...common, impact: deps.people.impact });
+  return { applied: stored.lastRun.outcome === 'ok' ? 1 : 0, duplicates: 0 };
+}
+
 function assertNever(kind: never): never {
   throw new Error(`unhandled queue job kind ${String(kind)}`);
+}
+
+/** Link by hand of an issue to an alert problem, the record's half, in the group's lane (queued by linkIssueAlertGroup). */
+async function alertLink(job: AlertLinkJob, deps: ConsumerDeps): Promise<ConsumerResult> {
+  const deleteProblemProperty = deps.deleteProblemProperty;
+  if (!deleteProblemProperty) {
+    deps.logger.error('alert link job without a way to remove the problem property', { problemKey: job.problemKey });
+    return { applied: 0, duplicates: 0 };
+  }
+  const rules = (await loadRules(deps.store, deps.logger)).rules;
+  const outcome = await applyAlertLink(job, rules, new Date(deps.clock.now()).toISOString(), { store: deps.store, deleteProblemProperty });
+  deps.logger.info('alert link done', { problemKey: job.problemKey, issueKey: job.issue.key, outcome });
+  return { applied: outcome === 'linked' ? 1 : 0, duplicates: 0 };
 }
 
 /** "Resync now" on an incident issue (queued by resyncIssueIncident, or a failed resync retried). */
@@ -117,6 +162,9 @@ async function jiraComment(job: JiraCommentJob, retry: { retryCount: number; ret
   switch (result.kind) {
     case 'not-linked':
       return { applied: 0, duplicates: 0 };
+    case 'sync-off':
+      deps.logger.info('jira comment not copied: incident sync is off', { incidentId: result.incidentId, commentId: job.comment.commentId });
+      return { applied: 0, duplicates: 0 };
     case 'copied':
       deps.logger.info('jira comment copied to Impact', { incidentId: result.incidentId, summary: result.summary });
       return { applied: 1, duplicates: 0 };
@@ -127,6 +175,27 @@ async function jiraComment(job: JiraCommentJob, retry: { retryCount: number; ret
       deps.logger.error('jira comment not copied to Impact', { incidentId: result.incidentId, reason: result.reason });
       return { applied: 0, duplicates: 0, failed: 1 };
   }
+}
+
+/** A follow-up issue's Jira status → its Impact follow-up; rate limits and outages ask the queue again. */
+async function followUpStatus(job: FollowUpStatusJob, retry: { retryCount: number; retryData: unknown }, deps: ConsumerDeps): Promise<ConsumerResult> {
+  if (!deps.incidents) {
+    deps.logger.error('follow-up status job without the incident sync configured', { incidentId: job.incidentId });
+    return { applied: 0, duplicates: 0 };
+  }
+  const result = await applyJiraFollowUpStatus(job, { ...deps, ...deps.incidents });
+  if (result.kind === 'applied') {
+    deps.logger.info('follow-up status synced', { incidentId: job.incidentId, summary: result.summary });
+    return { applied: 1, duplicates: 0 };
+  }
+  // Both sides' failure unions share the retryable kinds (a rate limit with its Retry-After, an outage).
+  const failure = result.failure;
+  if ((failure.kind === 'rate-limited' || failure.kind === 'unavailable') && retry.retryCount < MAX_QUEUE_RETRIES) {
+    const asImpact: ImpactFailure = failure.kind === 'rate-limited' ? { kind: 'rate-limited', retryAfterSeconds: failure.retryAfterSeconds } : { kind: 'unavailable', status: failure.status, message: failure.message };
+    return { applied: 0, duplicates: 0, retry: impactRetryRequest(asImpact, retry.retryCount, deps.random ?? Math.random) };
+  }
+  deps.logger.error('follow-up status not synced', { incidentId: job.incidentId, reason: result.reason });
+  return { applied: 0, duplicates: 0, failed: 1 };
 }
 
 /** A retried Jira → Impact change (from retryFailedDelivery). */
@@ -141,6 +210,9 @@ async function jiraChange(job: JiraChangeJob, retry: { retryCount: number; retry
     case 'not-linked':
     case 'synced':
       return { applied: result.kind === 'synced' ? 1 : 0, duplicates: 0 };
+    case 'sync-off':
+      deps.logger.info('jira change not pushed: incident sync is off', { id: job.id, incidentId: result.incidentId });
+      return { applied: 0, duplicates: 0 };
     case 'failed':
       return { applied: 0, duplicates: 0, failed: 1 };
     case 'retry':

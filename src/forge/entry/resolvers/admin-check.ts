@@ -1,4 +1,4 @@
-import type { JiraUserPort } from '../../ports/jira';
+import type { JiraSitePermissionPort, JiraUserPort } from '../../ports/jira';
 import type { ResolverError, ResolverResult } from './contract';
 
 /** Who is calling a resolver: the signed-in user and, on a project settings page, that project. */
@@ -64,4 +64,15 @@ export async function viewerAccess(jira: JiraUserPort, caller: CallerContext, is
   }
   const refused = await requireSettingsAdmin(jira, caller);
   return refused && !refused.ok ? { canAdminister: false, reason: refused.error.message } : { canAdminister: true, reason: null };
+}
+
+/**
+ * Site-wide incident settings (the site default, the on/off switch, the category mapping) act in every
+ * project: they need Jira's global ADMINISTER ("Administer Jira"), asked as the user.
+ */
+export async function requireSiteAdmin(jira: JiraSitePermissionPort, caller: CallerContext, what: string): Promise<ResolverResult<never> | null> {
+  if (!caller.accountId) return { ok: false, error: { code: 'forbidden', message: `sign in to ${what}` } };
+  const result = await jira.canAdministerJira();
+  if (!result.ok) return { ok: false, error: { code: 'jira-error', message: `could not check your permissions: ${result.failure.kind}` } };
+  return result.value ? null : { ok: false, error: { code: 'forbidden', message: `you need the Administer Jira permission to ${what}` } };
 }

@@ -5,6 +5,8 @@
 import type { ImpactStatus } from '../../../shared/impact/incident';
 import type { FieldMappingConfig, PostMortemConfig, StatusMapConfig } from '../../domain/incidents';
 import type { PreflightReport } from '../../domain/preflight';
+import type { AlertGroupSearch, AlertLinkAnswer, AlertLinkRequest } from '../../domain/alerts/link-issue';
+export type { AlertGroupHit, AlertGroupSearch, AlertLinkAnswer, AlertLinkRequest } from '../../domain/alerts/link-issue';
 import type { IssueAlertGroup, ResolverResult } from './contract';
 
 /** The incident behind an incident issue, both sides as last seen. */
@@ -98,6 +100,20 @@ export type PanelAndMappingResolverDefinitions = {
   getIssueIncidentResync: (input: { requestId: string }) => ResolverResult<IncidentResyncStatus | null>;
   /** Forgets the incident ⇄ issue link both ways (the next Impact event opens a new issue). Project admins only. */
   unlinkIssueIncident: () => ResolverResult<{ readonly incidentId: string }>;
+  /**
+   * Link by hand (issue 16, row 37), project admins of the issue's project only: open alert groups the app
+   * tracks whose rule id or labels contain every word of `query`, newest first.
+   */
+  searchAlertGroups: (input: { query?: string; limit?: number }) => ResolverResult<AlertGroupSearch>;
+  /**
+   * Makes this issue the issue of that open alert group (refused when either side is linked already). Checked at
+   * once; the record is stored in the group's queue lane: `pending` until getIssueAlertLink says how it ended.
+   */
+  linkIssueAlertGroup: (input: { problemKey: string }) => ResolverResult<AlertLinkAnswer>;
+  /** That link request's state (null: not this issue's newest request). */
+  getIssueAlertLink: (input: { requestId: string }) => ResolverResult<AlertLinkRequest | null>;
+  /** Makes this issue the incident issue of that Impact incident (refused for unknown or closed incidents). */
+  linkIssueIncident: (input: { incidentId: string }) => ResolverResult<{ readonly incidentId: string; readonly title: string }>;
   getIncidentMappings: () => ResolverResult<IncidentMappings>;
   saveIncidentMappings: (input: { mappings: unknown }) => ResolverResult<IncidentMappingsSaveResult>;
   getPostMortemTemplates: () => ResolverResult<PostMortemTemplates>;

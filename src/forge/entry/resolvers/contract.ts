@@ -1,6 +1,8 @@
 import type { Command, Rule, RuleExplanation, SkippedAlert } from '../../domain/alerts';
 import type { PreflightReport } from '../../domain/preflight';
-export type { PreflightFinding, PreflightReport } from '../../domain/preflight';
+export type { CreateMetaField, CreateMetaIssueType, PreflightFinding, PreflightReport } from '../../domain/preflight';
+import type { PickerProjects, RuleTargetOptions } from './rule-pickers';
+export type { PickerProjects, RuleTargetOptions };
 import type { DeliveryVerdict, FailedDeliveryBase, RelayDeadLetter } from '../../delivery/delivery-record';
 import type { DrillQuery, ProjectMetrics } from '../../domain/projects';
 import type { ProjectRow } from '../../projects/project-admin';
@@ -14,6 +16,10 @@ import type { DrillDownPage, DrillIssue } from '../../projects/metrics-store';
  * only whether they are set.
  */
 import type { ConnectionResolverDefinitions } from './contract-connection';
+import type { PeopleResolverDefinitions } from './contract-people';
+export type { AccountRef, DirectoryPage, DirectoryRun, IncidentResponseTimes, IncidentResponseView, MatchedPerson, PeopleResolverDefinitions, UnmatchedPerson } from './contract-people';
+import type { IncidentSettingsResolverDefinitions } from './contract-incident-settings';
+export type { CategoryRule, IncidentRoutingView, IncidentSettingsResolverDefinitions, IncidentSettingsScope, IncidentSettingsView, MappingPickerOptions, OverridableField } from './contract-incident-settings';
 import type { ViewerAccess } from './admin-check';
 export type { ViewerAccess };
 export type { ConnectionResolverDefinitions, ConnectionStatus, ImpactConnectionStatus, ImpactTestResult, RejectedBatch, SigningKeyStatus, SigningStatus } from './contract-connection';
@@ -64,13 +70,15 @@ export interface DeliveryLogQuery {
   projectKey?: string;
   groupKey?: string;
   issueKey?: string;
+  /** The row's word: applied / skipped / partial / failed / rejected / recorded. */
+  verdict?: DeliveryVerdict;
 }
 
 export type ResolverDefinitions = {
   listRecentDeliveries: (input: DeliveryLogQuery) => RecentDeliveries;
   /** Whether the caller may change what the page shows (both pages); writes still check for themselves. */
   getMyAccess: () => ViewerAccess;
-} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions;
+} & AlertResolverDefinitions & IssuePanelResolverDefinitions & ProjectResolverDefinitions & PanelAndMappingResolverDefinitions & ConnectionResolverDefinitions & PeopleResolverDefinitions & IncidentSettingsResolverDefinitions;
 
 // ---------------------------------------------------------------------------------------------------------
 // Alertmanager → Jira rules (issue 4)
@@ -138,6 +146,22 @@ export interface DryRunProblem {
   readonly description: unknown;
   readonly commands: readonly Command[];
   readonly jiraCalls: readonly PlannedJiraCall[];
+  /** The rule's storm guard, when it decides: this window's count and whether the problem would roll (absent otherwise). */
+  readonly storm?: DryRunStorm;
+}
+
+export interface DryRunStorm {
+  /** "≤ 50 new issues / 60 min". */
+  readonly guard: string;
+  /** Start of the fixed window (ISO). */
+  readonly windowStart: string;
+  /** New issues the window has opened so far (before this problem), of `maxNewIssues`. */
+  readonly used: number;
+  readonly maxNewIssues: number;
+  /** `rolled`: listed on the storm issue instead of an issue of its own (already, or it would be). */
+  readonly verdict: 'own-issue' | 'rolled' | 'window-full';
+  /** The storm issue, when it exists. */
+  readonly stormIssueKey: string | null;
 }
 
 export interface DryRunReport {
@@ -176,6 +200,9 @@ export type AlertResolverDefinitions = {
   importAlertRules: (input: { yaml: string }) => ResolverResult<AlertRuleList>;
   dryRunAlerts: (input: { notification: unknown; rules?: unknown[]; receivedAt?: string }) => ResolverResult<DryRunReport>;
   listFailedDeliveries: (input: { cursor?: string; limit?: number }) => FailedDeliveryPage;
+  /** Rule editor pickers (issue 16), read from Jira as the signed-in user. */
+  listJiraProjects: (input: { query?: string }) => ResolverResult<PickerProjects>;
+  getRuleTargetOptions: (input: { projectKey: string; issueType?: string }) => ResolverResult<RuleTargetOptions>;
   retryFailedDelivery: (input: { key: string }) => ResolverResult<{ eventId: string }>;
 };
 
@@ -211,7 +238,7 @@ export interface IssueAlertGroup {
 }
 
 import type { PanelAndMappingResolverDefinitions } from './contract-panel';
-export type { IncidentMappings, IncidentMappingsSaveResult, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
+export type { AlertGroupHit, AlertGroupSearch, AlertLinkAnswer, AlertLinkRequest, IncidentMappings, IncidentMappingsSaveResult, IncidentResyncStatus, IssueIncident, PanelAndMappingResolverDefinitions, PostMortemIssue, PostMortemTemplates } from './contract-panel';
 
 export type IssuePanelResolverDefinitions = {
   /** null: the issue was not created by an alert. */

@@ -1,6 +1,7 @@
 import { StorageKeys } from '../../constants';
 import { jiraStatusFor } from '../../domain/incidents';
-import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord } from '../../incidents/incident-store';
+import { IncidentKeys, incidentIdForIssue, loadRecord } from '../../incidents/incident-store';
+import { configForIssueKey } from '../../incidents/incident-settings';
 import { incidentGroupKey } from '../../../shared/impact';
 import { loadResyncRequest, type IncidentResyncRequest } from '../../incidents/resync-state';
 import type { KeyValueStore } from '../../ports/key-value-store';
@@ -58,7 +59,8 @@ export async function getIssueIncident(issueKey: string | undefined, deps: Incid
   if (!issue) return { ok: false, error: { code: 'not-found', message: `${issueKey} does not exist or you cannot see it` } };
   const incidentId = await incidentIdForIssue(deps.store, issue.id);
   if (!incidentId) return { ok: true, value: await postMortemOf(deps.store, issue) };
-  const [record, config] = [await loadRecord(deps.store, incidentId), await loadConfig(deps.store)];
+  // The status map of the project the issue is in (per-project settings).
+  const [record, config] = await Promise.all([loadRecord(deps.store, incidentId), configForIssueKey(deps.store, issue.key)]);
   const known = record.known;
   return {
     ok: true,

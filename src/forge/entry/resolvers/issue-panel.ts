@@ -145,5 +145,7 @@ export async function unlinkIssueAlertGroup(issueKey: string | undefined, caller
     await deps.store.delete(StorageKeys.creating(property.problemKey));
   }
   await deps.deleteProblemProperty(issueKey);
+  // A link by hand still queued must not store the link after this (its job finds no pending request).
+  await deps.store.delete(StorageKeys.alertLink(issueKey));
   return { ok: true, value: { problemKey: property.problemKey } };
 }

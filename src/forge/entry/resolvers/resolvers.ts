@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { eventSourceSchema } from '../../../shared/relay-envelope';
 import type { KeyValueStore, SecretStore, StoredEntry } from '../../ports/key-value-store';
-import { describeOutcome, verdictOf, type DeliveryRecord } from '../../delivery/delivery-record';
+import { describeOutcome, verdictOf, type DeliveryRecord, type DeliveryVerdict } from '../../delivery/delivery-record';
 import { DeliveryKeys, INDEXED_OUTCOMES, facetsOf, type DeliveryFacets, type DeliveryIndex, type DeliveryIndexRef } from '../../delivery/delivery-keys';
 import { CursorError, readPage, MAX_CURSOR_CHARS, type PageRequest } from '../../delivery/delivery-pages';
 import { deliveryLogRetention } from '../../delivery/retention';
@@ -17,6 +17,17 @@ export interface ResolverDeps {
 }
 
 const OUTCOME_KINDS = ['recorded', 'rejected', 'applied', 'failed', 'incident'] as const satisfies readonly DeliveryRecord['outcome']['kind'][];
+const VERDICTS = ['applied', 'skipped', 'partial', 'failed', 'rejected', 'recorded'] as const satisfies readonly DeliveryVerdict[];
+
+/** The record kinds a verdict can come from (verdictOf), checked on index entries before a line is read. */
+const KINDS_OF_VERDICT: Record<DeliveryVerdict, readonly DeliveryRecord['outcome']['kind'][]> = {
+  applied: ['applied', 'incident'],
+  skipped: ['applied'],
+  partial: ['applied'],
+  failed: ['failed', 'applied'],
+  rejected: ['rejected'],
+  recorded: ['recorded'],
+};
 
 /** Strict: a misspelt filter is refused rather than ignored (it would show an unfiltered log). */
 export const listDeliveriesInputSchema = z
@@ -28,6 +39,8 @@ export const listDeliveriesInputSchema = z
     projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'a Jira project key such as OPS').optional(),
     groupKey: z.string().min(1).max(4096).optional(),
     issueKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-[1-9]\d{0,17}$/, 'a Jira issue key such as OPS-12').optional(),
+    /** The row's word (verdictOf): finer than `outcome` (an applied line may be skipped or partial). */
+    verdict: z.enum(VERDICTS).optional(),
   })
   .strict();
 type ListInput = z.infer<typeof listDeliveriesInputSchema>;
@@ -45,7 +58,10 @@ const FILTERS: readonly { readonly index: DeliveryIndex | null; readonly field: 
   { index: null, field: 'source', indexed: () => false, holds: (r, v) => r.source === v },
 ];
 
-type PageSpec = { readonly kind: 'lines'; readonly request: Omit<PageRequest<DeliveryRecord>, 'limit' | 'cursor'> } | { readonly kind: 'index'; readonly request: Omit<PageRequest<DeliveryIndexRef>, 'limit' | 'cursor'> };
+type PageSpec =
+  | { readonly kind: 'lines'; readonly request: Omit<PageRequest<DeliveryRecord>, 'limit' | 'cursor'> }
+  /** `lineKeep`: what only the line can tell (its verdict), checked once the page's lines are read (the page may be short). */
+  | { readonly kind: 'index'; readonly request: Omit<PageRequest<DeliveryIndexRef>, 'limit' | 'cursor'>; readonly lineKeep?: (r: DeliveryRecord) => boolean };
 
 /** Which prefixes a page reads and what it checks per index entry or line, for these filters. */
 export function deliveryPageSpec(input: ListInput): PageSpec {
@@ -53,17 +69,24 @@ export function deliveryPageSpec(input: ListInput): PageSpec {
     const value = input[f.field];
     return typeof value === 'string' ? [{ ...f, value }] : [];
   });
-  const signature = JSON.stringify(active.map((f) => [f.field, f.value]));
-  const primary = active.find((f) => f.index !== null && f.indexed(f.value));
-  const rest = active.filter((f) => f !== primary);
-  const holdsAll = (facets: DeliveryFacets) => rest.every((f) => f.holds(facets, f.value));
+  const verdict = input.verdict;
+  const signature = JSON.stringify([...active.map((f) => [f.field, f.value]), ...(verdict ? [['verdict', verdict]] : [])]);
+  // A verdict that only one indexed outcome gives (rejected) reads that index.
+  const implied = verdict === 'rejected' && input.outcome === undefined ? [{ ...FILTERS.find((f) => f.field === 'outcome')!, value: 'rejected' }] : [];
+  const filters = [...active, ...implied];
+  const primary = filters.find((f) => f.index !== null && f.indexed(f.value));
+  const rest = filters.filter((f) => f !== primary);
+  const kinds = verdict ? KINDS_OF_VERDICT[verdict] : null;
+  const holdsAll = (facets: DeliveryFacets) => rest.every((f) => f.holds(facets, f.value)) && (kinds === null || kinds.includes(facets.outcome));
+  const verdictHolds = verdict ? (r: DeliveryRecord) => verdictOf(r.outcome) === verdict : undefined;
+  const filtered = rest.length > 0 || kinds !== null;
   // No indexed filter: the log, then lines of the layout before newest-first (they expire with nothing; shown last).
   if (!primary || primary.index === null) {
-    const keep = rest.length > 0 ? (r: DeliveryRecord) => holdsAll(facetsOf(r)) : undefined;
+    const keep = filtered ? (r: DeliveryRecord) => holdsAll(facetsOf(r)) && (verdictHolds?.(r) ?? true) : undefined;
     return { kind: 'lines', request: { prefixes: [DeliveryKeys.linePrefix, DeliveryKeys.legacyLinePrefix], signature, ...(keep ? { keep } : {}) } };
   }
-  const keep = rest.length > 0 ? (r: DeliveryIndexRef) => holdsAll(r) : undefined;
-  return { kind: 'index', request: { prefixes: [DeliveryKeys.indexPrefix(primary.index, primary.value)], signature, ...(keep ? { keep } : {}) } };
+  const keep = filtered ? (r: DeliveryIndexRef) => holdsAll(r) : undefined;
+  return { kind: 'index', request: { prefixes: [DeliveryKeys.indexPrefix(primary.index, primary.value)], signature, ...(keep ? { keep } : {}) }, ...(verdictHolds ? { lineKeep: verdictHolds } : {}) };
 }
 
 /** A page's lines: read directly, or the index entries' lines in one batch read (an entry whose line expired is skipped). */
@@ -77,7 +100,7 @@ async function readLines(store: KeyValueStore, spec: PageSpec, limit: number, cu
   const found = keys.length > 0 ? await store.getMany<DeliveryRecord>(keys) : new Map<string, DeliveryRecord>();
   const lines = keys.flatMap((key) => {
     const value = found.get(key);
-    return value ? [{ key, value }] : [];
+    return value && (spec.lineKeep?.(value) ?? true) ? [{ key, value }] : [];
   });
   return { lines, nextCursor: page.nextCursor, prevCursor: page.prevCursor };
 }

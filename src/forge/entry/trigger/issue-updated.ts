@@ -5,10 +5,11 @@ import type { KeyValueStore } from '../../ports/key-value-store';
 import type { Logger } from '../../ports/logger';
 import type { JobQueue } from '../../ports/job-queue';
 import { incidentGroupKey } from '../../../shared/impact';
-import { incidentIdForIssue } from '../../incidents/incident-store';
+import { IncidentKeys, incidentIdForIssue } from '../../incidents/incident-store';
+import type { FollowUpIssueIndex } from '../../incidents/follow-ups-sync';
 import { jiraChangeId } from '../../incidents/sync-jira-change';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
-import { adfPlainText } from '../../domain/incidents';
+import { adfPlainText, jiraCommentTime } from '../../domain/incidents';
 import { mirrorIssueStatus } from '../../alerts/status-mirror';
 import { closeAfterPostMortem } from './post-mortem-done';
 
@@ -44,12 +45,19 @@ export const issueUpdatedEventSchema = z
   .loose();
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
-/** Forge's `avi:jira:commented:issue`: the fields the comment copy reads. */
+/**
+ * Forge's `avi:jira:commented:issue` (a new comment, and an edited one: Forge has no `avi:jira:updated:comment`)
+ * and `avi:jira:deleted:comment` (the comment as it was): the fields the comment copy reads.
+ * [D developer.atlassian.com/platform/forge/events-reference/jira; @forge/events JiraCommentedIssueEvent, JiraDeletedCommentEvent]
+ */
 export const issueCommentedEventSchema = z
   .object({
-    eventType: z.literal('avi:jira:commented:issue'),
+    eventType: z.enum(['avi:jira:commented:issue', 'avi:jira:deleted:comment']),
+    atlassianId: z.string().optional(),
     issue: z.object({ id: z.string(), key: z.string() }).loose(),
-    comment: z.object({ id: z.string(), body: z.unknown(), author: z.object({ accountId: z.string() }).loose() }).loose(),
+    comment: z
+      .object({ id: z.string(), body: z.unknown(), author: z.object({ accountId: z.string() }).loose().optional(), updated: z.string().optional() })
+      .loose(),
   })
   .loose();
 
@@ -102,7 +110,8 @@ async function noteJiraActivity(store: KeyValueStore, nowMs: number): Promise<vo
  * (the consumer runs incidents/sync-jira-change.ts). The trigger only enqueues: a queued job is retried on
  * a rate limit or outage, a trigger is not. A post-mortem issue reaching done queues the resync that closes
  * its incident's issue held open by Impact CLOSED (post-mortem-done.ts). A status change of an issue the app
- * created updates its status mirror (alerts/status-mirror.ts).
+ * created updates its status mirror (alerts/status-mirror.ts); of a follow-up issue, it queues a
+ * `follow-up-status` job in its incident's lane. Comment events go to the comment ⇄ note copy (queueComment).
  */
 export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
   const commented = issueCommentedEventSchema.safeParse(input);
@@ -132,17 +141,38 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
     await closeAfterPostMortem({ issueId: event.issue.id, statusCategory: event.issue.fields?.status?.statusCategory?.key, statusChanged }, deps);
   }
 
-  return mirrorIssueStatus(event, deps.store, nowIso);
+  const mirrored = await mirrorIssueStatus(event, deps.store, nowIso);
+  // A follow-up issue's status goes to its Impact follow-up, in the incident's lane (incidents/follow-ups-sync.ts).
+  // Asked only of a status change of an issue the alerts do not track: alert issues pay no extra read.
+  if (mirrored === 'not-tracked') {
+    const followUp = await deps.store.get<FollowUpIssueIndex>(IncidentKeys.followUpIssue(event.issue.id));
+    if (followUp) {
+      const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id };
+      await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(incidentGroupKey(followUp.incidentId)) }]);
+      return 'incident-queued';
+    }
+  }
+  return mirrored;
 }
 
 /**
- * A person's comment on an incident issue: queued in the incident's lane to become an Impact note
- * (incidents/notes-sync.ts). The app's own comments never arrive here (`ignoreSelf`).
+ * A person's comment on an incident issue, written or deleted: queued in the incident's lane to become, change
+ * or remove an Impact note (incidents/notes-sync.ts). The app's own comment writes never arrive here (`ignoreSelf`).
  */
 async function queueComment(event: z.infer<typeof issueCommentedEventSchema>, deps: IssueUpdatedDeps): Promise<IssueUpdatedResult> {
   const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
   if (incidentId === undefined) return 'not-tracked';
-  const comment = { issueId: event.issue.id, commentId: event.comment.id, authorAccountId: event.comment.author.accountId, text: adfPlainText(event.comment.body).slice(0, 20_000) };
+  const deleted = event.eventType === 'avi:jira:deleted:comment';
+  const updated = jiraCommentTime(event.comment.updated);
+  const comment = {
+    issueId: event.issue.id,
+    commentId: event.comment.id,
+    // The editor of an edit is in `updateAuthor`; the note names the comment's author, as Jira shows it.
+    authorAccountId: event.comment.author?.accountId ?? event.atlassianId ?? 'unknown',
+    text: deleted ? '' : adfPlainText(event.comment.body).slice(0, 20_000),
+    action: deleted ? ('deleted' as const) : ('written' as const),
+    ...(updated === null ? {} : { updated }),
+  };
   await deps.queue.push([{ body: { kind: 'jira-comment', comment }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
   return 'incident-queued';
 }

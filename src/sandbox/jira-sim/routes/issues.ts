@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import { JiraError, badRequest, issueNotFound } from '../errors';
 import { listQuery, paging, parseBody, type RouteDeps, type SimEnv } from '../http';
-import { addComment, assignIssue, availableTransitions, checkPropertyInput, createIssue, deleteIssue, editIssue, linkIssues, requireIssue, transitionIssue } from '../issue-ops';
+import { addComment, assignIssue, deleteComment, editComment, requireComment, availableTransitions, checkPropertyInput, createIssue, deleteIssue, editIssue, linkIssues, requireIssue, transitionIssue } from '../issue-ops';
 import { ISSUE_CHANGELOG_LIMIT, renderComment, renderIssue, renderStatus } from '../render';
 
 const propertySchema = z.object({ key: z.string(), value: z.unknown() });
@@ -91,6 +91,27 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const ordered = c.req.query('orderBy') === '-created' ? [...issue.comments].reverse() : issue.comments;
     const page = ordered.slice(startAt, startAt + maxResults);
     return c.json({ startAt, maxResults, total: issue.comments.length, comments: page.map((cm) => renderComment(state, issue, cm)) });
+  });
+
+  app.get('/rest/api/3/issue/:issueIdOrKey/comment/:id', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    return c.json(renderComment(state, issue, requireComment(issue, c.req.param('id'))));
+  });
+
+  // updateComment: body is a Comment (only `body` and `visibility` are writable; the simulator keeps no
+  // visibility, so one is refused rather than silently dropped). 200 with the comment.
+  app.put('/rest/api/3/issue/:issueIdOrKey/comment/:id', async (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    const body = await parseBody(c, commentSchema);
+    if (body['visibility'] !== undefined && body['visibility'] !== null) throw badRequest(['jira-sim: comment visibility is not supported.']);
+    const comment = editComment(deps, c.get('actor'), issue, c.req.param('id'), body.body);
+    return c.json(renderComment(state, issue, comment), 200);
+  });
+
+  app.delete('/rest/api/3/issue/:issueIdOrKey/comment/:id', (c) => {
+    const issue = requireIssue(state, c.req.param('issueIdOrKey'));
+    deleteComment(deps, c.get('actor'), issue, c.req.param('id'));
+    return c.body(null, 204);
   });
 
   app.get('/rest/api/3/issue/:issueIdOrKey/transitions', (c) => {

@@ -199,6 +199,17 @@ export function registerMetaRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     return c.json(users.slice(startAt, startAt + maxResults).map((u) => renderUser(state, u)));
   });
 
+  /**
+   * GET /rest/api/3/users/search (operationId getAllUsers): every user, app accounts and inactive users included,
+   * paged by startAt/maxResults (default 50, capped at 1000 per the pinned spec), privacy applied (a hidden email
+   * is left out, as `emailAddress` is optional in the spec's User).
+   */
+  app.get('/rest/api/3/users/search', (c) => {
+    const { startAt, maxResults } = paging(c, 50, 1000);
+    const users = [...state.users.values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    return c.json(users.slice(startAt, startAt + maxResults).map((u) => renderUser(state, u)));
+  });
+
   app.get('/rest/api/3/myself', (c) => {
     const user = state.users.get(c.get('actor').accountId);
     if (!user) throw new JiraError(401, ['You are not authenticated.']);

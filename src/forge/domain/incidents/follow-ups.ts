@@ -1,0 +1,122 @@
+/**
+ * Follow-ups (action items) as Jira issues (issue 15 item 9). Pure decisions: which Jira write an Impact
+ * follow-up event asks for, and which Impact status a Jira issue's status asks for.
+ *
+ * Impact owns a follow-up's title and description (they follow to the issue); Jira owns its progress (the
+ * issue's status category flows back as the follow-up's status). Events come in any order and more than
+ * once: a pair keeps the newest follow-up version applied, and a deletion leaves a tombstone.
+ */
+import type { FollowUpStatus } from '../../../shared/impact/follow-ups';
+import type { AdfDoc } from './adf';
+import { doc, paragraph } from './adf';
+import type { IncidentSyncConfig } from './config';
+import type { StatusCategoryKey } from '../workflow/workflow-path';
+
+/**
+ * Where follow-up issues go (the incident mapping's optional `followUps`): project (default: the incident
+ * issues' project), issue type and the link type to the incident issue (tried first, then Relates/Blocks).
+ */
+export interface FollowUpSettings {
+  readonly projectKey?: string;
+  readonly issueType: string;
+  readonly linkType: string;
+}
+
+export const DEFAULT_FOLLOW_UP_SETTINGS: FollowUpSettings = { issueType: 'Task', linkType: 'Relates' };
+
+export function followUpSettingsOf(config: IncidentSyncConfig): Required<FollowUpSettings> {
+  const settings = config.followUps ?? DEFAULT_FOLLOW_UP_SETTINGS;
+  return { projectKey: settings.projectKey ?? config.fields.projectKey, issueType: settings.issueType, linkType: settings.linkType };
+}
+
+/** Entity property on a follow-up issue, indexed by the manifest: `issue.property[impact-follow-up].key`. */
+export const FOLLOW_UP_PROPERTY_KEY = 'impact-follow-up';
+
+/** Follow-up ids are unique per incident: the index key joins both. */
+export const followUpKey = (incidentId: string, followUpId: string): string => `${incidentId}/${followUpId}`;
+
+export function followUpProperty(incidentId: string, followUpId: string): { readonly key: string; readonly incidentId: string; readonly followUpId: string } {
+  return { key: followUpKey(incidentId, followUpId), incidentId, followUpId };
+}
+
+export function followUpIssueJql(incidentId: string, followUpId: string): string {
+  const value = followUpKey(incidentId, followUpId).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return `issue.property[${FOLLOW_UP_PROPERTY_KEY}].key = "${value}" ORDER BY created ASC`;
+}
+
+export interface FollowUpPair {
+  readonly followUpId: string;
+  /** null for a tombstone of a follow-up deleted before its issue was made. */
+  readonly issueId: string | null;
+  readonly issueKey: string | null;
+  /** The newest follow-up version applied to the issue. */
+  readonly version: number;
+  readonly deleted?: true;
+}
+
+export interface FollowUpChange {
+  readonly kind: 'created' | 'updated' | 'deleted';
+  readonly followUp: { readonly id: string; readonly title: string; readonly description: string; readonly version: number };
+  /** Fields `incident.follow_up_updated` names. */
+  readonly changed: readonly string[];
+}
+
+export type FollowUpDecision =
+  | { readonly kind: 'create-issue'; readonly summary: string; readonly description: string }
+  | { readonly kind: 'edit-issue'; readonly issueId: string; readonly fields: { readonly summary?: string; readonly description?: string } }
+  | { readonly kind: 'skip'; readonly reason: string; readonly pair: FollowUpPair | null };
+
+export function decideFollowUpChange(pair: FollowUpPair | undefined, change: FollowUpChange): FollowUpDecision {
+  const { followUp } = change;
+  if (change.kind === 'deleted') {
+    if (!pair) return { kind: 'skip', reason: `follow-up ${followUp.id} deleted before it had an issue: it never will`, pair: { followUpId: followUp.id, issueId: null, issueKey: null, version: followUp.version, deleted: true } };
+    if (pair.deleted) return { kind: 'skip', reason: `follow-up ${followUp.id} is deleted already`, pair: null };
+    // The issue stays: people may have worked on it; it is no longer updated from Impact.
+    return { kind: 'skip', reason: `follow-up ${followUp.id} deleted in Impact: its issue ${pair.issueKey ?? '?'} stays, no longer updated`, pair: { ...pair, version: Math.max(pair.version, followUp.version), deleted: true } };
+  }
+  if (pair?.deleted) return { kind: 'skip', reason: `follow-up ${followUp.id} was deleted`, pair: null };
+  // An update arriving before its create makes the issue with the values it carries.
+  if (!pair || pair.issueId === null) return { kind: 'create-issue', summary: followUp.title, description: followUp.description };
+  if (followUp.version <= pair.version) return { kind: 'skip', reason: `follow-up ${followUp.id} version ${followUp.version} is applied already`, pair: null };
+  const fields = {
+    ...(change.changed.includes('title') ? { summary: followUp.title } : {}),
+    ...(change.changed.includes('description') ? { description: followUp.description } : {}),
+  };
+  if (Object.keys(fields).length === 0) return { kind: 'skip', reason: `follow-up ${followUp.id}: nothing the issue shows changed`, pair: { ...pair, version: followUp.version } };
+  return { kind: 'edit-issue', issueId: pair.issueId, fields };
+}
+
+/** The issue description: Impact's text, then where it comes from. */
+export function followUpDescription(description: string, incidentId: string, incidentIssueKey: string): AdfDoc {
+  const lines = description
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  return doc([...lines.map((p) => paragraph(p)), paragraph(`Follow-up of Impact incident ${incidentId} (${incidentIssueKey}).`)]);
+}
+
+/**
+ * The follow-up status the Jira issue's status category asks for, or null when Impact already agrees:
+ * to do → OPEN, in progress → IN_PROGRESS, done → DONE (a CANCELLED follow-up counts as done).
+ */
+export function followUpStatusFor(category: StatusCategoryKey | 'unknown', current: FollowUpStatus): FollowUpStatus | null {
+  if (category === 'unknown') return null;
+  const target: FollowUpStatus = category === 'done' ? 'DONE' : category === 'indeterminate' ? 'IN_PROGRESS' : 'OPEN';
+  if (current === target || (category === 'done' && current === 'CANCELLED')) return null;
+  return target;
+}
+
+/** The record's pairs with `pair` in place of the one for the same follow-up (newest version, deletion sticks). */
+export function upsertFollowUpPair(pairs: readonly FollowUpPair[], pair: FollowUpPair): FollowUpPair[] {
+  const stored = pairs.find((p) => p.followUpId === pair.followUpId);
+  const merged: FollowUpPair = stored
+    ? {
+        followUpId: pair.followUpId,
+        issueId: pair.issueId ?? stored.issueId,
+        issueKey: pair.issueKey ?? stored.issueKey,
+        version: Math.max(pair.version, stored.version),
+        ...(pair.deleted || stored.deleted ? { deleted: true as const } : {}),
+      }
+    : pair;
+  return [...pairs.filter((p) => p.followUpId !== pair.followUpId), merged];
+}

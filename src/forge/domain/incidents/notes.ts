@@ -1,0 +1,118 @@
+/**
+ * Comments ⇄ notes (issue 15 item 8): which write, if any, a comment or note change asks for. Pure: the
+ * caller loads the pair from the incident record, runs the write and stores the pair this answers.
+ *
+ * A pair links one Jira comment and one Impact note and remembers which side a person wrote (`origin`):
+ * only that side is copied from. The copy on the other side belongs to the app: in Impact a person cannot
+ * edit a note an API client wrote, and the app cannot edit a person's note (contract §2.2), so a person's
+ * edit or deletion of the app's copy is not copied back (it is not the original). Events arrive in any
+ * order and more than once: each side's change carries an order (the comment's `updated` time, the note's
+ * version) and a pair keeps the newest it applied; a deletion leaves a tombstone so a late create or edit
+ * never brings the text back.
+ */
+
+export type NoteOrigin = 'jira' | 'impact';
+
+export interface NotePair {
+  readonly commentId: string | null;
+  readonly noteId: string | null;
+  readonly origin: NoteOrigin;
+  /** Jira comment's `updated` (ms) of the newest comment text applied (origin jira). */
+  readonly commentUpdated?: number;
+  /** The note's version the app last saw (origin impact: copied; origin jira: written). */
+  readonly noteVersion?: number;
+  /** Set once either side was deleted: nothing is copied for this pair again. */
+  readonly deleted?: true;
+}
+
+/** A person's comment was written (created or edited: Forge fires `avi:jira:commented:issue` for both) or deleted. */
+export type CommentChange =
+  | { readonly kind: 'written'; readonly commentId: string; readonly updated: number | null }
+  | { readonly kind: 'deleted'; readonly commentId: string };
+
+export type CommentDecision =
+  | { readonly kind: 'create-note' }
+  | { readonly kind: 'edit-note'; readonly noteId: string; readonly ifVersion: number | undefined }
+  | { readonly kind: 'delete-note'; readonly noteId: string }
+  /** Nothing to write; the pair (if any) is stored as given (a tombstone, the app's copy now gone). */
+  | { readonly kind: 'skip'; readonly reason: string; readonly pair: NotePair | null };
+
+export function decideCommentChange(pair: NotePair | undefined, change: CommentChange): CommentDecision {
+  const id = change.commentId;
+  if (change.kind === 'deleted') {
+    if (!pair) return { kind: 'skip', reason: `comment ${id} deleted before it was copied: it never will be`, pair: { commentId: id, noteId: null, origin: 'jira', deleted: true } };
+    if (pair.deleted) return { kind: 'skip', reason: `comment ${id} is deleted already`, pair: null };
+    if (pair.origin === 'impact') return { kind: 'skip', reason: `comment ${id} (the app's copy of note ${pair.noteId ?? '?'}) deleted in Jira: the note stays, and is no longer copied`, pair: { ...pair, deleted: true } };
+    if (pair.noteId === null) return { kind: 'skip', reason: `comment ${id} deleted`, pair: { ...pair, deleted: true } };
+    return { kind: 'delete-note', noteId: pair.noteId };
+  }
+  if (!pair) return { kind: 'create-note' };
+  if (pair.deleted) return { kind: 'skip', reason: `comment ${id} was deleted: not copied again`, pair: null };
+  if (pair.origin === 'impact') return { kind: 'skip', reason: `comment ${id} is the app's copy of note ${pair.noteId ?? '?'}: an edit in Jira is not copied back`, pair: null };
+  if (change.updated !== null && pair.commentUpdated !== undefined && change.updated <= pair.commentUpdated) {
+    return { kind: 'skip', reason: `comment ${id}: this text is not newer than the one copied`, pair: null };
+  }
+  if (pair.noteId === null) return { kind: 'create-note' };
+  return { kind: 'edit-note', noteId: pair.noteId, ifVersion: pair.noteVersion };
+}
+
+/** A note event from Impact that is not the app's own echo. */
+export type NoteChange =
+  | { readonly kind: 'created' | 'updated'; readonly noteId: string; readonly version: number }
+  | { readonly kind: 'deleted'; readonly noteId: string; readonly version: number };
+
+export type NoteDecision =
+  | { readonly kind: 'add-comment' }
+  | { readonly kind: 'edit-comment'; readonly commentId: string }
+  | { readonly kind: 'delete-comment'; readonly commentId: string }
+  | { readonly kind: 'skip'; readonly reason: string; readonly pair: NotePair | null };
+
+export function decideNoteChange(pair: NotePair | undefined, change: NoteChange): NoteDecision {
+  const id = change.noteId;
+  if (change.kind === 'deleted') {
+    if (!pair) return { kind: 'skip', reason: `note ${id} deleted before it was copied: it never will be`, pair: { commentId: null, noteId: id, origin: 'impact', noteVersion: change.version, deleted: true } };
+    if (pair.deleted) return { kind: 'skip', reason: `note ${id} is deleted already`, pair: null };
+    if (pair.origin === 'jira') return { kind: 'skip', reason: `note ${id} (the app's copy of comment ${pair.commentId ?? '?'}) deleted in Impact: the comment stays, and is no longer copied`, pair: { ...pair, deleted: true } };
+    if (pair.commentId === null) return { kind: 'skip', reason: `note ${id} deleted`, pair: { ...pair, deleted: true } };
+    return { kind: 'delete-comment', commentId: pair.commentId };
+  }
+  // `updated` before `created` (any order): the first event to arrive makes the comment, with the text it carries.
+  if (!pair) return { kind: 'add-comment' };
+  if (pair.deleted) return { kind: 'skip', reason: `note ${id} was deleted: not copied again`, pair: null };
+  if (pair.origin === 'jira') return { kind: 'skip', reason: `note ${id} is the app's copy of comment ${pair.commentId ?? '?'}: not copied back`, pair: null };
+  if (pair.noteVersion !== undefined && change.version <= pair.noteVersion) return { kind: 'skip', reason: `note ${id} version ${change.version} is copied already`, pair: null };
+  if (pair.commentId === null) return { kind: 'add-comment' };
+  return { kind: 'edit-comment', commentId: pair.commentId };
+}
+
+/** The record's pairs with `pair` put in place of the one for the same comment or note (or added). */
+export function upsertPair(pairs: readonly NotePair[], pair: NotePair): NotePair[] {
+  const same = (p: NotePair) => (pair.commentId !== null && p.commentId === pair.commentId) || (pair.noteId !== null && p.noteId === pair.noteId);
+  const merged = pairs.filter((p) => same(p)).reduce<NotePair>((acc, p) => mergePair(p, acc), pair);
+  return [...pairs.filter((p) => !same(p)), merged];
+}
+
+/** Two records of one pair (a concurrent writer's and this one): ids known to either, newest orders, deletion sticks. */
+function mergePair(stored: NotePair, mine: NotePair): NotePair {
+  const max = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
+  const commentUpdated = max(stored.commentUpdated, mine.commentUpdated);
+  const noteVersion = max(stored.noteVersion, mine.noteVersion);
+  return {
+    commentId: mine.commentId ?? stored.commentId,
+    noteId: mine.noteId ?? stored.noteId,
+    origin: stored.origin,
+    ...(commentUpdated === undefined ? {} : { commentUpdated }),
+    ...(noteVersion === undefined ? {} : { noteVersion }),
+    ...(stored.deleted || mine.deleted ? { deleted: true as const } : {}),
+  };
+}
+
+export const pairOfComment = (pairs: readonly NotePair[] | undefined, commentId: string): NotePair | undefined => pairs?.find((p) => p.commentId === commentId);
+export const pairOfNote = (pairs: readonly NotePair[] | undefined, noteId: string): NotePair | undefined => pairs?.find((p) => p.noteId === noteId);
+
+/** Jira's comment time (`2026-12-06T17:00:00.000+0000`) in ms, or null when unreadable. */
+export function jiraCommentTime(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value.replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+  return Number.isNaN(ms) ? null : ms;
+}

@@ -1,0 +1,183 @@
+/**
+ * Follow-ups (action items) as Jira issues (issue 15 item 9), without echo.
+ * - Impact → Jira: a follow-up a person creates becomes an issue (project and type from the incident mapping's
+ *   `followUps`) linked to the incident issue, carrying the indexed `impact-follow-up` property; creation is
+ *   idempotent (a creation marker, and a lookup by the property when an earlier attempt holds it). Title and
+ *   description changes follow. The issue's key is written back as the follow-up's `external_issue`, with the
+ *   app's origin marker (its webhook is our echo and is dropped).
+ * - Jira → Impact: the issue's status category becomes the follow-up's status (trigger → the incident's lane →
+ *   `applyJiraFollowUpStatus`), with the app's marker and If-Match. The app's own Jira writes never reach the
+ *   trigger (`ignoreSelf`).
+ * Decisions: domain/incidents/follow-ups.ts; the pairs live in the incident record (compare-and-set).
+ */
+import { impactFollowUpWebhookSchema } from '../../shared/impact/webhook';
+import { describeZodError } from '../../shared/zod-error';
+import {
+  FOLLOW_UP_PROPERTY_KEY,
+  decideFollowUpChange,
+  followUpDescription,
+  followUpIssueJql,
+  followUpProperty,
+  followUpSettingsOf,
+  followUpStatusFor,
+  linkTypeCandidates,
+  upsertFollowUpPair,
+  type FollowUpPair,
+} from '../domain/incidents';
+import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
+import { describeJiraFailure, type JiraFailure } from '../ports/jira';
+import type { JiraIncidentPort } from '../ports/jira-incidents';
+import type { ImpactEventResult, IncidentDeps } from './apply-impact-event';
+import { IncidentKeys, loadConfig, loadRecord, updateRecord } from './incident-store';
+
+/** Whether a webhook body is a follow-up event (the consumer's incident path hands those here). */
+export const isFollowUpEvent = (body: unknown): boolean => {
+  const event = (body as { event?: unknown } | null)?.event;
+  return typeof event === 'string' && event.startsWith('incident.follow_up_');
+};
+
+/** What the follow-up issue index holds (`incident-fu-issue:<issueId>`). */
+export interface FollowUpIssueIndex {
+  readonly incidentId: string;
+  readonly followUpId: string;
+}
+
+const CREATION_MARKER_TTL_SECONDS = 7 * 24 * 3600;
+
+async function storePair(deps: IncidentDeps, incidentId: string, pair: FollowUpPair): Promise<void> {
+  await updateRecord(deps.store, incidentId, (latest) => ({ ...latest, followUps: upsertFollowUpPair(latest.followUps ?? [], pair) }));
+}
+
+/** An Impact follow-up event → its Jira issue created or edited. */
+export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult> {
+  const parsed = impactFollowUpWebhookSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
+  const webhook = parsed.data;
+  const incidentId = webhook.incident.id;
+  const followUp = webhook.follow_up;
+  const config = await loadConfig(deps.store);
+  const done = (summary: string, problems: readonly string[] = []): ImpactEventResult => ({ ok: true, incidentId, summary, problems });
+  if (webhook.origin.marker === config.originMarker) return done(`own change of follow-up ${followUp.id}: not copied back`);
+  const record = await loadRecord(deps.store, incidentId);
+  const link = record.link;
+  const kind = webhook.event === 'incident.follow_up_created' ? 'created' : webhook.event === 'incident.follow_up_updated' ? 'updated' : 'deleted';
+  // The incident's own events make its issue (the queue may run this one first): try again later, as for an
+  // outage, so the follow-up is not lost; on the last attempt it is a failed delivery saying why.
+  if (!link && kind !== 'deleted') {
+    const message = `incident ${incidentId} has no Jira issue yet to link follow-up ${followUp.id} to`;
+    return { ok: false, kind: 'jira', incidentId, failure: { kind: 'unavailable', status: undefined, message }, reason: message };
+  }
+  const decision = decideFollowUpChange(
+    record.followUps?.find((p) => p.followUpId === followUp.id),
+    { kind, followUp, changed: Object.keys(webhook.updated_fields) },
+  );
+  const failed = (failure: JiraFailure, what: string): ImpactEventResult => ({ ok: false, kind: 'jira', incidentId, failure, reason: `${what} of follow-up ${followUp.id}: ${describeJiraFailure(failure)}` });
+  if (decision.kind === 'skip') {
+    if (decision.pair) await storePair(deps, incidentId, decision.pair);
+    return done(decision.reason);
+  }
+  if (!link) return done(`follow-up ${followUp.id}: the incident has no issue`);
+  switch (decision.kind) {
+    case 'edit-issue': {
+      const fields = {
+        ...(decision.fields.summary !== undefined ? { summary: decision.fields.summary } : {}),
+        ...(decision.fields.description !== undefined ? { description: followUpDescription(decision.fields.description, incidentId, link.issueKey) } : {}),
+      };
+      const edited = await deps.jira.editIssue(decision.issueId, fields);
+      if (!edited.ok && edited.failure.kind !== 'not-found') return failed(edited.failure, 'editing the issue');
+      const pair = record.followUps?.find((p) => p.followUpId === followUp.id);
+      if (pair) await storePair(deps, incidentId, { ...pair, version: followUp.version, ...(edited.ok ? {} : { deleted: true as const }) });
+      return done(edited.ok ? `follow-up ${followUp.id} → ${pair?.issueKey ?? decision.issueId} edited (${Object.keys(fields).join(', ')})` : `follow-up ${followUp.id}: its issue is gone`);
+    }
+    case 'create-issue': {
+      const settings = followUpSettingsOf(config);
+      const earlier = await claimOrFind(deps, IncidentKeys.creatingFollowUp(incidentId, followUp.id), followUpIssueJql(incidentId, followUp.id));
+      if (earlier.kind === 'failed') return failed(earlier.failure, 'looking up the issue');
+      let issue = earlier.kind === 'found' ? earlier.issue : null;
+      const problems: string[] = [];
+      if (issue === null) {
+        const created = await deps.jira.createIssue(
+          {
+            project: { key: settings.projectKey },
+            issuetype: { name: settings.issueType },
+            summary: decision.summary,
+            description: followUpDescription(decision.description, incidentId, link.issueKey),
+          },
+          [{ key: FOLLOW_UP_PROPERTY_KEY, value: followUpProperty(incidentId, followUp.id) }],
+        );
+        if (!created.ok) return failed(created.failure, 'creating the issue');
+        issue = created.value;
+      }
+      // Also for an issue an earlier attempt made: it may have stopped before linking (Jira keeps one link per type and pair).
+      const linked = await linkFollowUp(deps.jira, [settings.linkType, 'Relates', 'Blocks'], issue.key, link.issueKey);
+      if (!linked.startsWith('linked')) problems.push(`${issue.key} ${linked}`);
+      await deps.store.set(IncidentKeys.followUpIssue(issue.id), { incidentId, followUpId: followUp.id } satisfies FollowUpIssueIndex);
+      await storePair(deps, incidentId, { followUpId: followUp.id, issueId: issue.id, issueKey: issue.key, version: followUp.version });
+      // Impact shows where the follow-up is tracked; this write's webhook carries our marker (dropped).
+      if (followUp.external_issue?.key !== issue.key) {
+        const written = await deps.impact.updateFollowUp(incidentId, followUp.id, { origin: config.originMarker, changes: { external_issue: { key: issue.key, url: null } } });
+        if (!written.ok) problems.push(`external_issue not written to Impact: ${describeImpactFailure(written.failure)}`);
+      }
+      return done(`follow-up ${followUp.id} → ${issue.key}${earlier.kind === 'found' ? ' (found, created by an earlier attempt)' : ''}`, problems);
+    }
+  }
+}
+
+/** The creation marker, or when an earlier attempt holds it, the issue that attempt may have created. */
+async function claimOrFind(deps: IncidentDeps, markerKey: string, jql: string): Promise<{ kind: 'claimed' } | { kind: 'found'; issue: { id: string; key: string } } | { kind: 'failed'; failure: JiraFailure }> {
+  if (await deps.store.setIfAbsent(markerKey, { at: deps.clock.now() }, { ttlSeconds: CREATION_MARKER_TTL_SECONDS })) return { kind: 'claimed' };
+  const found = await deps.jira.findIssues(jql);
+  if (!found.ok) return { kind: 'failed', failure: found.failure };
+  const issue = found.value[0];
+  return issue ? { kind: 'found', issue } : { kind: 'claimed' };
+}
+
+/** The follow-up issue "relates to" the incident issue: the configured link type first, never a hierarchy one. */
+async function linkFollowUp(jira: JiraIncidentPort, preference: readonly string[], followUpKey: string, incidentKey: string): Promise<string> {
+  const types = await jira.getLinkTypes();
+  const names = types.ok ? linkTypeCandidates(types.value, preference).map((t) => t.name) : [...new Set(preference)];
+  const refusals: string[] = types.ok ? [] : [`link types: ${describeJiraFailure(types.failure)}`];
+  for (const name of names) {
+    const linked = await jira.linkIssues({ type: { name }, inwardIssue: { key: followUpKey }, outwardIssue: { key: incidentKey } });
+    if (linked.ok) return `linked (${name})`;
+    refusals.push(`${name}: ${describeJiraFailure(linked.failure)}`);
+  }
+  return `not linked (${refusals.join('; ') || 'no link type accepted'})`;
+}
+
+export type FollowUpStatusResult =
+  | { readonly kind: 'applied'; readonly summary: string }
+  | { readonly kind: 'failed'; readonly failure: ImpactFailure | JiraFailure; readonly reason: string };
+
+/**
+ * A follow-up issue's status changed in Jira → the follow-up's status in Impact. Reads the issue's status
+ * now (events come in any order, so the event's own status may be stale) and the follow-up (its status and
+ * version), writes only when they disagree, conditional on that version; a 409 is read and decided again once.
+ */
+export async function applyJiraFollowUpStatus(job: { readonly incidentId: string; readonly followUpId: string; readonly issueId: string }, deps: IncidentDeps): Promise<FollowUpStatusResult> {
+  const { incidentId, followUpId, issueId } = job;
+  const config = await loadConfig(deps.store);
+  const issue = await deps.jira.getIssueStatus(issueId);
+  if (!issue.ok) {
+    if (issue.failure.kind === 'not-found') return { kind: 'applied', summary: `follow-up issue ${issueId} is gone` };
+    return { kind: 'failed', failure: issue.failure, reason: `reading follow-up issue ${issueId}: ${describeJiraFailure(issue.failure)}` };
+  }
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    const followUp = await deps.impact.getFollowUp(incidentId, followUpId);
+    if (!followUp.ok) {
+      if (followUp.failure.kind === 'not-found') return { kind: 'applied', summary: `follow-up ${followUpId} is gone from Impact` };
+      return { kind: 'failed', failure: followUp.failure, reason: `reading follow-up ${followUpId}: ${describeImpactFailure(followUp.failure)}` };
+    }
+    const target = followUpStatusFor(issue.value.status.category, followUp.value.status);
+    if (target === null) return { kind: 'applied', summary: `follow-up ${followUpId} is ${followUp.value.status} already (${issue.value.key} ${issue.value.status.name})` };
+    const written = await deps.impact.updateFollowUp(
+      incidentId,
+      followUpId,
+      { origin: config.originMarker, changes: { status: target }, comment: `Updated from Jira ${issue.value.key}` },
+      { ifVersion: followUp.value.version },
+    );
+    if (written.ok) return { kind: 'applied', summary: `${issue.value.key} ${issue.value.status.name} → follow-up ${followUpId} ${target}` };
+    if (written.failure.kind !== 'conflict') return { kind: 'failed', failure: written.failure, reason: `writing follow-up ${followUpId}: ${describeImpactFailure(written.failure)}` };
+  }
+  return { kind: 'failed', failure: { kind: 'unavailable', status: 409, message: 'kept changing' }, reason: `follow-up ${followUpId} kept changing while its status was written` };
+}

@@ -1,0 +1,63 @@
+/**
+ * Pickers of the Mappings tab, fed by Jira as the signed-in user (listMappingPickerOptions): custom fields by
+ * name, projects, and status names as suggestions. Each picker fills the typed field next to it, so an id
+ * Jira does not list (a field on another screen, a status of a workflow not yet in use) can still be typed.
+ */
+import Select from '@atlaskit/select';
+import type { MappingPickerOptions } from '../../../src/forge/entry/resolvers/contract';
+
+interface Option {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** A custom field by name; picking one sets its id. */
+export function FieldPicker({ label, fieldId, options, onPick }: { label: string; fieldId: string; options: MappingPickerOptions | null; onPick: (fieldId: string) => void }) {
+  const choices: Option[] = (options?.customFields ?? []).map((f) => ({ label: `${f.name} (${f.id}${f.type ? `, ${f.type}` : ''})`, value: f.id }));
+  const current = choices.find((c) => c.value === fieldId.trim()) ?? null;
+  return (
+    <div className="picker" style={{ marginTop: 4 }}>
+      <Select<Option>
+        aria-label={label}
+        options={choices}
+        value={current}
+        placeholder={options ? 'Pick a field by name…' : 'Loading fields…'}
+        isDisabled={!options}
+        onChange={(picked) => picked && onPick(picked.value)}
+        spacing="compact"
+        menuPortalTarget={typeof document === 'undefined' ? undefined : document.body}
+        styles={{ menuPortal: (base) => ({ ...base, zIndex: 600 }) }}
+      />
+    </div>
+  );
+}
+
+/** A Jira project (key and name); picking one opens its settings. */
+export function ProjectPicker({ label, options, exclude, onPick }: { label: string; options: MappingPickerOptions | null; exclude: readonly string[]; onPick: (projectKey: string) => void }) {
+  const choices: Option[] = (options?.projects ?? []).filter((p) => !exclude.includes(p.key)).map((p) => ({ label: `${p.name} (${p.key})`, value: p.key }));
+  return (
+    <Select<Option>
+      aria-label={label}
+      options={choices}
+      value={null}
+      placeholder={options ? 'Pick a project…' : 'Loading projects…'}
+      isDisabled={!options}
+      onChange={(picked) => picked && onPick(picked.value)}
+      menuPortalTarget={typeof document === 'undefined' ? undefined : document.body}
+      styles={{ menuPortal: (base) => ({ ...base, zIndex: 600 }) }}
+    />
+  );
+}
+
+/** Status names of the project as suggestions for every Jira status input (`list` attribute). */
+export function StatusSuggestions({ id, options }: { id: string; options: MappingPickerOptions | null }) {
+  return (
+    <datalist id={id}>
+      {(options?.statuses ?? []).map((s) => (
+        <option key={s.name} value={s.name}>
+          {s.category}
+        </option>
+      ))}
+    </datalist>
+  );
+}
