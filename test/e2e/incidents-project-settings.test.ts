@@ -1,5 +1,6 @@
 /**
- * Per-project incident settings, the category mapping and the on/off switch (issue 15, item 7), through the
+ * Per-project incident settings, the category mapping and the on/off switch (issue 15, item 7; with the
+ * follow-ups of item 9: their project and the switch), through the
  * sandbox: Impact simulator → relay → Forge host (real handlers, resolvers) → Jira simulator, and back.
  */
 import type { IncidentSettingsView, IncidentRoutingView, RecentDeliveries } from '../../src/forge/entry/resolvers/contract';
@@ -130,6 +131,41 @@ describe('incident settings per project, category mapping and the on/off switch'
     expect(offKey).toMatch(/^SEC-/);
     expect((await issue(offKey)).fields.summary).toBe('While off, then on');
     await env.until(async () => ((await issue(dbKey)).fields['customfield_11064'] as { value?: string } | undefined)?.value === '2', `${dbKey} P2`);
+  });
+
+  test("follow-ups go to their incident's project; switched off, closing one in Jira writes nothing to Impact; on again, a later change flows", async () => {
+    const jane = { kind: 'person' as const, user: { email: 'jane.doe@example.com', name: 'Jane Doe' } };
+    const created = env.impact.followUps.create('INC-SEC', { title: 'Revoke the leaked token', description: '', status: 'OPEN', assignee: null }, jane);
+    const fuId = created.followUp.id;
+    await env.until(() => env.impact.followUps.get('INC-SEC', fuId).external_issue !== null, 'the follow-up tracked in Jira');
+    // INC-SEC was routed to SEC: with no `followUps.projectKey`, its follow-up lands there too (not in the site's OPS).
+    const fuKey = env.impact.followUps.get('INC-SEC', fuId).external_issue!.key;
+    expect(fuKey).toMatch(/^SEC-/);
+
+    expect(await env.settingsResolver<{ ok: boolean }>('setIncidentSyncEnabled', { enabled: false })).toMatchObject({ ok: true, value: { enabled: false } });
+    // The consumer's info line is what says the job was skipped (the test setup keeps info logs quiet: let them through here).
+    const level = process.env['BRIDGE_LOG_LEVEL'];
+    process.env['BRIDGE_LOG_LEVEL'] = 'info';
+    const lines: unknown[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(typeof line === 'string' ? JSON.parse(line) : line));
+    const impactAt = env.impact.callLog.entries().length;
+    try {
+      await transitionAsPerson(env.sandbox.urls.jira, fuKey, 'Done');
+      const syncOff = { level: 'info', message: 'follow-up status not synced: incident sync is off', incidentId: 'INC-SEC', followUpId: fuId };
+      await env.until(() => lines.some((l) => expect.objectContaining(syncOff).asymmetricMatch(l)), 'the consumer reporting sync-off');
+    } finally {
+      log.mockRestore();
+      if (level === undefined) delete process.env['BRIDGE_LOG_LEVEL'];
+      else process.env['BRIDGE_LOG_LEVEL'] = level;
+    }
+    // Not a read, not a write: the job stops at the switch.
+    expect(env.impact.callLog.entries().slice(impactAt).filter((e) => e.surface === 'api')).toEqual([]);
+    expect(env.impact.followUps.get('INC-SEC', fuId).status).toBe('OPEN');
+
+    expect(await env.settingsResolver<{ ok: boolean }>('setIncidentSyncEnabled', { enabled: true })).toMatchObject({ ok: true, value: { enabled: true } });
+    await transitionAsPerson(env.sandbox.urls.jira, fuKey, 'To Do');
+    await transitionAsPerson(env.sandbox.urls.jira, fuKey, 'In Progress');
+    await env.until(() => env.impact.followUps.get('INC-SEC', fuId).status === 'IN_PROGRESS', 'the follow-up in progress');
   });
 
   test('site-wide settings need Administer Jira; a project admin changes only their project', async () => {

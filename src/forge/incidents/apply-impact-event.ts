@@ -102,7 +102,7 @@ export async function applyImpactEvent(body: unknown, deps: IncidentDeps, option
   // The switch is off: acknowledged and logged as skipped, nothing written anywhere (not half-applied).
   if (!settings.routing.enabled) return skippedWhileOff(body);
   if (isNoteEvent(body)) return applyImpactNoteEvent(body, deps);
-  if (isFollowUpEvent(body)) return applyImpactFollowUpEvent(body, deps);
+  if (isFollowUpEvent(body)) return applyImpactFollowUpEvent(body, deps, { settings, record: record0 });
   const parsed = impactWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   let webhook = parsed.data;

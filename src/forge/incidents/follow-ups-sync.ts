@@ -28,7 +28,8 @@ import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import { describeJiraFailure, type JiraFailure } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { ImpactEventResult, IncidentDeps } from './apply-impact-event';
-import { IncidentKeys, loadConfig, loadRecord, updateRecord } from './incident-store';
+import { SYNC_OFF_SUMMARY, configForIncident, loadSiteSettings, type SiteIncidentSettings } from './incident-settings';
+import { IncidentKeys, loadRecord, updateRecord, type IncidentRecord } from './incident-store';
 
 /** Whether a webhook body is a follow-up event (the consumer's incident path hands those here). */
 export const isFollowUpEvent = (body: unknown): boolean => {
@@ -48,17 +49,26 @@ async function storePair(deps: IncidentDeps, incidentId: string, pair: FollowUpP
   await updateRecord(deps.store, incidentId, (latest) => ({ ...latest, followUps: upsertFollowUpPair(latest.followUps ?? [], pair) }));
 }
 
+/** What applyImpactEvent has read already (the settings, and the record when the body named the incident). */
+export interface LoadedForFollowUp {
+  readonly settings: SiteIncidentSettings;
+  readonly record: IncidentRecord | null;
+}
+
 /** An Impact follow-up event → its Jira issue created or edited. */
-export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps): Promise<ImpactEventResult> {
+export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps, loaded?: LoadedForFollowUp): Promise<ImpactEventResult> {
   const parsed = impactFollowUpWebhookSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: 'invalid', reason: describeZodError(parsed.error).join('; ') };
   const webhook = parsed.data;
   const incidentId = webhook.incident.id;
   const followUp = webhook.follow_up;
-  const config = await loadConfig(deps.store);
+  const [settings, record] = await Promise.all([loaded?.settings ?? loadSiteSettings(deps.store), loaded?.record ?? loadRecord(deps.store, incidentId)]);
   const done = (summary: string, problems: readonly string[] = []): ImpactEventResult => ({ ok: true, incidentId, summary, problems });
-  if (webhook.origin.marker === config.originMarker) return done(`own change of follow-up ${followUp.id}: not copied back`);
-  const record = await loadRecord(deps.store, incidentId);
+  // applyImpactEvent asks the switch first; asked again so this entry point never writes while the sync is off.
+  if (!settings.routing.enabled) return { ok: true, incidentId, summary: SYNC_OFF_SUMMARY, problems: [], skipped: true };
+  // The origin marker is site-wide (not a per-project field): our own echo is dropped before anything else is read.
+  const originMarker = settings.site.originMarker;
+  if (webhook.origin.marker === originMarker) return done(`own change of follow-up ${followUp.id}: not copied back`);
   const link = record.link;
   const kind = webhook.event === 'incident.follow_up_created' ? 'created' : webhook.event === 'incident.follow_up_updated' ? 'updated' : 'deleted';
   // The incident's own events make its issue (the queue may run this one first): try again later, as for an
@@ -90,7 +100,9 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
       return done(edited.ok ? `follow-up ${followUp.id} → ${pair?.issueKey ?? decision.issueId} edited (${Object.keys(fields).join(', ')})` : `follow-up ${followUp.id}: its issue is gone`);
     }
     case 'create-issue': {
-      const settings = followUpSettingsOf(config);
+      // The settings of the incident's project (its own over the site default), as for the incident issue itself:
+      // `followUps` without a project puts the issue in the project the incident issue is in now.
+      const target = followUpSettingsOf(await configForIncident(deps.store, settings, link, null));
       const earlier = await claimOrFind(deps, IncidentKeys.creatingFollowUp(incidentId, followUp.id), followUpIssueJql(incidentId, followUp.id));
       if (earlier.kind === 'failed') return failed(earlier.failure, 'looking up the issue');
       let issue = earlier.kind === 'found' ? earlier.issue : null;
@@ -98,8 +110,8 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
       if (issue === null) {
         const created = await deps.jira.createIssue(
           {
-            project: { key: settings.projectKey },
-            issuetype: { name: settings.issueType },
+            project: { key: target.projectKey },
+            issuetype: { name: target.issueType },
             summary: decision.summary,
             description: followUpDescription(decision.description, incidentId, link.issueKey),
           },
@@ -109,13 +121,13 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
         issue = created.value;
       }
       // Also for an issue an earlier attempt made: it may have stopped before linking (Jira keeps one link per type and pair).
-      const linked = await linkFollowUp(deps.jira, [settings.linkType, 'Relates', 'Blocks'], issue.key, link.issueKey);
+      const linked = await linkFollowUp(deps.jira, [target.linkType, 'Relates', 'Blocks'], issue.key, link.issueKey);
       if (!linked.startsWith('linked')) problems.push(`${issue.key} ${linked}`);
       await deps.store.set(IncidentKeys.followUpIssue(issue.id), { incidentId, followUpId: followUp.id } satisfies FollowUpIssueIndex);
       await storePair(deps, incidentId, { followUpId: followUp.id, issueId: issue.id, issueKey: issue.key, version: followUp.version });
       // Impact shows where the follow-up is tracked; this write's webhook carries our marker (dropped).
       if (followUp.external_issue?.key !== issue.key) {
-        const written = await deps.impact.updateFollowUp(incidentId, followUp.id, { origin: config.originMarker, changes: { external_issue: { key: issue.key, url: null } } });
+        const written = await deps.impact.updateFollowUp(incidentId, followUp.id, { origin: originMarker, changes: { external_issue: { key: issue.key, url: null } } });
         if (!written.ok) problems.push(`external_issue not written to Impact: ${describeImpactFailure(written.failure)}`);
       }
       return done(`follow-up ${followUp.id} → ${issue.key}${earlier.kind === 'found' ? ' (found, created by an earlier attempt)' : ''}`, problems);
@@ -147,6 +159,8 @@ async function linkFollowUp(jira: JiraIncidentPort, preference: readonly string[
 
 export type FollowUpStatusResult =
   | { readonly kind: 'applied'; readonly summary: string }
+  /** The incident sync is off: nothing was read or written (a later status change, once on, brings it over). */
+  | { readonly kind: 'sync-off' }
   | { readonly kind: 'failed'; readonly failure: ImpactFailure | JiraFailure; readonly reason: string };
 
 /**
@@ -156,7 +170,10 @@ export type FollowUpStatusResult =
  */
 export async function applyJiraFollowUpStatus(job: { readonly incidentId: string; readonly followUpId: string; readonly issueId: string }, deps: IncidentDeps): Promise<FollowUpStatusResult> {
   const { incidentId, followUpId, issueId } = job;
-  const config = await loadConfig(deps.store);
+  // The switch and the origin marker (site-wide, the same in every project's settings) in one KVS call.
+  const settings = await loadSiteSettings(deps.store);
+  if (!settings.routing.enabled) return { kind: 'sync-off' };
+  const originMarker = settings.site.originMarker;
   const issue = await deps.jira.getIssueStatus(issueId);
   if (!issue.ok) {
     if (issue.failure.kind === 'not-found') return { kind: 'applied', summary: `follow-up issue ${issueId} is gone` };
@@ -173,7 +190,7 @@ export async function applyJiraFollowUpStatus(job: { readonly incidentId: string
     const written = await deps.impact.updateFollowUp(
       incidentId,
       followUpId,
-      { origin: config.originMarker, changes: { status: target }, comment: `Updated from Jira ${issue.value.key}` },
+      { origin: originMarker, changes: { status: target }, comment: `Updated from Jira ${issue.value.key}` },
       { ifVersion: followUp.value.version },
     );
     if (written.ok) return { kind: 'applied', summary: `${issue.value.key} ${issue.value.status.name} → follow-up ${followUpId} ${target}` };

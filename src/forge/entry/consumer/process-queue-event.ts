@@ -184,6 +184,10 @@ async function followUpStatus(job: FollowUpStatusJob, retry: { retryCount: numbe
     return { applied: 0, duplicates: 0 };
   }
   const result = await applyJiraFollowUpStatus(job, { ...deps, ...deps.incidents });
+  if (result.kind === 'sync-off') {
+    deps.logger.info('follow-up status not synced: incident sync is off', { incidentId: job.incidentId, followUpId: job.followUpId, issueId: job.issueId });
+    return { applied: 0, duplicates: 0 };
+  }
   if (result.kind === 'applied') {
     deps.logger.info('follow-up status synced', { incidentId: job.incidentId, summary: result.summary });
     return { applied: 1, duplicates: 0 };
