@@ -232,10 +232,17 @@ const eventComment = (comment: CommentRecord): EventComment => ({
   updated: jiraTimestamp(comment.updated),
 });
 
-export function addComment(ctx: OpContext, actor: Actor, issue: IssueRecord, body: unknown): CommentRecord {
+/**
+ * POST /issue/{id}/comment. `properties` (the spec's `Comment.properties`, `EntityProperty` items: key and
+ * value) are stored with the comment under the same limits as issue properties; a later item with the same
+ * key wins, as a PUT of that key would.
+ */
+export function addComment(ctx: OpContext, actor: Actor, issue: IssueRecord, body: unknown, properties: readonly { key: string; value: unknown }[] = []): CommentRecord {
   if (adfProblem(body) !== null) throw fieldErrors({ comment: 'Comment body is not valid!' });
+  for (const p of properties) checkPropertyInput(p.key, p.value);
   const at = ctx.now();
-  const comment: CommentRecord = { id: ctx.state.nextId('comment'), authorId: actor.accountId, body, created: at, updated: at };
+  const stored = properties.length === 0 ? {} : { properties: Object.fromEntries(properties.map((p) => [p.key, p.value])) };
+  const comment: CommentRecord = { id: ctx.state.nextId('comment'), authorId: actor.accountId, body, created: at, updated: at, ...stored };
   issue.comments.push(comment);
   issue.updated = at;
   ctx.state.touch(issue.id);

@@ -137,6 +137,8 @@ export interface CommentRecord {
   readonly updated: number;
   /** Who last edited it (absent: never edited, the author). */
   readonly updateAuthorId?: string;
+  /** Comment entity properties set on create (`Comment.properties`: "Optional on create and update"), by key. */
+  readonly properties?: Readonly<Record<string, unknown>>;
 }
 
 export interface IssueRecord {

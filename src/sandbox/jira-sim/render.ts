@@ -110,8 +110,13 @@ export function renderResolution(state: SimState, name: string | null): Obj | nu
   return { self: `${state.baseUrl}/rest/api/3/resolution/${known.id}`, id: known.id, description: known.description, name: known.name };
 }
 
-export function renderComment(state: SimState, issue: IssueRecord, comment: CommentRecord): Obj {
+/**
+ * A Comment as Jira answers it. `properties` only when asked: the spec documents `expand=properties` for
+ * `POST /comment/list` only (getComments, addComment and getComment accept just `renderedBody`).
+ */
+export function renderComment(state: SimState, issue: IssueRecord, comment: CommentRecord, options: { readonly properties?: boolean } = {}): Obj {
   const author = renderUserId(state, comment.authorId);
+  const properties = options.properties ? { properties: Object.entries(comment.properties ?? {}).map(([key, value]) => ({ key, value })) } : {};
   return {
     self: `${state.baseUrl}/rest/api/3/issue/${issue.id}/comment/${comment.id}`,
     id: comment.id,
@@ -121,6 +126,7 @@ export function renderComment(state: SimState, issue: IssueRecord, comment: Comm
     created: jiraTimestamp(comment.created),
     updated: jiraTimestamp(comment.updated),
     jsdPublic: true,
+    ...properties,
   };
 }
 

@@ -10,6 +10,7 @@ export const ROUTE_TEMPLATES = [
   '/rest/api/3/issue/{issueIdOrKey}/transitions',
   '/rest/api/3/issue/{issueIdOrKey}/properties',
   '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}',
+  '/rest/api/3/comment/list',
   '/rest/api/3/issueLinkType',
   '/rest/api/3/issueLink',
   '/rest/api/3/field',

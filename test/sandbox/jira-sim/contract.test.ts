@@ -120,6 +120,34 @@ describe('issue endpoints conform to the spec', () => {
     expect(page.json).toMatchObject({ startAt: 0, total: 1 });
   });
 
+  it('comment properties: set on POST /issue/{key}/comment, read back only through POST /comment/list?expand=properties', async () => {
+    const request = { body: adf('Jane Doe in Impact: rolled back'), properties: [{ key: 'incident-bridge-note', value: { incidentId: 'INC-1', noteId: 'n-1', noteVersion: 1 } }] };
+    // The body the app sends conforms to the spec's addComment request (Comment, EntityProperty items).
+    expect(spec.validateRequest('POST', `/rest/api/3/issue/${key}/comment`, request)).toMatchObject({ ok: true });
+    expect(spec.validateRequest('POST', `/rest/api/3/issue/${key}/comment`, { body: adf('x'), properties: [{ key: 'k', value: 1, extra: true }] }).ok).toBe(false);
+    expect(spec.validateRequest('POST', '/rest/api/3/comment/list', { ids: [1, 2] })).toMatchObject({ ok: true });
+    expect(spec.validateRequest('POST', '/rest/api/3/comment/list', { ids: ['1'] }).ok).toBe(false);
+
+    const created = await checked('POST', `/rest/api/3/issue/${key}/comment`, request);
+    expect(created.status).toBe(201);
+    const id = (created.json as { id: string }).id;
+    expect(created.json).not.toHaveProperty('properties');
+    // getComments documents only `renderedBody` as an expand: no properties there, even when asked.
+    const page = await checked('GET', `/rest/api/3/issue/${key}/comment?expand=properties`);
+    expect((page.json as { comments: object[] }).comments.every((cm) => !('properties' in cm))).toBe(true);
+
+    const listed = await checked('POST', '/rest/api/3/comment/list?expand=properties', { ids: [Number(id), 999999] });
+    expect(listed.status).toBe(200);
+    expect(listed.json).toMatchObject({ isLast: true, total: 1, values: [{ id, properties: request.properties }] });
+    const plain = await checked('POST', '/rest/api/3/comment/list', { ids: [Number(id)] });
+    expect((plain.json as { values: object[] }).values[0]).not.toHaveProperty('properties');
+
+    // Refused like Jira: a property item with an unknown member, a key over 255 characters, too many ids.
+    expect((await checked('POST', `/rest/api/3/issue/${key}/comment`, { body: adf('x'), properties: [{ key: 'k', value: 1, extra: true }] })).status).toBe(400);
+    expect((await checked('POST', `/rest/api/3/issue/${key}/comment`, { body: adf('x'), properties: [{ key: 'k'.repeat(256), value: 1 }] })).status).toBe(400);
+    expect((await checked('POST', '/rest/api/3/comment/list', { ids: Array.from({ length: 1001 }, (_, i) => i + 1) })).status).toBe(400);
+  });
+
   it('GET and POST /issue/{key}/transitions', async () => {
     const { json } = await checked('GET', `/rest/api/3/issue/${key}/transitions`);
     const start = (json as { transitions: { id: string; to: { name: string } }[] }).transitions.find((t) => t.to.name === 'in progress');

@@ -24,6 +24,7 @@ interface Operation {
   readonly template: string;
   readonly method: string;
   readonly responses: JsonObject;
+  readonly requestBody?: Json;
 }
 
 export interface ValidationResult {
@@ -79,7 +80,7 @@ export class OpenApiValidator {
     for (const [template, item] of Object.entries(paths)) {
       if (!isObject(item)) continue;
       for (const [method, op] of Object.entries(item)) {
-        if (isObject(op) && isObject(op['responses'])) this.operations.push({ template, method: method.toUpperCase(), responses: op['responses'] });
+        if (isObject(op) && isObject(op['responses'])) this.operations.push({ template, method: method.toUpperCase(), responses: op['responses'], ...(op['requestBody'] === undefined ? {} : { requestBody: op['requestBody'] }) });
       }
     }
   }
@@ -131,6 +132,24 @@ export class OpenApiValidator {
       operation: name,
       errors: (validate.errors ?? []).slice(0, 15).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`),
     };
+  }
+
+  /**
+   * Checks a request body (what a client sends) against the operation's `requestBody` JSON schema. The spec
+   * marks server-set fields `readOnly`; ajv does not enforce that, so this checks shape, names and types.
+   */
+  validateRequest(method: string, concretePath: string, body: unknown): ValidationResult {
+    const operation = this.findOperation(method, concretePath);
+    if (!operation) return { ok: false, errors: [`no operation ${method} ${concretePath} in the spec`] };
+    const name = `${operation.method} ${operation.template}`;
+    const declared = operation.requestBody;
+    const content = isObject(declared) && isObject(declared['content']) ? declared['content'] : undefined;
+    const media = content?.['application/json'];
+    const schema = isObject(media) ? media['schema'] : undefined;
+    if (schema === undefined) return { ok: false, operation: name, errors: ['the operation declares no JSON request body'] };
+    const validate = this.validatorFor(operation, 'request', schema);
+    if (validate(body)) return { ok: true, operation: name, errors: [] };
+    return { ok: false, operation: name, errors: (validate.errors ?? []).slice(0, 15).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`) };
   }
 
   /** Reads a Response's body and validates it; throws with the details when it does not conform. */

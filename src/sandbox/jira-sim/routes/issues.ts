@@ -23,6 +23,10 @@ const editSchema = z.looseObject({
 
 const assigneeSchema = z.looseObject({ accountId: z.string().nullable() });
 const commentSchema = z.looseObject({ body: z.unknown() });
+/** addComment's body: a Comment, whose `properties` are EntityProperty items (`additionalProperties: false`). */
+const newCommentSchema = z.looseObject({ body: z.unknown(), properties: z.array(z.strictObject({ key: z.string(), value: z.unknown() })).optional() });
+/** getCommentsByIds: IssueCommentListRequestBean, `ids` int64, unique, "A maximum of 1000 IDs can be specified". */
+const commentIdsSchema = z.strictObject({ ids: z.array(z.number().int().nonnegative()).max(1000) });
 const transitionSchema = z.looseObject({
   transition: z.looseObject({ id: z.union([z.string(), z.number()]).optional() }).optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
@@ -80,9 +84,22 @@ export function registerIssueRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
 
   app.post('/rest/api/3/issue/:issueIdOrKey/comment', async (c) => {
     const issue = requireIssue(state, c.req.param('issueIdOrKey'));
-    const body = await parseBody(c, commentSchema);
-    const comment = addComment(deps, c.get('actor'), issue, body.body);
+    const body = await parseBody(c, newCommentSchema);
+    const comment = addComment(deps, c.get('actor'), issue, body.body, body.properties ?? []);
     return c.json(renderComment(state, issue, comment), 201);
+  });
+
+  // getCommentsByIds: the comments of these ids the caller may see (unknown ids are left out), as a
+  // PageBeanComment in one page; `expand=properties` adds each comment's properties.
+  app.post('/rest/api/3/comment/list', async (c) => {
+    const { ids } = await parseBody(c, commentIdsSchema);
+    if (new Set(ids).size !== ids.length) throw badRequest(['The list of comment IDs must not contain duplicates.']);
+    const expand = (c.req.query('expand') ?? '').split(',').map((e) => e.trim());
+    const wanted = new Set(ids.map(String));
+    const values = [...state.issues.values()].flatMap((issue) =>
+      issue.comments.filter((cm) => wanted.has(cm.id)).map((cm) => renderComment(state, issue, cm, { properties: expand.includes('properties') })),
+    );
+    return c.json({ isLast: true, maxResults: 1000, startAt: 0, total: values.length, values }, 200);
   });
 
   app.get('/rest/api/3/issue/:issueIdOrKey/comment', (c) => {
