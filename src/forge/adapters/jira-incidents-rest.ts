@@ -15,6 +15,9 @@ const createdSchema = z.object({ id: z.string(), key: z.string() }).loose();
 const transitionsSchema = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string(), to: statusSchema }).loose()) });
 const issueStatusSchema = z.object({ id: z.string(), key: z.string(), fields: z.object({ status: statusSchema }).loose() }).loose();
 const commentCreatedSchema = z.object({ id: z.string() }).loose();
+const commentPageSchema = z.object({ startAt: z.number().int(), total: z.number().int(), comments: z.array(z.object({ id: z.string(), created: z.string().optional() }).loose()) }).loose();
+const propertySchema = z.object({ key: z.string(), value: z.unknown() }).loose();
+const commentListSchema = z.object({ values: z.array(z.object({ id: z.string(), properties: z.array(propertySchema).optional() }).loose()) }).loose();
 const foundSchema = z.object({ issues: z.array(z.object({ id: z.string(), key: z.string() }).loose()) }).loose();
 const issueFieldsSchema = z.object({ id: z.string(), fields: z.record(z.string(), z.unknown()) }).loose();
 const linkTypesSchema = z.object({ issueLinkTypes: z.array(z.object({ id: z.string(), name: z.string(), inward: z.string(), outward: z.string() }).loose()) });
@@ -45,8 +48,29 @@ export function createJiraIncidentPort(clock: Clock): JiraIncidentPort {
       return result.ok ? { ok: true, value: { id: result.value.id, key: result.value.key, status: result.value.fields.status } } : result;
     },
 
-    addComment: (issue, body) =>
-      call(() => app().requestJira(route`/rest/api/3/issue/${issue}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ body }) }), commentCreatedSchema, clock),
+    addComment: (issue, body, properties = []) =>
+      call(
+        () => app().requestJira(route`/rest/api/3/issue/${issue}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(properties.length === 0 ? { body } : { body, properties }) }),
+        commentCreatedSchema,
+        clock,
+      ),
+
+    async listComments(issue, page) {
+      const { startAt, maxResults } = page;
+      const result = await call(
+        () => app().requestJira(route`/rest/api/3/issue/${issue}/comment?startAt=${startAt}&maxResults=${maxResults}&orderBy=-created`, { method: 'GET', headers: JSON_HEADERS }),
+        commentPageSchema,
+        clock,
+      );
+      return result.ok ? { ok: true, value: { startAt: result.value.startAt, total: result.value.total, comments: result.value.comments.map((c) => ({ id: c.id, created: c.created })) } } : result;
+    },
+
+    async getCommentProperties(commentIds) {
+      // IssueCommentListRequestBean: `ids` are int64 numbers; Jira comment ids are numeric strings.
+      const body = { ids: commentIds.map(Number) };
+      const result = await call(() => app().requestJira(route`/rest/api/3/comment/list?expand=properties`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), commentListSchema, clock);
+      return result.ok ? { ok: true, value: result.value.values.map((c) => ({ id: c.id, properties: (c.properties ?? []).map((p) => ({ key: p.key, value: p.value })) })) } : result;
+    },
 
     async editComment(issue, commentId, body) {
       return voided(await call(() => app().requestJira(route`/rest/api/3/issue/${issue}/comment/${commentId}`, { method: 'PUT', headers: JSON_HEADERS, body: JSON.stringify({ body }) }), empty, clock));

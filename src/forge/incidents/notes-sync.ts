@@ -12,8 +12,12 @@
 import { impactNoteWebhookSchema } from '../../shared/impact/webhook';
 import { describeZodError } from '../../shared/zod-error';
 import {
+  NOTE_COMMENT_PROPERTY,
+  commentCouldBeOurs,
+  commentOfNote,
   decideCommentChange,
   decideNoteChange,
+  jiraCommentTime,
   doc,
   impactUserForAccount,
   pairOfComment,
@@ -21,10 +25,12 @@ import {
   paragraph,
   upsertPair,
   type IncidentSyncConfig,
+  type NoteCommentProperty,
   type NotePair,
 } from '../domain/incidents';
 import { describeImpactFailure, type ImpactFailure, type ImpactNote, type ImpactResult } from '../ports/impact';
 import { describeJiraFailure, type JiraResult } from '../ports/jira';
+import type { JiraIncidentPort } from '../ports/jira-incidents';
 import type { ImpactEventResult, IncidentDeps } from './apply-impact-event';
 import { IncidentKeys, incidentIdForIssue, loadConfig, loadRecord, loadUsers, updateRecord } from './incident-store';
 import { incidentSyncEnabled } from './incident-settings';
@@ -63,15 +69,45 @@ export async function applyImpactNoteEvent(body: unknown, deps: IncidentDeps): P
   });
   const who = note.author?.name ?? (webhook.origin.type === 'api' ? webhook.origin.client : 'Impact');
   const text = () => doc([paragraph(`${who} in Impact: ${note.message}`)]);
+  const addCopy = async (): Promise<ImpactEventResult> => {
+    const property: NoteCommentProperty = { incidentId, noteId: note.id, noteVersion: note.version };
+    const comment = await deps.jira.addComment(link.issueId, text(), [{ key: NOTE_COMMENT_PROPERTY, value: property }]);
+    if (!comment.ok) return jiraFailed(comment.failure, 'copying');
+    await storePair(deps, incidentId, { commentId: comment.value.id, noteId: note.id, origin: 'impact', noteVersion: note.version });
+    return done(`note ${note.id} → comment ${comment.value.id} on ${link.issueKey}`);
+  };
   switch (decision.kind) {
     case 'skip':
       if (decision.pair) await storePair(deps, incidentId, decision.pair);
       return done(decision.reason);
     case 'add-comment': {
-      const comment = await deps.jira.addComment(link.issueId, text());
-      if (!comment.ok) return jiraFailed(comment.failure, 'copying');
-      await storePair(deps, incidentId, { commentId: comment.value.id, noteId: note.id, origin: 'impact', noteVersion: note.version });
-      return done(`note ${note.id} → comment ${comment.value.id} on ${link.issueKey}`);
+      // The creation marker first (compare-and-set, in the record): a retry that finds it without a comment
+      // id knows this POST may have created the comment although its answer never arrived.
+      await storePair(deps, incidentId, { commentId: null, noteId: note.id, origin: 'impact', creating: { at: deps.clock.now() } });
+      return addCopy();
+    }
+    case 'find-comment': {
+      const found = await findNoteComment(deps.jira, link.issueId, incidentId, note.id, decision.since);
+      if (!found.ok) return jiraFailed(found.failure, 'looking up the copy of');
+      if (found.value === null && decision.then === 'write') return addCopy();
+      if (found.value === null) {
+        await storePair(deps, incidentId, { commentId: null, noteId: note.id, origin: 'impact', noteVersion: note.version, deleted: true });
+        return done(`note ${note.id} deleted; no comment of it was found on ${link.issueKey}`);
+      }
+      const commentId = found.value.commentId;
+      if (decision.then === 'delete') {
+        const deleted = await deps.jira.deleteComment(link.issueId, commentId);
+        if (!deleted.ok && deleted.failure.kind !== 'not-found') return jiraFailed(deleted.failure, 'deleting the copy of');
+        await storePair(deps, incidentId, { commentId, noteId: note.id, origin: 'impact', noteVersion: note.version, deleted: true });
+        return done(`note ${note.id} deleted → comment ${commentId} (found by its property) deleted on ${link.issueKey}`);
+      }
+      // Adopted: written from an older version of the note (an edit came first in the queue), bring it up to date.
+      if (found.value.noteVersion === undefined || found.value.noteVersion < note.version) {
+        const edited = await deps.jira.editComment(link.issueId, commentId, text());
+        if (!edited.ok && edited.failure.kind !== 'not-found') return jiraFailed(edited.failure, 'editing the copy of');
+      }
+      await storePair(deps, incidentId, { commentId, noteId: note.id, origin: 'impact', noteVersion: Math.max(note.version, found.value.noteVersion ?? 0) });
+      return done(`note ${note.id} → comment ${commentId} on ${link.issueKey} (found by its property: an earlier answer was lost)`);
     }
     case 'edit-comment': {
       const edited = await deps.jira.editComment(link.issueId, decision.commentId, text());
@@ -87,6 +123,30 @@ export async function applyImpactNoteEvent(body: unknown, deps: IncidentDeps): P
       await storePair(deps, incidentId, { commentId: decision.commentId, noteId: note.id, origin: 'impact', noteVersion: note.version, deleted: true });
       return done(`note ${note.id} deleted → comment ${decision.commentId} deleted on ${link.issueKey}`);
     }
+  }
+}
+
+const COMMENT_PAGE = 100;
+
+/**
+ * The comment the app posted for this note, by its `incident-bridge-note` property: the issue's comments
+ * newest first (GET, 100 a page), those created since the marker (less the clock skew) asked for their
+ * properties (POST /comment/list?expand=properties). Runs only when a marker without a comment id is found,
+ * so it costs nothing when no answer was lost; typically 1 + 1 calls.
+ */
+async function findNoteComment(jira: JiraIncidentPort, issueId: string, incidentId: string, noteId: string, since: number): Promise<JiraResult<{ commentId: string; noteVersion: number | undefined } | null>> {
+  for (let startAt = 0; ; startAt += COMMENT_PAGE) {
+    const page = await jira.listComments(issueId, { startAt, maxResults: COMMENT_PAGE });
+    if (!page.ok) return page;
+    const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since));
+    if (recent.length > 0) {
+      const withProperties = await jira.getCommentProperties(recent.map((c) => c.id));
+      if (!withProperties.ok) return withProperties;
+      const found = commentOfNote(withProperties.value, incidentId, noteId);
+      if (found) return { ok: true, value: found };
+    }
+    const exhausted = page.value.comments.length < COMMENT_PAGE || startAt + COMMENT_PAGE >= page.value.total;
+    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: null };
   }
 }
 

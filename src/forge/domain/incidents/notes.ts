@@ -23,7 +23,53 @@ export interface NotePair {
   readonly noteVersion?: number;
   /** Set once either side was deleted: nothing is copied for this pair again. */
   readonly deleted?: true;
+  /**
+   * Creation marker (origin impact, no comment id yet): stored before the app posts the note's comment, at
+   * the app's clock (ms). Met again without a comment id, it means an earlier POST may have created the
+   * comment and lost the answer: the comment is looked up by its property before posting again.
+   */
+  readonly creating?: { readonly at: number };
 }
+
+/**
+ * The comment entity property the app sets on each comment it writes for an Impact note (Jira Cloud
+ * `POST /issue/{id}/comment` takes `properties: EntityProperty[]`, the pinned spec's `Comment.properties`).
+ */
+export const NOTE_COMMENT_PROPERTY = 'incident-bridge-note';
+
+export interface NoteCommentProperty {
+  readonly incidentId: string;
+  readonly noteId: string;
+  /** The note's version the comment's text was written from. */
+  readonly noteVersion: number;
+}
+
+/**
+ * How far before the marker a comment's `created` (Jira's clock) may lie and still be the one the app
+ * posted after it (the app's clock): the two clocks are not the same machine's.
+ */
+export const COMMENT_CLOCK_SKEW_MS = 10 * 60_000;
+
+/** The comment (if any) among these that carries the property naming this incident's note. */
+export function commentOfNote(
+  comments: readonly { readonly id: string; readonly properties: readonly { readonly key: string; readonly value: unknown }[] }[],
+  incidentId: string,
+  noteId: string,
+): { readonly commentId: string; readonly noteVersion: number | undefined } | null {
+  for (const comment of comments) {
+    const property = comment.properties.find((p) => p.key === NOTE_COMMENT_PROPERTY)?.value as Partial<NoteCommentProperty> | undefined;
+    if (property?.incidentId === incidentId && property.noteId === noteId) {
+      return { commentId: comment.id, noteVersion: typeof property.noteVersion === 'number' ? property.noteVersion : undefined };
+    }
+  }
+  return null;
+}
+
+/**
+ * Comments come newest first: once a page holds a comment created before the marker (less the clock skew),
+ * older pages cannot hold the one the app posted after it. `created` null (unreadable): keep looking.
+ */
+export const commentCouldBeOurs = (created: number | null, markerAt: number): boolean => created === null || created >= markerAt - COMMENT_CLOCK_SKEW_MS;
 
 /** A person's comment was written (created or edited: Forge fires `avi:jira:commented:issue` for both) or deleted. */
 export type CommentChange =
@@ -62,7 +108,14 @@ export type NoteChange =
   | { readonly kind: 'deleted'; readonly noteId: string; readonly version: number };
 
 export type NoteDecision =
+  /** Store the creation marker, then post the comment with its property. */
   | { readonly kind: 'add-comment' }
+  /**
+   * A creation marker without a comment id: an earlier POST may have created the comment (its answer lost).
+   * Look it up by its property among comments created since `since`; found, adopt it and `then` edit it to
+   * this version's text (if older) or delete it; not found, `then: 'write'` posts it, `'delete'` stores the tombstone.
+   */
+  | { readonly kind: 'find-comment'; readonly since: number; readonly then: 'write' | 'delete' }
   | { readonly kind: 'edit-comment'; readonly commentId: string }
   | { readonly kind: 'delete-comment'; readonly commentId: string }
   | { readonly kind: 'skip'; readonly reason: string; readonly pair: NotePair | null };
@@ -73,6 +126,7 @@ export function decideNoteChange(pair: NotePair | undefined, change: NoteChange)
     if (!pair) return { kind: 'skip', reason: `note ${id} deleted before it was copied: it never will be`, pair: { commentId: null, noteId: id, origin: 'impact', noteVersion: change.version, deleted: true } };
     if (pair.deleted) return { kind: 'skip', reason: `note ${id} is deleted already`, pair: null };
     if (pair.origin === 'jira') return { kind: 'skip', reason: `note ${id} (the app's copy of comment ${pair.commentId ?? '?'}) deleted in Impact: the comment stays, and is no longer copied`, pair: { ...pair, deleted: true } };
+    if (pair.commentId === null && pair.creating) return { kind: 'find-comment', since: pair.creating.at, then: 'delete' };
     if (pair.commentId === null) return { kind: 'skip', reason: `note ${id} deleted`, pair: { ...pair, deleted: true } };
     return { kind: 'delete-comment', commentId: pair.commentId };
   }
@@ -80,6 +134,7 @@ export function decideNoteChange(pair: NotePair | undefined, change: NoteChange)
   if (!pair) return { kind: 'add-comment' };
   if (pair.deleted) return { kind: 'skip', reason: `note ${id} was deleted: not copied again`, pair: null };
   if (pair.origin === 'jira') return { kind: 'skip', reason: `note ${id} is the app's copy of comment ${pair.commentId ?? '?'}: not copied back`, pair: null };
+  if (pair.commentId === null && pair.creating) return { kind: 'find-comment', since: pair.creating.at, then: 'write' };
   if (pair.noteVersion !== undefined && change.version <= pair.noteVersion) return { kind: 'skip', reason: `note ${id} version ${change.version} is copied already`, pair: null };
   if (pair.commentId === null) return { kind: 'add-comment' };
   return { kind: 'edit-comment', commentId: pair.commentId };
@@ -92,18 +147,24 @@ export function upsertPair(pairs: readonly NotePair[], pair: NotePair): NotePair
   return [...pairs.filter((p) => !same(p)), merged];
 }
 
-/** Two records of one pair (a concurrent writer's and this one): ids known to either, newest orders, deletion sticks. */
+/**
+ * Two records of one pair (a concurrent writer's and this one): ids known to either, newest orders, deletion
+ * sticks; the creation marker (its earliest time) lasts until the comment id is known.
+ */
 function mergePair(stored: NotePair, mine: NotePair): NotePair {
   const max = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.max(a, b));
   const commentUpdated = max(stored.commentUpdated, mine.commentUpdated);
   const noteVersion = max(stored.noteVersion, mine.noteVersion);
+  const commentId = mine.commentId ?? stored.commentId;
+  const markedAt = [stored.creating?.at, mine.creating?.at].filter((at): at is number => at !== undefined);
   return {
-    commentId: mine.commentId ?? stored.commentId,
+    commentId,
     noteId: mine.noteId ?? stored.noteId,
     origin: stored.origin,
     ...(commentUpdated === undefined ? {} : { commentUpdated }),
     ...(noteVersion === undefined ? {} : { noteVersion }),
     ...(stored.deleted || mine.deleted ? { deleted: true as const } : {}),
+    ...(commentId === null && markedAt.length > 0 ? { creating: { at: Math.min(...markedAt) } } : {}),
   };
 }
 

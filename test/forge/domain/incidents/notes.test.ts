@@ -1,6 +1,6 @@
 /** Comments ⇄ notes decisions (domain/incidents/notes.ts): every change against every state of its pair. */
 import fc from 'fast-check';
-import { decideCommentChange, decideNoteChange, jiraCommentTime, upsertPair, type NotePair } from '../../../../src/forge/domain/incidents';
+import { COMMENT_CLOCK_SKEW_MS, NOTE_COMMENT_PROPERTY, commentCouldBeOurs, commentOfNote, decideCommentChange, decideNoteChange, jiraCommentTime, upsertPair, type NotePair } from '../../../../src/forge/domain/incidents';
 
 const fromJira: NotePair = { commentId: 'c1', noteId: 'n1', origin: 'jira', commentUpdated: 1000, noteVersion: 1 };
 const fromImpact: NotePair = { commentId: 'c2', noteId: 'n2', origin: 'impact', noteVersion: 1 };
@@ -95,4 +95,57 @@ test('jiraCommentTime reads Jira’s offset without a colon', () => {
   expect(jiraCommentTime('2026-12-06T18:00:00.000+0100')).toBe(Date.parse('2026-12-06T17:00:00.000Z'));
   expect(jiraCommentTime('yesterday')).toBeNull();
   expect(jiraCommentTime(undefined)).toBeNull();
+});
+
+describe('a lost answer of the note → comment create (creation marker)', () => {
+  const marker: NotePair = { commentId: null, noteId: 'n5', origin: 'impact', creating: { at: 10_000 } };
+
+  test.each([
+    ['the retry of the create finds the marker: look up', { kind: 'created', noteId: 'n5', version: 1 }, { kind: 'find-comment', since: 10_000, then: 'write' }],
+    ['an edit queued behind it: look up, then write its text', { kind: 'updated', noteId: 'n5', version: 2 }, { kind: 'find-comment', since: 10_000, then: 'write' }],
+    ['a deletion: look up, then delete what was found', { kind: 'deleted', noteId: 'n5', version: 3 }, { kind: 'find-comment', since: 10_000, then: 'delete' }],
+  ] as const)('%s', (_name, change, decision) => {
+    expect(decideNoteChange(marker, change)).toEqual(decision);
+  });
+
+  test('no marker, no lookup: a first create posts, a copied note is edited', () => {
+    expect(decideNoteChange(undefined, { kind: 'created', noteId: 'n5', version: 1 }).kind).toBe('add-comment');
+    expect(decideNoteChange({ ...marker, commentId: 'c5', creating: undefined, noteVersion: 1 }, { kind: 'updated', noteId: 'n5', version: 2 }).kind).toBe('edit-comment');
+  });
+
+  test('the marker lasts (its earliest time) until the comment id is stored, then is gone', () => {
+    const again = upsertPair([marker], { ...marker, creating: { at: 20_000 } });
+    expect(again).toEqual([marker]);
+    const stored = upsertPair(again, { commentId: 'c5', noteId: 'n5', origin: 'impact', noteVersion: 1 });
+    expect(stored).toEqual([{ commentId: 'c5', noteId: 'n5', origin: 'impact', noteVersion: 1 }]);
+    expect(decideNoteChange(stored[0], { kind: 'created', noteId: 'n5', version: 1 }).kind).toBe('skip');
+  });
+
+  test('commentOfNote picks the comment whose property names this incident and note', () => {
+    const prop = (incidentId: string, noteId: string, noteVersion?: number) => [{ key: NOTE_COMMENT_PROPERTY, value: { incidentId, noteId, ...(noteVersion === undefined ? {} : { noteVersion }) } }];
+    const comments = [
+      { id: '1', properties: [] },
+      { id: '2', properties: prop('INC-2', 'n5', 1) },
+      { id: '3', properties: [{ key: 'other', value: { incidentId: 'INC-1', noteId: 'n5' } }] },
+      { id: '4', properties: prop('INC-1', 'n5', 2) },
+    ];
+    expect(commentOfNote(comments, 'INC-1', 'n5')).toEqual({ commentId: '4', noteVersion: 2 });
+    expect(commentOfNote(comments, 'INC-1', 'n6')).toBeNull();
+    expect(commentOfNote([{ id: '9', properties: prop('INC-1', 'n5') }], 'INC-1', 'n5')).toEqual({ commentId: '9', noteVersion: undefined });
+  });
+
+  test('commentCouldBeOurs: created since the marker, less the clock skew; unreadable times are kept', () => {
+    expect(commentCouldBeOurs(10_000 - COMMENT_CLOCK_SKEW_MS, 10_000)).toBe(true);
+    expect(commentCouldBeOurs(10_000 - COMMENT_CLOCK_SKEW_MS - 1, 10_000)).toBe(false);
+    expect(commentCouldBeOurs(null, 10_000)).toBe(true);
+  });
+
+  test('property: whatever pairs the record holds, a marker without a comment id never decides to post blindly', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('created', 'updated', 'deleted') as fc.Arbitrary<'created' | 'updated' | 'deleted'>, fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1e12 }), (kind, version, at) => {
+        const decision = decideNoteChange({ commentId: null, noteId: 'n', origin: 'impact', creating: { at } }, { kind, noteId: 'n', version });
+        expect(decision).toEqual({ kind: 'find-comment', since: at, then: kind === 'deleted' ? 'delete' : 'write' });
+      }),
+    );
+  });
 });
