@@ -91,12 +91,20 @@ export const alertLinkJobSchema = z.object({
 });
 export type AlertLinkJob = z.infer<typeof alertLinkJobSchema>;
 
-/** A follow-up issue's status changed in Jira: bring its Impact follow-up's status along (the incident's lane). */
+/**
+ * A person changed a follow-up issue's status, summary or description in Jira: bring its Impact follow-up
+ * along (the incident's lane). The kind keeps its first name so jobs queued before the text flowed back still parse.
+ */
 export const followUpStatusJobSchema = z.object({
   kind: z.literal('follow-up-status'),
   incidentId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   followUpId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   issueId: z.string().min(1),
+  /** What a person changed (absent in jobs queued before title and description flowed back: the status). */
+  fields: z.array(z.enum(['status', 'summary', 'description'])).min(1).optional(),
+  issueKey: z.string().min(1).optional(),
+  /** The change's time (ms), from the event: a newer edit in Impact wins over it. */
+  changedAt: z.number().optional(),
 });
 export type FollowUpStatusJob = z.infer<typeof followUpStatusJobSchema>;
 

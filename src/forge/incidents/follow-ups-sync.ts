@@ -15,15 +15,19 @@ import { describeZodError } from '../../shared/zod-error';
 import {
   FOLLOW_UP_PROPERTY_KEY,
   decideFollowUpChange,
+  decideFollowUpFromJira,
+  followUpTextOfIssue,
+  syncedTextOf,
   followUpDescription,
   followUpIssueJql,
   followUpProperty,
   followUpSettingsOf,
-  followUpStatusFor,
   linkTypeCandidates,
   upsertFollowUpPair,
+  type FollowUpJiraField,
   type FollowUpPair,
 } from '../domain/incidents';
+import type { StatusCategoryKey } from '../domain/workflow/workflow-path';
 import { describeImpactFailure, type ImpactFailure } from '../ports/impact';
 import { describeJiraFailure, type JiraFailure } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
@@ -96,7 +100,8 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
       const edited = await deps.jira.editIssue(decision.issueId, fields);
       if (!edited.ok && edited.failure.kind !== 'not-found') return failed(edited.failure, 'editing the issue');
       const pair = record.followUps?.find((p) => p.followUpId === followUp.id);
-      if (pair) await storePair(deps, incidentId, { ...pair, version: followUp.version, ...(edited.ok ? {} : { deleted: true as const }) });
+      const synced = syncedTextOf({ title: decision.fields.summary, description: decision.fields.description });
+      if (pair) await storePair(deps, incidentId, { ...pair, version: followUp.version, synced, ...(edited.ok ? {} : { deleted: true as const }) });
       return done(edited.ok ? `follow-up ${followUp.id} → ${pair?.issueKey ?? decision.issueId} edited (${Object.keys(fields).join(', ')})` : `follow-up ${followUp.id}: its issue is gone`);
     }
     case 'create-issue': {
@@ -124,7 +129,8 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
       const linked = await linkFollowUp(deps.jira, [target.linkType, 'Relates', 'Blocks'], issue.key, link.issueKey);
       if (!linked.startsWith('linked')) problems.push(`${issue.key} ${linked}`);
       await deps.store.set(IncidentKeys.followUpIssue(issue.id), { incidentId, followUpId: followUp.id } satisfies FollowUpIssueIndex);
-      await storePair(deps, incidentId, { followUpId: followUp.id, issueId: issue.id, issueKey: issue.key, version: followUp.version });
+      const synced = syncedTextOf({ title: decision.summary, description: decision.description });
+      await storePair(deps, incidentId, { followUpId: followUp.id, issueId: issue.id, issueKey: issue.key, version: followUp.version, synced });
       // Impact shows where the follow-up is tracked; this write's webhook carries our marker (dropped).
       if (followUp.external_issue?.key !== issue.key) {
         const written = await deps.impact.updateFollowUp(incidentId, followUp.id, { origin: originMarker, changes: { external_issue: { key: issue.key, url: null } } });
@@ -163,38 +169,89 @@ export type FollowUpStatusResult =
   | { readonly kind: 'sync-off' }
   | { readonly kind: 'failed'; readonly failure: ImpactFailure | JiraFailure; readonly reason: string };
 
+/** A follow-up issue changed in Jira (the `follow-up-status` job). */
+export interface JiraFollowUpChange {
+  readonly incidentId: string;
+  readonly followUpId: string;
+  readonly issueId: string;
+  /** What the person changed; absent (jobs queued before text flowed back): the status. */
+  readonly fields?: readonly FollowUpJiraField[];
+  readonly issueKey?: string;
+  /** The change's time (ms), from the event. */
+  readonly changedAt?: number;
+}
+
+const STATUS_CATEGORIES: readonly string[] = ['new', 'indeterminate', 'done'];
+
 /**
- * A follow-up issue's status changed in Jira → the follow-up's status in Impact. Reads the issue's status
- * now (events come in any order, so the event's own status may be stale) and the follow-up (its status and
- * version), writes only when they disagree, conditional on that version; a 409 is read and decided again once.
+ * A person changed a follow-up issue in Jira (status, summary, description) → the same on its Impact follow-up.
+ * Reads the issue now (events come in any order, so the event's own values may be stale) and the follow-up
+ * (values, version), decides per field (domain decideFollowUpFromJira: only the fields the change named; a
+ * newer edit in Impact is not overwritten), writes only what differs, conditional on that version; a 409 is
+ * read and decided again once. The write carries the app's marker, so its webhook is dropped as our own.
  */
-export async function applyJiraFollowUpStatus(job: { readonly incidentId: string; readonly followUpId: string; readonly issueId: string }, deps: IncidentDeps): Promise<FollowUpStatusResult> {
+export async function applyJiraFollowUpStatus(job: JiraFollowUpChange, deps: IncidentDeps): Promise<FollowUpStatusResult> {
   const { incidentId, followUpId, issueId } = job;
+  const fields = job.fields ?? ['status'];
+  const textChanged = fields.includes('summary') || fields.includes('description');
   // The switch and the origin marker (site-wide, the same in every project's settings) in one KVS call.
-  const settings = await loadSiteSettings(deps.store);
+  const [settings, record] = await Promise.all([loadSiteSettings(deps.store), textChanged ? loadRecord(deps.store, incidentId) : Promise.resolve(null)]);
   if (!settings.routing.enabled) return { kind: 'sync-off' };
   const originMarker = settings.site.originMarker;
-  const issue = await deps.jira.getIssueStatus(issueId);
+  const issue = await readFollowUpIssue(deps.jira, issueId, textChanged);
   if (!issue.ok) {
     if (issue.failure.kind === 'not-found') return { kind: 'applied', summary: `follow-up issue ${issueId} is gone` };
     return { kind: 'failed', failure: issue.failure, reason: `reading follow-up issue ${issueId}: ${describeJiraFailure(issue.failure)}` };
   }
+  const key = issue.value.key ?? job.issueKey ?? issueId;
+  const pair = record?.followUps?.find((p) => p.followUpId === followUpId);
   for (let attempt = 1; attempt <= 2; attempt += 1) {
     const followUp = await deps.impact.getFollowUp(incidentId, followUpId);
     if (!followUp.ok) {
       if (followUp.failure.kind === 'not-found') return { kind: 'applied', summary: `follow-up ${followUpId} is gone from Impact` };
       return { kind: 'failed', failure: followUp.failure, reason: `reading follow-up ${followUpId}: ${describeImpactFailure(followUp.failure)}` };
     }
-    const target = followUpStatusFor(issue.value.status.category, followUp.value.status);
-    if (target === null) return { kind: 'applied', summary: `follow-up ${followUpId} is ${followUp.value.status} already (${issue.value.key} ${issue.value.status.name})` };
-    const written = await deps.impact.updateFollowUp(
-      incidentId,
-      followUpId,
-      { origin: originMarker, changes: { status: target }, comment: `Updated from Jira ${issue.value.key}` },
-      { ifVersion: followUp.value.version },
-    );
-    if (written.ok) return { kind: 'applied', summary: `${issue.value.key} ${issue.value.status.name} → follow-up ${followUpId} ${target}` };
+    const decision = decideFollowUpFromJira({
+      fields,
+      issue: issue.value,
+      followUp: { ...followUp.value, updatedAt: Date.parse(followUp.value.updated_at) },
+      synced: pair?.synced,
+      changedAt: job.changedAt ?? deps.clock.now(),
+    });
+    const changes = decision.changes;
+    const kept = decision.kept.length > 0 ? ` (kept: ${decision.kept.join('; ')})` : '';
+    if (Object.keys(changes).length === 0) return { kind: 'applied', summary: `follow-up ${followUpId} agrees with ${key} already${kept}` };
+    const written = await deps.impact.updateFollowUp(incidentId, followUpId, { origin: originMarker, changes, comment: `Updated from Jira ${key}` }, { ifVersion: followUp.value.version });
+    if (written.ok) {
+      // The text both sides now hold is the base the next change is judged against.
+      if (pair && (changes.title !== undefined || changes.description !== undefined)) await storePair(deps, incidentId, { ...pair, synced: syncedTextOf(changes) });
+      return { kind: 'applied', summary: `${key} → follow-up ${followUpId} ${Object.entries(changes).map(([f, v]) => (f === 'status' ? `status ${String(v)}` : f)).join(', ')}${kept}` };
+    }
     if (written.failure.kind !== 'conflict') return { kind: 'failed', failure: written.failure, reason: `writing follow-up ${followUpId}: ${describeImpactFailure(written.failure)}` };
   }
-  return { kind: 'failed', failure: { kind: 'unavailable', status: 409, message: 'kept changing' }, reason: `follow-up ${followUpId} kept changing while its status was written` };
+  return { kind: 'failed', failure: { kind: 'unavailable', status: 409, message: 'kept changing' }, reason: `follow-up ${followUpId} kept changing while it was written` };
+}
+
+/** The issue's status category, summary and description text: one read (the status only when no text changed, as before). */
+async function readFollowUpIssue(
+  jira: JiraIncidentPort,
+  issueId: string,
+  withText: boolean,
+): Promise<{ ok: true; value: { key: string | undefined; category: StatusCategoryKey | 'unknown'; summary: string; description: string } } | { ok: false; failure: JiraFailure }> {
+  if (!withText) {
+    const status = await jira.getIssueStatus(issueId);
+    return status.ok ? { ok: true, value: { key: status.value.key, category: status.value.status.category, summary: '', description: '' } } : status;
+  }
+  const read = await jira.getIssueFields(issueId, ['status', 'summary', 'description']);
+  if (!read.ok) return read;
+  const category = (read.value['status'] as { statusCategory?: { key?: unknown } } | undefined)?.statusCategory?.key;
+  return {
+    ok: true,
+    value: {
+      key: undefined,
+      category: typeof category === 'string' && STATUS_CATEGORIES.includes(category) ? (category as StatusCategoryKey) : 'unknown',
+      summary: typeof read.value['summary'] === 'string' ? read.value['summary'] : '',
+      description: followUpTextOfIssue(read.value['description']),
+    },
+  };
 }

@@ -8,7 +8,7 @@
  */
 import type { FollowUpStatus } from '../../../shared/impact/follow-ups';
 import type { AdfDoc } from './adf';
-import { doc, paragraph } from './adf';
+import { adfPlainText, doc, paragraph } from './adf';
 import type { IncidentSyncConfig } from './config';
 import type { StatusCategoryKey } from '../workflow/workflow-path';
 
@@ -52,6 +52,115 @@ export interface FollowUpPair {
   /** The newest follow-up version applied to the issue. */
   readonly version: number;
   readonly deleted?: true;
+  /**
+   * Hashes of the title and description both sides last agreed on (the app wrote one side from the other):
+   * the base that tells which side a person changed since (absent on pairs from before text flowed back).
+   */
+  readonly synced?: SyncedText;
+}
+
+/** `textHash` of a follow-up's title and normalised description as last synced (per field, either may be absent). */
+export interface SyncedText {
+  readonly title?: string;
+  readonly description?: string;
+}
+
+/** FNV-1a (32 bit, hex): a short fingerprint of a text, so the record stays small with long descriptions. */
+export function textHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+/** Paragraphs as followUpDescription writes them: split on blank lines, trimmed, empty ones dropped. */
+export function normaliseFollowUpDescription(description: string): string {
+  return description
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0)
+    .join('\n\n');
+}
+
+/**
+ * The start of the line the app ends each follow-up issue's description with. A description edit concerns the
+ * app only when the changelog's old or new text holds it: decided from the event alone, so the description
+ * edits of every other issue on the site cost no storage call.
+ */
+export const FOLLOW_UP_SOURCE_PREFIX = 'Follow-up of Impact incident ';
+const SOURCE_LINE = /^Follow-up of Impact incident .+ \(.+\)\.$/;
+
+/**
+ * A follow-up issue's description as Impact text: its top-level blocks as paragraphs (blank line between),
+ * without the "Follow-up of Impact incident …" line the app adds last. Marks, links and lists become plain text.
+ */
+export function followUpTextOfIssue(description: unknown): string {
+  const blocks = (description as { content?: unknown } | null)?.content;
+  const paragraphs = (Array.isArray(blocks) ? blocks : []).map((b) => adfPlainText(b).trim()).filter((p) => p.length > 0);
+  if (paragraphs.length > 0 && SOURCE_LINE.test(paragraphs[paragraphs.length - 1] ?? '')) paragraphs.pop();
+  return normaliseFollowUpDescription(paragraphs.join('\n\n'));
+}
+
+export const syncedTextOf = (text: { readonly title?: string; readonly description?: string }): SyncedText => ({
+  ...(text.title === undefined ? {} : { title: textHash(text.title.trim()) }),
+  ...(text.description === undefined ? {} : { description: textHash(normaliseFollowUpDescription(text.description)) }),
+});
+
+export type FollowUpJiraField = 'status' | 'summary' | 'description';
+
+export interface FollowUpFromJira {
+  /** The fields the Jira change named (only those are copied: the issue's other values may be older than Impact's). */
+  readonly fields: readonly FollowUpJiraField[];
+  /** The issue as it is now (read before writing). */
+  readonly issue: { readonly category: StatusCategoryKey | 'unknown'; readonly summary: string; readonly description: string };
+  /** The follow-up as it is now, with its `updated_at` in ms. */
+  readonly followUp: { readonly status: FollowUpStatus; readonly title: string; readonly description: string; readonly updatedAt: number };
+  readonly synced: SyncedText | undefined;
+  /** When the person changed the issue (the event's time). */
+  readonly changedAt: number;
+}
+
+export interface FollowUpFromJiraDecision {
+  /** The PATCH to send (empty: nothing to write). */
+  readonly changes: { readonly status?: FollowUpStatus; readonly title?: string; readonly description?: string };
+  /** Why a field was not copied (a newer edit in Impact wins). */
+  readonly kept: readonly string[];
+}
+
+/**
+ * What a person's change of a follow-up issue asks of its Impact follow-up. Status: from the status category
+ * (followUpStatusFor). Title and description, per field, against the last synced base: Jira unchanged since
+ * → nothing (an Impact edit is on its way to Jira); Impact unchanged since → Jira's text; both changed → the
+ * later person wins (the change's time against the follow-up's `updated_at`); no base → the same time rule.
+ */
+export function decideFollowUpFromJira(input: FollowUpFromJira): FollowUpFromJiraDecision {
+  const changes: { status?: FollowUpStatus; title?: string; description?: string } = {};
+  const kept: string[] = [];
+  if (input.fields.includes('status')) {
+    const status = followUpStatusFor(input.issue.category, input.followUp.status);
+    if (status !== null) changes.status = status;
+  }
+  const text = (field: 'title' | 'description', jira: string, impact: string): string | null => {
+    if (jira === impact) return null;
+    const base = input.synced?.[field];
+    if (base !== undefined && textHash(jira) === base) return null;
+    if (base !== undefined && textHash(impact) === base) return jira;
+    if (input.changedAt >= input.followUp.updatedAt) return jira;
+    kept.push(`${field}: Impact's edit is newer than Jira's`);
+    return null;
+  };
+  if (input.fields.includes('summary')) {
+    const summary = input.issue.summary.trim();
+    const title = summary.length > 0 ? text('title', summary, input.followUp.title.trim()) : null;
+    if (title !== null) changes.title = title;
+  }
+  if (input.fields.includes('description')) {
+    const description = text('description', normaliseFollowUpDescription(input.issue.description), normaliseFollowUpDescription(input.followUp.description));
+    if (description !== null) changes.description = description;
+  }
+  return { changes, kept };
 }
 
 export interface FollowUpChange {
@@ -92,7 +201,7 @@ export function followUpDescription(description: string, incidentId: string, inc
     .split(/\n{2,}/)
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
-  return doc([...lines.map((p) => paragraph(p)), paragraph(`Follow-up of Impact incident ${incidentId} (${incidentIssueKey}).`)]);
+  return doc([...lines.map((p) => paragraph(p)), paragraph(`${FOLLOW_UP_SOURCE_PREFIX}${incidentId} (${incidentIssueKey}).`)]);
 }
 
 /**
@@ -116,6 +225,7 @@ export function upsertFollowUpPair(pairs: readonly FollowUpPair[], pair: FollowU
         issueKey: pair.issueKey ?? stored.issueKey,
         version: Math.max(pair.version, stored.version),
         ...(pair.deleted || stored.deleted ? { deleted: true as const } : {}),
+        ...(pair.synced || stored.synced ? { synced: { ...stored.synced, ...pair.synced } } : {}),
       }
     : pair;
   return [...pairs.filter((p) => p.followUpId !== pair.followUpId), merged];

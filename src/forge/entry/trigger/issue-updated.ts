@@ -9,7 +9,7 @@ import { IncidentKeys, incidentIdForIssue } from '../../incidents/incident-store
 import type { FollowUpIssueIndex } from '../../incidents/follow-ups-sync';
 import { jiraChangeId } from '../../incidents/sync-jira-change';
 import { concurrencyKeyFor } from '../webtrigger/ingest';
-import { adfPlainText, jiraCommentTime } from '../../domain/incidents';
+import { FOLLOW_UP_SOURCE_PREFIX, adfPlainText, jiraCommentTime } from '../../domain/incidents';
 import { mirrorIssueStatus } from '../../alerts/status-mirror';
 import { closeAfterPostMortem } from './post-mortem-done';
 
@@ -75,13 +75,19 @@ export type IssueUpdatedResult = 'incident-queued' | 'ignored' | 'not-tracked' |
 /** Fields the app reads from a change: the status mirror (status) and the Jira → Impact sync (status, priority, assignee, summary). */
 const FIELDS_THE_APP_READS = new Set(['status', 'priority', 'assignee', 'summary']);
 
+/** A description edit of a follow-up issue: its old or new text holds the line the app writes last. */
+const isFollowUpDescriptionEdit = (item: { readonly fromString?: string | null; readonly toString?: string | null }): boolean =>
+  [item.fromString, item.toString].some((text) => typeof text === 'string' && text.includes(FOLLOW_UP_SOURCE_PREFIX));
+
 /**
  * True when the changelog touches a field the app reads. The priority the sync maps may be a custom field
- * (configured per site, in storage), so any custom field counts too; a description, label or comment edit never does.
+ * (configured per site, in storage), so any custom field counts too; a label or comment edit never does, nor a
+ * description edit, except of a follow-up issue (its text flows back to Impact), told from the changelog's text.
  */
 export function mayConcernApp(event: Pick<IssueUpdatedEvent, 'changelog'>): boolean {
   return (event.changelog?.items ?? []).some((item) => {
     const id = item.fieldId ?? item.field;
+    if (id === 'description') return isFollowUpDescriptionEdit(item);
     return FIELDS_THE_APP_READS.has(id) || id.startsWith('customfield_') || item['fieldtype'] === 'custom';
   });
 }
@@ -127,7 +133,10 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   if (!mayConcernApp(event)) return 'ignored';
   const nowIso = new Date(deps.clock.now()).toISOString();
   await noteJiraActivity(deps.store, deps.clock.now());
-  if (event.changelog) {
+  const changed = (event.changelog?.items ?? []).map((i) => i.fieldId ?? i.field);
+  // A description edit alone concerns follow-up issues only: incident issues and post-mortems pay no read for it.
+  const descriptionOnly = changed.every((f) => f === 'description');
+  if (event.changelog && !descriptionOnly) {
     const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
     if (incidentId !== undefined) {
       const updated = Date.parse(String(event.issue.fields?.['updated'] ?? ''));
@@ -142,12 +151,16 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   }
 
   const mirrored = await mirrorIssueStatus(event, deps.store, nowIso);
-  // A follow-up issue's status goes to its Impact follow-up, in the incident's lane (incidents/follow-ups-sync.ts).
-  // Asked only of a status change of an issue the alerts do not track: alert issues pay no extra read.
-  if (mirrored === 'not-tracked') {
+  // A follow-up issue's status, summary and description go to its Impact follow-up, in the incident's lane
+  // (incidents/follow-ups-sync.ts). Asked of a status change of an issue the alerts do not track (alert issues
+  // pay no extra read for it) and of a summary or description edit.
+  const fields = (['status', 'summary', 'description'] as const).filter((f) => changed.includes(f));
+  const textChanged = fields.some((f) => f !== 'status');
+  if (mirrored === 'not-tracked' || (mirrored === 'no-status-change' && textChanged)) {
     const followUp = await deps.store.get<FollowUpIssueIndex>(IncidentKeys.followUpIssue(event.issue.id));
     if (followUp) {
-      const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id };
+      const changedAt = event.timestamp ?? deps.clock.now();
+      const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id, fields: [...fields], issueKey: event.issue.key, changedAt };
       await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(incidentGroupKey(followUp.incidentId)) }]);
       return 'incident-queued';
     }

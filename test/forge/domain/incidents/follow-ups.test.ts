@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import {
   DEFAULT_INCIDENT_SYNC_CONFIG,
   decideFollowUpChange,
+  decideFollowUpFromJira,
+  followUpDescription,
   followUpIssueJql,
+  followUpTextOfIssue,
+  syncedTextOf,
+  textHash,
+  type FollowUpFromJira,
   followUpSettingsOf,
   followUpStatusFor,
   upsertFollowUpPair,
@@ -84,5 +90,72 @@ describe('settings and pairs', () => {
     const tomb: FollowUpPair = { followUpId: 'fu_1', issueId: null, issueKey: null, version: 5, deleted: true };
     expect(upsertFollowUpPair([tomb], pair)).toEqual([{ ...pair, version: 5, deleted: true }]);
     expect(upsertFollowUpPair([pair], { ...pair, version: 1 })).toEqual([pair]);
+  });
+});
+
+describe('decideFollowUpFromJira: a person’s Jira edit against the last synced text', () => {
+  const base = syncedTextOf({ title: 'Add a canary', description: 'Alert on 5xx.' });
+  interface Given {
+    readonly fields?: FollowUpFromJira['fields'];
+    readonly issue?: Partial<FollowUpFromJira['issue']>;
+    readonly followUp?: Partial<FollowUpFromJira['followUp']>;
+    readonly synced?: FollowUpFromJira['synced'];
+    readonly changedAt?: number;
+  }
+  const input = (over: Given): FollowUpFromJira => ({
+    fields: over.fields ?? ['summary'],
+    issue: { category: 'new', summary: 'Add a canary', description: 'Alert on 5xx.', ...over.issue },
+    followUp: { status: 'OPEN', title: 'Add a canary', description: 'Alert on 5xx.', updatedAt: 1_000, ...over.followUp },
+    synced: 'synced' in over ? over.synced : base,
+    changedAt: over.changedAt ?? 2_000,
+  });
+
+  test.each([
+    ['Jira changed, Impact as synced → Jira’s title', input({ issue: { summary: 'Add a canary for payments' } }), { title: 'Add a canary for payments' }],
+    ['Jira as synced, Impact changed (its event is on its way) → nothing', input({ followUp: { title: 'Impact title' } }), {}],
+    ['both changed, Jira later → Jira’s', input({ issue: { summary: 'J' }, followUp: { title: 'I', updatedAt: 1_500 }, changedAt: 2_000 }), { title: 'J' }],
+    ['both changed, Impact later → nothing', input({ issue: { summary: 'J' }, followUp: { title: 'I', updatedAt: 2_500 }, changedAt: 2_000 }), {}],
+    ['no base (older pair), Jira later → Jira’s', input({ issue: { summary: 'J' }, synced: undefined }), { title: 'J' }],
+    ['no base, Impact later → nothing', input({ issue: { summary: 'J' }, synced: undefined, followUp: { updatedAt: 3_000 } }), {}],
+    ['both equal → nothing', input({ issue: { summary: 'Same' }, followUp: { title: 'Same' } }), {}],
+    ['a field the change did not name is never copied', input({ fields: ['status'], issue: { summary: 'J', description: 'D' } }), {}],
+    ['description: paragraphs compared as written', input({ fields: ['description'], issue: { description: 'Alert on 5xx.\n\nPage on-call.' } }), { description: 'Alert on 5xx.\n\nPage on-call.' }],
+    ['description: blank-line differences are no change', input({ fields: ['description'], followUp: { description: '  Alert on 5xx.\n\n\n' } }), {}],
+    ['status and summary together', input({ fields: ['status', 'summary'], issue: { category: 'done', summary: 'J' } }), { status: 'DONE', title: 'J' }],
+  ] as const)('%s', (_name, given, changes) => {
+    expect(decideFollowUpFromJira(given).changes).toEqual(changes);
+  });
+
+  test('says why a Jira edit was not copied', () => {
+    expect(decideFollowUpFromJira(input({ issue: { summary: 'J' }, followUp: { title: 'I', updatedAt: 2_500 } })).kept).toEqual(["title: Impact's edit is newer than Jira's"]);
+  });
+
+  test('property: the decision never writes Impact’s own value, and copies only named fields', () => {
+    const text = fc.constantFrom('a', 'b', 'c');
+    fc.assert(
+      fc.property(text, text, text, fc.boolean(), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }), (jira, impact, synced, hasBase, changedAt, updatedAt) => {
+        const decision = decideFollowUpFromJira(input({ issue: { summary: jira }, followUp: { title: impact, updatedAt }, synced: hasBase ? syncedTextOf({ title: synced }) : undefined, changedAt }));
+        expect(Object.keys(decision.changes).every((k) => k === 'title')).toBe(true);
+        if (decision.changes.title !== undefined) {
+          expect(decision.changes.title).toBe(jira);
+          expect(jira).not.toBe(impact);
+        }
+      }),
+    );
+  });
+});
+
+describe('followUpTextOfIssue', () => {
+  test('the issue description as Impact text, without the app’s source line', () => {
+    expect(followUpTextOfIssue(followUpDescription('Alert on 5xx.\n\nPage on-call.', 'INC-1', 'OPS-1'))).toBe('Alert on 5xx.\n\nPage on-call.');
+    expect(followUpTextOfIssue(followUpDescription('', 'INC-1', 'OPS-1'))).toBe('');
+    expect(followUpTextOfIssue(null)).toBe('');
+    expect(followUpTextOfIssue({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Follow-up of Impact incident, says a person' }] }] })).toBe('Follow-up of Impact incident, says a person');
+  });
+
+  test('textHash: stable, and different for different texts', () => {
+    expect(textHash('Add a canary')).toBe(textHash('Add a canary'));
+    expect(textHash('Add a canary')).not.toBe(textHash('Add a canary!'));
+    expect(textHash('')).toMatch(/^[0-9a-f]{8}$/);
   });
 });

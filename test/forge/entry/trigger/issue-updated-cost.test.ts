@@ -68,6 +68,13 @@ describe('deciding from the event alone', () => {
     expect(mayConcernApp(change([{ field: 'summary' }]))).toBe(true);
   });
 
+  it('a description edit concerns the app only on a follow-up issue (the changelog text holds the app’s line)', () => {
+    const line = 'Follow-up of Impact incident INC-1 (OPS-1).';
+    expect(mayConcernApp(change([{ field: 'description', fieldId: 'description', fromString: `Add alerts\n${line}`, toString: 'Add alerts and a runbook' }]))).toBe(true);
+    expect(mayConcernApp(change([{ field: 'description', fieldId: 'description', fromString: null, toString: `x\n${line}` }]))).toBe(true);
+    expect(mayConcernApp(change([{ field: 'description', fieldId: 'description', fromString: 'Someone’s notes', toString: 'Someone’s notes, edited' }]))).toBe(false);
+  });
+
   it('returns before any storage call when nothing the app reads changed', async () => {
     const calls: string[] = [];
     const store = new Proxy({}, { get: (_t, name) => () => { calls.push(String(name)); throw new Error('no storage call expected'); } });
