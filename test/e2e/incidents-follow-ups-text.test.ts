@@ -68,8 +68,9 @@ describe('follow-up issue text → Impact', () => {
     await env.settleAll();
     const issue = env.jira.state.findIssue(key)!;
     expect(issue.summary).toBe('Canary for payments and refunds');
-    // Impact → Jira is one PUT; that write fires no trigger (ignoreSelf), so Impact gets no write back.
-    expect(appCallsSince(before)).toEqual({ jira: ['PUT /rest/api/3/issue/{issueIdOrKey}'], impact: [] });
+    // Impact → Jira: one read (is there a later person edit in Jira?) and one PUT; that write fires no trigger
+    // (ignoreSelf), so Impact gets no write back.
+    expect(appCallsSince(before)).toEqual({ jira: ['GET /rest/api/3/issue/{issueIdOrKey}', 'PUT /rest/api/3/issue/{issueIdOrKey}'], impact: [] });
 
     await editAsPerson(key, { summary: 'Canary for payments, refunds and payouts' });
     await env.until(() => followUp().title === 'Canary for payments, refunds and payouts', 'the second Jira edit in Impact');
@@ -88,5 +89,40 @@ describe('follow-up issue text → Impact', () => {
     // No PATCH from the app at all: the Jira job kept Impact's newer title; the Impact edit went to Jira as one PUT.
     expect(appCallsSince(before).impact.filter((c) => c === PATCH)).toEqual([]);
     expect(appCallsSince(before).jira.filter((c) => !c.startsWith('GET'))).toEqual(['PUT /rest/api/3/issue/{issueIdOrKey}']);
+  });
+
+  test('an Impact edit and a later Jira edit of the title: Jira’s later text is not overwritten, and reaches Impact', async () => {
+    const before = mark();
+    // The app's read before its Jira write is slow, so Bob's Jira edit lands while the Impact edit is being applied.
+    env.jira.faults.inject('GET /rest/api/3/issue/*', { kind: 'latency', ms: 1000, times: 1 });
+    env.impact.followUps.update(INCIDENT, fuId, { title: 'Older title from Impact' }, JANE);
+    await new Promise((r) => setTimeout(r, 400));
+    await editAsPerson(key, { summary: 'Later title from Jira' });
+    await env.settleAll();
+    expect(env.jira.state.findIssue(key)!.summary).toBe('Later title from Jira');
+    expect(followUp().title).toBe('Later title from Jira');
+    // The app never wrote the older Impact title over Bob's; Impact got Jira's in one PATCH.
+    expect(appCallsSince(before).jira.filter((c) => !c.startsWith('GET'))).toEqual([]);
+    // The Impact job read Jira (and kept Bob's text); the Jira job read Jira and Impact and wrote Impact once.
+    expect(appCallsSince(before)).toEqual({
+      jira: ['GET /rest/api/3/issue/{issueIdOrKey}', 'GET /rest/api/3/issue/{issueIdOrKey}'],
+      impact: ['GET /api/v1/incidents/:id/follow-ups/:followUpId', PATCH],
+    });
+  });
+
+  test('an Impact event overtaken by the app’s own write (its webhook held back) is read again, not applied stale', async () => {
+    const before = mark();
+    env.impact.webhooks.pause();
+    env.impact.followUps.update(INCIDENT, fuId, { title: 'Held title from Impact' }, JANE);
+    await new Promise((r) => setTimeout(r, 20));
+    await editAsPerson(key, { summary: 'Newest title from Jira' });
+    await env.until(() => followUp().title === 'Newest title from Jira', 'the Jira edit in Impact');
+    env.impact.webhooks.resume();
+    await env.settleAll();
+    expect(env.jira.state.findIssue(key)!.summary).toBe('Newest title from Jira');
+    expect(followUp().title).toBe('Newest title from Jira');
+    // The held event's snapshot is older than the app's write: Impact is read again, Jira shows it already.
+    expect(appCallsSince(before).jira.filter((c) => !c.startsWith('GET'))).toEqual([]);
+    expect(appCallsSince(before).impact).toEqual(['GET /api/v1/incidents/:id/follow-ups/:followUpId', PATCH, 'GET /api/v1/incidents/:id/follow-ups/:followUpId']);
   });
 });

@@ -16,6 +16,8 @@ import {
   FOLLOW_UP_PROPERTY_KEY,
   decideFollowUpChange,
   decideFollowUpFromJira,
+  decideFollowUpToJira,
+  jiraCommentTime as jiraTime,
   followUpTextOfIssue,
   syncedTextOf,
   followUpDescription,
@@ -93,16 +95,41 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
   if (!link) return done(`follow-up ${followUp.id}: the incident has no issue`);
   switch (decision.kind) {
     case 'edit-issue': {
-      const fields = {
-        ...(decision.fields.summary !== undefined ? { summary: decision.fields.summary } : {}),
-        ...(decision.fields.description !== undefined ? { description: followUpDescription(decision.fields.description, incidentId, link.issueKey) } : {}),
-      };
-      const edited = await deps.jira.editIssue(decision.issueId, fields);
-      if (!edited.ok && edited.failure.kind !== 'not-found') return failed(edited.failure, 'editing the issue');
       const pair = record.followUps?.find((p) => p.followUpId === followUp.id);
-      const synced = syncedTextOf({ title: decision.fields.summary, description: decision.fields.description });
+      // The app wrote the follow-up (from Jira) after this event's version: its snapshot is stale, use Impact's text now.
+      let fieldsToApply = decision.fields;
+      let changedAtMs = Date.parse(followUp.updated_at);
+      if (pair?.impactVersion !== undefined && followUp.version < pair.impactVersion) {
+        const current = await deps.impact.getFollowUp(incidentId, followUp.id);
+        if (!current.ok && current.failure.kind !== 'not-found') {
+          // Retried like an outage (the event result's failure is Jira-shaped; the queue only needs its kind).
+          const message = `reading follow-up ${followUp.id}: ${describeImpactFailure(current.failure)}`;
+          return { ok: false, kind: 'jira', incidentId, failure: { kind: 'unavailable', status: undefined, message }, reason: message };
+        }
+        if (!current.ok) return done(`follow-up ${followUp.id} is gone from Impact`);
+        fieldsToApply = {
+          ...(decision.fields.summary !== undefined ? { summary: current.value.title } : {}),
+          ...(decision.fields.description !== undefined ? { description: current.value.description } : {}),
+        };
+        changedAtMs = Date.parse(current.value.updated_at);
+      }
+      // With a synced base, Jira is read first: a person's later edit there is not overwritten (its event brings it here).
+      const unguarded = { ...fieldsToApply, kept: [], synced: syncedTextOf({ title: fieldsToApply.summary, description: fieldsToApply.description }) };
+      const guarded = pair?.synced ? await guardAgainstLaterJiraEdit(deps.jira, decision.issueId, fieldsToApply, changedAtMs, pair) : { ok: true as const, value: unguarded };
+      if (!guarded.ok && guarded.failure.kind !== 'not-found') return failed(guarded.failure, 'reading the issue');
+      const toWrite = guarded.ok ? guarded.value : fieldsToApply;
+      const kept = guarded.ok && guarded.value.kept.length > 0 ? ` (kept: ${guarded.value.kept.join('; ')})` : '';
+      const fields = {
+        ...(toWrite.summary !== undefined ? { summary: toWrite.summary } : {}),
+        ...(toWrite.description !== undefined ? { description: followUpDescription(toWrite.description, incidentId, link.issueKey) } : {}),
+      };
+      const edited = Object.keys(fields).length === 0 ? { ok: true as const, value: undefined } : await deps.jira.editIssue(decision.issueId, fields);
+      if (!edited.ok && edited.failure.kind !== 'not-found') return failed(edited.failure, 'editing the issue');
+      const synced = guarded.ok ? guarded.value.synced : unguarded.synced;
       if (pair) await storePair(deps, incidentId, { ...pair, version: followUp.version, synced, ...(edited.ok ? {} : { deleted: true as const }) });
-      return done(edited.ok ? `follow-up ${followUp.id} → ${pair?.issueKey ?? decision.issueId} edited (${Object.keys(fields).join(', ')})` : `follow-up ${followUp.id}: its issue is gone`);
+      if (!edited.ok) return done(`follow-up ${followUp.id}: its issue is gone`);
+      if (Object.keys(fields).length === 0) return done(`follow-up ${followUp.id}: ${pair?.issueKey ?? decision.issueId} shows it already${kept}`);
+      return done(`follow-up ${followUp.id} → ${pair?.issueKey ?? decision.issueId} edited (${Object.keys(fields).join(', ')})${kept}`);
     }
     case 'create-issue': {
       // The settings of the incident's project (its own over the site default), as for the incident issue itself:
@@ -139,6 +166,21 @@ export async function applyImpactFollowUpEvent(body: unknown, deps: IncidentDeps
       return done(`follow-up ${followUp.id} → ${issue.key}${earlier.kind === 'found' ? ' (found, created by an earlier attempt)' : ''}`, problems);
     }
   }
+}
+
+/** The Impact edit's fields less those a person changed in Jira later (decideFollowUpToJira); one Jira read. */
+async function guardAgainstLaterJiraEdit(
+  jira: JiraIncidentPort,
+  issueId: string,
+  fields: { readonly summary?: string; readonly description?: string },
+  changedAt: number,
+  pair: FollowUpPair,
+): Promise<{ ok: true; value: ReturnType<typeof decideFollowUpToJira> } | { ok: false; failure: JiraFailure }> {
+  const read = await jira.getIssueFields(issueId, ['summary', 'description', 'updated']);
+  if (!read.ok) return read;
+  const updated = typeof read.value['updated'] === 'string' ? jiraTime(read.value['updated']) : null;
+  const issue = { summary: typeof read.value['summary'] === 'string' ? read.value['summary'] : '', description: followUpTextOfIssue(read.value['description']), updatedAt: updated };
+  return { ok: true, value: decideFollowUpToJira({ fields, issue, changedAt, synced: pair.synced }) };
 }
 
 /** The creation marker, or when an earlier attempt holds it, the issue that attempt may have created. */
@@ -224,7 +266,8 @@ export async function applyJiraFollowUpStatus(job: JiraFollowUpChange, deps: Inc
     const written = await deps.impact.updateFollowUp(incidentId, followUpId, { origin: originMarker, changes, comment: `Updated from Jira ${key}` }, { ifVersion: followUp.value.version });
     if (written.ok) {
       // The text both sides now hold is the base the next change is judged against.
-      if (pair && (changes.title !== undefined || changes.description !== undefined)) await storePair(deps, incidentId, { ...pair, synced: syncedTextOf(changes) });
+      // And its version: an Impact event older than this write carries a stale snapshot (read again when it comes).
+      if (pair) await storePair(deps, incidentId, { ...pair, synced: syncedTextOf(changes), impactVersion: written.value.version });
       return { kind: 'applied', summary: `${key} → follow-up ${followUpId} ${Object.entries(changes).map(([f, v]) => (f === 'status' ? `status ${String(v)}` : f)).join(', ')}${kept}` };
     }
     if (written.failure.kind !== 'conflict') return { kind: 'failed', failure: written.failure, reason: `writing follow-up ${followUpId}: ${describeImpactFailure(written.failure)}` };

@@ -57,6 +57,11 @@ export interface FollowUpPair {
    * the base that tells which side a person changed since (absent on pairs from before text flowed back).
    */
   readonly synced?: SyncedText;
+  /**
+   * The follow-up's version after the app's last write to it (Jira → Impact). An Impact event of an older
+   * version was overtaken by that write: its snapshot is stale, so the follow-up is read again before use.
+   */
+  readonly impactVersion?: number;
 }
 
 /** `textHash` of a follow-up's title and normalised description as last synced (per field, either may be absent). */
@@ -195,6 +200,49 @@ export function decideFollowUpChange(pair: FollowUpPair | undefined, change: Fol
   return { kind: 'edit-issue', issueId: pair.issueId, fields };
 }
 
+export interface FollowUpToJira {
+  /** What the Impact edit asks to write (decideFollowUpChange's edit-issue fields). */
+  readonly fields: { readonly summary?: string; readonly description?: string };
+  /** The issue as it is now: its text and its `updated` time (ms, null when unreadable). */
+  readonly issue: { readonly summary: string; readonly description: string; readonly updatedAt: number | null };
+  /** When the follow-up was changed in Impact (`updated_at`, ms). */
+  readonly changedAt: number;
+  readonly synced: SyncedText | undefined;
+}
+
+/**
+ * Which of an Impact edit's fields go to the follow-up issue. A field a person changed in Jira since the last
+ * sync (its text is not the synced base) after the Impact edit (the issue's `updated` is later) is kept: that
+ * person's edit is the later one, and its own event brings it to Impact. A field Jira already shows is not
+ * written. Without a base (pairs from before text flowed back) Impact's edit is written, as before.
+ */
+export function decideFollowUpToJira(input: FollowUpToJira): {
+  readonly summary?: string;
+  readonly description?: string;
+  /** Why a field was left as Jira has it. */
+  readonly kept: readonly string[];
+  /** The text both sides hold once this is written (the next base): not for a kept field. */
+  readonly synced: SyncedText;
+} {
+  const kept: string[] = [];
+  const agreed: { title?: string; description?: string } = {};
+  const laterInJira = input.issue.updatedAt !== null && input.issue.updatedAt > input.changedAt;
+  const pick = (field: 'title' | 'description', impact: string | undefined, jira: string): string | undefined => {
+    if (impact === undefined) return undefined;
+    const mine = field === 'title' ? impact.trim() : normaliseFollowUpDescription(impact);
+    const base = input.synced?.[field];
+    if (mine !== jira && base !== undefined && textHash(jira) !== base && laterInJira) {
+      kept.push(`${field}: the Jira edit is newer than Impact's`);
+      return undefined;
+    }
+    agreed[field] = impact;
+    return mine === jira ? undefined : impact;
+  };
+  const summary = pick('title', input.fields.summary, input.issue.summary.trim());
+  const description = pick('description', input.fields.description, normaliseFollowUpDescription(input.issue.description));
+  return { ...(summary === undefined ? {} : { summary }), ...(description === undefined ? {} : { description }), kept, synced: syncedTextOf(agreed) };
+}
+
 /** The issue description: Impact's text, then where it comes from. */
 export function followUpDescription(description: string, incidentId: string, incidentIssueKey: string): AdfDoc {
   const lines = description
@@ -226,6 +274,7 @@ export function upsertFollowUpPair(pairs: readonly FollowUpPair[], pair: FollowU
         version: Math.max(pair.version, stored.version),
         ...(pair.deleted || stored.deleted ? { deleted: true as const } : {}),
         ...(pair.synced || stored.synced ? { synced: { ...stored.synced, ...pair.synced } } : {}),
+        ...(pair.impactVersion !== undefined || stored.impactVersion !== undefined ? { impactVersion: Math.max(pair.impactVersion ?? 0, stored.impactVersion ?? 0) } : {}),
       }
     : pair;
   return [...pairs.filter((p) => p.followUpId !== pair.followUpId), merged];

@@ -4,6 +4,7 @@ import {
   DEFAULT_INCIDENT_SYNC_CONFIG,
   decideFollowUpChange,
   decideFollowUpFromJira,
+  decideFollowUpToJira,
   followUpDescription,
   followUpIssueJql,
   followUpTextOfIssue,
@@ -157,5 +158,30 @@ describe('followUpTextOfIssue', () => {
     expect(textHash('Add a canary')).toBe(textHash('Add a canary'));
     expect(textHash('Add a canary')).not.toBe(textHash('Add a canary!'));
     expect(textHash('')).toMatch(/^[0-9a-f]{8}$/);
+  });
+});
+
+describe('decideFollowUpToJira: an Impact edit against a later person edit in Jira', () => {
+  const synced = syncedTextOf({ title: 'Base', description: 'Base text' });
+  const issue = (summary: string, updatedAt: number | null, description = 'Base text') => ({ summary, description, updatedAt });
+
+  test.each([
+    ['Jira as synced → Impact’s title written', { fields: { summary: 'I' }, issue: issue('Base', 5_000), changedAt: 1_000, synced }, { summary: 'I' }],
+    ['Jira changed after the Impact edit → kept', { fields: { summary: 'I' }, issue: issue('J', 5_000), changedAt: 1_000, synced }, {}],
+    ['Jira changed before the Impact edit → Impact’s written', { fields: { summary: 'I' }, issue: issue('J', 500), changedAt: 1_000, synced }, { summary: 'I' }],
+    ['Jira shows it already → nothing to write', { fields: { summary: 'I' }, issue: issue('I', 5_000), changedAt: 1_000, synced }, {}],
+    ['no base → written (as before text flowed back)', { fields: { summary: 'I' }, issue: issue('J', 5_000), changedAt: 1_000, synced: undefined }, { summary: 'I' }],
+    ['unreadable Jira time → written', { fields: { summary: 'I' }, issue: issue('J', null), changedAt: 1_000, synced }, { summary: 'I' }],
+    ['description kept, title written', { fields: { summary: 'I', description: 'New' }, issue: issue('Base', 5_000, 'Person text'), changedAt: 1_000, synced }, { summary: 'I' }],
+  ] as const)('%s', (_name, given, expected) => {
+    const { kept: _kept, synced: _synced, ...write } = decideFollowUpToJira(given);
+    expect(write).toEqual(expected);
+  });
+
+  test('the next base: what both sides hold after the write, never a kept field', () => {
+    const decision = decideFollowUpToJira({ fields: { summary: 'I', description: 'New' }, issue: issue('Base', 5_000, 'Person text'), changedAt: 1_000, synced });
+    expect(decision.synced).toEqual(syncedTextOf({ title: 'I' }));
+    expect(decision.kept).toEqual(["description: the Jira edit is newer than Impact's"]);
+    expect(decideFollowUpToJira({ fields: { summary: 'I' }, issue: issue('I', 5_000), changedAt: 1_000, synced }).synced).toEqual(syncedTextOf({ title: 'I' }));
   });
 });
