@@ -7,6 +7,7 @@ import { benchAlerts } from './alerts';
 import { benchProjects } from './projects';
 import { benchPeople } from './people';
 import { benchIncidents } from './incidents';
+import { benchIncidentNotes } from './incident-notes';
 import { benchUi } from './ui';
 
 interface Benchmark {
@@ -21,6 +22,7 @@ const benchmarks: Benchmark[] = [
   { name: 'projects', run: benchProjects },
   { name: 'people', run: benchPeople },
   { name: 'incidents', run: benchIncidents },
+  { name: 'incident-notes', run: benchIncidentNotes },
   { name: 'ui', run: benchUi },
 ];
 
