@@ -5,6 +5,10 @@
  * - A comment a person writes, edits or deletes on the incident issue does the same to an Impact note, written
  *   with the app's origin marker (`external_id: jira-comment:<id>` makes the create idempotent); the
  *   `incident.note_*` webhook of each write carries the marker and is dropped as our own.
+ * - No second comment after a lost answer: each comment the app writes carries the comment property
+ *   `incident-bridge-note` (`{ incidentId, noteId, noteVersion }`, set in the POST); a creation marker is put in
+ *   the note's pair (record, compare-and-set) before the POST, and an attempt that meets a marker without a
+ *   comment id looks the comment up by that property (findNoteComment) and adopts it instead of posting again.
  * Each copy names its source ("Jane Doe in Impact: …"). Which write a change asks for is decided by
  * domain/incidents/notes.ts on the comment ⇄ note pair kept in the incident record (compare-and-set); both
  * directions run in the incident's queue lane.
