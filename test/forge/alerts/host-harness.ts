@@ -94,3 +94,11 @@ export async function startAlertHost(options: AlertHostOptions = {}): Promise<Al
     },
   };
 }
+
+/** The host the rule editor's pickers and pre-flight are tested on: OPS/Incident requires a Team select field. */
+export async function startAlertHostWithTeamField(): Promise<AlertHost> {
+  const t = await startAlertHost();
+  t.sim.seed.addSelectField('customfield_10050', 'Team', ['SRE', 'Payments']);
+  t.sim.seed.requireField('OPS', 'Incident', 'customfield_10050');
+  return t;
+}
