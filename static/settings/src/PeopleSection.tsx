@@ -1,10 +1,10 @@
 /**
  * The user directory: Impact people matched to Jira accounts (by email, else by display name where Jira hides
  * the email, never a guess), the unmatched with the reason, and an admin's manual match and unmatch, each in a
- * modal that says what it changes; kept across the daily runs. Read-only (disabled controls) for non-admins;
+ * modal that says what it changes; kept across the daily runs until an admin forgets the decision. Read-only (disabled controls) for non-admins;
  * every write is checked server-side too.
  */
-import { useEffect, useId, useState, type ReactElement } from 'react';
+import { useEffect, useId, useState, type ReactElement, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import type { AccountRef, DirectoryPage, MatchedPerson, UnmatchedPerson } from '../../../src/forge/entry/resolvers/contract';
@@ -54,6 +54,27 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
     if (ok) await action.run('change', () => client.call('unmatchUser', { email: person.email }), { notice: `${person.email} is unmatched.`, then: reload });
   };
 
+  const forget = async (person: MatchedPerson | UnmatchedPerson) => {
+    const who = person.name || person.email;
+    const ok = await feedback.confirm({
+      title: `Forget the manual decision on ${who}?`,
+      body: (
+        <p>
+          An admin {'account' in person ? `matched ${who} (${person.email}) to ${person.account.displayName}` : `unmatched ${who} (${person.email})`}. Forgetting it hands{' '}
+          {who} back to the automatic matcher: a directory run starts now and pairs them by email or display name, or leaves them unmatched with the reason, and the
+          incident sync assigns their incidents accordingly.
+        </p>
+      ),
+      confirmLabel: 'Forget decision',
+    });
+    if (ok) {
+      await action.run('change', () => client.call('forgetManualDecision', { email: person.email }), {
+        notice: `The decision on ${person.email} is forgotten; a directory run matches them again.`,
+        then: () => new Promise<void>((r) => setTimeout(r, 1500)).then(reload),
+      });
+    }
+  };
+
   const head = matched.value ?? unmatched.value;
   const error = matched.error ?? unmatched.error;
   return (
@@ -85,21 +106,22 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
           row={(p) => {
             const u = p as UnmatchedPerson;
             return (
-              <tr key={u.email}>
-                <td>{u.name || '—'}</td>
-                <td>{u.email}</td>
+              <PersonRow key={u.email} person={u}>
                 <td>
                   {REASONS[u.reason]}
                   {u.candidates.length > 0 && u.reason !== 'manual-account-gone' ? `: ${u.candidates.map((c) => c.displayName).join(', ')}` : ''}
                 </td>
-                <td className="actions">
-                  <Editable>
-                    <Button spacing="compact" onClick={() => setMatching(u)}>
-                      Match…<span className="visually-hidden"> {u.email}</span>
-                    </Button>
-                  </Editable>
-                </td>
-              </tr>
+                <RowActions>
+                  <RowAction email={u.email} onClick={() => setMatching(u)}>
+                    Match…
+                  </RowAction>
+                  {isManual(u) && (
+                    <RowAction email={u.email} onClick={() => void forget(u)}>
+                      Forget decision
+                    </RowAction>
+                  )}
+                </RowActions>
+              </PersonRow>
             );
           }}
         />
@@ -113,22 +135,23 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
           row={(p) => {
             const m = p as MatchedPerson;
             return (
-              <tr key={m.email}>
-                <td>{m.name || '—'}</td>
-                <td>{m.email}</td>
+              <PersonRow key={m.email} person={m}>
                 <td>{m.account.displayName}</td>
                 <td>{HOW[m.by]}</td>
-                <td className="actions">
-                  <Editable>
-                    <Button spacing="compact" onClick={() => setMatching(m)}>
-                      Change…<span className="visually-hidden"> {m.email}</span>
-                    </Button>
-                    <Button spacing="compact" onClick={() => void unmatch(m)}>
-                      Unmatch<span className="visually-hidden"> {m.email}</span>
-                    </Button>
-                  </Editable>
-                </td>
-              </tr>
+                <RowActions>
+                  <RowAction email={m.email} onClick={() => setMatching(m)}>
+                    Change…
+                  </RowAction>
+                  <RowAction email={m.email} onClick={() => void unmatch(m)}>
+                    Unmatch
+                  </RowAction>
+                  {isManual(m) && (
+                    <RowAction email={m.email} onClick={() => void forget(m)}>
+                      Forget decision
+                    </RowAction>
+                  )}
+                </RowActions>
+              </PersonRow>
             );
           }}
         />
@@ -144,6 +167,39 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
         }}
       />
     </section>
+  );
+}
+
+/** A decision an admin made by hand (kept by every run until forgotten). */
+const isManual = (person: MatchedPerson | UnmatchedPerson): boolean => ('by' in person ? person.by === 'manual' : person.reason === 'manual' || person.reason === 'manual-account-gone');
+
+/** One person's row: name and email, then the list's own cells. */
+function PersonRow({ person, children }: { person: MatchedPerson | UnmatchedPerson; children: ReactNode }) {
+  return (
+    <tr>
+      <td>{person.name || '—'}</td>
+      <td>{person.email}</td>
+      {children}
+    </tr>
+  );
+}
+
+/** The actions cell: admins only (read-only for others). */
+function RowActions({ children }: { children: ReactNode }) {
+  return (
+    <td className="actions">
+      <Editable>{children}</Editable>
+    </td>
+  );
+}
+
+/** A compact row button whose accessible name ends with the person's email (several rows carry the same label). */
+function RowAction({ email, onClick, children }: { email: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <Button spacing="compact" onClick={onClick}>
+      {children}
+      <span className="visually-hidden"> {email}</span>
+    </Button>
   );
 }
 
