@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { fixtureRules, seedRules } from '../forge/alerts/support';
 import { opsIssuesNewestFirst } from '../support/jira-as-person';
 import { ALERTMANAGER_FIXTURES, postAlertmanager, settle, settleWithImpact } from '../support/sandbox-harness';
-import { browserSuite, seriousAxeViolations } from './support';
+import { browserSuite, expectFitsAndAccessible } from './support';
 
 jest.setTimeout(120_000);
 
@@ -36,50 +36,8 @@ beforeAll(async () => {
   expect(incidentIssue).not.toBe(alertIssue);
 });
 
-/** Opens `path` at `width`, collecting console errors and uncaught exceptions from the first byte. */
-async function openAt(path: string, width: number): Promise<{ page: Page; errors: string[] }> {
-  const page = await ui.context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.setViewportSize({ width, height: 900 });
-  await page.goto(`${ui.sandbox.urls.forgeHost}${path}`);
-  return { page, errors };
-}
-
-/** What sticks out past the viewport's right edge: the document's scroll width and the widest offenders. */
-async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; viewport: number; offenders: string[] }> {
-  return page.evaluate(() => {
-    const viewport = document.documentElement.clientWidth;
-    const offenders: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll('*'))) {
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.right <= viewport + 1) continue;
-      // Inside a scroller of its own (the tab strip, a wide table's wrapper) an element may be wider: the page is not.
-      let clipped = false;
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        const style = getComputedStyle(p);
-        if (style.overflowX !== 'visible' && p.getBoundingClientRect().right <= viewport + 1) {
-          clipped = true;
-          break;
-        }
-      }
-      if (!clipped) offenders.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${String(el.className).slice(0, 40)} right=${Math.round(box.right)}`);
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, viewport, offenders: offenders.slice(0, 5) };
-  });
-}
-
-async function check(page: Page, errors: string[], name: string): Promise<void> {
-  const overflow = await horizontalOverflow(page);
-  expect({ name, ...overflow }).toEqual({ name, scrollWidth: overflow.viewport, viewport: overflow.viewport, offenders: [] });
-  expect(await seriousAxeViolations(page)).toEqual([]);
-  await ui.screenshot(page, `${name}.png`, { fullPage: true });
-  expect(errors).toEqual([]);
-}
+const openAt = (path: string, width: number) => ui.openAt(path, width);
+const check = (page: Page, errors: string[], name: string) => expectFitsAndAccessible(ui, page, errors, name);
 
 describe.each(WIDTHS)('at %i px', (width) => {
   test.each(TABS)('settings tab %s fits without horizontal scroll', async (tab) => {

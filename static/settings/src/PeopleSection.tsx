@@ -4,7 +4,7 @@
  * modal that says what it changes; kept across the daily runs until an admin forgets the decision. Read-only (disabled controls) for non-admins;
  * every write is checked server-side too.
  */
-import { useEffect, useId, useState, type ReactElement, type ReactNode } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import type { AccountRef, DirectoryPage, MatchedPerson, UnmatchedPerson } from '../../../src/forge/entry/resolvers/contract';
@@ -101,59 +101,47 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
         <PeopleTable
           title="Unmatched people"
           page={unmatched.value}
+          entries={unmatched.value.entries as readonly UnmatchedPerson[]}
           onPage={(offset) => setOffsets((o) => ({ ...o, unmatched: offset }))}
           columns={['Impact person', 'Email', 'Why', 'Actions']}
-          row={(p) => {
-            const u = p as UnmatchedPerson;
-            return (
-              <PersonRow key={u.email} person={u}>
-                <td>
-                  {REASONS[u.reason]}
-                  {u.candidates.length > 0 && u.reason !== 'manual-account-gone' ? `: ${u.candidates.map((c) => c.displayName).join(', ')}` : ''}
-                </td>
-                <RowActions>
-                  <RowAction email={u.email} onClick={() => setMatching(u)}>
-                    Match…
-                  </RowAction>
-                  {isManual(u) && (
-                    <RowAction email={u.email} onClick={() => void forget(u)}>
-                      Forget decision
-                    </RowAction>
-                  )}
-                </RowActions>
-              </PersonRow>
-            );
-          }}
+          onForget={(person) => void forget(person)}
+          cells={(u) => (
+            <td>
+              {REASONS[u.reason]}
+              {u.candidates.length > 0 && u.reason !== 'manual-account-gone' ? `: ${u.candidates.map((c) => c.displayName).join(', ')}` : ''}
+            </td>
+          )}
+          actions={(u) => (
+            <RowAction email={u.email} onClick={() => setMatching(u)}>
+              Match…
+            </RowAction>
+          )}
         />
       )}
       {matched.value && (
         <PeopleTable
           title="Matched people"
           page={matched.value}
+          entries={matched.value.entries as readonly MatchedPerson[]}
           onPage={(offset) => setOffsets((o) => ({ ...o, matched: offset }))}
           columns={['Impact person', 'Email', 'Jira account', 'Matched by', 'Actions']}
-          row={(p) => {
-            const m = p as MatchedPerson;
-            return (
-              <PersonRow key={m.email} person={m}>
-                <td>{m.account.displayName}</td>
-                <td>{HOW[m.by]}</td>
-                <RowActions>
-                  <RowAction email={m.email} onClick={() => setMatching(m)}>
-                    Change…
-                  </RowAction>
-                  <RowAction email={m.email} onClick={() => void unmatch(m)}>
-                    Unmatch
-                  </RowAction>
-                  {isManual(m) && (
-                    <RowAction email={m.email} onClick={() => void forget(m)}>
-                      Forget decision
-                    </RowAction>
-                  )}
-                </RowActions>
-              </PersonRow>
-            );
-          }}
+          onForget={(person) => void forget(person)}
+          cells={(m) => (
+            <>
+              <td>{m.account.displayName}</td>
+              <td>{HOW[m.by]}</td>
+            </>
+          )}
+          actions={(m) => (
+            <>
+              <RowAction email={m.email} onClick={() => setMatching(m)}>
+                Change…
+              </RowAction>
+              <RowAction email={m.email} onClick={() => void unmatch(m)}>
+                Unmatch
+              </RowAction>
+            </>
+          )}
         />
       )}
       <MatchDialog
@@ -173,23 +161,27 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
 /** A decision an admin made by hand (kept by every run until forgotten). */
 const isManual = (person: MatchedPerson | UnmatchedPerson): boolean => ('by' in person ? person.by === 'manual' : person.reason === 'manual' || person.reason === 'manual-account-gone');
 
-/** One person's row: name and email, then the list's own cells. */
-function PersonRow({ person, children }: { person: MatchedPerson | UnmatchedPerson; children: ReactNode }) {
+/**
+ * One person's row: name and email, the list's own cells, then the actions cell (read-only for non-admins)
+ * with the list's actions and, for a decision made by hand, "Forget decision".
+ */
+function PersonRow({ person, cells, onForget, children }: { person: MatchedPerson | UnmatchedPerson; cells: ReactNode; onForget: () => void; children: ReactNode }) {
   return (
     <tr>
       <td>{person.name || '—'}</td>
       <td>{person.email}</td>
-      {children}
+      {cells}
+      <td className="actions">
+        <Editable>
+          {children}
+          {isManual(person) && (
+            <RowAction email={person.email} onClick={onForget}>
+              Forget decision
+            </RowAction>
+          )}
+        </Editable>
+      </td>
     </tr>
-  );
-}
-
-/** The actions cell: admins only (read-only for others). */
-function RowActions({ children }: { children: ReactNode }) {
-  return (
-    <td className="actions">
-      <Editable>{children}</Editable>
-    </td>
   );
 }
 
@@ -216,7 +208,20 @@ function Summary({ page }: { page: DirectoryPage }) {
   );
 }
 
-function PeopleTable({ title, page, onPage, columns, row }: { title: string; page: DirectoryPage; onPage: (offset: number) => void; columns: string[]; row: (p: MatchedPerson | UnmatchedPerson) => ReactElement }) {
+interface PeopleTableProps<P extends MatchedPerson | UnmatchedPerson> {
+  readonly title: string;
+  readonly page: DirectoryPage;
+  readonly entries: readonly P[];
+  readonly onPage: (offset: number) => void;
+  readonly columns: string[];
+  /** The list's own cells after name and email. */
+  readonly cells: (person: P) => ReactNode;
+  /** The list's own actions (Forget decision follows for a decision made by hand). */
+  readonly actions: (person: P) => ReactNode;
+  readonly onForget: (person: P) => void;
+}
+
+function PeopleTable<P extends MatchedPerson | UnmatchedPerson>({ title, page, entries, onPage, columns, cells, actions, onForget }: PeopleTableProps<P>) {
   const total = page.list === 'matched' ? page.matchedTotal : page.unmatchedTotal;
   return (
     <>
@@ -229,7 +234,13 @@ function PeopleTable({ title, page, onPage, columns, row }: { title: string; pag
         <>
           <table aria-label={title}>
             <TableHead columns={columns} />
-            <tbody>{(page.entries as readonly (MatchedPerson | UnmatchedPerson)[]).map(row)}</tbody>
+            <tbody>
+              {entries.map((person) => (
+                <PersonRow key={person.email} person={person} cells={cells(person)} onForget={() => onForget(person)}>
+                  {actions(person)}
+                </PersonRow>
+              ))}
+            </tbody>
           </table>
           <div className="row">
             <span className="subtle">
