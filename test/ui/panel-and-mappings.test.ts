@@ -190,8 +190,10 @@ describe('settings: Mappings tab', () => {
     await page.getByLabel('Impact priority goes to').selectOption('jira-priority');
     // Priorities are offered from Jira (the incident issue type's create metadata, read as Alice), not typed.
     await page.getByLabel('Jira priority for P1').click();
-    expect(await page.getByRole('option').allTextContents()).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
-    await page.getByRole('option', { name: 'High', exact: true }).click();
+    const menu = page.getByRole('listbox');
+    await menu.getByRole('option', { name: 'Lowest' }).waitFor();
+    expect(await menu.getByRole('option').allTextContents()).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    await menu.getByRole('option', { name: 'High', exact: true }).click();
     await page.getByRole('button', { name: 'Add custom field' }).click();
     await page.getByLabel('Impact value of custom field 1').selectOption('custom_id');
     await page.getByLabel('Custom id key of custom field 1').fill('zendesk_ticket_id');
