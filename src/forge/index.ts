@@ -34,7 +34,7 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
   return invocationErrorFor(result.retry);
 }
 
-/** trigger `issue-updated` (avi:jira:updated:issue, ignoreSelf) → function `issue-updated-fn`. */
+/** trigger `issue-updated` (avi:jira:updated:issue, avi:jira:commented:issue, avi:jira:deleted:comment; ignoreSelf) → function `issue-updated-fn`. */
 export async function onIssueUpdated(event: unknown): Promise<void> {
   await handleIssueUpdated(event, issueUpdatedDeps());
 }

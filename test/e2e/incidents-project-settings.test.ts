@@ -22,6 +22,18 @@ const SEC_STATUSES = {
   jiraToImpact: { 'To Do': 'OPEN', 'In Progress': 'INVESTIGATING', Done: 'CLOSED' },
 };
 
+/** A settings resolver as Bob (a project admin without Administer Jira), answering its ResolverResult. */
+async function asBob(functionKey: string, payload: unknown): Promise<unknown> {
+  const response = await env.sandbox.forge.request(
+    new Request('http://host.local/api/invoke/bridge-settings', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS.bob.accountId },
+      body: JSON.stringify({ functionKey, payload, extension: { project: { key: 'OPS', id: '10000' } } }),
+    }),
+  );
+  return ((await response.json()) as { result: unknown }).result;
+}
+
 describe('incident settings per project, category mapping and the on/off switch', () => {
   test('the old single incident-config keeps working: it is the site default, read as it was stored', async () => {
     expect(env.kvsValue(IncidentKeys.routing)).toBeUndefined();
@@ -169,16 +181,6 @@ describe('incident settings per project, category mapping and the on/off switch'
   });
 
   test('site-wide settings need Administer Jira; a project admin changes only their project', async () => {
-    const asBob = async (functionKey: string, payload: unknown) => {
-      const response = await env.sandbox.forge.request(
-        new Request('http://host.local/api/invoke/bridge-settings', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forge-account-id': SANDBOX_USERS.bob.accountId },
-          body: JSON.stringify({ functionKey, payload, extension: { project: { key: 'OPS', id: '10000' } } }),
-        }),
-      );
-      return ((await response.json()) as { result: unknown }).result;
-    };
     expect(await asBob('setIncidentSyncEnabled', { enabled: false })).toEqual({ ok: false, error: { code: 'forbidden', message: 'you need the Administer Jira permission to switch the incident sync on or off' } });
     expect(await asBob('saveIncidentCategories', { categories: [] })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const secView = (await asBob('getIncidentSettings', { projectKey: 'SEC' })) as { value: IncidentSettingsView };
@@ -205,5 +207,14 @@ describe('incident settings per project, category mapping and the on/off switch'
     expect(options).toMatchObject({ ok: true, value: { statuses: [{ name: 'To Do', category: 'new' }, { name: 'In Progress' }, { name: 'Done', category: 'done' }], problems: [] } });
     expect((options as { value: { projects: { key: string }[] } }).value.projects.map((p) => p.key)).toEqual(expect.arrayContaining(['OPS', 'PM', 'SEC']));
     expect(await asBob('listMappingPickerOptions', { projectKey: 'sec' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    // The priorities the incident issue type's create screen accepts, read as Bob from the create metadata.
+    env.jira.seed.addPriority('Sev-0');
+    const { cursor } = (await (await fetch(`${env.sandbox.urls.jira}/_sim/calls/cursor`)).json()) as { cursor: number };
+    const withType = (await asBob('listMappingPickerOptions', { projectKey: 'SEC', issueType: 'Task' })) as { value: { priorities: string[]; problems: string[] } };
+    expect(withType.value).toMatchObject({ priorities: ['Highest', 'High', 'Medium', 'Low', 'Lowest', 'Sev-0'], problems: [] });
+    const calls = (await (await fetch(`${env.sandbox.urls.jira}/_sim/calls?after=${cursor}`)).json()) as { calls: { path: string; actorIsApp: boolean }[] };
+    expect(calls.calls.filter((c) => c.path.includes('/issue/createmeta/')).map((c) => c.actorIsApp)).toEqual([false, false]);
+    // An issue type the project lacks: no priorities, and why.
+    expect(await asBob('listMappingPickerOptions', { projectKey: 'SEC', issueType: 'Outage' })).toMatchObject({ ok: true, value: { priorities: [], problems: ['priorities: SEC has no issue type Outage'] } });
   });
 });

@@ -5,7 +5,7 @@
  * ONE storm issue that lists the 51st; the 51st's later notification comments on the storm issue; when it
  * resolves, the storm issue resolves by the rule's policy. The Jira calls of the rolled problem are counted.
  */
-import { consumerRecords, postAlertmanager, sandboxPerTest, settle } from '../support/sandbox-harness';
+import { consumerRecords, postAlertmanager, sandboxPerTest, settleWithRetries as settle } from '../support/sandbox-harness';
 import { appCalls, issues, seedRules, statusName } from '../forge/alerts/support';
 import { storedRuleSchema } from '../../src/forge/domain/alerts';
 import { DEFAULT_CHAOS } from '../../src/sandbox/forge-host';

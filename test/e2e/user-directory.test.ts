@@ -125,3 +125,22 @@ it('assigns an Impact commander by the directory: the manual match, and nobody f
   expect(assignee(suite.issueKeyOf(sam))).toBe('acc-sam-2');
   expect(assignee(suite.issueKeyOf(ann))).toBeNull();
 });
+
+it('forgets a manual decision only for admins; the queued run then matches the person automatically again', async () => {
+  expect(await resolver('forgetManualDecision', { email: 'ann.lee@example.com' }, 'dave')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  expect(await resolver('forgetManualDecision', { email: 'ann.lee@example.com', extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  // Zoe was never decided by hand: nothing to forget.
+  expect(await resolver('forgetManualDecision', { email: 'zoe@example.com' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+
+  expect(await resolver('forgetManualDecision', { email: 'Ann.Lee@Example.com' })).toEqual({ ok: true, value: { forgotten: 'unmatch', queued: true } });
+  expect(await resolver('forgetManualDecision', { email: 'sam@example.com' })).toEqual({ ok: true, value: { forgotten: 'match', queued: true } });
+  await suite.settleAll();
+
+  const matched = await wholeList('matched');
+  expect(matched.find((m) => m.email === 'ann.lee@example.com')).toMatchObject({ account: { accountId: 'acc-ann' }, by: 'email' });
+  expect(matched.find((m) => m.email === 'sam@example.com')).toBeUndefined();
+  const unmatched = await wholeList('unmatched');
+  expect(unmatched.map((u) => [u.email, u.reason])).toEqual([['sam@example.com', 'ambiguous'], ['zoe@example.com', 'no-account']]);
+  // Forgotten means forgotten: a second forget finds nothing.
+  expect(await resolver('forgetManualDecision', { email: 'ann.lee@example.com' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+});

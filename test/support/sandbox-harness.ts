@@ -101,6 +101,21 @@ export async function settle(sandbox: Sandbox, timeoutMs = 20_000): Promise<void
 }
 
 /**
+ * `settle`, and also wait out the queue's delayed events (a consumer's retry after "busy", a postponed busy key):
+ * for tests whose outcome needs every retry run, where `settle` alone would return while a retry is scheduled.
+ */
+export async function settleWithRetries(sandbox: Sandbox, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await settle(sandbox, Math.max(1, deadline - Date.now()));
+    const stats = sandbox.forge.queue.stats();
+    if (stats.delayed === 0 && stats.ready === 0 && stats.running === 0) return;
+    if (Date.now() > deadline) throw new Error(`not settled: queue ${JSON.stringify(stats)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
  * What the delivery log says each event became, one entry per delivery: a line stands for `count` deliveries
  * (unchanged repeats fold into it); its first and last events are known by id, those between only by the count.
  */

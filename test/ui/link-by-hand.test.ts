@@ -29,18 +29,7 @@ async function commentsOf(key: string): Promise<string[]> {
 }
 
 /** Opens the panel at 320 px, collecting console errors. */
-async function panelAt320(user: string, issueKey: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await ui.context.newPage();
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.setViewportSize({ width: 320, height: 900 });
-  await page.goto(`${ui.sandbox.urls.forgeHost}/static/panel-ui/?user=${user}&issueKey=${issueKey}`);
-  return { page, errors };
-}
+const panelAt320 = (user: string, issueKey: string) => ui.openAt(`/static/panel-ui/?user=${user}&issueKey=${issueKey}`, 320);
 
 /** The document is no wider than the viewport (no horizontal scroll). */
 const widths = (page: Page) => page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }));

@@ -188,7 +188,12 @@ describe('settings: Mappings tab', () => {
     await page.getByLabel(`Jira status ${rows}`, { exact: true }).fill('Escalated');
     await page.getByLabel(`Impact status for Jira status ${rows}`).selectOption('INVESTIGATING');
     await page.getByLabel('Impact priority goes to').selectOption('jira-priority');
-    await page.getByLabel('Jira priority for P1').fill('Blocker');
+    // Priorities are offered from Jira (the incident issue type's create metadata, read as Alice), not typed.
+    await page.getByLabel('Jira priority for P1').click();
+    const menu = page.getByRole('listbox');
+    await menu.getByRole('option', { name: 'Lowest' }).waitFor();
+    expect(await menu.getByRole('option').allTextContents()).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest']);
+    await menu.getByRole('option', { name: 'High', exact: true }).click();
     await page.getByRole('button', { name: 'Add custom field' }).click();
     await page.getByLabel('Impact value of custom field 1').selectOption('custom_id');
     await page.getByLabel('Custom id key of custom field 1').fill('zendesk_ticket_id');
@@ -204,7 +209,7 @@ describe('settings: Mappings tab', () => {
     const saved = await mappings();
     expect(saved.statuses.impactToJira['INVESTIGATING']).toBe('Pending resolution');
     expect(saved.statuses.jiraToImpact['Escalated']).toBe('INVESTIGATING');
-    expect(saved.fields.priority).toEqual({ kind: 'jira-priority', names: { '1': 'Blocker', '2': 'High', '3': 'Medium', '4': 'Low', '5': 'Lowest' } });
+    expect(saved.fields.priority).toEqual({ kind: 'jira-priority', names: { '1': 'High', '2': 'High', '3': 'Medium', '4': 'Low', '5': 'Lowest' } });
     expect(saved.fields.customFields).toEqual([{ source: { kind: 'custom_id', key: 'zendesk_ticket_id' }, fieldId: 'customfield_10500', shape: 'text' }]);
     const stored = kvs('incident-config') as { postMortem: { sections: { key: string; target: unknown }[] }; guard: unknown };
     expect(stored.postMortem.sections.find((s) => s.key === 'incident_summary')?.target).toEqual({ kind: 'custom-field', fieldId: 'customfield_12699' });

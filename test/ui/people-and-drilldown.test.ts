@@ -1,7 +1,7 @@
 /**
  * The Projects & metrics tab in a real browser against the sandbox: the issues behind a percentile and a week
  * (paged, linking to Jira), lead and cycle time with their definitions, Impact's MTTA/MTTR table, and the user
- * directory's manual match and unmatch through their modals (read-only for a non-admin).
+ * directory's manual match, unmatch and forgetting of the decision through their modals (read-only for a non-admin).
  */
 import type { Page } from 'playwright-core';
 import { mulberry32, seedBulkIssues, SANDBOX_USERS } from '../../src/sandbox/jira-sim';
@@ -72,7 +72,7 @@ test('lists the issues behind a percentile and a week, paged, each linking to it
   await page.close();
 });
 
-test('an admin matches an ambiguous person by hand and unmatches them again; a non-admin cannot', async () => {
+test('an admin matches an ambiguous person by hand, unmatches them again and forgets the decision; a non-admin cannot', async () => {
   const readOnly = await open('dave');
   const unmatched = readOnly.getByRole('table', { name: 'Unmatched people' });
   await unmatched.getByRole('cell', { name: 'sam@example.com' }).waitFor();
@@ -95,8 +95,22 @@ test('an admin matches an ambiguous person by hand and unmatches them again; a n
   const confirm = page.getByRole('dialog');
   await confirm.getByText(/is no longer paired with the Jira account Sam Park/).waitFor();
   await confirm.getByRole('button', { name: 'Unmatch' }).click();
-  await page.getByRole('table', { name: 'Unmatched people' }).getByRole('row', { name: /sam@example.com/ }).getByText('unmatched by an admin').waitFor();
+  const unmatchedRow = page.getByRole('table', { name: 'Unmatched people' }).getByRole('row', { name: /sam@example.com/ });
+  await unmatchedRow.getByText('unmatched by an admin').waitFor();
+
+  // Forgetting the decision hands Sam back to the automatic matcher: two accounts fit, so nobody is guessed.
+  await unmatchedRow.getByRole('button', { name: /Forget decision sam@example.com/ }).click();
+  const forget = page.getByRole('dialog');
+  await forget.getByText(/back to the automatic matcher/).waitFor();
+  await forget.getByRole('button', { name: 'Forget decision' }).click();
+  await page.getByText(/The decision on sam@example.com is forgotten/).first().waitFor();
+  await settleWithImpact(ui.sandbox);
   await page.close();
+  const after = await open('alice');
+  const automatic = after.getByRole('table', { name: 'Unmatched people' }).getByRole('row', { name: /sam@example.com/ });
+  await automatic.getByText(/several Jira accounts fit/).waitFor();
+  expect(await automatic.getByRole('button', { name: /Forget decision/ }).count()).toBe(0);
+  await after.close();
 });
 
 async function opsId(): Promise<string> {

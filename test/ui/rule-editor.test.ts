@@ -7,7 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { fixtureRules, seedRules } from '../forge/alerts/support';
-import { browserSuite, seriousAxeViolations } from './support';
+import { browserSuite, horizontalOverflow, seriousAxeViolations } from './support';
 
 jest.setTimeout(120_000);
 
@@ -35,27 +35,6 @@ async function choose(page: Page, label: string | RegExp, option: string | RegEx
   await input.click();
   if (typed !== undefined) await input.fill(typed);
   await page.getByRole('option', { name: option, exact: typeof option === 'string' }).first().click();
-}
-
-/** As test/ui/layout.test.ts measures it: the document's scroll width and the elements that stick out on the right. */
-async function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; viewport: number; offenders: string[] }> {
-  return page.evaluate(() => {
-    const viewport = document.documentElement.clientWidth;
-    const offenders: string[] = [];
-    for (const el of Array.from(document.body.querySelectorAll('*'))) {
-      const box = el.getBoundingClientRect();
-      if (box.width === 0 || box.right <= viewport + 1) continue;
-      let clipped = false;
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        if (getComputedStyle(p).overflowX !== 'visible' && p.getBoundingClientRect().right <= viewport + 1) {
-          clipped = true;
-          break;
-        }
-      }
-      if (!clipped) offenders.push(`${el.tagName.toLowerCase()}.${String(el.className).slice(0, 40)} right=${Math.round(box.right)}`);
-    }
-    return { scrollWidth: document.documentElement.scrollWidth, viewport, offenders: offenders.slice(0, 5) };
-  });
 }
 
 test('an admin creates a rule with every field through pickers; the pre-flight first refuses the missing required field and a component Jira lacks; then dry-runs it', async () => {

@@ -29,6 +29,8 @@ export interface BrowserSuite {
   readonly resolverResponses: readonly string[];
   /** A new page at this path of the Forge host (e.g. `/static/settings-ui/?user=alice`). */
   open(path: string): Promise<Page>;
+  /** A new page `width` px wide at this path, collecting console errors and uncaught exceptions from the first byte. */
+  openAt(path: string, width: number): Promise<{ page: Page; errors: string[] }>;
   /** Calls a settings-page resolver (on OPS) as `user`, alice (admin of OPS) by default, over HTTP and returns its `result`. */
   invokeSettings<T = unknown>(functionKey: string, payload?: Record<string, unknown>, user?: keyof typeof SANDBOX_USERS): Promise<T>;
   /** Calls an issue panel resolver on `issueKey` as `user` over HTTP and returns its `result`. */
@@ -83,6 +85,18 @@ export function browserSuite(options: BrowserSuiteOptions = {}): BrowserSuite {
       await page.goto(`${env.sandbox.urls.forgeHost}${path}`);
       return page;
     },
+    async openAt(path, width) {
+      const page = await context().newPage();
+      if (options.pageTimeoutMs !== undefined) page.setDefaultTimeout(options.pageTimeoutMs);
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${env.sandbox.urls.forgeHost}${path}`);
+      return { page, errors };
+    },
     async invokePanel<T = unknown>(functionKey: string, issueKey: string, user: keyof typeof SANDBOX_USERS, payload: Record<string, unknown> = {}): Promise<T> {
       const response = await fetch(`${env.sandbox.urls.forgeHost}/api/invoke/bridge-issue-panel`, {
         method: 'POST',
@@ -115,4 +129,45 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`.trim()).join(' | ')})`);
+}
+
+export interface HorizontalOverflow {
+  readonly scrollWidth: number;
+  readonly viewport: number;
+  /** The widest elements sticking out past the viewport's right edge (at most 5). */
+  readonly offenders: string[];
+}
+
+/**
+ * What sticks out past the viewport's right edge, measured from layout: the document's scroll width and the
+ * elements whose box ends right of the viewport, except inside a scroller of their own (the tab strip, a wide
+ * table's wrapper) that itself fits: there an element may be wider, the page is not.
+ */
+export async function horizontalOverflow(page: Page): Promise<HorizontalOverflow> {
+  return page.evaluate(() => {
+    const viewport = document.documentElement.clientWidth;
+    const offenders: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.right <= viewport + 1) continue;
+      let clipped = false;
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (getComputedStyle(p).overflowX !== 'visible' && p.getBoundingClientRect().right <= viewport + 1) {
+          clipped = true;
+          break;
+        }
+      }
+      if (!clipped) offenders.push(`${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${String(el.className).slice(0, 40)} right=${Math.round(box.right)}`);
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, viewport, offenders: offenders.slice(0, 5) };
+  });
+}
+
+/** No horizontal overflow, no serious or critical axe violation, a full-page screenshot, and no console error so far. */
+export async function expectFitsAndAccessible(ui: BrowserSuite, page: Page, errors: readonly string[], name: string): Promise<void> {
+  const overflow = await horizontalOverflow(page);
+  expect({ name, ...overflow }).toEqual({ name, scrollWidth: overflow.viewport, viewport: overflow.viewport, offenders: [] });
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await ui.screenshot(page, `${name}.png`, { fullPage: true });
+  expect(errors).toEqual([]);
 }

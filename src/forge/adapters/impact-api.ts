@@ -63,72 +63,76 @@ const noteOf = (note: { id: string; message: string; version: number }) => ({ id
 
 const forgeFetch = (url: string, init: RequestInit): Promise<Response> => fetch(url, init as Parameters<typeof fetch>[1]) as unknown as Promise<Response>;
 
-export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
+/**
+ * One Impact API call: the connection read now, the contract version header, JSON in and out. A thrown
+ * fetch or a body that is not JSON or does not fit the schema is `unavailable`; non-2xx goes through
+ * `failureOf`. The API port and the directory port both send through it.
+ */
+export async function callImpact<T>(deps: ImpactApiDeps, method: 'GET' | 'PATCH' | 'POST' | 'DELETE', path: string, body: unknown, schema: z.ZodType<T>, ifVersion?: number): Promise<ImpactResult<T>> {
   const send = deps.fetch ?? forgeFetch;
-
-  async function call<T>(method: 'GET' | 'PATCH' | 'POST' | 'DELETE', path: string, body: unknown, schema: z.ZodType<T>, ifVersion?: number): Promise<ImpactResult<T>> {
-    const connection = await resolveImpactConnection(deps);
-    if (!connection) return { ok: false, failure: { kind: 'not-configured', message: `set secret ${SecretKeys.impactApi} or IMPACT_API_URL/IMPACT_API_TOKEN` } };
-    let response: Response;
-    try {
-      response = await send(`${connection.baseUrl.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${connection.token}`,
-          accept: 'application/json',
-          [IMPACT_CONTRACT_VERSION_HEADER]: String(IMPACT_CONTRACT_VERSION),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(ifVersion === undefined ? {} : { [IMPACT_IF_MATCH_HEADER]: etagOf(ifVersion) }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    } catch (error) {
-      return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
-    }
-    const text = await response.text().catch(() => '');
-    if (response.status < 200 || response.status > 299) return { ok: false, failure: failureOf(response, text, deps.clock.now()) };
-    if (response.status === 204) {
-      const parsed = schema.safeParse(undefined);
-      if (parsed.success) return { ok: true, value: parsed.data };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { ok: false, failure: { kind: 'unavailable', status: response.status, message: 'Impact answered with a body that is not JSON' } };
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) return { ok: false, failure: { kind: 'unavailable', status: response.status, message: `unexpected Impact response: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
-    return { ok: true, value: parsed.data };
+  const connection = await resolveImpactConnection(deps);
+  if (!connection) return { ok: false, failure: { kind: 'not-configured', message: `set secret ${SecretKeys.impactApi} or IMPACT_API_URL/IMPACT_API_TOKEN` } };
+  let response: Response;
+  try {
+    response = await send(`${connection.baseUrl.replace(/\/+$/, '')}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${connection.token}`,
+        accept: 'application/json',
+        [IMPACT_CONTRACT_VERSION_HEADER]: String(IMPACT_CONTRACT_VERSION),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(ifVersion === undefined ? {} : { [IMPACT_IF_MATCH_HEADER]: etagOf(ifVersion) }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
   }
+  const text = await response.text().catch(() => '');
+  if (response.status < 200 || response.status > 299) return { ok: false, failure: failureOf(response, text, deps.clock.now()) };
+  if (response.status === 204) {
+    const parsed = schema.safeParse(undefined);
+    if (parsed.success) return { ok: true, value: parsed.data };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, failure: { kind: 'unavailable', status: response.status, message: 'Impact answered with a body that is not JSON' } };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, failure: { kind: 'unavailable', status: response.status, message: `unexpected Impact response: ${parsed.error.issues[0]?.message ?? 'invalid'}` } };
+  return { ok: true, value: parsed.data };
+}
 
+export function createImpactApiPort(deps: ImpactApiDeps): ImpactPort {
   return {
     async getIncident(incidentId) {
-      const result = await call('GET', ImpactApiPaths.incident(incidentId), undefined, getIncidentResponseSchema);
+      const result = await callImpact(deps, 'GET', ImpactApiPaths.incident(incidentId), undefined, getIncidentResponseSchema);
       return result.ok ? { ok: true, value: result.value.incident } : result;
     },
     async updateIncident(incidentId, request: UpdateIncidentRequest, options = {}) {
-      const result = await call('PATCH', ImpactApiPaths.incident(incidentId), request, updateIncidentResponseSchema, options.ifVersion);
+      const result = await callImpact(deps, 'PATCH', ImpactApiPaths.incident(incidentId), request, updateIncidentResponseSchema, options.ifVersion);
       return result.ok ? { ok: true, value: result.value.incident } : result;
     },
     async postNote(incidentId, request: PostNoteRequest) {
-      const result = await call('POST', ImpactApiPaths.notes(incidentId), request, postNoteResponseSchema);
+      const result = await callImpact(deps, 'POST', ImpactApiPaths.notes(incidentId), request, postNoteResponseSchema);
       return result.ok ? { ok: true, value: noteOf(result.value.note) } : result;
     },
     async updateNote(incidentId, noteId, request: UpdateNoteRequest, options = {}) {
-      const result = await call('PATCH', ImpactApiPaths.note(incidentId, noteId), request, noteResponseSchema, options.ifVersion);
+      const result = await callImpact(deps, 'PATCH', ImpactApiPaths.note(incidentId, noteId), request, noteResponseSchema, options.ifVersion);
       return result.ok ? { ok: true, value: noteOf(result.value.note) } : result;
     },
     async getFollowUp(incidentId, followUpId) {
-      const result = await call('GET', ImpactApiPaths.followUp(incidentId, followUpId), undefined, followUpResponseSchema);
+      const result = await callImpact(deps, 'GET', ImpactApiPaths.followUp(incidentId, followUpId), undefined, followUpResponseSchema);
       return result.ok ? { ok: true, value: result.value.follow_up } : result;
     },
     async updateFollowUp(incidentId, followUpId, request: UpdateFollowUpRequest, options = {}) {
-      const result = await call('PATCH', ImpactApiPaths.followUp(incidentId, followUpId), request, followUpResponseSchema, options.ifVersion);
+      const result = await callImpact(deps, 'PATCH', ImpactApiPaths.followUp(incidentId, followUpId), request, followUpResponseSchema, options.ifVersion);
       return result.ok ? { ok: true, value: result.value.follow_up } : result;
     },
     async deleteNote(incidentId, noteId, origin) {
-      return call('DELETE', `${ImpactApiPaths.note(incidentId, noteId)}?origin=${encodeURIComponent(origin)}`, undefined, z.undefined());
+      return callImpact(deps, 'DELETE', `${ImpactApiPaths.note(incidentId, noteId)}?origin=${encodeURIComponent(origin)}`, undefined, z.undefined());
     },
   };
 }

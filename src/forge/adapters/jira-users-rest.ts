@@ -1,6 +1,6 @@
 import api, { route } from '@forge/api';
 import { z } from 'zod';
-import { failureOf, parseSuccess } from './jira-response';
+import { callJira, type JiraHttpResponse } from './jira-response';
 import type { JiraUser } from '../domain/incidents';
 import type { Clock } from '../ports/clock';
 import type { JiraResult } from '../ports/jira';
@@ -21,19 +21,16 @@ const toJiraUser = (u: z.infer<typeof userSchema>): JiraUser => ({
   ...(u.accountType === undefined ? {} : { accountType: u.accountType }),
 });
 
+/** Both user endpoints answer a bare array of users; one call, one parse, one mapping. */
+async function usersOf(send: () => Promise<JiraHttpResponse>, clock: Clock): Promise<JiraResult<readonly JiraUser[]>> {
+  const parsed = await callJira(send, z.array(userSchema), () => clock.now());
+  return parsed.ok ? { ok: true, value: parsed.value.map(toJiraUser) } : parsed;
+}
+
 export function createJiraUserSearchPort(clock: Clock, asApp: () => JiraRequester = () => api.asApp()): JiraUserSearchPort {
   return {
     async searchUsers(query: string, startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>> {
-      let response;
-      try {
-        response = await asApp().requestJira(route`/rest/api/3/user/search?query=${query}&startAt=${startAt}&maxResults=${maxResults}`, { method: 'GET', headers: { Accept: 'application/json' } });
-      } catch (error) {
-        return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
-      }
-      if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
-      const parsed = await parseSuccess(response, z.array(userSchema));
-      if (!parsed.ok) return parsed;
-      return { ok: true, value: parsed.value.map(toJiraUser) };
+      return usersOf(() => asApp().requestJira(route`/rest/api/3/user/search?query=${query}&startAt=${startAt}&maxResults=${maxResults}`, { method: 'GET', headers: { Accept: 'application/json' } }), clock);
     },
   };
 }
@@ -42,16 +39,7 @@ export function createJiraUserSearchPort(clock: Clock, asApp: () => JiraRequeste
 export function createJiraUserDirectoryPort(clock: Clock, asApp: () => JiraRequester = () => api.asApp()): JiraUserDirectoryPort {
   return {
     async usersPage(startAt: number, maxResults: number): Promise<JiraResult<readonly JiraUser[]>> {
-      let response;
-      try {
-        response = await asApp().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, { method: 'GET', headers: { Accept: 'application/json' } });
-      } catch (error) {
-        return { ok: false, failure: { kind: 'unavailable', status: undefined, message: error instanceof Error ? error.message : String(error) } };
-      }
-      if (response.status < 200 || response.status > 299) return { ok: false, failure: await failureOf(response, clock.now()) };
-      const parsed = await parseSuccess(response, z.array(userSchema));
-      if (!parsed.ok) return parsed;
-      return { ok: true, value: parsed.value.map(toJiraUser) };
+      return usersOf(() => asApp().requestJira(route`/rest/api/3/users/search?startAt=${startAt}&maxResults=${maxResults}`, { method: 'GET', headers: { Accept: 'application/json' } }), clock);
     },
   };
 }

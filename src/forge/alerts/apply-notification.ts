@@ -208,7 +208,8 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
         w.mirror = mirrorOf(guard.issue, deps.clock, undefined);
         await writeMirror(deps.store, guard.issue.id, w.mirror);
         known = adoptedState(problem.key, guard.issue, guard.alerts, event.receivedAt);
-        w.record = { version: 1, state: known, issueId: guard.issue.id };
+        // Our own marker: an earlier attempt of this delivery created the issue and died before storing it.
+        w.record = { version: 1, state: known, issueId: guard.issue.id, ...(guard.createdByThisEvent ? { createdBy: event.id } : {}) };
         deps.logger.info('problem state recovered from Jira', { problemKey: problem.key, issueKey: guard.issue.key });
         decision = decide({ problem, rule, known, receivedAt: event.receivedAt, sequence: event.sequence });
         break;
@@ -235,11 +236,22 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
   if (settled) {
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
+    const createdBy = run.created ? event.id : settled.issue?.key === w.record?.state.issue?.key ? w.record?.createdBy : undefined;
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
-  return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
+  return { ok: true, outcome: createdEarlier(outcomeOf(problem.key, decision, run), w.record, settled, event.id) };
+}
+
+/**
+ * A delivery that finds nothing to do in a problem whose issue it created itself is a retry of that delivery
+ * whose first attempt died after the create and before its delivery-log line: its line says what it did.
+ */
+function createdEarlier(outcome: ProblemOutcome, record: ProblemRecord | undefined, settled: ProblemState | undefined, eventId: string): ProblemOutcome {
+  const issueKey = (settled ?? record?.state)?.issue?.key;
+  if (outcome.kind !== 'skipped' || record?.createdBy !== eventId || !issueKey || issueKey !== record.state.issue?.key) return outcome;
+  return { kind: 'created', problemKey: outcome.problemKey ?? record.state.problemKey, issueKey };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -349,7 +361,7 @@ type GuardResult =
   | { readonly kind: 'create' }
   | { readonly kind: 'busy'; readonly retryAfterSeconds: number }
   | { readonly kind: 'stored'; readonly record: ProblemRecord }
-  | { readonly kind: 'adopt'; readonly issue: IssueStatus; readonly alerts: ProblemState['alerts'] }
+  | { readonly kind: 'adopt'; readonly issue: IssueStatus; readonly alerts: ProblemState['alerts']; readonly createdByThisEvent: boolean }
   | { readonly kind: 'failed'; readonly failure: JiraFailure };
 
 /**
@@ -371,7 +383,7 @@ async function guardCreation(problemKey: string, eventId: string, alerts: Proble
       return { kind: 'failed', failure: found.failure };
     }
     const open = found.value.find((i) => i.status.category !== 'done');
-    return open ? { kind: 'adopt', issue: open, alerts: {} } : { kind: 'create' };
+    return open ? { kind: 'adopt', issue: open, alerts: {}, createdByThisEvent: false } : { kind: 'create' };
   }
   const again = (await loadProblems(deps.store, [problemKey])).get(problemKey)?.record;
   if (again?.state.issue) return { kind: 'stored', record: again };
@@ -379,7 +391,7 @@ async function guardCreation(problemKey: string, eventId: string, alerts: Proble
   const found = await deps.jira.findByProblemKey(problemKey);
   if (!found.ok) return { kind: 'failed', failure: found.failure };
   const open = found.value.find((i) => i.status.category !== 'done') ?? found.value[0];
-  if (open) return { kind: 'adopt', issue: open, alerts: previous.success ? previous.data.alerts : {} };
+  if (open) return { kind: 'adopt', issue: open, alerts: previous.success ? previous.data.alerts : {}, createdByThisEvent: previous.success && previous.data.eventId === eventId };
   const age = previous.success ? now - previous.data.startedAt : Infinity;
   if (previous.success && previous.data.eventId !== eventId && age < CREATION_GRACE_MS) {
     return { kind: 'busy', retryAfterSeconds: Math.max(2, Math.ceil((CREATION_GRACE_MS - age) / 1000 / 4)) };
@@ -507,7 +519,8 @@ async function savePartial(decision: Decision, run: Extract<RunResult, { ok: fal
   const remaining = decision.commands.slice(run.failedAt).filter((c): c is JiraCommand => c.kind !== 'nothing' && c.kind !== 'forget').map((c) => resolveRefs(c, run.created?.key));
   const state = next ?? w.record?.state;
   if (!state) return;
-  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state), origin });
+  const createdBy = run.created ? eventId : w.record?.createdBy;
+  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state), origin, ...(createdBy ? { createdBy } : {}) });
 }
 
 function resolveRefs(command: JiraCommand, createdKey: string | undefined): JiraCommand {
@@ -537,7 +550,14 @@ async function runPending(record: ProblemRecord, deps: AlertsDeps): Promise<{ ok
       return result;
     }
   }
-  const done: ProblemRecord = { version: 1, state: pending.next ?? record.state, issueId: record.issueId, ...(record.links ? { links: record.links } : {}), ...(record.origin ? { origin: record.origin } : {}) };
+  const done: ProblemRecord = {
+    version: 1,
+    state: pending.next ?? record.state,
+    issueId: record.issueId,
+    ...(record.links ? { links: record.links } : {}),
+    ...(record.origin ? { origin: record.origin } : {}),
+    ...(record.createdBy ? { createdBy: record.createdBy } : {}),
+  };
   await saveProblem(deps.store, done);
   return { ok: true, record: done };
 }

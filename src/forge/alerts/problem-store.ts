@@ -49,6 +49,12 @@ export const problemRecordSchema = z.object({
       groupKey: z.string().max(20_000).optional(),
     })
     .optional(),
+  /**
+   * The relay event whose delivery created the current issue (kept while the issue is): a retry of that delivery
+   * after its invocation died between the create and its delivery-log line (a KVS 429 in a storm) still says
+   * "created KEY", not "nothing changed". Absent on records written before it, and for issues found in Jira.
+   */
+  createdBy: z.string().max(200).optional(),
 });
 export type ProblemOrigin = NonNullable<ProblemRecord['origin']>;
 export type ProblemRecord = z.infer<typeof problemRecordSchema>;

@@ -179,6 +179,8 @@ export async function recordDelivery(delivery: DeliveryRef & { readonly source: 
   // A redelivery (Forge delivers at least once) that changed nothing keeps the line of what the event did
   // ("created OPS-1", "rolled into storm issue OPS-51"), instead of "skipped because nothing changed".
   if (existing && existing.eventId === line.entry.eventId && !foldable(existing.outcome) && changedNothing(line.entry.outcome)) return;
+  // The same event again with the same outcome (a redelivery of the delivery that created an issue): its line says so.
+  if (existing && existing.eventId === line.entry.eventId && !foldable(existing.outcome) && samenessOf(existing) === samenessOf(line.entry)) return;
   if (existing) await clearRelayDeadLetter(existing, line.entry, deps.store);
   if (existing && (existing.count ?? 1) > 1) {
     // Others folded into this event's old line: keep it, and give the new outcome a line of its own.

@@ -5,7 +5,7 @@
  * (or stops assigning) accordingly. Under the directory lease: a run's write and a change never interleave.
  */
 import { normalizeEmail } from '../domain/incidents';
-import { overrideCount, withManualMatch, withManualUnmatch, type AccountRef, type MatchedPerson, type UnmatchedPerson } from '../domain/people';
+import { overrideCount, withManualMatch, withManualUnmatch, withoutOverride, type AccountRef, type MatchedPerson, type UnmatchedPerson } from '../domain/people';
 import { loadUserPairs, saveUserMatches } from '../incidents/users';
 import type { KeyValueStore } from '../ports/key-value-store';
 import { DirectoryKeys, MAX_OVERRIDES, findPerson, readHead, readOverrides, releaseDirectoryLease, replaceEntry, takeDirectoryLease } from './directory-store';
@@ -48,6 +48,27 @@ export async function applyManualChange(store: KeyValueStore, change: ManualChan
       pairs,
     );
     return { ok: true, entry };
+  } finally {
+    await releaseDirectoryLease(store);
+  }
+}
+
+export type ForgetOutcome = { readonly ok: true; readonly was: 'match' | 'unmatch' } | { readonly ok: false; readonly code: 'not-found' | 'conflict'; readonly message: string };
+
+/**
+ * Forgets the admin's decision on `email` (resolver `forgetManualDecision`): the override goes, so the next
+ * directory run matches the person automatically again. The stored entry is left as it is until that run (the
+ * resolver queues it): what the matcher will decide depends on Jira's and Impact's current people.
+ */
+export async function forgetManualDecision(store: KeyValueStore, rawEmail: string): Promise<ForgetOutcome> {
+  const email = normalizeEmail(rawEmail);
+  if (!(await takeDirectoryLease(store))) return { ok: false, code: 'conflict', message: 'the directory is being written (a run or another change): try again in a moment' };
+  try {
+    const overrides = await readOverrides(store);
+    const was = overrides.matches[email] ? 'match' : overrides.unmatches[email] ? 'unmatch' : undefined;
+    if (!was) return { ok: false, code: 'not-found', message: `no admin decision is kept for ${email}` };
+    await store.set(DirectoryKeys.overrides, withoutOverride(overrides, email));
+    return { ok: true, was };
   } finally {
     await releaseDirectoryLease(store);
   }

@@ -91,6 +91,6 @@ export const resolverWiring = {
     };
   },
   /** Incident mappings and post-mortem templates. */
-  mappingPickers: () => ({ pickers: createJiraMappingPickersPort(systemClock) }),
+  mappingPickers: () => ({ pickers: createJiraMappingPickersPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
   mappings: () => ({ store: platform().store, userJira: createJiraUserPort(systemClock), siteJira: createJiraSitePermissionPort(systemClock), createMeta: createCreateMetaPort(systemClock, 'user') }),
 };

@@ -21,8 +21,8 @@ function spawnWorker(path: string): Worker {
 }
 
 /**
- * The production outbox: SQLite in a worker thread, so the fsync of each group commit overlaps with
- * request handling on the main thread instead of stalling it.
+ * SQLite in a worker thread (`RELAY_OUTBOX_THREAD=worker`), so the fsync of each group commit overlaps with
+ * request handling on the main thread instead of stalling it (opt-in: see in-process.ts for why it is not the default).
  */
 export function openWorkerOutbox(options: { readonly path: string } & GroupCommitOptions): Promise<Outbox> {
   const worker = spawnWorker(options.path);

@@ -17,7 +17,7 @@ import { registerFollowUpRoutes } from './routes/follow-ups';
 import { registerNoteRoutes } from './routes/notes';
 import { ImpactStore } from './store';
 import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryPolicy } from './webhooks';
-import { faultDelayMs } from '../shared/fault-registry';
+import { meetFaults } from '../shared/fault-registry';
 import { SimClock } from '../shared/sim-clock';
 import { isSimControlPath, registerCommonControls, SimControlError, simControlGuard } from '../shared/sim-controls';
 import { registerSimControlRoutes } from './routes/sim-controls';
@@ -110,29 +110,15 @@ export function createImpactSimulator(options: ImpactSimulatorOptions): ImpactSi
       const client = c.get('client') as ImpactApiClient | undefined;
       callLog.record({ method, path, route: routeTemplate(path), surface: path.startsWith(`${IMPACT_API_PREFIX}/`) ? 'api' : 'admin', status, client: client?.client ?? null, at });
     };
-    let dropResponse = false;
-    for (const fault of faults.take(method, path)) {
-      const delay = faultDelayMs(fault);
-      if (delay > 0) await sleep(delay);
-      switch (fault.kind) {
-        case 'latency':
-          break;
-        case 'drop':
-          log(0);
-          throw new ImpactConnectionDrop(`${method} ${path}`);
-        case 'drop-response':
-          dropResponse = true;
-          break;
-        case 'status': {
-          log(fault.status);
-          const failure = new ImpactApiFailure(codeForStatus(fault.status), `impact-sim: injected ${fault.status} fault`, undefined, {}, fault.status);
-          if (fault.retryAfterSeconds !== undefined || fault.status === 429) c.header('Retry-After', String(fault.retryAfterSeconds ?? 1));
-          return c.json(fault.body ?? failure.body(), fault.status as 500);
-        }
-      }
+    const met = await meetFaults(faults.take(method, path), { sleep, log, dropped: () => new ImpactConnectionDrop(`${method} ${path}`) });
+    if (met.kind === 'status') {
+      const { fault } = met;
+      const failure = new ImpactApiFailure(codeForStatus(fault.status), `impact-sim: injected ${fault.status} fault`, undefined, {}, fault.status);
+      if (fault.retryAfterSeconds !== undefined || fault.status === 429) c.header('Retry-After', String(fault.retryAfterSeconds ?? 1));
+      return c.json(fault.body ?? failure.body(), fault.status as 500);
     }
     await next();
-    if (dropResponse) {
+    if (met.dropResponse) {
       // Impact did the work (and fired its webhook); the caller never hears of it.
       log(0);
       throw new ImpactConnectionDrop(`${method} ${path} (after Impact answered ${c.res.status})`);

@@ -16,7 +16,7 @@ import { registerSearchRoutes } from './routes/search';
 import { createSeedHelpers, type SeedHelpers } from './seed';
 import { SimState } from './state';
 import { WorkflowValidators } from './workflow-validators';
-import { faultDelayMs } from '../shared/fault-registry';
+import { meetFaults } from '../shared/fault-registry';
 import { SimClock } from '../shared/sim-clock';
 import { isSimControlPath, registerCommonControls, SimControlError, simControlGuard } from '../shared/sim-controls';
 import { registerAgileRoutes } from './routes/agile';
@@ -118,28 +118,15 @@ export function createJiraSimulator(options: JiraSimulatorOptions = {}): JiraSim
       const actor = c.get('actor') as Actor | undefined;
       callLog.record({ method, path, route, status, actor: actor?.accountId ?? null, actorIsApp: actor?.isApp ?? false, at, ...(rateLimitReason ? { rateLimitReason } : {}) });
     };
-    let dropResponse = false;
-    for (const fault of faults.take(method, path)) {
-      const delay = faultDelayMs(fault);
-      if (delay > 0) await sleep(delay);
-      switch (fault.kind) {
-        case 'latency':
-          break;
-        case 'drop':
-          log(0);
-          throw new SimulatedConnectionDrop(`${method} ${path}`);
-        case 'drop-response':
-          dropResponse = true;
-          break;
-        case 'status':
-          log(fault.status);
-          // An injected 429/503 may name its Retry-After, as Jira's do.
-          if (fault.retryAfterSeconds !== undefined) c.header('Retry-After', String(fault.retryAfterSeconds));
-          return c.json(fault.body ?? { errorMessages: [`jira-sim: injected ${fault.status} fault`], errors: {} }, fault.status as 500);
-      }
+    const met = await meetFaults(faults.take(method, path), { sleep, log, dropped: () => new SimulatedConnectionDrop(`${method} ${path}`) });
+    if (met.kind === 'status') {
+      const { fault } = met;
+      // An injected 429/503 may name its Retry-After, as Jira's do.
+      if (fault.retryAfterSeconds !== undefined) c.header('Retry-After', String(fault.retryAfterSeconds));
+      return c.json(fault.body ?? { errorMessages: [`jira-sim: injected ${fault.status} fault`], errors: {} }, fault.status as 500);
     }
     await next();
-    if (dropResponse) {
+    if (met.dropResponse) {
       // Jira did the work; the caller never hears of it.
       log(0);
       throw new SimulatedConnectionDrop(`${method} ${path} (after Jira answered ${c.res.status})`);

@@ -16,6 +16,7 @@ export const ROUTE_TEMPLATES = [
   '/rest/api/3/field',
   '/rest/api/3/field/{fieldId}/context',
   '/rest/api/3/field/{fieldId}/context/{contextId}/option',
+  '/rest/api/3/priority/search',
   '/rest/api/3/project/search',
   '/rest/api/3/project/{projectIdOrKey}',
   '/rest/api/3/project/{projectIdOrKey}/statuses',

@@ -89,3 +89,45 @@ export class FaultRegistry {
     return hits;
   }
 }
+
+/** What a simulator's outermost middleware gives `meetFaults`. */
+export interface FaultStage {
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Records the request's outcome in the simulator's call log (0: the connection dropped). */
+  readonly log: (status: number) => void;
+  /** The error a dropped connection throws (each simulator has its own). */
+  readonly dropped: () => Error;
+}
+
+/** What is left to the simulator: answer an injected status in its own words, or run the route. */
+export type FaultOutcome =
+  | { readonly kind: 'status'; readonly fault: Extract<FaultSpec, { kind: 'status' }> }
+  /** `dropResponse`: the route runs, then the caller never hears its answer. */
+  | { readonly kind: 'run'; readonly dropResponse: boolean };
+
+/**
+ * Plays the faults `take` returned, in order, as both simulators' outermost middleware does: each waits its delay
+ * first; latency passes; a drop is logged and thrown; an injected status is logged and ends the request; a
+ * drop-response lets the route run.
+ */
+export async function meetFaults(faults: readonly FaultSpec[], stage: FaultStage): Promise<FaultOutcome> {
+  let dropResponse = false;
+  for (const fault of faults) {
+    const delay = faultDelayMs(fault);
+    if (delay > 0) await stage.sleep(delay);
+    switch (fault.kind) {
+      case 'latency':
+        break;
+      case 'drop':
+        stage.log(0);
+        throw stage.dropped();
+      case 'drop-response':
+        dropResponse = true;
+        break;
+      case 'status':
+        stage.log(fault.status);
+        return { kind: 'status', fault };
+    }
+  }
+  return { kind: 'run', dropResponse };
+}

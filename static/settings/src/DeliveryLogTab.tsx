@@ -198,28 +198,8 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
           filterBy({ ...filters, projectKey: draft.projectKey.trim().toUpperCase() || undefined, issueKey: draft.issueKey.trim().toUpperCase() || undefined });
         }}
       >
-        <div>
-          <label htmlFor="outcome-filter">Outcome</label>
-          <select id="outcome-filter" value={filters.verdict ?? 'all'} onChange={(e) => filterBy({ ...filters, verdict: e.target.value === 'all' ? undefined : (e.target.value as DeliveryVerdict) })}>
-            <option value="all">All</option>
-            {VERDICTS.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label htmlFor="source-filter">Source</label>
-          <select id="source-filter" value={filters.source ?? 'all'} onChange={(e) => filterBy({ ...filters, source: e.target.value === 'all' ? undefined : (e.target.value as Filters['source']) })}>
-            <option value="all">All</option>
-            {SOURCES.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect id="outcome-filter" label="Outcome" choices={VERDICTS} value={filters.verdict} onChange={(verdict) => filterBy({ ...filters, verdict })} />
+        <FilterSelect id="source-filter" label="Source" choices={SOURCES} value={filters.source} onChange={(source) => filterBy({ ...filters, source })} />
         <div>
           <label htmlFor="project-filter">Project key</label>
           <input id="project-filter" type="text" size={8} placeholder="OPS" value={draft.projectKey} onChange={(e) => setDraft((d) => ({ ...d, projectKey: e.target.value }))} />
@@ -305,6 +285,23 @@ export function DeliveryLogTab({ client, bridge }: { client: ResolverClient; bri
           </nav>
         </>
       )}
+    </div>
+  );
+}
+
+/** A filter's select: "All" (no filter) or one of `choices`. */
+function FilterSelect<T extends string>({ id, label, choices, value, onChange }: { id: string; label: string; choices: readonly T[]; value: T | undefined; onChange: (value: T | undefined) => void }) {
+  return (
+    <div>
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value ?? 'all'} onChange={(e) => onChange(e.target.value === 'all' ? undefined : (e.target.value as T))}>
+        <option value="all">All</option>
+        {choices.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }

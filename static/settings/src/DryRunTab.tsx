@@ -2,10 +2,10 @@ import Button from '@atlaskit/button/new';
 import { useState } from 'react';
 import type { RuleVerdict } from '../../../src/forge/domain/alerts/rules';
 import type { DryRunReport } from '../../../src/forge/entry/resolvers/contract';
-import { AdfView } from '../../shared/adf';
 import { messageOf, type ResolverClient } from '../../shared/client';
 import { useResolverAction } from '../../shared/resolver-hooks';
 import { ErrorMessage, Lozenge, TableHead } from '../../shared/ui';
+import { ProblemPreview } from './ProblemPreview';
 import { PreflightMessage } from './rule-editor/Preflight';
 
 const SAMPLE = JSON.stringify(
@@ -166,35 +166,7 @@ export function DryRunTab({ client }: { client: ResolverClient }) {
                       : 'the window is full: the delivery would fail'}
                 </p>
               )}
-              <label>Summary</label>
-              <div className="preview" data-testid="dry-run-summary">
-                {p.summary}
-              </div>
-              <label style={{ marginTop: 8 }}>Description</label>
-              <div className="preview" style={{ whiteSpace: 'normal' }}>
-                <AdfView node={p.description} />
-              </div>
-              <label style={{ marginTop: 8 }}>Jira calls</label>
-              {p.jiraCalls.length === 0 ? (
-                <p className="subtle">none</p>
-              ) : (
-                <ol>
-                  {p.jiraCalls.map((c, i) => (
-                    <li key={i}>
-                      <code>
-                        {c.method} {c.path}
-                      </code>{' '}
-                      — {c.purpose}
-                      {c.body !== undefined && (
-                        <details>
-                          <summary>body</summary>
-                          <pre>{JSON.stringify(c.body, null, 2)}</pre>
-                        </details>
-                      )}
-                    </li>
-                  ))}
-                </ol>
-              )}
+              <ProblemPreview problem={p} summaryTestId="dry-run-summary" />
             </div>
           ))}
         </div>

@@ -6,7 +6,7 @@ import type { IncidentMappings, IncidentRoutingView, IncidentSettingsView, Mappi
 import { Editable } from '../../shared/access';
 import { CategoryMapping } from './CategoryMapping';
 import { IncidentSyncSwitch } from './IncidentSyncSwitch';
-import { FieldPicker, ProjectPicker, StatusSuggestions } from './MappingPickers';
+import { FieldPicker, PriorityPicker, ProjectPicker, StatusSuggestions } from './MappingPickers';
 import type { ResolverClient } from '../../shared/client';
 import { useResolverAction, useResolverQuery } from '../../shared/resolver-hooks';
 import { Loading, ActionMessages, ErrorMessage, Form, Lozenge, TableHead } from '../../shared/ui';
@@ -119,10 +119,12 @@ export function MappingsTab({ client }: { client: ResolverClient }) {
   const [adding, setAdding] = useState('');
   const { value: site, error, setValue: setSite } = useResolverQuery(() => client.call('getIncidentSettings', {}), [client]);
   // Picker options as the user: statuses of the project shown (the site default's incident project for the site).
+  // Priorities: those the incident issue type's create screen accepts in that project.
   const pickerProject = scope ?? site?.mappings.fields.projectKey ?? null;
+  const pickerIssueType = site?.mappings.fields.issueTypeName;
   const { value: options } = useResolverQuery<MappingPickerOptions | null>(
-    async () => (pickerProject === null ? { ok: true, value: null } : client.call('listMappingPickerOptions', { projectKey: pickerProject })),
-    [client, pickerProject],
+    async () => (pickerProject === null ? { ok: true, value: null } : client.call('listMappingPickerOptions', { projectKey: pickerProject, ...(pickerIssueType ? { issueType: pickerIssueType } : {}) })),
+    [client, pickerProject, pickerIssueType],
   );
   if (!site) return error ? <ErrorMessage error={error} title="Could not load the incident settings" /> : <Loading label="Loading the incident settings" />;
   const setRouting = (routing: IncidentRoutingView) => setSite((v) => (v ? { ...v, routing } : v));
@@ -395,7 +397,7 @@ function MappingsForm({
             </div>
           ) : (
             (['1', '2', '3', '4', '5'] as const).map((p) => (
-              <TextField key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`} value={priority.names[p]} onChange={(v) => setPriority({ ...priority, names: { ...priority.names, [p]: v } })} />
+              <PriorityPicker key={p} id={id(`prio-${p}`)} label={`Jira priority for P${p}`} value={priority.names[p]} options={options} onPick={(v) => setPriority({ ...priority, names: { ...priority.names, [p]: v } })} />
             ))
           )}
         </div>

@@ -1,10 +1,10 @@
 /**
  * The user directory: Impact people matched to Jira accounts (by email, else by display name where Jira hides
  * the email, never a guess), the unmatched with the reason, and an admin's manual match and unmatch, each in a
- * modal that says what it changes; kept across the daily runs. Read-only (disabled controls) for non-admins;
+ * modal that says what it changes; kept across the daily runs until an admin forgets the decision. Read-only (disabled controls) for non-admins;
  * every write is checked server-side too.
  */
-import { useEffect, useId, useState, type ReactElement } from 'react';
+import { useEffect, useId, useState, type ReactNode } from 'react';
 import Button from '@atlaskit/button/new';
 import Modal, { ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition } from '@atlaskit/modal-dialog';
 import type { AccountRef, DirectoryPage, MatchedPerson, UnmatchedPerson } from '../../../src/forge/entry/resolvers/contract';
@@ -54,6 +54,27 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
     if (ok) await action.run('change', () => client.call('unmatchUser', { email: person.email }), { notice: `${person.email} is unmatched.`, then: reload });
   };
 
+  const forget = async (person: MatchedPerson | UnmatchedPerson) => {
+    const who = person.name || person.email;
+    const ok = await feedback.confirm({
+      title: `Forget the manual decision on ${who}?`,
+      body: (
+        <p>
+          An admin {'account' in person ? `matched ${who} (${person.email}) to ${person.account.displayName}` : `unmatched ${who} (${person.email})`}. Forgetting it hands{' '}
+          {who} back to the automatic matcher: a directory run starts now and pairs them by email or display name, or leaves them unmatched with the reason, and the
+          incident sync assigns their incidents accordingly.
+        </p>
+      ),
+      confirmLabel: 'Forget decision',
+    });
+    if (ok) {
+      await action.run('change', () => client.call('forgetManualDecision', { email: person.email }), {
+        notice: `The decision on ${person.email} is forgotten; a directory run matches them again.`,
+        then: () => new Promise<void>((r) => setTimeout(r, 1500)).then(reload),
+      });
+    }
+  };
+
   const head = matched.value ?? unmatched.value;
   const error = matched.error ?? unmatched.error;
   return (
@@ -80,57 +101,47 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
         <PeopleTable
           title="Unmatched people"
           page={unmatched.value}
+          entries={unmatched.value.entries as readonly UnmatchedPerson[]}
           onPage={(offset) => setOffsets((o) => ({ ...o, unmatched: offset }))}
           columns={['Impact person', 'Email', 'Why', 'Actions']}
-          row={(p) => {
-            const u = p as UnmatchedPerson;
-            return (
-              <tr key={u.email}>
-                <td>{u.name || '—'}</td>
-                <td>{u.email}</td>
-                <td>
-                  {REASONS[u.reason]}
-                  {u.candidates.length > 0 && u.reason !== 'manual-account-gone' ? `: ${u.candidates.map((c) => c.displayName).join(', ')}` : ''}
-                </td>
-                <td className="actions">
-                  <Editable>
-                    <Button spacing="compact" onClick={() => setMatching(u)}>
-                      Match…<span className="visually-hidden"> {u.email}</span>
-                    </Button>
-                  </Editable>
-                </td>
-              </tr>
-            );
-          }}
+          onForget={(person) => void forget(person)}
+          cells={(u) => (
+            <td>
+              {REASONS[u.reason]}
+              {u.candidates.length > 0 && u.reason !== 'manual-account-gone' ? `: ${u.candidates.map((c) => c.displayName).join(', ')}` : ''}
+            </td>
+          )}
+          actions={(u) => (
+            <RowAction email={u.email} onClick={() => setMatching(u)}>
+              Match…
+            </RowAction>
+          )}
         />
       )}
       {matched.value && (
         <PeopleTable
           title="Matched people"
           page={matched.value}
+          entries={matched.value.entries as readonly MatchedPerson[]}
           onPage={(offset) => setOffsets((o) => ({ ...o, matched: offset }))}
           columns={['Impact person', 'Email', 'Jira account', 'Matched by', 'Actions']}
-          row={(p) => {
-            const m = p as MatchedPerson;
-            return (
-              <tr key={m.email}>
-                <td>{m.name || '—'}</td>
-                <td>{m.email}</td>
-                <td>{m.account.displayName}</td>
-                <td>{HOW[m.by]}</td>
-                <td className="actions">
-                  <Editable>
-                    <Button spacing="compact" onClick={() => setMatching(m)}>
-                      Change…<span className="visually-hidden"> {m.email}</span>
-                    </Button>
-                    <Button spacing="compact" onClick={() => void unmatch(m)}>
-                      Unmatch<span className="visually-hidden"> {m.email}</span>
-                    </Button>
-                  </Editable>
-                </td>
-              </tr>
-            );
-          }}
+          onForget={(person) => void forget(person)}
+          cells={(m) => (
+            <>
+              <td>{m.account.displayName}</td>
+              <td>{HOW[m.by]}</td>
+            </>
+          )}
+          actions={(m) => (
+            <>
+              <RowAction email={m.email} onClick={() => setMatching(m)}>
+                Change…
+              </RowAction>
+              <RowAction email={m.email} onClick={() => void unmatch(m)}>
+                Unmatch
+              </RowAction>
+            </>
+          )}
         />
       )}
       <MatchDialog
@@ -147,6 +158,43 @@ export function PeopleSection({ client }: { client: ResolverClient }) {
   );
 }
 
+/** A decision an admin made by hand (kept by every run until forgotten). */
+const isManual = (person: MatchedPerson | UnmatchedPerson): boolean => ('by' in person ? person.by === 'manual' : person.reason === 'manual' || person.reason === 'manual-account-gone');
+
+/**
+ * One person's row: name and email, the list's own cells, then the actions cell (read-only for non-admins)
+ * with the list's actions and, for a decision made by hand, "Forget decision".
+ */
+function PersonRow({ person, cells, onForget, children }: { person: MatchedPerson | UnmatchedPerson; cells: ReactNode; onForget: () => void; children: ReactNode }) {
+  return (
+    <tr>
+      <td>{person.name || '—'}</td>
+      <td>{person.email}</td>
+      {cells}
+      <td className="actions">
+        <Editable>
+          {children}
+          {isManual(person) && (
+            <RowAction email={person.email} onClick={onForget}>
+              Forget decision
+            </RowAction>
+          )}
+        </Editable>
+      </td>
+    </tr>
+  );
+}
+
+/** A compact row button whose accessible name ends with the person's email (several rows carry the same label). */
+function RowAction({ email, onClick, children }: { email: string; onClick: () => void; children: ReactNode }) {
+  return (
+    <Button spacing="compact" onClick={onClick}>
+      {children}
+      <span className="visually-hidden"> {email}</span>
+    </Button>
+  );
+}
+
 function Summary({ page }: { page: DirectoryPage }) {
   if (page.computedAtMs === null) {
     return <p data-testid="directory-summary">{page.lastRun?.outcome === 'failed' ? `The last run failed: ${page.lastRun.message ?? 'unknown'}` : 'The directory has not run yet: it runs within the hour after install, or now with Run now.'}</p>;
@@ -160,7 +208,20 @@ function Summary({ page }: { page: DirectoryPage }) {
   );
 }
 
-function PeopleTable({ title, page, onPage, columns, row }: { title: string; page: DirectoryPage; onPage: (offset: number) => void; columns: string[]; row: (p: MatchedPerson | UnmatchedPerson) => ReactElement }) {
+interface PeopleTableProps<P extends MatchedPerson | UnmatchedPerson> {
+  readonly title: string;
+  readonly page: DirectoryPage;
+  readonly entries: readonly P[];
+  readonly onPage: (offset: number) => void;
+  readonly columns: string[];
+  /** The list's own cells after name and email. */
+  readonly cells: (person: P) => ReactNode;
+  /** The list's own actions (Forget decision follows for a decision made by hand). */
+  readonly actions: (person: P) => ReactNode;
+  readonly onForget: (person: P) => void;
+}
+
+function PeopleTable<P extends MatchedPerson | UnmatchedPerson>({ title, page, entries, onPage, columns, cells, actions, onForget }: PeopleTableProps<P>) {
   const total = page.list === 'matched' ? page.matchedTotal : page.unmatchedTotal;
   return (
     <>
@@ -173,7 +234,13 @@ function PeopleTable({ title, page, onPage, columns, row }: { title: string; pag
         <>
           <table aria-label={title}>
             <TableHead columns={columns} />
-            <tbody>{(page.entries as readonly (MatchedPerson | UnmatchedPerson)[]).map(row)}</tbody>
+            <tbody>
+              {entries.map((person) => (
+                <PersonRow key={person.email} person={person} cells={cells(person)} onForget={() => onForget(person)}>
+                  {actions(person)}
+                </PersonRow>
+              ))}
+            </tbody>
           </table>
           <div className="row">
             <span className="subtle">

@@ -41,6 +41,8 @@ export interface AlertHostOptions {
   readonly fidelity?: Partial<HostFidelity>;
   /** In front of the simulator, for answers it does not give by itself (e.g. a spent hourly quota). */
   readonly jiraFront?: (request: Request, now: number) => Response | undefined;
+  /** Consumer invocations the host runs at once (default 4). */
+  readonly workers?: number;
 }
 
 export async function startAlertHost(options: AlertHostOptions = {}): Promise<AlertHost> {
@@ -56,7 +58,7 @@ export async function startAlertHost(options: AlertHostOptions = {}): Promise<Al
     clock,
     appAccountId: DEFAULT_APP_ACCOUNT_ID,
     jira: { kind: 'fetch', fetch: async (request) => options.jiraFront?.(request, clock()) ?? sim.app.fetch(request) },
-    queue: { eventsPerMinute: null, pollMs: 20 },
+    queue: { eventsPerMinute: null, pollMs: 20, ...(options.workers ? { workers: options.workers } : {}) },
     ...(options.fidelity ? { fidelity: options.fidelity } : {}),
   });
   host.kvs.set({ kind: 'secret' }, SecretKeys.relaySigningKeys, [KEY]);
@@ -93,4 +95,12 @@ export async function startAlertHost(options: AlertHostOptions = {}): Promise<Al
       await host.close();
     },
   };
+}
+
+/** The host the rule editor's pickers and pre-flight are tested on: OPS/Incident requires a Team select field. */
+export async function startAlertHostWithTeamField(): Promise<AlertHost> {
+  const t = await startAlertHost();
+  t.sim.seed.addSelectField('customfield_10050', 'Team', ['SRE', 'Payments']);
+  t.sim.seed.requireField('OPS', 'Incident', 'customfield_10050');
+  return t;
 }

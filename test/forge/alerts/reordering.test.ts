@@ -29,6 +29,24 @@ function openCheckoutIssues(sim: JiraSimulator): string[] {
     .map((i) => i.key);
 }
 
+/** Posts a notification while Jira answers 503 to `pattern` until it is the one failed delivery; then the outage ends. */
+async function failedUnderOutage(host: AlertHost, pattern: string, fixture: string): Promise<string> {
+  const outage = host.sim.faults.inject(pattern, { kind: 'status', status: 503, times: Infinity });
+  await host.post([relayEvent(fixtureBody(fixture))]);
+  for (let i = 0; i < 6; i += 1) await host.advance(900_000);
+  const failed = await host.resolver<{ items: FailedDeliverySummary[] }>('listFailedDeliveries', {}, ADMIN);
+  expect(failed.items).toHaveLength(1);
+  host.sim.faults.remove(outage);
+  return failed.items[0]!.key;
+}
+
+/** An admin's retryFailedDelivery, and the time for it to run. */
+async function retryDelivery(host: AlertHost, key: string): Promise<void> {
+  const retried = await host.resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key }, ADMIN);
+  expect(retried.ok).toBe(true);
+  for (let i = 0; i < 4; i += 1) await host.advance(60_000);
+}
+
 describe.each([1, 2, 3, 4, 5])('with reordering and duplicates (seed %i)', (seed) => {
   it('firing fails, its resolve is applied, the firing is retried: the issue ends resolved or is never created', async () => {
     const host = await startAlertHost({ fidelity: { ...CHAOS, seed } });
@@ -48,17 +66,10 @@ it('retryFailedDelivery of an old firing after its resolve was applied leaves no
   const host = await startAlertHost({ fidelity: { ...CHAOS, seed: 11 } });
   t = host;
   seedRules(host.host, fixtureRules());
-  const outage = host.sim.faults.inject('POST /rest/api/3/issue', { kind: 'status', status: 503, times: Infinity });
-  await host.post([relayEvent(fixtureBody('01-checkout-first-firing.json'))]);
-  for (let i = 0; i < 6; i += 1) await host.advance(900_000);
-  const failed = await host.resolver<{ items: FailedDeliverySummary[] }>('listFailedDeliveries', {}, ADMIN);
-  expect(failed.items).toHaveLength(1);
-  host.sim.faults.remove(outage);
+  const failedKey = await failedUnderOutage(host, 'POST /rest/api/3/issue', '01-checkout-first-firing.json');
   await host.post([relayEvent(fixtureBody('06-checkout-all-resolved.json'))]);
   expect(issues(host.sim)).toHaveLength(0);
-  const retried = await host.resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed.items[0]!.key }, ADMIN);
-  expect(retried.ok).toBe(true);
-  for (let i = 0; i < 4; i += 1) await host.advance(60_000);
+  await retryDelivery(host, failedKey);
   expect(openCheckoutIssues(host.sim)).toEqual([]);
   expect(issues(host.sim).length).toBeLessThanOrEqual(1);
 });
@@ -77,12 +88,7 @@ it('retryFailedDelivery of an old firing after a newer resolve was applied to it
   await host.advance(60_000);
   expect(issues(host.sim)).toHaveLength(1);
   // The group grows while Jira refuses comments: that notification ends as a failed delivery.
-  const outage = host.sim.faults.inject('POST /rest/api/3/issue/*/comment', { kind: 'status', status: 503, times: Infinity });
-  await host.post([relayEvent(fixtureBody('03-checkout-group-grows.json'))]);
-  for (let i = 0; i < 6; i += 1) await host.advance(900_000);
-  const failed = await host.resolver<{ items: FailedDeliverySummary[] }>('listFailedDeliveries', {}, ADMIN);
-  expect(failed.items).toHaveLength(1);
-  host.sim.faults.remove(outage);
+  const failedKey = await failedUnderOutage(host, 'POST /rest/api/3/issue/*/comment', '03-checkout-group-grows.json');
   // Alertmanager goes on: the new alert resolves (04), then the first one (06): comments, and the issue is closed.
   await host.post([relayEvent(fixtureBody('04-checkout-one-resolved.json'))]);
   await host.advance(60_000);
@@ -92,9 +98,7 @@ it('retryFailedDelivery of an old firing after a newer resolve was applied to it
   const calls = host.sim.callLog.count((c) => c.actorIsApp);
   const comments = issues(host.sim)[0]!.comments.length;
 
-  const retried = await host.resolver<ResolverResult<{ eventId: string }>>('retryFailedDelivery', { key: failed.items[0]!.key }, ADMIN);
-  expect(retried.ok).toBe(true);
-  for (let i = 0; i < 4; i += 1) await host.advance(60_000);
+  await retryDelivery(host, failedKey);
   expect(host.sim.callLog.count((c) => c.actorIsApp)).toBe(calls);
   expect(issues(host.sim)).toHaveLength(1);
   expect(issues(host.sim)[0]!.comments).toHaveLength(comments);

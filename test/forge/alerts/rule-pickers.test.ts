@@ -3,15 +3,13 @@
  * fields (name → id, with options), priorities, components and statuses, all read AS THE SIGNED-IN USER.
  */
 import type { PickerProjects, ResolverResult, RuleTargetOptions } from '../../../src/forge/entry/resolvers/contract';
-import { startAlertHost, type AlertHost } from './host-harness';
+import { startAlertHostWithTeamField, type AlertHost } from './host-harness';
 
 const ALICE = '5b10a2844c20165700ede21a';
 
 let t: AlertHost;
 beforeEach(async () => {
-  t = await startAlertHost();
-  t.sim.seed.addSelectField('customfield_10050', 'Team', ['SRE', 'Payments']);
-  t.sim.seed.requireField('OPS', 'Incident', 'customfield_10050');
+  t = await startAlertHostWithTeamField();
 });
 afterEach(() => t.close());
 

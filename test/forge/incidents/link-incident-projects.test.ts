@@ -5,27 +5,10 @@
  */
 import { IncidentKeys } from '../../../src/forge/incidents/incident-store';
 import { linkIncident } from '../../../src/forge/incidents/link-incident';
-import type { ImpactIncident } from '../../../src/shared/impact/incident';
 import { InMemoryStore } from '../../support/in-memory-store';
+import { incident as impactIncident } from '../domain/incidents/fixtures';
 
-const incident: ImpactIncident = {
-  id: 'INC-9',
-  title: 'Token leak',
-  description: '',
-  status: 'OPEN',
-  priority: 2,
-  commander: null,
-  environments: [],
-  platform: null,
-  business_impact: null,
-  custom_ids: {},
-  key_events: [],
-  status_history: [{ status: 'OPEN', at: '2026-12-06T09:00:00Z' }],
-  created_at: '2026-12-06T09:00:00Z',
-  updated_at: '2026-12-06T09:00:00Z',
-  url: null,
-  version: 1,
-};
+const incident = impactIncident({ id: 'INC-9', title: 'Token leak', url: null });
 
 function deps(store: InMemoryStore) {
   return {

@@ -6,28 +6,12 @@
 import { CREATION_GRACE_MS } from '../../../src/forge/constants';
 import { IncidentKeys, loadRecord } from '../../../src/forge/incidents/incident-store';
 import { linkIncident } from '../../../src/forge/incidents/link-incident';
-import type { ImpactIncident } from '../../../src/shared/impact/incident';
 import { InMemoryStore } from '../../support/in-memory-store';
+import { incident as impactIncident } from '../domain/incidents/fixtures';
 
 const NOW = Date.parse('2026-12-06T10:00:00Z');
-const incident: ImpactIncident = {
-  id: 'INC-7',
-  title: 'Checkout 502s',
-  description: '',
-  status: 'INVESTIGATING',
-  priority: 2,
-  commander: null,
-  environments: [],
-  platform: null,
-  business_impact: null,
-  custom_ids: {},
-  key_events: [],
-  status_history: [{ status: 'OPEN', at: '2026-12-06T09:00:00Z' }],
-  created_at: '2026-12-06T09:00:00Z',
-  updated_at: '2026-12-06T09:30:00Z',
-  url: 'https://impact.example.com/incidents/INC-7',
-  version: 2,
-};
+// Not CLOSED, so the link is allowed; its id, title and url are what the link copies.
+const incident = impactIncident({ id: 'INC-7', title: 'Checkout 502s', status: 'INVESTIGATING', url: 'https://impact.example.com/incidents/INC-7' });
 const issue = { id: '10077', key: 'INC-77' }; // the default incident project is INC
 
 function setup() {

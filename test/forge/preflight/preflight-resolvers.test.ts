@@ -10,16 +10,14 @@ import { DeliveryKeys } from '../../../src/forge/delivery/delivery-keys';
 import { seedRules } from '../alerts/support';
 import { IncidentKeys } from '../../../src/forge/incidents/incident-store';
 import { sandboxIncidentConfig } from '../../../src/sandbox/incident-config';
-import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from '../alerts/host-harness';
+import { fixtureBody, relayEvent, startAlertHostWithTeamField, type AlertHost } from '../alerts/host-harness';
 
 const ALICE = '5b10a2844c20165700ede21a';
 const DAVE = '60e5a86ab7c1a0006a3f9b12';
 
 let t: AlertHost;
 beforeEach(async () => {
-  t = await startAlertHost();
-  t.sim.seed.addSelectField('customfield_10050', 'Team', ['SRE', 'Payments']);
-  t.sim.seed.requireField('OPS', 'Incident', 'customfield_10050');
+  t = await startAlertHostWithTeamField();
 });
 afterEach(() => t.close());
 

@@ -199,6 +199,24 @@ describe('metadata endpoints conform to the spec', () => {
     expect((await checked('GET', '/rest/api/3/field/customfield_1/context')).status).toBe(404);
   });
 
+  it('GET /priority/search pages the priorities (PageBeanPriority), filters by name and default', async () => {
+    const first = (await checked('GET', '/rest/api/3/priority/search?maxResults=2')).json as { values: { id: string; name: string; isDefault: boolean }[]; isLast: boolean; total: number; nextPage?: string };
+    expect(first).toMatchObject({ startAt: 0, maxResults: 2, total: 5, isLast: false });
+    expect(first.values.map((p) => p.name)).toEqual(['Highest', 'High']);
+    expect(first.nextPage).toContain('startAt=2');
+    const rest = (await checked('GET', '/rest/api/3/priority/search?startAt=2&maxResults=50')).json as { values: { name: string; isDefault: boolean }[]; isLast: boolean };
+    expect(rest.isLast).toBe(true);
+    expect(rest.values.map((p) => [p.name, p.isDefault])).toEqual([
+      ['Medium', true],
+      ['Low', false],
+      ['Lowest', false],
+    ]);
+    expect(((await checked('GET', '/rest/api/3/priority/search?priorityName=low')).json as { values: { name: string }[] }).values.map((p) => p.name)).toEqual(['Low', 'Lowest']);
+    expect(((await checked('GET', '/rest/api/3/priority/search?onlyDefault=true')).json as { values: { name: string }[] }).values.map((p) => p.name)).toEqual(['Medium']);
+    // maxResults is capped at the default page size: a caller pages past it.
+    expect(((await checked('GET', '/rest/api/3/priority/search?maxResults=500')).json as { maxResults: number }).maxResults).toBe(50);
+  });
+
   it('GET /project/search pages, GET /project/{key}, GET /project/{key}/statuses', async () => {
     const first = (await checked('GET', '/rest/api/3/project/search?maxResults=1')).json as { values: { key: string }[]; isLast: boolean; total: number };
     expect(first).toMatchObject({ isLast: false, total: 2 });

@@ -36,12 +36,14 @@ export interface MappingPickerOptions {
   readonly projects: readonly PickerProject[];
   readonly statuses: readonly PickerStatus[];
   readonly customFields: readonly PickerField[];
+  /** Priority names the incident issue type's create screen accepts (empty when no issue type was given). */
+  readonly priorities: readonly string[];
   readonly problems: readonly string[];
 }
 
 export type IncidentSettingsResolverDefinitions = {
-  /** Picker options: projects (filtered by `query`), the statuses of `projectKey`, custom fields by name. */
-  listMappingPickerOptions: (input: { projectKey: string; query?: string }) => ResolverResult<MappingPickerOptions>;
+  /** Picker options: projects (filtered by `query`), the statuses of `projectKey`, custom fields by name, priorities of `issueType` there. */
+  listMappingPickerOptions: (input: { projectKey: string; query?: string; issueType?: string }) => ResolverResult<MappingPickerOptions>;
   /** No projectKey: the site default. */
   getIncidentSettings: (input?: { projectKey?: string }) => ResolverResult<IncidentSettingsView>;
   /**

@@ -37,6 +37,8 @@ export type PeopleResolverDefinitions = {
   matchUser: (input: { email: string; accountId: string }) => ResolverResult<MatchedPerson | UnmatchedPerson>;
   /** Unmatches an Impact person by hand, kept across runs (admins). */
   unmatchUser: (input: { email: string }) => ResolverResult<MatchedPerson | UnmatchedPerson>;
+  /** Forgets an admin's match or unmatch and queues a directory run that matches the person automatically (admins). */
+  forgetManualDecision: (input: { email: string }) => ResolverResult<{ forgotten: 'match' | 'unmatch'; queued: true }>;
   /** MTTA/MTTR per priority of the Impact incidents of the last 90 days, as last computed (1 KVS read). */
   getIncidentResponseTimes: () => ResolverResult<IncidentResponseView>;
   /** Queues a recount of the response times (admins). */

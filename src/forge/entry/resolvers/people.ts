@@ -11,7 +11,7 @@ import type { JobQueue } from '../../ports/job-queue';
 import type { KeyValueStore } from '../../ports/key-value-store';
 import { DirectoryKeys, listTotal, readListPage, type DirectoryHead, type DirectoryRun } from '../../people/directory-store';
 import { readResponseTimes } from '../../people/incident-metrics';
-import { applyManualChange } from '../../people/manual-match';
+import { applyManualChange, forgetManualDecision as forgetDecision } from '../../people/manual-match';
 import { INCIDENT_METRICS_JOB, USER_DIRECTORY_JOB } from '../scheduled/people';
 import { requireSettingsAdmin, type CallerContext } from './admin-check';
 import type { ResolverResult } from './contract';
@@ -95,6 +95,18 @@ export async function unmatchUser(input: unknown, caller: CallerContext, deps: P
   const denied = await requireSettingsAdmin(deps.userJira, caller);
   if (denied) return denied;
   return outcome(await applyManualChange(deps.store, { kind: 'unmatch', email: parsed.data.email }, caller.accountId ?? 'unknown', deps.now()));
+}
+
+/** Forgets an admin's match or unmatch and queues a directory run, which matches the person automatically again. */
+export async function forgetManualDecision(input: unknown, caller: CallerContext, deps: PeopleResolverDeps): Promise<ResolverResult<{ forgotten: 'match' | 'unmatch'; queued: true }>> {
+  const parsed = z.strictObject({ email: emailSchema }).safeParse(input ?? {});
+  if (!parsed.success) return invalidZodInput(parsed.error);
+  const denied = await requireSettingsAdmin(deps.userJira, caller);
+  if (denied) return denied;
+  const forgotten = await forgetDecision(deps.store, parsed.data.email);
+  if (!forgotten.ok) return { ok: false, error: { code: forgotten.code, message: forgotten.message } };
+  await deps.queue.push([USER_DIRECTORY_JOB]);
+  return { ok: true, value: { forgotten: forgotten.was, queued: true } };
 }
 
 function outcome(result: Awaited<ReturnType<typeof applyManualChange>>): ResolverResult<MatchedPerson | UnmatchedPerson> {

@@ -32,6 +32,7 @@ import {
 } from './projects';
 import { listRecentDeliveries, type ResolverDeps } from './resolvers';
 import {
+  forgetManualDecision,
   getIncidentResponseTimes,
   getUserDirectory,
   matchUser,
@@ -103,6 +104,7 @@ export function resolverMap(w: ResolverWiring) {
     searchJiraAccounts: (c: ResolverCall) => searchJiraAccounts(c.payload, caller(c), w.people()),
     matchUser: (c: ResolverCall) => matchUser(c.payload, caller(c), w.people()),
     unmatchUser: (c: ResolverCall) => unmatchUser(c.payload, caller(c), w.people()),
+    forgetManualDecision: (c: ResolverCall) => forgetManualDecision(c.payload, caller(c), w.people()),
     getIncidentResponseTimes: () => getIncidentResponseTimes(w.people()),
     recomputeIncidentResponseTimes: (c: ResolverCall) => recomputeIncidentResponseTimes(caller(c), w.people()),
     getIssueAlertGroup: (c: ResolverCall) => getIssueAlertGroup(issueKey(c), w.alertPanel()),

@@ -4,7 +4,10 @@ import { JiraError, badRequest } from '../errors';
 import { z } from 'zod';
 import { paging, parseBody, type RouteDeps, type SimEnv } from '../http';
 import type { CustomFieldDef } from '../model';
-import { renderLinkType, renderProject, renderStatus, renderUser } from '../render';
+import { renderLinkType, renderPriority, renderProject, renderStatus, renderUser } from '../render';
+
+/** A new Jira site's default priority (issue-ops.ts creates with it when a create names none). */
+const DEFAULT_PRIORITY = 'Medium';
 
 const SYSTEM_FIELDS: readonly { id: string; name: string; type: string; items?: string; orderable: boolean }[] = [
   { id: 'summary', name: 'Summary', type: 'string', orderable: true },
@@ -141,6 +144,22 @@ export function registerMetaRoutes(app: Hono<SimEnv>, deps: RouteDeps): void {
     const { startAt, maxResults } = paging(c, 100, 1000);
     const options = def.options.map((o) => ({ id: o.id, value: o.value, disabled: o.disabled }));
     return c.json(pageBean(`${state.baseUrl}/rest/api/3/field/${def.id}/context/${def.contextId}/option`, options, startAt, maxResults));
+  });
+
+  // The pinned spec (operationId searchPriorities, marked deprecated but served): a PageBean of priorities,
+  // `maxResults` 50 by default; filters `id`, `projectId` (invalid ids ignored), `priorityName`, `onlyDefault`.
+  // The site's default priority is Medium (as on a new Jira site); every project uses the default scheme here.
+  app.get('/rest/api/3/priority/search', (c) => {
+    const { startAt, maxResults } = paging(c, 50, 50);
+    const ids = c.req.queries('id');
+    const name = c.req.query('priorityName')?.toLowerCase() ?? '';
+    const onlyDefault = c.req.query('onlyDefault') === 'true';
+    const priorities = state.priorities
+      .filter((p) => !ids || ids.includes(p.id))
+      .filter((p) => p.name.toLowerCase().includes(name))
+      .filter((p) => !onlyDefault || p.name === DEFAULT_PRIORITY);
+    const page = pageBean(`${state.baseUrl}/rest/api/3/priority/search`, priorities, startAt, maxResults);
+    return c.json({ ...page, values: (page['values'] as typeof priorities).map((p) => ({ ...renderPriority(state, p), statusColor: p.statusColor, isDefault: p.name === DEFAULT_PRIORITY })) });
   });
 
   app.get('/rest/api/3/project/search', (c) => {

@@ -1,7 +1,7 @@
 /** "Dry-run this rule": the editor's unsaved rule, in its place among the others, on a sample alert it should match. */
 import type { DryRunReport } from '../../../../src/forge/entry/resolvers/contract';
-import { AdfView } from '../../../shared/adf';
 import { explainVerdict } from '../DryRunTab';
+import { ProblemPreview } from '../ProblemPreview';
 import { PreflightMessage } from './Preflight';
 
 export function RuleDryRunReport({ report, ruleId, labels }: { report: DryRunReport; ruleId: string; labels: Readonly<Record<string, string>> }) {
@@ -22,33 +22,7 @@ export function RuleDryRunReport({ report, ruleId, labels }: { report: DryRunRep
       </p>
       <p data-testid="rule-dry-run-verdict">{mine ? `This rule ${explainVerdict(mine.verdict)}.` : 'This rule was not tried.'}</p>
       {problem ? (
-        <>
-          <label>Summary</label>
-          <div className="preview" data-testid="rule-dry-run-summary">
-            {problem.summary}
-          </div>
-          <label style={{ marginTop: 8 }}>Description</label>
-          <div className="preview" style={{ whiteSpace: 'normal' }}>
-            <AdfView node={problem.description} />
-          </div>
-          <label style={{ marginTop: 8 }}>Jira calls</label>
-          <ol>
-            {problem.jiraCalls.map((c, i) => (
-              <li key={i}>
-                <code className="wrap">
-                  {c.method} {c.path}
-                </code>{' '}
-                — {c.purpose}
-                {c.body !== undefined && (
-                  <details>
-                    <summary>body</summary>
-                    <pre className="wrap">{JSON.stringify(c.body, null, 2)}</pre>
-                  </details>
-                )}
-              </li>
-            ))}
-          </ol>
-        </>
+        <ProblemPreview problem={problem} summaryTestId="rule-dry-run-summary" />
       ) : (
         <p className="subtle">No issue would be created or changed by this rule for the sample alert.</p>
       )}

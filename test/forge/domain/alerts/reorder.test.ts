@@ -73,6 +73,22 @@ function alertsRemembered(w: World): Record<string, Record<string, string>> {
   return Object.fromEntries(Object.entries(w.store).map(([k, s]) => [k, Object.fromEntries(Object.entries(s.alerts).map(([fp, a]) => [fp, `${a.status}@${a.startsAt}`]))]));
 }
 
+/** What a person sees open in Jira, and what the app remembers of each alert, are the same in both worlds. */
+function expectSameEnd(actual: World, expected: World): void {
+  expect(openIssues(actual)).toEqual(openIssues(expected));
+  expect(alertsRemembered(actual)).toEqual(alertsRemembered(expected));
+}
+
+/** The deliveries in the order fast-check drew: by their `order` key, ties in their place. */
+function inDrawnOrder<T>(deliveries: readonly T[], order: readonly number[]): T[] {
+  return deliveries.map((d, i) => ({ d, k: order[i] ?? 0, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.d);
+}
+
+/** Every property draws its group alike: a rule, how many alerts, and which alert each step fires or resolves. */
+const anyGroup = fc
+  .tuple(fc.constantFrom(...Object.keys(rules)), fc.integer({ min: 1, max: 3 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }))
+  .map(([ruleName, alertCount, toggles]) => ({ rule: rules[ruleName] as Rule, alertCount, toggles }));
+
 function run(bodies: readonly AlertmanagerWebhook[], rule: Rule): { world: World; maxOpen: number } {
   let world = emptyWorld;
   let maxOpen = 0;
@@ -87,21 +103,17 @@ describe('property: any interleaving of a group’s notifications ends as in-ord
   it('1,000 interleavings with duplicates (HA copies, redelivery, retries) and late arrivals', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...Object.keys(rules)),
-        fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        anyGroup,
         fc.array(fc.nat(), { maxLength: 4 }),
         fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
-        (ruleName, alertCount, toggles, copies, order) => {
-          const rule = rules[ruleName] as Rule;
+        ({ rule, alertCount, toggles }, copies, order) => {
           const inOrder = timeline(toggles, alertCount);
           // Duplicates of some notifications, then everything in a random order.
           const deliveries = [...inOrder, ...copies.map((c) => inOrder[c % inOrder.length] as AlertmanagerWebhook)];
-                    const shuffled = deliveries.map((d, i) => ({ d, k: order[i] ?? 0, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.d);
+          const shuffled = inDrawnOrder(deliveries, order);
           const expected = run(inOrder, rule);
           const actual = run(shuffled, rule);
-          expect(openIssues(actual.world)).toEqual(openIssues(expected.world));
-          expect(alertsRemembered(actual.world)).toEqual(alertsRemembered(expected.world));
+          expectSameEnd(actual.world, expected.world);
           expect(actual.maxOpen).toBeLessThanOrEqual(1);
         },
       ),
@@ -148,24 +160,20 @@ describe('property: coalescing waiting notifications ends as in-order delivery',
     let skippedTotal = 0;
     fc.assert(
       fc.property(
-        fc.constantFrom(...Object.keys(rules)),
-        fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        anyGroup,
         fc.array(fc.nat(), { maxLength: 4 }),
         fc.array(fc.nat(), { maxLength: 3 }),
         fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
         fc.array(fc.nat(), { minLength: 15, maxLength: 15 }),
-        (ruleName, alertCount, toggles, copies, redeliveries, order, lookahead) => {
-          const rule = rules[ruleName] as Rule;
+        ({ rule, alertCount, toggles }, copies, redeliveries, order, lookahead) => {
           const inOrder = timeline(toggles, alertCount);
           const accepted: Delivery[] = [...inOrder, ...copies.map((c) => inOrder[c % inOrder.length] as AlertmanagerWebhook)].map((body, i) => ({ id: `e${i + 1}`, sequence: i + 1, body }));
           const deliveries = [...accepted, ...redeliveries.map((r) => accepted[r % accepted.length] as Delivery)];
-          const shuffled = deliveries.map((d, i) => ({ d, k: order[i] ?? 0, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.d);
+          const shuffled = inDrawnOrder(deliveries, order);
           const expected = run(inOrder, rule);
           const actual = runCoalesced(accepted, shuffled, lookahead, rule);
           skippedTotal += actual.skipped;
-          expect(openIssues(actual.world)).toEqual(openIssues(expected.world));
-          expect(alertsRemembered(actual.world)).toEqual(alertsRemembered(expected.world));
+          expectSameEnd(actual.world, expected.world);
         },
       ),
       { numRuns: 1000 },
@@ -227,23 +235,19 @@ describe('property: with skewed alert clocks, deliveries ordered by the relay se
   it('1,000 interleavings: skew with redeliveries (same sequence), or HA copies (accepted later) without skew', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...Object.keys(rules)),
-        fc.integer({ min: 1, max: 3 }),
-        fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+        anyGroup,
         fc.boolean(),
         fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
         fc.array(fc.nat(), { maxLength: 4 }),
         fc.array(fc.nat(), { minLength: 12, maxLength: 12 }),
-        (ruleName, alertCount, toggles, haCopies, skew, copies, order) => {
-          const rule = rules[ruleName] as Rule;
+        ({ rule, alertCount, toggles }, haCopies, skew, copies, order) => {
           const bodies = timeline(toggles, alertCount, haCopies ? [] : skew);
           const accepted = bodies.map((body, i) => ({ body, sequence: i + 1 }));
           const deliveries = [...accepted, ...copies.map((c, j) => (haCopies ? { body: bodies[c % bodies.length]!, sequence: accepted.length + j + 1 } : accepted[c % accepted.length]!))];
-          const shuffled = deliveries.map((d, i) => ({ d, k: order[i] ?? 0, i })).sort((a, b) => a.k - b.k || a.i - b.i).map((x) => x.d);
+          const shuffled = inDrawnOrder(deliveries, order);
           const expected = runSequenced(accepted, rule, true);
           const actual = runSequenced(shuffled, rule, true);
-          expect(openIssues(actual)).toEqual(openIssues(expected));
-          expect(alertsRemembered(actual)).toEqual(alertsRemembered(expected));
+          expectSameEnd(actual, expected);
         },
       ),
       { numRuns: 1000 },
