@@ -5,6 +5,7 @@
  */
 import { storedRuleSchema } from '../../src/forge/domain/alerts';
 import { issues, seedRules } from '../forge/alerts/support';
+import { serviceGroupNotification } from '../forge/alerts/service-group';
 import { postAlertmanager, settle } from '../support/sandbox-harness';
 import { browserSuite, seriousAxeViolations } from './support';
 
@@ -13,31 +14,8 @@ jest.setTimeout(240_000);
 const ui = browserSuite({ pageTimeoutMs: 25_000 });
 const WINDOW_MS = 60 * 60_000;
 
-function notification(group: number): string {
-  const groupLabels = { alertname: 'UiStorm', service: `svc-${group}` };
-  return JSON.stringify({
-    version: '4',
-    groupKey: `{}:{alertname="UiStorm", service="svc-${group}"}`,
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'jira',
-    groupLabels,
-    commonLabels: groupLabels,
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    alerts: [
-      {
-        status: 'firing',
-        labels: { ...groupLabels, severity: 'critical' },
-        annotations: { summary: `svc-${group} is down` },
-        startsAt: new Date().toISOString(),
-        endsAt: '0001-01-01T00:00:00Z',
-        generatorURL: 'http://prometheus:9090/graph',
-        fingerprint: (0xa000 + group).toString(16).padStart(16, '0'),
-      },
-    ],
-  });
-}
+const notification = (group: number): string =>
+  JSON.stringify(serviceGroupNotification({ alertname: 'UiStorm', group, fingerprintBase: 0xa000, startsAt: new Date().toISOString(), generatorURL: 'http://prometheus:9090/graph' }));
 
 beforeAll(async () => {
   // The window is fixed (epoch-aligned hours by the relay's receivedAt): send well inside one.

@@ -11,6 +11,7 @@ import { describeOutcome, type DeliveryRecord } from '../../../src/forge/deliver
 import { StorageKeys } from '../../../src/forge/constants';
 import { issues, seedRules } from './support';
 import { relayEvent, startAlertHost, type AlertHost } from './host-harness';
+import { serviceGroupNotification } from './service-group';
 
 jest.setTimeout(120_000);
 
@@ -24,31 +25,7 @@ const HOUR = 3_600_000;
 const W0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
 const at = (ms: number) => new Date(W0 + ms).toISOString();
 
-function notification(group: number): Record<string, unknown> {
-  const groupLabels = { alertname: 'Contention', service: `svc-${group}` };
-  return {
-    version: '4',
-    groupKey: `{}:{alertname="Contention", service="svc-${group}"}`,
-    truncatedAlerts: 0,
-    status: 'firing',
-    receiver: 'jira',
-    groupLabels,
-    commonLabels: groupLabels,
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    alerts: [
-      {
-        status: 'firing',
-        labels: { ...groupLabels, severity: 'critical' },
-        annotations: { summary: `svc-${group} is down` },
-        startsAt: at(60_000),
-        endsAt: '0001-01-01T00:00:00Z',
-        generatorURL: '',
-        fingerprint: (0xc000 + group).toString(16).padStart(16, '0'),
-      },
-    ],
-  };
-}
+const notification = (group: number) => serviceGroupNotification({ alertname: 'Contention', group, fingerprintBase: 0xc000, startsAt: at(60_000) });
 
 function records(host: AlertHost): DeliveryRecord[] {
   const out: DeliveryRecord[] = [];

@@ -10,6 +10,7 @@ import { describeOutcome, type DeliveryRecord } from '../../../src/forge/deliver
 import { StorageKeys } from '../../../src/forge/constants';
 import { issues, seedRules, statusName } from './support';
 import { relayEvent, startAlertHost, type AlertHost } from './host-harness';
+import { serviceGroupNotification } from './service-group';
 import type { DryRunReport, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 
 jest.setTimeout(60_000);
@@ -26,31 +27,7 @@ const DRY_RUN_USER = '5b10a2844c20165700ede21a';
 const W0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
 const at = (ms: number) => new Date(W0 + ms).toISOString();
 
-function notification(group: number, status: 'firing' | 'resolved', startsAt: string): Record<string, unknown> {
-  const groupLabels = { alertname: 'HostStorm', service: `svc-${group}` };
-  return {
-    version: '4',
-    groupKey: `{}:{alertname="HostStorm", service="svc-${group}"}`,
-    truncatedAlerts: 0,
-    status,
-    receiver: 'jira',
-    groupLabels,
-    commonLabels: groupLabels,
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    alerts: [
-      {
-        status,
-        labels: { ...groupLabels, severity: 'critical' },
-        annotations: { summary: `svc-${group} is down` },
-        startsAt,
-        endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : new Date(Date.parse(startsAt) + 600_000).toISOString(),
-        generatorURL: '',
-        fingerprint: (0xb000 + group).toString(16).padStart(16, '0'),
-      },
-    ],
-  };
-}
+const notification = (group: number, status: 'firing' | 'resolved', startsAt: string) => serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt, fingerprintBase: 0xb000 });
 
 function lines(host: AlertHost): string[] {
   const page = host.host.kvs.query(StorageKeys.deliveryPrefix, 20, undefined);
