@@ -6,22 +6,14 @@
  * 2. Follow-up issues: a person's summary edit in Jira → Impact title, and an Impact title edit → Jira: Jira and
  *    Impact calls per edit, echo writes (target 0: no write on the side a change came from).
  */
-import { settle, startTestSandbox } from '../test/support/sandbox-harness';
 import { jiraRequest } from '../test/support/jira-as-person';
+import { startIncidentBenchSandbox } from './incident-sandbox';
 import { NOTE_COMMENT_PROPERTY } from '../src/forge/domain/incidents';
 
 const JANE = { kind: 'person' as const, user: { email: 'jane.doe@example.com', name: 'Jane Doe' } };
 
 export async function benchIncidentNotes(incidents = 10, notesEach = 3, lost = 5): Promise<void> {
-  const env = await startTestSandbox({ kvsQuota: false });
-  const impact = env.sandbox.impact!;
-  const jira = env.sandbox.jira!;
-  const appCalls = () => jira.callLog.entries().filter((e) => e.actorIsApp);
-  const apiCalls = () => impact.callLog.entries().filter((e) => e.surface === 'api');
-  const settleAll = async () => {
-    await impact.webhooks.settle();
-    await settle(env.sandbox);
-  };
+  const { env, impact, jira, appCalls, apiCalls, settleAll } = await startIncidentBenchSandbox();
   const appComments = () => [...jira.state.issues.values()].flatMap((i) => i.comments.filter((c) => c.properties?.[NOTE_COMMENT_PROPERTY] !== undefined));
   const ids = Array.from({ length: incidents }, (_, i) => `BNOTE-${i}`);
   try {

@@ -6,8 +6,9 @@
  *    Impact calls per edit, Impact 409s and the reads they cost (target ≤ 1 extra read per conflict), and the
  *    time from the second edit until both sides show the last person's value (p50/p99).
  */
-import { settle, settleWithImpact, startTestSandbox } from '../test/support/sandbox-harness';
+import { settleWithImpact, startTestSandbox } from '../test/support/sandbox-harness';
 import { jiraRequest } from '../test/support/jira-as-person';
+import { startIncidentBenchSandbox } from './incident-sandbox';
 import type { ImpactStatus } from '../src/shared/impact';
 
 /** Status, and the workflow steps the sandbox's OPS workflow needs to reach it from the previous one. */
@@ -19,17 +20,7 @@ const MOVES: readonly [ImpactStatus, number][] = [
 ];
 
 export async function benchIncidents(incidents = 10): Promise<void> {
-  // The bench packs hours of incident work into seconds: the install's KVS write quota (4,000 a minute,
-  // forge-host/kvs-quota.ts) would measure the squeeze, not the sync, so it is lifted here.
-  const env = await startTestSandbox({ kvsQuota: false });
-  const impact = env.sandbox.impact!;
-  const jira = env.sandbox.jira!;
-  const appCalls = () => jira.callLog.entries().filter((e) => e.actorIsApp);
-  const apiCalls = () => impact.callLog.entries().filter((e) => e.surface === 'api');
-  const settleAll = async () => {
-    await impact.webhooks.settle();
-    await settle(env.sandbox);
-  };
+  const { env, impact, appCalls, apiCalls, settleAll } = await startIncidentBenchSandbox();
   try {
     for (let i = 0; i < incidents; i += 1) impact.admin.createIncident({ id: `BENCH-${i}`, title: `Bench incident ${i}` });
     await settleAll();
