@@ -32,7 +32,7 @@ import type { KeyValueStore } from '../ports/key-value-store';
 import type { Logger } from '../ports/logger';
 import type { TrackedIssueStatus } from './status-mirror';
 import { isRetryable, type ApplyFailure, type ProblemOutcome } from './outcomes';
-import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemOrigin, type ProblemRecord } from './problem-store';
+import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, writeMirror, type LoadedProblem, type ProblemChange, type ProblemOrigin, type ProblemRecord } from './problem-store';
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
 import { readInstallRecord, stateWasLost, type InstallRecord } from './install-record';
@@ -233,15 +233,44 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
   }
 
   const settled = decision.next ? settleState(decision.next, run.created?.key) : undefined;
+  const outcome = outcomeOf(problem.key, decision, run);
   const issueId = run.created?.id ?? (run.forgot ? null : (w.record?.issueId ?? null));
   if (settled) {
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
     const createdBy = run.created ? event.id : settled.issue?.key === w.record?.state.issue?.key ? w.record?.createdBy : undefined;
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}) });
+    const lastChange = changeOf(outcome, event.id) ?? w.record?.lastChange;
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}), ...(lastChange ? { lastChange } : {}) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
-  return { ok: true, outcome: createdEarlier(outcomeOf(problem.key, decision, run), w.record, settled, event.id) };
+  return { ok: true, outcome: createdEarlier(changedEarlier(outcome, w.record, event.id), w.record, settled, event.id) };
+}
+
+/** What a delivery that changed Jira remembers in the problem's record (a skip or a failure changed nothing). */
+function changeOf(outcome: ProblemOutcome, eventId: string): ProblemChange | undefined {
+  switch (outcome.kind) {
+    case 'created':
+    case 'commented':
+    case 'transitioned':
+    case 'rolled':
+      return { eventId, outcome };
+    case 'skipped':
+    case 'failed':
+      return undefined;
+    default:
+      return assertNever(outcome);
+  }
+}
+
+/**
+ * A delivery that finds nothing to do in a problem whose last change it made itself is a retry of that delivery
+ * whose first attempt died after the change was stored and before its delivery-log line: its line says what it did.
+ * Another event that changes nothing still reads "skipped".
+ */
+function changedEarlier(outcome: ProblemOutcome, record: ProblemRecord | undefined, eventId: string): ProblemOutcome {
+  const last = record?.lastChange;
+  if (outcome.kind !== 'skipped' || !last || last.eventId !== eventId) return outcome;
+  return last.outcome;
 }
 
 /**
@@ -304,7 +333,8 @@ async function rollIn(planned: PlannedProblem, w: Working, known: ProblemState |
   const run = await execute(rolled.decision, w, rule.target.issueType, deps);
   if (!run.ok) return { ok: false, failure: run.failure };
   const settled = rolled.decision.next ? settleState(rolled.decision.next) : undefined;
-  if (settled) await saveProblem(deps.store, { version: 1, state: settled, issueId: storm.id, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
+  const lastChange: ProblemChange = { eventId: event.id, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: storm.key, action: 'rolled-in', stormResolved: false } };
+  if (settled) await saveProblem(deps.store, { version: 1, state: settled, issueId: storm.id, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), lastChange });
   // Admission counted it firing; a problem that rolled in already resolved (a late firing) is recorded so.
   const storming = await settleStorm(planned, ref, settled, storm.key, { record: settled ? { version: 1, state: settled, issueId: storm.id } : w.record, mirror: undefined, issueNotFound: false }, deps);
   if (!storming.ok) return storming;
@@ -338,11 +368,13 @@ async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemSt
   const run = await execute(decision, w, rule.target.issueType, deps);
   if (!run.ok) return { ok: false, failure: run.failure };
   const settled = decision.next ? settleState(decision.next) : undefined;
-  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey) });
+  const commented: ProblemChange = { eventId: event.id, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved: false } };
+  const lastChange = run.doneCount > 0 ? commented : w.record?.lastChange;
+  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(lastChange ? { lastChange } : {}) });
   const storming = await settleStorm(planned, ref, settled, stormKey, w, deps);
   if (!storming.ok) return storming;
   const stormResolved = storming.stormResolved;
-  if (run.doneCount === 0 && !stormResolved) return { ok: true, outcome: outcomeOf(problem.key, decision, run) };
+  if (run.doneCount === 0 && !stormResolved) return { ok: true, outcome: changedEarlier(outcomeOf(problem.key, decision, run), w.record, event.id) };
   return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved } };
 }
 
@@ -520,7 +552,8 @@ async function savePartial(decision: Decision, run: Extract<RunResult, { ok: fal
   const state = next ?? w.record?.state;
   if (!state) return;
   const createdBy = run.created ? eventId : w.record?.createdBy;
-  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state), origin, ...(createdBy ? { createdBy } : {}) });
+  const lastChange = w.record?.lastChange;
+  await saveProblem(deps.store, { version: 1, state, issueId: run.created?.id ?? w.record?.issueId ?? null, pending: { commands: remaining, next, eventId }, links: problemLinks(problem, w.record?.links, state), origin, ...(createdBy ? { createdBy } : {}), ...(lastChange ? { lastChange } : {}) });
 }
 
 function resolveRefs(command: JiraCommand, createdKey: string | undefined): JiraCommand {
@@ -557,6 +590,7 @@ async function runPending(record: ProblemRecord, deps: AlertsDeps): Promise<{ ok
     ...(record.links ? { links: record.links } : {}),
     ...(record.origin ? { origin: record.origin } : {}),
     ...(record.createdBy ? { createdBy: record.createdBy } : {}),
+    ...(record.lastChange ? { lastChange: record.lastChange } : {}),
   };
   await saveProblem(deps.store, done);
   return { ok: true, record: done };

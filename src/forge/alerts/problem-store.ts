@@ -55,7 +55,26 @@ export const problemRecordSchema = z.object({
    * "created KEY", not "nothing changed". Absent on records written before it, and for issues found in Jira.
    */
   createdBy: z.string().max(200).optional(),
+  /**
+   * The relay event whose delivery last changed Jira for this problem, and what its line said ("commented OPS-1",
+   * "rolled into storm issue OPS-51"): a retry of that delivery after its invocation died between the Jira change
+   * and its delivery-log line finds the change applied and still reports it, not "nothing changed". Kept beside
+   * the domain's `state.lastApplied` (sequence order, decided before Jira runs) because the outcome is known only
+   * after Jira answered. Absent on records written before it.
+   */
+  lastChange: z
+    .object({
+      eventId: z.string().max(200),
+      outcome: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('created'), problemKey: z.string(), issueKey: z.string(), linkedTo: z.string().optional() }),
+        z.object({ kind: z.literal('commented'), problemKey: z.string(), issueKey: z.string(), transitioned: z.boolean() }),
+        z.object({ kind: z.literal('transitioned'), problemKey: z.string(), issueKey: z.string() }),
+        z.object({ kind: z.literal('rolled'), problemKey: z.string(), issueKey: z.string(), action: z.enum(['rolled-in', 'commented']), stormResolved: z.boolean() }),
+      ]),
+    })
+    .optional(),
 });
+export type ProblemChange = NonNullable<ProblemRecord['lastChange']>;
 export type ProblemOrigin = NonNullable<ProblemRecord['origin']>;
 export type ProblemRecord = z.infer<typeof problemRecordSchema>;
 export type PendingWork = z.infer<typeof pendingSchema>;
