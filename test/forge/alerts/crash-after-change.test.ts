@@ -73,7 +73,7 @@ describe('a consumer invocation that dies after its Jira change was stored', () 
     expect(lineOf(t, again.id)).toMatch(/^skipped because /);
   });
 
-  it('a roll into the storm issue: the retry lists it once and its line says rolled into storm issue', async () => {
+  it('a roll into the storm issue, and a rolled group resolving: each retry changes nothing more and keeps its line', async () => {
     t = await startAlertHost({ fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 } });
     seedRules(t.host, [
       storedRuleSchema.parse({
@@ -89,7 +89,7 @@ describe('a consumer invocation that dies after its Jira change was stored', () 
     const hour = 3_600_000;
     const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
     const at = (ms: number) => new Date(w0 + ms).toISOString();
-    const notification = (group: number) => serviceGroupNotification({ alertname: 'HostStorm', group, startsAt: at(60_000), fingerprintBase: 0xc000 });
+    const notification = (group: number, status: 'firing' | 'resolved' = 'firing') => serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt: at(60_000), fingerprintBase: 0xc000 });
     // Rolling in writes the storm issue's record first, then the rolled problem's: crash after the second.
     const crash = crashAfterProblemWrite(t, 2);
     await t.post([relayEvent(notification(1), at(121_000))]);
@@ -112,5 +112,19 @@ describe('a consumer invocation that dies after its Jira change was stored', () 
     await t.post([again]);
     expect(storm!.comments).toHaveLength(1);
     expect(lineOf(t, again.id)).toMatch(/^skipped because /);
+
+    // A third group rolls in; then the second resolves: one comment on the storm issue, which stays open.
+    await t.post([relayEvent(notification(3), at(124_000))]);
+    expect(storm!.comments).toHaveLength(2);
+    const crashOnResolve = crashAfterProblemWrite(t, 1);
+    crashOnResolve.arm();
+    const resolved = relayEvent(notification(2, 'resolved'), at(125_000));
+    await t.post([resolved]);
+    expect(crashOnResolve.crashed()).toBe(true);
+    expect(storm!.comments).toHaveLength(3);
+    await t.advance(30_000);
+    expect(t.host.queue.stats()).toMatchObject({ ready: 0, delayed: 0, failed: 0 });
+    expect(storm!.comments).toHaveLength(3);
+    expect(lineOf(t, resolved.id)).toBe(`commented on storm issue ${storm!.key}`);
   });
 });
