@@ -5,6 +5,7 @@ import type { AdfDoc, CreateCommand } from '../domain/alerts';
 import type { Clock } from '../ports/clock';
 import type { AvailableTransition, CreatedIssue, IssueLinkRequest, IssueStatus, JiraPort, JiraResult, JiraSitePermissionPort, JiraUserPort } from '../ports/jira';
 import { callJira, statusSchema, type JiraHttpResponse } from './jira-response';
+import { createJiraIncidentPort } from './jira-incidents-rest';
 
 /**
  * Jira REST v3 through `requestJira`. Every call is written out with a `route` template and a literal
@@ -13,7 +14,6 @@ import { callJira, statusSchema, type JiraHttpResponse } from './jira-response';
 const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' } as const;
 
 const createdSchema = z.object({ id: z.string(), key: z.string() }).loose();
-const commentSchema = z.object({ id: z.string() }).loose();
 const transitionsSchema = z.object({
   transitions: z.array(z.object({ id: z.string(), name: z.string(), to: statusSchema }).loose()),
 });
@@ -43,12 +43,15 @@ export function problemKeyJql(problemKey: string): string {
 
 export function createJiraRestPort(clock: Clock): JiraPort {
   const app = () => api.asApp();
+  // The comment calls are the incident port's (same requests, same schemas).
+  const comments = createJiraIncidentPort(clock);
   return {
     createIssue: (body: CreateCommand['body']): Promise<JiraResult<CreatedIssue>> =>
       call(() => app().requestJira(route`/rest/api/3/issue`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) }), createdSchema, clock),
 
-    addComment: (issueKey: string, body: AdfDoc) =>
-      call(() => app().requestJira(route`/rest/api/3/issue/${issueKey}/comment`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ body }) }), commentSchema, clock),
+    addComment: (issueKey: string, body: AdfDoc, properties = []) => comments.addComment(issueKey, body, properties),
+    listComments: (issueKey, page) => comments.listComments(issueKey, page),
+    getCommentProperties: (commentIds) => comments.getCommentProperties(commentIds),
 
     async getTransitions(issueKey: string): Promise<JiraResult<readonly AvailableTransition[]>> {
       const result = await call(() => app().requestJira(route`/rest/api/3/issue/${issueKey}/transitions`, { method: 'GET', headers: JSON_HEADERS }), transitionsSchema, clock);

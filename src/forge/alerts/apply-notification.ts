@@ -17,6 +17,8 @@ import {
   type ProblemState,
   type SkippedAlert,
   decideRolled,
+  ALERT_COMMENT_PROPERTY,
+  type AlertCommentProperty,
   stormIssueBody,
   stormProblemKey,
   stormResolveCommands,
@@ -36,6 +38,7 @@ import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, wri
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
 import { readInstallRecord, stateWasLost, type InstallRecord } from './install-record';
+import { commentCouldBeOurs, jiraCommentTime } from '../domain/incidents/notes';
 
 export interface AlertsDeps {
   readonly store: KeyValueStore;
@@ -141,11 +144,13 @@ interface Working {
   record: ProblemRecord | undefined;
   mirror: TrackedIssueStatus | undefined;
   issueNotFound: boolean;
+  /** Set for a problem's own comment on an existing issue: its property, and the record's `commenting` marker before it. */
+  tag?: AlertCommentProperty;
 }
 
 async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, event: RelayEvent, deps: AlertsDeps, install: { readonly stateLost: boolean } | undefined): Promise<ProblemResult> {
   const { problem, rule } = planned;
-  const w: Working = { record: loaded.record, mirror: loaded.mirror, issueNotFound: false };
+  const w: Working = { record: loaded.record, mirror: loaded.mirror, issueNotFound: false, tag: { problemKey: problem.key, eventId: event.id } };
 
   if (w.record?.pending) {
     const finished = await runPending(w.record, deps);
@@ -353,7 +358,7 @@ async function settleStorm(planned: PlannedProblem, ref: StormWindowRef, settled
   if (!marked) return { ok: false, failure: { kind: 'busy', retryAfterSeconds: 2, message: `storm guard: the window of rule ${rule.id} kept changing under concurrent deliveries` } };
   if (!marked.allResolved) return { ok: true, stormResolved: false };
   const commands = stormResolveCommands(rule, stormKey, marked.rolledCount);
-  const resolve = await execute({ problemKey: problem.key, ruleId: rule.id, commands, next: null, stateChanged: false, changes: [] }, w, rule.target.issueType, deps);
+  const resolve = await execute({ problemKey: problem.key, ruleId: rule.id, commands, next: null, stateChanged: false, changes: [] }, { ...w, tag: undefined }, rule.target.issueType, deps);
   return resolve.ok ? { ok: true, stormResolved: true } : { ok: false, failure: resolve.failure };
 }
 
@@ -512,7 +517,29 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
       return { ok: true, created: { id: result.value.id, key: result.value.key } };
     }
     case 'comment': {
-      const result = await deps.jira.addComment(keyOf(command.issue, created), command.body);
+      const issueKey = keyOf(command.issue, created);
+      const tag = command.issue.kind === 'existing' && w.record ? w.tag : undefined;
+      if (tag && w.record) {
+        const marker = w.record.commenting;
+        if (marker?.eventId === tag.eventId) {
+          // An earlier attempt of this delivery was about to comment and its record was never saved after.
+          const found = await findAlertComment(deps.jira, issueKey, tag, marker.at);
+          if (!found.ok) return found;
+          if (found.value) {
+            deps.logger.info('alert comment found by its property: an earlier attempt posted it', { problemKey: tag.problemKey, issueKey });
+            return { ok: true };
+          }
+        } else {
+          w.record = { ...w.record, commenting: { eventId: tag.eventId, at: deps.clock.now() } };
+          await saveProblem(deps.store, w.record);
+        }
+      }
+      const result = await deps.jira.addComment(issueKey, command.body, tag ? [{ key: ALERT_COMMENT_PROPERTY, value: tag }] : undefined);
+      if (!result.ok && result.failure.kind !== 'unavailable' && w.record?.commenting) {
+        // Refused for sure (no comment made): the retry need not look for it.
+        const { commenting: _, ...rest } = w.record;
+        w.record = rest;
+      }
       return result.ok ? { ok: true } : result;
     }
     case 'link': {
@@ -524,6 +551,27 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
     default:
       return assertNever(command);
   }
+}
+
+/**
+ * Whether the newest page of the issue's comments holds this delivery's comment (by its `incident-bridge-alert`
+ * property): one GET of 100 comments newest first, then the properties of those created since the marker (less
+ * the clock skew). Runs only when a `commenting` marker of this very delivery is found, so 0 calls otherwise.
+ */
+async function findAlertComment(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: boolean } | { ok: false; failure: JiraFailure }> {
+  const page = await jira.listComments(issueKey, { startAt: 0, maxResults: 100 });
+  if (!page.ok) return page;
+  const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since)).map((c) => c.id);
+  if (recent.length === 0) return { ok: true, value: false };
+  const withProperties = await jira.getCommentProperties(recent);
+  if (!withProperties.ok) return withProperties;
+  const ours = withProperties.value.some((c) =>
+    c.properties.some((p) => {
+      const value = p.value as Partial<AlertCommentProperty> | null;
+      return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
+    }),
+  );
+  return { ok: true, value: ours };
 }
 
 async function transition(issueKey: string, command: Extract<JiraCommand, { kind: 'transition' }>, w: Working | undefined, deps: AlertsDeps): Promise<CommandResult> {

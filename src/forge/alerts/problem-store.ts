@@ -73,6 +73,12 @@ export const problemRecordSchema = z.object({
       ]),
     })
     .optional(),
+  /**
+   * Written just before a delivery comments on an existing issue (cleared by the save after it): a retry of that
+   * delivery that finds it knows the comment may exist although its record was never saved, and looks for it by
+   * its `incident-bridge-alert` property before commenting (apply-notification.ts, findAlertComment).
+   */
+  commenting: z.object({ eventId: z.string().max(200), at: z.number() }).optional(),
 });
 export type ProblemChange = NonNullable<ProblemRecord['lastChange']>;
 export type ProblemOrigin = NonNullable<ProblemRecord['origin']>;

@@ -1,4 +1,5 @@
 import type { AdfDoc, CreateCommand, StatusCategory } from '../domain/alerts';
+import type { EntityProperty, JiraIncidentPort } from './jira-incidents';
 
 /**
  * The Jira REST calls the Alertmanager feature makes. Every failure is one of four kinds, so callers decide
@@ -43,9 +44,10 @@ export interface IssueLinkRequest {
 }
 
 /** Calls made as the app (`api.asApp()`). */
-export interface JiraPort {
+export interface JiraPort extends Pick<JiraIncidentPort, 'listComments' | 'getCommentProperties'> {
   createIssue(body: CreateCommand['body']): Promise<JiraResult<CreatedIssue>>;
-  addComment(issueKey: string, body: AdfDoc): Promise<JiraResult<{ readonly id: string }>>;
+  /** POST /issue/{key}/comment, with comment entity properties set in the same request. */
+  addComment(issueKey: string, body: AdfDoc, properties?: readonly EntityProperty[]): Promise<JiraResult<{ readonly id: string }>>;
   getTransitions(issueKey: string): Promise<JiraResult<readonly AvailableTransition[]>>;
   transitionIssue(issueKey: string, transitionId: string): Promise<JiraResult<void>>;
   linkIssues(request: IssueLinkRequest): Promise<JiraResult<void>>;

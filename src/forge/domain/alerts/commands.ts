@@ -10,6 +10,14 @@ import type { TransitionTarget } from './rules';
 /** Issue entity property set in the create request; a `jira:entityProperty` module indexes `problemKey`. */
 export const PROBLEM_PROPERTY_KEY = 'incident-bridge-problem';
 
+/** The comment entity property every alert comment carries: which problem and which relay event wrote it. */
+export const ALERT_COMMENT_PROPERTY = 'incident-bridge-alert';
+
+export interface AlertCommentProperty {
+  readonly problemKey: string;
+  readonly eventId: string;
+}
+
 export interface ProblemProperty {
   /** `am:fp:<hex>` / `am:grp:<hex>`: find with JQL `issue.property[incident-bridge-problem].problemKey = "…"`. */
   readonly problemKey: string;
