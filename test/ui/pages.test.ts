@@ -21,7 +21,7 @@ async function ruleIds(): Promise<string[]> {
 }
 
 /** The reorder is saved asynchronously after the key press: wait (bounded) for the stored order. */
-async function untilRuleOrder(expected: string[], timeoutMs = 5_000): Promise<void> {
+async function untilRuleOrder(expected: string[], timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let ids = await ruleIds();
   while (JSON.stringify(ids) !== JSON.stringify(expected) && Date.now() < deadline) {
@@ -99,6 +99,8 @@ test('the rules editor works with the keyboard alone', async () => {
   await page.getByRole('button', { name: 'Move Disk alerts up' }).focus();
   await page.keyboard.press('Enter');
   await untilRuleOrder(['disk-alerts', 'checkout-alerts']);
+  // As a person would: act on the table once it shows the saved order (a press on the old rows moves from a stale list).
+  await page.locator('tbody tr').first().locator('code', { hasText: 'disk-alerts' }).waitFor();
   await page.getByRole('button', { name: 'Move Checkout alerts up' }).focus();
   await page.keyboard.press('Enter');
   await untilRuleOrder(['checkout-alerts', 'disk-alerts']);
