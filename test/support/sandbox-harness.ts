@@ -127,10 +127,15 @@ export function loggedDeliveries(sandbox: Sandbox): { readonly total: number; re
 
 /** Every delivery-log line the consumer wrote (one per applied event, or per run of unchanged repeats: see `count`). */
 export function consumerRecords(sandbox: Sandbox): DeliveryRecord[] {
+  return deliveryRecordsIn(sandbox.forge.kvs);
+}
+
+/** The same, from a Forge host's KVS (host-level tests that run no relay). */
+export function deliveryRecordsIn(kvs: Sandbox['forge']['kvs']): DeliveryRecord[] {
   const records: DeliveryRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page = sandbox.forge.kvs.query(StorageKeys.deliveryPrefix, 20, cursor);
+    const page = kvs.query(StorageKeys.deliveryPrefix, 20, cursor);
     if (!page.ok) throw new Error(page.failure.message);
     records.push(...page.value.items.map((item) => item.value as DeliveryRecord));
     cursor = page.value.cursor;

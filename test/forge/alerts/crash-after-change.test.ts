@@ -5,12 +5,11 @@
  * event that changes nothing still reads "skipped". KVS is made to refuse by spending the installation's
  * 1,000 requests per second right after the chosen problem record is written (as in crash-after-create.test.ts).
  */
-import { storedRuleSchema } from '../../../src/forge/domain/alerts';
 import { StorageKeys } from '../../../src/forge/constants';
 import { describeOutcome, type DeliveryRecord } from '../../../src/forge/delivery/delivery-record';
 import { fixtureRules, issues, seedRules } from './support';
 import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from './host-harness';
-import { serviceGroupNotification } from './service-group';
+import { hostStormRule, serviceGroupNotification } from './service-group';
 
 jest.setTimeout(30_000);
 
@@ -77,17 +76,7 @@ describe('a consumer invocation that dies after its Jira change was stored', () 
 
   it('a roll into the storm issue, and a rolled group resolving: each retry changes nothing more and keeps its line', async () => {
     t = await startAlertHost({ fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 } });
-    seedRules(t.host, [
-      storedRuleSchema.parse({
-        id: 'host-storm',
-        name: 'Host storm',
-        order: 10,
-        target: { projectKey: 'OPS', issueType: 'Incident' },
-        matchers: ['alertname="HostStorm"'],
-        resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } },
-        stormGuard: { maxNewIssues: 1, windowMinutes: 60 },
-      }),
-    ]);
+    seedRules(t.host, [hostStormRule()]);
     const hour = 3_600_000;
     const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
     const at = (ms: number) => new Date(w0 + ms).toISOString();

@@ -1,3 +1,4 @@
+import { storedRuleSchema, type Rule } from '../../../src/forge/domain/alerts';
 /**
  * One Alertmanager notification of a per-service group with one critical alert (`svc-<group> is down`), as the
  * storm-guard tests send them: many distinct groups of one alert name, each its own problem.
@@ -38,4 +39,17 @@ export function serviceGroupNotification(o: ServiceGroupOptions): Record<string,
       },
     ],
   };
+}
+
+/** The "Host storm" rule of the host-level storm tests: at most one new issue per hour, resolve = comment + done. */
+export function hostStormRule(): Rule {
+  return storedRuleSchema.parse({
+    id: 'host-storm',
+    name: 'Host storm',
+    order: 10,
+    target: { projectKey: 'OPS', issueType: 'Incident' },
+    matchers: ['alertname="HostStorm"'],
+    resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } },
+    stormGuard: { maxNewIssues: 1, windowMinutes: 60 },
+  });
 }

@@ -7,10 +7,10 @@
  * claim kept the claim for its TTL and stopped every admission of the rule.
  */
 import { storedRuleSchema } from '../../../src/forge/domain/alerts';
-import { describeOutcome, type DeliveryRecord } from '../../../src/forge/delivery/delivery-record';
-import { StorageKeys } from '../../../src/forge/constants';
+import { describeOutcome } from '../../../src/forge/delivery/delivery-record';
 import { issues, seedRules } from './support';
 import { relayEvent, startAlertHost, type AlertHost } from './host-harness';
+import { deliveryRecordsIn } from '../../support/sandbox-harness';
 import { serviceGroupNotification } from './service-group';
 
 jest.setTimeout(120_000);
@@ -26,18 +26,6 @@ const W0 = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
 const at = (ms: number) => new Date(W0 + ms).toISOString();
 
 const notification = (group: number) => serviceGroupNotification({ alertname: 'Contention', group, fingerprintBase: 0xc000, startsAt: at(60_000) });
-
-function records(host: AlertHost): DeliveryRecord[] {
-  const out: DeliveryRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = host.host.kvs.query(StorageKeys.deliveryPrefix, 20, cursor);
-    if (!page.ok) throw new Error(page.failure.message);
-    out.push(...page.value.items.map((i) => i.value as DeliveryRecord));
-    cursor = page.value.cursor;
-  } while (cursor);
-  return out;
-}
 
 describe('storm guard under contention on the Forge host', () => {
   it('51 new groups at 24 concurrent consumers: 50 own issues + 1 storm issue, no failed delivery', async () => {
@@ -63,7 +51,7 @@ describe('storm guard under contention on the Forge host', () => {
     const all = issues(t.sim);
     expect(all.filter((i) => i.summary.startsWith('[Storm]'))).toHaveLength(1);
     expect(all.filter((i) => !i.summary.startsWith('[Storm]'))).toHaveLength(50);
-    const lines = records(t).map((r) => describeOutcome(r.outcome));
+    const lines = deliveryRecordsIn(t.host.kvs).map((r) => describeOutcome(r.outcome));
     expect(lines.filter((l) => l.startsWith('failed'))).toEqual([]);
     expect(lines.filter((l) => l.startsWith('rolled into storm issue'))).toHaveLength(1);
   });

@@ -5,12 +5,11 @@
  * groups have; a rolled group firing again after its storm issue is Done, in a later window, is a new problem
  * (its own issue, linked to the storm issue it was in).
  */
-import { storedRuleSchema } from '../../../src/forge/domain/alerts';
 import { describeOutcome, type DeliveryRecord } from '../../../src/forge/delivery/delivery-record';
 import { StorageKeys } from '../../../src/forge/constants';
 import { issues, seedRules, statusName } from './support';
 import { relayEvent, startAlertHost, type AlertHost } from './host-harness';
-import { serviceGroupNotification } from './service-group';
+import { hostStormRule, serviceGroupNotification } from './service-group';
 import type { DryRunReport, ResolverResult } from '../../../src/forge/entry/resolvers/contract';
 
 jest.setTimeout(60_000);
@@ -39,17 +38,7 @@ describe('storm guard on the Forge host', () => {
   it('rolls, resolves together, and a re-fire after the storm in a later window is a new linked issue', async () => {
     t = await startAlertHost();
     const { sim } = t;
-    seedRules(t.host, [
-      storedRuleSchema.parse({
-        id: 'host-storm',
-        name: 'Host storm',
-        order: 10,
-        target: { projectKey: 'OPS', issueType: 'Incident' },
-        matchers: ['alertname="HostStorm"'],
-        resolve: { policy: 'comment-and-transition', transition: { by: 'statusCategory', category: 'done' } },
-        stormGuard: { maxNewIssues: 1, windowMinutes: 60 },
-      }),
-    ]);
+    seedRules(t.host, [hostStormRule()]);
     const start = at(60_000);
     for (const g of [1, 2, 3]) await t.post([relayEvent(notification(g, 'firing', start), at(120_000 + g * 1000))]);
     const storm = issues(sim).find((i) => i.summary.startsWith('[Storm] Host storm'));
