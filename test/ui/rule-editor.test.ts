@@ -11,7 +11,8 @@ import { browserSuite, horizontalOverflow, seriousAxeViolations } from './suppor
 
 jest.setTimeout(120_000);
 
-const ui = browserSuite({ pageTimeoutMs: 15_000 });
+// The longest browser flow (every field through pickers): under the full suite's load a step can take over 15 s.
+const ui = browserSuite({ pageTimeoutMs: 30_000 });
 
 beforeAll(() => {
   const jira = ui.sandbox.jira;
