@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createRelayApp } from './app';
 import { describeConfig, type RelayConfig } from './config';
 import { createForwarder, type Forwarder } from './forwarder/forwarder';
+import { fetchTransport, nodeHttpTransport } from './forwarder/transport';
 import type { Logger } from './logger';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { Outbox } from './outbox/outbox';
@@ -20,6 +21,7 @@ export interface RunningRelay {
 export interface StartRelayOptions {
   readonly logger: Logger;
   readonly clock?: () => number;
+  /** Forward through this fetch instead of node:http (tests: in-process web trigger, injected faults). */
   readonly fetch?: typeof fetch;
 }
 
@@ -29,7 +31,9 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const { logger } = options;
   const outbox = await openOutbox(config, logger);
   const metrics = createRelayMetrics();
-  const forwarder = createForwarder({ config, outbox, fetch: options.fetch ?? globalThis.fetch, clock, logger, metrics });
+  const transport = options.fetch ? undefined : nodeHttpTransport();
+  const post = options.fetch ? fetchTransport(options.fetch) : (transport?.post ?? fetchTransport(globalThis.fetch));
+  const forwarder = createForwarder({ config, outbox, post, clock, logger, metrics });
   const app = createRelayApp({ config, outbox, clock, logger, metrics, wakeForwarder: () => forwarder.wake() });
 
   // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.
@@ -56,6 +60,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
       await forwarder.stop();
+      transport?.close();
       await outbox.close();
     },
   };

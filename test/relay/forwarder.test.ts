@@ -1,5 +1,6 @@
 import { isDeadLetterNotice, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH, relayBatchSchema, type RelayBatch } from '../../src/shared/relay-envelope';
 import { KEY_ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature, type SigningKey } from '../../src/shared/signing';
+import { nodeHttpTransport } from '../../src/relay/forwarder/transport';
 import { createForwarder, type ForwarderConfig } from '../../src/relay/forwarder/forwarder';
 import { realSleep, type Sleep } from '../../src/relay/forwarder/retry';
 import { silentLogger } from '../../src/relay/logger';
@@ -33,6 +34,9 @@ const status =
   };
 
 describe('forwarder', () => {
+  // The production transport (node:http, keep-alive) against a real HTTP web trigger.
+  const transport = nodeHttpTransport();
+  afterAll(() => transport.close());
   let temp: TempOutbox;
   let trigger: FakeWebTrigger;
   let clock: FakeClock;
@@ -50,7 +54,7 @@ describe('forwarder', () => {
     return createForwarder({
       config: { webTriggerUrl: trigger.url, signingKeys: KEYS, pollIntervalMs: POLL_MS, backoffBaseMs: 1000, backoffMaxMs: 60_000, ...config },
       outbox: temp.outbox,
-      fetch: globalThis.fetch,
+      post: transport.post,
       clock: clock.now,
       logger: silentLogger,
       metrics,

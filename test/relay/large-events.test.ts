@@ -1,3 +1,4 @@
+import { nodeHttpTransport } from '../../src/relay/forwarder/transport';
 import { createForwarder } from '../../src/relay/forwarder/forwarder';
 import { silentLogger } from '../../src/relay/logger';
 import { FORGE_MAX_EVENT_BYTES, MAX_BATCH_BYTES, MAX_EVENT_PARTS, relayBatchSchema, type RelayEvent, type RelayEventPart, type RelayBatch } from '../../src/shared/relay-envelope';
@@ -24,6 +25,9 @@ function delivered(trigger: FakeWebTrigger): RelayEvent[] {
 }
 
 describe('events larger than one Forge queue event', () => {
+  // The production transport (node:http, keep-alive) against a real HTTP web trigger.
+  const transport = nodeHttpTransport();
+  afterAll(() => transport.close());
   let relay: TestRelay;
   let trigger: FakeWebTrigger;
   beforeEach(async () => {
@@ -39,7 +43,7 @@ describe('events larger than one Forge queue event', () => {
     createForwarder({
       config: { webTriggerUrl: trigger.url, signingKeys: [{ id: 'k', secret: 'relay-signing-secret' }], pollIntervalMs: 3_600_000 },
       outbox: relay.temp.outbox,
-      fetch: globalThis.fetch,
+      post: transport.post,
       clock: relay.clock.now,
       logger: silentLogger,
       metrics: relay.metrics,

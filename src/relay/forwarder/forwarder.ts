@@ -5,6 +5,7 @@ import type { ForwardFailureReason, RelayMetrics } from '../metrics';
 import type { Outbox, StoredEvent } from '../outbox/outbox';
 import { buildBatch, spanningBatches, type WireEvent } from './batch';
 import { noticeBatch, noticeKey } from './dead-letter-notices';
+import type { PostToTrigger } from './transport';
 import { fullJitterDelay, parseRetryAfter, realSleep, type Sleep } from './retry';
 
 export interface ForwarderConfig {
@@ -29,7 +30,8 @@ export interface ForwarderConfig {
 export interface ForwarderDeps {
   readonly config: ForwarderConfig;
   readonly outbox: Outbox;
-  readonly fetch: typeof fetch;
+  /** The POST to the web trigger (transport.ts: node:http in production, a fetch in tests). */
+  readonly post: PostToTrigger;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
@@ -141,22 +143,22 @@ export function createForwarder(deps: ForwarderDeps): Forwarder {
   async function post(body: string): Promise<SendResult> {
     metrics.forwardAttempt();
     const started = clock();
-    let response: Response;
+    let response: Awaited<ReturnType<PostToTrigger>>;
     try {
-      response = await deps.fetch(config.webTriggerUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...signRequest(config.signingKeys[0], body, Math.floor(clock() / 1000)) },
+      response = await deps.post(
+        config.webTriggerUrl,
+        { 'content-type': 'application/json', ...signRequest(config.signingKeys[0], body, Math.floor(clock() / 1000)) },
         body,
-        signal: AbortSignal.timeout(requestTimeoutMs),
-      });
+        requestTimeoutMs,
+      );
     } catch (error) {
       logger.warn('web trigger unreachable', { error: error instanceof Error ? error.message : 'unknown' });
       return { kind: 'retry', reason: 'network', retryAfterMs: undefined };
     }
-    const text = await response.text().catch(() => '');
+    const { text } = response;
     metrics.forwardLatency(Math.max(0, clock() - started) / 1000);
     const retryAfterMs = () => {
-      const ms = parseRetryAfter(response.headers.get('retry-after'), clock());
+      const ms = parseRetryAfter(response.retryAfter, clock());
       return ms === undefined ? undefined : Math.min(ms, maxRetryAfterMs);
     };
     if (response.status >= 200 && response.status < 300) {

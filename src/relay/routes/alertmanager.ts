@@ -1,7 +1,7 @@
 import type { Handler } from 'hono';
 import { alertmanagerWebhookSchema } from '../../shared/alertmanager-webhook';
 import { createBearerCheck } from '../auth/bearer';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { parseJsonBody, readRawBody, requireIdentityEncoding, requireJsonContentType } from '../http/read-body';
 import type { RelayAppDeps, RelayEnv } from '../app-types';
 import { parseBody } from './validate';
@@ -30,7 +30,7 @@ export function alertmanagerRoute(deps: RelayAppDeps): Handler<RelayEnv> {
       groupKey: body.groupKey,
       bodyJson: json.text,
       // Replicas and retries resend the same bytes (Alertmanager's JSON encoding is deterministic).
-      dedup: { key: createHash('sha256').update(raw).digest('hex'), windowMs },
+      dedup: { key: hash('sha256', raw, 'base64url'), windowMs },
     });
     return c.json(answer, 202);
   };
