@@ -46,9 +46,12 @@ export const issueUpdatedEventSchema = z
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
 /**
- * Forge's `avi:jira:commented:issue` (a new comment, and an edited one: Forge has no `avi:jira:updated:comment`)
- * and `avi:jira:deleted:comment` (the comment as it was): the fields the comment copy reads.
- * [D developer.atlassian.com/platform/forge/events-reference/jira; @forge/events JiraCommentedIssueEvent, JiraDeletedCommentEvent]
+ * Forge's `avi:jira:commented:issue` ("sent each time a comment is created or edited": Forge has no
+ * `avi:jira:updated:comment`) and `avi:jira:deleted:comment` (the comment as it was): the fields the comment copy
+ * reads [D https://developer.atlassian.com/platform/forge/events-reference/jira/]. Documented: `issue`, `comment` ("including its author, body content, and other metadata");
+ * `atlassianId` and `associatedUsers` are "[Optional]". The comment's `author` and `updated` are read when present
+ * only: the stored reference lists no Comment fields [U], so an event without them is still copied (without
+ * `updated`, edits are applied in arrival order).
  */
 export const issueCommentedEventSchema = z
   .object({
