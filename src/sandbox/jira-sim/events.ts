@@ -1,8 +1,9 @@
 /**
  * Forge product events for issue changes, shaped like the payloads in Atlassian's Forge events reference
  * (`avi:jira:created:issue`, `avi:jira:updated:issue`, `avi:jira:deleted:issue`, and the comment events below),
- * plus two fields of the simulator's own: `actorIsApp` (the local Forge host turns it into Forge's
- * `selfGenerated` / `ignoreSelf` and never delivers it) and `timestamp` (not in Forge's reference).
+ * plus one field of the simulator's own, `actorIsApp`: the local Forge host turns it into Forge's `selfGenerated`
+ * / `ignoreSelf` and never delivers it. No `timestamp`: the reference documents none on these events (the change
+ * time is the issue's `updated` field).
  *
  * Comment events [D FORGE_JIRA_EVENTS_REFERENCE, "Comment events", read 2026-12 from a stored copy of the page
  * as mirrored on 2025-11-12 and 2026-04-01; the same text in both]:
@@ -50,8 +51,6 @@ export interface IssueEventBase {
   readonly atlassianId: string;
   readonly associatedUsers: readonly { readonly accountId: string }[];
   readonly actorIsApp: boolean;
-  /** Simulator clock time of the change (ms since epoch). */
-  readonly timestamp: number;
 }
 
 /** id, author, body [D]; updateAuthor, created, updated [U] (Jira's REST comment fields; see the header). */

@@ -59,7 +59,6 @@ function emit(ctx: OpContext, issue: IssueRecord, actor: Actor, build: (base: Is
     atlassianId: actor.accountId,
     associatedUsers: [{ accountId: actor.accountId }],
     actorIsApp: actor.isApp,
-    timestamp: issue.updated,
   };
   ctx.bus.emit(build(base));
 }
@@ -357,7 +356,6 @@ export function deleteIssue(ctx: OpContext, actor: Actor, issue: IssueRecord): v
     atlassianId: actor.accountId,
     associatedUsers: [{ accountId: actor.accountId }],
     actorIsApp: actor.isApp,
-    timestamp: ctx.now(),
   });
 }
 

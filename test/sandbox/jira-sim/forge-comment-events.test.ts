@@ -27,8 +27,8 @@ const DOCUMENTED: Record<string, { readonly required: readonly string[]; readonl
   'avi:jira:deleted:comment': { required: ['eventType', 'issue', 'comment'], optional: ['atlassianId'], scope: 'read:jira-work' },
 };
 
-/** Fields of the simulator's own: `actorIsApp` never reaches a trigger (the host drops it), `timestamp` is not Forge's. */
-const SIMULATOR_ONLY = ['actorIsApp', 'timestamp'];
+/** The simulator's own field: `actorIsApp` never reaches a trigger (the host drops it). */
+const SIMULATOR_ONLY = ['actorIsApp'];
 
 /** The comment object: "including its author, body content" [D]; Jira's REST comment fields besides [U]. */
 const COMMENT_FIELDS = ['id', 'author', 'body', 'updateAuthor', 'created', 'updated'];
@@ -86,6 +86,9 @@ describe(`Forge comment events, as documented at ${DOC}`, () => {
       for (const field of documented.required) expect(fields).toContain(field);
       expect(fields.filter((f) => !documented.required.includes(f) && !documented.optional.includes(f))).toEqual([]);
       expect(event).toMatchObject({ issue: { id, key } });
+      // No `timestamp` (undocumented): a receiver takes the change time from the issue's `updated` field.
+      expect(event).not.toHaveProperty('timestamp');
+      expect(typeof event.issue.fields['updated']).toBe('string');
       if ('comment' in event) expect(Object.keys(event.comment).sort()).toEqual([...COMMENT_FIELDS].sort());
     }
   });
