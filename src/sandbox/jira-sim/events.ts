@@ -19,6 +19,9 @@
  *   eventType, issue, atlassianId?, comment.
  * - Each: "The required OAuth scope is `read:jira-work`."
  * There is no `avi:jira:updated:comment`: an edit is `avi:jira:commented:issue` again, for the same comment id.
+ * [V @forge/manifest 13.7.0 out/mapping/product-event-to-scope-mapping.json, generated from Atlassian's prod event
+ * registry: its Jira comment events are exactly commented:issue, mentioned:comment and deleted:comment, each
+ * with current scope read:jira-work.]
  * (`comment_updated` is a Jira REST webhook, not a Forge event.) Receivers tell a new comment from an edit by the
  * comment id they know. The stored copy lost the page's "Type reference" tab, so the Comment fields other than
  * id, author and body are [U]: the simulator sends Jira's REST comment fields `updateAuthor`, `created` and

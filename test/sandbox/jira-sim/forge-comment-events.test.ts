@@ -7,6 +7,8 @@
  *   All users mentioned in the comment are included in one event.";
  * - `avi:jira:deleted:comment` "is sent each time a comment is deleted", and "cascading events aren't emitted";
  * - each needs the `read:jira-work` scope.
+ * Cross-checked against @forge/manifest's product-event-to-scope-mapping.json (generated from Atlassian's event
+ * registry), which lists the same three Jira comment events and the same scope.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -58,6 +60,15 @@ async function commentLifecycle() {
 describe(`Forge comment events, as documented at ${DOC}`, () => {
   it('the simulator cites the page it follows', () => {
     expect(FORGE_JIRA_EVENTS_REFERENCE).toBe(DOC);
+  });
+
+  it('the table agrees with @forge/manifest’s event-to-scope mapping: the same Jira comment events, no updated:comment', () => {
+    // The package's `exports` hide the file from require.resolve; it is read from the installed package.
+    const file = join(__dirname, '../../../node_modules/@forge/manifest/out/mapping/product-event-to-scope-mapping.json');
+    const { mapping } = JSON.parse(readFileSync(file, 'utf8')) as { mapping: { productEvent: string; oAuthScopes: { current: string[] } }[] };
+    const jiraComment = mapping.filter((m) => m.productEvent.startsWith('avi:jira:') && m.productEvent.includes('comment'));
+    expect(jiraComment.map((m) => m.productEvent).sort()).toEqual(Object.keys(DOCUMENTED).sort());
+    for (const m of jiraComment) expect(m.oAuthScopes.current).toEqual([DOCUMENTED[m.productEvent]?.scope]);
   });
 
   it('create (with mentions), edit and delete emit exactly the documented event names; an edit is commented:issue again', async () => {
