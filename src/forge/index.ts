@@ -34,7 +34,11 @@ export async function processQueueEvent(event: unknown): Promise<InvocationError
   return invocationErrorFor(result.retry);
 }
 
-/** trigger `issue-updated` (avi:jira:updated:issue, avi:jira:commented:issue, avi:jira:deleted:comment; ignoreSelf) → function `issue-updated-fn`. */
+/**
+ * trigger `issue-updated` (avi:jira:updated:issue, avi:jira:commented:issue, avi:jira:deleted:comment; ignoreSelf) → function
+ * `issue-updated-fn`. A comment edit is `avi:jira:commented:issue` again: Forge has no `avi:jira:updated:comment`
+ * [D https://developer.atlassian.com/platform/forge/events-reference/jira/].
+ */
 export async function onIssueUpdated(event: unknown): Promise<void> {
   await handleIssueUpdated(event, issueUpdatedDeps());
 }

@@ -101,6 +101,18 @@ function isSelfEvent(event: ProductEvent, appAccountId: string): boolean {
 }
 
 /**
+ * The payload a trigger receives: the event without the simulator's actor flags (`isAppActor`, `actorIsApp`: no
+ * Forge field), and, for a self-generated event that reaches a trigger without `ignoreSelf`, Forge's marker:
+ * "self-generated events will still be delivered to your app with a `selfGenerated` property set to true"
+ * [D https://developer.atlassian.com/platform/forge/events-reference/product_events/ "Detect and filter
+ * self-generated events"]. Whether Forge sends `selfGenerated: false` on other events is not documented [U]: omitted.
+ */
+function triggerPayload(event: ProductEvent, self: boolean): Record<string, unknown> {
+  const { isAppActor: _hostFlag, actorIsApp: _simFlag, ...forgeFields } = event;
+  return self ? { ...forgeFields, selfGenerated: true } : forgeFields;
+}
+
+/**
  * Trigger `filter.expression` [D manifest-reference/modules/trigger]: "an expression used to filter out
  * unwanted events", shown once as `event.issue.fields?.issueType.name == 'Bug'`, with onError choices. The docs
  * name no grammar, no list of the event fields it can read (labels? entity properties?) and no evaluation
@@ -175,12 +187,13 @@ export function createForgeHost(options: ForgeHostOptions): ForgeHost {
   const deliverProductEvent = async (event: ProductEvent): Promise<TriggerDelivery[]> => {
     const deliveries: TriggerDelivery[] = [];
     for (const trigger of manifest.triggers.filter((t) => t.events.includes(event.eventType))) {
-      if (trigger.filter?.ignoreSelf && isSelfEvent(event, appAccountId)) {
+      const self = isSelfEvent(event, appAccountId);
+      if (trigger.filter?.ignoreSelf && self) {
         deliveries.push({ triggerKey: trigger.key, status: 'ignored-self' });
         continue;
       }
       const actor = typeof event.atlassianId === 'string' ? event.atlassianId : undefined;
-      const payload = { ...event, context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
+      const payload = { ...triggerPayload(event, self), context: { cloudId, moduleKey: trigger.key }, contextToken: randomUUID() };
       const result = await invoker.invoke({ functionKey: trigger.function, moduleKey: trigger.key, kind: 'trigger', accountId: actor, args: [payload, invocationContext(actor)] });
       deliveries.push({ triggerKey: trigger.key, status: 'invoked', result });
     }

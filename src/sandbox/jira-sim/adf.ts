@@ -129,3 +129,19 @@ export function adfToText(value: Json): string {
   const blockish = value['type'] === 'doc' || value['type'] === 'bulletList' || value['type'] === 'orderedList';
   return parts.join(blockish ? '\n' : '');
 }
+
+/**
+ * Account ids of the `mention` nodes of an ADF body, each once, in document order (what Forge's
+ * `avi:jira:mentioned:comment` lists as `mentionedAccountIds`).
+ */
+export function adfMentionIds(body: Json): string[] {
+  const ids: string[] = [];
+  const visit = (node: Json): void => {
+    if (typeof node !== 'object' || node === null) return;
+    const { type, attrs, content } = node as { type?: unknown; attrs?: { id?: unknown }; content?: unknown };
+    if (type === 'mention' && typeof attrs?.id === 'string' && !ids.includes(attrs.id)) ids.push(attrs.id);
+    if (Array.isArray(content)) content.forEach(visit);
+  };
+  visit(body);
+  return ids;
+}

@@ -7,6 +7,7 @@ export { seedSandboxSite, seedSoftwareProject, SANDBOX_USERS, SANDBOX_PRIORITY_I
 export type { SeedHelpers, UserSeed, ProjectSeed } from './seed';
 export { INCIDENT_STATUS, POSTMORTEM_STATUS, SOFTWARE_STATUS, NAMED_WORKFLOWS, softwareWorkflow } from './workflows';
 export type { IssueEvent, IssueEventListener, IssueEventType } from './events';
+export { FORGE_JIRA_EVENTS_REFERENCE } from './events';
 export type { CallLogEntry } from './call-log';
 export type { FaultSpec } from './faults';
 export type { RateLimitConfig, RateLimitReason } from './rate-limit';

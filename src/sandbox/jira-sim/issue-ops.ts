@@ -1,7 +1,7 @@
 /** State changes on issues: each one validates first, then commits, records a changelog and emits an event. */
-import { adfProblem } from './adf';
+import { adfMentionIds, adfProblem } from './adf';
 import { JiraError, badRequest, fieldErrors, issueNotFound } from './errors';
-import type { EventComment, IssueEvent, IssueEventBus } from './events';
+import type { EventComment, IssueEvent, IssueEventBase, IssueEventBus } from './events';
 import { buildPatches, type FieldPatch } from './field-patches';
 import { missingRequiredFields } from './create-meta';
 import { RESOLUTIONS, type ChangeItem, type CommentRecord, type IssueRecord, type ProjectRecord, type SprintRecord, type TransitionRecord } from './model';
@@ -53,13 +53,12 @@ function eventFields(ctx: OpContext, issue: IssueRecord): Record<string, unknown
   return { ...fields, issueType: fields['issuetype'] };
 }
 
-function emit(ctx: OpContext, issue: IssueRecord, actor: Actor, build: (base: Omit<IssueEvent, 'eventType'>) => IssueEvent): void {
-  const base = {
+function emit(ctx: OpContext, issue: IssueRecord, actor: Actor, build: (base: IssueEventBase) => IssueEvent): void {
+  const base: IssueEventBase = {
     issue: { id: issue.id, key: issue.key, fields: eventFields(ctx, issue) },
     atlassianId: actor.accountId,
     associatedUsers: [{ accountId: actor.accountId }],
     actorIsApp: actor.isApp,
-    timestamp: issue.updated,
   };
   ctx.bus.emit(build(base));
 }
@@ -233,6 +232,18 @@ const eventComment = (comment: CommentRecord): EventComment => ({
 });
 
 /**
+ * A comment written (created or edited): `avi:jira:commented:issue`, then `avi:jira:mentioned:comment` with every
+ * user the body mentions when it mentions any [D events.ts]. Whether an edit that keeps an old mention sends it
+ * again is not documented [U]: "each time users are mentioned when a comment is created or edited" is read as yes.
+ */
+function emitCommentWritten(ctx: OpContext, issue: IssueRecord, actor: Actor, comment: CommentRecord): void {
+  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:commented:issue', comment: eventComment(comment) }));
+  const mentionedAccountIds = adfMentionIds(comment.body);
+  if (mentionedAccountIds.length === 0) return;
+  emit(ctx, issue, actor, ({ associatedUsers: _documentedForCommentedOnly, ...base }) => ({ ...base, eventType: 'avi:jira:mentioned:comment', mentionedAccountIds, comment: eventComment(comment) }));
+}
+
+/**
  * POST /issue/{id}/comment. `properties` (the spec's `Comment.properties`, `EntityProperty` items: key and
  * value) are stored with the comment under the same limits as issue properties; a later item with the same
  * key wins, as a PUT of that key would.
@@ -246,7 +257,7 @@ export function addComment(ctx: OpContext, actor: Actor, issue: IssueRecord, bod
   issue.comments.push(comment);
   issue.updated = at;
   ctx.state.touch(issue.id);
-  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:commented:issue', comment: eventComment(comment) }));
+  emitCommentWritten(ctx, issue, actor, comment);
   return comment;
 }
 
@@ -267,7 +278,11 @@ function requireCommentRight(ctx: OpContext, actor: Actor, issue: IssueRecord, c
   throw badRequest([verb === 'edit' ? 'You do not have the permission to edit this comment.' : 'You do not have permission to delete this comment.']);
 }
 
-/** PUT /issue/{id}/comment/{commentId}: a new body; fires `avi:jira:commented:issue` again (events.ts). */
+/**
+ * PUT /issue/{id}/comment/{commentId}: a new body. Forge has no `avi:jira:updated:comment`: an edit sends
+ * `avi:jira:commented:issue` again, same comment id, later `updated` ("sent each time a comment is created or
+ * edited", FORGE_JIRA_EVENTS_REFERENCE; events.ts).
+ */
 export function editComment(ctx: OpContext, actor: Actor, issue: IssueRecord, commentId: string, body: unknown): CommentRecord {
   const current = requireComment(issue, commentId);
   requireCommentRight(ctx, actor, issue, current, 'edit');
@@ -277,18 +292,21 @@ export function editComment(ctx: OpContext, actor: Actor, issue: IssueRecord, co
   issue.comments[issue.comments.indexOf(current)] = comment;
   issue.updated = at;
   ctx.state.touch(issue.id);
-  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:commented:issue', comment: eventComment(comment) }));
+  emitCommentWritten(ctx, issue, actor, comment);
   return comment;
 }
 
-/** DELETE /issue/{id}/comment/{commentId}: fires `avi:jira:deleted:comment` with the comment as it was. */
+/**
+ * DELETE /issue/{id}/comment/{commentId}: fires `avi:jira:deleted:comment` with the comment as it was; its
+ * documented payload has no `associatedUsers` (events.ts).
+ */
 export function deleteComment(ctx: OpContext, actor: Actor, issue: IssueRecord, commentId: string): void {
   const comment = requireComment(issue, commentId);
   requireCommentRight(ctx, actor, issue, comment, 'delete');
   issue.comments.splice(issue.comments.indexOf(comment), 1);
   issue.updated = ctx.now();
   ctx.state.touch(issue.id);
-  emit(ctx, issue, actor, (base) => ({ ...base, eventType: 'avi:jira:deleted:comment', comment: eventComment(comment) }));
+  emit(ctx, issue, actor, ({ associatedUsers: _notInDeletedComment, ...base }) => ({ ...base, eventType: 'avi:jira:deleted:comment', comment: eventComment(comment) }));
 }
 
 export function linkIssues(ctx: OpContext, actor: Actor, typeRef: { id?: string | undefined; name?: string | undefined }, inward: IssueRecord, outward: IssueRecord): void {
@@ -338,7 +356,6 @@ export function deleteIssue(ctx: OpContext, actor: Actor, issue: IssueRecord): v
     atlassianId: actor.accountId,
     associatedUsers: [{ accountId: actor.accountId }],
     actorIsApp: actor.isApp,
-    timestamp: ctx.now(),
   });
 }
 

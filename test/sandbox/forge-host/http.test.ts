@@ -87,6 +87,22 @@ describe('forge host product events and scheduled triggers', () => {
     expect(probe.issueEvents).toHaveLength(1);
   });
 
+  it('delivers Forge fields only: no simulator actor flag; a self-generated event without ignoreSelf carries selfGenerated: true', async () => {
+    // [D https://developer.atlassian.com/platform/forge/events-reference/product_events/ "Detect and filter
+    // self-generated events"]: without ignoreSelf they are delivered "with a selfGenerated property set to true".
+    const comment = { id: '10001', body: 'x', author: { accountId: 'app-account-1' } };
+    await t.host.deliverProductEvent({ eventType: 'avi:jira:commented:issue', atlassianId: 'app-account-1', isAppActor: true, actorIsApp: true, issue: { id: '1', key: 'KEY-1' }, comment });
+    await t.host.deliverProductEvent({ eventType: 'avi:jira:commented:issue', atlassianId: 'user-1', isAppActor: false, actorIsApp: false, issue: { id: '1', key: 'KEY-1' }, comment });
+    expect(probe.issueEvents).toHaveLength(2);
+    const [own, person] = probe.issueEvents as Record<string, unknown>[];
+    expect(own).toMatchObject({ eventType: 'avi:jira:commented:issue', selfGenerated: true, comment, context: { moduleKey: 'comment-events' } });
+    expect(person).not.toHaveProperty('selfGenerated');
+    for (const delivered of [own, person]) {
+      expect(delivered).not.toHaveProperty('isAppActor');
+      expect(delivered).not.toHaveProperty('actorIsApp');
+    }
+  });
+
   it('runs a scheduled trigger on demand', async () => {
     const result = await t.host.runScheduledTrigger('sched');
     expect(result.kind).toBe('ok');

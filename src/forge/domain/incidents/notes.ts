@@ -71,7 +71,10 @@ export function commentOfNote(
  */
 export const commentCouldBeOurs = (created: number | null, markerAt: number): boolean => created === null || created >= markerAt - COMMENT_CLOCK_SKEW_MS;
 
-/** A person's comment was written (created or edited: Forge fires `avi:jira:commented:issue` for both) or deleted. */
+/**
+ * A person's comment was written (created or edited: Forge fires `avi:jira:commented:issue` for both, "each time a
+ * comment is created or edited" [D https://developer.atlassian.com/platform/forge/events-reference/jira/]) or deleted.
+ */
 export type CommentChange =
   | { readonly kind: 'written'; readonly commentId: string; readonly updated: number | null }
   | { readonly kind: 'deleted'; readonly commentId: string };

@@ -18,8 +18,6 @@ export const issueUpdatedEventSchema = z
   .object({
     eventType: z.literal('avi:jira:updated:issue'),
     atlassianId: z.string().optional(),
-    /** Change time (ms); Forge payloads without it fall back to the issue's `updated` field, then now. */
-    timestamp: z.number().optional(),
     issue: z
       .object({
         id: z.string(),
@@ -46,9 +44,12 @@ export const issueUpdatedEventSchema = z
 export type IssueUpdatedEvent = z.infer<typeof issueUpdatedEventSchema>;
 
 /**
- * Forge's `avi:jira:commented:issue` (a new comment, and an edited one: Forge has no `avi:jira:updated:comment`)
- * and `avi:jira:deleted:comment` (the comment as it was): the fields the comment copy reads.
- * [D developer.atlassian.com/platform/forge/events-reference/jira; @forge/events JiraCommentedIssueEvent, JiraDeletedCommentEvent]
+ * Forge's `avi:jira:commented:issue` ("sent each time a comment is created or edited": Forge has no
+ * `avi:jira:updated:comment`) and `avi:jira:deleted:comment` (the comment as it was): the fields the comment copy
+ * reads [D https://developer.atlassian.com/platform/forge/events-reference/jira/]. Documented: `issue`, `comment` ("including its author, body content, and other metadata");
+ * `atlassianId` and `associatedUsers` are "[Optional]". The comment's `author` and `updated` are read when present
+ * only: the stored reference lists no Comment fields [U], so an event without them is still copied (without
+ * `updated`, edits are applied in arrival order).
  */
 export const issueCommentedEventSchema = z
   .object({
@@ -71,6 +72,16 @@ export interface IssueUpdatedDeps {
 }
 
 export type IssueUpdatedResult = 'incident-queued' | 'ignored' | 'not-tracked' | 'status-mirrored' | 'no-status-change';
+
+/**
+ * When the change happened: the issue's `updated` field (documented in the event's Issue type; Forge's reference
+ * documents no `timestamp` on Jira issue events [D https://developer.atlassian.com/platform/forge/events-reference/jira/]),
+ * else the trigger's own time.
+ */
+function changeTime(event: IssueUpdatedEvent, nowMs: number): number {
+  const updated = event.issue.fields?.['updated'];
+  return (typeof updated === 'string' ? jiraCommentTime(updated) : null) ?? nowMs;
+}
 
 /** Fields the app reads from a change: the status mirror (status) and the Jira → Impact sync (status, priority, assignee, summary). */
 const FIELDS_THE_APP_READS = new Set(['status', 'priority', 'assignee', 'summary']);
@@ -139,8 +150,7 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   if (event.changelog && !descriptionOnly) {
     const incidentId = await incidentIdForIssue(deps.store, event.issue.id);
     if (incidentId !== undefined) {
-      const updated = Date.parse(String(event.issue.fields?.['updated'] ?? ''));
-      const occurredAt = event.timestamp ?? (Number.isNaN(updated) ? deps.clock.now() : updated);
+      const occurredAt = changeTime(event, deps.clock.now());
       const change = { issueId: event.issue.id, items: event.changelog.items.map((item) => ({ ...item })), actorIsApp: false, occurredAt };
       await deps.queue.push([{ body: { kind: 'jira-change', id: jiraChangeId(change), change }, concurrencyKey: concurrencyKeyFor(incidentGroupKey(incidentId)) }]);
       return 'incident-queued';
@@ -159,7 +169,7 @@ export async function handleIssueUpdated(input: unknown, deps: IssueUpdatedDeps)
   if (mirrored === 'not-tracked' || (mirrored === 'no-status-change' && textChanged)) {
     const followUp = await deps.store.get<FollowUpIssueIndex>(IncidentKeys.followUpIssue(event.issue.id));
     if (followUp) {
-      const changedAt = event.timestamp ?? deps.clock.now();
+      const changedAt = changeTime(event, deps.clock.now());
       const body = { kind: 'follow-up-status' as const, incidentId: followUp.incidentId, followUpId: followUp.followUpId, issueId: event.issue.id, fields: [...fields], issueKey: event.issue.key, changedAt };
       await deps.queue.push([{ body, concurrencyKey: concurrencyKeyFor(incidentGroupKey(followUp.incidentId)) }]);
       return 'incident-queued';
