@@ -335,8 +335,18 @@ async function rollIn(planned: PlannedProblem, w: Working, known: ProblemState |
   if (!storm.ok) return storm;
   const rolled = decideRolled({ problem, rule, known, receivedAt: event.receivedAt }, storm.key, ref);
   if (rolled.escape) throw new Error('a problem rolling in cannot escape its storm issue');
+  // A new problem has no record yet to hold the `commenting` marker of its roll-in comment: give it one that knows
+  // no issue and no alert (decided exactly as no record), so the comment carries its property and the marker is
+  // written before it (the one extra KVS write of a rolled problem); a retry after a death between Jira's answer
+  // and the save below finds its own marker and looks the comment up instead of posting it again.
+  const placeholder: ProblemRecord | undefined = w.record ? undefined : { version: 1, state: noIssueState(problem.key, event.receivedAt), issueId: null };
+  if (placeholder) w.record = placeholder;
   const run = await execute(rolled.decision, w, rule.target.issueType, deps);
-  if (!run.ok) return { ok: false, failure: run.failure };
+  if (!run.ok) {
+    // Refused for sure (runJiraCommand dropped the marker): a retry need not look for the comment.
+    if (placeholder && w.record && w.record !== placeholder && !w.record.commenting && run.doneCount === 0) await saveProblem(deps.store, w.record);
+    return { ok: false, failure: run.failure };
+  }
   const settled = rolled.decision.next ? settleState(rolled.decision.next) : undefined;
   const lastChange: ProblemChange = { eventId: event.id, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: storm.key, action: 'rolled-in', stormResolved: false } };
   if (settled) await saveProblem(deps.store, { version: 1, state: settled, issueId: storm.id, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), lastChange });
@@ -381,6 +391,11 @@ async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemSt
   const stormResolved = storming.stormResolved;
   if (run.doneCount === 0 && !stormResolved) return { ok: true, outcome: changedEarlier(outcomeOf(problem.key, decision, run), w.record, event.id) };
   return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved } };
+}
+
+/** The state of a problem the app has seen nothing of yet (what `decide` makes of no record at all). */
+function noIssueState(problemKey: string, receivedAt: string): ProblemState {
+  return { version: 1, problemKey, issue: null, previousIssueKeys: [], alerts: {}, firstSeen: receivedAt, updatedAt: receivedAt };
 }
 
 function withoutStorm(state: ProblemState): ProblemState {
