@@ -568,25 +568,34 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
   }
 }
 
+const COMMENT_PAGE = 100;
+
 /**
- * Whether the newest page of the issue's comments holds this delivery's comment (by its `incident-bridge-alert`
- * property): one GET of 100 comments newest first, then the properties of those created since the marker (less
- * the clock skew). Runs only when a `commenting` marker of this very delivery is found, so 0 calls otherwise.
+ * Whether the issue's comments hold this delivery's comment (by its `incident-bridge-alert` property): pages of 100
+ * comments newest first, and the properties of those created since the marker (less the clock skew). Runs only when
+ * a `commenting` marker of this very delivery is found, so 0 calls otherwise; typically 1 page + 1 properties read.
+ * A next page is read only while a whole page is newer than the marker: a storm issue can take 100 comments (other
+ * rolled problems, people) between a delivery's death and its retry, which Forge may postpone for minutes.
  */
 async function findAlertComment(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: boolean } | { ok: false; failure: JiraFailure }> {
-  const page = await jira.listComments(issueKey, { startAt: 0, maxResults: 100 });
-  if (!page.ok) return page;
-  const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since)).map((c) => c.id);
-  if (recent.length === 0) return { ok: true, value: false };
-  const withProperties = await jira.getCommentProperties(recent);
-  if (!withProperties.ok) return withProperties;
-  const ours = withProperties.value.some((c) =>
-    c.properties.some((p) => {
-      const value = p.value as Partial<AlertCommentProperty> | null;
-      return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
-    }),
-  );
-  return { ok: true, value: ours };
+  for (let startAt = 0; ; startAt += COMMENT_PAGE) {
+    const page = await jira.listComments(issueKey, { startAt, maxResults: COMMENT_PAGE });
+    if (!page.ok) return page;
+    const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since)).map((c) => c.id);
+    if (recent.length > 0) {
+      const withProperties = await jira.getCommentProperties(recent);
+      if (!withProperties.ok) return withProperties;
+      const ours = withProperties.value.some((c) =>
+        c.properties.some((p) => {
+          const value = p.value as Partial<AlertCommentProperty> | null;
+          return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
+        }),
+      );
+      if (ours) return { ok: true, value: true };
+    }
+    const exhausted = page.value.comments.length < COMMENT_PAGE || startAt + COMMENT_PAGE >= page.value.total;
+    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: false };
+  }
 }
 
 async function transition(issueKey: string, command: Extract<JiraCommand, { kind: 'transition' }>, w: Working | undefined, deps: AlertsDeps): Promise<CommandResult> {

@@ -176,6 +176,64 @@ describe('a roll into the storm issue that dies after its comment and before its
     expect(lineOf(host, resolved.id)).toBe(`commented on storm issue ${storm!.key}${stormOver ? ' (all its problems resolved: storm resolved)' : ''}`);
   });
 
+  it('more than a page of comments lands on the storm issue before the retry: the lookup reads on until the marker time', async () => {
+    const calls: string[] = [];
+    let armed = false;
+    let crashed = false;
+    t = await startAlertHost({
+      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
+      // Jira takes at most 100 writes per issue per 30 s (rate-limit.ts), so 130 comments take over 30 s there, a
+      // time Forge's backoff between retries reaches (up to 15 min); the host's first retry comes after 10 s, so
+      // the per-issue limit is off here to fit them in before it.
+      rateLimits: false,
+      jiraFront: (request) => {
+        const path = new URL(request.url).pathname;
+        calls.push(`${request.method} ${path}${new URL(request.url).search}`);
+        if (armed && !crashed && request.method === 'POST' && path.endsWith('/comment')) {
+          crashed = true;
+          for (let i = 0; i < 1_000; i++) t?.host.kvsQuota?.admit('read', 0);
+        }
+        return undefined;
+      },
+    });
+    const host = t;
+    seedRules(host.host, [hostStormRule()]);
+    const hour = 3_600_000;
+    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
+    const at = (ms: number) => new Date(w0 + ms).toISOString();
+    const notification = (group: number) => serviceGroupNotification({ alertname: 'HostStorm', group, startsAt: at(60_000), fingerprintBase: 0xd300 });
+    await host.post([relayEvent(notification(1), at(121_000))]);
+    armed = true;
+    const rolled = relayEvent(notification(2), at(122_000));
+    await host.post([rolled]);
+    expect(crashed).toBe(true);
+    const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'))!;
+    expect(storm.comments).toHaveLength(1);
+
+    // People discuss the storm before the retry runs: 130 comments, newer than the app's (a page holds 100).
+    const person = `Basic ${Buffer.from('oncall@example.com:token').toString('base64')}`;
+    for (let i = 0; i < 130; i++) {
+      const response = await host.sim.app.fetch(
+        new Request(`http://jira.local/rest/api/3/issue/${storm.key}/comment`, {
+          method: 'POST',
+          headers: { authorization: person, 'content-type': 'application/json' },
+          body: JSON.stringify({ body: { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: `looking at it (${i})` }] }] } }),
+        }),
+      );
+      expect(response.status).toBe(201);
+    }
+
+    calls.length = 0;
+    await host.advance(30_000);
+    expect(host.host.queue.stats()).toMatchObject({ ready: 0, delayed: 0, failed: 0 });
+    expect(storm.comments).toHaveLength(131);
+    expect(calls.filter((c) => c.startsWith('POST') && c.endsWith('/comment'))).toHaveLength(0);
+    // Page 1 (100 people's comments, all since the marker), page 2 (30 more and the app's): a properties read each.
+    expect(calls.filter((c) => c.startsWith('GET') && c.includes('/comment?'))).toHaveLength(2);
+    expect(calls.filter((c) => c.includes('/comment/list'))).toHaveLength(2);
+    expect(lineOf(host, rolled.id)).toBe(`rolled into storm issue ${storm.key}`);
+  });
+
   it('no crash: rolling in costs its one comment POST and one KVS write more than before (the marker)', async () => {
     const calls: string[] = [];
     t = await startAlertHost({
