@@ -146,6 +146,12 @@ interface Working {
   issueNotFound: boolean;
   /** Set for a problem's own comment on an existing issue: its property, and the record's `commenting` marker before it. */
   tag?: AlertCommentProperty;
+  /**
+   * This delivery's comments the issue already has: 0 once this attempt wrote the marker itself, else what the lookup
+   * found (earlier attempts posted them in the decision's order, so the decision's first ones are those). A roll-in
+   * of a late firing posts two (rolled in, then resolved) with the same property.
+   */
+  earlier?: number;
 }
 
 async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, event: RelayEvent, deps: AlertsDeps, install: { readonly stateLost: boolean } | undefined): Promise<ProblemResult> {
@@ -536,17 +542,20 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
       const tag = command.issue.kind === 'existing' && w.record ? w.tag : undefined;
       if (tag && w.record) {
         const marker = w.record.commenting;
-        if (marker?.eventId === tag.eventId) {
-          // An earlier attempt of this delivery was about to comment and its record was never saved after.
-          const found = await findAlertComment(deps.jira, issueKey, tag, marker.at);
-          if (!found.ok) return found;
-          if (found.value) {
-            deps.logger.info('alert comment found by its property: an earlier attempt posted it', { problemKey: tag.problemKey, issueKey });
-            return { ok: true };
-          }
-        } else {
+        if (marker?.eventId !== tag.eventId) {
           w.record = { ...w.record, commenting: { eventId: tag.eventId, at: deps.clock.now() } };
           await saveProblem(deps.store, w.record);
+          w.earlier = 0;
+        } else if (w.earlier === undefined) {
+          // An earlier attempt of this delivery was about to comment and its record was never saved after.
+          const found = await findAlertComments(deps.jira, issueKey, tag, marker.at);
+          if (!found.ok) return found;
+          w.earlier = found.value;
+        }
+        if (w.earlier > 0) {
+          w.earlier -= 1;
+          deps.logger.info('alert comment found by its property: an earlier attempt posted it', { problemKey: tag.problemKey, issueKey });
+          return { ok: true };
         }
       }
       const result = await deps.jira.addComment(issueKey, command.body, tag ? [{ key: ALERT_COMMENT_PROPERTY, value: tag }] : undefined);
@@ -571,13 +580,14 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
 const COMMENT_PAGE = 100;
 
 /**
- * Whether the issue's comments hold this delivery's comment (by its `incident-bridge-alert` property): pages of 100
+ * How many of the issue's comments are this delivery's (by their `incident-bridge-alert` property): pages of 100
  * comments newest first, and the properties of those created since the marker (less the clock skew). Runs only when
  * a `commenting` marker of this very delivery is found, so 0 calls otherwise; typically 1 page + 1 properties read.
  * A next page is read only while a whole page is newer than the marker: a storm issue can take 100 comments (other
  * rolled problems, people) between a delivery's death and its retry, which Forge may postpone for minutes.
  */
-async function findAlertComment(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: boolean } | { ok: false; failure: JiraFailure }> {
+async function findAlertComments(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: number } | { ok: false; failure: JiraFailure }> {
+  let ours = 0;
   for (let startAt = 0; ; startAt += COMMENT_PAGE) {
     const page = await jira.listComments(issueKey, { startAt, maxResults: COMMENT_PAGE });
     if (!page.ok) return page;
@@ -585,16 +595,15 @@ async function findAlertComment(jira: JiraPort, issueKey: string, tag: AlertComm
     if (recent.length > 0) {
       const withProperties = await jira.getCommentProperties(recent);
       if (!withProperties.ok) return withProperties;
-      const ours = withProperties.value.some((c) =>
+      ours += withProperties.value.filter((c) =>
         c.properties.some((p) => {
           const value = p.value as Partial<AlertCommentProperty> | null;
           return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
         }),
-      );
-      if (ours) return { ok: true, value: true };
+      ).length;
     }
     const exhausted = page.value.comments.length < COMMENT_PAGE || startAt + COMMENT_PAGE >= page.value.total;
-    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: false };
+    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: ours };
   }
 }
 

@@ -10,6 +10,7 @@ import { ALERT_COMMENT_PROPERTY } from '../../../src/forge/domain/alerts';
 import { StorageKeys } from '../../../src/forge/constants';
 import { fixtureRules, issues, seedRules } from './support';
 import { describeOutcome } from '../../../src/forge/delivery/delivery-record';
+import { adfToText } from '../../../src/sandbox/jira-sim/adf';
 import { deliveryRecordsIn } from '../../support/sandbox-harness';
 import { fixtureBody, relayEvent, startAlertHost, type AlertHost } from './host-harness';
 import { hostStormRule, serviceGroupNotification } from './service-group';
@@ -309,5 +310,71 @@ describe('a roll into the storm issue that dies after its comment and before its
     expect(calls.filter((c) => c.endsWith('/comment/list'))).toHaveLength(0);
     expect(calls.filter((c) => c.startsWith('POST') && c.endsWith('/comment'))).toHaveLength(1);
     expect(lineOf(host, rolled.id)).toBe(`rolled into storm issue ${storm!.key}`);
+  });
+});
+
+/**
+ * A group whose resolve was applied first and whose older firing arrives late (Forge reorders) and rolls in: the
+ * storm issue gets two comments of one delivery, both with its property (rolled in, then resolved). The second must
+ * not look up the first: the marker this attempt wrote itself means nothing was posted before. A retry after the
+ * first went through and the second failed skips as many as the lookup found, in order, and posts the rest.
+ */
+describe('a late firing rolling in: two comments of one delivery on the storm issue', () => {
+  async function start(front: (method: string, path: string) => Response | undefined) {
+    const calls: string[] = [];
+    t = await startAlertHost({
+      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
+      jiraFront: (request) => {
+        const path = new URL(request.url).pathname;
+        calls.push(`${request.method} ${path}`);
+        return front(request.method, path);
+      },
+    });
+    const host = t;
+    seedRules(host.host, [hostStormRule()]);
+    const hour = 3_600_000;
+    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
+    const at = (ms: number) => new Date(w0 + ms).toISOString();
+    const notification = (group: number, status: 'firing' | 'resolved' = 'firing') => serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt: at(60_000), fingerprintBase: 0xd400 });
+    await host.post([relayEvent(notification(1), at(121_000))]);
+    await host.post([relayEvent(notification(2), at(122_000))]);
+    const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'))!;
+    // Group 3: the relay accepted its firing, then its resolve; the resolve is applied first (no issue, nothing to do).
+    const firing = relayEvent(notification(3), at(123_000));
+    await host.post([relayEvent(notification(3, 'resolved'), at(124_000))]);
+    const texts = () => storm.comments.map((c) => adfToText(c.body));
+    return { host, calls, storm, firing, texts };
+  }
+
+  it('no failure: both comments posted, no lookup', async () => {
+    const { host, calls, storm, firing, texts } = await start(() => undefined);
+    calls.length = 0;
+    await host.post([firing]);
+    expect(calls).toEqual([`POST /rest/api/3/issue/${storm.key}/comment`, `POST /rest/api/3/issue/${storm.key}/comment`]);
+    expect(texts().slice(1).map((x) => x.slice(0, 24))).toEqual(['Rolled into this storm: ', 'Alert resolved: 0 firing']);
+    expect(lineOf(host, firing.id)).toBe(`rolled into storm issue ${storm.key}`);
+  });
+
+  it('Jira fails the second comment (500): the retry finds the first, posts only the second', async () => {
+    let armed = false;
+    let posts = 0;
+    const { host, calls, storm, firing, texts } = await start((method, path) => {
+      if (!armed || method !== 'POST' || !path.endsWith('/comment')) return undefined;
+      posts += 1;
+      return posts === 2 ? Response.json({ errorMessages: ['Internal server error'] }, { status: 500 }) : undefined;
+    });
+    armed = true;
+    await host.post([firing]);
+    expect(host.host.queue.stats()).toMatchObject({ delayed: 1, retries: 1 });
+    expect(texts()).toHaveLength(2);
+
+    calls.length = 0;
+    await host.advance(30_000);
+    expect(host.host.queue.stats()).toMatchObject({ ready: 0, delayed: 0, failed: 0 });
+    expect(texts().slice(1).map((x) => x.slice(0, 24))).toEqual(['Rolled into this storm: ', 'Alert resolved: 0 firing']);
+    expect(calls.filter((c) => c.startsWith('POST') && c.endsWith('/comment'))).toHaveLength(1);
+    expect(calls.filter((c) => c.startsWith('GET') && c.endsWith('/comment'))).toHaveLength(1);
+    expect(calls.filter((c) => c.endsWith('/comment/list'))).toHaveLength(1);
+    expect(lineOf(host, firing.id)).toBe(`rolled into storm issue ${storm.key}`);
   });
 });
