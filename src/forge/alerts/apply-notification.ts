@@ -250,11 +250,21 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
     const createdBy = run.created ? event.id : settled.issue?.key === w.record?.state.issue?.key ? w.record?.createdBy : undefined;
     const lastChange = changeOf(outcome, event.id) ?? w.record?.lastChange;
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}), ...(lastChange ? { lastChange } : {}) });
+    const commenting = otherMarker(w.record, event.id);
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}), ...(lastChange ? { lastChange } : {}), ...(commenting ? { commenting } : {}) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
   return { ok: true, outcome: createdEarlier(changedEarlier(outcome, w.record, event.id), w.record, settled, event.id) };
+}
+
+/**
+ * Another delivery's `commenting` marker, which a save keeps: that delivery may have died after its comment, and
+ * Forge may apply this newer one before its retry, which must still find the comment instead of posting it again.
+ * A delivery that comments itself replaces the marker with its own first (runJiraCommand).
+ */
+function otherMarker(record: ProblemRecord | undefined, eventId: string): ProblemRecord['commenting'] {
+  return record?.commenting && record.commenting.eventId !== eventId ? record.commenting : undefined;
 }
 
 /** What a delivery that changed Jira remembers in the problem's record (a skip or a failure changed nothing). */
@@ -391,7 +401,8 @@ async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemSt
   const settled = decision.next ? settleState(decision.next) : undefined;
   const commented: ProblemChange = { eventId: event.id, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved: false } };
   const lastChange = run.doneCount > 0 ? commented : w.record?.lastChange;
-  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(lastChange ? { lastChange } : {}) });
+  const commenting = otherMarker(w.record, event.id);
+  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(lastChange ? { lastChange } : {}), ...(commenting ? { commenting } : {}) });
   const storming = await settleStorm(planned, ref, settled, stormKey, w, deps);
   if (!storming.ok) return storming;
   const stormResolved = storming.stormResolved;

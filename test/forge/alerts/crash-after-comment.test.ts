@@ -378,3 +378,60 @@ describe('a late firing rolling in: two comments of one delivery on the storm is
     expect(lineOf(host, firing.id)).toBe(`rolled into storm issue ${storm.key}`);
   });
 });
+
+/**
+ * Forge does not deliver a group's events in order: a newer notification of the group can be applied between a
+ * crashed roll-in and its retry. The newer one (here: the group resolved) finds no issue and changes nothing in
+ * Jira, but saves the record; it keeps the crashed delivery's marker, so the retry (now a late firing: rolled in,
+ * then resolved) still finds its roll-in comment and posts only the resolve.
+ */
+describe('a crashed roll-in, then a newer notification of the group applied before its retry', () => {
+  it('the retry finds its roll-in comment and posts only what is new', async () => {
+    const calls: string[] = [];
+    let armed = false;
+    let crashed = false;
+    t = await startAlertHost({
+      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
+      jiraFront: (request) => {
+        const path = new URL(request.url).pathname;
+        calls.push(`${request.method} ${path}`);
+        if (armed && !crashed && request.method === 'POST' && path.endsWith('/comment')) {
+          crashed = true;
+          for (let i = 0; i < 1_000; i++) t?.host.kvsQuota?.admit('read', 0);
+        }
+        return undefined;
+      },
+    });
+    const host = t;
+    seedRules(host.host, [hostStormRule()]);
+    const hour = 3_600_000;
+    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
+    const at = (ms: number) => new Date(w0 + ms).toISOString();
+    const notification = (group: number, status: 'firing' | 'resolved' = 'firing') => serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt: at(60_000), fingerprintBase: 0xd500 });
+    await host.post([relayEvent(notification(1), at(121_000))]);
+    await host.post([relayEvent(notification(2), at(122_000))]);
+    const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'))!;
+    const texts = () => storm.comments.map((c) => adfToText(c.body));
+
+    armed = true;
+    const firing = relayEvent(notification(3), at(123_000));
+    await host.post([firing]);
+    expect(crashed).toBe(true);
+    expect(host.host.queue.stats()).toMatchObject({ delayed: 1, retries: 1 });
+    expect(texts().filter((x) => x.includes('svc-3'))).toHaveLength(1);
+
+    // A second later (KVS answers again; the retry is due in 10 s), the group's resolve is applied first.
+    await host.advance(1_500);
+    const resolved = relayEvent(notification(3, 'resolved'), at(124_000));
+    await host.post([resolved]);
+    expect(lineOf(host, resolved.id)).toMatch(/^skipped because /);
+
+    calls.length = 0;
+    await host.advance(30_000);
+    expect(host.host.queue.stats()).toMatchObject({ ready: 0, delayed: 0, failed: 0 });
+    expect(texts().filter((x) => x.startsWith('Rolled into this storm: ') && x.includes('svc-3'))).toHaveLength(1);
+    expect(texts().at(-1)?.slice(0, 24)).toBe('Alert resolved: 0 firing');
+    expect(calls.filter((c) => c.startsWith('POST') && c.endsWith('/comment'))).toHaveLength(1);
+    expect(lineOf(host, firing.id)).toBe(`rolled into storm issue ${storm.key}`);
+  });
+});
