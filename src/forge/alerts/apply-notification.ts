@@ -146,6 +146,12 @@ interface Working {
   issueNotFound: boolean;
   /** Set for a problem's own comment on an existing issue: its property, and the record's `commenting` marker before it. */
   tag?: AlertCommentProperty;
+  /**
+   * This delivery's comments the issue already has: 0 once this attempt wrote the marker itself, else what the lookup
+   * found (earlier attempts posted them in the decision's order, so the decision's first ones are those). A roll-in
+   * of a late firing posts two (rolled in, then resolved) with the same property.
+   */
+  earlier?: number;
 }
 
 async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, event: RelayEvent, deps: AlertsDeps, install: { readonly stateLost: boolean } | undefined): Promise<ProblemResult> {
@@ -244,11 +250,21 @@ async function applyProblem(planned: PlannedProblem, loaded: LoadedProblem, even
     const changed = decision.stateChanged || w.record !== loaded.record || issueId !== (loaded.record?.issueId ?? null);
     const createdBy = run.created ? event.id : settled.issue?.key === w.record?.state.issue?.key ? w.record?.createdBy : undefined;
     const lastChange = changeOf(outcome, event.id) ?? w.record?.lastChange;
-    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}), ...(lastChange ? { lastChange } : {}) });
+    const commenting = otherMarker(w.record, event.id);
+    if (changed) await saveProblem(deps.store, { version: 1, state: settled, issueId, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(createdBy ? { createdBy } : {}), ...(lastChange ? { lastChange } : {}), ...(commenting ? { commenting } : {}) });
   } else if (decision.next === null && loaded.record) {
     await deleteProblem(deps.store, problem.key);
   }
   return { ok: true, outcome: createdEarlier(changedEarlier(outcome, w.record, event.id), w.record, settled, event.id) };
+}
+
+/**
+ * Another delivery's `commenting` marker, which a save keeps: that delivery may have died after its comment, and
+ * Forge may apply this newer one before its retry, which must still find the comment instead of posting it again.
+ * A delivery that comments itself replaces the marker with its own first (runJiraCommand).
+ */
+function otherMarker(record: ProblemRecord | undefined, eventId: string): ProblemRecord['commenting'] {
+  return record?.commenting && record.commenting.eventId !== eventId ? record.commenting : undefined;
 }
 
 /** What a delivery that changed Jira remembers in the problem's record (a skip or a failure changed nothing). */
@@ -335,8 +351,18 @@ async function rollIn(planned: PlannedProblem, w: Working, known: ProblemState |
   if (!storm.ok) return storm;
   const rolled = decideRolled({ problem, rule, known, receivedAt: event.receivedAt }, storm.key, ref);
   if (rolled.escape) throw new Error('a problem rolling in cannot escape its storm issue');
+  // A new problem has no record yet to hold the `commenting` marker of its roll-in comment: give it one that knows
+  // no issue and no alert (decided exactly as no record), so the comment carries its property and the marker is
+  // written before it (the one extra KVS write of a rolled problem); a retry after a death between Jira's answer
+  // and the save below finds its own marker and looks the comment up instead of posting it again.
+  const placeholder: ProblemRecord | undefined = w.record ? undefined : { version: 1, state: noIssueState(problem.key, event.receivedAt), issueId: null };
+  if (placeholder) w.record = placeholder;
   const run = await execute(rolled.decision, w, rule.target.issueType, deps);
-  if (!run.ok) return { ok: false, failure: run.failure };
+  if (!run.ok) {
+    // Refused for sure (runJiraCommand dropped the marker): a retry need not look for the comment.
+    if (placeholder && w.record && w.record !== placeholder && !w.record.commenting && run.doneCount === 0) await saveProblem(deps.store, w.record);
+    return { ok: false, failure: run.failure };
+  }
   const settled = rolled.decision.next ? settleState(rolled.decision.next) : undefined;
   const lastChange: ProblemChange = { eventId: event.id, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: storm.key, action: 'rolled-in', stormResolved: false } };
   if (settled) await saveProblem(deps.store, { version: 1, state: settled, issueId: storm.id, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), lastChange });
@@ -375,12 +401,18 @@ async function applyRolled(planned: PlannedProblem, w: Working, known: ProblemSt
   const settled = decision.next ? settleState(decision.next) : undefined;
   const commented: ProblemChange = { eventId: event.id, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved: false } };
   const lastChange = run.doneCount > 0 ? commented : w.record?.lastChange;
-  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(lastChange ? { lastChange } : {}) });
+  const commenting = otherMarker(w.record, event.id);
+  if (settled && decision.stateChanged) await saveProblem(deps.store, { version: 1, state: settled, issueId: w.record?.issueId ?? null, links: problemLinks(problem, w.record?.links, settled), origin: originOf(planned, event.groupKey), ...(lastChange ? { lastChange } : {}), ...(commenting ? { commenting } : {}) });
   const storming = await settleStorm(planned, ref, settled, stormKey, w, deps);
   if (!storming.ok) return storming;
   const stormResolved = storming.stormResolved;
   if (run.doneCount === 0 && !stormResolved) return { ok: true, outcome: changedEarlier(outcomeOf(problem.key, decision, run), w.record, event.id) };
   return { ok: true, outcome: { kind: 'rolled', problemKey: problem.key, issueKey: stormKey, action: 'commented', stormResolved } };
+}
+
+/** The state of a problem the app has seen nothing of yet (what `decide` makes of no record at all). */
+function noIssueState(problemKey: string, receivedAt: string): ProblemState {
+  return { version: 1, problemKey, issue: null, previousIssueKeys: [], alerts: {}, firstSeen: receivedAt, updatedAt: receivedAt };
 }
 
 function withoutStorm(state: ProblemState): ProblemState {
@@ -521,17 +553,20 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
       const tag = command.issue.kind === 'existing' && w.record ? w.tag : undefined;
       if (tag && w.record) {
         const marker = w.record.commenting;
-        if (marker?.eventId === tag.eventId) {
-          // An earlier attempt of this delivery was about to comment and its record was never saved after.
-          const found = await findAlertComment(deps.jira, issueKey, tag, marker.at);
-          if (!found.ok) return found;
-          if (found.value) {
-            deps.logger.info('alert comment found by its property: an earlier attempt posted it', { problemKey: tag.problemKey, issueKey });
-            return { ok: true };
-          }
-        } else {
+        if (marker?.eventId !== tag.eventId) {
           w.record = { ...w.record, commenting: { eventId: tag.eventId, at: deps.clock.now() } };
           await saveProblem(deps.store, w.record);
+          w.earlier = 0;
+        } else if (w.earlier === undefined) {
+          // An earlier attempt of this delivery was about to comment and its record was never saved after.
+          const found = await findAlertComments(deps.jira, issueKey, tag, marker.at);
+          if (!found.ok) return found;
+          w.earlier = found.value;
+        }
+        if (w.earlier > 0) {
+          w.earlier -= 1;
+          deps.logger.info('alert comment found by its property: an earlier attempt posted it', { problemKey: tag.problemKey, issueKey });
+          return { ok: true };
         }
       }
       const result = await deps.jira.addComment(issueKey, command.body, tag ? [{ key: ALERT_COMMENT_PROPERTY, value: tag }] : undefined);
@@ -553,25 +588,34 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
   }
 }
 
+const COMMENT_PAGE = 100;
+
 /**
- * Whether the newest page of the issue's comments holds this delivery's comment (by its `incident-bridge-alert`
- * property): one GET of 100 comments newest first, then the properties of those created since the marker (less
- * the clock skew). Runs only when a `commenting` marker of this very delivery is found, so 0 calls otherwise.
+ * How many of the issue's comments are this delivery's (by their `incident-bridge-alert` property): pages of 100
+ * comments newest first, and the properties of those created since the marker (less the clock skew). Runs only when
+ * a `commenting` marker of this very delivery is found, so 0 calls otherwise; typically 1 page + 1 properties read.
+ * A next page is read only while a whole page is newer than the marker: a storm issue can take 100 comments (other
+ * rolled problems, people) between a delivery's death and its retry, which Forge may postpone for minutes.
  */
-async function findAlertComment(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: boolean } | { ok: false; failure: JiraFailure }> {
-  const page = await jira.listComments(issueKey, { startAt: 0, maxResults: 100 });
-  if (!page.ok) return page;
-  const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since)).map((c) => c.id);
-  if (recent.length === 0) return { ok: true, value: false };
-  const withProperties = await jira.getCommentProperties(recent);
-  if (!withProperties.ok) return withProperties;
-  const ours = withProperties.value.some((c) =>
-    c.properties.some((p) => {
-      const value = p.value as Partial<AlertCommentProperty> | null;
-      return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
-    }),
-  );
-  return { ok: true, value: ours };
+async function findAlertComments(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: number } | { ok: false; failure: JiraFailure }> {
+  let ours = 0;
+  for (let startAt = 0; ; startAt += COMMENT_PAGE) {
+    const page = await jira.listComments(issueKey, { startAt, maxResults: COMMENT_PAGE });
+    if (!page.ok) return page;
+    const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since)).map((c) => c.id);
+    if (recent.length > 0) {
+      const withProperties = await jira.getCommentProperties(recent);
+      if (!withProperties.ok) return withProperties;
+      ours += withProperties.value.filter((c) =>
+        c.properties.some((p) => {
+          const value = p.value as Partial<AlertCommentProperty> | null;
+          return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
+        }),
+      ).length;
+    }
+    const exhausted = page.value.comments.length < COMMENT_PAGE || startAt + COMMENT_PAGE >= page.value.total;
+    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: ours };
+  }
 }
 
 async function transition(issueKey: string, command: Extract<JiraCommand, { kind: 'transition' }>, w: Working | undefined, deps: AlertsDeps): Promise<CommandResult> {

@@ -76,7 +76,8 @@ export const problemRecordSchema = z.object({
   /**
    * Written just before a delivery comments on an existing issue (cleared by the save after it): a retry of that
    * delivery that finds it knows the comment may exist although its record was never saved, and looks for it by
-   * its `incident-bridge-alert` property before commenting (apply-notification.ts, findAlertComment).
+   * its `incident-bridge-alert` property before commenting (apply-notification.ts, findAlertComments). A new problem
+   * rolling into a storm issue gets a record that knows no issue and no alert just to hold it (rollIn).
    */
   commenting: z.object({ eventId: z.string().max(200), at: z.number() }).optional(),
 });
