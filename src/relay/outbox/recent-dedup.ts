@@ -84,10 +84,14 @@ export class RecentDedupIndex {
 
   /** The transaction committed: its keys count from now on, its deletes are done. */
   commit(): void {
-    for (const { hash, n, expiresMs } of this.staged) this.add(hash, n, expiresMs);
-    this.clearStaged();
     if (this.deleting > this.deletedUpTo) this.deletedUpTo = this.deleting;
     this.deleting = 0;
+    const first = this.staged[0];
+    // SQLite numbers a new row max(n) + 1: once every row was deleted, from 1 again. Counting on from the old
+    // numbers would never find the new rows due for deletion (until they passed the old highest number).
+    if (first !== undefined && first.n <= this.deletedUpTo) this.expiredUpTo = this.deletedUpTo = first.n - 1;
+    for (const { hash, n, expiresMs } of this.staged) this.add(hash, n, expiresMs);
+    this.clearStaged();
   }
 
   /** The transaction rolled back: nothing it staged or deleted happened. */
