@@ -117,6 +117,14 @@ describe('nodeHttpTransport against a real node:http server', () => {
     await expect(transport.post(server.url, HEADERS, BODY, 200)).rejects.toThrow();
   });
 
+  it('rejects when the server drops the connection in the middle of its answer', async () => {
+    server = await startServer((req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"accepted":[', () => req.socket.destroy());
+    });
+    await expect(transport.post(server.url, HEADERS, BODY, 5000)).rejects.toThrow();
+  });
+
   it('rejects when the server drops the connection without an answer', async () => {
     server = await startServer((req) => req.socket.destroy());
     await expect(transport.post(server.url, HEADERS, BODY, 5000)).rejects.toMatchObject({ code: 'ECONNRESET' });
