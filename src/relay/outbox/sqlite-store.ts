@@ -66,13 +66,25 @@ interface EventRow {
   body: string;
 }
 
+function schemaVersion(db: Database.Database): number {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > SCHEMA_VERSION) throw new Error(`outbox file has schema version ${version}; this relay knows up to ${SCHEMA_VERSION}`);
+  return version;
+}
+
 /** Brings a new or older file to SCHEMA_VERSION (PRAGMA user_version), in one transaction. */
 function migrate(db: Database.Database): void {
   db.transaction(() => {
-    db.exec(SCHEMA_V1);
-    const version = Number(db.pragma('user_version', { simple: true }));
-    if (version > SCHEMA_VERSION) throw new Error(`outbox file has schema version ${version}; this relay knows up to ${SCHEMA_VERSION}`);
-    if (version < 2) db.exec(MIGRATE_TO_V2);
+    const version = schemaVersion(db);
+    // Version 0 is a new file or one made before versions existed (the v1 DDL only creates what is missing).
+    if (version === 0) db.exec(SCHEMA_V1);
+    if (version < 2) {
+      db.exec(MIGRATE_TO_V2);
+      // Keys a v1 relay accepted keep suppressing their duplicates: short windows are looked up in recent_dedup from
+      // now on, so every key is copied there (in expiry order; the first accepts expire what has passed, without a
+      // clock here). The rows stay in `dedup` too, where long windows still look.
+      db.exec('INSERT INTO recent_dedup (source, key, event_id, expires_ms) SELECT source, key, event_id, expires_ms FROM dedup ORDER BY expires_ms');
+    }
   })();
 }
 
@@ -91,10 +103,17 @@ export interface SqliteStore {
  */
 export function openSqliteStore(path: string, newId: IdFactory = createIdFactory()): SqliteStore {
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    // Refuse a newer file before touching it (journal_mode would rewrite its header).
+    schemaVersion(db);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const selectDedup = db.prepare<[string, string], { event_id: string; expires_ms: number }>(
     'SELECT event_id, expires_ms FROM dedup WHERE source = ? AND key = ?',
