@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -90,7 +90,7 @@ describe.each([
     await outbox.close();
   });
 
-  it('commits accepts with synchronous=FULL in WAL mode', async () => {
+  it('keeps the file in WAL mode', async () => {
     const outbox = await open(path);
     await outbox.accept(event('a'));
     await outbox.close();
@@ -105,3 +105,61 @@ describe.each([
     await expect(outbox.accept(event('a'))).rejects.toThrow(/closed/);
   });
 });
+
+describe('outbox durability (in-process SQLite: the WAL flush in the thread pool)', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outbox-flush-'));
+    path = join(dir, 'relay.sqlite');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('answers an accept only after an fdatasync of the WAL file that started after its commit', async () => {
+    const flushes: { inode: number; walRows: number; finish: () => void }[] = [];
+    const outbox = openInProcessOutbox({
+      path,
+      // The real fdatasync, held until the test lets it finish; records which file and what it had to cover.
+      syncFile: (fd, done) => {
+        const reader = new Database(path, { readonly: true });
+        const walRows = Number(reader.prepare('SELECT COUNT(*) FROM events').pluck().get());
+        reader.close();
+        flushes.push({ inode: fstatSync(fd).ino, walRows, finish: () => fdatasync(fd, done) });
+      },
+    });
+    let answered = false;
+    const accepted = outbox.accept(event('a')).then((r) => {
+      answered = true;
+      return r;
+    });
+    while (flushes.length === 0) await new Promise((r) => setImmediate(r));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    expect(flushes[0]?.inode).toBe(statSync(`${path}-wal`).ino);
+    // The commit was already in the WAL when the flush started.
+    expect(flushes[0]?.walRows).toBe(1);
+    flushes[0]?.finish();
+    expect((await accepted).duplicate).toBe(false);
+    expect(answered).toBe(true);
+    await outbox.close();
+  });
+
+  it('does not flush for reads and for deletes after a web-trigger ack', async () => {
+    let flushCount = 0;
+    const outbox = openInProcessOutbox({ path, syncFile: (fd, done) => (flushCount++, fdatasync(fd, done)) });
+    const { id } = await outbox.accept(event('a'));
+    expect(flushCount).toBe(1);
+    await outbox.pending(10);
+    await outbox.stats();
+    await outbox.remove([id]);
+    expect(flushCount).toBe(1);
+    await outbox.close();
+  });
+
+  it('answers an accept with the flush error when the disk refuses it (the client retries; its duplicate is then found)', async () => {
+    const outbox = openInProcessOutbox({ path, syncFile: (_fd, done) => done(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) });
+    await expect(outbox.accept(event('a'))).rejects.toThrow(/EIO/);
+    await outbox.close();
+  });
+});
+

@@ -1,14 +1,20 @@
 import type { IdFactory } from '../ids';
 import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor } from './outbox';
-import { openSqliteStore } from './sqlite-store';
+import { needsFlush, openSqliteStore, type SyncFile } from './sqlite-store';
 
-/** Store on this thread: each commit's fsync blocks the event loop. The default (`RELAY_OUTBOX_THREAD=main`): the worker measured no faster under load and costs ~25 MB more RSS (README, relay bench). */
-export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory } & GroupCommitOptions): Outbox {
-  const store = openSqliteStore(options.path, options.newId);
+/** Store on this thread, its disk flush in libuv's thread pool. The default (`RELAY_OUTBOX_THREAD=main`): the worker measured slower under load and costs ~40 MB more RSS (README, relay bench). */
+export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory; readonly syncFile?: SyncFile } & GroupCommitOptions): Outbox {
+  const store = openSqliteStore(options.path, options.newId, options.syncFile);
   let closed = false;
   const executor: StoreExecutor = {
-    call: (request) => (closed ? Promise.reject(new Error('outbox is closed')) : Promise.resolve().then(() => store.execute(request))),
+    call: async (request) => {
+      if (closed) throw new Error('outbox is closed');
+      const result = store.execute(request);
+      // The disk flush runs in libuv's thread pool while this thread serves the next requests (sqlite-store.ts).
+      if (needsFlush(request.op)) await store.flush();
+      return result;
+    },
     close: async () => {
       closed = true;
       store.close();

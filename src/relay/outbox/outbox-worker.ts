@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StoreRequest } from './outbox';
-import { openSqliteStore } from './sqlite-store';
+import { needsFlush, openSqliteStore } from './sqlite-store';
 import type { WorkerReply, WorkerRequest } from './worker-outbox';
 
 /** Worker thread body: owns the SQLite connection so commits (and their fsync) never block HTTP. */
@@ -22,7 +22,10 @@ port.on('message', (message: WorkerRequest) => {
     case 'call': {
       let reply: WorkerReply;
       try {
-        reply = { kind: 'result', id: message.id, ok: true, value: store.execute(message.request as StoreRequest) };
+        const request = message.request as StoreRequest;
+        const value = store.execute(request);
+        if (needsFlush(request.op)) store.flushSync();
+        reply = { kind: 'result', id: message.id, ok: true, value };
       } catch (error) {
         reply = { kind: 'result', id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) };
       }
