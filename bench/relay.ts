@@ -74,16 +74,23 @@ const TOKEN = 'bench-alertmanager-token';
 /** The flags `npm run relay` starts node with (a small young generation keeps RSS down). */
 const RELAY_NODE_FLAGS = ['--max-semi-space-size=4'];
 
+/**
+ * Stands in for the Forge web trigger, which runs in Atlassian's cloud, not on this machine: it takes the ids out of
+ * the batch with one regular expression instead of parsing all of it (~50 bodies per batch), so the stand-in takes
+ * as little of the two cores the relay is measured on as it can, as wrk does for the clients.
+ */
+const EVENT_ID = /\{"id":("[^"]+"),"source":/g;
+
 function startFakeWebTrigger(): Promise<{ server: Server; url: string; received: () => number }> {
   let received = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: { id: string }[] };
-      received += batch.events.length;
+      const ids = Array.from(Buffer.concat(chunks).toString('utf8').matchAll(EVENT_ID), (m) => m[1] ?? '""');
+      received += ids.length;
       res.writeHead(202, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ accepted: batch.events.map((e) => e.id), duplicates: [] }));
+      res.end(`{"accepted":[${ids.join(',')}],"duplicates":[]}`);
     });
   });
   return new Promise((done) =>

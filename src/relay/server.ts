@@ -2,17 +2,17 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createRelayApp } from './app';
 import { describeConfig, type RelayConfig } from './config';
-import { createForwarder, type Forwarder } from './forwarder/forwarder';
+import { createForwarder, type Forwarder, type ForwarderConfig } from './forwarder/forwarder';
 import { fetchTransport, nodeHttpTransport } from './forwarder/transport';
 import type { Logger } from './logger';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { Outbox } from './outbox/outbox';
-import { openOutbox } from './outbox/open';
+import { openOutbox, openWorkerHostedOutbox } from './outbox/open';
 
 export interface RunningRelay {
   readonly url: string;
   readonly outbox: Outbox;
-  readonly forwarder: Forwarder;
+  readonly forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>;
   readonly metrics: RelayMetrics;
   /** Stops taking requests, lets in-flight accepts commit, settles the forwarder, closes the outbox. */
   close(): Promise<void>;
@@ -29,11 +29,14 @@ export interface StartRelayOptions {
 export async function startRelay(config: RelayConfig, options: StartRelayOptions): Promise<RunningRelay> {
   const clock = options.clock ?? Date.now;
   const { logger } = options;
-  const outbox = await openOutbox(config, logger);
   const metrics = createRelayMetrics();
-  const transport = options.fetch ? undefined : nodeHttpTransport();
+  const forwarderConfig: ForwarderConfig = { webTriggerUrl: config.webTriggerUrl, signingKeys: config.signingKeys, pollIntervalMs: config.pollIntervalMs };
+  // An injected fetch (tests) can only be called on this thread, so it keeps the forwarder here.
+  const hosted = options.fetch ? undefined : await openWorkerHostedOutbox(config, { config: forwarderConfig, metrics, logger });
+  const outbox = hosted?.outbox ?? (await openOutbox(config, logger));
+  const transport = options.fetch || hosted ? undefined : nodeHttpTransport();
   const post = options.fetch ? fetchTransport(options.fetch) : (transport?.post ?? fetchTransport(globalThis.fetch));
-  const forwarder = createForwarder({ config, outbox, post, clock, logger, metrics });
+  const forwarder = hosted?.forwarder ?? createForwarder({ config: forwarderConfig, outbox, post, clock, logger, metrics });
   const app = createRelayApp({ config, outbox, clock, logger, metrics, wakeForwarder: () => forwarder.wake() });
 
   // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.

@@ -1,7 +1,7 @@
 import { ingestAckSchema, MAX_BATCH_BYTES, MAX_EVENTS_PER_BATCH } from '../../shared/relay-envelope';
 import { signRequest, type SigningKey } from '../../shared/signing';
 import type { Logger } from '../logger';
-import type { ForwardFailureReason, RelayMetrics } from '../metrics';
+import type { ForwardFailureReason, ForwarderMetrics } from '../metrics';
 import type { Outbox, StoredEvent } from '../outbox/outbox';
 import { buildBatch, spanningBatches, type WireEvent } from './batch';
 import { noticeBatch, noticeKey } from './dead-letter-notices';
@@ -35,7 +35,7 @@ export interface ForwarderDeps {
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly logger: Logger;
-  readonly metrics: RelayMetrics;
+  readonly metrics: ForwarderMetrics;
   readonly sleep?: Sleep;
   /** Uniform in [0, 1), for backoff jitter. */
   readonly random?: () => number;

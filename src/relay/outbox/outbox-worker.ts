@@ -1,40 +1,85 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { StoreRequest } from './outbox';
+import { createForwarder, type Forwarder } from '../forwarder/forwarder';
+import { nodeHttpTransport } from '../forwarder/transport';
+import type { LogFields, Logger } from '../logger';
+import { forwarderMetricsVia } from '../metrics';
+import { createOutbox } from './outbox-impl';
+import type { StoreExecutor, StoreRequest } from './outbox';
 import { needsFlush, openSqliteStore } from './sqlite-store';
-import type { WorkerReply, WorkerRequest } from './worker-outbox';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-outbox';
 
-/** Worker thread body: owns the SQLite connection so commits (and their fsync) never block HTTP. */
+/**
+ * Worker thread body (`RELAY_OUTBOX_THREAD=worker`): owns the SQLite connection and, when asked, the forwarder, so
+ * the request thread only parses, validates and hands each group commit over. The forwarder reads and deletes
+ * events here, next to the store, instead of copying every body back to the request thread; its metrics and log
+ * lines go to the main thread's registry and logger as messages.
+ */
 const port = parentPort;
 if (!port) throw new Error('outbox-worker must run in a worker thread');
-const { path } = workerData as { path: string };
+const setup = workerData as WorkerSetup;
+const send = (reply: WorkerReply) => port.postMessage(reply);
 
 let store: ReturnType<typeof openSqliteStore>;
 try {
-  store = openSqliteStore(path);
-  port.postMessage({ kind: 'ready' } satisfies WorkerReply);
+  store = openSqliteStore(setup.path);
+  send({ kind: 'ready' });
 } catch (error) {
-  port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
+  send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
   process.exit(1);
+}
+
+/** Commits in order of arrival; the answer waits for the WAL flush, which runs in the thread pool. */
+async function execute(request: StoreRequest): Promise<unknown> {
+  const value = store.execute(request);
+  if (needsFlush(request.op)) await store.flush();
+  return value;
+}
+
+const log =
+  (level: 'info' | 'warn' | 'error') =>
+  (message: string, fields?: LogFields): void =>
+    send({ kind: 'log', level, message, ...(fields ? { fields } : {}) });
+const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
+
+let forwarder: Forwarder | undefined;
+const transport = setup.forwarder ? nodeHttpTransport() : undefined;
+if (setup.forwarder && transport) {
+  const local: StoreExecutor = { call: (request) => execute(request) as never, close: () => Promise.resolve() };
+  forwarder = createForwarder({
+    config: setup.forwarder,
+    outbox: createOutbox(local),
+    post: transport.post,
+    clock: Date.now,
+    logger,
+    metrics: forwarderMetricsVia((call) => send({ kind: 'metric', call })),
+  });
+  forwarder.start();
 }
 
 port.on('message', (message: WorkerRequest) => {
   switch (message.kind) {
     case 'call': {
-      let reply: WorkerReply;
-      try {
-        const request = message.request as StoreRequest;
-        const value = store.execute(request);
-        if (needsFlush(request.op)) store.flushSync();
-        reply = { kind: 'result', id: message.id, ok: true, value };
-      } catch (error) {
-        reply = { kind: 'result', id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) };
-      }
-      port.postMessage(reply);
+      const { id, request } = message;
+      execute(request).then(
+        (value) => {
+          send({ kind: 'result', id, ok: true, value });
+          // Accepts made on the main thread do not pass through this thread's outbox: wake the forwarder here.
+          if (request.op === 'accept' || request.op === 'requeueFailed') forwarder?.wake();
+        },
+        (error: unknown) => send({ kind: 'result', id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+      );
       break;
     }
+    case 'wake':
+      forwarder?.wake();
+      break;
     case 'close':
-      store.close();
-      port.close();
+      void (async () => {
+        await forwarder?.stop();
+        transport?.close();
+        store.close();
+        port.close();
+      })();
       break;
   }
 });

@@ -2,30 +2,68 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor, StoreRequest } from './outbox';
+import type { Forwarder, ForwarderConfig } from '../forwarder/forwarder';
+import type { LogFields, Logger } from '../logger';
+import { applyForwarderMetric, type ForwarderMetricCall, type ForwarderMetrics } from '../metrics';
 
-export type WorkerRequest = { readonly kind: 'call'; readonly id: number; readonly request: StoreRequest } | { readonly kind: 'close' };
+export type WorkerRequest = { readonly kind: 'call'; readonly id: number; readonly request: StoreRequest } | { readonly kind: 'wake' } | { readonly kind: 'close' };
 
 export type WorkerReply =
   | { readonly kind: 'ready' }
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly kind: 'result'; readonly id: number; readonly ok: false; readonly message: string };
+  | { readonly kind: 'result'; readonly id: number; readonly ok: false; readonly message: string }
+  | { readonly kind: 'metric'; readonly call: ForwarderMetricCall }
+  | { readonly kind: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields?: LogFields };
+
+/** What the worker is started with (workerData: plain data only). */
+export interface WorkerSetup {
+  readonly path: string;
+  /** Run the forwarder in the worker, next to the store. */
+  readonly forwarder?: ForwarderConfig;
+}
+
+/** The forwarder running in the worker: its metrics and log lines arrive here. */
+export interface HostedForwarder {
+  readonly config: ForwarderConfig;
+  readonly metrics: ForwarderMetrics;
+  readonly logger: Logger;
+}
+
+/** The worker outbox, and the forwarder it hosts (start is implicit; wake and stop travel as messages). */
+export interface WorkerOutbox {
+  readonly outbox: Outbox;
+  readonly forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>;
+}
 
 /** Starts the worker; TypeScript sources (tsx, jest) get tsx's CommonJS hook registered inside it first. */
-function spawnWorker(path: string): Worker {
+function spawnWorker(setup: WorkerSetup): Worker {
   const isTs = __filename.endsWith('.ts');
   const entry = join(__dirname, isTs ? 'outbox-worker.ts' : 'outbox-worker.js');
-  if (!isTs) return new Worker(entry, { workerData: { path } });
+  if (!isTs) return new Worker(entry, { workerData: setup });
   const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`;
-  return new Worker(bootstrap, { eval: true, workerData: { path } });
+  return new Worker(bootstrap, { eval: true, workerData: setup });
 }
 
 /**
  * SQLite in a worker thread (`RELAY_OUTBOX_THREAD=worker`), so the fsync of each group commit overlaps with
  * request handling on the main thread instead of stalling it (opt-in: see in-process.ts for why it is not the default).
  */
-export function openWorkerOutbox(options: { readonly path: string } & GroupCommitOptions): Promise<Outbox> {
-  const worker = spawnWorker(options.path);
+export async function openWorkerOutbox(options: { readonly path: string } & GroupCommitOptions): Promise<Outbox> {
+  return (await openWorker(options)).outbox;
+}
+
+/**
+ * The store and the forwarder in one worker thread (`RELAY_OUTBOX_THREAD=worker`): the request thread keeps only
+ * HTTP, validation and the group-commit queue.
+ */
+export function openWorkerOutboxAndForwarder(options: { readonly path: string; readonly hosted: HostedForwarder } & GroupCommitOptions): Promise<WorkerOutbox> {
+  return openWorker(options);
+}
+
+function openWorker(options: { readonly path: string; readonly hosted?: HostedForwarder } & GroupCommitOptions): Promise<WorkerOutbox> {
+  const { hosted } = options;
+  const worker = spawnWorker({ path: options.path, ...(hosted ? { forwarder: hosted.config } : {}) });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | undefined;
@@ -58,7 +96,17 @@ export function openWorkerOutbox(options: { readonly path: string } & GroupCommi
                 worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
               }),
           };
-          resolveOpen(createOutbox(executor, options));
+          const outbox = createOutbox(executor, options);
+          // Accepts are answered by the worker; it wakes its own forwarder. An admin's re-queue wakes it from here.
+          const forwarder = {
+            start: () => undefined,
+            wake: () => {
+              if (!dead) worker.postMessage({ kind: 'wake' } satisfies WorkerRequest);
+            },
+            // Stopping the forwarder is part of closing the worker (Outbox.close).
+            stop: () => Promise.resolve(),
+          };
+          resolveOpen({ outbox, forwarder });
           break;
         }
         case 'failed':
@@ -71,6 +119,12 @@ export function openWorkerOutbox(options: { readonly path: string } & GroupCommi
           else w?.reject(new Error(reply.message));
           break;
         }
+        case 'metric':
+          if (hosted) applyForwarderMetric(hosted.metrics, reply.call);
+          break;
+        case 'log':
+          hosted?.logger[reply.level](reply.message, reply.fields);
+          break;
       }
     });
   });
