@@ -105,6 +105,45 @@ describe('a consumer invocation that dies after its comment and before its recor
 });
 
 /**
+ * An alert host with the storm rule whose Jira front records every call and, once armed, lets the first comment POST
+ * through and then refuses every KVS request of that second (the delivery dies between Jira's answer and its record
+ * save). `failFirstComment` instead answers the first comment POST 500 (no comment made).
+ */
+async function startStormHost(options: { readonly fingerprintBase: number; readonly rateLimits?: false; readonly withSearch?: boolean; readonly failFirstComment?: boolean }) {
+  const calls: string[] = [];
+  let armed = false;
+  let crashed = false;
+  let failed = false;
+  const host = await startAlertHost({
+    fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
+    ...(options.rateLimits === false ? { rateLimits: false } : {}),
+    jiraFront: (request) => {
+      const url = new URL(request.url);
+      calls.push(`${request.method} ${url.pathname}${options.withSearch ? url.search : ''}`);
+      const commentPost = request.method === 'POST' && url.pathname.endsWith('/comment');
+      if (options.failFirstComment && commentPost && !failed) {
+        failed = true;
+        return Response.json({ errorMessages: ['Internal server error'] }, { status: 500 });
+      }
+      if (armed && !crashed && commentPost) {
+        // Jira takes the comment; every KVS request of this second after it is refused (429).
+        crashed = true;
+        for (let i = 0; i < 1_000; i++) host.host.kvsQuota?.admit('read', 0);
+      }
+      return undefined;
+    },
+  });
+  t = host;
+  seedRules(host.host, [hostStormRule()]);
+  const hour = 3_600_000;
+  const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
+  const at = (ms: number) => new Date(w0 + ms).toISOString();
+  const notification = (group: number, status: 'firing' | 'resolved' = 'firing') =>
+    serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt: at(60_000), fingerprintBase: options.fingerprintBase });
+  return { host, calls, at, notification, arm: () => (armed = true), crashed: () => crashed, failed: () => failed };
+}
+
+/**
  * A new problem rolling into its window's storm issue (storm guard) has no record yet to hold the `commenting` marker
  * before its first "rolled into this storm" comment: the delivery writes its record with the marker first, so a retry
  * after a death between Jira's answer and the record save finds the comment by its property instead of posting a
@@ -115,38 +154,17 @@ describe('a roll into the storm issue that dies after its comment and before its
     ['the first rolled problem (its delivery also creates the storm issue)', 1],
     ['a later rolled problem (the storm issue exists)', 2],
   ])('%s: the retry finds the roll-in comment by its property, posts nothing more and says rolled into storm issue', async (_, rolledBefore) => {
-    const calls: string[] = [];
-    let armed = false;
-    let crashed = false;
-    t = await startAlertHost({
-      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
-      jiraFront: (request) => {
-        const path = new URL(request.url).pathname;
-        calls.push(`${request.method} ${path}`);
-        if (armed && !crashed && request.method === 'POST' && path.endsWith('/comment')) {
-          // Jira takes the comment; every KVS request of this second after it is refused (429).
-          crashed = true;
-          for (let i = 0; i < 1_000; i++) t?.host.kvsQuota?.admit('read', 0);
-        }
-        return undefined;
-      },
-    });
-    const host = t;
-    seedRules(host.host, [hostStormRule()]);
-    const hour = 3_600_000;
-    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
-    const at = (ms: number) => new Date(w0 + ms).toISOString();
-    const notification = (group: number, status: 'firing' | 'resolved' = 'firing') => serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt: at(60_000), fingerprintBase: 0xd000 });
+    const { host, calls, at, notification, arm, crashed } = await startStormHost({ fingerprintBase: 0xd000 });
     // Group 1 gets the rule's one new issue of the window; groups 2.. roll into the storm issue.
     await host.post([relayEvent(notification(1), at(121_000))]);
     for (let g = 2; g <= rolledBefore; g++) await host.post([relayEvent(notification(g), at(121_000 + g))]);
     const group = rolledBefore + 1;
 
-    armed = true;
+    arm();
     calls.length = 0;
     const rolled = relayEvent(notification(group), at(122_000));
     await host.post([rolled]);
-    expect(crashed).toBe(true);
+    expect(crashed()).toBe(true);
     expect(host.host.queue.stats()).toMatchObject({ delayed: 1, retries: 1 });
     const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'));
     expect(storm?.comments).toHaveLength(group - 1);
@@ -178,36 +196,15 @@ describe('a roll into the storm issue that dies after its comment and before its
   });
 
   it('more than a page of comments lands on the storm issue before the retry: the lookup reads on until the marker time', async () => {
-    const calls: string[] = [];
-    let armed = false;
-    let crashed = false;
-    t = await startAlertHost({
-      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
-      // Jira takes at most 100 writes per issue per 30 s (rate-limit.ts), so 130 comments take over 30 s there, a
-      // time Forge's backoff between retries reaches (up to 15 min); the host's first retry comes after 10 s, so
-      // the per-issue limit is off here to fit them in before it.
-      rateLimits: false,
-      jiraFront: (request) => {
-        const path = new URL(request.url).pathname;
-        calls.push(`${request.method} ${path}${new URL(request.url).search}`);
-        if (armed && !crashed && request.method === 'POST' && path.endsWith('/comment')) {
-          crashed = true;
-          for (let i = 0; i < 1_000; i++) t?.host.kvsQuota?.admit('read', 0);
-        }
-        return undefined;
-      },
-    });
-    const host = t;
-    seedRules(host.host, [hostStormRule()]);
-    const hour = 3_600_000;
-    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
-    const at = (ms: number) => new Date(w0 + ms).toISOString();
-    const notification = (group: number) => serviceGroupNotification({ alertname: 'HostStorm', group, startsAt: at(60_000), fingerprintBase: 0xd300 });
+    // Jira takes at most 100 writes per issue per 30 s (rate-limit.ts), so 130 comments take over 30 s there, a
+    // time Forge's backoff between retries reaches (up to 15 min); the host's first retry comes after 10 s, so
+    // the per-issue limit is off here to fit them in before it.
+    const { host, calls, at, notification, arm, crashed } = await startStormHost({ fingerprintBase: 0xd300, rateLimits: false, withSearch: true });
     await host.post([relayEvent(notification(1), at(121_000))]);
-    armed = true;
+    arm();
     const rolled = relayEvent(notification(2), at(122_000));
     await host.post([rolled]);
-    expect(crashed).toBe(true);
+    expect(crashed()).toBe(true);
     const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'))!;
     expect(storm.comments).toHaveLength(1);
 
@@ -271,31 +268,12 @@ describe('a roll into the storm issue that dies after its comment and before its
   });
 
   it('Jira answers 500 to the roll-in comment (none made): the retry finds its marker, no comment, and posts it once', async () => {
-    const calls: string[] = [];
-    let failed = false;
-    t = await startAlertHost({
-      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
-      jiraFront: (request) => {
-        const path = new URL(request.url).pathname;
-        calls.push(`${request.method} ${path}`);
-        if (!failed && request.method === 'POST' && path.endsWith('/comment')) {
-          failed = true;
-          return Response.json({ errorMessages: ['Internal server error'] }, { status: 500 });
-        }
-        return undefined;
-      },
-    });
-    const host = t;
-    seedRules(host.host, [hostStormRule()]);
-    const hour = 3_600_000;
-    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
-    const at = (ms: number) => new Date(w0 + ms).toISOString();
-    const notification = (group: number) => serviceGroupNotification({ alertname: 'HostStorm', group, startsAt: at(60_000), fingerprintBase: 0xd100 });
+    const { host, calls, at, notification, failed } = await startStormHost({ fingerprintBase: 0xd100, failFirstComment: true });
     await host.post([relayEvent(notification(1), at(121_000))]);
 
     const rolled = relayEvent(notification(2), at(122_000));
     await host.post([rolled]);
-    expect(failed).toBe(true);
+    expect(failed()).toBe(true);
     const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'));
     expect(storm?.comments).toHaveLength(0);
     expect(host.host.queue.stats()).toMatchObject({ delayed: 1, retries: 1 });
@@ -387,36 +365,16 @@ describe('a late firing rolling in: two comments of one delivery on the storm is
  */
 describe('a crashed roll-in, then a newer notification of the group applied before its retry', () => {
   it('the retry finds its roll-in comment and posts only what is new', async () => {
-    const calls: string[] = [];
-    let armed = false;
-    let crashed = false;
-    t = await startAlertHost({
-      fidelity: { mode: 'deterministic', timeFactor: 0.001, seed: 5 },
-      jiraFront: (request) => {
-        const path = new URL(request.url).pathname;
-        calls.push(`${request.method} ${path}`);
-        if (armed && !crashed && request.method === 'POST' && path.endsWith('/comment')) {
-          crashed = true;
-          for (let i = 0; i < 1_000; i++) t?.host.kvsQuota?.admit('read', 0);
-        }
-        return undefined;
-      },
-    });
-    const host = t;
-    seedRules(host.host, [hostStormRule()]);
-    const hour = 3_600_000;
-    const w0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
-    const at = (ms: number) => new Date(w0 + ms).toISOString();
-    const notification = (group: number, status: 'firing' | 'resolved' = 'firing') => serviceGroupNotification({ alertname: 'HostStorm', group, status, startsAt: at(60_000), fingerprintBase: 0xd500 });
+    const { host, calls, at, notification, arm, crashed } = await startStormHost({ fingerprintBase: 0xd500 });
     await host.post([relayEvent(notification(1), at(121_000))]);
     await host.post([relayEvent(notification(2), at(122_000))]);
     const storm = issues(host.sim).find((i) => i.summary.startsWith('[Storm] Host storm'))!;
     const texts = () => storm.comments.map((c) => adfToText(c.body));
 
-    armed = true;
+    arm();
     const firing = relayEvent(notification(3), at(123_000));
     await host.post([firing]);
-    expect(crashed).toBe(true);
+    expect(crashed()).toBe(true);
     expect(host.host.queue.stats()).toMatchObject({ delayed: 1, retries: 1 });
     expect(texts().filter((x) => x.includes('svc-3'))).toHaveLength(1);
 
