@@ -31,7 +31,8 @@ interface EventRow {
 
 /**
  * The outbox on PostgreSQL, shared by every relay instance (high availability):
- * - accept: one transaction and one statement per group commit; the dedup row's primary key decides between instances that
+ * - accept: one statement per group commit, committed on its own (a batch holding one key twice goes one by one in a
+ *   transaction); the dedup row's primary key decides between instances that
  *   receive the same webhook (the second waits on the first's row lock, then sees it as a duplicate);
  *   `seq` (bigint identity) is the event's sequence, so a webhook received after another was acknowledged
  *   always has a higher one, whichever instance took either.
@@ -114,7 +115,7 @@ export async function openPostgresOutbox(options: PostgresOutboxOptions): Promis
    * the events whose key was claimed (in accept order, so `seq` follows it), and report which were stored.
    * Only for batches whose keys are distinct: ON CONFLICT DO UPDATE may touch a row once per statement.
    */
-  async function acceptBatch(client: PoolClient, events: readonly NewEvent[]): Promise<AcceptResult[]> {
+  async function acceptBatch(client: Pick<PoolClient, 'query'>, events: readonly NewEvent[]): Promise<AcceptResult[]> {
     const ids = events.map((e) => newId(e.receivedMs));
     const { rows } = await client.query<{ ord: number; stored: boolean }>(
       `WITH input AS (
@@ -146,7 +147,7 @@ export async function openPostgresOutbox(options: PostgresOutboxOptions): Promis
     );
     const stored = new Set(rows.filter((r) => r.stored).map((r) => r.ord));
     const dupes = events.filter((_, i) => !stored.has(i));
-    // A duplicate answers with the id of the event that holds its key (read after the claim, in this transaction).
+    // A duplicate answers with the id of the event that holds its key (read after the claim).
     const holders = new Map<string, string>();
     if (dupes.length > 0) {
       const seen = await client.query<{ source: string; key: string; event_id: string }>(
@@ -163,7 +164,10 @@ export async function openPostgresOutbox(options: PostgresOutboxOptions): Promis
 
   async function accept(events: readonly NewEvent[]): Promise<AcceptResult[]> {
     const keys = new Set(events.map((e) => `${e.source}\n${e.dedup.key}`));
-    return inTransaction((client) => (keys.size === events.length ? acceptBatch(client, events) : acceptOneByOne(client, events)));
+    // Distinct keys: the claim and the inserts are one statement, which PostgreSQL commits atomically (and durably,
+    // synchronous_commit=on) on its own, so no BEGIN/COMMIT round trips; the holders of duplicates are read after it.
+    if (keys.size === events.length) return acceptBatch(pool, events);
+    return inTransaction((client) => acceptOneByOne(client, events));
   }
 
   async function claim(limit: number): Promise<StoredEvent[]> {
