@@ -46,8 +46,9 @@ function spawnWorker(setup: WorkerSetup): Worker {
 }
 
 /**
- * SQLite in a worker thread (`RELAY_OUTBOX_THREAD=worker`), so the fsync of each group commit overlaps with
- * request handling on the main thread instead of stalling it (opt-in: see in-process.ts for why it is not the default).
+ * The SQLite store alone in a worker thread, its forwarder (if any) on the caller's thread: what `openOutbox` gives for
+ * `RELAY_OUTBOX_THREAD=worker` when the forwarder must stay on this thread (an injected fetch, the CLI). The relay
+ * itself uses `openWorkerOutboxAndForwarder`.
  */
 export async function openWorkerOutbox(options: { readonly path: string } & GroupCommitOptions): Promise<Outbox> {
   return (await openWorker(options)).outbox;
