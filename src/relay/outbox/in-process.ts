@@ -1,19 +1,16 @@
 import type { IdFactory } from '../ids';
 import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor } from './outbox';
-import { needsFlush, openSqliteStore, type SyncFile } from './sqlite-store';
+import { openSqliteStore, type SyncFile } from './sqlite-store';
 
-/** Store on this thread, its disk flush in libuv's thread pool. The default (`RELAY_OUTBOX_THREAD=main`): the worker measured slower under load and costs ~40 MB more RSS (README, relay bench). */
+/** Store on this thread, its disk flush in libuv's thread pool. The default (`RELAY_OUTBOX_THREAD=main`): the worker measured no faster on 2 cores and costs 20–50 MB more RSS (README, relay bench). */
 export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory; readonly syncFile?: SyncFile } & GroupCommitOptions): Outbox {
   const store = openSqliteStore(options.path, options.newId, options.syncFile);
   let closed = false;
   const executor: StoreExecutor = {
     call: async (request) => {
       if (closed) throw new Error('outbox is closed');
-      const result = store.execute(request);
-      // The disk flush runs in libuv's thread pool while this thread serves the next requests (sqlite-store.ts).
-      if (needsFlush(request.op)) await store.flush();
-      return result;
+      return store.executeDurably(request);
     },
     close: async () => {
       closed = true;

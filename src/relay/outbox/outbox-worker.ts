@@ -5,7 +5,7 @@ import type { LogFields, Logger } from '../logger';
 import { forwarderMetricsVia } from '../metrics';
 import { createOutbox } from './outbox-impl';
 import type { StoreExecutor, StoreRequest } from './outbox';
-import { needsFlush, openSqliteStore } from './sqlite-store';
+import { openSqliteStore } from './sqlite-store';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-outbox';
 
 /**
@@ -29,11 +29,7 @@ try {
 }
 
 /** Commits in order of arrival; the answer waits for the WAL flush, which runs in the thread pool. */
-async function execute(request: StoreRequest): Promise<unknown> {
-  const value = store.execute(request);
-  if (needsFlush(request.op)) await store.flush();
-  return value;
-}
+const execute = (request: StoreRequest): Promise<unknown> => store.executeDurably(request);
 
 const log =
   (level: 'info' | 'warn' | 'error') =>

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import { eventSourceSchema } from '../../shared/relay-envelope';
 import { createIdFactory, type IdFactory } from '../ids';
 import { RecentDedupIndex } from './recent-dedup';
@@ -90,17 +90,18 @@ function migrate(db: Database.Database): void {
 }
 
 export interface SqliteStore {
-  /** Runs the request in one transaction; a write is committed but not yet durable (see flush). */
+  /** Runs the request in one transaction; a write is committed but not yet durable (see executeDurably). */
   execute<R extends StoreRequest>(request: R): StoreResults[R['op']];
-  /** Makes every commit so far durable (fdatasync of the WAL, in libuv's thread pool). */
-  flush(): Promise<void>;
-  /** The same, blocking this thread (the worker-thread store). */
-  flushSync(): void;
+  /**
+   * Runs the request, then, when its answer promises durability (needsFlush), resolves only after an fdatasync of
+   * the WAL in libuv's thread pool: the request thread keeps serving while the disk flushes.
+   */
+  executeDurably<R extends StoreRequest>(request: R): Promise<StoreResults[R['op']]>;
   close(): void;
 }
 
 /** Requests whose commit must be durable before their answer: losing it after the answer loses or repeats an operator's or a sender's action. */
-export function needsFlush(op: StoreRequest['op']): boolean {
+function needsFlush(op: StoreRequest['op']): boolean {
   switch (op) {
     case 'accept':
     case 'markFailed':
@@ -120,9 +121,9 @@ export function needsFlush(op: StoreRequest['op']): boolean {
  *
  * Durability: WAL with `synchronous=NORMAL`, which keeps the file consistent through a power cut (SQLite syncs the WAL
  * before each checkpoint and the database after it) but does not sync a commit. The caller makes a commit durable
- * with `flush()`/`flushSync()`: one fdatasync of the WAL file, which covers every frame written before it, so a 202
+ * with `executeDurably()`: one fdatasync of the WAL file, which covers every frame written before it, so a 202
  * sent after it is never for an event a power cut could lose, exactly what `synchronous=FULL` gives. Done by the
- * caller because `flush()` runs in libuv's thread pool: the request thread keeps serving while the disk flushes,
+ * caller because the flush runs in libuv's thread pool: the request thread keeps serving while the disk flushes,
  * instead of blocking in SQLite's own fsync (measured: see the relay bench in the README). Deletes after a
  * web-trigger ack are not flushed: losing one only re-sends an event the web trigger drops by id.
  */
@@ -176,18 +177,15 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
   const pruneDedup = db.prepare<[number]>('DELETE FROM dedup WHERE expires_ms <= ?');
   const insertRecent = db.prepare<[string, string, string, number]>('INSERT INTO recent_dedup (source, key, event_id, expires_ms) VALUES (?, ?, ?, ?)');
   const deleteRecentUpTo = db.prepare<[number]>('DELETE FROM recent_dedup WHERE n <= ?');
-  const selectRecent = db.prepare<[number], { source: string; key: string; event_id: string; expires_ms: number }>(
-    'SELECT source, key, event_id, expires_ms FROM recent_dedup WHERE n = ?',
-  );
+  type RecentRow = { n: number; source: string; key: string; event_id: string; expires_ms: number };
+  const toRecent = (r: RecentRow) => ({ n: r.n, source: r.source, key: r.key, eventId: r.event_id, expiresMs: r.expires_ms });
+  const selectRecent = db.prepare<[number], RecentRow>('SELECT n, source, key, event_id, expires_ms FROM recent_dedup WHERE n = ?');
   const recent = new RecentDedupIndex(
     (n) => {
       const row = selectRecent.get(n);
-      return row && { n, source: row.source, key: row.key, eventId: row.event_id, expiresMs: row.expires_ms };
+      return row && toRecent(row);
     },
-    db
-      .prepare<[], { n: number; source: string; key: string; event_id: string; expires_ms: number }>('SELECT n, source, key, event_id, expires_ms FROM recent_dedup ORDER BY n')
-      .all()
-      .map((r) => ({ n: r.n, source: r.source, key: r.key, eventId: r.event_id, expiresMs: r.expires_ms })),
+    db.prepare<[], RecentRow>('SELECT n, source, key, event_id, expires_ms FROM recent_dedup ORDER BY n').all().map(toRecent),
   );
 
   // Sequential inside one transaction, so two equal events in the same group commit see each other. Keys go into
@@ -217,15 +215,20 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     insertEvent.run(id, event.source, event.receivedMs, new Date(event.receivedMs).toISOString(), event.groupKey, event.bodyJson);
     return id;
   }
-  function accept(events: readonly NewEvent[]): AcceptResult[] {
-    let results: AcceptResult[];
+  /** Runs a transaction that stages keys or deletes rows of recent_dedup; the memory index follows its outcome. */
+  function withRecent<T>(transaction: () => T): T {
+    let result: T;
     try {
-      results = acceptAll(events);
+      result = transaction();
     } catch (error) {
       recent.rollback();
       throw error;
     }
     recent.commit();
+    return result;
+  }
+  function accept(events: readonly NewEvent[]): AcceptResult[] {
+    const results = withRecent(() => acceptAll(events));
     recent.expire(events.reduce((latest, e) => Math.max(latest, e.receivedMs), 0));
     return results;
   }
@@ -235,15 +238,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
   });
   function prune(nowMs: number): number {
     const forgotten = recent.expire(nowMs);
-    let keyed: number;
-    try {
-      keyed = pruneAll(nowMs, recent.rowsToForget(true));
-    } catch (error) {
-      recent.rollback();
-      throw error;
-    }
-    recent.commit();
-    return forgotten + keyed;
+    return forgotten + withRecent(() => pruneAll(nowMs, recent.rowsToForget(true)));
   }
   const removeAll = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + deleteEvent.run(id).changes, 0));
   const requeueSome = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + requeueOne.run(id).changes, 0));
@@ -309,16 +304,21 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     }
   }
 
+  function flush(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (walFd === undefined) return resolve();
+      syncFile(walFd, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  // The switch returns the result for request.op; TypeScript cannot narrow a generic through it.
+  const execute = <R extends StoreRequest>(request: R) => run(request) as StoreResults[R['op']];
   return {
-    // The switch returns the result for request.op; TypeScript cannot narrow a generic through it.
-    execute: <R extends StoreRequest>(request: R) => run(request) as StoreResults[R['op']],
-    flush: () =>
-      new Promise<void>((resolve, reject) => {
-        if (walFd === undefined) return resolve();
-        syncFile(walFd, (error) => (error ? reject(error) : resolve()));
-      }),
-    flushSync: () => {
-      if (walFd !== undefined) fdatasyncSync(walFd);
+    execute,
+    async executeDurably(request) {
+      const result = execute(request);
+      if (needsFlush(request.op)) await flush();
+      return result;
     },
     close: () => {
       if (walFd !== undefined) closeSync(walFd);
