@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createRelayApp } from './app';
 import { describeConfig, type RelayConfig } from './config';
 import { createForwarder, type Forwarder, type ForwarderConfig } from './forwarder/forwarder';
-import { fetchTransport, nodeHttpTransport } from './forwarder/transport';
+import { fetchTransport, nodeHttpTransport, type PostToTrigger } from './forwarder/transport';
 import type { Logger } from './logger';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { Outbox } from './outbox/outbox';
@@ -34,9 +34,14 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   // An injected fetch (tests) can only be called on this thread, so it keeps the forwarder here.
   const hosted = options.fetch ? undefined : await openWorkerHostedOutbox(config, { config: forwarderConfig, metrics, logger });
   const outbox = hosted?.outbox ?? (await openOutbox(config, logger));
-  const transport = options.fetch || hosted ? undefined : nodeHttpTransport();
-  const post = options.fetch ? fetchTransport(options.fetch) : (transport?.post ?? fetchTransport(globalThis.fetch));
-  const forwarder = hosted?.forwarder ?? createForwarder({ config: forwarderConfig, outbox, post, clock, logger, metrics });
+  // On this thread the forwarder posts through the injected fetch, or through node:http, closed with the relay.
+  const forwarderHere = (post: PostToTrigger) => createForwarder({ config: forwarderConfig, outbox, post, clock, logger, metrics });
+  const local = (): { forwarder: Forwarder; closeTransport: () => void } => {
+    if (options.fetch) return { forwarder: forwarderHere(fetchTransport(options.fetch)), closeTransport: () => undefined };
+    const transport = nodeHttpTransport();
+    return { forwarder: forwarderHere(transport.post), closeTransport: () => transport.close() };
+  };
+  const { forwarder, closeTransport } = hosted ? { forwarder: hosted.forwarder, closeTransport: () => undefined } : local();
   const app = createRelayApp({ config, outbox, clock, logger, metrics, wakeForwarder: () => forwarder.wake() });
 
   // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.
@@ -63,7 +68,7 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       });
       await forwarder.stop();
-      transport?.close();
+      closeTransport();
       await outbox.close();
     },
   };
