@@ -58,9 +58,10 @@ export class RecentDedupIndex {
 
   /** The id of the event that holds this key at `nowMs`, counting keys staged by the transaction in flight. */
   lookup(source: string, key: string, nowMs: number): string | undefined {
-    const staged = this.stagedByKey.get(`${source} ${key}`);
+    const text = keyText(source, key);
+    const staged = this.stagedByKey.get(text);
     if (staged !== undefined) return staged;
-    const n = this.byHash.get(hashKey(source, key));
+    const n = this.byHash.get(hashText(text, key.length));
     if (n === undefined) return undefined;
     const row = this.readRow(n);
     return row !== undefined && row.source === source && row.key === key && row.expiresMs > nowMs ? row.eventId : undefined;
@@ -68,8 +69,9 @@ export class RecentDedupIndex {
 
   /** A row written by the transaction in flight. */
   stage(n: number, source: string, key: string, eventId: string, expiresMs: number): void {
-    this.staged.push({ hash: hashKey(source, key), n, expiresMs });
-    this.stagedByKey.set(`${source} ${key}`, eventId);
+    const text = keyText(source, key);
+    this.staged.push({ hash: hashText(text, key.length), n, expiresMs });
+    this.stagedByKey.set(text, eventId);
   }
 
   /**
@@ -136,11 +138,17 @@ export class RecentDedupIndex {
   }
 }
 
+const keyText = (source: string, key: string): string => `${source} ${key}`;
+
 /** 52 bits from two 32-bit FNV-1a passes over `source key` (a Map key that is an exact double, not a string). */
 export function hashKey(source: string, key: string): number {
+  return hashText(keyText(source, key), key.length);
+}
+
+/** `text` is keyText(source, key); the key's length seeds the second pass, so "a b"+"c" and "a"+"b c" differ. */
+function hashText(text: string, keyLength: number): number {
   let a = 0x811c9dc5;
-  let b = 0x01000193 ^ key.length;
-  const text = `${source} ${key}`;
+  let b = 0x01000193 ^ keyLength;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
