@@ -38,7 +38,7 @@ import { deleteProblem, loadProblems, problemLinks, saveProblem, withMirror, wri
 import { transitionChoice } from './transitions';
 import { placeOf, takeTransition } from '../workflow';
 import { readInstallRecord, stateWasLost, type InstallRecord } from './install-record';
-import { commentCouldBeOurs, jiraCommentTime } from '../domain/incidents/notes';
+import { scanCommentsSinceMarker } from '../comments/scan-since-marker';
 
 export interface AlertsDeps {
   readonly store: KeyValueStore;
@@ -588,34 +588,23 @@ async function runJiraCommand(command: JiraCommand, created: { id: string; key: 
   }
 }
 
-const COMMENT_PAGE = 100;
-
 /**
- * How many of the issue's comments are this delivery's (by their `incident-bridge-alert` property): pages of 100
- * comments newest first, and the properties of those created since the marker (less the clock skew). Runs only when
- * a `commenting` marker of this very delivery is found, so 0 calls otherwise; typically 1 page + 1 properties read.
- * A next page is read only while a whole page is newer than the marker: a storm issue can take 100 comments (other
- * rolled problems, people) between a delivery's death and its retry, which Forge may postpone for minutes.
+ * How many of the issue's comments are this delivery's (by their `incident-bridge-alert` property), among those
+ * created since the marker (scan-since-marker.ts, every page it reads). Runs only when a `commenting` marker of this
+ * very delivery is found, so 0 calls otherwise; typically 1 page + 1 properties read.
  */
 async function findAlertComments(jira: JiraPort, issueKey: string, tag: AlertCommentProperty, since: number): Promise<{ ok: true; value: number } | { ok: false; failure: JiraFailure }> {
   let ours = 0;
-  for (let startAt = 0; ; startAt += COMMENT_PAGE) {
-    const page = await jira.listComments(issueKey, { startAt, maxResults: COMMENT_PAGE });
-    if (!page.ok) return page;
-    const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since)).map((c) => c.id);
-    if (recent.length > 0) {
-      const withProperties = await jira.getCommentProperties(recent);
-      if (!withProperties.ok) return withProperties;
-      ours += withProperties.value.filter((c) =>
-        c.properties.some((p) => {
-          const value = p.value as Partial<AlertCommentProperty> | null;
-          return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
-        }),
-      ).length;
-    }
-    const exhausted = page.value.comments.length < COMMENT_PAGE || startAt + COMMENT_PAGE >= page.value.total;
-    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: ours };
-  }
+  const scanned = await scanCommentsSinceMarker(jira, issueKey, since, (comments) => {
+    ours += comments.filter((c) =>
+      c.properties.some((p) => {
+        const value = p.value as Partial<AlertCommentProperty> | null;
+        return p.key === ALERT_COMMENT_PROPERTY && value?.problemKey === tag.problemKey && value.eventId === tag.eventId;
+      }),
+    ).length;
+    return undefined;
+  });
+  return scanned.ok ? { ok: true, value: ours } : scanned;
 }
 
 async function transition(issueKey: string, command: Extract<JiraCommand, { kind: 'transition' }>, w: Working | undefined, deps: AlertsDeps): Promise<CommandResult> {

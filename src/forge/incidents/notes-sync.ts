@@ -17,11 +17,9 @@ import { impactNoteWebhookSchema } from '../../shared/impact/webhook';
 import { describeZodError } from '../../shared/zod-error';
 import {
   NOTE_COMMENT_PROPERTY,
-  commentCouldBeOurs,
   commentOfNote,
   decideCommentChange,
   decideNoteChange,
-  jiraCommentTime,
   doc,
   impactUserForAccount,
   pairOfComment,
@@ -32,6 +30,7 @@ import {
   type NoteCommentProperty,
   type NotePair,
 } from '../domain/incidents';
+import { scanCommentsSinceMarker } from '../comments/scan-since-marker';
 import { describeImpactFailure, type ImpactFailure, type ImpactNote, type ImpactResult } from '../ports/impact';
 import { describeJiraFailure, type JiraResult } from '../ports/jira';
 import type { JiraIncidentPort } from '../ports/jira-incidents';
@@ -130,28 +129,14 @@ export async function applyImpactNoteEvent(body: unknown, deps: IncidentDeps): P
   }
 }
 
-const COMMENT_PAGE = 100;
-
 /**
- * The comment the app posted for this note, by its `incident-bridge-note` property: the issue's comments
- * newest first (GET, 100 a page), those created since the marker (less the clock skew) asked for their
- * properties (POST /comment/list?expand=properties). Runs only when a marker without a comment id is found,
- * so it costs nothing when no answer was lost; typically 1 + 1 calls.
+ * The comment the app posted for this note, by its `incident-bridge-note` property, among those created since the
+ * marker (scan-since-marker.ts). Runs only when a marker without a comment id is found, so it costs nothing when no
+ * answer was lost; typically 1 + 1 calls.
  */
 async function findNoteComment(jira: JiraIncidentPort, issueId: string, incidentId: string, noteId: string, since: number): Promise<JiraResult<{ commentId: string; noteVersion: number | undefined } | null>> {
-  for (let startAt = 0; ; startAt += COMMENT_PAGE) {
-    const page = await jira.listComments(issueId, { startAt, maxResults: COMMENT_PAGE });
-    if (!page.ok) return page;
-    const recent = page.value.comments.filter((c) => commentCouldBeOurs(jiraCommentTime(c.created), since));
-    if (recent.length > 0) {
-      const withProperties = await jira.getCommentProperties(recent.map((c) => c.id));
-      if (!withProperties.ok) return withProperties;
-      const found = commentOfNote(withProperties.value, incidentId, noteId);
-      if (found) return { ok: true, value: found };
-    }
-    const exhausted = page.value.comments.length < COMMENT_PAGE || startAt + COMMENT_PAGE >= page.value.total;
-    if (exhausted || recent.length < page.value.comments.length) return { ok: true, value: null };
-  }
+  const found = await scanCommentsSinceMarker(jira, issueId, since, (comments) => commentOfNote(comments, incidentId, noteId) ?? undefined);
+  return found.ok ? { ok: true, value: found.value ?? null } : found;
 }
 
 /** A pair written before pairs lived in the record (the `incident-note:` key): an Impact note and its comment. */
