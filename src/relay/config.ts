@@ -23,7 +23,7 @@ export interface RelayConfig {
   /** How long Impact event ids are remembered for duplicate suppression. */
   readonly impactDedupRetentionSeconds: number;
   readonly pollIntervalMs: number;
-  /** Where SQLite runs: on the request thread (`main`) or in a worker thread (`worker`). */
+  /** Where SQLite accepts run: on the request thread (`main`, the forwarder in a thread of its own) or in a worker thread with the forwarder (`worker`). */
   readonly outboxThread: 'main' | 'worker';
   /** How long an accept waits for others to share its commit (one fsync); 0 = only those read in the same tick. */
   readonly commitWindowMs: number;

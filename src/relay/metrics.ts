@@ -26,41 +26,6 @@ export interface RelayMetrics {
 /** What the forwarder counts (it may run in the outbox worker thread, which hands each call to the main thread's registry). */
 export type ForwarderMetrics = Pick<RelayMetrics, 'forwardAttempt' | 'forwardSuccess' | 'forwardFailure' | 'eventsFailedPermanently' | 'forwardLatency'>;
 
-/** One ForwarderMetrics call as a message. */
-export type ForwarderMetricCall =
-  | { readonly name: 'forwardAttempt' }
-  | { readonly name: 'forwardSuccess'; readonly value: number }
-  | { readonly name: 'forwardFailure'; readonly reason: ForwardFailureReason }
-  | { readonly name: 'eventsFailedPermanently'; readonly value: number }
-  | { readonly name: 'forwardLatency'; readonly value: number };
-
-/** ForwarderMetrics that hands every call to `send` (the worker side). */
-export function forwarderMetricsVia(send: (call: ForwarderMetricCall) => void): ForwarderMetrics {
-  return {
-    forwardAttempt: () => send({ name: 'forwardAttempt' }),
-    forwardSuccess: (value) => send({ name: 'forwardSuccess', value }),
-    forwardFailure: (reason) => send({ name: 'forwardFailure', reason }),
-    eventsFailedPermanently: (value) => send({ name: 'eventsFailedPermanently', value }),
-    forwardLatency: (value) => send({ name: 'forwardLatency', value }),
-  };
-}
-
-/** Applies a call made on the worker side to the registry (the main-thread side). */
-export function applyForwarderMetric(metrics: ForwarderMetrics, call: ForwarderMetricCall): void {
-  switch (call.name) {
-    case 'forwardAttempt':
-      return metrics.forwardAttempt();
-    case 'forwardSuccess':
-      return metrics.forwardSuccess(call.value);
-    case 'forwardFailure':
-      return metrics.forwardFailure(call.reason);
-    case 'eventsFailedPermanently':
-      return metrics.eventsFailedPermanently(call.value);
-    case 'forwardLatency':
-      return metrics.forwardLatency(call.value);
-  }
-}
-
 /** Label values are bounded: Prometheus stores every distinct series. */
 const clip = (value: string, max = 120): string => (value.length > max ? value.slice(0, max) + '…' : value);
 

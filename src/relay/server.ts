@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { createRelayApp } from './app';
-import { describeConfig, type RelayConfig } from './config';
+import { describeConfig, isPostgresUrl, type RelayConfig } from './config';
 import { createForwarder, type Forwarder, type ForwarderConfig } from './forwarder/forwarder';
+import { startForwarderThread } from './forwarder/threaded-forwarder';
 import { fetchTransport, nodeHttpTransport, type PostToTrigger } from './forwarder/transport';
 import type { Logger } from './logger';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
@@ -25,6 +26,16 @@ export interface StartRelayOptions {
   readonly fetch?: typeof fetch;
 }
 
+/**
+ * Where the forwarder runs: with the store in the worker (RELAY_OUTBOX_THREAD=worker), there; with an injected fetch
+ * (tests), on this thread; for a SQLite file otherwise, in its own thread with its own connection (measured: README,
+ * "Relay throughput"); for PostgreSQL, on this thread (its queries already wait on the server, not on this thread).
+ */
+function forwarderThreadFor(config: RelayConfig, options: StartRelayOptions): boolean {
+  const memory = config.dbPath === ':memory:' || config.dbPath === '';
+  return !options.fetch && !isPostgresUrl(config.dbPath) && config.outboxThread === 'main' && !memory;
+}
+
 /** Opens the outbox, serves the relay app and starts the forwarder: the relay process minus signal handling. */
 export async function startRelay(config: RelayConfig, options: StartRelayOptions): Promise<RunningRelay> {
   const clock = options.clock ?? Date.now;
@@ -36,12 +47,16 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   const outbox = hosted?.outbox ?? (await openOutbox(config, logger));
   // On this thread the forwarder posts through the injected fetch, or through node:http, closed with the relay.
   const forwarderHere = (post: PostToTrigger) => createForwarder({ config: forwarderConfig, outbox, post, clock, logger, metrics });
-  const local = (): { forwarder: Forwarder; closeTransport: () => void } => {
+  const local = (): { forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>; closeTransport: () => void } => {
     if (options.fetch) return { forwarder: forwarderHere(fetchTransport(options.fetch)), closeTransport: () => undefined };
     const transport = nodeHttpTransport();
     return { forwarder: forwarderHere(transport.post), closeTransport: () => transport.close() };
   };
-  const { forwarder, closeTransport } = hosted ? { forwarder: hosted.forwarder, closeTransport: () => undefined } : local();
+  const { forwarder, closeTransport } = hosted
+    ? { forwarder: hosted.forwarder, closeTransport: () => undefined }
+    : forwarderThreadFor(config, options)
+      ? { forwarder: await startForwarderThread({ path: config.dbPath, config: forwarderConfig, outbox, metrics, logger }), closeTransport: () => undefined }
+      : local();
   const app = createRelayApp({ config, outbox, clock, logger, metrics, wakeForwarder: () => forwarder.wake() });
 
   // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.

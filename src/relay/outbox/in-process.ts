@@ -3,7 +3,11 @@ import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor } from './outbox';
 import { openSqliteStore, type SyncFile } from './sqlite-store';
 
-/** Store on this thread, its disk flush in libuv's thread pool. The default (`RELAY_OUTBOX_THREAD=main`): the worker measured no faster on 2 cores and costs 20–50 MB more RSS (README, relay bench). */
+/**
+ * Store on this thread, its disk flush in libuv's thread pool. The default (`RELAY_OUTBOX_THREAD=main`; the relay then
+ * forwards from a thread of its own, `forwarder/threaded-forwarder.ts`): with the store in a worker each accept waits
+ * for two thread hops and for the worker's forwarding work, measured slower (README, relay bench).
+ */
 export function openInProcessOutbox(options: { readonly path: string; readonly newId?: IdFactory; readonly syncFile?: SyncFile } & GroupCommitOptions): Outbox {
   const store = openSqliteStore(options.path, options.newId, options.syncFile);
   let closed = false;

@@ -1,8 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createForwarder, type Forwarder } from '../forwarder/forwarder';
 import { nodeHttpTransport } from '../forwarder/transport';
-import type { LogFields, Logger } from '../logger';
-import { forwarderMetricsVia } from '../metrics';
+import { forwarderMetricsVia, loggerVia } from '../threads/messages';
 import { createOutbox } from './outbox-impl';
 import type { StoreExecutor, StoreRequest } from './outbox';
 import { openSqliteStore } from './sqlite-store';
@@ -31,11 +30,7 @@ try {
 /** Commits in order of arrival; the answer waits for the WAL flush, which runs in the thread pool. */
 const execute = (request: StoreRequest): Promise<unknown> => store.executeDurably(request);
 
-const log =
-  (level: 'info' | 'warn' | 'error') =>
-  (message: string, fields?: LogFields): void =>
-    send({ kind: 'log', level, message, ...(fields ? { fields } : {}) });
-const logger: Logger = { info: log('info'), warn: log('warn'), error: log('error') };
+const logger = loggerVia(send);
 
 let forwarder: Forwarder | undefined;
 const transport = setup.forwarder ? nodeHttpTransport() : undefined;

@@ -180,27 +180,33 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
   type RecentRow = { n: number; source: string; key: string; event_id: string; expires_ms: number };
   const toRecent = (r: RecentRow) => ({ n: r.n, source: r.source, key: r.key, eventId: r.event_id, expiresMs: r.expires_ms });
   const selectRecent = db.prepare<[number], RecentRow>('SELECT n, source, key, event_id, expires_ms FROM recent_dedup WHERE n = ?');
-  const recent = new RecentDedupIndex(
-    (n) => {
-      const row = selectRecent.get(n);
-      return row && toRecent(row);
-    },
-    db.prepare<[], RecentRow>('SELECT n, source, key, event_id, expires_ms FROM recent_dedup ORDER BY n').all().map(toRecent),
-  );
+  const selectAllRecent = db.prepare<[], RecentRow>('SELECT n, source, key, event_id, expires_ms FROM recent_dedup ORDER BY n');
+  // Built at the first accept or prune: a connection that only forwards (the forwarder thread's) never loads it.
+  // Only the accepting connection writes recent_dedup, so the index read then is the one it would have read at open.
+  let recentIndex: RecentDedupIndex | undefined;
+  const recent = (): RecentDedupIndex =>
+    (recentIndex ??= new RecentDedupIndex(
+      (n) => {
+        const row = selectRecent.get(n);
+        return row && toRecent(row);
+      },
+      selectAllRecent.all().map(toRecent),
+    ));
 
   // Sequential inside one transaction, so two equal events in the same group commit see each other. Keys go into
   // the memory index only after the commit (`recent.commit`), so a rolled-back batch leaves no trace there.
   const acceptAll = db.transaction((events: readonly NewEvent[]): AcceptResult[] => {
-    const forgetUpTo = recent.rowsToForget();
+    const index = recent();
+    const forgetUpTo = index.rowsToForget();
     if (forgetUpTo > 0) deleteRecentUpTo.run(forgetUpTo);
     return events.map((event) => {
       const { key, windowMs } = event.dedup;
       const expiresMs = event.receivedMs + windowMs;
       if (windowMs <= RECENT_DEDUP_MAX_WINDOW_MS) {
-        const seenId = recent.lookup(event.source, key, event.receivedMs);
+        const seenId = index.lookup(event.source, key, event.receivedMs);
         if (seenId !== undefined) return { id: seenId, duplicate: true };
         const id = insert(event);
-        recent.stage(Number(insertRecent.run(event.source, key, id, expiresMs).lastInsertRowid), event.source, key, id, expiresMs);
+        index.stage(Number(insertRecent.run(event.source, key, id, expiresMs).lastInsertRowid), event.source, key, id, expiresMs);
         return { id, duplicate: false };
       }
       const seen = selectDedup.get(event.source, key);
@@ -221,15 +227,15 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     try {
       result = transaction();
     } catch (error) {
-      recent.rollback();
+      recent().rollback();
       throw error;
     }
-    recent.commit();
+    recent().commit();
     return result;
   }
   function accept(events: readonly NewEvent[]): AcceptResult[] {
     const results = withRecent(() => acceptAll(events));
-    recent.expire(events.reduce((latest, e) => Math.max(latest, e.receivedMs), 0));
+    recent().expire(events.reduce((latest, e) => Math.max(latest, e.receivedMs), 0));
     return results;
   }
   const pruneAll = db.transaction((nowMs: number, recentUpTo: number) => {
@@ -237,8 +243,8 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     return pruneDedup.run(nowMs).changes;
   });
   function prune(nowMs: number): number {
-    const forgotten = recent.expire(nowMs);
-    return forgotten + withRecent(() => pruneAll(nowMs, recent.rowsToForget(true)));
+    const forgotten = recent().expire(nowMs);
+    return forgotten + withRecent(() => pruneAll(nowMs, recent().rowsToForget(true)));
   }
   const removeAll = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + deleteEvent.run(id).changes, 0));
   const requeueSome = db.transaction((ids: readonly string[]) => ids.reduce((n, id) => n + requeueOne.run(id).changes, 0));

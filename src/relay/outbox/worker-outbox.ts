@@ -1,10 +1,10 @@
-import { Worker } from 'node:worker_threads';
-import { join } from 'node:path';
 import { createOutbox, type GroupCommitOptions } from './outbox-impl';
 import type { Outbox, StoreExecutor, StoreRequest } from './outbox';
 import type { Forwarder, ForwarderConfig } from '../forwarder/forwarder';
-import type { LogFields, Logger } from '../logger';
-import { applyForwarderMetric, type ForwarderMetricCall, type ForwarderMetrics } from '../metrics';
+import type { Logger } from '../logger';
+import type { ForwarderMetrics } from '../metrics';
+import { applyThreadReport, type ThreadReport } from '../threads/messages';
+import { spawnRelayThread } from '../threads/spawn';
 
 export type WorkerRequest = { readonly kind: 'call'; readonly id: number; readonly request: StoreRequest } | { readonly kind: 'wake' } | { readonly kind: 'close' };
 
@@ -13,8 +13,7 @@ export type WorkerReply =
   | { readonly kind: 'failed'; readonly message: string }
   | { readonly kind: 'result'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly kind: 'result'; readonly id: number; readonly ok: false; readonly message: string }
-  | { readonly kind: 'metric'; readonly call: ForwarderMetricCall }
-  | { readonly kind: 'log'; readonly level: 'info' | 'warn' | 'error'; readonly message: string; readonly fields?: LogFields };
+  | ThreadReport;
 
 /** What the worker is started with (workerData: plain data only). */
 export interface WorkerSetup {
@@ -36,15 +35,6 @@ export interface WorkerOutbox {
   readonly forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>;
 }
 
-/** Starts the worker; TypeScript sources (tsx, jest) get tsx's CommonJS hook registered inside it first. */
-function spawnWorker(setup: WorkerSetup): Worker {
-  const isTs = __filename.endsWith('.ts');
-  const entry = join(__dirname, isTs ? 'outbox-worker.ts' : 'outbox-worker.js');
-  if (!isTs) return new Worker(entry, { workerData: setup });
-  const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`;
-  return new Worker(bootstrap, { eval: true, workerData: setup });
-}
-
 /**
  * The SQLite store alone in a worker thread, its forwarder (if any) on the caller's thread: what `openOutbox` gives for
  * `RELAY_OUTBOX_THREAD=worker` when the forwarder must stay on this thread (an injected fetch, the CLI). The relay
@@ -64,7 +54,7 @@ export function openWorkerOutboxAndForwarder(options: { readonly path: string; r
 
 function openWorker(options: { readonly path: string; readonly hosted?: HostedForwarder } & GroupCommitOptions): Promise<WorkerOutbox> {
   const { hosted } = options;
-  const worker = spawnWorker({ path: options.path, ...(hosted ? { forwarder: hosted.config } : {}) });
+  const worker = spawnRelayThread('outbox/outbox-worker', { path: options.path, ...(hosted ? { forwarder: hosted.config } : {}) } satisfies WorkerSetup);
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | undefined;
@@ -121,10 +111,8 @@ function openWorker(options: { readonly path: string; readonly hosted?: HostedFo
           break;
         }
         case 'metric':
-          if (hosted) applyForwarderMetric(hosted.metrics, reply.call);
-          break;
         case 'log':
-          hosted?.logger[reply.level](reply.message, reply.fields);
+          if (hosted) applyThreadReport(reply, hosted.metrics, hosted.logger);
           break;
       }
     });
