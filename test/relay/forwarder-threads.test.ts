@@ -111,6 +111,23 @@ describe.each([
     await until(resent, 'the re-sent event');
   });
 
+  it('forwards each of 1,000 events sent by 50 concurrent senders while it forwards (the two connections write at once)', async () => {
+    relay = await start({ RELAY_POLL_INTERVAL_MS: '1000' });
+    const url = relay.url;
+    const ids: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (next < 1000) ids.push(await send(url, next++));
+      }),
+    );
+    expect(new Set(ids).size).toBe(1000);
+    await until(() => new Set(forwardedIds()).size >= 1000, '1,000 forwarded events');
+    expect(new Set(forwardedIds())).toEqual(new Set(ids));
+    const health = (await (await fetch(`${url}/healthz`)).json()) as { outbox: { pending: number; failed: number } };
+    expect(health.outbox).toMatchObject({ pending: 0, failed: 0 });
+  });
+
   it('keeps accepted events across a restart and forwards them from the thread after it', async () => {
     trigger.fallback = (_req, res) => {
       res.writeHead(503);
