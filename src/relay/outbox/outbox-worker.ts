@@ -1,10 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createForwarder, type Forwarder } from '../forwarder/forwarder';
-import { nodeHttpTransport } from '../forwarder/transport';
-import { forwarderMetricsVia, loggerVia } from '../threads/messages';
-import { createOutbox } from './outbox-impl';
-import type { StoreExecutor, StoreRequest } from './outbox';
-import { openSqliteStore } from './sqlite-store';
+import { openStoreOrEnd, startForwarderOnStore } from '../threads/thread-store';
+import type { StoreRequest } from './outbox';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-outbox';
 
 /**
@@ -18,34 +14,14 @@ if (!port) throw new Error('outbox-worker must run in a worker thread');
 const setup = workerData as WorkerSetup;
 const send = (reply: WorkerReply) => port.postMessage(reply);
 
-let store: ReturnType<typeof openSqliteStore>;
-try {
-  store = openSqliteStore(setup.path);
-  send({ kind: 'ready' });
-} catch (error) {
-  send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
-  process.exit(1);
-}
+const store = openStoreOrEnd(setup.path, send);
+send({ kind: 'ready' });
 
 /** Commits in order of arrival; the answer waits for the WAL flush, which runs in the thread pool. */
 const execute = (request: StoreRequest): Promise<unknown> => store.executeDurably(request);
 
-const logger = loggerVia(send);
-
-let forwarder: Forwarder | undefined;
-const transport = setup.forwarder ? nodeHttpTransport() : undefined;
-if (setup.forwarder && transport) {
-  const local: StoreExecutor = { call: (request) => execute(request) as never, close: () => Promise.resolve() };
-  forwarder = createForwarder({
-    config: setup.forwarder,
-    outbox: createOutbox(local),
-    post: transport.post,
-    clock: Date.now,
-    logger,
-    metrics: forwarderMetricsVia((call) => send({ kind: 'metric', call })),
-  });
-  forwarder.start();
-}
+const hosted = setup.forwarder ? startForwarderOnStore(setup.forwarder, store, send) : undefined;
+const forwarder = hosted?.forwarder;
 
 port.on('message', (message: WorkerRequest) => {
   switch (message.kind) {
@@ -67,7 +43,7 @@ port.on('message', (message: WorkerRequest) => {
     case 'close':
       void (async () => {
         await forwarder?.stop();
-        transport?.close();
+        hosted?.closeTransport();
         store.close();
         port.close();
       })();
