@@ -6,7 +6,7 @@ import type { LogFields, Logger } from '../../src/relay/logger';
 import { startRelay, type RunningRelay } from '../../src/relay/server';
 import { isDeadLetterNotice, relayBatchSchema } from '../../src/shared/relay-envelope';
 import type { Worker } from 'node:worker_threads';
-import { startForwarderThread } from '../../src/relay/forwarder/threaded-forwarder';
+import { startForwarderThread, type ForwarderThreadSetup } from '../../src/relay/forwarder/threaded-forwarder';
 import { createRelayMetrics } from '../../src/relay/metrics';
 import { openInProcessOutbox } from '../../src/relay/outbox/in-process';
 import { spawnRelayThread } from '../../src/relay/threads/spawn';
@@ -148,7 +148,7 @@ describe.each([
 });
 
 describe('forwarder thread of an embedded relay (startForwarderThread)', () => {
-  it('starts another thread when the running one dies, and it forwards what was accepted meanwhile', async () => {
+  it('starts another thread when the running one dies (again after a start that fails), and it forwards what was accepted meanwhile', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'relay-fwd-thread-'));
     const trigger = await startFakeWebTrigger();
     const outbox = openInProcessOutbox({ path: join(dir, 'relay.sqlite') });
@@ -164,8 +164,10 @@ describe('forwarder thread of an embedded relay (startForwarderThread)', () => {
       metrics: createRelayMetrics(),
       logger,
       restartDelayMs: 10,
+      // The second start cannot open the file (its directory does not exist); the third can.
       spawnThread: (path, data) => {
-        const worker = spawnRelayThread(path, data);
+        const setup = data as ForwarderThreadSetup;
+        const worker = spawnRelayThread(path, workers.length === 1 ? { ...setup, path: join(dir, 'missing', 'relay.sqlite') } : setup);
         workers.push(worker);
         return worker;
       },
@@ -177,13 +179,42 @@ describe('forwarder thread of an embedded relay (startForwarderThread)', () => {
       await workers[0]?.terminate();
       const second = await outbox.accept(event(2));
       await until(() => forwarded().includes(second.id), 'the event accepted while the thread was down, forwarded by the next');
-      expect(workers).toHaveLength(2);
-      expect(lines).toContain('forwarder thread exited; starting another');
+      expect(workers).toHaveLength(3);
+      expect(lines).toEqual(['forwarder thread exited; starting another', 'forwarder thread did not start again; trying later']);
       expect((await outbox.stats()).pending).toBe(0);
     } finally {
       await forwarder.stop();
       await outbox.close();
       await trigger.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops at once while its thread is down and the next one not started yet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-fwd-thread-'));
+    const outbox = openInProcessOutbox({ path: join(dir, 'relay.sqlite') });
+    const workers: Worker[] = [];
+    try {
+      const forwarder = await startForwarderThread({
+        path: join(dir, 'relay.sqlite'),
+        config: { webTriggerUrl: 'http://127.0.0.1:9/x', signingKeys: [{ id: 'k1', secret: 'test-signing-secret-0123456789abcdef' }], pollIntervalMs: 60_000 },
+        outbox,
+        metrics: createRelayMetrics(),
+        logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        restartDelayMs: 60_000,
+        spawnThread: (path, data) => {
+          const worker = spawnRelayThread(path, data);
+          workers.push(worker);
+          return worker;
+        },
+      });
+      forwarder.start();
+      await workers[0]?.terminate();
+      const outcome = await Promise.race([forwarder.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5000))]);
+      expect(outcome).toBe('stopped');
+      expect(workers).toHaveLength(1);
+    } finally {
+      await outbox.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

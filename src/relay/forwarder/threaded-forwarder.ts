@@ -38,8 +38,11 @@ export async function startForwarderThread(options: ForwarderThreadOptions): Pro
   const { logger, metrics } = options;
   const setup: ForwarderThreadSetup = { path: options.path, forwarder: options.config };
   let stopping = false;
-  let restartTimer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
+  // The running thread (undefined from its exit until the next one is ready), and a restart under way.
+  let current: Worker | undefined;
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
 
   function spawn(): Promise<Worker> {
     const worker = (options.spawnThread ?? spawnRelayThread)('forwarder/forwarder-thread', setup);
@@ -63,23 +66,31 @@ export async function startForwarderThread(options: ForwarderThreadOptions): Pro
       worker.on('error', (error) => logger.error('forwarder thread failed', { error: error.message }));
       worker.on('exit', (code) => {
         if (!ready) return reject(new Error(`forwarder thread exited (${code}) before it was ready`));
+        if (current === worker) current = undefined;
         if (stopping) return;
         logger.error('forwarder thread exited; starting another', { code });
-        restartTimer = setTimeout(() => {
-          restartTimer = undefined;
-          spawn().then(
-            (next) => {
-              current = next;
-              if (stopping) next.postMessage({ kind: 'close' } satisfies ForwarderThreadCommand);
-            },
-            (error: unknown) => logger.error('forwarder thread did not start again', { error: error instanceof Error ? error.message : String(error) }),
-          );
-        }, options.restartDelayMs ?? 1000);
+        restartLater();
       });
     });
   }
 
-  let current: Worker | undefined = await spawn();
+  /** Starts a thread again after the delay, and again after each start that fails (a file briefly unreadable). */
+  function restartLater(): void {
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      restarting = spawn().then(
+        (next) => {
+          current = next;
+        },
+        (error: unknown) => {
+          logger.error('forwarder thread did not start again; trying later', { error: error instanceof Error ? error.message : String(error) });
+          if (!stopping) restartLater();
+        },
+      );
+    }, options.restartDelayMs ?? 1000);
+  }
+
+  current = await spawn();
   const post = (command: ForwarderThreadCommand) => current?.postMessage(command);
   return {
     start() {
@@ -92,6 +103,7 @@ export async function startForwarderThread(options: ForwarderThreadOptions): Pro
       unsubscribe?.();
       unsubscribe = undefined;
       if (restartTimer) clearTimeout(restartTimer);
+      await restarting;
       const worker = current;
       current = undefined;
       if (!worker) return;
