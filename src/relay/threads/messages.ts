@@ -1,5 +1,6 @@
 import type { LogFields, Logger } from '../logger';
-// Types only from ../metrics: a thread's bundle must not pull in prom-client (~20 MB of RSS per thread, measured).
+// Types only from ../metrics: a thread needs none of prom-client, and its bundle then leaves it out
+// (175 KB less code to load per thread; ~2 MB of RSS at start, measured).
 import type { ForwardFailureReason, ForwarderMetrics } from '../metrics';
 
 /** One ForwarderMetrics call as a message. */
