@@ -81,8 +81,11 @@ export async function startAlertmanager(options: StartAlertmanagerOptions): Prom
   const timings: RouteTimings = { ...FIXTURE_TIMINGS, ...options.timings };
   const cluster = replicas > 1 && options.clustered !== false ? { ...FAST_CLUSTER, ...options.cluster } : null;
   const workDir = mkdtempSync(join(options.dataDir ?? tmpdir(), 'alertmanager-e2e-'));
-  const webPorts = await freeLoopbackPorts(replicas);
-  const clusterPorts = cluster ? await freeLoopbackPorts(replicas, true) : [];
+  // One draw for every port: two separate draws can each be distinct and still share a port (the kernel hands a
+  // released port out again), which once gave replica 1's web port to replica 2's gossip (bind: address already in use).
+  const ports = await freeLoopbackPorts(cluster ? 2 * replicas : replicas, cluster !== null);
+  const webPorts = ports.slice(0, replicas);
+  const clusterPorts = cluster ? ports.slice(replicas) : [];
   const urls = webPorts.map((port) => `http://127.0.0.1:${port}`);
   const processes: ManagedProcess[] = [];
   const killOnExit = (): void => processes.forEach((p) => p.killNow());
