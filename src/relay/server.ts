@@ -9,6 +9,7 @@ import type { Logger } from './logger';
 import { createRelayMetrics, type RelayMetrics } from './metrics';
 import type { Outbox } from './outbox/outbox';
 import { openOutbox, openWorkerHostedOutbox } from './outbox/open';
+import { isFilelessPath } from './outbox/sqlite-store';
 
 export interface RunningRelay {
   readonly url: string;
@@ -26,15 +27,10 @@ export interface StartRelayOptions {
   readonly fetch?: typeof fetch;
 }
 
-/**
- * Where the forwarder runs: with the store in the worker (RELAY_OUTBOX_THREAD=worker), there; with an injected fetch
- * (tests), on this thread; for a SQLite file otherwise, in its own thread with its own connection (measured: README,
- * "Relay throughput"); for PostgreSQL, on this thread (not measured in a thread; the SQLite relay is the one with a
- * throughput target).
- */
-function forwarderThreadFor(config: RelayConfig, options: StartRelayOptions): boolean {
-  const memory = config.dbPath === ':memory:' || config.dbPath === '';
-  return !options.fetch && !isPostgresUrl(config.dbPath) && config.outboxThread === 'main' && !memory;
+/** The forwarder, wherever it runs, and what closing the relay must close for it besides. */
+interface PlacedForwarder {
+  readonly forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>;
+  readonly closeTransport: () => void;
 }
 
 /** Opens the outbox, serves the relay app and starts the forwarder: the relay process minus signal handling. */
@@ -46,23 +42,28 @@ export async function startRelay(config: RelayConfig, options: StartRelayOptions
   // An injected fetch (tests) can only be called on this thread, so it keeps the forwarder here.
   const hosted = options.fetch ? undefined : await openWorkerHostedOutbox(config, { config: forwarderConfig, metrics, logger });
   const outbox = hosted?.outbox ?? (await openOutbox(config, logger));
-  // On this thread the forwarder posts through the injected fetch, or through node:http, closed with the relay.
   const forwarderHere = (post: PostToTrigger) => createForwarder({ config: forwarderConfig, outbox, post, clock, logger, metrics });
-  const local = (): { forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>; closeTransport: () => void } => {
+  /**
+   * Where the forwarder runs: with the store in the worker (RELAY_OUTBOX_THREAD=worker), there; with an injected fetch
+   * (tests), on this thread; for a SQLite file, in its own thread with its own connection (measured: README, "Relay
+   * throughput"); for PostgreSQL (or a fileless SQLite database, which a second connection cannot open), on this
+   * thread through node:http (PostgreSQL not measured in a thread; the SQLite relay is the one with a throughput target).
+   */
+  async function placeForwarder(): Promise<PlacedForwarder> {
+    if (hosted) return { forwarder: hosted.forwarder, closeTransport: () => undefined };
     if (options.fetch) return { forwarder: forwarderHere(fetchTransport(options.fetch)), closeTransport: () => undefined };
+    if (!isPostgresUrl(config.dbPath) && config.outboxThread === 'main' && !isFilelessPath(config.dbPath)) {
+      try {
+        return { forwarder: await startForwarderThread({ path: config.dbPath, config: forwarderConfig, outbox, metrics, logger }), closeTransport: () => undefined };
+      } catch (error) {
+        await outbox.close();
+        throw error;
+      }
+    }
     const transport = nodeHttpTransport();
     return { forwarder: forwarderHere(transport.post), closeTransport: () => transport.close() };
-  };
-  const threaded = async (): Promise<{ forwarder: Pick<Forwarder, 'start' | 'stop' | 'wake'>; closeTransport: () => void }> => {
-    try {
-      return { forwarder: await startForwarderThread({ path: config.dbPath, config: forwarderConfig, outbox, metrics, logger }), closeTransport: () => undefined };
-    } catch (error) {
-      await outbox.close();
-      throw error;
-    }
-  };
-  const placed = hosted ? { forwarder: hosted.forwarder, closeTransport: () => undefined } : forwarderThreadFor(config, options) ? await threaded() : local();
-  const { forwarder, closeTransport } = placed;
+  }
+  const { forwarder, closeTransport } = await placeForwarder();
   const app = createRelayApp({ config, outbox, clock, logger, metrics, wakeForwarder: () => forwarder.wake() });
 
   // Expired duplicate-suppression keys are only garbage; pruning hourly keeps the table small.

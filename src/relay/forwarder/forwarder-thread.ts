@@ -13,7 +13,7 @@ const setup = workerData as ForwarderThreadSetup;
 const send = (reply: ForwarderThreadReply) => port.postMessage(reply);
 
 const store = openStoreOrEnd(setup.path, send);
-const { forwarder, closeTransport } = startForwarderOnStore(setup.forwarder, store, send);
+const forwarder = startForwarderOnStore(setup.forwarder, store, send);
 send({ kind: 'ready' });
 
 port.on('message', (command: ForwarderThreadCommand) => {
@@ -23,7 +23,6 @@ port.on('message', (command: ForwarderThreadCommand) => {
       break;
     case 'close':
       void forwarder.stop().then(() => {
-        closeTransport();
         store.close();
         port.close();
       });

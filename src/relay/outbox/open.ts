@@ -4,6 +4,7 @@ import { isPostgresUrl, type RelayConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Outbox } from './outbox';
 import { openInProcessOutbox } from './in-process';
+import { isFilelessPath } from './sqlite-store';
 import { openWorkerOutbox, openWorkerOutboxAndForwarder, type HostedForwarder, type WorkerOutbox } from './worker-outbox';
 
 type OutboxConfig = Pick<RelayConfig, 'dbPath' | 'outboxThread' | 'commitWindowMs' | 'leaseMs' | 'dbPoolSize'>;
@@ -27,7 +28,7 @@ export async function openOutbox(config: OutboxConfig, logger?: Logger): Promise
 }
 
 function ensureDirectory(path: string): void {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (!isFilelessPath(path)) mkdirSync(dirname(path), { recursive: true });
 }
 
 /**

@@ -20,8 +20,7 @@ send({ kind: 'ready' });
 /** Commits in order of arrival; the answer waits for the WAL flush, which runs in the thread pool. */
 const execute = (request: StoreRequest): Promise<unknown> => store.executeDurably(request);
 
-const hosted = setup.forwarder ? startForwarderOnStore(setup.forwarder, store, send) : undefined;
-const forwarder = hosted?.forwarder;
+const forwarder = setup.forwarder ? startForwarderOnStore(setup.forwarder, store, send) : undefined;
 
 port.on('message', (message: WorkerRequest) => {
   switch (message.kind) {
@@ -43,7 +42,6 @@ port.on('message', (message: WorkerRequest) => {
     case 'close':
       void (async () => {
         await forwarder?.stop();
-        hosted?.closeTransport();
         store.close();
         port.close();
       })();

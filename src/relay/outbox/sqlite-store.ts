@@ -89,6 +89,11 @@ function migrate(db: Database.Database): void {
   })();
 }
 
+/** SQLite's private in-memory (`:memory:`) and temporary (``) databases: no file, so no WAL and no second connection. */
+export function isFilelessPath(path: string): boolean {
+  return path === ':memory:' || path === '';
+}
+
 export interface SqliteStore {
   /** Runs the request in one transaction; a write is committed but not yet durable (see executeDurably). */
   execute<R extends StoreRequest>(request: R): StoreResults[R['op']];
@@ -144,7 +149,7 @@ export function openSqliteStore(path: string, newId: IdFactory = createIdFactory
     throw error;
   }
   // The WAL file exists from the first write (migrate wrote); it keeps its inode while this connection is open.
-  let walFd = path === ':memory:' || path === '' ? undefined : openSync(`${path}-wal`, 'r');
+  let walFd = isFilelessPath(path) ? undefined : openSync(`${path}-wal`, 'r');
 
   const selectDedup = db.prepare<[string, string], { event_id: string; expires_ms: number }>(
     'SELECT event_id, expires_ms FROM dedup WHERE source = ? AND key = ?',

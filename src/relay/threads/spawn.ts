@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
 /** Whether this build runs from TypeScript sources (tsx, jest) or from the esbuild bundle in dist/relay. */
 const fromSources = __filename.endsWith('.ts');
@@ -9,10 +9,10 @@ const fromSources = __filename.endsWith('.ts');
  * CommonJS hook registered inside the thread first), else the bundle's `<name>.js` beside main.js in dist/relay
  * (each thread body is an esbuild entry point of `npm run build:relay`).
  */
-export function spawnRelayThread(sourcePath: string, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
+export function spawnRelayThread(sourcePath: string, workerData: unknown): Worker {
   const name = sourcePath.replace(/^.*\//, '');
-  if (!fromSources) return new Worker(join(__dirname, `${name}.js`), { workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  if (!fromSources) return new Worker(join(__dirname, `${name}.js`), { workerData });
   const entry = join(__dirname, '..', `${sourcePath}.ts`);
   const bootstrap = `require('tsx/cjs/api').register(); require(${JSON.stringify(entry)});`;
-  return new Worker(bootstrap, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
+  return new Worker(bootstrap, { eval: true, workerData });
 }

@@ -1,4 +1,4 @@
-import { createForwarder, type Forwarder, type ForwarderConfig } from '../forwarder/forwarder';
+import { createForwarder, type ForwarderConfig } from '../forwarder/forwarder';
 import { nodeHttpTransport } from '../forwarder/transport';
 import { createOutbox } from '../outbox/outbox-impl';
 import type { StoreExecutor } from '../outbox/outbox';
@@ -18,9 +18,10 @@ export function openStoreOrEnd(path: string, send: (reply: { readonly kind: 'fai
 
 /**
  * A started forwarder over a thread's own store connection: posts over node:http, its metric calls and log lines
- * sent to the main thread (which owns the registry and the logger).
+ * sent to the main thread (which owns the registry and the logger). `stop` settles the batch in flight, then closes
+ * the transport's sockets.
  */
-export function startForwarderOnStore(config: ForwarderConfig, store: SqliteStore, send: (report: ThreadReport) => void): { readonly forwarder: Forwarder; closeTransport(): void } {
+export function startForwarderOnStore(config: ForwarderConfig, store: SqliteStore, send: (report: ThreadReport) => void): { readonly wake: () => void; stop(): Promise<void> } {
   const transport = nodeHttpTransport();
   const local: StoreExecutor = { call: (request) => store.executeDurably(request) as never, close: () => Promise.resolve() };
   const forwarder = createForwarder({
@@ -32,5 +33,11 @@ export function startForwarderOnStore(config: ForwarderConfig, store: SqliteStor
     metrics: forwarderMetricsVia((call) => send({ kind: 'metric', call })),
   });
   forwarder.start();
-  return { forwarder, closeTransport: () => transport.close() };
+  return {
+    wake: () => forwarder.wake(),
+    async stop() {
+      await forwarder.stop();
+      transport.close();
+    },
+  };
 }
