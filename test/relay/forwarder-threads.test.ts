@@ -77,7 +77,10 @@ describe.each([
     const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => send(url, i)));
     await until(() => forwardedIds().length >= 30, '30 forwarded events');
     expect(new Set(forwardedIds())).toEqual(new Set(ids));
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // The trigger has answered; the delete and the count that follow its ack come a moment later.
+    const metricsText = async () => (await fetch(`${url}/metrics`)).text();
+    await until(async () => /^relay_forward_events_total 30$/m.test(await metricsText()), 'the 30 forwarded events counted');
+    const metrics = await metricsText();
     expect(metrics).toMatch(/^relay_forward_events_total 30$/m);
     expect(metrics).toMatch(/^relay_events_accepted_total\{source="alertmanager"\} 30$/m);
     const health = (await (await fetch(`${url}/healthz`)).json()) as { outbox: { pending: number } };
@@ -124,8 +127,10 @@ describe.each([
     expect(new Set(ids).size).toBe(1000);
     await until(() => new Set(forwardedIds()).size >= 1000, '1,000 forwarded events');
     expect(new Set(forwardedIds())).toEqual(new Set(ids));
-    const health = (await (await fetch(`${url}/healthz`)).json()) as { outbox: { pending: number; failed: number } };
-    expect(health.outbox).toMatchObject({ pending: 0, failed: 0 });
+    const outboxHealth = async () => ((await (await fetch(`${url}/healthz`)).json()) as { outbox: { pending: number; failed: number } }).outbox;
+    // The trigger has answered; the deletes that follow its acks come a moment later.
+    await until(async () => (await outboxHealth()).pending === 0, 'the forwarded events deleted');
+    expect(await outboxHealth()).toMatchObject({ pending: 0, failed: 0 });
   });
 
   it('keeps accepted events across a restart and forwards them from the thread after it', async () => {
@@ -181,6 +186,8 @@ describe('forwarder thread of an embedded relay (startForwarderThread)', () => {
       await until(() => forwarded().includes(second.id), 'the event accepted while the thread was down, forwarded by the next');
       expect(workers).toHaveLength(3);
       expect(lines).toEqual(['forwarder thread exited; starting another', 'forwarder thread did not start again; trying later']);
+      // The trigger has answered; the delete that follows its ack comes a moment later.
+      await until(async () => (await outbox.stats()).pending === 0, 'the forwarded events deleted');
       expect((await outbox.stats()).pending).toBe(0);
     } finally {
       await forwarder.stop();
@@ -237,9 +244,10 @@ describe('forwarder thread of an embedded relay (startForwarderThread)', () => {
   });
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
+/** Polls `check` until it holds (15 s at most). */
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
