@@ -17,10 +17,11 @@
  * would be answered as duplicates, which writes nothing and would flatter the numbers).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cpuMs, describeShares, measureShares, peakRssMb, type CpuShares } from './proc';
 import { wrkPhase } from './wrk';
 import { startTestPostgres, type TestPostgres } from '../test/support/postgres';
 
@@ -60,6 +61,8 @@ export interface RelayBenchResult {
   readonly fixedRate: PhaseResult;
   /** CPU time (user + system, every thread of the relay process) per ack in the wrk phase, forwarding included. */
   readonly cpuUsPerAck: number;
+  /** Where the wrk phase's time went: the request thread, the relay's other threads, the idle machine. */
+  readonly duringWrk: CpuShares;
   /** VmHWM of the relay's node process (the largest among the child's process tree). */
   readonly peakRssMb: number;
   /** Events the fake web trigger received (forwarding keeps up with accepting when this equals acks). */
@@ -159,63 +162,6 @@ function startRelay(env: Record<string, string>, script = 'dist/relay/main.js', 
   });
 }
 
-/** Peak RSS over the child's process tree (npx → tsx → node): the relay is the largest. */
-function peakRssMb(rootPid: number): number {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(Number(entry), ppid);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const tree = new Set([rootPid]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, ppid] of parents) {
-      if (tree.has(ppid) && !tree.has(pid)) {
-        tree.add(pid);
-        grew = true;
-      }
-    }
-  }
-  let peakKb = 0;
-  for (const pid of tree) {
-    try {
-      const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      peakKb = Math.max(peakKb, Number(match?.[1] ?? 0));
-    } catch {
-      // Gone.
-    }
-  }
-  return Math.round((peakKb / 1024) * 10) / 10;
-}
-
-/** Kernel clock ticks per second for /proc/<pid>/stat times (`getconf CLK_TCK`; 100 on Linux). */
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/**
- * CPU milliseconds (user + system) the process has used so far, summed over its threads (the outbox worker and
- * libuv's pool included). On a machine shared with other work this is the figure that moves least: acks/s
- * falls when other processes take the cores, CPU per ack much less.
- */
-function cpuMs(pid: number): number {
-  let ticks = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // The thread ended while we looked.
-    }
-  }
-  return (ticks * 1000) / CLK_TCK;
-}
-
 /**
  * Median time of one 4 KiB write + fdatasync in the bench directory: the disk's flush latency, which every
  * durable commit pays once (SQLite WAL with synchronous=FULL syncs the WAL at each commit). A request's ack
@@ -282,14 +228,27 @@ async function bareCeiling(dir: string): Promise<Bare> {
   const bare = await startRelay({}, bundle, /bare listening on (http:\/\/\S+)/);
   try {
     await wrkPhase('bare-warmup', bare.baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 2, workDir: dir });
-    const cpuBefore = cpuMs(bare.child.pid ?? -1);
-    const max = await wrkPhase('bare-max', bare.baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 10, workDir: dir });
-    const cpuUsPerRequest = Math.round(((cpuMs(bare.child.pid ?? -1) - cpuBefore) * 1000) / Math.max(1, max.acks));
+    const { phase: max, cpuUsPerAck: cpuUsPerRequest, shares } = await measuredWrkPhase('bare-max', bare.child, bare.baseUrl, dir);
     console.log(`bare Hono server (parse JSON, answer 202), 50 connections, wrk: ${max.acksPerSecond}/s, p99 ${max.latencyP99Ms} ms, ${cpuUsPerRequest} µs CPU per request`);
+    console.log(`bare Hono server during wrk: ${describeShares(shares)}`);
     return { acksPerSecond: max.acksPerSecond, cpuUsPerRequest };
   } finally {
     await stop(bare.child);
   }
+}
+
+/**
+ * The 10 s wrk phase at 50 connections against one server process, with its CPU per ack and where the time went: a
+ * request thread near a whole core (on it or waiting for it) is the limit, however idle the rest of the machine is.
+ */
+async function measuredWrkPhase(name: string, child: ChildProcess, baseUrl: string, dir: string): Promise<{ phase: PhaseResult; cpuUsPerAck: number; shares: CpuShares }> {
+  const pid = child.pid ?? -1;
+  const cpuBefore = cpuMs(pid);
+  const { result: phase, shares } = await measureShares(pid, availableParallelism(), () =>
+    wrkPhase(name, baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 10, workDir: dir }),
+  );
+  const cpuUsPerAck = Math.round(((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, phase.acks));
+  return { phase, cpuUsPerAck, shares };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -321,9 +280,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', db: string, dir: strin
     child = relay.child;
     // Short warm-up so JIT and database caches are not part of the measurement.
     const warmup = await phase('warmup', relay.baseUrl, body, 10, null, 2);
-    const cpuBefore = cpuMs(child.pid ?? -1);
-    const maxThroughput = await wrkPhase('max-throughput', relay.baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 10, workDir: dir });
-    const cpuUsPerAck = Math.round(((cpuMs(child.pid ?? -1) - cpuBefore) * 1000) / Math.max(1, maxThroughput.acks));
+    const { phase: maxThroughput, cpuUsPerAck, shares } = await measuredWrkPhase('max-throughput', child, relay.baseUrl, dir);
     const fixedRate = await phase('fixed-1000rps', relay.baseUrl, body, 20, 1000, 10);
     const peakRssMbValue = peakRssMb(child.pid ?? -1);
     // Let the forwarder drain what it can in a few seconds.
@@ -336,6 +293,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', db: string, dir: strin
       maxThroughput,
       fixedRate,
       cpuUsPerAck,
+      duringWrk: shares,
       peakRssMb: Math.max(peakRssMbValue, peakRssMb(child.pid ?? -1)),
       forwardedEvents: await trigger.received(),
       targets: { p99At1000: fixedRate.latencyP99Ms < 20, rss: peakRssMbValue < 150 },
@@ -343,6 +301,7 @@ async function benchEngine(engine: 'sqlite' | 'postgres', db: string, dir: strin
     console.log(`\n[${engine}] outbox thread: ${result.outboxThread}; the load generators' in-flight requests at the end of a phase are stored but not counted as acks`);
     console.log(`[${engine}] durable acks, 50 connections, wrk: ${maxThroughput.acksPerSecond}/s, p50 ${maxThroughput.latencyP50Ms} ms, p99 ${maxThroughput.latencyP99Ms} ms, ${maxThroughput.non2xx} non-2xx, ${maxThroughput.errors} socket errors`);
     console.log(`[${engine}] relay CPU per ack at 50 connections: ${cpuUsPerAck} µs (forwarding included)`);
+    console.log(`[${engine}] during wrk: ${describeShares(shares)}`);
     console.log(`[${engine}] at a fixed ${fixedRate.targetRate} req/s: ${fixedRate.acksPerSecond}/s, p50 ${fixedRate.latencyP50Ms} ms, p99 ${fixedRate.latencyP99Ms} ms (target p99 < 20 ms: ${mark(result.targets.p99At1000)})`);
     console.log(`[${engine}] peak RSS: ${result.peakRssMb} MB (target < 150 MB: ${mark(result.targets.rss)})`);
     console.log(`[${engine}] forwarded to the web trigger: ${result.forwardedEvents} of ${total} acknowledged events within 15 s of the load ending`);
