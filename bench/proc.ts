@@ -37,10 +37,11 @@ export function parseSchedstat(text: string): SchedTimes {
   return { runNs: run, waitNs: wait };
 }
 
-/** The first line of /proc/stat: ticks all CPUs spent idle (idle + iowait) and in total. */
+/** /proc/stat: ticks all CPUs spent idle (idle + iowait) and in total (its first line), over `cpus` CPUs (its cpuN lines). */
 export interface MachineTicks {
   readonly idle: number;
   readonly total: number;
+  readonly cpus: number;
 }
 
 export function parseProcStatCpu(text: string): MachineTicks {
@@ -50,7 +51,8 @@ export function parseProcStatCpu(text: string): MachineTicks {
   const ticks = values.map(Number);
   // user nice system idle iowait irq softirq steal; guest time is already counted in user.
   const counted = ticks.slice(0, 8);
-  return { idle: (ticks[3] ?? 0) + (ticks[4] ?? 0), total: counted.reduce((a, b) => a + b, 0) };
+  const cpus = text.split('\n').filter((l) => /^cpu\d+\s/.test(l)).length;
+  return { idle: (ticks[3] ?? 0) + (ticks[4] ?? 0), total: counted.reduce((a, b) => a + b, 0), cpus };
 }
 
 function readOrUndefined(path: string): string | undefined {
@@ -125,13 +127,13 @@ export interface CpuShares {
   readonly requestThreadWait: number;
   /** Every other thread of the process (forwarder, outbox worker, libuv pool, V8 GC helpers). */
   readonly otherThreadsRun: number;
-  /** Idle time of the whole machine, in cores (of `cores`). */
+  /** Idle time of the whole machine, in cores (of `cores`, the CPUs /proc/stat counts the idle time over). */
   readonly machineIdle: number;
   readonly cores: number;
 }
 
 /** Shares between two snapshots of one process; threads that started in between count from zero. */
-export function sharesBetween(pid: number, before: ShareSnapshot, after: ShareSnapshot, cores: number): CpuShares {
+export function sharesBetween(pid: number, before: ShareSnapshot, after: ShareSnapshot): CpuShares {
   const wallNs = Number(after.atNs - before.atNs);
   const main = String(pid);
   let requestRun = 0;
@@ -152,16 +154,16 @@ export function sharesBetween(pid: number, before: ShareSnapshot, after: ShareSn
     requestThreadRun: requestRun / wallNs,
     requestThreadWait: requestWait / wallNs,
     otherThreadsRun: others / wallNs,
-    machineIdle: idleFraction * cores,
-    cores,
+    machineIdle: idleFraction * after.machine.cpus,
+    cores: after.machine.cpus,
   };
 }
 
 /** Runs `phase` and says where the process's and the machine's time went meanwhile. */
-export async function measureShares<T>(pid: number, cores: number, phase: () => Promise<T>): Promise<{ result: T; shares: CpuShares }> {
+export async function measureShares<T>(pid: number, phase: () => Promise<T>): Promise<{ result: T; shares: CpuShares }> {
   const before = snapshot(pid);
   const result = await phase();
-  return { result, shares: sharesBetween(pid, before, snapshot(pid), cores) };
+  return { result, shares: sharesBetween(pid, before, snapshot(pid)) };
 }
 
 const pct = (share: number) => `${Math.round(share * 100)}%`;

@@ -19,7 +19,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { cpuMs, describeShares, measureShares, peakRssMb, type CpuShares } from './proc';
 import { wrkPhase } from './wrk';
@@ -244,7 +244,7 @@ async function bareCeiling(dir: string): Promise<Bare> {
 async function measuredWrkPhase(name: string, child: ChildProcess, baseUrl: string, dir: string): Promise<{ phase: PhaseResult; cpuUsPerAck: number; shares: CpuShares }> {
   const pid = child.pid ?? -1;
   const cpuBefore = cpuMs(pid);
-  const { result: phase, shares } = await measureShares(pid, availableParallelism(), () =>
+  const { result: phase, shares } = await measureShares(pid, () =>
     wrkPhase(name, baseUrl, { fixturePath: FIXTURE, token: TOKEN, connections: 50, durationSeconds: 10, workDir: dir }),
   );
   const cpuUsPerAck = Math.round(((cpuMs(pid) - cpuBefore) * 1000) / Math.max(1, phase.acks));

@@ -23,23 +23,25 @@ describe('bench /proc parsers', () => {
     expect(parseProcStatCpu(PROC_STAT)).toEqual({
       idle: 2793721 + 47729,
       total: 4407772 + 95099 + 740734 + 2793721 + 47729 + 0 + 79520 + 4073,
+      cpus: 1,
     });
+    expect(parseProcStatCpu(PROC_STAT + 'cpu1 1 2 3 4 5 6 7 8 0 0\nintr 1 2\n').cpus).toBe(2);
     expect(() => parseProcStatCpu('intr 1 2 3\n')).toThrow(/proc\/stat/);
   });
 });
 
 describe('sharesBetween', () => {
-  const snap = (atMs: number, threads: Record<string, [number, number]>, idle: number, total: number): ShareSnapshot => ({
+  const snap = (atMs: number, threads: Record<string, [number, number]>, idle: number, total: number, cpus = 2): ShareSnapshot => ({
     atNs: BigInt(atMs) * 1_000_000n,
     threads: new Map(Object.entries(threads).map(([tid, [runMs, waitMs]]) => [tid, { runNs: runMs * 1e6, waitNs: waitMs * 1e6 }])),
-    machine: { idle, total },
+    machine: { idle, total, cpus },
   });
 
   it('splits the wall time into the main thread, the other threads and the idle machine', () => {
     const before = snap(1_000, { '100': [500, 50], '101': [100, 0], '102': [10, 0] }, 1_000, 10_000);
     // 10 s later: main ran 8 s and waited 1 s; 101 ran 3 s; 103 started meanwhile and ran 0.5 s; 102 ended (gone).
     const after = snap(11_000, { '100': [8_500, 1_050], '101': [3_100, 0], '103': [500, 0] }, 1_500, 12_000);
-    const shares = sharesBetween(100, before, after, 2);
+    const shares = sharesBetween(100, before, after);
     expect(shares.requestThreadRun).toBeCloseTo(0.8);
     expect(shares.requestThreadWait).toBeCloseTo(0.1);
     expect(shares.otherThreadsRun).toBeCloseTo(0.35);
@@ -51,7 +53,7 @@ describe('sharesBetween', () => {
   });
 
   it('reads no idle time when the machine counters did not move', () => {
-    const s = snap(0, { '7': [0, 0] }, 10, 10);
-    expect(sharesBetween(7, s, { ...s, atNs: 1_000_000n }, 4).machineIdle).toBe(0);
+    const s = snap(0, { '7': [0, 0] }, 10, 10, 4);
+    expect(sharesBetween(7, s, { ...s, atNs: 1_000_000n }).machineIdle).toBe(0);
   });
 });
